@@ -1,0 +1,6 @@
+"""Allow `python -m conclint`."""
+
+from conclint.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""FileFacts: the shared analysis of one file, built during the single batched traversal.
+
+It runs first in the batch, so when a rule's `visit_X` sees a node, the facts describe that
+node's context: the scope names resolve in, whether the code runs in a coroutine or at import
+time, and which statement holds it. Answers that several rules ask for (what a call
+resolves to, whether it blocks) are computed once per node and remembered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from conclint.analysis.guards import main_guard_branch
+from conclint.analysis.library import async_library
+from conclint.analysis.scopes import (
+    Binding,
+    Scope,
+    bind_parameters,
+    bind_target,
+    collect_bindings,
+    dotted_name,
+    is_instance_method,
+)
+from conclint.analysis.symbols import Symbol, resolve
+from conclint.config import Settings
+from conclint.knowledge.blocking import BlockingCall, BlockingCatalog, blocking_catalog
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One level of execution context: the module, a class body, a function or a lambda."""
+
+    kind: str  # "module", "class", "function", "lambda"
+    is_async: bool
+    node: cst.CSTNode | None
+
+
+@dataclass(frozen=True)
+class BlockingMatch:
+    """A call (or `with` item) that blocks, and the catalog entry that says so."""
+
+    entry: BlockingCall
+    display: str
+
+
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
+class FileFacts(cst.BatchableCSTVisitor):
+    """Tracks scopes and execution context during the traversal; answers rules' questions."""
+
+    def __init__(self, module: cst.Module, settings: Settings, module_name: str = "") -> None:
+        super().__init__()
+        self.module = module
+        self.module_name = module_name
+        self.catalog: BlockingCatalog = blocking_catalog(settings.extend_blocking_calls)
+        self.module_scope = Scope("module", "", None, module)
+        collect_bindings(self.module_scope, module.body, module_name)
+        self.library = async_library(self.module_scope)
+        self.scope = self.module_scope
+        self.frames: list[Frame] = [Frame("module", False, module)]
+        self.statements: list[cst.CSTNode] = []
+        self.main_guard_depth = 0
+        self._awaited: set[int] = set()
+        self._blocking: dict[int, BlockingMatch | None] = {}
+
+    # ----- questions rules ask -------------------------------------------------------------
+
+    @property
+    def frame(self) -> Frame:
+        return self.frames[-1]
+
+    @property
+    def in_coroutine(self) -> bool:
+        """True when the nearest enclosing function is `async def` (lambdas, nested defs and
+        class bodies break the chain; comprehensions do not)."""
+        frame = self.frames[-1]
+        return frame.is_async and frame.kind == "function"
+
+    @property
+    def at_import_time(self) -> bool:
+        """True for module-level code (not in a def or class body) outside a `__main__` guard."""
+        return len(self.frames) == 1 and self.main_guard_depth == 0
+
+    @property
+    def current_statement(self) -> cst.CSTNode | None:
+        return self.statements[-1] if self.statements else None
+
+    def is_awaited(self, node: cst.CSTNode) -> bool:
+        return id(node) in self._awaited
+
+    def resolve(self, expression: cst.CSTNode) -> Symbol | None:
+        """What `expression` denotes in the current scope."""
+        return resolve(expression, self.scope)
+
+    def qualified_name(self, expression: cst.CSTNode) -> str | None:
+        """The library name an expression refers to (`time.sleep`), or None."""
+        symbol = resolve(expression, self.scope)
+        if symbol is None or symbol.local or symbol.instance:
+            return None
+        return symbol.qualname
+
+    def blocking_call(self, call: cst.Call) -> BlockingMatch | None:
+        """The catalog entry when `call` blocks the thread, else None (remembered per node)."""
+        key = id(call)
+        if key in self._blocking:
+            return self._blocking[key]
+        match = None
+        name = self.qualified_name(call.func)
+        if name is not None:
+            entry = self.catalog.lookup(name)
+            if entry is not None and not _made_nonblocking(entry, call):
+                match = BlockingMatch(entry, f"{_display(name)}()")
+        self._blocking[key] = match
+        return match
+
+    def blocking_with_item(self, item: cst.WithItem) -> BlockingMatch | None:
+        """A sync `with` on a lock-like object blocks while acquiring it."""
+        symbol = resolve(item.item, self.scope)
+        if symbol is None or not symbol.instance or symbol.local:
+            return None
+        entry = self.catalog.lookup(f"{symbol.qualname}.__enter__")
+        if entry is None:
+            return None
+        return BlockingMatch(entry, f"`with` on a {symbol.qualname}")
+
+    # ----- traversal -----------------------------------------------------------------------
+
+    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        parent = self.scope
+        scope = Scope("function", parent.child_qualname(node.name.value), parent, node, node.asynchronous is not None)
+        self_scope = parent if parent.kind == "class" and is_instance_method(node) else None
+        bind_parameters(scope, node.params, self_scope)
+        collect_bindings(scope, node.body.body, self.module_name)
+        self._enter(scope, Frame("function", scope.is_async, node))
+
+    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self._leave()
+
+    def visit_ClassDef_body(self, node: cst.ClassDef) -> None:
+        parent = self.scope
+        scope = Scope("class", parent.child_qualname(node.name.value), parent, node)
+        collect_bindings(scope, node.body.body, self.module_name)
+        self._enter(scope, Frame("class", False, node))
+
+    def leave_ClassDef_body(self, node: cst.ClassDef) -> None:
+        self._leave()
+
+    def visit_Lambda_body(self, node: cst.Lambda) -> None:
+        scope = Scope("lambda", self.scope.child_qualname("<lambda>"), self.scope, node)
+        bind_parameters(scope, node.params, None)
+        self._enter(scope, Frame("lambda", False, node))
+
+    def leave_Lambda_body(self, node: cst.Lambda) -> None:
+        self._leave()
+
+    def _enter(self, scope: Scope, frame: Frame) -> None:
+        self.scope = scope
+        self.frames.append(frame)
+
+    def _leave(self) -> None:
+        self.frames.pop()
+        assert self.scope.parent is not None
+        self.scope = self.scope.parent
+
+    # Comprehensions get a scope for their loop variables but keep the execution frame.
+    def _enter_comprehension(self, node: cst.BaseComp) -> None:
+        scope = Scope("comprehension", self.scope.qualname, self.scope, node)
+        clause: cst.CompFor | None = node.for_in
+        while clause is not None:
+            bind_target(scope, clause.target, Binding("other"))
+            clause = clause.inner_for_in
+        self.scope = scope
+
+    def _leave_comprehension(self, node: cst.BaseComp) -> None:
+        assert self.scope.parent is not None
+        self.scope = self.scope.parent
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _enter_comprehension
+    leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _leave_comprehension
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self._awaited.add(id(node.expression))
+
+    # Statements: remembered so a suppression comment on a statement's first line counts.
+    def _push_statement(self, node: cst.CSTNode) -> None:
+        self.statements.append(node)
+
+    def _pop_statement(self, node: cst.CSTNode) -> None:
+        self.statements.pop()
+
+    visit_SimpleStatementLine = visit_If = visit_While = visit_For = visit_With = _push_statement
+    leave_SimpleStatementLine = leave_If = leave_While = leave_For = leave_With = _pop_statement
+
+    # `if __name__ == "__main__":` at module level.
+    def visit_If_body(self, node: cst.If) -> None:
+        if self._is_module_guard(node, "body"):
+            self.main_guard_depth += 1
+
+    def leave_If_body(self, node: cst.If) -> None:
+        if self._is_module_guard(node, "body"):
+            self.main_guard_depth -= 1
+
+    def visit_If_orelse(self, node: cst.If) -> None:
+        if self._is_module_guard(node, "orelse"):
+            self.main_guard_depth += 1
+
+    def leave_If_orelse(self, node: cst.If) -> None:
+        if self._is_module_guard(node, "orelse"):
+            self.main_guard_depth -= 1
+
+    def _is_module_guard(self, node: cst.If, branch: str) -> bool:
+        return len(self.frames) == 1 and main_guard_branch(node.test) == branch
+
+
+def _display(qualname: str) -> str:
+    return qualname.removeprefix("builtins.")
+
+
+def _made_nonblocking(entry: BlockingCall, call: cst.Call) -> bool:
+    """`q.get(block=False)`, `lock.acquire(False)`, `event.wait(0)`: these return at once."""
+    for rule in entry.nonblocking:
+        positional = [arg for arg in call.args if arg.keyword is None and arg.star == ""]
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == rule.name:
+                if _literal(arg.value) == rule.literal:
+                    return True
+        if len(positional) > rule.position and _literal(positional[rule.position].value) == rule.literal:
+            return True
+    return False
+
+
+def _literal(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return node.value
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return "0" if float(node.value.replace("_", "")) == 0 else node.value
+    return None
+
+
+__all__ = ["FileFacts", "BlockingMatch", "Frame", "dotted_name"]

@@ -1,0 +1,22 @@
+"""Which async library a module is written for, judged from its imports."""
+
+from __future__ import annotations
+
+from conclint.analysis.scopes import Scope
+
+# The first library a module imports in this order wins: anyio runs on top of asyncio or
+# trio, so a module that imports anyio is written for anyio even if it also imports asyncio.
+_PREFERENCE = ("anyio", "trio", "asyncio")
+
+
+def async_library(module_scope: Scope) -> str:
+    """"anyio", "trio" or "asyncio" (the default when the module imports none of them)."""
+    imported = {
+        binding.target.split(".")[0]
+        for binding in module_scope.bindings.values()
+        if binding.kind == "import"
+    }
+    for library in _PREFERENCE:
+        if library in imported:
+            return library
+    return "asyncio"

@@ -1,0 +1,276 @@
+"""Scopes and bindings, found by a statement-level pre-scan of each scope's body.
+
+Python decides at compile time which names are local to a function, so a scope's bindings
+are collected when the scope is entered (walking statements only, never expressions or
+nested definitions), and names then resolve through the chain of enclosing scopes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+import libcst as cst
+
+from conclint.knowledge.types import canonical_name
+
+
+@dataclass(eq=False)
+class Binding:
+    """What a name is bound to in one scope.
+
+    kind: "import" (target is the imported dotted name), "def" / "class" (node is the
+    definition), "assign" (node is the assigned expression, resolved lazily), "self"
+    (the first parameter of a method; scope is the class scope), "param" (node is the
+    annotation, if any), or "other" (bound to something we do not track).
+    """
+
+    kind: str
+    target: str = ""
+    node: cst.CSTNode | None = None
+    scope: Scope | None = None
+    resolved: object = None
+    resolving: bool = False
+    done: bool = False
+
+
+@dataclass(eq=False)
+class Scope:
+    """A namespace: module, class, function, lambda or comprehension."""
+
+    kind: str
+    qualname: str
+    parent: Scope | None
+    node: cst.CSTNode | None = None
+    is_async: bool = False
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    declared_global: set[str] = field(default_factory=set)
+    declared_nonlocal: set[str] = field(default_factory=set)
+    class_attributes: dict[int, dict[str, cst.BaseExpression]] = field(default_factory=dict)
+
+    def bind(self, name: str, binding: Binding) -> None:
+        """Record a binding; `x = None` never hides a real binding of the same name
+        (the `try: import x / except ImportError: x = None` idiom)."""
+        if binding.kind == "assign" and _is_none(binding.node) and name in self.bindings:
+            return
+        self.bindings[name] = binding
+
+    def lookup(self, name: str) -> Binding | None:
+        """The binding `name` refers to from code in this scope, following Python's rules:
+        class scopes are invisible to the functions nested in them."""
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.declared_global:
+                return self.module().bindings.get(name)
+            if (scope is self or scope.kind != "class") and name not in scope.declared_nonlocal:
+                found = scope.bindings.get(name)
+                if found is not None:
+                    return found
+            scope = scope.parent
+        return None
+
+    def module(self) -> Scope:
+        scope = self
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+    def child_qualname(self, name: str) -> str:
+        if self.kind == "module":
+            return name
+        if self.kind == "class":
+            return f"{self.qualname}.{name}"
+        return f"{self.qualname}.<locals>.{name}"
+
+
+def _is_none(node: cst.CSTNode | None) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def dotted_name(node: cst.BaseExpression | None) -> str:
+    """`a.b.c` for an Attribute/Name chain, "" for anything else."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return ""
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def iter_statements(statements: Iterable[cst.CSTNode]) -> Iterator[cst.CSTNode]:
+    """Every statement reachable without entering a def or class body: compound statements
+    first, then the statements of their blocks; small statements are yielded one by one."""
+    stack = list(reversed(list(statements)))
+    while stack:
+        statement = stack.pop()
+        if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            stack.extend(reversed(statement.body))
+            continue
+        yield statement
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        stack.extend(reversed(list(_child_blocks(statement))))
+
+
+def _child_blocks(statement: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The statements directly inside a compound statement's blocks, in source order."""
+    for block in _blocks(statement):
+        yield from block.body
+    if isinstance(statement, cst.If) and isinstance(statement.orelse, cst.If):
+        yield statement.orelse  # an `elif`
+
+
+def _blocks(statement: cst.CSTNode) -> Iterator[cst.BaseSuite]:
+    if isinstance(statement, (cst.If, cst.For, cst.While, cst.With, cst.Try, cst.TryStar)):
+        yield statement.body
+    if isinstance(statement, (cst.Try, cst.TryStar)):
+        for handler in statement.handlers:
+            yield handler.body
+        if statement.orelse is not None:
+            yield statement.orelse.body
+        if statement.finalbody is not None:
+            yield statement.finalbody.body
+    elif isinstance(statement, (cst.If, cst.For, cst.While)) and isinstance(statement.orelse, cst.Else):
+        yield statement.orelse.body
+    elif isinstance(statement, cst.Match):
+        for case in statement.cases:
+            yield case.body
+
+
+def collect_bindings(scope: Scope, statements: Iterable[cst.CSTNode], module_name: str = "") -> None:
+    """Fill `scope` with the bindings its statements create."""
+    for statement in iter_statements(statements):
+        if isinstance(statement, cst.FunctionDef):
+            scope.bind(statement.name.value, Binding("def", scope.child_qualname(statement.name.value), statement, scope))
+        elif isinstance(statement, cst.ClassDef):
+            scope.bind(statement.name.value, Binding("class", scope.child_qualname(statement.name.value), statement, scope))
+        elif isinstance(statement, cst.Import):
+            for alias in statement.names:
+                full = dotted_name(alias.name)
+                if alias.asname is not None:
+                    bind_target(scope, alias.asname.name, Binding("import", canonical_name(full)))
+                else:
+                    top = full.split(".")[0]
+                    scope.bind(top, Binding("import", canonical_name(top)))
+        elif isinstance(statement, cst.ImportFrom):
+            _bind_import_from(scope, statement, module_name)
+        elif isinstance(statement, cst.Assign):
+            for target in statement.targets:
+                bind_target(scope, target.target, Binding("assign", node=statement.value, scope=scope))
+        elif isinstance(statement, cst.AnnAssign):
+            value = statement.value
+            binding = (
+                Binding("assign", node=value, scope=scope)
+                if value is not None
+                else Binding("param", node=statement.annotation.annotation, scope=scope)
+            )
+            bind_target(scope, statement.target, binding)
+        elif isinstance(statement, cst.AugAssign):
+            bind_target(scope, statement.target, Binding("other"))
+        elif isinstance(statement, (cst.For,)):
+            bind_target(scope, statement.target, Binding("other"))
+        elif isinstance(statement, cst.With):
+            for item in statement.items:
+                if item.asname is not None:
+                    bind_target(scope, item.asname.name, Binding("assign", node=item.item, scope=scope))
+        elif isinstance(statement, (cst.Try, cst.TryStar)):
+            for handler in statement.handlers:
+                if handler.name is not None:
+                    bind_target(scope, handler.name.name, Binding("other"))
+        elif isinstance(statement, cst.Global):
+            scope.declared_global.update(item.name.value for item in statement.names)
+        elif isinstance(statement, cst.Nonlocal):
+            scope.declared_nonlocal.update(item.name.value for item in statement.names)
+
+
+def _bind_import_from(scope: Scope, statement: cst.ImportFrom, module_name: str) -> None:
+    if isinstance(statement.names, cst.ImportStar):
+        return
+    module = dotted_name(statement.module) if statement.module is not None else ""
+    if statement.relative:
+        module = resolve_relative(module_name, len(statement.relative), module)
+    for alias in statement.names:
+        name = dotted_name(alias.name)
+        local = alias.asname.name if alias.asname is not None else alias.name
+        target = f"{module}.{name}" if module else name
+        bind_target(scope, local, Binding("import", canonical_name(target)))
+
+
+def resolve_relative(module_name: str, level: int, module: str) -> str:
+    """The absolute name of a relative import; a leading "." marks one we cannot anchor."""
+    if not module_name:
+        return "." * level + module
+    package = module_name.split(".")
+    base = package[: len(package) - level] if level <= len(package) else []
+    if not base:
+        return "." * level + module
+    return ".".join(base + ([module] if module else []))
+
+
+def bind_target(scope: Scope, target: cst.CSTNode, binding: Binding) -> None:
+    """Bind the names an assignment target introduces; only a plain name keeps the value."""
+    if isinstance(target, cst.Name):
+        scope.bind(target.value, binding)
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            bind_target(scope, element.value, Binding("other"))
+    elif isinstance(target, cst.StarredElement):
+        bind_target(scope, target.value, Binding("other"))
+
+
+def bind_parameters(scope: Scope, params: cst.Parameters, self_scope: Scope | None) -> None:
+    """Bind a function's parameters; the first one of a method is `self` when `self_scope` is given."""
+    ordered = [*params.posonly_params, *params.params]
+    for index, param in enumerate(ordered):
+        if index == 0 and self_scope is not None:
+            scope.bind(param.name.value, Binding("self", scope=self_scope))
+        else:
+            annotation = param.annotation.annotation if param.annotation is not None else None
+            scope.bind(param.name.value, Binding("param", node=annotation, scope=scope.parent))
+    for param in params.kwonly_params:
+        annotation = param.annotation.annotation if param.annotation is not None else None
+        scope.bind(param.name.value, Binding("param", node=annotation, scope=scope.parent))
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            scope.bind(star.name.value, Binding("other"))
+
+
+def instance_attributes(class_node: cst.ClassDef, module: Scope) -> dict[str, cst.BaseExpression]:
+    """`self.x = <expr>` assignments in a class's methods (the first one wins), so that
+    `self.x.method()` resolves; computed once per class and kept on the module scope."""
+    cached = module.class_attributes.get(id(class_node))
+    if cached is not None:
+        return cached
+    found: dict[str, cst.BaseExpression] = {}
+    for statement in class_node.body.body:
+        if not isinstance(statement, cst.FunctionDef) or not is_instance_method(statement):
+            continue
+        params = [*statement.params.posonly_params, *statement.params.params]
+        if not params:
+            continue
+        self_name = params[0].name.value
+        for inner in iter_statements(statement.body.body):
+            if isinstance(inner, cst.Assign):
+                targets, value = [t.target for t in inner.targets], inner.value
+            elif isinstance(inner, cst.AnnAssign) and inner.value is not None:
+                targets, value = [inner.target], inner.value
+            else:
+                continue
+            for target in targets:
+                if (
+                    isinstance(target, cst.Attribute)
+                    and isinstance(target.value, cst.Name)
+                    and target.value.value == self_name
+                ):
+                    found.setdefault(target.attr.value, value)
+    module.class_attributes[id(class_node)] = found
+    return found
+
+
+def is_instance_method(function: cst.FunctionDef) -> bool:
+    for decorator in function.decorators:
+        if dotted_name(decorator.decorator) in ("staticmethod", "classmethod"):
+            return False
+    return True

@@ -1,0 +1,151 @@
+"""Resolve expressions to what they denote: a dotted library name, an instance of a known type,
+or something defined in this module. Cheap enough to run on every call in the file."""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+
+import libcst as cst
+
+from conclint.analysis.scopes import Binding, Scope, instance_attributes
+from conclint.knowledge.types import (
+    ATTRIBUTE_RESULTS,
+    CALL_RESULTS,
+    KNOWN_TYPES,
+    PATH_TYPES,
+    SUBSCRIPT_RESULTS,
+    canonical_name,
+)
+
+_BUILTINS = frozenset(dir(builtins))
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """What an expression denotes.
+
+    qualname: a dotted name (`time.sleep`, `requests.Session.get`), or for an instance the
+    name of its type. `instance`: the expression is a value of that type. `local`: the name
+    is defined in this module (`qualname` is then its path inside the module).
+    """
+
+    qualname: str
+    instance: bool = False
+    local: bool = False
+    node: cst.CSTNode | None = None
+    scope: Scope | None = None
+
+
+def resolve(expression: cst.CSTNode, scope: Scope, depth: int = 0) -> Symbol | None:
+    """The symbol `expression` denotes when evaluated in `scope`, or None when unknown."""
+    if depth > 20:
+        return None
+    if isinstance(expression, cst.Name):
+        return _resolve_name(expression.value, scope, depth)
+    if isinstance(expression, cst.Attribute):
+        base = resolve(expression.value, scope, depth + 1)
+        return _member(base, expression.attr.value) if base is not None else None
+    if isinstance(expression, cst.Call):
+        return _call_result(resolve(expression.func, scope, depth + 1))
+    if isinstance(expression, cst.Subscript):
+        base = resolve(expression.value, scope, depth + 1)
+        if base is not None and base.instance and base.qualname in SUBSCRIPT_RESULTS:
+            return Symbol(SUBSCRIPT_RESULTS[base.qualname], instance=True)
+        return None
+    if isinstance(expression, cst.BinaryOperation) and isinstance(expression.operator, cst.Divide):
+        base = resolve(expression.left, scope, depth + 1)
+        if base is not None and base.instance and base.qualname in PATH_TYPES:
+            return base
+        return None
+    if isinstance(expression, cst.Await):
+        return None
+    return None
+
+
+def _resolve_name(name: str, scope: Scope, depth: int) -> Symbol | None:
+    binding = scope.lookup(name)
+    if binding is None:
+        return Symbol(f"builtins.{name}") if name in _BUILTINS else None
+    return binding_symbol(binding, depth)
+
+
+def binding_symbol(binding: Binding, depth: int = 0) -> Symbol | None:
+    """What a binding denotes; assignments are resolved once, then remembered."""
+    if binding.done:
+        return binding.resolved  # type: ignore[return-value]
+    if binding.resolving:
+        return None
+    binding.resolving = True
+    try:
+        symbol = _binding_symbol(binding, depth)
+    finally:
+        binding.resolving = False
+    binding.resolved, binding.done = symbol, True
+    return symbol
+
+
+def _binding_symbol(binding: Binding, depth: int) -> Symbol | None:
+    kind = binding.kind
+    if kind == "import":
+        return Symbol(binding.target)
+    if kind in ("def", "class"):
+        return Symbol(binding.target, local=True, node=binding.node, scope=binding.scope)
+    if kind == "self" and binding.scope is not None:
+        class_scope = binding.scope
+        return Symbol(class_scope.qualname, instance=True, local=True, node=class_scope.node, scope=class_scope.parent)
+    if kind == "assign" and binding.node is not None and binding.scope is not None:
+        return resolve(binding.node, binding.scope, depth + 1)
+    if kind == "param" and binding.node is not None and binding.scope is not None:
+        annotation = resolve(binding.node, binding.scope, depth + 1)
+        if annotation is not None and not annotation.instance and annotation.qualname in KNOWN_TYPES:
+            return Symbol(annotation.qualname, instance=True)
+    return None
+
+
+def _member(base: Symbol, attr: str) -> Symbol | None:
+    """`base.attr`: a submodule or function of a module, a method or attribute of an instance."""
+    path = f"{base.qualname}.{attr}"
+    if not base.instance:
+        return Symbol(path, local=base.local)
+    if base.local:
+        return _local_instance_attribute(base, attr)
+    exact = ATTRIBUTE_RESULTS.get(path)
+    if exact is not None:
+        return Symbol(exact, instance=True)
+    if path in CALL_RESULTS or _is_known_method(path):
+        return Symbol(path)
+    wildcard = ATTRIBUTE_RESULTS.get(f"{base.qualname}.*")
+    if wildcard is not None and not attr.startswith("_"):
+        return Symbol(wildcard, instance=True)
+    return Symbol(path)
+
+
+def _is_known_method(path: str) -> bool:
+    from conclint.knowledge.blocking import blocking_catalog
+
+    return path in blocking_catalog()
+
+
+def _local_instance_attribute(base: Symbol, attr: str) -> Symbol | None:
+    """`self.attr` or `obj.attr` of a class of this module whose methods assign `self.attr = <expr>`."""
+    if not isinstance(base.node, cst.ClassDef) or base.scope is None:
+        return Symbol(f"{base.qualname}.{attr}", local=True)
+    value = instance_attributes(base.node, base.scope.module()).get(attr)
+    if value is None:
+        return Symbol(f"{base.qualname}.{attr}", local=True)
+    return resolve(value, base.scope, 1)
+
+
+def _call_result(callee: Symbol | None) -> Symbol | None:
+    if callee is None or callee.instance:
+        return None
+    if callee.local:
+        if isinstance(callee.node, cst.ClassDef):
+            return Symbol(callee.qualname, instance=True, local=True, node=callee.node, scope=callee.scope)
+        return None
+    result = CALL_RESULTS.get(callee.qualname)
+    return Symbol(result, instance=True) if result is not None else None
+
+
+__all__ = ["Symbol", "resolve", "binding_symbol", "canonical_name"]

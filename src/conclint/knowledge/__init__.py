@@ -1,0 +1,1 @@
+"""Catalogs as data: blocking calls and their async replacements, the types calls return."""

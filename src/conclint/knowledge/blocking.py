@@ -1,0 +1,295 @@
+"""The catalog of blocking callables, each with its category and async replacements.
+
+Entries are data: a group of qualified names shares one category and one remedy. A remedy
+names the replacement per async library; `None` there means "no native equivalent: offload
+the call to a worker thread".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from typing import Iterable, Mapping
+
+
+class Category(str, Enum):
+    SLEEP = "sleep"
+    HTTP = "http"
+    SUBPROCESS = "subprocess"
+    FILE = "file"
+    NETWORK = "network"
+    DATABASE = "database"
+    INPUT = "input"
+    WAIT = "wait"
+    EVENT_LOOP = "event-loop"
+    OTHER = "other"
+
+
+LIBRARIES = ("asyncio", "trio", "anyio")
+
+OFFLOAD: Mapping[str, str] = {
+    "asyncio": "`await asyncio.to_thread({call}, ...)`",
+    "trio": "`await trio.to_thread.run_sync({call}, ...)`",
+    "anyio": "`await anyio.to_thread.run_sync({call}, ...)`",
+}
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """The async replacement per library; None means offloading is the answer there."""
+
+    asyncio: str | None = None
+    trio: str | None = None
+    anyio: str | None = None
+
+    def for_library(self, library: str) -> str | None:
+        return getattr(self, library)
+
+
+@dataclass(frozen=True)
+class NonBlockingWhen:
+    """The call does not block when argument `name` (or positional `position`) is `literal`."""
+
+    name: str
+    position: int
+    literal: str
+
+
+@dataclass(frozen=True)
+class BlockingCall:
+    qualname: str
+    category: Category
+    remedy: Remedy
+    nonblocking: tuple[NonBlockingWhen, ...] = ()
+
+    def replacement(self, library: str) -> str:
+        """What to write instead, in the module's async library."""
+        native = self.remedy.for_library(library)
+        return native if native is not None else self.offload(library)
+
+    def offload(self, library: str) -> str:
+        return OFFLOAD[library].format(call=self.qualname.removeprefix("builtins."))
+
+
+SLEEP = Remedy("`await asyncio.sleep(...)`", "`await trio.sleep(...)`", "`await anyio.sleep(...)`")
+HTTP = Remedy(
+    "an async HTTP client (`httpx.AsyncClient` or `aiohttp.ClientSession`)",
+    "`httpx.AsyncClient`",
+    "`httpx.AsyncClient`",
+)
+SUBPROCESS = Remedy(
+    "`await asyncio.create_subprocess_exec(...)`",
+    "`await trio.run_process(...)`",
+    "`await anyio.run_process(...)`",
+)
+SHELL = Remedy(
+    "`await asyncio.create_subprocess_shell(...)`",
+    "`await trio.run_process(..., shell=True)`",
+    "`await anyio.run_process(...)` with a command string",
+)
+PROCESS_WAIT = Remedy("`await process.wait()` on an `asyncio.subprocess.Process`", None, None)
+OPEN_FILE = Remedy(
+    "`aiofiles.open(...)`, or the whole read/write in `await asyncio.to_thread(...)`",
+    "`await trio.open_file(...)`",
+    "`await anyio.open_file(...)`",
+)
+FILE_OBJECT = Remedy(None, "a file opened with `await trio.open_file(...)`", "a file opened with `await anyio.open_file(...)`")
+PATH = Remedy(None, "the same method on `trio.Path(...)`, awaited", "the same method on `anyio.Path(...)`, awaited")
+CONNECT = Remedy(
+    "`await asyncio.open_connection(...)`",
+    "`await trio.open_tcp_stream(...)`",
+    "`await anyio.connect_tcp(...)`",
+)
+RESOLVE = Remedy(
+    "`await loop.getaddrinfo(...)`",
+    "`await trio.socket.getaddrinfo(...)`",
+    "`await anyio.getaddrinfo(...)`",
+)
+SOCKET_IO = Remedy(
+    "asyncio streams (`asyncio.open_connection`) or `await loop.sock_recv/sock_sendall(...)`",
+    "a `trio.socket` socket, awaited",
+    "an anyio socket stream (`await anyio.connect_tcp(...)`)",
+)
+SQLITE = Remedy("`aiosqlite`", None, None)
+POSTGRES = Remedy("an async driver (`asyncpg` or `psycopg.AsyncConnection`)", None, "`psycopg.AsyncConnection`")
+MYSQL = Remedy("an async driver (`aiomysql` or `asyncmy`)", None, None)
+REDIS = Remedy("`redis.asyncio.Redis`", None, "`redis.asyncio.Redis`")
+MONGO = Remedy("`pymongo.AsyncMongoClient` (or motor)", None, "`pymongo.AsyncMongoClient`")
+LOCK = Remedy("`asyncio.Lock` (`async with lock:`)", "`trio.Lock` (`async with lock:`)", "`anyio.Lock` (`async with lock:`)")
+SEMAPHORE = Remedy("`asyncio.Semaphore`", "`trio.Semaphore`", "`anyio.Semaphore`")
+CONDITION = Remedy("`asyncio.Condition`", "`trio.Condition`", "`anyio.Condition`")
+EVENT = Remedy("`asyncio.Event` (`await event.wait()`)", "`trio.Event` (`await event.wait()`)", "`anyio.Event` (`await event.wait()`)")
+BARRIER = Remedy("`asyncio.Barrier`", None, None)
+QUEUE = Remedy(
+    "`asyncio.Queue` (`await queue.get()`)",
+    "a memory channel (`trio.open_memory_channel`)",
+    "a memory object stream (`anyio.create_memory_object_stream`)",
+)
+FUTURE = Remedy("`await asyncio.wrap_future(future)`", None, None)
+FUTURES_WAIT = Remedy("`asyncio.wait(...)` over `asyncio.wrap_future(...)` futures", None, None)
+NESTED_LOOP = Remedy(
+    "`await` the coroutine instead of starting another event loop",
+    "`await` the coroutine instead of starting another event loop",
+    "`await` the coroutine instead of starting another event loop",
+)
+THREAD_OFFLOAD = Remedy()
+
+
+def _methods(type_name: str, methods: str) -> str:
+    return " ".join(f"{type_name}.{method}" for method in methods.split())
+
+
+_HTTP_VERBS = "get post put patch delete head options request"
+_PATH_METHODS = (
+    "read_text read_bytes write_text write_bytes open exists is_file is_dir is_symlink "
+    "is_mount stat lstat iterdir glob rglob mkdir rmdir unlink touch rename replace "
+    "resolve readlink chmod lchmod owner group samefile symlink_to hardlink_to walk"
+)
+_BLOCK_FALSE = (NonBlockingWhen("block", 0, "False"),)
+_PUT_BLOCK_FALSE = (NonBlockingWhen("block", 1, "False"),)
+_ACQUIRE_FALSE = (NonBlockingWhen("blocking", 0, "False"),)
+_TIMEOUT_ZERO = (NonBlockingWhen("timeout", 0, "0"),)
+
+# (category, remedy, space-separated qualified names, non-blocking exceptions)
+_GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] = (
+    (Category.SLEEP, SLEEP, "time.sleep", ()),
+    (Category.HTTP, HTTP, " ".join(f"requests.{v}" for v in _HTTP_VERBS.split()), ()),
+    (Category.HTTP, HTTP, _methods("requests.Session", _HTTP_VERBS + " send"), ()),
+    (Category.HTTP, HTTP, " ".join(f"httpx.{v}" for v in (_HTTP_VERBS + " stream").split()), ()),
+    (Category.HTTP, HTTP, _methods("httpx.Client", _HTTP_VERBS + " send stream"), ()),
+    (Category.HTTP, HTTP, "urllib.request.urlopen urllib.request.urlretrieve urllib3.request", ()),
+    (Category.HTTP, HTTP, _methods("urllib3.PoolManager", "request urlopen request_encode_url request_encode_body"), ()),
+    (Category.HTTP, HTTP, _methods("urllib3.HTTPConnectionPool", "request urlopen"), ()),
+    (Category.HTTP, HTTP, _methods("http.client.HTTPConnection", "request getresponse connect"), ()),
+    (Category.SUBPROCESS, SUBPROCESS, "subprocess.run subprocess.call subprocess.check_call subprocess.check_output subprocess.Popen", ()),
+    (Category.SUBPROCESS, SHELL, "subprocess.getoutput subprocess.getstatusoutput os.system os.popen", ()),
+    (Category.SUBPROCESS, PROCESS_WAIT, "subprocess.Popen.wait subprocess.Popen.communicate", _TIMEOUT_ZERO),
+    (
+        Category.SUBPROCESS,
+        SUBPROCESS,
+        "os.spawnl os.spawnle os.spawnlp os.spawnlpe os.spawnv os.spawnve os.spawnvp os.spawnvpe "
+        "os.posix_spawn os.posix_spawnp",
+        (),
+    ),
+    (Category.SUBPROCESS, THREAD_OFFLOAD, "os.wait os.wait3 os.wait4 os.waitpid os.waitid", ()),
+    (Category.FILE, OPEN_FILE, "builtins.open os.fdopen gzip.open bz2.open lzma.open", ()),
+    (Category.FILE, FILE_OBJECT, _methods("io.file", "read read1 readline readlines readinto write writelines flush truncate"), ()),
+    (Category.FILE, PATH, _methods("pathlib.Path", _PATH_METHODS), ()),
+    (
+        Category.FILE,
+        PATH,
+        "os.path.exists os.path.lexists os.path.isfile os.path.isdir os.path.islink os.path.ismount "
+        "os.path.getsize os.path.getmtime os.path.getatime os.path.getctime os.path.realpath "
+        "os.path.samefile",
+        (),
+    ),
+    (
+        Category.FILE,
+        THREAD_OFFLOAD,
+        "os.listdir os.scandir os.stat os.lstat os.remove os.unlink os.rename os.renames os.replace "
+        "os.makedirs os.mkdir os.rmdir os.removedirs os.walk os.chmod os.chown os.link os.symlink "
+        "os.readlink os.access os.utime os.truncate os.fsync os.read os.write "
+        "shutil.copy shutil.copy2 shutil.copyfile shutil.copyfileobj shutil.copytree shutil.move "
+        "shutil.rmtree shutil.make_archive shutil.unpack_archive shutil.disk_usage shutil.chown shutil.which "
+        "glob.glob glob.iglob",
+        (),
+    ),
+    (Category.NETWORK, CONNECT, "socket.create_connection", ()),
+    (Category.NETWORK, RESOLVE, "socket.getaddrinfo socket.gethostbyname socket.gethostbyname_ex socket.gethostbyaddr socket.getfqdn socket.getnameinfo", ()),
+    (Category.NETWORK, SOCKET_IO, _methods("socket.socket", "connect connect_ex accept recv recv_into recvfrom recvfrom_into recvmsg send sendall sendto sendmsg sendfile"), ()),
+    (Category.DATABASE, SQLITE, "sqlite3.connect", ()),
+    (Category.DATABASE, SQLITE, _methods("sqlite3.Connection", "execute executemany executescript commit rollback backup"), ()),
+    (Category.DATABASE, SQLITE, _methods("sqlite3.Cursor", "execute executemany executescript fetchone fetchmany fetchall"), ()),
+    (Category.DATABASE, POSTGRES, "psycopg2.connect", ()),
+    (Category.DATABASE, POSTGRES, _methods("psycopg2.connection", "commit rollback"), ()),
+    (Category.DATABASE, POSTGRES, _methods("psycopg2.cursor", "execute executemany callproc fetchone fetchmany fetchall copy_from copy_to copy_expert"), ()),
+    (Category.DATABASE, MYSQL, "pymysql.connect", ()),
+    (Category.DATABASE, MYSQL, _methods("pymysql.Connection", "commit rollback ping query"), ()),
+    (Category.DATABASE, MYSQL, _methods("pymysql.Cursor", "execute executemany callproc fetchone fetchmany fetchall"), ()),
+    (Category.DATABASE, REDIS, "redis.Redis.*", ()),
+    (Category.DATABASE, REDIS, "redis.Pipeline.execute", ()),
+    (Category.DATABASE, MONGO, _methods("pymongo.MongoClient", "server_info list_database_names list_databases drop_database"), ()),
+    (
+        Category.DATABASE,
+        MONGO,
+        _methods(
+            "pymongo.Collection",
+            "find_one insert_one insert_many update_one update_many replace_one delete_one delete_many "
+            "count_documents estimated_document_count distinct aggregate bulk_write create_index "
+            "drop find_one_and_update find_one_and_replace find_one_and_delete",
+        ),
+        (),
+    ),
+    (Category.INPUT, THREAD_OFFLOAD, "builtins.input sys.stdin.read sys.stdin.readline sys.stdin.readlines getpass.getpass", ()),
+    (Category.WAIT, LOCK, _methods("threading.Lock", "acquire __enter__") + " " + _methods("threading.RLock", "acquire __enter__"), _ACQUIRE_FALSE),
+    (Category.WAIT, LOCK, _methods("multiprocessing.Lock", "acquire __enter__"), _ACQUIRE_FALSE),
+    (Category.WAIT, SEMAPHORE, _methods("threading.Semaphore", "acquire __enter__"), _ACQUIRE_FALSE),
+    (Category.WAIT, CONDITION, _methods("threading.Condition", "acquire __enter__ wait wait_for"), _ACQUIRE_FALSE),
+    (Category.WAIT, EVENT, _methods("threading.Event", "wait") + " " + _methods("multiprocessing.Event", "wait"), _TIMEOUT_ZERO),
+    (Category.WAIT, BARRIER, "threading.Barrier.wait", ()),
+    (Category.WAIT, QUEUE, _methods("queue.Queue", "get join"), _BLOCK_FALSE),
+    (Category.WAIT, QUEUE, "queue.Queue.put", _PUT_BLOCK_FALSE),
+    (Category.WAIT, QUEUE, _methods("multiprocessing.Queue", "get join"), _BLOCK_FALSE),
+    (Category.WAIT, QUEUE, "multiprocessing.Queue.put", _PUT_BLOCK_FALSE),
+    (Category.WAIT, THREAD_OFFLOAD, "threading.Thread.join multiprocessing.Process.join", _TIMEOUT_ZERO),
+    (Category.WAIT, FUTURE, _methods("concurrent.futures.Future", "result exception"), _TIMEOUT_ZERO),
+    (Category.WAIT, FUTURES_WAIT, "concurrent.futures.wait concurrent.futures.as_completed", ()),
+    (
+        Category.WAIT,
+        THREAD_OFFLOAD,
+        _methods("multiprocessing.pool.Pool", "map starmap apply join imap imap_unordered")
+        + " "
+        + _methods("concurrent.futures.ThreadPoolExecutor", "shutdown")
+        + " "
+        + _methods("concurrent.futures.ProcessPoolExecutor", "shutdown"),
+        (NonBlockingWhen("wait", 0, "False"),),
+    ),
+    (Category.EVENT_LOOP, NESTED_LOOP, "asyncio.run trio.run anyio.run", ()),
+    (Category.EVENT_LOOP, NESTED_LOOP, _methods("asyncio.AbstractEventLoop", "run_until_complete run_forever"), ()),
+)
+
+# Methods of wildcard types (`redis.Redis.*`) that return helpers instead of doing I/O.
+WILDCARD_EXCEPTIONS = frozenset({"pipeline", "pubsub", "lock", "register_script", "connection_pool", "close", "from_url"})
+
+
+class BlockingCatalog:
+    """Looks qualified names up among the blocking callables, exact names first, then `Type.*`."""
+
+    def __init__(self, entries: Iterable[BlockingCall]) -> None:
+        self.exact: dict[str, BlockingCall] = {}
+        self.wildcard: dict[str, BlockingCall] = {}
+        for entry in entries:
+            if entry.qualname.endswith(".*"):
+                self.wildcard[entry.qualname[:-2]] = entry
+            else:
+                self.exact[entry.qualname] = entry
+
+    def lookup(self, qualname: str) -> BlockingCall | None:
+        found = self.exact.get(qualname)
+        if found is not None or not self.wildcard:
+            return found
+        owner, _, method = qualname.rpartition(".")
+        entry = self.wildcard.get(owner)
+        if entry is None or method in WILDCARD_EXCEPTIONS or method.startswith("_"):
+            return None
+        return BlockingCall(qualname, entry.category, entry.remedy, entry.nonblocking)
+
+    def __contains__(self, qualname: str) -> bool:
+        return self.lookup(qualname) is not None
+
+
+def builtin_entries() -> list[BlockingCall]:
+    return [
+        BlockingCall(name, category, remedy, nonblocking)
+        for category, remedy, names, nonblocking in _GROUPS
+        for name in names.split()
+    ]
+
+
+@lru_cache(maxsize=16)
+def blocking_catalog(extra: tuple[tuple[str, str], ...] = ()) -> BlockingCatalog:
+    """The built-in catalog plus `extend-blocking-calls` entries (qualified name, category)."""
+    entries = builtin_entries()
+    entries.extend(BlockingCall(name, Category(category), THREAD_OFFLOAD) for name, category in extra)
+    return BlockingCatalog(entries)

@@ -1,0 +1,161 @@
+"""What calls and attributes return, so method calls on the objects they create resolve.
+
+Type names are the public, canonical spelling (`requests.Session`, not
+`requests.sessions.Session`); `canonical_name` maps the other spellings onto them.
+"""
+
+from __future__ import annotations
+
+# Other spellings of a module or class -> the canonical one (applied to whole dotted prefixes).
+CANONICAL_PREFIXES: dict[str, str] = {
+    "requests.api": "requests",
+    "requests.sessions.Session": "requests.Session",
+    "requests.sessions.session": "requests.session",
+    "httpx._api": "httpx",
+    "httpx._client.Client": "httpx.Client",
+    "urllib3.poolmanager.PoolManager": "urllib3.PoolManager",
+    "urllib3.connectionpool.HTTPConnectionPool": "urllib3.HTTPConnectionPool",
+    "urllib3.connectionpool.HTTPSConnectionPool": "urllib3.HTTPSConnectionPool",
+    "posixpath": "os.path",
+    "ntpath": "os.path",
+    "genericpath": "os.path",
+    "io.open": "builtins.open",
+    "pathlib.PosixPath": "pathlib.Path",
+    "pathlib.WindowsPath": "pathlib.Path",
+    "socket.SocketType": "socket.socket",
+    "concurrent.futures.thread": "concurrent.futures",
+    "concurrent.futures.process": "concurrent.futures",
+    "concurrent.futures._base": "concurrent.futures",
+    "multiprocessing.queues.Queue": "multiprocessing.Queue",
+    "multiprocessing.queues.JoinableQueue": "multiprocessing.JoinableQueue",
+    "multiprocessing.context.Process": "multiprocessing.Process",
+    "redis.client.Redis": "redis.Redis",
+    "redis.client.StrictRedis": "redis.Redis",
+    "redis.StrictRedis": "redis.Redis",
+    "pymongo.mongo_client.MongoClient": "pymongo.MongoClient",
+    "asyncio.events": "asyncio",
+    "asyncio.runners": "asyncio",
+}
+
+_FILE = "io.file"
+_PATH = "pathlib.Path"
+
+# Calling the key returns an instance of the value.
+CALL_RESULTS: dict[str, str] = {
+    # HTTP clients
+    "requests.Session": "requests.Session",
+    "requests.session": "requests.Session",
+    "httpx.Client": "httpx.Client",
+    "urllib3.PoolManager": "urllib3.PoolManager",
+    "urllib3.HTTPConnectionPool": "urllib3.HTTPConnectionPool",
+    "urllib3.HTTPSConnectionPool": "urllib3.HTTPConnectionPool",
+    "urllib3.connection_from_url": "urllib3.HTTPConnectionPool",
+    "http.client.HTTPConnection": "http.client.HTTPConnection",
+    "http.client.HTTPSConnection": "http.client.HTTPConnection",
+    # files and paths
+    "builtins.open": _FILE,
+    "os.fdopen": _FILE,
+    "gzip.open": _FILE,
+    "bz2.open": _FILE,
+    "lzma.open": _FILE,
+    "pathlib.Path.open": _FILE,
+    "pathlib.Path": _PATH,
+    "pathlib.Path.cwd": _PATH,
+    "pathlib.Path.home": _PATH,
+    "pathlib.Path.resolve": _PATH,
+    "pathlib.Path.absolute": _PATH,
+    "pathlib.Path.expanduser": _PATH,
+    "pathlib.Path.joinpath": _PATH,
+    "pathlib.Path.with_name": _PATH,
+    "pathlib.Path.with_suffix": _PATH,
+    "pathlib.Path.with_stem": _PATH,
+    "pathlib.Path.relative_to": _PATH,
+    # processes
+    "subprocess.Popen": "subprocess.Popen",
+    # sockets
+    "socket.socket": "socket.socket",
+    "socket.create_connection": "socket.socket",
+    "socket.create_server": "socket.socket",
+    "socket.fromfd": "socket.socket",
+    # databases
+    "sqlite3.connect": "sqlite3.Connection",
+    "sqlite3.Connection.cursor": "sqlite3.Cursor",
+    "sqlite3.Connection.execute": "sqlite3.Cursor",
+    "psycopg2.connect": "psycopg2.connection",
+    "psycopg2.connection.cursor": "psycopg2.cursor",
+    "pymysql.connect": "pymysql.Connection",
+    "pymysql.Connection.cursor": "pymysql.Cursor",
+    "redis.Redis": "redis.Redis",
+    "redis.Redis.from_url": "redis.Redis",
+    "redis.from_url": "redis.Redis",
+    "redis.Redis.pipeline": "redis.Pipeline",
+    "pymongo.MongoClient": "pymongo.MongoClient",
+    # thread and process primitives
+    "threading.Lock": "threading.Lock",
+    "threading.RLock": "threading.RLock",
+    "threading.Semaphore": "threading.Semaphore",
+    "threading.BoundedSemaphore": "threading.Semaphore",
+    "threading.Condition": "threading.Condition",
+    "threading.Event": "threading.Event",
+    "threading.Barrier": "threading.Barrier",
+    "threading.Thread": "threading.Thread",
+    "threading.Timer": "threading.Thread",
+    "queue.Queue": "queue.Queue",
+    "queue.LifoQueue": "queue.Queue",
+    "queue.PriorityQueue": "queue.Queue",
+    "queue.SimpleQueue": "queue.Queue",
+    "multiprocessing.Queue": "multiprocessing.Queue",
+    "multiprocessing.JoinableQueue": "multiprocessing.Queue",
+    "multiprocessing.SimpleQueue": "multiprocessing.Queue",
+    "multiprocessing.Process": "multiprocessing.Process",
+    "multiprocessing.Lock": "multiprocessing.Lock",
+    "multiprocessing.RLock": "multiprocessing.Lock",
+    "multiprocessing.Semaphore": "multiprocessing.Lock",
+    "multiprocessing.Event": "multiprocessing.Event",
+    "multiprocessing.Pool": "multiprocessing.pool.Pool",
+    "multiprocessing.pool.Pool": "multiprocessing.pool.Pool",
+    "multiprocessing.pool.ThreadPool": "multiprocessing.pool.Pool",
+    "multiprocessing.dummy.Pool": "multiprocessing.pool.Pool",
+    "concurrent.futures.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
+    "concurrent.futures.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
+    "concurrent.futures.ThreadPoolExecutor.submit": "concurrent.futures.Future",
+    "concurrent.futures.ProcessPoolExecutor.submit": "concurrent.futures.Future",
+    "asyncio.run_coroutine_threadsafe": "concurrent.futures.Future",
+    # event loops
+    "asyncio.get_event_loop": "asyncio.AbstractEventLoop",
+    "asyncio.new_event_loop": "asyncio.AbstractEventLoop",
+    "asyncio.get_running_loop": "asyncio.AbstractEventLoop",
+}
+
+# Reading the attribute (key) of an instance returns an instance of the value;
+# `Type.*` stands for any attribute that is not a known method.
+ATTRIBUTE_RESULTS: dict[str, str] = {
+    "pathlib.Path.parent": _PATH,
+    "pymongo.MongoClient.*": "pymongo.Database",
+    "pymongo.Database.*": "pymongo.Collection",
+}
+
+# Subscripting an instance of the key returns an instance of the value.
+SUBSCRIPT_RESULTS: dict[str, str] = {
+    "pymongo.MongoClient": "pymongo.Database",
+    "pymongo.Database": "pymongo.Collection",
+}
+
+# `path / "name"` on these types gives the same type.
+PATH_TYPES = frozenset({_PATH})
+
+KNOWN_TYPES = frozenset(CALL_RESULTS.values()) | frozenset(ATTRIBUTE_RESULTS.values())
+
+
+def canonical_name(name: str) -> str:
+    """`requests.sessions.Session` -> `requests.Session`; unknown names come back unchanged."""
+    prefix = name
+    while prefix:
+        replacement = CANONICAL_PREFIXES.get(prefix)
+        if replacement is not None:
+            return replacement + name[len(prefix):]
+        cut = prefix.rfind(".")
+        if cut < 0:
+            return name
+        prefix = prefix[:cut]
+    return name

@@ -1,0 +1,60 @@
+"""Plain, frozen values that leave the engine: no CST node ever escapes into them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A source range: 1-based lines and columns, the end column one past the last character."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text covered by `span` with `replacement`."""
+
+    span: Span
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A rewrite that removes a finding; `safe` fixes keep behaviour, unsafe ones need review."""
+
+    edits: tuple[Edit, ...]
+    safe: bool
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding in one file."""
+
+    path: str
+    span: Span
+    code: str
+    name: str
+    message: str
+    suggestion: str = ""
+    fix: Fix | None = field(default=None, compare=False)
+
+    @property
+    def line(self) -> int:
+        return self.span.line
+
+    @property
+    def column(self) -> int:
+        return self.span.column
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.span.line, self.span.column, self.code)

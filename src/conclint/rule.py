@@ -1,0 +1,149 @@
+"""The Rule base class: one batchable libcst visitor per rule, holding its docs and examples."""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, ClassVar, Mapping, Sequence
+
+import libcst as cst
+
+if TYPE_CHECKING:
+    from conclint.analysis.facts import FileFacts
+    from conclint.config import Settings
+
+DOC_SECTIONS = (
+    "What it does",
+    "Why is this bad?",
+    "Example",
+    "Use instead",
+    "Fix safety",
+    "Options",
+    "References",
+)
+
+
+@dataclass(frozen=True)
+class Valid:
+    """Source that must produce no finding of the rule."""
+
+    code: str
+
+    @property
+    def source(self) -> str:
+        return textwrap.dedent(self.code).lstrip("\n")
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Source that must produce findings of the rule: `count` of them, the first on `line`.
+
+    `message_contains` lists fragments the first finding's message or suggestion must hold.
+    """
+
+    code: str
+    line: int | None = None
+    column: int | None = None
+    count: int = 1
+    message_contains: tuple[str, ...] = ()
+    settings: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        return textwrap.dedent(self.code).lstrip("\n")
+
+
+@dataclass(frozen=True)
+class Report:
+    """A finding before positions are known: the node to point at, and the words."""
+
+    node: cst.CSTNode
+    statement: cst.CSTNode | None
+    code: str
+    name: str
+    message: str
+    suggestion: str
+
+
+class Rule(cst.BatchableCSTVisitor):
+    """Base of every rule. Subclasses set CODE, NAME, MESSAGE, a sectioned docstring and examples.
+
+    A rule subscribes to the node types it needs (``visit_Call`` ...), asks ``self.facts``
+    for shared analysis, and calls ``self.report``. It never changes the tree.
+    """
+
+    CODE: ClassVar[str] = ""
+    NAME: ClassVar[str] = ""
+    MESSAGE: ClassVar[str] = ""
+    VALID: ClassVar[Sequence[Valid]] = ()
+    INVALID: ClassVar[Sequence[Invalid]] = ()
+
+    _visitor_names: ClassVar[tuple[str, ...] | None] = None
+
+    def __init__(self, facts: FileFacts, settings: Settings) -> None:
+        super().__init__()
+        self.facts = facts
+        self.settings = settings
+        self.reports: list[Report] = []
+
+    @classmethod
+    def is_concrete(cls) -> bool:
+        return bool(cls.CODE)
+
+    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
+        """Like libcst's, but the method names are collected once per class, not per file."""
+        cls = type(self)
+        if cls.__dict__.get("_visitor_names") is None:
+            cls._visitor_names = tuple(
+                name
+                for name in dir(cls)
+                if name.startswith(("visit_", "leave_"))
+                and not getattr(getattr(cls, name), "_is_no_op", False)
+            )
+        return {name: getattr(self, name) for name in cls._visitor_names or ()}
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str | None = None,
+        *,
+        suggestion: str = "",
+        **fields: object,
+    ) -> None:
+        """Record a finding at `node`; MESSAGE is formatted with `fields` unless `message` is given."""
+        text = message if message is not None else self.MESSAGE.format(**fields)
+        self.reports.append(
+            Report(
+                node=node,
+                statement=self.facts.current_statement,
+                code=self.CODE,
+                name=self.NAME,
+                message=text,
+                suggestion=suggestion,
+            )
+        )
+
+    @classmethod
+    def doc_sections(cls) -> dict[str, str]:
+        """The docstring split into its named sections (`## Title` headings)."""
+        doc = inspect.cleandoc(cls.__doc__ or "")
+        sections: dict[str, str] = {}
+        current: str | None = None
+        lines: list[str] = []
+        for line in doc.splitlines():
+            if line.startswith("## "):
+                if current is not None:
+                    sections[current] = "\n".join(lines).strip()
+                current, lines = line[3:].strip(), []
+            elif current is not None:
+                lines.append(line)
+        if current is not None:
+            sections[current] = "\n".join(lines).strip()
+        return sections
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first paragraph of "What it does": one line for tables and SARIF."""
+        text = cls.doc_sections().get("What it does", "")
+        return " ".join(text.split("\n\n")[0].split())

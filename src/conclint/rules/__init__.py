@@ -1,0 +1,1 @@
+"""Rule modules, one rule class per module, grouped by family."""

@@ -1,0 +1,200 @@
+"""CCL101: time.sleep in a coroutine."""
+
+from conclint.knowledge.blocking import Category
+from conclint.rule import Invalid, Valid
+from conclint.rules.coroutines.blocking_base import BlockingCallInCoroutine
+
+
+class BlockingSleepInAsync(BlockingCallInCoroutine):
+    """
+    ## What it does
+    Finds `time.sleep()` called inside an `async def`, however it was imported
+    (`import time`, `from time import sleep`, `from time import sleep as pause`).
+
+    ## Why is this bad?
+    `time.sleep()` stops the whole thread, and the event loop runs on that thread: while one
+    coroutine sleeps, no other task runs, no timeout fires and no socket is served.
+
+    ## Example
+    ```python
+    import time
+
+    async def poll(client):
+        while not await client.ready():
+            time.sleep(0.5)
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    async def poll(client):
+        while not await client.ready():
+            await asyncio.sleep(0.5)
+    ```
+    In a trio module use `await trio.sleep(...)`, in an anyio module `await anyio.sleep(...)`.
+
+    ## Fix safety
+    No automatic fix yet. Replacing the call with the library's `await ...sleep(...)` keeps
+    the delay and lets other tasks run meanwhile.
+
+    ## Options
+    - `extend-blocking-calls`: add your own blocking callables.
+
+    ## References
+    - [asyncio: developing with asyncio, blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)
+    - [trio.sleep](https://trio.readthedocs.io/en/stable/reference-core.html#trio.sleep)
+    """
+
+    CODE = "CCL101"
+    NAME = "blocking-sleep-in-async"
+    CATEGORY = Category.SLEEP
+    VALID = (
+        Valid(
+            """
+            import asyncio
+
+            async def poll():
+                await asyncio.sleep(1)
+            """
+        ),
+        Valid(
+            """
+            import time
+
+            def sync_poll():
+                time.sleep(1)
+            """
+        ),
+        Valid(
+            """
+            import time
+
+            async def main():
+                def later():
+                    time.sleep(1)
+                return later
+            """
+        ),
+        Valid(
+            """
+            import asyncio, time
+
+            async def main():
+                await asyncio.to_thread(time.sleep, 1)
+            """
+        ),
+        Valid(
+            """
+            import trio
+
+            async def main():
+                await trio.sleep(1)
+                await trio.to_thread.run_sync(lambda: __import__("time").sleep(1))
+            """
+        ),
+        Valid(
+            """
+            import anyio, time
+
+            async def main():
+                await anyio.to_thread.run_sync(time.sleep, 1)
+            """
+        ),
+        Valid(
+            """
+            import time
+
+            async def main():
+                def sleep(seconds):
+                    return seconds
+                sleep(1)
+            """
+        ),
+        Valid(
+            """
+            from time import sleep
+
+            async def main(sleep):
+                sleep(1)
+            """
+        ),
+        Valid(
+            """
+            import time
+
+            class Clock:
+                def sleep(self, seconds):
+                    pass
+
+            async def main(clock: Clock):
+                clock.sleep(1)
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            import time
+
+            async def poll():
+                time.sleep(1)
+            """,
+            line=4,
+            column=5,
+            message_contains=("time.sleep()", "await asyncio.sleep(...)"),
+        ),
+        Invalid(
+            """
+            from time import sleep as pause
+            import trio
+
+            async def poll():
+                pause(1)
+            """,
+            line=5,
+            message_contains=("await trio.sleep(...)",),
+        ),
+        Invalid(
+            """
+            import anyio
+
+            async def poll():
+                import time
+                time.sleep(1)
+            """,
+            line=5,
+            message_contains=("await anyio.sleep(...)",),
+        ),
+        Invalid(
+            """
+            import time
+
+            async def poll():
+                return [time.sleep(i) for i in range(3)]
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            import time
+
+            async def outer():
+                def helper():
+                    pass
+                time.sleep(1)
+            """,
+            line=6,
+        ),
+        Invalid(
+            """
+            import time
+
+            async def ticks():
+                for i in range(3):
+                    time.sleep(1)
+                    yield i
+            """,
+            line=5,
+        ),
+    )

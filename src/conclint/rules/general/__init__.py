@@ -1,0 +1,1 @@
+"""Rules that are not about one concurrency family: the file itself."""
