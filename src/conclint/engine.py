@@ -6,7 +6,6 @@ computed only for files that have findings, because PositionProvider costs more 
 
 from __future__ import annotations
 
-import ast
 import fnmatch
 from pathlib import PurePosixPath
 from typing import Sequence
@@ -17,18 +16,12 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from conclint.analysis.facts import FileFacts
 from conclint.config import DEFAULT_SETTINGS, Settings
 from conclint.model import Diagnostic, Span
+from conclint.parsing import SourceError, parse_source
 from conclint.registry import select_rules
 from conclint.rule import Report, Rule
 from conclint.rules.general.parse_error import ParseError
 from conclint.suppression import is_suppressed
-
-
-class SourceError(Exception):
-    """The source cannot be analysed; carries the reason and where it was found."""
-
-    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
-        super().__init__(message)
-        self.message, self.line, self.column = message, line, column
+from conclint.traversal import visit_batched
 
 
 def lint_source(
@@ -45,7 +38,7 @@ def lint_source(
     if not rules:
         return []
     try:
-        module = _parse(source)
+        module = parse_source(source)
         reports = _run_rules(module, [cls for cls in rules if cls is not ParseError], settings)
     except SourceError as error:
         if ParseError not in rules:
@@ -75,37 +68,11 @@ def _per_file_ignored(path: str, table: tuple[tuple[str, tuple[str, ...]], ...])
     return ignored
 
 
-def _parse(source: str | bytes) -> cst.Module:
-    try:
-        return cst.parse_module(source)
-    except cst.ParserSyntaxError as error:
-        raise _syntax_error(source, error) from None
-    except RecursionError:
-        raise SourceError("the file is too deeply nested for the parser") from None
-    except (UnicodeError, LookupError) as error:
-        raise SourceError(f"cannot decode the file: {error}") from None
-    except (ValueError, SyntaxError, TypeError, cst.CSTValidationError) as error:
-        raise SourceError(f"cannot parse the file: {error}") from None
-
-
-def _syntax_error(source: str | bytes, error: cst.ParserSyntaxError) -> SourceError:
-    """CPython's own compiler words and places syntax errors best; ask it, and fall back
-    to libcst's message when CPython accepts what libcst's grammar does not."""
-    try:
-        compile(source, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    except SyntaxError as cpython:
-        return SourceError(f"syntax error: {cpython.msg}", cpython.lineno or 1, cpython.offset or 1)
-    except (ValueError, RecursionError, MemoryError):
-        pass
-    message = " ".join(str(error.message).split()).removeprefix("parser error: ")
-    return SourceError(f"syntax error: {message}", error.editor_line, error.editor_column)
-
-
 def _run_rules(module: cst.Module, rule_classes: Sequence[type[Rule]], settings: Settings) -> list[Report]:
     facts = FileFacts(module, settings)
     rules = [cls(facts, settings) for cls in rule_classes]
     try:
-        cst.visit_batched(module, [facts, *rules])
+        visit_batched(module, [facts, *rules])
     except RecursionError:
         raise SourceError("the file is too deeply nested to analyse") from None
     return [report for rule in rules for report in rule.reports]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import inspect
 import textwrap
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, ClassVar, Mapping, Sequence
+from typing import TYPE_CHECKING, ClassVar, Mapping, Sequence
 
 import libcst as cst
+
+from conclint.traversal import CachedVisitorMethods
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -26,9 +28,10 @@ DOC_SECTIONS = (
 
 @dataclass(frozen=True)
 class Valid:
-    """Source that must produce no finding of the rule."""
+    """Source that must produce no finding of the rule, under `settings` (Settings field overrides)."""
 
     code: str
+    settings: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def source(self) -> str:
@@ -66,7 +69,7 @@ class Report:
     suggestion: str
 
 
-class Rule(cst.BatchableCSTVisitor):
+class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
     """Base of every rule. Subclasses set CODE, NAME, MESSAGE, a sectioned docstring and examples.
 
     A rule subscribes to the node types it needs (``visit_Call`` ...), asks ``self.facts``
@@ -79,8 +82,6 @@ class Rule(cst.BatchableCSTVisitor):
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
 
-    _visitor_names: ClassVar[tuple[str, ...] | None] = None
-
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__()
         self.facts = facts
@@ -90,18 +91,6 @@ class Rule(cst.BatchableCSTVisitor):
     @classmethod
     def is_concrete(cls) -> bool:
         return bool(cls.CODE)
-
-    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
-        """Like libcst's, but the method names are collected once per class, not per file."""
-        cls = type(self)
-        if cls.__dict__.get("_visitor_names") is None:
-            cls._visitor_names = tuple(
-                name
-                for name in dir(cls)
-                if name.startswith(("visit_", "leave_"))
-                and not getattr(getattr(cls, name), "_is_no_op", False)
-            )
-        return {name: getattr(self, name) for name in cls._visitor_names or ()}
 
     def report(
         self,

@@ -25,6 +25,7 @@ from conclint.analysis.scopes import (
 )
 from conclint.analysis.symbols import Symbol, resolve
 from conclint.config import Settings
+from conclint.traversal import CachedVisitorMethods
 from conclint.knowledge.blocking import BlockingCall, BlockingCatalog, blocking_catalog
 
 
@@ -43,12 +44,15 @@ class BlockingMatch:
 
     entry: BlockingCall
     display: str
+    # How the source names the callable (`session.get`), for "run it in a worker thread"
+    # advice; None when the blocking operation is not a call (a `with` statement).
+    callee: str | None = None
 
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
 
-class FileFacts(cst.BatchableCSTVisitor):
+class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     """Tracks scopes and execution context during the traversal; answers rules' questions."""
 
     def __init__(self, module: cst.Module, settings: Settings, module_name: str = "") -> None:
@@ -112,7 +116,8 @@ class FileFacts(cst.BatchableCSTVisitor):
         if name is not None:
             entry = self.catalog.lookup(name)
             if entry is not None and not _made_nonblocking(entry, call):
-                match = BlockingMatch(entry, f"{_display(name)}()")
+                callee = self._callee_text(call.func, name)
+                match = BlockingMatch(entry, f"{callee}()", callee)
         self._blocking[key] = match
         return match
 
@@ -124,7 +129,28 @@ class FileFacts(cst.BatchableCSTVisitor):
         entry = self.catalog.lookup(f"{symbol.qualname}.__enter__")
         if entry is None:
             return None
-        return BlockingMatch(entry, f"`with` on a {symbol.qualname}")
+        text = self._short_source(item.item)
+        display = f"`with {text}:`" if text else f"`with` on a {symbol.qualname}"
+        return BlockingMatch(entry, display)
+
+    def _callee_text(self, func: cst.BaseExpression, qualname: str) -> str:
+        """Functions are named by their library name (`time.sleep`, whatever the alias);
+        methods of objects named by a plain variable or attribute as the source writes them
+        (`session.get`, not the made-up `requests.Session.get`), so that advice such as
+        `to_thread(session.get, ...)` is code. Other receivers (`Path(p).read_text`) keep the
+        type's name: repeating a receiver that calls something would repeat its work."""
+        if isinstance(func, cst.Attribute):
+            text = dotted_name(func)
+            if text and len(text) <= 40:
+                receiver = resolve(func.value, self.scope)
+                if receiver is not None and receiver.instance:
+                    return text
+        return _display(qualname)
+
+    def _short_source(self, node: cst.CSTNode) -> str:
+        """The source text of `node` when it fits on one short line, else ""."""
+        text = self.module.code_for_node(node).strip()
+        return text if len(text) <= 40 and "\n" not in text else ""
 
     # ----- traversal -----------------------------------------------------------------------
 

@@ -46,7 +46,7 @@ class Scope:
     bindings: dict[str, Binding] = field(default_factory=dict)
     declared_global: set[str] = field(default_factory=set)
     declared_nonlocal: set[str] = field(default_factory=set)
-    class_attributes: dict[int, dict[str, cst.BaseExpression]] = field(default_factory=dict)
+    class_attributes: dict[int, dict[str, tuple[cst.BaseExpression, Scope]]] = field(default_factory=dict)
 
     def bind(self, name: str, binding: Binding) -> None:
         """Record a binding; `x = None` never hides a real binding of the same name
@@ -237,13 +237,20 @@ def bind_parameters(scope: Scope, params: cst.Parameters, self_scope: Scope | No
             scope.bind(star.name.value, Binding("other"))
 
 
-def instance_attributes(class_node: cst.ClassDef, module: Scope) -> dict[str, cst.BaseExpression]:
-    """`self.x = <expr>` assignments in a class's methods (the first one wins), so that
-    `self.x.method()` resolves; computed once per class and kept on the module scope."""
+def instance_attributes(class_node: cst.ClassDef, scope: Scope) -> dict[str, tuple[cst.BaseExpression, Scope]]:
+    """What `self.x` holds for a class defined in `scope`: the first `self.x = <expr>` in its
+    methods, else the class body's own `x = <expr>`, so that `self.x.method()` resolves.
+
+    Each expression comes with the scope it is evaluated in: the method's (in
+    `self.run = run`, `run` is the parameter, not a module-level import of that name) or the
+    class body's. Computed once per class and kept on the module scope."""
+    module = scope.module()
     cached = module.class_attributes.get(id(class_node))
     if cached is not None:
         return cached
-    found: dict[str, cst.BaseExpression] = {}
+    found: dict[str, tuple[cst.BaseExpression, Scope]] = {}
+    class_scope = Scope("class", scope.child_qualname(class_node.name.value), scope, class_node)
+    collect_bindings(class_scope, class_node.body.body)
     for statement in class_node.body.body:
         if not isinstance(statement, cst.FunctionDef) or not is_instance_method(statement):
             continue
@@ -251,6 +258,7 @@ def instance_attributes(class_node: cst.ClassDef, module: Scope) -> dict[str, cs
         if not params:
             continue
         self_name = params[0].name.value
+        method_scope: Scope | None = None
         for inner in iter_statements(statement.body.body):
             if isinstance(inner, cst.Assign):
                 targets, value = [t.target for t in inner.targets], inner.value
@@ -264,9 +272,29 @@ def instance_attributes(class_node: cst.ClassDef, module: Scope) -> dict[str, cs
                     and isinstance(target.value, cst.Name)
                     and target.value.value == self_name
                 ):
-                    found.setdefault(target.attr.value, value)
+                    if method_scope is None:
+                        method_scope = _method_scope(statement, class_scope)
+                    found.setdefault(target.attr.value, (value, method_scope))
+    for statement in iter_statements(class_node.body.body):
+        if isinstance(statement, cst.Assign):
+            for target in statement.targets:
+                if isinstance(target.target, cst.Name):
+                    found.setdefault(target.target.value, (statement.value, class_scope))
+        elif isinstance(statement, cst.AnnAssign) and statement.value is not None:
+            if isinstance(statement.target, cst.Name):
+                found.setdefault(statement.target.value, (statement.value, class_scope))
     module.class_attributes[id(class_node)] = found
     return found
+
+
+def _method_scope(method: cst.FunctionDef, class_scope: Scope) -> Scope:
+    """A method's own scope, built outside the traversal; like every function nested in a
+    class, it sees the scope around the class, not the class body."""
+    assert class_scope.parent is not None
+    scope = Scope("function", class_scope.child_qualname(method.name.value), class_scope.parent, method)
+    bind_parameters(scope, method.params, class_scope)
+    collect_bindings(scope, method.body.body)
+    return scope
 
 
 def is_instance_method(function: cst.FunctionDef) -> bool:

@@ -45,7 +45,7 @@ def resolve(expression: cst.CSTNode, scope: Scope, depth: int = 0) -> Symbol | N
         return _resolve_name(expression.value, scope, depth)
     if isinstance(expression, cst.Attribute):
         base = resolve(expression.value, scope, depth + 1)
-        return _member(base, expression.attr.value) if base is not None else None
+        return _member(base, expression.attr.value, depth + 1) if base is not None else None
     if isinstance(expression, cst.Call):
         return _call_result(resolve(expression.func, scope, depth + 1))
     if isinstance(expression, cst.Subscript):
@@ -103,13 +103,14 @@ def _binding_symbol(binding: Binding, depth: int) -> Symbol | None:
     return None
 
 
-def _member(base: Symbol, attr: str) -> Symbol | None:
+def _member(base: Symbol, attr: str, depth: int = 0) -> Symbol | None:
     """`base.attr`: a submodule or function of a module, a method or attribute of an instance."""
     path = f"{base.qualname}.{attr}"
     if not base.instance:
-        return Symbol(path, local=base.local)
+        # `requests.sessions.Session` reached through `import requests` is `requests.Session`.
+        return Symbol(path, local=True) if base.local else Symbol(canonical_name(path))
     if base.local:
-        return _local_instance_attribute(base, attr)
+        return _local_instance_attribute(base, attr, depth)
     exact = ATTRIBUTE_RESULTS.get(path)
     if exact is not None:
         return Symbol(exact, instance=True)
@@ -127,14 +128,16 @@ def _is_known_method(path: str) -> bool:
     return path in blocking_catalog()
 
 
-def _local_instance_attribute(base: Symbol, attr: str) -> Symbol | None:
-    """`self.attr` or `obj.attr` of a class of this module whose methods assign `self.attr = <expr>`."""
+def _local_instance_attribute(base: Symbol, attr: str, depth: int) -> Symbol | None:
+    """`self.attr` or `obj.attr` of a class of this module whose methods assign `self.attr = <expr>`
+    (or whose body assigns `attr = <expr>`), resolved where that expression is evaluated."""
     if not isinstance(base.node, cst.ClassDef) or base.scope is None:
         return Symbol(f"{base.qualname}.{attr}", local=True)
-    value = instance_attributes(base.node, base.scope.module()).get(attr)
-    if value is None:
+    assigned = instance_attributes(base.node, base.scope).get(attr)
+    if assigned is None:
         return Symbol(f"{base.qualname}.{attr}", local=True)
-    return resolve(value, base.scope, 1)
+    value, scope = assigned
+    return resolve(value, scope, depth + 1)
 
 
 def _call_result(callee: Symbol | None) -> Symbol | None:

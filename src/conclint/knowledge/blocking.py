@@ -37,11 +37,16 @@ OFFLOAD: Mapping[str, str] = {
 
 @dataclass(frozen=True)
 class Remedy:
-    """The async replacement per library; None means offloading is the answer there."""
+    """The async replacement per library; None means offloading is the answer there.
+
+    `offloadable` is False when running the call in a worker thread does not help (a
+    running loop's `run_until_complete` fails from any thread), so it is never suggested.
+    """
 
     asyncio: str | None = None
     trio: str | None = None
     anyio: str | None = None
+    offloadable: bool = True
 
     def for_library(self, library: str) -> str | None:
         return getattr(self, library)
@@ -63,13 +68,15 @@ class BlockingCall:
     remedy: Remedy
     nonblocking: tuple[NonBlockingWhen, ...] = ()
 
-    def replacement(self, library: str) -> str:
+    def replacement(self, library: str, callee: str | None = None) -> str:
         """What to write instead, in the module's async library."""
         native = self.remedy.for_library(library)
-        return native if native is not None else self.offload(library)
+        return native if native is not None else self.offload(library, callee)
 
-    def offload(self, library: str) -> str:
-        return OFFLOAD[library].format(call=self.qualname.removeprefix("builtins."))
+    def offload(self, library: str, callee: str | None = None) -> str:
+        """Running the call in a worker thread; `callee` is how the source names the callable
+        (`session.get`), defaulting to its qualified name."""
+        return OFFLOAD[library].format(call=callee or self.qualname.removeprefix("builtins."))
 
 
 SLEEP = Remedy("`await asyncio.sleep(...)`", "`await trio.sleep(...)`", "`await anyio.sleep(...)`")
@@ -89,6 +96,7 @@ SHELL = Remedy(
     "`await anyio.run_process(...)` with a command string",
 )
 PROCESS_WAIT = Remedy("`await process.wait()` on an `asyncio.subprocess.Process`", None, None)
+PROCESS_COMMUNICATE = Remedy("`await process.communicate()` on an `asyncio.subprocess.Process`", None, None)
 OPEN_FILE = Remedy(
     "`aiofiles.open(...)`, or the whole read/write in `await asyncio.to_thread(...)`",
     "`await trio.open_file(...)`",
@@ -108,7 +116,7 @@ RESOLVE = Remedy(
 )
 SOCKET_IO = Remedy(
     "asyncio streams (`asyncio.open_connection`) or `await loop.sock_recv/sock_sendall(...)`",
-    "a `trio.socket` socket, awaited",
+    "a trio stream (`await trio.open_tcp_stream(...)`) or a `trio.socket` socket, awaited",
     "an anyio socket stream (`await anyio.connect_tcp(...)`)",
 )
 SQLITE = Remedy("`aiosqlite`", None, None)
@@ -128,10 +136,19 @@ QUEUE = Remedy(
 )
 FUTURE = Remedy("`await asyncio.wrap_future(future)`", None, None)
 FUTURES_WAIT = Remedy("`asyncio.wait(...)` over `asyncio.wrap_future(...)` futures", None, None)
-NESTED_LOOP = Remedy(
-    "`await` the coroutine instead of starting another event loop",
-    "`await` the coroutine instead of starting another event loop",
-    "`await` the coroutine instead of starting another event loop",
+# as_completed() returns a lazy iterator: handing the call itself to a worker thread waits for nothing.
+FUTURES_AS_COMPLETED = Remedy(
+    "`asyncio.as_completed(...)` over `asyncio.wrap_future(...)` futures",
+    "a worker-thread wait per future (`await trio.to_thread.run_sync(future.result)`)",
+    "a worker-thread wait per future (`await anyio.to_thread.run_sync(future.result)`)",
+    offloadable=False,
+)
+NESTED_LOOP = Remedy("`await` on the coroutine itself", "`await` on the coroutine itself", "`await` on the coroutine itself")
+LOOP_METHOD = Remedy(
+    "`await` on the coroutine or future itself",
+    "`await` on the coroutine or future itself",
+    "`await` on the coroutine or future itself",
+    offloadable=False,
 )
 THREAD_OFFLOAD = Remedy()
 
@@ -146,9 +163,10 @@ _PATH_METHODS = (
     "is_mount stat lstat iterdir glob rglob mkdir rmdir unlink touch rename replace "
     "resolve readlink chmod lchmod owner group samefile symlink_to hardlink_to walk"
 )
-_BLOCK_FALSE = (NonBlockingWhen("block", 0, "False"),)
-_PUT_BLOCK_FALSE = (NonBlockingWhen("block", 1, "False"),)
-_ACQUIRE_FALSE = (NonBlockingWhen("blocking", 0, "False"),)
+# A zero timeout makes these calls try once and return (or raise) at once.
+_BLOCK_FALSE = (NonBlockingWhen("block", 0, "False"), NonBlockingWhen("timeout", 1, "0"))
+_PUT_BLOCK_FALSE = (NonBlockingWhen("block", 1, "False"), NonBlockingWhen("timeout", 2, "0"))
+_ACQUIRE_FALSE = (NonBlockingWhen("blocking", 0, "False"), NonBlockingWhen("timeout", 1, "0"))
 _TIMEOUT_ZERO = (NonBlockingWhen("timeout", 0, "0"),)
 
 # (category, remedy, space-separated qualified names, non-blocking exceptions)
@@ -164,7 +182,8 @@ _GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] =
     (Category.HTTP, HTTP, _methods("http.client.HTTPConnection", "request getresponse connect"), ()),
     (Category.SUBPROCESS, SUBPROCESS, "subprocess.run subprocess.call subprocess.check_call subprocess.check_output subprocess.Popen", ()),
     (Category.SUBPROCESS, SHELL, "subprocess.getoutput subprocess.getstatusoutput os.system os.popen", ()),
-    (Category.SUBPROCESS, PROCESS_WAIT, "subprocess.Popen.wait subprocess.Popen.communicate", _TIMEOUT_ZERO),
+    (Category.SUBPROCESS, PROCESS_WAIT, "subprocess.Popen.wait", _TIMEOUT_ZERO),
+    (Category.SUBPROCESS, PROCESS_COMMUNICATE, "subprocess.Popen.communicate", (NonBlockingWhen("timeout", 1, "0"),)),
     (
         Category.SUBPROCESS,
         SUBPROCESS,
@@ -234,7 +253,8 @@ _GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] =
     (Category.WAIT, QUEUE, "multiprocessing.Queue.put", _PUT_BLOCK_FALSE),
     (Category.WAIT, THREAD_OFFLOAD, "threading.Thread.join multiprocessing.Process.join", _TIMEOUT_ZERO),
     (Category.WAIT, FUTURE, _methods("concurrent.futures.Future", "result exception"), _TIMEOUT_ZERO),
-    (Category.WAIT, FUTURES_WAIT, "concurrent.futures.wait concurrent.futures.as_completed", ()),
+    (Category.WAIT, FUTURES_WAIT, "concurrent.futures.wait", ()),
+    (Category.WAIT, FUTURES_AS_COMPLETED, "concurrent.futures.as_completed", ()),
     (
         Category.WAIT,
         THREAD_OFFLOAD,
@@ -246,7 +266,7 @@ _GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] =
         (NonBlockingWhen("wait", 0, "False"),),
     ),
     (Category.EVENT_LOOP, NESTED_LOOP, "asyncio.run trio.run anyio.run", ()),
-    (Category.EVENT_LOOP, NESTED_LOOP, _methods("asyncio.AbstractEventLoop", "run_until_complete run_forever"), ()),
+    (Category.EVENT_LOOP, LOOP_METHOD, _methods("asyncio.AbstractEventLoop", "run_until_complete run_forever"), ()),
 )
 
 # Methods of wildcard types (`redis.Redis.*`) that return helpers instead of doing I/O.

@@ -40,10 +40,11 @@ class BlockingCallInCoroutine(Rule):
     def _report(self, node: cst.CSTNode, match: BlockingMatch) -> None:
         library = self.facts.library
         entry = match.entry
-        replacement = entry.replacement(library)
+        replacement = entry.replacement(library, match.callee)
         call = match.display if match.display.startswith("`") else f"`{match.display}`"
         suggestion = f"Replace {call} with {replacement}"
-        offload = entry.offload(library)
-        if replacement != offload:
-            suggestion += f", or run it in a worker thread: {offload}"
+        if match.callee is not None and entry.remedy.offloadable:
+            offload = entry.offload(library, match.callee)
+            if replacement != offload:
+                suggestion += f", or run it in a worker thread: {offload}"
         self.report(node, suggestion=suggestion + ".", call=call, replacement=replacement)

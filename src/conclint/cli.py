@@ -1,0 +1,100 @@
+"""The `conclint` command: parse options, load settings, run, hand the result to a reporter.
+
+No analysis and no formatting happen here. Exit codes: 0 no findings, 1 findings, 2 a usage
+or configuration error or a path that could not be checked.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from conclint import __version__
+from conclint.config import ConfigError, find_pyproject, load_settings
+from conclint.docs import render_rule_page
+from conclint.registry import rule_for
+from conclint.reporters import REPORTERS, ReportOptions, write_errors
+from conclint.runner import RunResult, check
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class FatalError(click.ClickException):
+    """A usage or configuration error: one line on stderr, exit code 2."""
+
+    exit_code = EXIT_ERROR
+
+
+def _codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
+    """`--select A,B --select C` -> ("A", "B", "C"); None when the option was not given."""
+    codes = tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+    return codes or None
+
+
+def exit_code(result: RunResult, exit_zero: bool) -> int:
+    if result.errors:
+        return EXIT_ERROR
+    if result.diagnostics and not exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1)
+@click.option("--select", multiple=True, metavar="CODES", help="Rules to check (codes, prefixes or names; comma-separated). Replaces the configured `select`.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Rules not to check (comma-separated). Added to the configured `ignore`.")
+@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Output format.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors still exit 2).")
+@click.option("--statistics", is_flag=True, help="Show the number of findings per rule instead of the findings.")
+@click.option("--explain", metavar="CODE", help="Print the documentation of a rule and exit.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the findings, no summary line.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The pyproject.toml to use (default: the nearest one with [tool.conclint], from the working directory up).")
+@click.option("--free-threaded/--no-free-threaded", default=None, help="Assume a free-threaded (no-GIL) Python build; overrides `free-threaded`.")
+@click.version_option(__version__, "--version", prog_name="conclint", message="%(prog)s %(version)s")
+@click.pass_context
+def main(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    output_format: str,
+    exit_zero: bool,
+    statistics: bool,
+    explain: str | None,
+    quiet: bool,
+    config_path: Path | None,
+    free_threaded: bool | None,
+) -> None:
+    """Find concurrency misuse in the Python files under PATHS (default: the current directory)."""
+    if explain is not None:
+        rule = rule_for(explain)
+        if rule is None:
+            raise FatalError(f"unknown rule code or name: {explain!r}")
+        click.echo(render_rule_page(rule), nl=False)
+        return
+    pyproject = config_path or find_pyproject(Path.cwd())
+    try:
+        settings = load_settings(pyproject, select=_codes(select), ignore=_codes(ignore), free_threaded=free_threaded)
+    except ConfigError as error:
+        raise FatalError(str(error)) from None
+    root = pyproject.resolve().parent if pyproject is not None else Path.cwd()
+    result = check(paths or (".",), settings, root)
+    try:
+        REPORTERS[output_format](result, sys.stdout, ReportOptions(statistics=statistics, quiet=quiet))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _detach_stdout()
+    write_errors(result.errors, sys.stderr)
+    ctx.exit(exit_code(result, exit_zero))
+
+
+def _detach_stdout() -> None:
+    """The reader went away (`conclint | head`): send the rest to devnull instead of a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file descriptor (e.g. under a test runner); nothing left to protect

@@ -1,0 +1,86 @@
+"""Turn source into a libcst Module without ever taking the process down.
+
+libcst's native parser overflows the C stack (a segmentation fault, not an exception) on
+inputs nested a few thousand levels deep, and takes minutes and gigabytes on some others.
+CPython's own parser refuses such inputs cleanly and costs about a tenth of libcst's, so
+every file passes through it first; only what it accepts, or rejects for ordinary syntax
+reasons (libcst may know newer syntax than the running interpreter), reaches libcst.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import libcst as cst
+
+# CPython keeps `a and b and c ...` flat, libcst nests it: long chains pass CPython's
+# depth limits and still overflow libcst (seen from about 10,000 operands).
+MAX_BOOLEAN_OPERANDS = 2000
+_NESTING_MESSAGES = ("too many nested", "too many levels", "too many statically nested", "too complex")
+
+
+class SourceError(Exception):
+    """The source cannot be analysed; carries the reason and where it was found."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def parse_source(source: str | bytes) -> cst.Module:
+    """The libcst Module of `source`, or SourceError saying why there is none."""
+    cpython_error = _cpython_precheck(source)
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        if cpython_error is not None:
+            raise cpython_error from None
+        message = " ".join(str(error.message).split()).removeprefix("parser error: ")
+        raise SourceError(
+            f"libcst, the parser conclint uses, rejects code that Python accepts: {message}",
+            error.editor_line,
+            error.editor_column,
+        ) from None
+    except RecursionError:
+        raise SourceError("the file is too deeply nested for the parser") from None
+    except (UnicodeError, LookupError) as error:
+        raise SourceError(f"cannot decode the file: {error}") from None
+    except (ValueError, SyntaxError, TypeError, cst.CSTValidationError) as error:
+        raise SourceError(f"cannot parse the file: {error}") from None
+
+
+def _cpython_precheck(source: str | bytes) -> SourceError | None:
+    """Raise SourceError for what must not reach libcst; return CPython's ordinary syntax
+    error, if any, to report should libcst reject the file too."""
+    try:
+        tree = compile(source, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        located = SourceError(f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1)
+        if any(marker in error.msg for marker in _NESTING_MESSAGES) or "null bytes" in error.msg:
+            raise located from None
+        if isinstance(error, UnicodeError) or "encoding" in error.msg or "decode" in error.msg:
+            raise SourceError(f"cannot decode the file: {error.msg}", error.lineno or 1, 1) from None
+        return located
+    except (RecursionError, MemoryError):
+        raise SourceError("the file is too deeply nested for the parser") from None
+    except ValueError as error:
+        raise SourceError(f"cannot parse the file: {error}") from None
+    if _may_hold_long_boolean_chain(source):
+        _check_boolean_chains(tree)
+    return None
+
+
+def _may_hold_long_boolean_chain(source: str | bytes) -> bool:
+    if isinstance(source, bytes):
+        return source.count(b" and ") + source.count(b" or ") > MAX_BOOLEAN_OPERANDS
+    return source.count(" and ") + source.count(" or ") > MAX_BOOLEAN_OPERANDS
+
+
+def _check_boolean_chains(tree: ast.AST) -> None:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BoolOp) and len(node.values) > MAX_BOOLEAN_OPERANDS:
+            raise SourceError(
+                f"a boolean expression with {len(node.values)} operands is too long to analyse",
+                getattr(node, "lineno", 1),
+                getattr(node, "col_offset", 0) + 1,
+            )

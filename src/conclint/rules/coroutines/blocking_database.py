@@ -1,0 +1,282 @@
+"""CCL106: a synchronous database driver used in a coroutine."""
+
+from conclint.knowledge.blocking import Category
+from conclint.rule import Invalid, Valid
+from conclint.rules.coroutines.blocking_base import BlockingCallInCoroutine
+
+
+class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
+    """
+    ## What it does
+    Finds calls of synchronous database drivers inside an `async def`: `sqlite3`, `psycopg2`
+    and `pymysql` connections and cursors (`connect`, `execute`, `executemany`, `fetchone`,
+    `fetchall`, `commit`, ...), every command of a `redis.Redis` client (`get`, `set`,
+    `hgetall`, ..., and `Pipeline.execute`), and `pymongo` client and collection operations
+    (`find_one`, `insert_one`, `update_many`, `aggregate`, ...). Connections, cursors and
+    collections are followed from the calls that create them (`conn = sqlite3.connect(...)`,
+    `cur = conn.cursor()`, `client.db.users`, `self.redis = redis.Redis()` in `__init__`).
+
+    ## Why is this bad?
+    A synchronous driver waits for the database server (or, for sqlite3, the disk) on the
+    calling thread. Under an event loop, one slow query stalls every request the process
+    is serving, and a lock held by the database can freeze the loop indefinitely.
+
+    ## Example
+    ```python
+    import sqlite3
+
+    async def count_users(path):
+        conn = sqlite3.connect(path)
+        return conn.execute("SELECT count(*) FROM users").fetchone()[0]
+    ```
+
+    ## Use instead
+    ```python
+    import aiosqlite
+
+    async def count_users(path):
+        async with aiosqlite.connect(path) as db:
+            async with db.execute("SELECT count(*) FROM users") as cursor:
+                return (await cursor.fetchone())[0]
+    ```
+    Async drivers exist for most databases: `asyncpg` or `psycopg.AsyncConnection` for
+    PostgreSQL, `aiomysql`/`asyncmy` for MySQL, `redis.asyncio.Redis` for Redis,
+    `pymongo.AsyncMongoClient` (or motor) for MongoDB. Where none fits (trio), run the whole
+    transaction in a worker thread: `await trio.to_thread.run_sync(do_transaction)`.
+
+    ## Fix safety
+    No automatic fix yet. Async drivers differ in connection set-up, placeholders and
+    transaction handling; moving one call means moving the connection's whole use. Offloading
+    keeps the driver but a connection must then stay on the thread the driver expects
+    (sqlite3 checks this by default).
+
+    ## Options
+    - `extend-blocking-calls`: add your own blocking callables; entries with the category
+      `"database"` are reported by this rule.
+
+    ## References
+    - [asyncio: running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)
+    - [aiosqlite](https://aiosqlite.omnilib.dev/en/stable/)
+    - [asyncpg](https://magicstack.github.io/asyncpg/current/)
+    - [psycopg 3: asynchronous operations](https://www.psycopg.org/psycopg3/docs/advanced/async.html)
+    - [redis-py: asyncio examples](https://redis.readthedocs.io/en/stable/examples/asyncio_examples.html)
+    - [PyMongo async API](https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/index.html)
+    - [trio.to_thread.run_sync](https://trio.readthedocs.io/en/stable/reference-core.html#trio.to_thread.run_sync)
+    """
+
+    CODE = "CCL106"
+    NAME = "blocking-database-call-in-async"
+    CATEGORY = Category.DATABASE
+    VALID = (
+        Valid(
+            """
+            import aiosqlite
+
+            async def count_users(path):
+                async with aiosqlite.connect(path) as db:
+                    async with db.execute("SELECT count(*) FROM users") as cursor:
+                        row = await cursor.fetchone()
+                    await db.commit()
+                return row[0]
+            """
+        ),
+        Valid(
+            """
+            import asyncpg
+
+            async def users(dsn):
+                conn = await asyncpg.connect(dsn)
+                rows = await conn.fetch("SELECT * FROM users")
+                await conn.execute("DELETE FROM sessions")
+                return rows
+            """
+        ),
+        Valid(
+            """
+            import redis.asyncio
+
+            async def hit(key):
+                client = redis.asyncio.Redis()
+                pipe = client.pipeline()
+                pipe.incr(key)
+                await pipe.execute()
+                return await client.get(key)
+            """
+        ),
+        Valid(
+            """
+            from pymongo import AsyncMongoClient
+
+            async def find(user_id):
+                client = AsyncMongoClient()
+                cursor = client.app.users.find({"owner": user_id})
+                return await client.app.users.find_one({"_id": user_id}), cursor
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+            import sqlite3
+
+            def count_users(path):
+                conn = sqlite3.connect(path)
+                return conn.execute("SELECT count(*) FROM users").fetchone()[0]
+
+            async def main(path):
+                return await asyncio.to_thread(count_users, path)
+            """
+        ),
+        Valid(
+            """
+            import sqlite3
+            import trio
+
+            async def main(path):
+                def transaction():
+                    with sqlite3.connect(path) as conn:
+                        conn.execute("UPDATE counters SET n = n + 1")
+                await trio.to_thread.run_sync(transaction)
+            """
+        ),
+        Valid(
+            """
+            import redis
+
+            r = redis.Redis()
+
+            async def handler(cache, key, rows):
+                pipe = r.pipeline()
+                lock = r.lock("resource")
+                return cache.get(key), rows.execute(), pipe, lock
+            """
+        ),
+        Valid(
+            """
+            import anyio
+            import sqlite3
+
+            async def main(path):
+                return await anyio.to_thread.run_sync(sqlite3.connect, path)
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            import sqlite3
+
+            async def count_users(path):
+                conn = sqlite3.connect(path)
+                cur = conn.cursor()
+                cur.execute("SELECT count(*) FROM users")
+                return cur.fetchone()[0]
+            """,
+            line=4,
+            count=3,
+            message_contains=("sqlite3.connect()", "aiosqlite"),
+        ),
+        Invalid(
+            """
+            import psycopg2 as pg
+
+            async def users(dsn):
+                with pg.connect(dsn) as conn:
+                    with conn.cursor() as cur:
+                        cur.execute("SELECT * FROM users")
+                        return cur.fetchall()
+            """,
+            line=4,
+            count=3,
+            message_contains=("psycopg2.connect()", "asyncpg"),
+        ),
+        Invalid(
+            """
+            import anyio
+            from psycopg2.extensions import connection
+
+            async def close_day(conn: connection):
+                with conn.cursor() as cur:
+                    cur.execute("UPDATE days SET closed = true")
+                conn.commit()
+            """,
+            line=6,
+            count=2,
+            message_contains=("cur.execute()", "psycopg.AsyncConnection", "anyio.to_thread.run_sync(cur.execute, ...)"),
+        ),
+        Invalid(
+            """
+            import redis
+
+            class Cache:
+                def __init__(self, url):
+                    self.redis = redis.Redis.from_url(url)
+
+                async def get(self, key):
+                    return self.redis.get(key)
+            """,
+            line=8,
+            message_contains=("self.redis.get()", "redis.asyncio.Redis"),
+        ),
+        Invalid(
+            """
+            from pymongo import MongoClient
+
+            client = MongoClient()
+
+            async def find(user_id):
+                return client.app.users.find_one({"_id": user_id})
+            """,
+            line=6,
+            message_contains=("pymongo.AsyncMongoClient",),
+        ),
+        Invalid(
+            """
+            async def save(rows):
+                import pymysql
+                conn = pymysql.connect(host="db")
+                with conn.cursor() as cur:
+                    cur.executemany("INSERT INTO t VALUES (%s)", rows)
+                conn.commit()
+            """,
+            line=3,
+            count=3,
+        ),
+        Invalid(
+            """
+            import redis
+
+            r = redis.Redis()
+
+            async def values(keys):
+                return [r.get(key) for key in keys]
+            """,
+            line=6,
+        ),
+        Invalid(
+            """
+            import sqlite3
+
+            async def rows(path):
+                conn = sqlite3.connect(path)
+                for row in conn.execute("SELECT * FROM t"):
+                    yield row
+            """,
+            line=4,
+            count=2,
+        ),
+        Invalid(
+            """
+            import redis
+            import trio
+
+            r = redis.Redis()
+
+            async def flush():
+                pipe = r.pipeline()
+                pipe.set("a", 1)
+                pipe.execute()
+            """,
+            line=9,
+            message_contains=("pipe.execute()", "trio.to_thread.run_sync(pipe.execute, ...)"),
+        ),
+    )

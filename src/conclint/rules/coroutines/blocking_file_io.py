@@ -1,0 +1,280 @@
+"""CCL104: synchronous file-system I/O in a coroutine."""
+
+from conclint.knowledge.blocking import Category
+from conclint.rule import Invalid, Valid
+from conclint.rules.coroutines.blocking_base import BlockingCallInCoroutine
+
+
+class BlockingFileIoInAsync(BlockingCallInCoroutine):
+    """
+    ## What it does
+    Finds synchronous file-system calls inside an `async def`: `open()` (and `gzip.open`,
+    `bz2.open`, `lzma.open`, `os.fdopen`), the `read`/`write`/`readline`/`flush`... methods of
+    the file objects they return, the `pathlib.Path` methods that touch the disk
+    (`read_text`, `write_bytes`, `exists`, `stat`, `iterdir`, `glob`, `mkdir`, `unlink`, ...),
+    the `os.path` functions that ask the disk (`exists`, `isfile`, `getsize`, `realpath`, ...),
+    the `os` file functions (`listdir`, `scandir`, `remove`, `rename`, `makedirs`, `walk`, ...)
+    and `shutil` (`copy`, `move`, `rmtree`, ...).
+
+    Pure path arithmetic is never reported: `os.path.join`, `basename`, `dirname`,
+    `splitext`, and `Path` operations that only compute (`/`, `.name`, `.suffix`,
+    `.with_suffix()`, `.joinpath()`).
+
+    ## Why is this bad?
+    File-system calls block the thread until the kernel answers. On a local SSD that is
+    usually short, but a network file system, a cold cache, a large file or a full directory
+    walk can take seconds, and the event loop runs nothing else meanwhile. Operating systems
+    offer no portable non-blocking file I/O, which is why the async libraries run file
+    operations in worker threads.
+
+    ## Example
+    ```python
+    import json
+
+    async def load_config(path):
+        with open(path) as fh:
+            return json.load(fh)
+    ```
+
+    ## Use instead
+    ```python
+    import anyio
+    import json
+
+    async def load_config(path):
+        async with await anyio.open_file(path) as fh:
+            return json.loads(await fh.read())
+    ```
+    With asyncio, use `aiofiles.open(...)` or do the whole read in a worker thread:
+    `await asyncio.to_thread(Path(path).read_text)`. In trio use `await trio.open_file(...)`
+    and `trio.Path`; in anyio `anyio.Path`, whose disk methods are awaited.
+
+    ## Fix safety
+    No automatic fix yet. The async file objects are awaited (`await fh.read()`), opened with
+    `async with await ...`, and iterated with `async for`; changing one call usually means
+    changing the whole block that uses the file, which is left to you.
+
+    ## Options
+    - `extend-blocking-calls`: add your own blocking callables; entries with the category
+      `"file"` are reported by this rule.
+
+    ## References
+    - [asyncio: running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)
+    - [asyncio.to_thread](https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread)
+    - [trio: asynchronous filesystem I/O](https://trio.readthedocs.io/en/stable/reference-io.html#asynchronous-filesystem-i-o)
+    - [AnyIO: asynchronous file I/O support](https://anyio.readthedocs.io/en/stable/fileio.html)
+    - [aiofiles](https://github.com/Tinche/aiofiles)
+    """
+
+    CODE = "CCL104"
+    NAME = "blocking-file-io-in-async"
+    CATEGORY = Category.FILE
+    VALID = (
+        Valid(
+            """
+            import os.path
+
+            async def target(root, name):
+                path = os.path.join(root, name)
+                stem, ext = os.path.splitext(os.path.basename(path))
+                return os.path.dirname(path), stem, ext, os.path.normpath(path)
+            """
+        ),
+        Valid(
+            """
+            from pathlib import Path
+
+            async def names(root: Path):
+                report = Path(root) / "out" / "report.txt"
+                return report.name, report.suffix, report.with_suffix(".json"), root.joinpath("x").stem
+            """
+        ),
+        Valid(
+            """
+            import anyio
+
+            async def load(path):
+                async with await anyio.open_file(path) as fh:
+                    text = await fh.read()
+                if await anyio.Path(path).exists():
+                    await anyio.Path(path).write_text(text)
+                return text
+            """
+        ),
+        Valid(
+            """
+            import trio
+
+            async def load(path):
+                async with await trio.open_file(path) as fh:
+                    data = await fh.read()
+                await trio.Path(path).with_suffix(".bak").write_text(data)
+                return await trio.Path(path).exists()
+            """
+        ),
+        Valid(
+            """
+            import aiofiles
+
+            async def load(path):
+                async with aiofiles.open(path) as fh:
+                    return await fh.read()
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+            from pathlib import Path
+
+            async def load(path):
+                text = await asyncio.to_thread(Path(path).read_text)
+                loop = asyncio.get_running_loop()
+                await loop.run_in_executor(None, lambda: open(path).read())
+                return text
+            """
+        ),
+        Valid(
+            """
+            import json
+
+            def load(path):
+                with open(path) as fh:
+                    return json.load(fh)
+
+            async def parse(stream, text):
+                import io
+                buffer = io.StringIO(text)
+                return buffer.read(), stream.read()
+            """
+        ),
+        Valid(
+            """
+            async def handler(request):
+                def open(name):
+                    return name
+                return open(request.path)
+            """
+        ),
+        Valid(
+            """
+            import shutil
+
+            async def tools(name, os):
+                return shutil.get_terminal_size(), os.listdir(name)
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            async def load(path):
+                with open(path) as fh:
+                    return fh.read()
+            """,
+            line=2,
+            column=10,
+            count=2,
+            message_contains=("open()", "aiofiles.open(...)"),
+        ),
+        Invalid(
+            """
+            import trio
+            from pathlib import Path
+
+            async def load(path):
+                return Path(path).read_text()
+            """,
+            line=5,
+            message_contains=("pathlib.Path.read_text()", "trio.Path"),
+        ),
+        Invalid(
+            """
+            import anyio
+            import json
+
+            async def load(path):
+                return json.load(open(path))
+            """,
+            line=5,
+            message_contains=("await anyio.open_file(...)",),
+        ),
+        Invalid(
+            """
+            from os import path as osp
+
+            async def ready(name):
+                return osp.exists(name)
+            """,
+            line=4,
+            message_contains=("os.path.exists()", "await asyncio.to_thread(os.path.exists, ...)"),
+        ),
+        Invalid(
+            """
+            async def reset(directory):
+                import shutil
+                shutil.rmtree(directory)
+            """,
+            line=3,
+            message_contains=("shutil.rmtree()",),
+        ),
+        Invalid(
+            """
+            from pathlib import Path
+
+            class Store:
+                def __init__(self, root):
+                    self.root = Path(root)
+
+                async def save(self, name, data):
+                    (self.root / name).write_text(data)
+            """,
+            line=8,
+            message_contains=("write_text()",),
+        ),
+        Invalid(
+            """
+            import os
+
+            async def sizes(paths):
+                return {p: os.path.getsize(p) for p in paths}
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            from pathlib import Path
+
+            async def children(root: Path):
+                for child in root.iterdir():
+                    yield child
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            import gzip
+            import os
+
+            async def archive(names):
+                for name in os.listdir("."):
+                    with gzip.open(name + ".gz", "wb") as out:
+                        out.write(b"")
+            """,
+            line=5,
+            count=3,
+            message_contains=("os.listdir()",),
+        ),
+        Invalid(
+            """
+            import io
+            import trio
+
+            async def header(path):
+                with io.open(path, "rb") as fh:
+                    return fh.read(16)
+            """,
+            line=5,
+            count=2,
+            message_contains=("await trio.open_file(...)",),
+        ),
+    )

@@ -1,0 +1,283 @@
+"""CCL102: a synchronous HTTP request (requests, httpx, urllib, urllib3, http.client) in a coroutine."""
+
+from conclint.knowledge.blocking import Category
+from conclint.rule import Invalid, Valid
+from conclint.rules.coroutines.blocking_base import BlockingCallInCoroutine
+
+
+class BlockingHttpCallInAsync(BlockingCallInCoroutine):
+    """
+    ## What it does
+    Finds synchronous HTTP requests made inside an `async def`: the `requests` functions
+    (`requests.get`, `requests.post`, ...) and `requests.Session` methods, the synchronous
+    `httpx` functions and `httpx.Client` methods, `urllib.request.urlopen`, `urllib3` pools
+    and `http.client` connections. Method calls are recognised on objects created from those
+    constructors (`s = requests.Session()`, `with httpx.Client() as client:`,
+    `self.session = requests.Session()` in `__init__`).
+
+    ## Why is this bad?
+    A synchronous client waits for the whole request (DNS, connect, TLS handshake, the server's
+    answer) on the event loop's thread. Every other task stops for as long as the slowest
+    server takes to answer; timeouts and cancellation of other tasks cannot fire meanwhile.
+
+    ## Example
+    ```python
+    import requests
+
+    async def fetch_user(user_id):
+        response = requests.get(f"https://api.example.com/users/{user_id}", timeout=10)
+        return response.json()
+    ```
+
+    ## Use instead
+    ```python
+    import httpx
+
+    async def fetch_user(user_id):
+        async with httpx.AsyncClient() as client:
+            response = await client.get(f"https://api.example.com/users/{user_id}", timeout=10)
+        return response.json()
+    ```
+    `httpx.AsyncClient` works under asyncio, trio and anyio; `aiohttp.ClientSession` under
+    asyncio. To keep the synchronous client, run the request in a worker thread:
+    `await asyncio.to_thread(requests.get, url)`, `await trio.to_thread.run_sync(requests.get, url)`
+    or `await anyio.to_thread.run_sync(requests.get, url)`.
+
+    ## Fix safety
+    No automatic fix yet. Moving to an async client changes the client object, its session
+    and connection pooling, and the call must be awaited; offloading to a worker thread keeps
+    the request unchanged but runs it on another thread, where it can no longer be cancelled.
+
+    ## Options
+    - `extend-blocking-calls`: add your own blocking callables; an entry with the category
+      `"http"` (for example `"mylib.download" = "http"`) is reported by this rule.
+
+    ## References
+    - [asyncio: running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)
+    - [HTTPX: async support](https://www.python-httpx.org/async/)
+    - [aiohttp client quickstart](https://docs.aiohttp.org/en/stable/client_quickstart.html)
+    - [asyncio.to_thread](https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread)
+    - [trio.to_thread.run_sync](https://trio.readthedocs.io/en/stable/reference-core.html#trio.to_thread.run_sync)
+    - [AnyIO: working with threads](https://anyio.readthedocs.io/en/stable/threads.html)
+    """
+
+    CODE = "CCL102"
+    NAME = "blocking-http-call-in-async"
+    CATEGORY = Category.HTTP
+    VALID = (
+        Valid(
+            """
+            import httpx
+
+            async def fetch(url):
+                async with httpx.AsyncClient() as client:
+                    response = await client.get(url)
+                    await client.post(url, json={"seen": True})
+                return response.json()
+            """
+        ),
+        Valid(
+            """
+            import aiohttp
+
+            async def fetch(url):
+                async with aiohttp.ClientSession() as session:
+                    async with session.get(url) as response:
+                        return await response.text()
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+            import requests
+
+            async def fetch(url):
+                response = await asyncio.to_thread(requests.get, url, timeout=10)
+                loop = asyncio.get_running_loop()
+                await loop.run_in_executor(None, requests.post, url)
+                return response
+            """
+        ),
+        Valid(
+            """
+            import functools
+            import requests
+            import trio
+
+            async def fetch(url):
+                await trio.to_thread.run_sync(functools.partial(requests.get, url, timeout=10))
+                await trio.to_thread.run_sync(lambda: requests.get(url))
+            """
+        ),
+        Valid(
+            """
+            import anyio
+            import requests
+
+            async def fetch(url):
+                def download():
+                    with requests.Session() as session:
+                        return session.get(url).content
+                return await anyio.to_thread.run_sync(download)
+            """
+        ),
+        Valid(
+            """
+            import requests
+
+            def fetch(url):
+                return requests.get(url, timeout=10).json()
+            """
+        ),
+        Valid(
+            """
+            from requests import get
+
+            async def handler(request, cache, params: dict):
+                user = cache.get("user")
+                page = params.get("page", 1)
+                headers = dict(request.headers).get("accept")
+                return user, page, headers
+            """
+        ),
+        Valid(
+            """
+            from requests import get
+
+            async def handler(url):
+                def get(key):
+                    return key
+                return get(url)
+            """
+        ),
+        Valid(
+            """
+            async def handler(requests, url):
+                return requests.get(url)
+            """
+        ),
+        Valid(
+            """
+            import requests
+            import urllib.parse
+
+            async def build(base, path):
+                url = urllib.parse.urljoin(base, path)
+                prepared = requests.Request("GET", url).prepare()
+                return prepared
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            import requests
+
+            async def fetch(url):
+                return requests.get(url, timeout=10).json()
+            """,
+            line=4,
+            column=12,
+            message_contains=("requests.get()", "httpx.AsyncClient", "await asyncio.to_thread(requests.get, ...)"),
+        ),
+        Invalid(
+            """
+            import requests as rq
+
+            async def publish(url, body):
+                rq.post(url, json=body)
+            """,
+            line=4,
+            message_contains=("requests.post()",),
+        ),
+        Invalid(
+            """
+            import requests
+
+            async def crawl(urls):
+                s = requests.Session()
+                for url in urls:
+                    s.get(url)
+            """,
+            line=6,
+            message_contains=("s.get()", "asyncio.to_thread(s.get, ...)"),
+        ),
+        Invalid(
+            """
+            import requests
+
+            class Api:
+                def __init__(self):
+                    self.session = requests.Session()
+
+                async def user(self, user_id):
+                    return self.session.get(f"/users/{user_id}").json()
+            """,
+            line=8,
+            message_contains=("self.session.get()",),
+        ),
+        Invalid(
+            """
+            import trio
+
+            async def status(url):
+                from urllib.request import urlopen
+                with urlopen(url) as response:
+                    return response.status
+            """,
+            line=5,
+            message_contains=(
+                "urllib.request.urlopen()",
+                "`httpx.AsyncClient`",
+                "trio.to_thread.run_sync(urllib.request.urlopen",
+            ),
+        ),
+        Invalid(
+            """
+            import anyio
+            import httpx
+
+            async def fetch_all(urls):
+                with httpx.Client() as client:
+                    return [client.get(url) for url in urls]
+            """,
+            line=6,
+            message_contains=("client.get()", "anyio.to_thread.run_sync(client.get, ...)"),
+        ),
+        Invalid(
+            """
+            import httpx
+
+            async def pages(url):
+                for page in range(3):
+                    yield httpx.get(url, params={"page": page})
+            """,
+            line=5,
+        ),
+        Invalid(
+            """
+            import http.client
+            import urllib3
+
+            async def ping(host):
+                conn = http.client.HTTPSConnection(host)
+                conn.request("HEAD", "/")
+                pool = urllib3.PoolManager()
+                pool.request("GET", f"https://{host}/")
+            """,
+            line=6,
+            count=2,
+            message_contains=("conn.request()",),
+        ),
+        Invalid(
+            """
+            from mylib import download
+
+            async def mirror(url):
+                return download(url)
+            """,
+            line=4,
+            message_contains=("mylib.download()", "await asyncio.to_thread(mylib.download, ...)"),
+            settings={"extend_blocking_calls": (("mylib.download", "http"),)},
+        ),
+    )

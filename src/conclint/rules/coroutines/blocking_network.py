@@ -1,0 +1,218 @@
+"""CCL105: blocking socket calls and DNS lookups in a coroutine."""
+
+from conclint.knowledge.blocking import Category
+from conclint.rule import Invalid, Valid
+from conclint.rules.coroutines.blocking_base import BlockingCallInCoroutine
+
+
+class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
+    """
+    ## What it does
+    Finds blocking network calls of the standard `socket` module inside an `async def`:
+    `socket.create_connection`, the name-resolution functions (`getaddrinfo`,
+    `gethostbyname`, `gethostbyaddr`, `getfqdn`, ...) and the I/O methods of `socket.socket`
+    objects (`connect`, `accept`, `recv`, `send`, `sendall`, `sendfile`, ...).
+
+    ## Why is this bad?
+    A standard socket blocks the thread in `connect`, `accept` and `recv` until the peer
+    answers, which may be never; a DNS lookup through the C resolver can take seconds. The
+    event loop runs on that thread, so every other task waits as long.
+
+    ## Example
+    ```python
+    import socket
+
+    async def ping(host, port):
+        with socket.create_connection((host, port), timeout=5) as conn:
+            conn.sendall(b"PING\\r\\n")
+            return conn.recv(1024)
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    async def ping(host, port):
+        reader, writer = await asyncio.open_connection(host, port)
+        writer.write(b"PING\\r\\n")
+        await writer.drain()
+        answer = await reader.read(1024)
+        writer.close()
+        await writer.wait_closed()
+        return answer
+    ```
+    In a trio module use `await trio.open_tcp_stream(host, port)`, in an anyio module
+    `await anyio.connect_tcp(host, port)`. Resolve names with `await loop.getaddrinfo(...)`,
+    `await trio.socket.getaddrinfo(...)` or `await anyio.getaddrinfo(...)`.
+
+    ## Fix safety
+    No automatic fix yet. Streams replace the socket object, so reads, writes and closing
+    change together; a socket that must stay can be made non-blocking and driven with
+    `await loop.sock_recv(...)` / `sock_sendall(...)`, which is also a manual change.
+
+    ## Options
+    - `extend-blocking-calls`: add your own blocking callables; entries with the category
+      `"network"` are reported by this rule.
+
+    ## References
+    - [asyncio: streams](https://docs.python.org/3/library/asyncio-stream.html)
+    - [asyncio: loop.getaddrinfo](https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.getaddrinfo)
+    - [asyncio: working with socket objects directly](https://docs.python.org/3/library/asyncio-eventloop.html#working-with-socket-objects-directly)
+    - [trio.open_tcp_stream](https://trio.readthedocs.io/en/stable/reference-io.html#trio.open_tcp_stream)
+    - [AnyIO: using sockets and streams](https://anyio.readthedocs.io/en/stable/networking.html)
+    """
+
+    CODE = "CCL105"
+    NAME = "blocking-network-call-in-async"
+    CATEGORY = Category.NETWORK
+    VALID = (
+        Valid(
+            """
+            import asyncio
+
+            async def ping(host, port):
+                reader, writer = await asyncio.open_connection(host, port)
+                writer.write(b"PING")
+                await writer.drain()
+                return await reader.read(1024)
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+            import socket
+
+            async def ping(sock: socket.socket, address):
+                loop = asyncio.get_running_loop()
+                sock.setblocking(False)
+                await loop.sock_connect(sock, address)
+                await loop.sock_sendall(sock, b"PING")
+                return await loop.sock_recv(sock, 1024)
+            """
+        ),
+        Valid(
+            """
+            import trio
+
+            async def ping(host, port):
+                stream = await trio.open_tcp_stream(host, port)
+                await stream.send_all(b"PING")
+                infos = await trio.socket.getaddrinfo(host, port)
+                return await stream.receive_some(1024), infos
+            """
+        ),
+        Valid(
+            """
+            import anyio
+
+            async def ping(host, port):
+                async with await anyio.connect_tcp(host, port) as stream:
+                    await stream.send(b"PING")
+                    return await stream.receive(), await anyio.getaddrinfo(host, port)
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+            import socket
+
+            async def resolve(host):
+                loop = asyncio.get_running_loop()
+                first = await loop.getaddrinfo(host, 443)
+                second = await asyncio.to_thread(socket.gethostbyname, host)
+                return first, second, socket.gethostname(), socket.inet_aton("127.0.0.1")
+            """
+        ),
+        Valid(
+            """
+            import socket
+
+            def ping(host, port):
+                with socket.create_connection((host, port)) as conn:
+                    conn.sendall(b"PING")
+                    return conn.recv(1024)
+            """
+        ),
+        Valid(
+            """
+            async def relay(connection, queue):
+                connection.send(b"x")
+                queue.send(await connection.recv())
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            import socket
+
+            async def ping(host, port):
+                with socket.create_connection((host, port)) as conn:
+                    conn.sendall(b"PING")
+                    return conn.recv(1024)
+            """,
+            line=4,
+            column=10,
+            count=3,
+            message_contains=("socket.create_connection()", "await asyncio.open_connection(...)"),
+        ),
+        Invalid(
+            """
+            from socket import gethostbyname as lookup
+
+            async def address(host):
+                return lookup(host)
+            """,
+            line=4,
+            message_contains=("socket.gethostbyname()", "await loop.getaddrinfo(...)"),
+        ),
+        Invalid(
+            """
+            import trio
+
+            async def connect(host, port):
+                import socket
+                sock = socket.socket()
+                sock.connect((host, port))
+                return sock
+            """,
+            line=6,
+            message_contains=("sock.connect()", "await trio.open_tcp_stream(...)"),
+        ),
+        Invalid(
+            """
+            import anyio
+            import socket
+
+            async def connect(host, port):
+                return socket.create_connection((host, port))
+            """,
+            line=5,
+            message_contains=("await anyio.connect_tcp(...)",),
+        ),
+        Invalid(
+            """
+            import socket
+
+            class Server:
+                def __init__(self):
+                    self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+
+                async def serve(self):
+                    while True:
+                        client, _ = self.listener.accept()
+                        yield client
+            """,
+            line=9,
+            message_contains=("self.listener.accept()",),
+        ),
+        Invalid(
+            """
+            import socket
+
+            async def resolve_all(hosts):
+                return [socket.getaddrinfo(host, 443) for host in hosts]
+            """,
+            line=4,
+        ),
+    )

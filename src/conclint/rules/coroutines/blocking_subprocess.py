@@ -1,0 +1,268 @@
+"""CCL103: a subprocess started or waited for synchronously in a coroutine."""
+
+from conclint.knowledge.blocking import Category
+from conclint.rule import Invalid, Valid
+from conclint.rules.coroutines.blocking_base import BlockingCallInCoroutine
+
+
+class BlockingSubprocessInAsync(BlockingCallInCoroutine):
+    """
+    ## What it does
+    Finds child processes started or waited for synchronously inside an `async def`:
+    `subprocess.run`, `call`, `check_call`, `check_output`, `getoutput`, `Popen` and its
+    `wait()` / `communicate()`, `os.system`, `os.popen`, the `os.spawn*` and `os.posix_spawn*`
+    functions and `os.wait*`, under any import spelling (`from subprocess import run as sh`).
+
+    ## Why is this bad?
+    `subprocess.run()` and friends wait for the child to exit, and `Popen.communicate()` for
+    all of its output; even `Popen()` itself forks and execs on the loop's thread. While the
+    child runs, the event loop runs nothing else: a slow command freezes every task.
+
+    ## Example
+    ```python
+    import subprocess
+
+    async def git_head():
+        result = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, check=True)
+        return result.stdout.decode().strip()
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    async def git_head():
+        process = await asyncio.create_subprocess_exec(
+            "git", "rev-parse", "HEAD", stdout=asyncio.subprocess.PIPE
+        )
+        stdout, _ = await process.communicate()
+        return stdout.decode().strip()
+    ```
+    In a trio module use `await trio.run_process([...], capture_stdout=True)`, in an anyio
+    module `await anyio.run_process([...])`.
+
+    ## Fix safety
+    No automatic fix yet. The async APIs take the command differently
+    (`create_subprocess_exec(*args)` versus `run(list)`, a shell string for
+    `create_subprocess_shell`), return a different result object and raise different
+    errors, so the rewrite is left to you; offloading the unchanged call to a worker thread
+    is the smallest change.
+
+    ## Options
+    - `extend-blocking-calls`: add your own blocking callables; entries with the category
+      `"subprocess"` are reported by this rule.
+
+    ## References
+    - [asyncio: subprocesses](https://docs.python.org/3/library/asyncio-subprocess.html)
+    - [trio.run_process](https://trio.readthedocs.io/en/stable/reference-io.html#trio.run_process)
+    - [AnyIO: using subprocesses](https://anyio.readthedocs.io/en/stable/subprocesses.html)
+    - [asyncio: running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)
+    """
+
+    CODE = "CCL103"
+    NAME = "blocking-subprocess-in-async"
+    CATEGORY = Category.SUBPROCESS
+    VALID = (
+        Valid(
+            """
+            import asyncio
+
+            async def git_head():
+                process = await asyncio.create_subprocess_exec(
+                    "git", "rev-parse", "HEAD", stdout=asyncio.subprocess.PIPE
+                )
+                stdout, _ = await process.communicate()
+                await process.wait()
+                return stdout
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+
+            async def disk_usage():
+                process = await asyncio.create_subprocess_shell("du -sh .", stdout=asyncio.subprocess.PIPE)
+                process.kill()
+                return process.returncode
+            """
+        ),
+        Valid(
+            """
+            import trio
+
+            async def build():
+                result = await trio.run_process(["make", "all"], capture_stdout=True)
+                return result.stdout
+            """
+        ),
+        Valid(
+            """
+            import anyio
+
+            async def build():
+                result = await anyio.run_process(["make", "all"])
+                async with await anyio.open_process(["tail", "-f", "log"]) as process:
+                    async for chunk in process.stdout:
+                        print(chunk)
+                return result.returncode
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+            import subprocess
+
+            async def build():
+                return await asyncio.to_thread(subprocess.run, ["make"], check=True)
+            """
+        ),
+        Valid(
+            """
+            import subprocess
+            import trio
+
+            async def build():
+                def run_make():
+                    return subprocess.run(["make"], check=True)
+                return await trio.to_thread.run_sync(run_make)
+            """
+        ),
+        Valid(
+            """
+            import shlex
+            import subprocess
+
+            def build(command):
+                return subprocess.run(shlex.split(command), check=True)
+
+            async def describe(command):
+                return shlex.quote(command), subprocess.list2cmdline(["a", "b"])
+            """
+        ),
+        Valid(
+            """
+            from subprocess import run
+
+            async def main(task):
+                def run(name):
+                    return name
+                return run(task)
+            """
+        ),
+        Valid(
+            """
+            import subprocess
+
+            async def main(runner):
+                try:
+                    return await runner.run(["make"])
+                except subprocess.CalledProcessError as error:
+                    return error.returncode
+            """
+        ),
+        Valid(
+            """
+            from subprocess import run
+
+            class Job:
+                def __init__(self, run):
+                    self.run = run
+
+                async def start(self, args):
+                    return self.run(args)
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            import subprocess
+
+            async def git_head():
+                return subprocess.check_output(["git", "rev-parse", "HEAD"])
+            """,
+            line=4,
+            column=12,
+            message_contains=("subprocess.check_output()", "await asyncio.create_subprocess_exec(...)"),
+        ),
+        Invalid(
+            """
+            from subprocess import run as sh
+
+            async def build():
+                sh(["make", "all"], check=True)
+            """,
+            line=4,
+            message_contains=("subprocess.run()",),
+        ),
+        Invalid(
+            """
+            import trio
+
+            async def build():
+                import subprocess
+                subprocess.call(["make"])
+            """,
+            line=5,
+            message_contains=("await trio.run_process(...)",),
+        ),
+        Invalid(
+            """
+            import anyio
+            import os
+
+            async def clean():
+                os.system("rm -rf build")
+            """,
+            line=5,
+            message_contains=("os.system()", "await anyio.run_process(...)"),
+        ),
+        Invalid(
+            """
+            import subprocess
+
+            async def tail(path):
+                process = subprocess.Popen(["tail", path], stdout=subprocess.PIPE)
+                output, _ = process.communicate()
+                return output
+            """,
+            line=4,
+            count=2,
+            message_contains=("subprocess.Popen()",),
+        ),
+        Invalid(
+            """
+            import subprocess
+
+            async def waits(process: subprocess.Popen):
+                output, _ = process.communicate(timeout=30)
+                return process.wait()
+            """,
+            line=4,
+            count=2,
+            message_contains=(
+                "process.communicate()",
+                "`await process.communicate()` on an `asyncio.subprocess.Process`",
+            ),
+        ),
+        Invalid(
+            """
+            import subprocess
+
+            async def versions(tools):
+                return [subprocess.getoutput(f"{tool} --version") for tool in tools]
+            """,
+            line=4,
+            message_contains=("create_subprocess_shell",),
+        ),
+        Invalid(
+            """
+            import subprocess
+
+            async def lines(commands):
+                for command in commands:
+                    yield subprocess.run(command, capture_output=True).stdout
+            """,
+            line=5,
+        ),
+    )

@@ -1,0 +1,385 @@
+"""CCL108: waiting on a thread or process synchronisation primitive in a coroutine."""
+
+from conclint.knowledge.blocking import Category
+from conclint.rule import Invalid, Valid
+from conclint.rules.coroutines.blocking_base import BlockingCallInCoroutine
+
+
+class BlockingWaitInAsync(BlockingCallInCoroutine):
+    """
+    ## What it does
+    Finds waits on thread and process primitives inside an `async def`: acquiring a
+    `threading.Lock`, `RLock`, `Semaphore` or `Condition` (`acquire()` or a plain
+    `with lock:`), `Event.wait()`, `Condition.wait()`, `Barrier.wait()`, the blocking
+    `get()` / `put()` / `join()` of `queue.Queue` and `multiprocessing.Queue`,
+    `Thread.join()`, `Process.join()`, `concurrent.futures.Future.result()` /
+    `exception()`, `concurrent.futures.wait()` / `as_completed()`, and blocking pool calls
+    (`Pool.map`, `Executor.shutdown()`).
+
+    The non-blocking forms are not reported: `get_nowait()`, `put_nowait()`,
+    `get(block=False)`, `put(item, False)`, `acquire(blocking=False)`, `wait(0)`,
+    `join(timeout=0)`, `result(timeout=0)`.
+
+    ## Why is this bad?
+    These primitives block the calling thread until another thread or process acts. When
+    the caller is the event loop's thread, nothing else on the loop runs meanwhile, and if
+    the thread being waited for in turn needs the loop (to deliver a result with
+    `call_soon_threadsafe`, or `run_coroutine_threadsafe`), the program deadlocks.
+
+    ## Example
+    ```python
+    import threading
+
+    class Counter:
+        def __init__(self):
+            self.lock = threading.Lock()
+            self.value = 0
+
+        async def increment(self, delta):
+            with self.lock:
+                self.value += await delta()
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    class Counter:
+        def __init__(self):
+            self.lock = asyncio.Lock()
+            self.value = 0
+
+        async def increment(self, delta):
+            async with self.lock:
+                self.value += await delta()
+    ```
+    Between tasks, use the async library's own primitives (`asyncio.Lock`, `asyncio.Queue`,
+    `asyncio.Event`; `trio.Lock` and memory channels; `anyio.Lock` and memory object
+    streams). To wait for a `concurrent.futures.Future`, `await asyncio.wrap_future(future)`.
+    When the primitive is shared with real threads, wait for it in a worker thread:
+    `await asyncio.to_thread(queue.get)`.
+
+    ## Fix safety
+    No automatic fix yet. An async primitive only coordinates tasks of one event loop; if
+    the object is shared with other threads it must stay a thread primitive and the wait
+    must move to a worker thread instead. Choosing between the two is left to you.
+
+    ## Options
+    - `extend-blocking-calls`: add your own blocking callables; entries with the category
+      `"wait"` are reported by this rule.
+
+    ## References
+    - [asyncio: synchronization primitives](https://docs.python.org/3/library/asyncio-sync.html)
+    - [asyncio: queues](https://docs.python.org/3/library/asyncio-queue.html)
+    - [asyncio.wrap_future](https://docs.python.org/3/library/asyncio-future.html#asyncio.wrap_future)
+    - [trio: synchronizing and communicating between tasks](https://trio.readthedocs.io/en/stable/reference-core.html#synchronizing-and-communicating-between-tasks)
+    - [AnyIO: using synchronization primitives](https://anyio.readthedocs.io/en/stable/synchronization.html)
+    - [AnyIO: memory object streams](https://anyio.readthedocs.io/en/stable/streams.html#memory-object-streams)
+    """
+
+    CODE = "CCL108"
+    NAME = "blocking-wait-in-async"
+    CATEGORY = Category.WAIT
+    VALID = (
+        Valid(
+            """
+            import asyncio
+
+            lock = asyncio.Lock()
+            queue = asyncio.Queue()
+
+            async def worker(event: asyncio.Event):
+                async with lock:
+                    item = await queue.get()
+                    queue.task_done()
+                extra = queue.get_nowait()
+                queue.put_nowait(extra)
+                await queue.join()
+                await event.wait()
+                return item
+            """
+        ),
+        Valid(
+            """
+            import queue
+            import threading
+
+            jobs = queue.Queue()
+            lock = threading.Lock()
+            done = threading.Event()
+
+            async def poll():
+                if lock.acquire(blocking=False):
+                    lock.release()
+                jobs.put_nowait(1)
+                jobs.put(2, False)
+                first = jobs.get_nowait()
+                second = jobs.get(block=False)
+                third = jobs.get(False)
+                fourth = jobs.get(timeout=0)
+                with_timeout = lock.acquire(timeout=0)
+                return done.is_set() or done.wait(0), first, second, third, fourth, with_timeout
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+            from concurrent.futures import ThreadPoolExecutor
+
+            pool = ThreadPoolExecutor()
+
+            async def compute(f, tasks):
+                future = pool.submit(f)
+                value = await asyncio.wrap_future(future)
+                await asyncio.get_running_loop().run_in_executor(pool, f)
+                done, pending = await asyncio.wait(tasks)
+                for task in asyncio.as_completed(tasks):
+                    await task
+                job = asyncio.create_task(f())
+                await job
+                return value, job.result()
+            """
+        ),
+        Valid(
+            """
+            import trio
+
+            async def main():
+                lock = trio.Lock()
+                send, receive = trio.open_memory_channel(10)
+                async with lock:
+                    await send.send("job")
+                with trio.move_on_after(1):
+                    return await receive.receive()
+            """
+        ),
+        Valid(
+            """
+            import anyio
+            import queue
+
+            jobs = queue.Queue()
+
+            async def main(thread):
+                event = anyio.Event()
+                async with anyio.Lock():
+                    await event.wait()
+                with anyio.fail_after(5):
+                    item = await anyio.to_thread.run_sync(jobs.get)
+                await anyio.to_thread.run_sync(thread.join)
+                return item
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+            import queue
+            import threading
+            import trio
+
+            jobs = queue.Queue()
+
+            async def main(thread: threading.Thread):
+                loop = asyncio.get_running_loop()
+                item = await loop.run_in_executor(None, jobs.get)
+                await trio.to_thread.run_sync(thread.join)
+                return item
+            """
+        ),
+        Valid(
+            """
+            import os
+            import threading
+
+            lock = threading.Lock()
+
+            def locked_update(state):
+                with lock:
+                    state.update(ready=True)
+
+            async def describe(parts, waiter):
+                waiter.join()
+                return ", ".join(parts), os.path.join(*parts)
+            """
+        ),
+        Valid(
+            """
+            import threading
+
+            async def start(work):
+                thread = threading.Thread(target=work)
+                thread.start()
+                thread.join(timeout=0)
+                return thread.is_alive()
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            import threading
+
+            class Counter:
+                def __init__(self):
+                    self.lock = threading.Lock()
+                    self.value = 0
+
+                async def increment(self, delta):
+                    with self.lock:
+                        self.value += await delta()
+            """,
+            line=9,
+            column=14,
+            message_contains=("`with self.lock:`", "`asyncio.Lock`"),
+        ),
+        Invalid(
+            """
+            import queue
+
+            async def consume():
+                q = queue.Queue()
+                return q.get()
+            """,
+            line=5,
+            message_contains=("q.get()", "asyncio.Queue"),
+        ),
+        Invalid(
+            """
+            import threading
+            import trio
+
+            lock = threading.RLock()
+
+            async def critical():
+                lock.acquire()
+                try:
+                    await trio.sleep(0)
+                finally:
+                    lock.release()
+            """,
+            line=7,
+            message_contains=("lock.acquire()", "`trio.Lock`"),
+        ),
+        Invalid(
+            """
+            import anyio
+            from queue import Queue as Jobs
+
+            jobs = Jobs()
+
+            async def produce(item):
+                jobs.put(item)
+            """,
+            line=7,
+            message_contains=("jobs.put()", "anyio.create_memory_object_stream"),
+        ),
+        Invalid(
+            """
+            import threading
+
+            ready = threading.Event()
+
+            async def wait_ready():
+                ready.wait(timeout=10)
+            """,
+            line=6,
+            message_contains=("ready.wait()", "asyncio.Event"),
+        ),
+        Invalid(
+            """
+            from concurrent.futures import ThreadPoolExecutor
+
+            executor = ThreadPoolExecutor()
+
+            async def compute(f):
+                future = executor.submit(f)
+                return future.result()
+            """,
+            line=7,
+            message_contains=("future.result()", "asyncio.wrap_future"),
+        ),
+        Invalid(
+            """
+            import concurrent.futures
+
+            async def gather(futures):
+                for future in concurrent.futures.as_completed(futures):
+                    yield future
+            """,
+            line=4,
+            message_contains=("concurrent.futures.as_completed()", "`asyncio.as_completed(...)`"),
+        ),
+        Invalid(
+            """
+            async def run(work):
+                import multiprocessing as mp
+                process = mp.Process(target=work)
+                process.start()
+                process.join()
+            """,
+            line=5,
+            message_contains=("process.join()", "await asyncio.to_thread(process.join, ...)"),
+        ),
+        Invalid(
+            """
+            import threading
+
+            async def run(work):
+                thread = threading.Thread(target=work)
+                thread.start()
+                thread.join()
+            """,
+            line=6,
+        ),
+        Invalid(
+            """
+            import threading
+
+            condition = threading.Condition()
+
+            async def consume(items):
+                with condition:
+                    condition.wait_for(lambda: items)
+            """,
+            line=6,
+            count=2,
+            message_contains=("`with condition:`", "asyncio.Condition"),
+        ),
+        Invalid(
+            """
+            import multiprocessing
+
+            results = multiprocessing.Queue()
+
+            async def collect(n):
+                return [results.get() for _ in range(n)]
+            """,
+            line=6,
+        ),
+        Invalid(
+            """
+            import threading
+
+            barrier = threading.Barrier(2)
+
+            async def meet():
+                barrier.wait()
+            """,
+            line=6,
+            message_contains=("asyncio.Barrier",),
+        ),
+        Invalid(
+            """
+            import threading
+
+            class Registry:
+                _lock = threading.Lock()
+
+                async def register(self, name):
+                    with self._lock:
+                        return name
+            """,
+            line=7,
+            message_contains=("`with self._lock:`",),
+        ),
+    )

@@ -1,0 +1,108 @@
+"""Files -> diagnostics. Reads each file's bytes and hands them to the engine.
+
+`lint_file` is a pure, top-level function returning a picklable `FileResult`, so the serial
+loop in `lint_paths` can become a process pool without changing anything else. One file's
+failure (unreadable, not a file, an engine bug) never stops the others: it becomes an error.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from conclint.config import Settings
+from conclint.discovery import PathError, discover
+from conclint.model import Diagnostic
+
+# Opening a FIFO for reading blocks until a writer appears; O_NONBLOCK makes open() return
+# at once so the fstat check below can refuse it.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """The outcome for one file: its diagnostics, or why it could not be checked."""
+
+    path: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+    error: str | None = None
+
+
+@dataclass
+class RunResult:
+    """The outcome of a run: findings in output order, how many files were checked, failures."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files_checked: int = 0
+    errors: list[PathError] = field(default_factory=list)
+
+    @property
+    def files_with_findings(self) -> int:
+        return len({diagnostic.path for diagnostic in self.diagnostics})
+
+
+def check(
+    paths: Iterable[str | os.PathLike[str]],
+    settings: Settings,
+    root: str | os.PathLike[str] | None = None,
+) -> RunResult:
+    """Discover the files under `paths` (honouring `settings.exclude`) and lint them."""
+    files, discovery_errors = discover(paths, settings.exclude, root)
+    result = lint_paths(files, settings)
+    result.errors = sorted([*discovery_errors, *result.errors])
+    return result
+
+
+def lint_paths(files: Sequence[str], settings: Settings) -> RunResult:
+    """Lint each file in `files`; diagnostics sorted by path, position and code."""
+    result = RunResult()
+    for outcome in map(lint_file, files, [settings] * len(files)):
+        if outcome.error is not None:
+            result.errors.append((outcome.path, outcome.error))
+        else:
+            result.files_checked += 1
+            result.diagnostics.extend(outcome.diagnostics)
+    result.diagnostics.sort(key=Diagnostic.sort_key)
+    result.errors.sort()
+    return result
+
+
+def lint_file(path: str, settings: Settings) -> FileResult:
+    """Read `path` as bytes (so coding cookies decide the encoding) and run the engine on it."""
+    try:
+        source = read_source(path)
+    except OSError as error:
+        return FileResult(path, error=_reason(error))
+    try:
+        from conclint.engine import lint_source
+
+        diagnostics = lint_source(source, path, settings)
+    except Exception as error:  # noqa: BLE001 - one file's engine failure must not end the run
+        detail = " ".join(str(error).split())
+        return FileResult(path, error=f"internal error: {type(error).__name__}" + (f": {detail}" if detail else ""))
+    return FileResult(path, diagnostics=tuple(diagnostics))
+
+
+def read_source(path: str) -> bytes:
+    """The bytes of a regular file; OSError for anything else (directory, FIFO, device)."""
+    descriptor = os.open(path, _OPEN_FLAGS)
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(0, "is a directory", path)
+        if not stat.S_ISREG(mode):
+            raise OSError(0, "not a regular file", path)
+        with os.fdopen(descriptor, "rb", closefd=True) as stream:
+            descriptor = -1
+            return stream.read()
+    finally:
+        if descriptor >= 0:
+            os.close(descriptor)
+
+
+def _reason(error: OSError) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "no such file or directory"
+    return (error.strerror or str(error)).lower()

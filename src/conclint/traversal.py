@@ -1,0 +1,177 @@
+"""One traversal of a module that calls every batched visitor's `visit_*`/`leave_*` methods.
+
+Semantics follow `libcst.visit_batched`: for each node, every visitor's `visit_<Type>` in the
+order the visitors were given, then the children, then every `leave_<Type>`; around each
+child field, `visit_<Type>_<field>` / `leave_<Type>_<field>`. Unlike libcst's traversal, it
+does not rebuild (and re-validate) every node it passes, and it skips whitespace and
+punctuation nodes, which no rule inspects. Measured on the standard library this halves the
+cost of a traversal. It is iterative, so deep nesting cannot exhaust the Python stack.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, ClassVar, Iterable, Mapping, NamedTuple
+
+import libcst as cst
+
+VisitorMethod = Callable[[cst.CSTNode], None]
+
+# Nodes no rule looks at: layout, comments and punctuation. Operators stay reachable as
+# fields of their parent (`node.operator`) but are not visited.
+_SKIPPED_TYPES: tuple[type, ...] = (
+    cst.BaseParenthesizableWhitespace,
+    cst.EmptyLine,
+    cst.Newline,
+    cst.Comment,
+    cst.TrailingWhitespace,
+    cst.LeftParen,
+    cst.RightParen,
+    cst.LeftSquareBracket,
+    cst.RightSquareBracket,
+    cst.LeftCurlyBrace,
+    cst.RightCurlyBrace,
+    cst.Comma,
+    cst.Dot,
+    cst.Colon,
+    cst.Semicolon,
+    cst.AssignEqual,
+    cst.BaseCompOp,
+    cst.BaseBinaryOp,
+    cst.BaseUnaryOp,
+    cst.BaseBooleanOp,
+    cst.BaseAugOp,
+    cst.ImportStar,
+    cst.Asynchronous,
+    cst.ParamStar,
+    cst.ParamSlash,
+)
+_SKIPPED_FIELDS = frozenset(
+    {"lpar", "rpar", "leading_lines", "lines_after_decorators", "header", "footer", "semicolon", "comma"}
+)
+# Fields whose dataclass order differs from source order where the difference matters:
+# decorators and signatures are evaluated before a body is entered.
+_FIELD_ORDER: dict[type, tuple[str, ...]] = {
+    cst.FunctionDef: ("decorators", "name", "params", "returns", "body"),
+    cst.ClassDef: ("decorators", "name", "bases", "keywords", "body"),
+}
+
+
+class _Plan(NamedTuple):
+    visit: tuple[VisitorMethod, ...]
+    leave: tuple[VisitorMethod, ...]
+    fields: tuple[str, ...]
+    field_visit: Mapping[str, tuple[VisitorMethod, ...]]
+    field_leave: Mapping[str, tuple[VisitorMethod, ...]]
+
+
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    found = _CHILD_FIELDS.get(node_type)
+    if found is None:
+        names = tuple(
+            f.name
+            for f in dataclasses.fields(node_type)
+            if "whitespace" not in f.name and f.name not in _SKIPPED_FIELDS
+        )
+        order = _FIELD_ORDER.get(node_type)
+        if order is not None:
+            names = tuple(n for n in order if n in names) + tuple(n for n in names if n not in order)
+        found = _CHILD_FIELDS[node_type] = names
+    return found
+
+
+class CachedVisitorMethods:
+    """Mixin for BatchableCSTVisitor: method names are collected once per class, not per file."""
+
+    _visitor_names: ClassVar[tuple[str, ...] | None] = None
+
+    def get_visitors(self) -> Mapping[str, VisitorMethod]:
+        cls = type(self)
+        names = cls.__dict__.get("_visitor_names")
+        if names is None:
+            names = tuple(
+                name
+                for name in dir(cls)
+                if name.startswith(("visit_", "leave_"))
+                and not getattr(getattr(cls, name), "_is_no_op", False)
+            )
+            cls._visitor_names = names
+        return {name: getattr(self, name) for name in names}
+
+
+class _Planner:
+    def __init__(self, visitors: Iterable[cst.BatchableCSTVisitor]) -> None:
+        methods: dict[str, list[VisitorMethod]] = {}
+        for visitor in visitors:
+            for name, method in visitor.get_visitors().items():
+                methods.setdefault(name, []).append(method)
+        self._methods = methods
+        self._plans: dict[type, _Plan] = {}
+
+    def plan(self, node_type: type) -> _Plan:
+        plan = self._plans.get(node_type)
+        if plan is None:
+            name = node_type.__name__
+            fields = _child_fields(node_type)
+            get = self._methods.get
+            plan = self._plans[node_type] = _Plan(
+                visit=tuple(get(f"visit_{name}", ())),
+                leave=tuple(get(f"leave_{name}", ())),
+                fields=fields,
+                field_visit={f: tuple(get(f"visit_{name}_{f}", ())) for f in fields if f"visit_{name}_{f}" in self._methods},
+                field_leave={f: tuple(get(f"leave_{name}_{f}", ())) for f in fields if f"leave_{name}_{f}" in self._methods},
+            )
+        return plan
+
+
+_ENTER, _LEAVE, _CALL = 0, 1, 2
+_OTHER, _NODE, _SEQUENCE = 0, 1, 2
+# isinstance against libcst's abstract base classes is slow; classify each concrete type once.
+_KINDS: dict[type, int] = {tuple: _SEQUENCE, list: _SEQUENCE}
+
+
+def _kind(value_type: type) -> int:
+    kind = _KINDS.get(value_type)
+    if kind is None:
+        visited = issubclass(value_type, cst.CSTNode) and not issubclass(value_type, _SKIPPED_TYPES)
+        kind = _KINDS[value_type] = _NODE if visited else _OTHER
+    return kind
+
+
+def visit_batched(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor]) -> None:
+    """Visit `module` once, calling each visitor's methods in the order the visitors are given."""
+    plan_for = _Planner(visitors).plan
+    kinds = _KINDS
+    stack: list[tuple[int, object, object]] = [(_ENTER, module, None)]
+    push, pop = stack.append, stack.pop
+    while stack:
+        op, node, extra = pop()
+        if op == _ENTER:
+            plan = plan_for(type(node))
+            for method in plan.visit:
+                method(node)  # type: ignore[arg-type]
+            push((_LEAVE, node, plan))
+            for field in reversed(plan.fields):
+                after = plan.field_leave.get(field)
+                if after:
+                    push((_CALL, node, after))
+                value = getattr(node, field)
+                kind = kinds.get(type(value)) or _kind(type(value))
+                if kind == _NODE:
+                    push((_ENTER, value, None))
+                elif kind == _SEQUENCE:
+                    for child in reversed(value):  # type: ignore[call-overload]
+                        if (kinds.get(type(child)) or _kind(type(child))) == _NODE:
+                            push((_ENTER, child, None))
+                before = plan.field_visit.get(field)
+                if before:
+                    push((_CALL, node, before))
+        elif op == _LEAVE:
+            for method in extra.leave:  # type: ignore[attr-defined]
+                method(node)  # type: ignore[arg-type]
+        else:
+            for method in extra:  # type: ignore[attr-defined]
+                method(node)  # type: ignore[arg-type]
