@@ -347,3 +347,37 @@ def test_python_dash_m(project: Path) -> None:
     )
     assert completed.returncode == 1
     assert json.loads(completed.stdout)[0]["code"] == "CCL101"
+
+
+# --- the JSON contract as a schema ---------------------------------------------------------------------
+
+JSON_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": JSON_KEYS,
+        "properties": {
+            "path": {"type": "string", "minLength": 1},
+            "line": {"type": "integer", "minimum": 1},
+            "column": {"type": "integer", "minimum": 1},
+            "end_line": {"type": "integer", "minimum": 1},
+            "end_column": {"type": "integer", "minimum": 1},
+            "code": {"type": "string", "pattern": "^CCL[0-9]{3}$"},
+            "name": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+            "message": {"type": "string", "minLength": 1},
+            "suggestion": {"type": "string"},
+            "fixable": {"type": "boolean"},
+        },
+    },
+}
+
+
+def test_json_output_matches_the_schema(project: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    (project / "broken.py").write_text("def f(:\n")
+    (project / "more.py").write_text(BLOCKING * 2)
+    findings = json.loads(invoke("--format", "json").stdout)
+    assert len(findings) == 4
+    jsonschema.validate(findings, JSON_SCHEMA)
+    assert findings == sorted(findings, key=lambda f: (f["path"], f["line"], f["column"], f["code"]))

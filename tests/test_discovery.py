@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+import traceback
 from pathlib import Path
 
 import pytest
@@ -186,13 +188,17 @@ def test_unreadable_directory_by_mode_bits(project: Path) -> None:
         (project / "locked").chmod(0o755)
 
 
-def test_very_deep_directory_tree_does_not_hit_the_recursion_limit(project: Path) -> None:
-    depth = 1100  # deeper than Python's default recursion limit
-    deepest = "d"
-    for _ in range(depth):  # os.makedirs itself recurses once per level
-        os.mkdir(deepest)
-        deepest += "/d"
-    Path(deepest[: -len("/d")], "m.py").write_text("")
-    files, errors = discover(["."])
+def test_very_deep_directory_tree_does_not_recurse(project: Path) -> None:
+    depth = 300
+    deepest = project.joinpath(*["d"] * depth)
+    deepest.mkdir(parents=True)
+    (deepest / "m.py").write_text("")
+    # Walking must not use a stack frame per directory level: allow far fewer frames than levels.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(traceback.extract_stack()) + 100)
+    try:
+        files, errors = discover(["."])
+    finally:
+        sys.setrecursionlimit(limit)
     assert files == ["/".join(["d"] * depth + ["m.py"])]
     assert errors == []

@@ -44,15 +44,41 @@ def exit_code(result: RunResult, exit_zero: bool) -> int:
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1)
-@click.option("--select", multiple=True, metavar="CODES", help="Rules to check (codes, prefixes or names; comma-separated). Replaces the configured `select`.")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Rules not to check (comma-separated). Added to the configured `ignore`.")
-@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Output format.")
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="CODES",
+    help="Rules to check: codes, prefixes or names, comma-separated. Replaces the configured `select`.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CODES",
+    help="Rules not to check, comma-separated. Added to the configured `ignore`.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(REPORTERS)),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors still exit 2).")
 @click.option("--statistics", is_flag=True, help="Show the number of findings per rule instead of the findings.")
 @click.option("--explain", metavar="CODE", help="Print the documentation of a rule and exit.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the findings, no summary line.")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The pyproject.toml to use (default: the nearest one with [tool.conclint], from the working directory up).")
-@click.option("--free-threaded/--no-free-threaded", default=None, help="Assume a free-threaded (no-GIL) Python build; overrides `free-threaded`.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The pyproject.toml to use (default: the nearest one with [tool.conclint], from the working directory up).",
+)
+@click.option(
+    "--free-threaded/--no-free-threaded",
+    default=None,
+    help="Assume a free-threaded (no-GIL) Python build; overrides `free-threaded` in the configuration.",
+)
 @click.version_option(__version__, "--version", prog_name="conclint", message="%(prog)s %(version)s")
 @click.pass_context
 def main(
@@ -69,18 +95,23 @@ def main(
     free_threaded: bool | None,
 ) -> None:
     """Find concurrency misuse in the Python files under PATHS (default: the current directory)."""
+    _tolerate_unencodable_output()
     if explain is not None:
         rule = rule_for(explain)
         if rule is None:
             raise FatalError(f"unknown rule code or name: {explain!r}")
         click.echo(render_rule_page(rule), nl=False)
         return
-    pyproject = config_path or find_pyproject(Path.cwd())
+    try:
+        cwd = Path.cwd()
+    except OSError as error:
+        raise FatalError(f"the working directory is not accessible: {error.strerror}") from None
+    pyproject = config_path or find_pyproject(cwd)
     try:
         settings = load_settings(pyproject, select=_codes(select), ignore=_codes(ignore), free_threaded=free_threaded)
     except ConfigError as error:
         raise FatalError(str(error)) from None
-    root = pyproject.resolve().parent if pyproject is not None else Path.cwd()
+    root = pyproject.resolve().parent if pyproject is not None else cwd
     result = check(paths or (".",), settings, root)
     try:
         REPORTERS[output_format](result, sys.stdout, ReportOptions(statistics=statistics, quiet=quiet))
@@ -89,6 +120,13 @@ def main(
         _detach_stdout()
     write_errors(result.errors, sys.stderr)
     ctx.exit(exit_code(result, exit_zero))
+
+
+def _tolerate_unencodable_output() -> None:
+    """Escape what the console cannot encode (odd file names, an ASCII terminal) instead of crashing."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _detach_stdout() -> None:

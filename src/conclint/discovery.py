@@ -68,7 +68,8 @@ def is_skipped_dir(directory: os.DirEntry[str] | Path) -> bool:
     name = directory.name
     if name in SKIPPED_DIR_NAMES or any(fnmatch.fnmatchcase(name, glob) for glob in SKIPPED_DIR_GLOBS):
         return True
-    return os.path.isfile(os.path.join(directory.path if isinstance(directory, os.DirEntry) else directory, VENV_MARKER))
+    location = directory.path if isinstance(directory, os.DirEntry) else directory
+    return os.path.isfile(os.path.join(location, VENV_MARKER))
 
 
 @dataclass

@@ -8,9 +8,10 @@ stale or extra page. `conclint --explain` prints the same page.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import click
 
@@ -29,13 +30,13 @@ def render_rule_page(rule_cls: type[Rule]) -> str:
     ordered += [title for title in sections if title not in DOC_SECTIONS]
     blocks = [f"# {rule_cls.CODE}: {rule_cls.NAME}", "Message template:\n\n" + _fenced(rule_cls.MESSAGE, "text")]
     blocks += [f"## {title}\n\n{sections[title]}".rstrip() for title in ordered]
-    if rule_cls.VALID:
-        blocks.append("## Examples that are not reported")
-        blocks += [_fenced(example.source, "python") for example in rule_cls.VALID]
-    if rule_cls.INVALID:
-        blocks.append("## Examples that are reported")
-        for example in rule_cls.INVALID:
-            blocks.append(_with_settings(example.settings) + _fenced(example.source, "python"))
+    for heading, examples in (
+        ("Examples that are not reported", rule_cls.VALID),
+        ("Examples that are reported", rule_cls.INVALID),
+    ):
+        if examples:
+            blocks.append(f"## {heading}")
+            blocks += [_with_settings(getattr(ex, "settings", {})) + _fenced(ex.source, "python") for ex in examples]
     return "\n\n".join(blocks) + "\n"
 
 
@@ -98,11 +99,29 @@ def _fenced(code: str, language: str) -> str:
     return f"{fence}{language}\n{code.rstrip()}\n{fence}" if code.strip() else f"{fence}{language}\n{fence}"
 
 
-def _with_settings(settings: object) -> str:
+def _with_settings(settings: Mapping[str, object]) -> str:
+    """The example's Settings overrides, written as the `[tool.conclint]` table a user would write."""
     if not settings:
         return ""
-    pairs = ", ".join(f"`{key} = {value!r}`" for key, value in dict(settings).items())  # type: ignore[call-overload]
-    return f"With {pairs}:\n\n"
+    lines = ["[tool.conclint]"] + [f"{key.replace('_', '-')} = {_toml(value)}" for key, value in settings.items()]
+    return "With this configuration:\n\n" + _fenced("\n".join(lines), "toml") + "\n\n"
+
+
+def _toml(value: object) -> str:
+    """A Settings value as TOML: pairs (`(name, category)`, `(pattern, codes)`) become inline tables."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, Mapping):
+        value = tuple(value.items())
+    if isinstance(value, (tuple, list)):
+        if value and all(isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str) for item in value):
+            return "{ " + ", ".join(f"{json.dumps(key)} = {_toml(item)}" for key, item in value) + " }"
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    return json.dumps(str(value))
 
 
 def _table_cell(text: str) -> str:

@@ -14,6 +14,7 @@ from typing import Iterable, Sequence
 
 from conclint.config import Settings
 from conclint.discovery import PathError, discover
+from conclint.engine import lint_source
 from conclint.model import Diagnostic
 
 # Opening a FIFO for reading blocks until a writer appears; O_NONBLOCK makes open() return
@@ -76,8 +77,6 @@ def lint_file(path: str, settings: Settings) -> FileResult:
     except OSError as error:
         return FileResult(path, error=_reason(error))
     try:
-        from conclint.engine import lint_source
-
         diagnostics = lint_source(source, path, settings)
     except Exception as error:  # noqa: BLE001 - one file's engine failure must not end the run
         detail = " ".join(str(error).split())
