@@ -270,9 +270,9 @@ def test_free_threaded_flag_reaches_settings(project: Path, monkeypatch: pytest.
     seen = []
     real_check = cli.check
 
-    def spy(paths, settings, root=None):  # type: ignore[no-untyped-def]
+    def spy(paths, settings, root=None, **options):  # type: ignore[no-untyped-def]
         seen.append(settings.free_threaded)
-        return real_check(paths, settings, root)
+        return real_check(paths, settings, root, **options)
 
     monkeypatch.setattr(cli, "check", spy)
     invoke("--free-threaded")

@@ -6,9 +6,11 @@ or configuration error or a path that could not be checked.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
+from typing import Callable, Iterator, TextIO
 
 import click
 
@@ -16,10 +18,12 @@ from conclint import __version__
 from conclint.config import ConfigError, find_pyproject, load_settings
 from conclint.docs import render_rule_page
 from conclint.registry import rule_for
-from conclint.reporters import REPORTERS, ReportOptions, write_errors
+from conclint.reporters import REPORTERS, STATISTICS_FORMATS, ReportOptions, write_errors
 from conclint.runner import RunResult, check
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# Runs on fewer files finish before a progress bar would tell anyone anything.
+PROGRESS_MIN_FILES = 50
 
 
 class FatalError(click.ClickException):
@@ -62,7 +66,23 @@ def exit_code(result: RunResult, exit_zero: bool) -> int:
     type=click.Choice(sorted(REPORTERS)),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format: text, json, sarif (SARIF 2.1.0) or github (GitHub Actions annotations).",
+)
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the report to this file (UTF-8) instead of standard output.",
+)
+@click.option(
+    "--show-source",
+    is_flag=True,
+    help="Show the offending source lines and the suggested fix under each finding (text format).",
+)
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour the text output. Default: only on a terminal, and never when NO_COLOR is set.",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors still exit 2).")
 @click.option("--statistics", is_flag=True, help="Show the number of findings per rule instead of the findings.")
@@ -87,6 +107,9 @@ def main(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     output_format: str,
+    output_file: Path | None,
+    show_source: bool,
+    color: bool | None,
     exit_zero: bool,
     statistics: bool,
     explain: str | None,
@@ -102,6 +125,9 @@ def main(
             raise FatalError(f"unknown rule code or name: {explain!r}")
         click.echo(render_rule_page(rule), nl=False)
         return
+    if statistics and output_format not in STATISTICS_FORMATS:
+        formats = " or ".join(sorted(STATISTICS_FORMATS))
+        raise FatalError(f"--statistics works with --format {formats}, not {output_format}")
     try:
         cwd = Path.cwd()
     except OSError as error:
@@ -112,14 +138,59 @@ def main(
     except ConfigError as error:
         raise FatalError(str(error)) from None
     root = pyproject.resolve().parent if pyproject is not None else cwd
-    result = check(paths or (".",), settings, root)
-    try:
-        REPORTERS[output_format](result, sys.stdout, ReportOptions(statistics=statistics, quiet=quiet))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _detach_stdout()
+    result = check(paths or (".",), settings, root, progress=_progress_bar)
+    options = ReportOptions(
+        statistics=statistics,
+        quiet=quiet,
+        show_source=show_source,
+        color=_color(color, to_file=output_file is not None),
+    )
+    if output_file is not None:
+        _report_to_file(output_file, lambda stream: REPORTERS[output_format](result, stream, options))
+    else:
+        try:
+            REPORTERS[output_format](result, sys.stdout, options)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _detach_stdout()
     write_errors(result.errors, sys.stderr)
     ctx.exit(exit_code(result, exit_zero))
+
+
+def _color(flag: bool | None, to_file: bool) -> bool | None:
+    """--color/--no-color decide; otherwise NO_COLOR (any non-empty value) turns colour off, a
+    file never gets it, and None lets click colour only a terminal."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR") or to_file:
+        return False
+    return None
+
+
+def _report_to_file(path: Path, write: Callable[[TextIO], None]) -> None:
+    try:
+        with path.open("w", encoding="utf-8", newline="\n") as stream:
+            write(stream)
+    except OSError as error:
+        raise FatalError(f"{path}: cannot write the report: {(error.strerror or str(error)).lower()}") from None
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr for long runs watched by a person: a terminal, not CI logs."""
+    ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false")
+    if total <= PROGRESS_MIN_FILES or ci or not _is_terminal(sys.stderr):
+        yield lambda: None
+        return
+    with click.progressbar(length=total, label="Checking", file=sys.stderr, show_pos=True) as bar:
+        yield lambda: bar.update(1)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _tolerate_unencodable_output() -> None:

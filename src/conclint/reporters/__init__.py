@@ -7,19 +7,29 @@ be checked) are written by `write_errors`, to stderr, whatever the format.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Mapping, Sequence, TextIO
 
-from conclint.reporters import json_reporter, text
+from conclint.reporters import github, json_reporter, sarif, text
 from conclint.runner import RunResult
 
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """How much to write: `statistics` replaces the findings by counts per code;
-    `quiet` drops everything but the findings (no summary line)."""
+    """How to write a run.
+
+    `statistics` replaces the findings by counts per code; `quiet` drops everything but the
+    findings (no summary line); `show_source` adds a code frame and the suggestion under each
+    finding (text format). `color`: True or False forces colour on or off, None colours only
+    a terminal. `source_root` is the directory SARIF locations are relative to (default: the
+    working directory, where the reported paths are relative to as well).
+    """
 
     statistics: bool = False
     quiet: bool = False
+    show_source: bool = False
+    color: bool | None = None
+    source_root: Path | None = None
 
 
 Reporter = Callable[[RunResult, TextIO, ReportOptions], None]
@@ -27,7 +37,12 @@ Reporter = Callable[[RunResult, TextIO, ReportOptions], None]
 REPORTERS: Mapping[str, Reporter] = {
     "text": text.write,
     "json": json_reporter.write,
+    "sarif": sarif.write,
+    "github": github.write,
 }
+
+# Formats that can show counts per rule instead of the findings.
+STATISTICS_FORMATS = frozenset({"text", "json"})
 
 
 def write_errors(errors: Sequence[tuple[str, str]], stream: TextIO) -> None:

@@ -1,0 +1,108 @@
+"""The flake8 plugin: flake8's lines of one file -> the engine -> flake8's result tuples.
+
+Registered as `CCL` in the `flake8.extension` entry-point group, so `flake8 --select CCL`
+(or `extend-select = CCL`) reports what `conclint FILE` reports, on the same lines and
+columns (flake8's columns are 0-based; conclint's 1-based). flake8 treats a plugin whose
+constructor takes `tree` as an AST plugin; the tree itself is not used, the engine parses
+the joined lines with libcst.
+
+Files flake8 cannot parse: flake8 reports `E999` itself and never calls AST plugins, so
+conclint's CCL001 does not appear for them. A file Python parses but libcst cannot
+(or that is nested too deeply to analyse) gets CCL001, exactly as on the command line.
+An engine failure, which the command reports on stderr (exit code 2), has no such channel
+in flake8 and raising would end the whole flake8 run: it becomes a CCL001 "internal error"
+finding on line 1.
+
+Options (command line, or the `[flake8]` section of setup.cfg, tox.ini or .flake8):
+
+- `--conclint-free-threaded` / `conclint-free-threaded = true`: assume a free-threaded
+  build; the rules about the GIL are off.
+- `--conclint-extend-blocking-calls` / `conclint-extend-blocking-calls =`: more blocking
+  callables, comma- or newline-separated, each `qualified.name` (category `other`, CCL110)
+  or `qualified.name=category`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+from typing import Any, ClassVar, Iterator, Sequence
+
+from conclint import __version__
+from conclint.config import DEFAULT_SETTINGS, ConfigError, Settings, load_settings
+from conclint.engine import lint_source
+from conclint.model import Diagnostic, Span
+from conclint.rules.general.parse_error import ParseError
+
+Result = tuple[int, int, str, type]
+_FILE_START = Span(1, 1, 1, 2)
+
+
+class Plugin:
+    """One instance per file; flake8 calls `run()` and prints what it yields."""
+
+    name = "conclint"
+    version = __version__
+
+    settings: ClassVar[Settings] = DEFAULT_SETTINGS
+
+    def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str) -> None:
+        self.lines = lines
+        self.filename = filename
+
+    @classmethod
+    def add_options(cls, option_manager: Any) -> None:
+        option_manager.add_option(
+            "--conclint-free-threaded",
+            action="store_true",
+            default=False,
+            parse_from_config=True,
+            help="conclint: assume a free-threaded (no-GIL) Python build; the rules about the GIL are off.",
+        )
+        option_manager.add_option(
+            "--conclint-extend-blocking-calls",
+            default="",
+            parse_from_config=True,
+            comma_separated_list=True,
+            metavar="NAMES",
+            help=(
+                "conclint: more blocking callables, comma-separated, each `qualified.name` or "
+                "`qualified.name=category` (categories as in [tool.conclint] extend-blocking-calls)."
+            ),
+        )
+
+    @classmethod
+    def parse_options(cls, option_manager: Any, options: argparse.Namespace, args: Sequence[str]) -> None:
+        try:
+            cls.settings = settings_from_options(
+                free_threaded=bool(options.conclint_free_threaded),
+                extend_blocking_calls=options.conclint_extend_blocking_calls,
+            )
+        except ConfigError as error:
+            option_manager.parser.error(str(error))
+
+    def run(self) -> Iterator[Result]:
+        for diagnostic in self._diagnostics():
+            yield (diagnostic.line, diagnostic.column - 1, f"{diagnostic.code} {diagnostic.message}", type(self))
+
+    def _diagnostics(self) -> list[Diagnostic]:
+        try:
+            return lint_source("".join(self.lines), self.filename, self.settings)
+        except Exception as error:  # noqa: BLE001 - raising would end the whole flake8 run
+            detail = " ".join(str(error).split())
+            reason = f"internal error: {type(error).__name__}" + (f": {detail}" if detail else "")
+            return [ParseError.diagnostic(self.filename, _FILE_START, reason)]
+
+
+def settings_from_options(free_threaded: bool, extend_blocking_calls: Sequence[str] | str) -> Settings:
+    """Settings from the flake8 options, validated as `[tool.conclint]` values are."""
+    entries = [extend_blocking_calls] if isinstance(extend_blocking_calls, str) else list(extend_blocking_calls)
+    calls: dict[str, str] = {}
+    for entry in (part.strip() for raw in entries for part in raw.split(",")):
+        if entry:
+            name, _, category = entry.partition("=")
+            calls[name.strip()] = category.strip() or "other"
+    try:
+        return load_settings(None, free_threaded=free_threaded, extend_blocking_calls=calls)
+    except ConfigError as error:
+        raise ConfigError(str(error).replace("command line: --", "--conclint-", 1)) from None

@@ -1,0 +1,135 @@
+"""`--format sarif`: one SARIF 2.1.0 log (OASIS standard), as GitHub code scanning and other
+viewers read it.
+
+The driver lists every rule (id, name, descriptions, help text and Markdown, a link to the
+rule's page); each result points at its rule by id and index and carries a physical
+location whose URI is relative to `%SRCROOT%` (the working directory unless told otherwise),
+with forward slashes. Columns are Unicode code points, 1-based, the end column exclusive,
+exactly as in the text and JSON formats. Paths that could not be checked become tool
+execution notifications, and the invocation is then marked unsuccessful.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import quote
+
+from conclint import REPOSITORY_URL, RULE_PAGE_URL, __version__
+from conclint.docs import render_rule_page
+from conclint.model import Diagnostic
+from conclint.registry import all_rules
+from conclint.rule import DOC_SECTIONS, Rule
+
+if TYPE_CHECKING:
+    from conclint.reporters import ReportOptions
+    from conclint.runner import RunResult
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+VERSION = "2.1.0"
+SOURCE_ROOT = "%SRCROOT%"
+LEVEL = "error"  # every finding fails the run (exit code 1), so every finding is an error
+
+
+def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
+    json.dump(sarif_log(result, options.source_root or Path.cwd()), stream, indent=2)
+    stream.write("\n")
+
+
+def sarif_log(result: RunResult, source_root: Path) -> dict[str, Any]:
+    """The whole log: one run of conclint over `result`, locations relative to `source_root`."""
+    rules = all_rules()
+    index = {cls.CODE: position for position, cls in enumerate(rules)}
+    root = Path(os.path.abspath(source_root))
+    return {
+        "$schema": SCHEMA_URI,
+        "version": VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "conclint",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": REPOSITORY_URL,
+                        "rules": [rule_descriptor(cls) for cls in rules],
+                    }
+                },
+                "invocations": [
+                    {
+                        "executionSuccessful": not result.errors,
+                        "toolExecutionNotifications": [
+                            _notification(path, message, root) for path, message in result.errors
+                        ],
+                    }
+                ],
+                "originalUriBaseIds": {SOURCE_ROOT: {"uri": root.as_uri().rstrip("/") + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": [_result(d, index, root) for d in result.diagnostics],
+            }
+        ],
+    }
+
+
+def rule_descriptor(cls: type[Rule]) -> dict[str, Any]:
+    sections = cls.doc_sections()
+    described = [title for title in ("What it does", "Why is this bad?") if sections.get(title)]
+    helped = [title for title in DOC_SECTIONS if sections.get(title)]
+    return {
+        "id": cls.CODE,
+        "name": cls.NAME,
+        "shortDescription": {"text": cls.summary()},
+        "fullDescription": {"text": "\n\n".join(sections[title] for title in described) or cls.summary()},
+        "help": {
+            "text": "\n\n".join(f"{title}\n{sections[title]}" for title in helped) or cls.summary(),
+            "markdown": render_rule_page(cls),
+        },
+        "helpUri": RULE_PAGE_URL.format(code=cls.CODE),
+        "defaultConfiguration": {"level": LEVEL},
+    }
+
+
+def _result(diagnostic: Diagnostic, rule_index: dict[str, int], root: Path) -> dict[str, Any]:
+    span = diagnostic.span
+    result: dict[str, Any] = {
+        "ruleId": diagnostic.code,
+        "level": LEVEL,
+        "message": {"text": diagnostic.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(diagnostic.path, root),
+                    "region": {
+                        "startLine": span.line,
+                        "startColumn": span.column,
+                        "endLine": span.end_line,
+                        "endColumn": span.end_column,
+                    },
+                }
+            }
+        ],
+        "properties": {"name": diagnostic.name, "suggestion": diagnostic.suggestion, "fixable": diagnostic.fixable},
+    }
+    if diagnostic.code in rule_index:
+        result["ruleIndex"] = rule_index[diagnostic.code]
+    return result
+
+
+def _notification(path: str, message: str, root: Path) -> dict[str, Any]:
+    return {
+        "level": "error",
+        "message": {"text": f"{path}: {message}"},
+        "locations": [{"physicalLocation": {"artifactLocation": artifact_location(path, root)}}],
+    }
+
+
+def artifact_location(path: str, root: Path) -> dict[str, str]:
+    """A URI relative to `%SRCROOT%` for a file under `root`; an absolute file URI otherwise."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        relative = absolute.relative_to(root)
+    except ValueError:
+        return {"uri": absolute.as_uri()}
+    return {"uri": quote(relative.as_posix()), "uriBaseId": SOURCE_ROOT}
