@@ -16,10 +16,9 @@ import click
 
 from conclint import __version__
 from conclint.config import ConfigError, find_pyproject, load_settings
-from conclint.docs import render_rule_page
-from conclint.registry import rule_for
+from conclint.cache import DEFAULT_DIRECTORY_NAME, Cache
 from conclint.reporters import REPORTERS, STATISTICS_FORMATS, ReportOptions, write_errors
-from conclint.runner import RunResult, check
+from conclint.runner import RunResult, check, default_jobs
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Runs on fewer files finish before a progress bar would tell anyone anything.
@@ -99,6 +98,20 @@ def exit_code(result: RunResult, exit_zero: bool) -> int:
     default=None,
     help="Assume a free-threaded (no-GIL) Python build; overrides `free-threaded` in the configuration.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes to lint with. Default: the number of cores (runs on few files stay in one process).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=f"Where to keep results between runs. Default: {DEFAULT_DIRECTORY_NAME}/ in the project root.",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write cached results.")
 @click.version_option(__version__, "--version", prog_name="conclint", message="%(prog)s %(version)s")
 @click.pass_context
 def main(
@@ -116,14 +129,14 @@ def main(
     quiet: bool,
     config_path: Path | None,
     free_threaded: bool | None,
+    jobs: int | None,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Find concurrency misuse in the Python files under PATHS (default: the current directory)."""
     _tolerate_unencodable_output()
     if explain is not None:
-        rule = rule_for(explain)
-        if rule is None:
-            raise FatalError(f"unknown rule code or name: {explain!r}")
-        click.echo(render_rule_page(rule), nl=False)
+        _explain(explain)
         return
     if statistics and output_format not in STATISTICS_FORMATS:
         formats = " or ".join(sorted(STATISTICS_FORMATS))
@@ -138,7 +151,8 @@ def main(
     except ConfigError as error:
         raise FatalError(str(error)) from None
     root = pyproject.resolve().parent if pyproject is not None else cwd
-    result = check(paths or (".",), settings, root, progress=_progress_bar)
+    cache = None if no_cache else Cache(cache_dir or root / DEFAULT_DIRECTORY_NAME, root)
+    result = check(paths or (".",), settings, root, progress=_progress_bar, jobs=jobs or default_jobs(), cache=cache)
     options = ReportOptions(
         statistics=statistics,
         quiet=quiet,
@@ -155,6 +169,16 @@ def main(
             _detach_stdout()
     write_errors(result.errors, sys.stderr)
     ctx.exit(exit_code(result, exit_zero))
+
+
+def _explain(code_or_name: str) -> None:
+    from conclint.docs import render_rule_page
+    from conclint.registry import rule_for
+
+    rule = rule_for(code_or_name)
+    if rule is None:
+        raise FatalError(f"unknown rule code or name: {code_or_name!r}")
+    click.echo(render_rule_page(rule), nl=False)
 
 
 def _color(flag: bool | None, to_file: bool) -> bool | None:

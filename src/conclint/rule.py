@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import textwrap
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, ClassVar, Mapping, Sequence, Union
 
 import libcst as cst
 
@@ -57,6 +57,12 @@ class Invalid:
         return textwrap.dedent(self.code).lstrip("\n")
 
 
+# Words that need line numbers (of evidence elsewhere in the file) are written once the
+# engine knows positions: a callable taking `line_of(node)` and returning the text.
+LineOf = Callable[[cst.CSTNode], int]
+Text = Union[str, Callable[[LineOf], str]]
+
+
 @dataclass(frozen=True)
 class Report:
     """A finding before positions are known: the node to point at, and the words."""
@@ -65,8 +71,8 @@ class Report:
     statement: cst.CSTNode | None
     code: str
     name: str
-    message: str
-    suggestion: str
+    message: Text
+    suggestion: Text
 
 
 class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
@@ -81,6 +87,13 @@ class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
     MESSAGE: ClassVar[str] = ""
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
+    # Off when `free-threaded` is set: the rule is about the GIL.
+    REQUIRES_GIL: ClassVar[bool] = False
+    # The engine runs the function-summary collector (`facts.summaries`) only for such rules.
+    USES_SUMMARIES: ClassVar[bool] = False
+    # Prefilter: the rule can only report in a file whose bytes contain one of these (empty:
+    # every file). The engine does not parse a file for a rule it cannot apply to.
+    REQUIRED_TOKENS: ClassVar[tuple[bytes, ...]] = ()
 
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__()
@@ -95,17 +108,22 @@ class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def report(
         self,
         node: cst.CSTNode,
-        message: str | None = None,
+        message: Text | None = None,
         *,
-        suggestion: str = "",
+        suggestion: Text = "",
+        statement: cst.CSTNode | None = None,
         **fields: object,
     ) -> None:
-        """Record a finding at `node`; MESSAGE is formatted with `fields` unless `message` is given."""
+        """Record a finding at `node`; MESSAGE is formatted with `fields` unless `message` is given.
+
+        `statement` (for suppression comments) defaults to the statement being visited; a rule
+        reporting from `leave_Module` passes the one it remembered.
+        """
         text = message if message is not None else self.MESSAGE.format(**fields)
         self.reports.append(
             Report(
                 node=node,
-                statement=self.facts.current_statement,
+                statement=statement if statement is not None else self.facts.current_statement,
                 code=self.CODE,
                 name=self.NAME,
                 message=text,

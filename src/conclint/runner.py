@@ -1,8 +1,13 @@
 """Files -> diagnostics. Reads each file's bytes and hands them to the engine.
 
-`lint_file` is a pure, top-level function returning a picklable `FileResult`, so the serial
-loop in `lint_paths` can become a process pool without changing anything else. One file's
-failure (unreadable, not a file, an engine bug) never stops the others: it becomes an error.
+Files whose cached result is still valid (see `cache.py`) are answered from the cache; the
+rest are linted in this process, or by a pool of worker processes when there are enough of
+them (`jobs`). Output does not depend on either: diagnostics and errors come out sorted.
+One file's failure (unreadable, not a file, an engine bug, even a worker process that
+crashes on it) never stops the others: it becomes an error for that file.
+
+The engine, and with it libcst, is imported only when a file needs linting, so a run served
+entirely from the cache starts and ends without loading it.
 
 `per-file-ignores` patterns are matched here, against each file's path relative to the
 project root (the directory of the pyproject.toml in use), so they apply the same whether
@@ -12,20 +17,29 @@ sees them as plain ignores.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import fnmatch
+import multiprocessing
 import os
+import signal
 import stat
+import sys
+import threading
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, ContextManager, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, ContextManager, Iterable, Iterator, Sequence
 
+from conclint.cache import Cache, cache_key, content_digest
 from conclint.config import Settings
 from conclint.discovery import PathError, discover
-from conclint.engine import lint_source
 from conclint.model import Diagnostic
-from conclint.registry import select_rules
+from conclint.registry import select_catalog
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 # `progress(total)` is entered around the run; the callable it yields is called once per file done.
 Progress = Callable[[int], ContextManager[Callable[[], None]]]
@@ -33,6 +47,28 @@ Progress = Callable[[int], ContextManager[Callable[[], None]]]
 # Opening a FIFO for reading blocks until a writer appears; O_NONBLOCK makes open() return
 # at once so the fstat check below can refuse it.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+# Below this many files to lint, starting worker processes (about half a second) costs more
+# than it saves.
+PARALLEL_MIN_FILES = 16
+# A chunk (one task for a worker) holds at most this many files and, past its first file,
+# this many bytes: big enough that the pool's per-task cost vanishes, small enough to keep
+# both cores busy to the end and to bound what one crash sends back for a retry.
+CHUNK_MAX_FILES = 32
+CHUNK_MAX_BYTES = 256 * 1024
+# Chunks submitted ahead of the results, per worker.
+CHUNKS_IN_FLIGHT_PER_WORKER = 2
+# Files are linted in a thread with this much stack (reserved, committed only as used) and
+# this recursion limit. libcst's parser and its code generation (positions) recurse once per
+# nesting level or more, so under the default limit of 1000 an `elif` chain of 400 branches,
+# an implicit concatenation of 1,000 strings or a sum of 1,000 terms is CCL001 ("too deeply
+# nested"); at this limit they are linted, up to the ~3,000 levels CPython's own check lets
+# through (see `parsing.py`). No file of the benchmark corpus needs it.
+WORKER_STACK_BYTES = 256 * 1024 * 1024
+WORKER_RECURSION_LIMIT = 10_000
+# A pool that keeps breaking points at the machine, not at a file (workers killed, or unable
+# to start): after this many breaks, the files not linted yet are reported, not retried.
+MAX_POOL_BREAKS = 8
 
 
 @dataclass(frozen=True)
@@ -63,17 +99,27 @@ def check(
     root: str | os.PathLike[str] | None = None,
     *,
     progress: Progress | None = None,
+    jobs: int = 1,
+    cache: Cache | None = None,
 ) -> RunResult:
     """Discover the files under `paths` (honouring `settings.exclude`) and lint them.
 
     `root` is the project directory (default: the working directory): `exclude` and
-    `per-file-ignores` patterns are relative to it.
+    `per-file-ignores` patterns are relative to it. `jobs` and `cache`: see `lint_paths`.
     """
     files, discovery_errors = discover(paths, settings.exclude, root)
     with (progress or _no_progress)(len(files)) as advance:
-        result = lint_paths(files, settings, root, on_file_done=advance)
+        result = lint_paths(files, settings, root, on_file_done=advance, jobs=jobs, cache=cache)
     result.errors = sorted([*discovery_errors, *result.errors])
     return result
+
+
+def default_jobs() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def lint_paths(
@@ -82,22 +128,65 @@ def lint_paths(
     root: str | os.PathLike[str] | None = None,
     *,
     on_file_done: Callable[[], None] | None = None,
+    jobs: int = 1,
+    cache: Cache | None = None,
 ) -> RunResult:
-    """Lint each file in `files`; diagnostics sorted by path, position and code."""
-    result = RunResult()
+    """Lint each file in `files`; diagnostics sorted by path, position and code.
+
+    With a `cache`, files whose cached result is still valid are not linted, and new results
+    are saved to it. The others are linted by `jobs` worker processes when there are at
+    least PARALLEL_MIN_FILES of them, in this process otherwise.
+    """
     base = Path(root) if root is not None else Path.cwd()
     file_settings = [settings_for_file(path, settings, base) for path in files]
-    for outcome in map(lint_file, files, file_settings):
+    advance = on_file_done or (lambda: None)
+    outcomes: dict[int, FileResult] = {}
+    todo: list[int] = []
+    for index, path in enumerate(files):
+        cached = _from_cache(cache, path, file_settings[index]) if cache is not None else None
+        if cached is not None:
+            outcomes[index] = cached
+            advance()
+        else:
+            todo.append(index)
+    tasks = [(files[index], file_settings[index]) for index in todo]
+    if jobs > 1 and len(tasks) >= PARALLEL_MIN_FILES:
+        linted = _lint_in_pool(tasks, jobs, advance)
+    else:
+        linted = _lint_serially(tasks, advance)
+    for index, (outcome, digest) in zip(todo, linted):
+        outcomes[index] = outcome
+        if cache is not None and outcome.error is None and digest is not None:
+            cache.put(outcome.path, cache_key(digest, file_settings[index]), outcome.diagnostics)
+    if cache is not None:
+        cache.save()
+    return _collect(outcomes[index] for index in range(len(files)))
+
+
+def _collect(outcomes: Iterable[FileResult]) -> RunResult:
+    result = RunResult()
+    for outcome in outcomes:
         if outcome.error is not None:
             result.errors.append((outcome.path, outcome.error))
         else:
             result.files_checked += 1
             result.diagnostics.extend(outcome.diagnostics)
-        if on_file_done is not None:
-            on_file_done()
     result.diagnostics.sort(key=Diagnostic.sort_key)
     result.errors.sort()
     return result
+
+
+def _from_cache(cache: Cache, path: str, settings: Settings) -> FileResult | None:
+    """The cached result of `path`, None when it must be linted (a file the cache has never
+    seen is not even read here: the worker that lints it computes its digest)."""
+    if not cache.has_entry(path):
+        return None
+    try:
+        source = read_source(path)
+    except OSError:
+        return None  # linting reports it
+    diagnostics = cache.get(path, cache_key(content_digest(source), settings))
+    return FileResult(path, diagnostics=diagnostics) if diagnostics is not None else None
 
 
 def settings_for_file(path: str, settings: Settings, root: Path) -> Settings:
@@ -116,7 +205,7 @@ def settings_for_file(path: str, settings: Settings, root: Path) -> Settings:
         if _matches(relative, pattern)
         for selector in codes
     ]
-    names = {cls.NAME for cls in select_rules(tuple(selectors), ())} if selectors else set()
+    names = {rule.name for rule in select_catalog(tuple(selectors), ())} if selectors else set()
     return dataclasses.replace(settings, ignore=settings.ignore + tuple(sorted(names)), per_file_ignores=())
 
 
@@ -146,16 +235,210 @@ def _no_progress(total: int) -> Iterator[Callable[[], None]]:
 
 def lint_file(path: str, settings: Settings) -> FileResult:
     """Read `path` as bytes (so coding cookies decide the encoding) and run the engine on it."""
+    return _lint_file(path, settings)[0]
+
+
+def lint_source(source: bytes, path: str, settings: Settings) -> list[Diagnostic]:
+    """`conclint.engine.lint_source`, imported on first use: importing it imports libcst."""
+    from conclint.engine import lint_source as engine_lint_source
+
+    return engine_lint_source(source, path, settings)
+
+
+def _lint_file(path: str, settings: Settings) -> tuple[FileResult, str | None]:
+    """`lint_file`, and the content digest of the bytes it linted (None when unreadable)."""
     try:
         source = read_source(path)
     except OSError as error:
-        return FileResult(path, error=_reason(error))
+        return FileResult(path, error=_reason(error)), None
+    digest = content_digest(source)
     try:
         diagnostics = lint_source(source, path, settings)
     except Exception as error:  # noqa: BLE001 - one file's engine failure must not end the run
         detail = " ".join(str(error).split())
-        return FileResult(path, error=f"internal error: {type(error).__name__}" + (f": {detail}" if detail else ""))
-    return FileResult(path, diagnostics=tuple(diagnostics))
+        message = f"internal error: {type(error).__name__}" + (f": {detail}" if detail else "")
+        return FileResult(path, error=message), digest
+    return FileResult(path, diagnostics=tuple(diagnostics)), digest
+
+
+# --- Linting many files: in this process, or in a pool of worker processes ----------------------
+
+Task = tuple[str, Settings]
+Linted = tuple[FileResult, "str | None"]
+
+
+def _lint_serially(tasks: Sequence[Task], advance: Callable[[], None]) -> list[Linted]:
+    """Lint `tasks` here, in a thread set up like a worker's, so the findings for a deeply
+    nested file do not depend on whether a pool ran."""
+    if not tasks:
+        return []
+    results: list[Linted] = []
+
+    def lint_all() -> None:
+        for path, settings in tasks:
+            results.append(_lint_file(path, settings))
+            advance()
+
+    _run_with_deep_stack(lint_all)
+    return results
+
+
+def _run_with_deep_stack(function: Callable[[], None]) -> None:
+    """Run `function` in a thread with WORKER_STACK_BYTES of stack under WORKER_RECURSION_LIMIT,
+    restoring the recursion limit after; exceptions propagate."""
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            function()
+        except BaseException as error:  # noqa: BLE001 - re-raised in the calling thread
+            failure.append(error)
+
+    previous_limit = sys.getrecursionlimit()
+    try:
+        previous_stack = threading.stack_size(WORKER_STACK_BYTES)
+    except (ValueError, RuntimeError):  # the platform refuses: stay on this thread's stack
+        function()
+        return
+    try:
+        # A daemon, so that Ctrl-C (raised in the waiting main thread) ends the process.
+        thread = threading.Thread(target=target, name="conclint-lint", daemon=True)
+        sys.setrecursionlimit(max(previous_limit, WORKER_RECURSION_LIMIT))
+        thread.start()
+    except RuntimeError:  # no thread with such a stack (memory limits): run here, as is
+        sys.setrecursionlimit(previous_limit)
+        function()
+        return
+    finally:
+        threading.stack_size(previous_stack)
+    try:
+        thread.join()
+    finally:
+        sys.setrecursionlimit(previous_limit)
+    if failure:
+        raise failure[0]
+
+
+def _lint_chunk(chunk: Sequence[Task]) -> list[Linted]:
+    """The worker's task: lint a chunk of files. Top-level, so the pool can pickle it."""
+    results: list[Linted] = []
+    _run_with_deep_stack(lambda: results.extend(_lint_file(path, settings) for path, settings in chunk))
+    return results
+
+
+def _init_worker() -> None:
+    """Set a worker up: Ctrl-C is the parent's to handle; import the engine and rules once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from conclint.engine import rules_for_path
+    from conclint.config import DEFAULT_SETTINGS
+
+    rules_for_path("warm-up.py", DEFAULT_SETTINGS)
+
+
+def _pool_context() -> BaseContext:
+    """forkserver where there is one (Linux, macOS): its server imports the engine once and
+    each worker starts as a fork of it, about twice as fast as a spawned interpreter that
+    imports libcst again (measured: ~0.5 s against ~1 s for two workers) and free of what
+    `fork` copies from a threaded parent. spawn elsewhere (Windows)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["conclint.runner", "conclint.engine"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _chunks(tasks: Sequence[Task], order: Sequence[int], sizes: Sequence[int]) -> list[list[int]]:
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    current_bytes = 0
+    for index in order:
+        if current and (len(current) >= CHUNK_MAX_FILES or current_bytes + sizes[index] > CHUNK_MAX_BYTES):
+            chunks.append(current)
+            current, current_bytes = [], 0
+        current.append(index)
+        current_bytes += sizes[index]
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _lint_in_pool(tasks: Sequence[Task], jobs: int, advance: Callable[[], None]) -> list[Linted]:
+    """Lint `tasks` in `jobs` worker processes; results in the order of `tasks`.
+
+    Biggest files first (so no large file starts last and leaves a core idle), in chunks.
+    When a worker dies (a crash in native code takes its process down and breaks the pool),
+    the files of the chunks in flight are retried in a fresh pool one per task, and those
+    lost again to a break are linted one at a time: a file that breaks a pool alone is
+    reported as an error, and nothing else is lost.
+    """
+    sizes = [_file_size(path) for path, _ in tasks]
+    order = sorted(range(len(tasks)), key=lambda index: -sizes[index])
+    results: dict[int, Linted] = {}
+    queue: collections.deque[list[int]] = collections.deque(_chunks(tasks, order, sizes))
+    suspects: list[int] = []
+    breaks = 0
+    while queue and breaks <= MAX_POOL_BREAKS:
+        failed = _run_pool(tasks, queue, jobs, results, advance)
+        breaks += bool(failed)
+        for chunk in failed:
+            if len(chunk) > 1:
+                queue.extend([index] for index in chunk)
+            else:
+                suspects.extend(chunk)
+    suspects.extend(index for chunk in queue for index in chunk)
+    for index in suspects:
+        failed = _run_pool(tasks, collections.deque([[index]]), 1, results, advance) if breaks <= MAX_POOL_BREAKS else [[index]]
+        if failed:
+            breaks += 1
+            results[index] = (FileResult(tasks[index][0], error=_CRASHED), None)
+            advance()
+    return [results[index] for index in range(len(tasks))]
+
+
+_CRASHED = "internal error: conclint's worker process crashed while checking this file"
+
+
+def _run_pool(
+    tasks: Sequence[Task],
+    queue: collections.deque[list[int]],
+    jobs: int,
+    results: dict[int, Linted],
+    advance: Callable[[], None],
+) -> list[list[int]]:
+    """Run chunks from `queue` in a fresh pool until it is empty or the pool breaks; return
+    the chunks lost to a break (those in flight), leaving the unsent ones in `queue`."""
+    window = max(1, jobs * CHUNKS_IN_FLIGHT_PER_WORKER)
+    in_flight: dict[Future[list[Linted]], list[int]] = {}
+    failed: list[list[int]] = []
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_init_worker)
+    try:
+        while (queue or in_flight) and not failed:
+            while queue and len(in_flight) < window:
+                chunk = queue.popleft()
+                in_flight[pool.submit(_lint_chunk, [tasks[index] for index in chunk])] = chunk
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            if any(future.exception() is not None for future in done):
+                done, _ = wait(in_flight)  # the pool is broken: every future ends at once
+            for future in done:
+                chunk = in_flight.pop(future)
+                if future.exception() is not None:
+                    failed.append(chunk)
+                    continue
+                for index, outcome in zip(chunk, future.result()):
+                    results[index] = outcome
+                    advance()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return failed
 
 
 def read_source(path: str) -> bytes:

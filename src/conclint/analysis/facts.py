@@ -9,6 +9,7 @@ resolves to, whether it blocks) are computed once per node and remembered.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -27,6 +28,9 @@ from conclint.analysis.symbols import Symbol, resolve
 from conclint.config import Settings
 from conclint.traversal import CachedVisitorMethods
 from conclint.knowledge.blocking import BlockingCall, BlockingCatalog, blocking_catalog
+
+if TYPE_CHECKING:
+    from conclint.analysis.summaries import SummaryCollector
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,9 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.main_guard_depth = 0
         self._awaited: set[int] = set()
         self._blocking: dict[int, BlockingMatch | None] = {}
+        # Function summaries, when a selected rule uses them: the engine sets the collector,
+        # which runs right after these facts; complete from its `leave_Module` on.
+        self.summaries: SummaryCollector | None = None
 
     # ----- questions rules ask -------------------------------------------------------------
 

@@ -15,7 +15,16 @@ def _is_main_string(node: cst.BaseExpression) -> bool:
 
 def main_guard_branch(test: cst.BaseExpression) -> str | None:
     """"body" when `if <test>:` runs its body only as the main module, "orelse" when only its
-    else branch does (`__name__ != "__main__"`), None when the test is not a main guard."""
+    else branch does (`__name__ != "__main__"`), None when the test is not a main guard.
+
+    A guard joined with `and` still guards the body (`if __name__ == "__main__" and args:`);
+    one joined with `or` still guards the else branch; `not` swaps the branches."""
+    if isinstance(test, cst.BooleanOperation):
+        wanted = "body" if isinstance(test.operator, cst.And) else "orelse"
+        sides = (main_guard_branch(test.left), main_guard_branch(test.right))
+        return wanted if wanted in sides else None
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return {"body": "orelse", "orelse": "body"}.get(main_guard_branch(test.expression) or "")
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
         return None
     target = test.comparisons[0]

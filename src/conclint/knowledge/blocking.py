@@ -260,6 +260,8 @@ _GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] =
         THREAD_OFFLOAD,
         _methods("multiprocessing.pool.Pool", "map starmap apply join imap imap_unordered")
         + " "
+        + _methods("multiprocessing.pool.ThreadPool", "map starmap apply join imap imap_unordered")
+        + " "
         + _methods("concurrent.futures.ThreadPoolExecutor", "shutdown")
         + " "
         + _methods("concurrent.futures.ProcessPoolExecutor", "shutdown"),

@@ -124,8 +124,16 @@ CALL_RESULTS: dict[str, str] = {
     "multiprocessing.Event": "multiprocessing.Event",
     "multiprocessing.Pool": "multiprocessing.pool.Pool",
     "multiprocessing.pool.Pool": "multiprocessing.pool.Pool",
-    "multiprocessing.pool.ThreadPool": "multiprocessing.pool.Pool",
-    "multiprocessing.dummy.Pool": "multiprocessing.pool.Pool",
+    # Same API as Pool, but its workers are threads: the thread rules tell them apart.
+    "multiprocessing.pool.ThreadPool": "multiprocessing.pool.ThreadPool",
+    "multiprocessing.dummy.Pool": "multiprocessing.pool.ThreadPool",
+    "multiprocessing.Manager": "multiprocessing.managers.SyncManager",
+    "multiprocessing.managers.SyncManager": "multiprocessing.managers.SyncManager",
+    "multiprocessing.managers.BaseManager": "multiprocessing.managers.BaseManager",
+    "multiprocessing.get_context": "multiprocessing.context.BaseContext",
+    "torch.multiprocessing.Process": "multiprocessing.Process",
+    "torch.multiprocessing.Pool": "multiprocessing.pool.Pool",
+    "torch.multiprocessing.get_context": "multiprocessing.context.BaseContext",
     "concurrent.futures.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
     "concurrent.futures.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
     "concurrent.futures.ThreadPoolExecutor.submit": "concurrent.futures.Future",
@@ -136,6 +144,14 @@ CALL_RESULTS: dict[str, str] = {
     "asyncio.new_event_loop": "asyncio.AbstractEventLoop",
     "asyncio.get_running_loop": "asyncio.AbstractEventLoop",
 }
+
+# A context from `multiprocessing.get_context()` makes the same objects as the module.
+CALL_RESULTS.update(
+    {
+        f"multiprocessing.context.BaseContext.{name}": CALL_RESULTS[f"multiprocessing.{name}"]
+        for name in ("Process", "Pool", "Manager", "Queue", "JoinableQueue", "SimpleQueue", "Lock", "RLock", "Semaphore", "Event")
+    }
+)
 
 # Reading the attribute (key) of an instance returns an instance of the value;
 # `Type.*` stands for any attribute that is not a known method.

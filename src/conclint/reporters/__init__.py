@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Sequence, TextIO
 
-from conclint.reporters import github, json_reporter, sarif, text
+from conclint.reporters import github, json_reporter, text
 from conclint.runner import RunResult
 
 
@@ -34,10 +34,19 @@ class ReportOptions:
 
 Reporter = Callable[[RunResult, TextIO, ReportOptions], None]
 
+
+def _sarif(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
+    # SARIF describes every rule from its class, which imports libcst: imported only when
+    # asked for, so that a fully cached run in another format never loads libcst.
+    from conclint.reporters import sarif
+
+    sarif.write(result, stream, options)
+
+
 REPORTERS: Mapping[str, Reporter] = {
     "text": text.write,
     "json": json_reporter.write,
-    "sarif": sarif.write,
+    "sarif": _sarif,
     "github": github.write,
 }
 

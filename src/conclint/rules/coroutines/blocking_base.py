@@ -20,6 +20,8 @@ class BlockingCallInCoroutine(Rule):
 
     CATEGORY: ClassVar[Category]
     MESSAGE = "{call} blocks the event loop; use {replacement} instead"
+    # A coroutine is an `async def`.
+    REQUIRED_TOKENS = (b"async",)
 
     def visit_Call(self, node: cst.Call) -> None:
         facts = self.facts

@@ -1,0 +1,434 @@
+"""Compare conclint with its peers on real code: one run, the same files for every tool.
+
+Usage: python bench/compare.py [--work DIR] [--jobs N] [--output FILE] [--skip TOOL ...]
+
+The corpus is a pinned set of projects downloaded from PyPI as source distributions
+(`pip download --no-deps --no-binary :all:`), plus the running interpreter's standard
+library, copied under DIR (default: conclint-bench in the system temp directory) so that every
+tool sees the same tree. The peers are installed into a virtual environment the script makes
+there. Every tool gets the same explicit list of files and ignores project configuration.
+
+Rows: conclint cold (a fresh cache directory) and warm (the same cache, nothing changed);
+the reference conclint's cold run is held to, a bare `libcst.parse_module` plus one plain libcst
+traversal of the files the prefilter sends to libcst, split over the same number of worker
+processes; `ruff check --select ASYNC` cold and warm; `flake8 --select ASYNC` with
+flake8-async; and `fixit lint` with Fixit's built-in rules. Each row is measured in one child
+process tree: wall time, CPU time of every process in it (user + system), peak memory (the
+sum of the proportional set sizes of its processes, sampled), and lines per second.
+
+The Markdown table and the robustness summary (conclint's CCL001 findings and internal errors
+over the corpus) are printed and written to FILE (default: DIR/results.md). This is a
+benchmark, not a test: it takes 20-30 minutes on 2 cores, most of it in flake8 and Fixit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tarfile
+import tempfile
+import threading
+import time
+import venv
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+# Pinned: concurrency-heavy projects of several styles (asyncio, trio, anyio, threads,
+# multiprocessing), small to large.
+PROJECTS = (
+    ("aiohttp", "3.9.5"),
+    ("anyio", "4.4.0"),
+    ("celery", "5.4.0"),
+    ("distributed", "2024.7.0"),
+    ("flask", "3.0.3"),
+    ("httpx", "0.27.0"),
+    ("joblib", "1.4.2"),
+    ("paramiko", "3.4.0"),
+    ("requests", "2.32.3"),
+    ("starlette", "0.37.2"),
+    ("tornado", "6.4.1"),
+    ("trio", "0.25.1"),
+    ("urllib3", "2.2.2"),
+    ("uvicorn", "0.30.1"),
+    ("websockets", "12.0"),
+)
+PEERS = ("ruff==0.17.6", "flake8==7.5.0", "flake8-async==26.8.1", "fixit==2.2.1")
+SKIP_DIRS = {"site-packages", "__pycache__", ".git", ".tox", ".venv"}
+SAMPLE_SECONDS = 0.2
+PR_SET_CHILD_SUBREAPER = 36
+
+
+@dataclass
+class Measurement:
+    label: str
+    wall: float
+    cpu: float
+    peak_mb: float
+    returncode: int
+    note: str = ""
+
+
+# --- Corpus -----------------------------------------------------------------------------------
+
+
+def build_corpus(work: Path) -> Path:
+    corpus = work / "corpus"
+    sdists = work / "sdists"
+    sdists.mkdir(parents=True, exist_ok=True)
+    corpus.mkdir(exist_ok=True)
+    for name, version in PROJECTS:
+        target = corpus / f"{name}-{version}"
+        if target.exists():
+            continue
+        archive = _download(name, version, sdists)
+        print(f"extracting {archive.name}", flush=True)
+        staging = Path(tempfile.mkdtemp(dir=work))
+        with tarfile.open(archive) as tar:
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(staging, filter="data")
+            else:  # pragma: no cover - Python < 3.10.12
+                tar.extractall(staging)
+        (extracted,) = [path for path in staging.iterdir() if path.is_dir()]
+        extracted.rename(target)
+        shutil.rmtree(staging)
+    stdlib = corpus / f"stdlib-{sys.version_info.major}.{sys.version_info.minor}"
+    if not stdlib.exists():
+        source = Path(sysconfig.get_paths()["stdlib"])
+        print(f"copying the standard library from {source}", flush=True)
+        staging = Path(tempfile.mkdtemp(dir=work))
+        for file in python_files(source):
+            destination = staging / file.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file, destination)
+        staging.rename(stdlib)
+    return corpus
+
+
+def _download(name: str, version: str, sdists: Path) -> Path:
+    for existing in sdists.iterdir():
+        if existing.name.lower().replace("_", "-").startswith(f"{name}-{version}.".lower()):
+            return existing
+    print(f"downloading {name}=={version}", flush=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:", "-d", str(sdists), f"{name}=={version}"],
+        check=True,
+    )
+    return _download(name, version, sdists)
+
+
+def python_files(root: Path) -> list[Path]:
+    files = []
+    for directory, subdirs, names in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS)
+        files.extend(Path(directory, name) for name in sorted(names) if name.endswith(".py"))
+    return files
+
+
+# --- Peers ------------------------------------------------------------------------------------
+
+
+def install_peers(work: Path) -> tuple[Path, dict[str, str]]:
+    """A virtual environment with the peers; each that fails to install is reported, not fatal."""
+    environment = work / "peers-venv"
+    bin_dir = environment / ("Scripts" if os.name == "nt" else "bin")
+    if not (bin_dir / "python").exists():
+        print("creating the peers' virtual environment", flush=True)
+        venv.create(environment, with_pip=True)
+    missing: dict[str, str] = {}
+    for requirement in PEERS:
+        completed = subprocess.run(
+            [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", requirement],
+            capture_output=True,
+            text=True,
+        )
+        if completed.returncode != 0:
+            missing[requirement] = " ".join(completed.stderr.split())[-300:]
+            print(f"could not install {requirement}: {missing[requirement]}", flush=True)
+    return bin_dir, missing
+
+
+# --- Measuring a process tree -------------------------------------------------------------------
+
+
+def _become_subreaper() -> bool:
+    """Orphans of the measured tool (a forkserver, its workers) are re-parented to this
+    process, so that waiting for them adds their CPU time to RUSAGE_CHILDREN."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _descendants(root_pid: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stream:
+                fields = stream.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(entry))
+    found, pending = [], [root_pid]
+    while pending:
+        pid = pending.pop()
+        for child in parents.get(pid, ()):
+            found.append(child)
+            pending.append(child)
+    return found
+
+
+def _memory_kb(pid: int) -> int:
+    for name, key in (("smaps_rollup", b"Pss:"), ("status", b"VmRSS:")):
+        try:
+            with open(f"/proc/{pid}/{name}", "rb") as stream:
+                for line in stream:
+                    if line.startswith(key):
+                        return int(line.split()[1])
+        except OSError:
+            continue
+    return 0
+
+
+def measure(label: str, command: list[str], cwd: Path, env: dict[str, str] | None = None, stdout: Path | None = None) -> Measurement:
+    """Run `command`, with the standard output to `stdout` (default: discarded)."""
+    me = os.getpid()
+    peak_kb = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_kb
+        while not stop.wait(SAMPLE_SECONDS):
+            if os.path.isdir("/proc"):
+                peak_kb = max(peak_kb, sum(_memory_kb(pid) for pid in _descendants(me)))
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out = open(stdout, "wb") if stdout is not None else subprocess.DEVNULL
+    started = time.perf_counter()
+    try:
+        completed = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.PIPE)
+    finally:
+        wall = time.perf_counter() - started  # what the user waits for
+        if stdout is not None:
+            out.close()  # type: ignore[union-attr]
+    # Reap what the tool left behind (a forkserver exits when its parent has gone), so its
+    # CPU time is counted; all of it belongs to this measurement.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            time.sleep(0.01)
+    stop.set()
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    largest_kb = after.ru_maxrss if sys.platform != "darwin" else after.ru_maxrss // 1024
+    peak_mb = max(peak_kb, largest_kb) / 1024
+    note = ""
+    stderr = completed.stderr.decode(errors="replace")
+    if completed.returncode not in (0, 1):
+        note = f"exit {completed.returncode}: {' '.join(stderr.split())[:200]}"
+    print(f"{label}: {wall:.1f} s wall, {cpu:.1f} s CPU, {peak_mb:.0f} MB{'; ' + note if note else ''}", flush=True)
+    measurement = Measurement(label, wall, cpu, peak_mb, completed.returncode, note)
+    measurement.stderr = stderr  # type: ignore[attr-defined]
+    return measurement
+
+
+# --- The reference: bare parse plus one plain traversal ------------------------------------------
+
+
+def files_needing_parse(files: list[Path]) -> list[Path]:
+    """The files conclint's prefilter sends to libcst with the default settings."""
+    from conclint.config import DEFAULT_SETTINGS
+    from conclint.engine import _may_apply, rules_for_path
+    from conclint.rules.general.parse_error import ParseError
+
+    rules = [rule for rule in rules_for_path("x.py", DEFAULT_SETTINGS) if rule is not ParseError]
+    return [file for file in files if any(_may_apply(rule, file.read_bytes()) for rule in rules)]
+
+
+def _reference_chunk(paths: list[str]) -> int:
+    import libcst
+
+    failures = 0
+    for path in paths:
+        try:
+            with open(path, "rb") as stream:
+                libcst.parse_module(stream.read()).visit(libcst.CSTVisitor())
+        except Exception:  # noqa: BLE001 - what fails to parse fails for conclint too
+            failures += 1
+    return failures
+
+
+def reference_main(list_file: str, jobs: int) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    paths = sorted(Path(list_file).read_text().splitlines(), key=lambda path: -os.path.getsize(path))
+    chunks = [paths[index : index + 16] for index in range(0, len(paths), 16)]
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["libcst"])
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        failures = sum(pool.map(_reference_chunk, chunks))
+    print(f"reference: {len(paths)} files, {failures} failed to parse")
+
+
+# --- Report -----------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{cores} cores (nproc), {model or 'unknown CPU'}, Python {platform.python_version()}, {platform.system()}"
+
+
+def render(rows: list[Measurement], lines: int, files: int, parse_files: int, parse_lines: int, jobs: int, extra: list[str]) -> str:
+    by_label = {row.label: row for row in rows}
+    out = [
+        f"{date.today().isoformat()}, {machine()}; {files:,} files, {lines:,} lines "
+        f"({parse_files:,} files, {parse_lines:,} lines need libcst); {jobs} worker processes.",
+        "",
+        "| tool | wall s | CPU s | peak MB | lines/s | wall vs conclint cold |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    cold = by_label.get("conclint cold")
+    for row in rows:
+        ratio = f"{row.wall / cold.wall:.2f}x" if cold else ""
+        note = f" ({row.note})" if row.note else ""
+        out.append(
+            f"| {row.label}{note} | {row.wall:.2f} | {row.cpu:.1f} | {row.peak_mb:.0f} | {lines / row.wall:,.0f} | {ratio} |"
+        )
+    out.append("")
+    if cold:
+        reference = by_label.get("reference: libcst parse + plain traversal")
+        warm = by_label.get("conclint warm")
+        targets = []
+        for peer in ("flake8 + flake8-async", "fixit"):
+            if peer in by_label:
+                speedup = by_label[peer].wall / cold.wall
+                targets.append(f"- cold vs {peer}: {speedup:.1f}x faster (target >= 20x): {'met' if speedup >= 20 else 'missed'}")
+        if reference:
+            ratio = cold.wall / reference.wall
+            targets.append(f"- cold / reference: {ratio:.2f} (target <= 1.2): {'met' if ratio <= 1.2 else 'missed'}")
+        if warm:
+            per_million = warm.wall / (lines / 1e6)
+            targets.append(f"- warm: {per_million:.2f} s per million lines (target < 0.5): {'met' if per_million < 0.5 else 'missed'}")
+        peak = max(by_label[label].peak_mb for label in ("conclint cold", "conclint warm") if label in by_label)
+        targets.append(f"- conclint peak memory: {peak:.0f} MB (target < 400): {'met' if peak < 400 else 'missed'}")
+        out += ["Targets:", "", *targets, ""]
+    out += extra
+    return "\n".join(out) + "\n"
+
+
+def robustness(findings_file: Path, stderr: str, files: int) -> list[str]:
+    findings = json.loads(findings_file.read_text()) if findings_file.exists() else []
+    parse_errors = [f for f in findings if f["code"] == "CCL001"]
+    errors = [line for line in stderr.splitlines() if ": error: " in line]
+    internal = [line for line in errors if "internal error" in line]
+    out = [
+        f"Robustness (conclint cold over the corpus): {files:,} files, {len(findings):,} findings, "
+        f"{len(parse_errors)} CCL001, {len(internal)} internal errors, {len(errors) - len(internal)} other errors.",
+        "",
+    ]
+    for finding in parse_errors:
+        out.append(f"- CCL001 `{finding['path']}`: {finding['message']}")
+    for line in errors:
+        out.append(f"- error: `{line}`")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "conclint-bench")
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
+    parser.add_argument("--output", type=Path, default=None)
+    parser.add_argument("--skip", action="append", default=[], choices=["ruff", "flake8", "fixit", "reference"])
+    parser.add_argument("--reference-child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.reference_child:
+        reference_main(args.reference_child[0], int(args.reference_child[1]))
+        return
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = build_corpus(work)
+    files = python_files(corpus)
+    relative = [str(file.relative_to(corpus)) for file in files]
+    lines = sum(file.read_bytes().count(b"\n") for file in files)
+    parse_list = files_needing_parse(files)
+    parse_lines = sum(file.read_bytes().count(b"\n") for file in parse_list)
+    list_file = work / "reference-files.txt"
+    list_file.write_text("\n".join(map(str, parse_list)))
+    print(f"corpus: {len(files)} files, {lines} lines; {len(parse_list)} files, {parse_lines} lines need libcst", flush=True)
+    bin_dir, missing = install_peers(work) if not {"ruff", "flake8", "fixit"} <= set(args.skip) else (Path(), {})
+    subreaper = _become_subreaper()
+
+    rows: list[Measurement] = []
+    cache_dir = work / "conclint-cache"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    findings_file = work / "conclint-findings.json"
+    conclint = [sys.executable, "-m", "conclint", "--jobs", str(args.jobs), "--cache-dir", str(cache_dir), "--exit-zero"]
+    cold = measure("conclint cold", [*conclint, "--format", "json", "--output-file", str(findings_file), *relative], corpus)
+    rows.append(cold)
+    rows.append(measure("conclint warm", [*conclint, "-q", *relative], corpus))
+    if "reference" not in args.skip:
+        rows.append(
+            measure(
+                "reference: libcst parse + plain traversal",
+                [sys.executable, __file__, "--reference-child", str(list_file), str(args.jobs)],
+                corpus,
+            )
+        )
+    if "ruff" not in args.skip and not any(r.startswith("ruff") for r in missing):
+        ruff_cache = work / "ruff-cache"
+        shutil.rmtree(ruff_cache, ignore_errors=True)
+        ruff = [str(bin_dir / "ruff"), "check", "--isolated", "--select", "ASYNC", "--exit-zero", "--cache-dir", str(ruff_cache), "--quiet"]
+        rows.append(measure("ruff --select ASYNC cold", [*ruff, *relative], corpus))
+        rows.append(measure("ruff --select ASYNC warm", [*ruff, *relative], corpus))
+    if "flake8" not in args.skip and not any(r.startswith("flake8") for r in missing):
+        flake8 = [str(bin_dir / "flake8"), "--isolated", "--select", "ASYNC", "--exit-zero", "-j", str(args.jobs)]
+        rows.append(measure("flake8 + flake8-async", [*flake8, *relative], corpus))
+    extra: list[str] = []
+    if "fixit" not in args.skip:
+        if any(r.startswith("fixit") for r in missing):
+            extra.append(f"Fixit was not measured: it did not install ({missing[next(r for r in missing if r.startswith('fixit'))]}).")
+        else:
+            rows.append(measure("fixit", [str(bin_dir / "fixit"), "lint", *relative], corpus))
+    if not subreaper:
+        extra.append("(CPU time may miss processes that outlived their parent: no subreaper on this platform.)")
+    extra += robustness(findings_file, cold.stderr, len(files))  # type: ignore[attr-defined]
+    extra += ["", "Command: `python bench/compare.py " + " ".join(sys.argv[1:]) + "`", "Projects: " + ", ".join(f"{n}=={v}" for n, v in PROJECTS) + ", plus the standard library.", "Peers: " + ", ".join(PEERS) + "."]
+    report = render(rows, lines, len(files), len(parse_list), parse_lines, args.jobs, extra)
+    output = args.output or work / "results.md"
+    output.write_text(report)
+    print()
+    print(report)
+    print(f"written to {output}")
+
+
+if __name__ == "__main__":
+    main()

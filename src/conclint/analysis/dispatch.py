@@ -1,0 +1,113 @@
+"""Thread dispatch sites: a call that hands a callable of this module to a thread.
+
+`thread_dispatch(facts, call)` recognises the APIs of `conclint.knowledge.threads` and
+resolves the callable to a function of this module: `f`, `self.method`, `Class.method`,
+`functools.partial(f, ...)`, or `lambda: f(...)`. Anything else (a parameter, an imported
+function, a callable object) is left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from conclint.knowledge.threads import (
+    CALLABLE_WRAPPERS,
+    DISPATCH_BY_METHOD_NAME,
+    THREAD_DISPATCH,
+    THREAD_EXECUTORS,
+    ThreadDispatch,
+)
+
+if TYPE_CHECKING:
+    from conclint.analysis.facts import FileFacts
+
+
+@dataclass(frozen=True)
+class DispatchSite:
+    """`api` runs the local function `target` on a thread; `wrapper` is "partial" or
+    "lambda" when the callable wraps it, else ""."""
+
+    api: ThreadDispatch
+    target: str
+    wrapper: str = ""
+
+
+# The last component of every dispatch API's name: an attribute call named otherwise
+# (`self.items.append(x)`) is not a dispatch, and needs no resolving. Plain names are always
+# resolved, since `from threading import Thread as T` renames them.
+_LAST_NAMES = frozenset(name.rpartition(".")[2] for name in THREAD_DISPATCH)
+
+
+def thread_dispatch(facts: FileFacts, call: cst.Call) -> DispatchSite | None:
+    """The dispatch `call` makes, when it runs a function of this module on a thread."""
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value not in _LAST_NAMES:
+        return None
+    symbol = facts.resolve(func)
+    if symbol is None and isinstance(func, cst.Attribute) and func.attr.value in DISPATCH_BY_METHOD_NAME:
+        api = THREAD_DISPATCH.get(DISPATCH_BY_METHOD_NAME[func.attr.value])
+    elif symbol is None or symbol.local or symbol.instance:
+        return None
+    else:
+        api = THREAD_DISPATCH.get(symbol.qualname)
+    if api is None:
+        return None
+    if api.executor_position is not None and not _runs_on_thread(facts, call_argument(call, api.executor_position, "executor")):
+        return None
+    callable_ = call_argument(call, api.position, api.keyword)
+    if callable_ is None:
+        return None
+    return _local_target(facts, api, callable_, "")
+
+
+def _runs_on_thread(facts: FileFacts, executor: cst.BaseExpression | None) -> bool:
+    """`run_in_executor(None, ...)` uses the loop's default thread pool."""
+    if executor is None:
+        return False
+    if isinstance(executor, cst.Name) and executor.value == "None":
+        return True
+    symbol = facts.resolve(executor)
+    return symbol is not None and symbol.instance and symbol.qualname in THREAD_EXECUTORS
+
+
+def _local_target(facts: FileFacts, api: ThreadDispatch, expression: cst.BaseExpression, wrapper: str) -> DispatchSite | None:
+    if isinstance(expression, cst.Lambda):
+        if wrapper or not isinstance(expression.body, cst.Call):
+            return None
+        return _local_target(facts, api, expression.body.func, "lambda")
+    if isinstance(expression, cst.Call):
+        inner = facts.resolve(expression.func)
+        if wrapper or inner is None or inner.local or inner.qualname not in CALLABLE_WRAPPERS:
+            return None
+        first = call_argument(expression, 0, "func")
+        return _local_target(facts, api, first, "partial") if first is not None else None
+    if not isinstance(expression, (cst.Name, cst.Attribute)):
+        return None
+    symbol = facts.resolve(expression)
+    if symbol is None or not symbol.local or symbol.instance or isinstance(symbol.node, cst.ClassDef):
+        return None
+    if isinstance(symbol.node, cst.FunctionDef) or symbol.node is None:
+        return DispatchSite(api, symbol.qualname, wrapper)
+    return None
+
+
+def call_argument(call: cst.Call, position: int | None, keyword: str | None) -> cst.BaseExpression | None:
+    """The argument at `position` or named `keyword`, if the call passes it plainly."""
+    if keyword is not None:
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == keyword:
+                return arg.value
+    if position is not None:
+        positional = []
+        for arg in call.args:
+            if arg.keyword is not None:
+                break
+            if arg.star:
+                return None
+            positional.append(arg.value)
+        if position < len(positional):
+            return positional[position]
+    return None

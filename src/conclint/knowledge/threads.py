@@ -1,0 +1,275 @@
+"""Threads as data: the APIs that run a callable on a thread, and what a call costs under the GIL.
+
+Function summaries (`conclint.analysis.summaries`) sort every call a function makes into one
+kind, looked up here by qualified name (the longest matching dotted prefix wins):
+
+- "releases": the call does I/O, sleeps, waits, or runs in C with the GIL released (numpy,
+  hashlib, zlib ...). A function that makes such a call, or reaches one, is never judged
+  CPU-bound: threads do overlap there.
+- "heavy": pure computation in C or Python that holds the GIL and grows with its input
+  (`json.loads`, `sorted`, `re.sub`, `ast.parse`). It keeps a loop pure, and it is CPU
+  evidence only when it runs inside a pure loop, or on an input built from a range: the size
+  of any other input is unknown.
+- "pure": cheap computation that holds the GIL (`len`, `math.sqrt`, `str.split`); a loop that
+  only makes pure calls stays a candidate.
+- anything else is unknown. An unknown call inside a loop may well be I/O, so it keeps the
+  function from being judged CPU-bound: precision comes first.
+
+Every entry of the blocking catalog (`conclint.knowledge.blocking`) counts as "releases" too.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+from typing import Mapping
+
+# ----- thread dispatch ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThreadDispatch:
+    """An API that runs a callable on a thread.
+
+    The callable is positional argument `position` or keyword `keyword`. `executor_position`
+    names the executor argument of `run_in_executor`: the call runs on a thread only when it
+    is `None` or a thread pool. `remedy` says what to use instead for CPU-bound work.
+    """
+
+    qualname: str
+    position: int | None
+    keyword: str | None
+    remedy: str
+    executor_position: int | None = None
+
+    @property
+    def display(self) -> str:
+        return self.qualname.removeprefix("concurrent.futures.").removeprefix("multiprocessing.pool.")
+
+
+_PROCESS = "`multiprocessing.Process(target=...)` or `concurrent.futures.ProcessPoolExecutor().submit(...)`"
+_EXECUTOR = "`concurrent.futures.ProcessPoolExecutor` (same `submit`/`map` API)"
+_LOOP_EXECUTOR = "`await loop.run_in_executor(process_pool, ...)` with a `concurrent.futures.ProcessPoolExecutor`"
+_POOL = "`multiprocessing.Pool` (same `map`/`apply` API)"
+
+_POOL_METHODS = "map map_async imap imap_unordered starmap starmap_async apply apply_async"
+
+THREAD_DISPATCH: Mapping[str, ThreadDispatch] = {
+    entry.qualname: entry
+    for entry in (
+        ThreadDispatch("threading.Thread", 1, "target", _PROCESS),
+        ThreadDispatch("threading.Timer", 1, "function", _PROCESS),
+        ThreadDispatch("concurrent.futures.ThreadPoolExecutor.submit", 0, "fn", _EXECUTOR),
+        ThreadDispatch("concurrent.futures.ThreadPoolExecutor.map", 0, "fn", _EXECUTOR),
+        ThreadDispatch("asyncio.to_thread", 0, "func", _LOOP_EXECUTOR),
+        ThreadDispatch("asyncio.AbstractEventLoop.run_in_executor", 1, "func", _LOOP_EXECUTOR, executor_position=0),
+        ThreadDispatch("anyio.to_thread.run_sync", 0, "func", "`await anyio.to_process.run_sync(...)`"),
+        ThreadDispatch(
+            "trio.to_thread.run_sync",
+            0,
+            "sync_fn",
+            "`await trio_parallel.run_sync(...)` (the trio-parallel package) or a `ProcessPoolExecutor`",
+        ),
+        *(
+            ThreadDispatch(f"multiprocessing.pool.ThreadPool.{method}", 0, "func", _POOL)
+            for method in _POOL_METHODS.split()
+        ),
+    )
+}
+
+# Methods whose name alone identifies the API, on receivers this module cannot resolve (a
+# `loop` parameter without annotation): the executor argument still has to say "thread".
+DISPATCH_BY_METHOD_NAME: Mapping[str, str] = {
+    "run_in_executor": "asyncio.AbstractEventLoop.run_in_executor",
+}
+
+# The executors `run_in_executor` may be given that run the callable on a thread.
+THREAD_EXECUTORS = frozenset({"concurrent.futures.ThreadPoolExecutor"})
+
+# Classes whose instances are threads; a subclass that overrides `run` runs it on the thread.
+THREAD_CLASSES = frozenset({"threading.Thread"})
+
+# Wrappers that call their first argument later: `functools.partial(f, x)` runs `f`.
+CALLABLE_WRAPPERS = frozenset({"functools.partial"})
+
+
+# ----- what a call costs ---------------------------------------------------------------------
+
+RELEASES, HEAVY, PURE = "releases", "heavy", "pure"
+
+_RELEASING: dict[str, str] = {
+    # Array and tensor libraries run their kernels in C with the GIL released.
+    **dict.fromkeys("numpy scipy pandas torch tensorflow jax cupy numba numexpr sklearn cv2 PIL pyarrow polars".split(), "array operations in C"),
+    # Compression and hashing release the GIL on large buffers.
+    **dict.fromkeys("hashlib hmac zlib bz2 lzma gzip zstandard zstd lz4 brotli snappy xxhash blake3".split(), "hashing or compression in C"),
+    # I/O of every kind.
+    **dict.fromkeys(
+        "socket ssl select selectors http urllib urllib3 requests httpx ftplib smtplib imaplib poplib "
+        "telnetlib xmlrpc subprocess shutil glob tempfile mmap fcntl termios pty tty ctypes "
+        "sqlite3 psycopg psycopg2 pymysql MySQLdb redis pymongo sqlalchemy boto3 botocore "
+        "paramiko grpc zmq pika kafka confluent_kafka elasticsearch serial usb webbrowser logging "
+        "io.file sys.stdin sys.stdout sys.stderr".split(),
+        "I/O",
+    ),
+    "os": "I/O",
+    "builtins.print": "I/O",
+    "builtins.open": "I/O",
+    "builtins.input": "I/O",
+    "json.load": "I/O",
+    "json.dump": "I/O",
+    "pickle.load": "I/O",
+    "pickle.dump": "I/O",
+    "marshal.load": "I/O",
+    "marshal.dump": "I/O",
+    "time.sleep": "sleep",
+    "signal": "signal handling",
+    # Coordination with other threads, processes and event loops: waits, or hands work away.
+    **dict.fromkeys(
+        "queue threading multiprocessing concurrent.futures asyncio trio anyio _thread".split(),
+        "waits on or hands work to other threads",
+    ),
+}
+
+_HEAVY = frozenset(
+    {
+        "builtins.sorted",
+        "builtins.compile",
+        "json.loads",
+        "json.dumps",
+        "pickle.loads",
+        "pickle.dumps",
+        "marshal.loads",
+        "marshal.dumps",
+        "ast.parse",
+        "ast.literal_eval",
+        "copy.deepcopy",
+        "re",
+        "difflib",
+        "statistics",
+        "fractions",
+        "decimal",
+        "list.sort",
+    }
+)
+
+_PURE_MODULES = (
+    "math cmath operator itertools functools bisect heapq random statistics collections copy "
+    "struct string textwrap unicodedata base64 binascii array dataclasses enum typing abc numbers "
+    "keyword fnmatch datetime calendar types weakref contextlib warnings uuid secrets "
+    "os.path pathlib io time json pickle marshal ast"
+)
+_PURE_BUILTINS = (
+    "abs all any ascii bin bool bytearray bytes callable chr complex dict divmod enumerate filter "
+    "float format frozenset getattr hasattr hash hex id int isinstance issubclass iter len list "
+    "map max min object oct ord pow range repr reversed round set setattr slice str sum super "
+    "tuple type vars zip staticmethod classmethod property delattr memoryview NotImplemented"
+)
+_EXCEPTIONS = " ".join(
+    name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
+)
+# Functions of `os` that compute or look up and never touch the file system.
+_PURE_OS = "os.getenv os.environ os.getpid os.getppid os.cpu_count os.fspath os.fsencode os.fsdecode os.sep os.linesep os.urandom os.get_terminal_size"
+
+CALL_KINDS: Mapping[str, str] = {
+    **{f"builtins.{name}": PURE for name in (_PURE_BUILTINS + " " + _EXCEPTIONS).split()},
+    **{name: PURE for name in (_PURE_MODULES + " " + _PURE_OS).split()},
+    **{name: HEAVY for name in _HEAVY},
+    **{name: RELEASES for name in _RELEASING},
+}
+RELEASE_REASONS: Mapping[str, str] = _RELEASING
+
+
+def call_kind(qualname: str) -> tuple[str | None, str]:
+    """The kind of a call of `qualname` and the catalog key that decided it (longest dotted
+    prefix first): `("releases", "numpy")` for `numpy.linalg.svd`, `(None, "")` if unknown."""
+    prefix = qualname
+    while True:
+        kind = CALL_KINDS.get(prefix)
+        if kind is not None:
+            return kind, prefix
+        cut = prefix.rfind(".")
+        if cut < 0:
+            return None, ""
+        prefix = prefix[:cut]
+
+
+# Methods, looked up by name when the receiver's type is a builtin one this module can see
+# (a literal, a comprehension, `x = []`), or, for PURE_METHODS_ANY_RECEIVER, whatever it is.
+_STR_METHODS = (
+    "capitalize casefold center count encode endswith expandtabs find format format_map index "
+    "isalnum isalpha isascii isdecimal isdigit isidentifier islower isnumeric isprintable isspace "
+    "istitle isupper join ljust lower lstrip maketrans partition removeprefix removesuffix replace "
+    "rfind rindex rjust rpartition rsplit rstrip split splitlines startswith strip swapcase title "
+    "translate upper zfill"
+)
+BUILTIN_TYPE_METHODS: Mapping[str, frozenset[str]] = {
+    "str": frozenset(_STR_METHODS.split()),
+    "bytes": frozenset((_STR_METHODS + " decode hex fromhex").split()) - {"encode", "format", "format_map"},
+    "list": frozenset("append clear copy count extend index insert pop remove reverse sort".split()),
+    "dict": frozenset("clear copy fromkeys get items keys pop popitem setdefault update values".split()),
+    "set": frozenset(
+        "add clear copy difference difference_update discard intersection intersection_update "
+        "isdisjoint issubset issuperset pop remove symmetric_difference symmetric_difference_update "
+        "union update".split()
+    ),
+    "tuple": frozenset("count index".split()),
+    "int": frozenset("bit_length bit_count to_bytes as_integer_ratio conjugate".split()),
+    "float": frozenset("is_integer hex as_integer_ratio conjugate".split()),
+}
+# Not here on purpose, because on an unknown object they are as likely to wait or do I/O:
+# get put pop join wait read write send recv acquire release result update remove close.
+PURE_METHODS_ANY_RECEIVER = frozenset(
+    (
+        "append appendleft extend insert add discard items keys values setdefault copy count index "
+        "startswith endswith strip lstrip rstrip split rsplit splitlines lower upper replace format "
+        "encode decode isdigit isalpha isalnum isspace isupper islower find rfind partition rpartition "
+        "zfill ljust rjust center title capitalize casefold removeprefix removesuffix bit_length "
+        "is_integer conjugate union intersection difference issubset issuperset isdisjoint "
+        "most_common sort reverse"
+    ).split()
+)
+# Methods of containers whose result is iterated without I/O (`for k, v in d.items()`).
+ITERATING_METHODS = frozenset("items keys values split splitlines copy".split())
+
+# Method names that are heavy on the builtin types they belong to.
+HEAVY_METHODS = frozenset({"sort"})
+
+# Builtin calls whose result has a builtin type (so `x = list(...)` then `x.pop()` is pure).
+BUILTIN_RESULT_TYPES: Mapping[str, str] = {
+    "builtins.list": "list",
+    "builtins.sorted": "list",
+    "builtins.dict": "dict",
+    "builtins.set": "set",
+    "builtins.frozenset": "set",
+    "builtins.str": "str",
+    "builtins.repr": "str",
+    "builtins.bytes": "bytes",
+    "builtins.tuple": "tuple",
+    "builtins.int": "int",
+    "builtins.float": "float",
+    "builtins.len": "int",
+    "builtins.sum": "int",
+}
+
+# Pure calls that call a callable argument (position, keyword) once per element: passing an
+# unknown function there is an unknown call in a loop; passing a local function, a call edge.
+CALLABLE_ARGUMENTS: Mapping[str, tuple[int | None, str | None]] = {
+    "builtins.map": (0, None),
+    "builtins.filter": (0, None),
+    "builtins.sorted": (None, "key"),
+    "builtins.min": (None, "key"),
+    "builtins.max": (None, "key"),
+    "functools.reduce": (0, None),
+    "itertools.starmap": (0, None),
+    "itertools.filterfalse": (0, None),
+    "itertools.takewhile": (0, None),
+    "itertools.dropwhile": (0, None),
+    "itertools.groupby": (None, "key"),
+    "itertools.accumulate": (1, "func"),
+    "heapq.nsmallest": (None, "key"),
+    "heapq.nlargest": (None, "key"),
+    "list.sort": (None, "key"),
+}
+
+# A `range()` whose literal bounds stay below this is too short to be evidence by itself.
+SMALL_RANGE = 1000

@@ -1,0 +1,280 @@
+"""CCL302: a module-level call of a function of the module that starts processes."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from conclint.analysis.facts import FileFacts
+from conclint.analysis.processes import (
+    ProcessSummaryCollector,
+    callee_text,
+    function_display,
+    local_callee,
+    runs_at_import_time,
+)
+from conclint.config import Settings
+from conclint.rule import Invalid, Rule, Valid
+
+GUARD = 'if __name__ == "__main__":'
+
+
+class ProcessStartThroughCallAtImportTime(Rule):
+    """
+    ## What it does
+    Finds a call made while the module is imported (at module level, outside the
+    `if __name__ == "__main__":` guard) of a function, method or class of the same module that
+    starts processes, directly or through other functions of the module: it creates a
+    `multiprocessing.Pool` or `Manager`, starts a `Process`, submits work to a
+    `ProcessPoolExecutor`, and so on (everything CCL301 looks for). The message names the
+    chain of calls, `main() -> run_pool() -> Pool()`.
+
+    ## Why is this bad?
+    Under the spawn start method (the default on Windows and macOS) every child process
+    re-imports the main module. A bare `main()` at the bottom of a script therefore runs again
+    in each child, which then tries to start processes of its own: multiprocessing raises
+    `RuntimeError: An attempt has been made to start a new process before the current process
+    has finished its bootstrapping phase`, other libraries start processes endlessly.
+
+    ## Example
+    ```python
+    from multiprocessing import Pool
+
+    def square(x):
+        return x * x
+
+    def run_pool():
+        with Pool() as pool:
+            return pool.map(square, range(10))
+
+    def main():
+        print(run_pool())
+
+    main()
+    ```
+
+    ## Use instead
+    ```python
+    if __name__ == "__main__":
+        main()
+    ```
+
+    ## Fix safety
+    No automatic fix yet. Wrapping the call in the guard is safe for a script, but a module
+    that is also imported for its side effects would stop having them.
+
+    ## Options
+    No options.
+
+    ## References
+    - [multiprocessing: safe importing of the main module](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-safe-main-import)
+    - [multiprocessing: contexts and start methods](https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods)
+    """
+
+    CODE = "CCL302"
+    NAME = "process-start-through-call-at-import-time"
+    MESSAGE = (
+        "`{call}` starts processes at import time ({chain}); under the spawn start method (the default "
+        "on Windows and macOS) every child process re-imports this module and calls it again, and fails "
+        "with RuntimeError or starts processes of its own"
+    )
+
+    VALID = (
+        Valid(
+            """
+            from multiprocessing import Pool
+
+            def square(x):
+                return x * x
+
+            def main():
+                with Pool() as pool:
+                    print(pool.map(square, range(10)))
+
+            if __name__ == "__main__":
+                main()
+            """
+        ),
+        Valid(
+            """
+            import multiprocessing as mp
+            import sys
+
+            def main():
+                mp.Process(target=print).start()
+                return 0
+
+            if __name__ == '__main__':
+                sys.exit(main())
+            """
+        ),
+        Valid(
+            """
+            import multiprocessing as mp
+
+            def configure():
+                return mp.cpu_count()
+
+            def main():
+                with mp.Pool(configure()) as pool:
+                    pool.map(abs, [-1, -2])
+
+            WORKERS = configure()
+
+            if __name__ == "__main__":
+                main()
+            """
+        ),
+        Valid(
+            """
+            from multiprocessing.pool import ThreadPool
+            from concurrent.futures import ThreadPoolExecutor
+
+            def fetch_all(urls):
+                with ThreadPool(8) as pool:
+                    return pool.map(len, urls)
+
+            def crawl():
+                with ThreadPoolExecutor() as ex:
+                    return list(ex.map(len, ["a", "b"]))
+
+            SIZES = fetch_all(["a", "b"])
+            crawl()
+            """
+        ),
+        Valid(
+            """
+            import multiprocessing as mp
+
+            def later():
+                return lambda: mp.Pool()
+
+            def make_executor():
+                from concurrent.futures import ProcessPoolExecutor
+                return ProcessPoolExecutor()
+
+            factory = later()
+            EXECUTOR = make_executor()
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from multiprocessing import Pool
+
+            def square(x):
+                return x * x
+
+            def run_pool():
+                with Pool() as pool:
+                    return pool.map(square, range(10))
+
+            def main():
+                print(run_pool())
+
+            main()
+            """,
+            line=13,
+            column=1,
+            message_contains=("`main()` starts processes at import time (main() -> run_pool() -> Pool())", GUARD),
+        ),
+        Invalid(
+            """
+            import multiprocessing as mp
+
+            class App:
+                def __init__(self):
+                    self.manager = mp.Manager()
+
+            app = App()
+            """,
+            line=7,
+            message_contains=("App() -> mp.Manager()",),
+        ),
+        Invalid(
+            """
+            import multiprocessing as mp
+
+            class Base:
+                def launch(self):
+                    self.spawn_workers()
+
+                def spawn_workers(self):
+                    for _ in range(4):
+                        mp.Process(target=print).start()
+
+            class Service(Base):
+                pass
+
+            Service().launch()
+            """,
+            line=14,
+            message_contains=("`Service().launch()` starts processes", "(Base.launch() -> Base.spawn_workers() -> Process(...).start())"),
+        ),
+        Invalid(
+            """
+            import sys
+            from concurrent.futures import ProcessPoolExecutor
+
+            def main():
+                with ProcessPoolExecutor() as ex:
+                    return sum(ex.map(abs, [-1, -2]))
+
+            if __name__ == "__main__":
+                pass
+            sys.exit(main())
+            """,
+            line=10,
+            message_contains=("main() -> with ProcessPoolExecutor()",),
+        ),
+    )
+
+    def __init__(self, facts: FileFacts, settings: Settings) -> None:
+        super().__init__(facts, settings)
+        self.collector = ProcessSummaryCollector(facts)
+        self._calls: list[tuple[cst.Call, str, cst.CSTNode | None]] = []
+
+    # The collector sees the same nodes as this rule, in the same traversal.
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.collector.visit_ClassDef(node)
+
+    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self.collector.visit_FunctionDef_body(node)
+
+    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self.collector.leave_FunctionDef_body(node)
+
+    def visit_Lambda_body(self, node: cst.Lambda) -> None:
+        self.collector.visit_Lambda_body(node)
+
+    def leave_Lambda_body(self, node: cst.Lambda) -> None:
+        self.collector.leave_Lambda_body(node)
+
+    def visit_With(self, node: cst.With) -> None:
+        self.collector.visit_With(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.collector.visit_Call(node)
+        facts = self.facts
+        if runs_at_import_time(facts, node):
+            callee = local_callee(node.func, facts.resolve(node.func))
+            if callee is not None:
+                self._calls.append((node, callee, facts.current_statement))
+
+    def leave_Module(self, node: cst.Module) -> None:
+        self.collector.leave_Module(node)
+        summary = self.collector.summary
+        for call, callee, statement in self._calls:
+            chain = summary.chain(callee)
+            if chain is None:
+                continue
+            *functions, start = chain
+            steps = [f"{function_display(name)}()" for name in functions] + [start]
+            text = f"{callee_text(call.func)}()"
+            self.report(
+                call,
+                statement=statement,
+                suggestion=f"Call `{text}` only under `{GUARD}`.",
+                call=text,
+                chain=" -> ".join(steps),
+            )

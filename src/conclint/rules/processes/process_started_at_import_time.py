@@ -1,0 +1,448 @@
+"""CCL301: processes started by code that runs when the module is imported."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from conclint.analysis.processes import (
+    ProcessStart,
+    module_layout,
+    origin_call,
+    process_start,
+    runs_at_import_time,
+    with_item_start,
+)
+from conclint.knowledge.processes import EXECUTOR
+from conclint.rule import Invalid, Rule, Valid
+
+SPAWN = (
+    "under the spawn start method (the default on Windows and macOS) every child process "
+    "re-imports this module and runs it again, and fails with RuntimeError or starts processes of its own"
+)
+MOVE_TO_MAIN = 'Move this code into a function such as `main()` and call it under `if __name__ == "__main__":`.'
+
+
+class ProcessStartedAtImportTime(Rule):
+    """
+    ## What it does
+    Finds code that starts processes while the module is being imported: statements at
+    module level (including inside module-level `if`, `try`, `with`, `for` and `while`
+    blocks, and class bodies) that are not under an `if __name__ == "__main__":` guard and
+    that create a `multiprocessing.Pool` or `Manager`, call `.start()` on a `Process`, a
+    manager or a `Process` subclass of the module, enter a `SyncManager` or a
+    `ProcessPoolExecutor` in a `with` statement, submit work to a `ProcessPoolExecutor`, or
+    run a `joblib.Parallel` with `backend="multiprocessing"`. The same calls through
+    `multiprocessing.get_context(...)` count. Every spelling of the guard is recognised:
+    `==` or `is` with either operand order and either quote, the `else` branch of
+    `if __name__ != "__main__":`, a guard joined with `and`, and tests of
+    `multiprocessing.parent_process()`, `current_process()` or `get_start_method()`.
+
+    Not reported: thread pools (`ThreadPool`, `multiprocessing.dummy`, `ThreadPoolExecutor`);
+    creating a `Process` or a `ProcessPoolExecutor` without starting it or submitting to it;
+    harmless calls such as `cpu_count()`, `freeze_support()`, `Queue()`; processes of a
+    `get_context("fork")` context (a forked child does not re-import anything); and joblib's
+    default loky backend, whose workers do not re-import the main module.
+
+    ## Why is this bad?
+    With the spawn start method (the default on Windows and macOS, and the safe choice
+    everywhere) a child process starts a fresh interpreter and imports the main module, and
+    the modules its work comes from, to find the function it has to run. Code that starts
+    processes at import time runs again in every child: multiprocessing stops it with
+    `RuntimeError: An attempt has been made to start a new process before the current process
+    has finished its bootstrapping phase`, and without that check (other libraries, frozen
+    programs) processes are started endlessly. Code that works under fork on Linux breaks on
+    a Mac or on Windows.
+
+    ## Example
+    ```python
+    from multiprocessing import Pool
+
+    def square(x):
+        return x * x
+
+    with Pool(4) as pool:
+        print(pool.map(square, range(10)))
+    ```
+
+    ## Use instead
+    ```python
+    from multiprocessing import Pool
+
+    def square(x):
+        return x * x
+
+    def main():
+        with Pool(4) as pool:
+            print(pool.map(square, range(10)))
+
+    if __name__ == "__main__":
+        main()
+    ```
+    A package's `__main__.py` is checked like any other module: run by path
+    (`python pkg/__main__.py`) it is re-imported by every spawned child, so it needs the guard.
+
+    ## Fix safety
+    No automatic fix. Moving the code into `main()` changes which names are global, which a
+    reviewer has to check.
+
+    ## Options
+    No options.
+
+    ## References
+    - [multiprocessing: safe importing of the main module](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-safe-main-import)
+    - [multiprocessing: contexts and start methods](https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods)
+    - [concurrent.futures.ProcessPoolExecutor](https://docs.python.org/3/library/concurrent.futures.html#processpoolexecutor)
+    - [joblib: parallel, the old multiprocessing backend](https://joblib.readthedocs.io/en/stable/parallel.html#old-multiprocessing-backend)
+    """
+
+    CODE = "CCL301"
+    NAME = "process-started-at-import-time"
+    MESSAGE = "`{call}` {effect} at import time; " + SPAWN
+
+    VALID = (
+        Valid(
+            """
+            from multiprocessing import Pool
+
+            def square(x):
+                return x * x
+
+            if __name__ == "__main__":
+                with Pool(4) as pool:
+                    print(pool.map(square, range(10)))
+            """
+        ),
+        Valid(
+            """
+            import multiprocessing as mp
+
+            def work():
+                pass
+
+            if '__main__' == __name__:
+                mp.Process(target=work).start()
+            """
+        ),
+        Valid(
+            """
+            import multiprocessing
+
+            def work():
+                pass
+
+            if __name__ != "__main__":
+                pass
+            else:
+                multiprocessing.Process(target=work).start()
+            """
+        ),
+        Valid(
+            """
+            import sys
+            from concurrent.futures import ProcessPoolExecutor as PPE
+
+            def square(x):
+                return x * x
+
+            if __name__ == "__main__" and len(sys.argv) > 1:
+                with PPE() as ex:
+                    print(list(ex.map(square, range(10))))
+            """
+        ),
+        Valid(
+            """
+            import multiprocessing as mp
+
+            def square(x):
+                return x * x
+
+            def main():
+                with mp.Pool() as pool:
+                    return pool.map(square, range(10))
+
+            if __name__ == "__main__":
+                main()
+            """
+        ),
+        Valid(
+            """
+            from multiprocessing.pool import ThreadPool
+            from multiprocessing.dummy import Pool as DummyPool
+            from concurrent.futures import ThreadPoolExecutor
+
+            threads = ThreadPool(4)
+            dummies = DummyPool(4)
+            with ThreadPoolExecutor() as ex:
+                results = list(ex.map(str, range(10)))
+            threads.map(print, range(3))
+            """
+        ),
+        Valid(
+            """
+            import multiprocessing as mp
+
+            WORKERS = mp.cpu_count()
+            mp.freeze_support()
+            mp.set_executable("/usr/bin/python3")
+            QUEUE = mp.Queue()
+            LOCK = mp.Lock()
+            CTX = mp.get_context("spawn")
+            """
+        ),
+        Valid(
+            """
+            from concurrent.futures import ProcessPoolExecutor
+
+            EXECUTOR = ProcessPoolExecutor(max_workers=4)
+
+            def square(x):
+                return x * x
+
+            def handle(values):
+                return list(EXECUTOR.map(square, values))
+
+            if __name__ == "__main__":
+                print(handle(range(10)))
+            """
+        ),
+        Valid(
+            """
+            from multiprocessing import Process
+
+            def work():
+                pass
+
+            worker = Process(target=work)
+
+            if __name__ == "__main__":
+                worker.start()
+                worker.join()
+            """
+        ),
+        Valid(
+            """
+            import multiprocessing as mp
+
+            def work():
+                pass
+
+            if mp.parent_process() is None:
+                mp.Process(target=work).start()
+            """
+        ),
+        Valid(
+            """
+            import multiprocessing as mp
+
+            def work():
+                pass
+
+            ctx = mp.get_context("fork")
+            pool = ctx.Pool(2)
+            ctx.Process(target=work).start()
+            """
+        ),
+        Valid(
+            """
+            from joblib import Parallel, delayed
+
+            def square(x):
+                return x * x
+
+            results = Parallel(n_jobs=4)(delayed(square)(i) for i in range(10))
+            sequential = Parallel(backend="multiprocessing")(delayed(square)(i) for i in range(10))
+            threads = Parallel(n_jobs=4, backend="threading")(delayed(square)(i) for i in range(10))
+            """
+        ),
+        Valid(
+            """
+            import multiprocessing as mp
+
+            class Settings:
+                workers = mp.cpu_count()
+
+            class Runner:
+                def start(self):
+                    self.started = True
+
+            runner = Runner()
+            runner.start()
+            """
+        ),
+        Valid(
+            """
+            import multiprocessing as mp
+            from joblib import Parallel, delayed, parallel_config
+
+            def double(x):
+                return 2 * x
+
+            if mp.get_start_method() != "spawn":
+                with parallel_config("multiprocessing"):
+                    Parallel(n_jobs=2)(delayed(double)(i) for i in range(10))
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from multiprocessing import Pool
+
+            def square(x):
+                return x * x
+
+            with Pool(4) as pool:
+                print(pool.map(square, range(10)))
+            """,
+            line=6,
+            column=6,
+            message_contains=("`Pool()` starts a pool of worker processes at import time", "spawn", "__main__"),
+        ),
+        Invalid(
+            """
+            import multiprocessing as mp
+
+            def work():
+                pass
+
+            p = mp.Process(target=work)
+            p.start()
+            p.join()
+            """,
+            line=7,
+            message_contains=("`p.start()` starts a process",),
+        ),
+        Invalid(
+            """
+            import multiprocessing as mp
+
+            def work():
+                pass
+
+            mp.get_context("spawn").Process(target=work).start()
+            ctx = mp.get_context()
+            pool = ctx.Pool()
+            """,
+            line=6,
+            count=2,
+        ),
+        Invalid(
+            """
+            from concurrent.futures import ProcessPoolExecutor as PPE
+
+            def square(x):
+                return x * x
+
+            with PPE() as ex:
+                results = list(ex.map(square, range(10)))
+            """,
+            line=6,
+            message_contains=("`with PPE()` starts the worker processes of a ProcessPoolExecutor",),
+        ),
+        Invalid(
+            """
+            import multiprocessing
+
+            class Worker(multiprocessing.Process):
+                def run(self):
+                    pass
+
+            workers = [Worker() for _ in range(4)]
+            for w in workers:
+                w.start()
+            """,
+            line=9,
+        ),
+        Invalid(
+            """
+            import multiprocessing as mp
+            import sys
+
+            manager = mp.Manager()
+            if sys.platform != "win32":
+                pool = mp.Pool()
+            """,
+            line=4,
+            count=2,
+            message_contains=("starts a manager server process",),
+        ),
+        Invalid(
+            """
+            from multiprocessing.managers import SyncManager
+
+            with SyncManager() as manager:
+                shared = manager.dict()
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
+            from joblib import Parallel, delayed
+
+            def square(x):
+                return x * x
+
+            results = Parallel(n_jobs=-1, backend="multiprocessing")(delayed(square)(i) for i in range(10))
+            """,
+            line=6,
+            message_contains=('backend="multiprocessing"',),
+        ),
+        Invalid(
+            """
+            from joblib import Parallel, delayed, parallel_config
+
+            def double(x):
+                return 2 * x
+
+            with parallel_config("multiprocessing", n_jobs=2):
+                Parallel()(delayed(double)(i) for i in range(10))
+            """,
+            line=7,
+        ),
+        Invalid(
+            """
+            from concurrent.futures import ProcessPoolExecutor
+
+            def square(x):
+                return x * x
+
+            executor = ProcessPoolExecutor()
+            future = executor.submit(square, 3)
+            """,
+            line=7,
+            message_contains=("`executor.submit()`",),
+        ),
+        Invalid(
+            """
+            import multiprocessing as mp
+
+            class Service:
+                pool = mp.Pool(2)
+            """,
+            line=4,
+        ),
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        facts = self.facts
+        if not runs_at_import_time(facts, node):
+            return
+        start = process_start(facts, node)
+        if start is None:
+            return
+        if start.kind == EXECUTOR and isinstance(node.func, cst.Attribute):
+            origin = origin_call(node.func.value, facts.scope)
+            if origin is not None and id(origin[0]) in module_layout(facts).import_time_with_items:
+                return  # reported at the `with` that entered the executor
+        self._report(node, start)
+
+    def visit_With(self, node: cst.With) -> None:
+        if not runs_at_import_time(self.facts, node):
+            return
+        for item in node.items:
+            start = with_item_start(self.facts, item)
+            if start is not None:
+                self._report(item.item, start)
+
+    def _report(self, node: cst.CSTNode, start: ProcessStart) -> None:
+        self.report(node, suggestion=MOVE_TO_MAIN, call=start.display, effect=start.effect)

@@ -1,0 +1,613 @@
+"""CCL201: a CPU-bound function of this module handed to a thread."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from conclint.analysis.dispatch import DispatchSite, thread_dispatch
+from conclint.analysis.facts import FileFacts
+from conclint.config import Settings
+from conclint.rule import Invalid, Rule, Valid
+
+
+class CpuBoundFunctionOnThread(Rule):
+    """
+    ## What it does
+    Finds a function of the same module that does pure-Python computation, handed to a
+    thread: `threading.Thread(target=f)`, `threading.Timer(t, f)`,
+    `ThreadPoolExecutor.submit(f, ...)` / `.map(f, ...)`, `asyncio.to_thread(f, ...)`,
+    `loop.run_in_executor(None or a thread pool, f, ...)`, `anyio.to_thread.run_sync(f)`,
+    `trio.to_thread.run_sync(f)`, and `map`/`apply`/`imap`/`starmap` (and their `_async`
+    forms) of `multiprocessing.pool.ThreadPool` and `multiprocessing.dummy.Pool`. The target
+    may be written `f`, `self.method`, `Class.method`, `functools.partial(f, ...)` or
+    `lambda: f(...)`.
+
+    A function is CPU-bound when it, or a function of the module it calls, loops over a
+    `range()` doing arithmetic, nests loops, runs a `while` loop updating numbers, recurses,
+    builds a numeric comprehension over a `range()`, or runs GIL-holding work (`sorted`,
+    `json.loads`, `re`) in a loop; and nothing it reaches does I/O, sleeps, waits, or calls
+    a GIL-releasing library (numpy, scipy, pandas, torch, hashlib, zlib, bz2, lzma, and
+    functions compiled by numba or jax). A call of a function no catalog knows might be
+    I/O: inside a loop it keeps the function from being reported; outside loops it does so
+    too when the computation only grows with the data (a loop over a list, recursion over a
+    tree) rather than with numbers (`range(n)`, a counting `while`, `fib(n - 1)`), since the
+    unknown call may handle the same data. The message names the reason, its line, and the
+    call chain. `run_in_executor` is recognised on any receiver when its executor is `None`.
+
+    ## Why is this bad?
+    CPython's global interpreter lock lets one thread run Python bytecode at a time. Pure
+    Python computation on a thread pool runs no faster than on one thread, usually a little
+    slower (the threads fight over the lock), and it starves the other threads of the
+    process, the event loop's included, while it runs.
+
+    ## Example
+    ```python
+    from concurrent.futures import ThreadPoolExecutor
+
+    def count_primes(limit):
+        found = 0
+        for n in range(2, limit):
+            if all(n % d for d in range(2, int(n ** 0.5) + 1)):
+                found += 1
+        return found
+
+    with ThreadPoolExecutor() as pool:
+        totals = list(pool.map(count_primes, [10**6] * 4))
+    ```
+
+    ## Use instead
+    ```python
+    from concurrent.futures import ProcessPoolExecutor
+
+    def count_primes(limit):
+        ...
+
+    if __name__ == "__main__":
+        with ProcessPoolExecutor() as pool:
+            totals = list(pool.map(count_primes, [10**6] * 4))
+    ```
+    Processes need a picklable callable: a module-level function (or a method of a
+    module-level class, pickled with its instance). The suggestion says whether the target
+    pickles as it is. Code that spends its time in numpy or another library that releases
+    the GIL is fine on threads and is not reported.
+
+    ## Fix safety
+    No automatic fix: a process pool pickles the arguments and the result, does not share
+    memory with the caller, and needs the `if __name__ == "__main__":` guard (CCL3xx).
+
+    ## Options
+    - `free-threaded` (`--free-threaded`): on a free-threaded (no-GIL) build threads do run
+      Python in parallel, so this rule is off.
+
+    ## References
+    - [Python glossary: global interpreter lock](https://docs.python.org/3/glossary.html#term-global-interpreter-lock)
+    - [concurrent.futures.ProcessPoolExecutor](https://docs.python.org/3/library/concurrent.futures.html#processpoolexecutor)
+    - [PEP 703: making the GIL optional](https://peps.python.org/pep-0703/)
+    """
+
+    CODE = "CCL201"
+    NAME = "cpu-bound-function-on-thread"
+    MESSAGE = "`{target}` is CPU-bound ({why}): on a thread it holds the GIL and runs no faster"
+    REQUIRES_GIL = True
+    USES_SUMMARIES = True
+    # Every dispatch API is spelled with one of these (`ThreadPoolExecutor`, `ThreadPool`,
+    # `Thread`, `to_thread`), or reached through `run_in_executor`, `multiprocessing.dummy`.
+    REQUIRED_TOKENS = (b"Thread", b"Timer", b"to_thread", b"run_in_executor", b"dummy")
+    VALID = (
+        Valid(
+            """
+            import threading
+            import requests
+
+            def fetch(urls):
+                for url in urls:
+                    requests.get(url, timeout=10)
+
+            threading.Thread(target=fetch, args=(["https://example.com"],)).start()
+            """
+        ),
+        Valid(
+            """
+            import time
+            from concurrent.futures import ThreadPoolExecutor
+
+            def poll(n):
+                for attempt in range(n):
+                    time.sleep(0.5 * attempt)
+
+            with ThreadPoolExecutor() as pool:
+                pool.submit(poll, 10)
+            """
+        ),
+        Valid(
+            """
+            import queue, threading
+
+            jobs = queue.Queue()
+
+            def consume():
+                while True:
+                    item = jobs.get()
+                    total = item * 2
+
+            threading.Thread(target=consume, daemon=True).start()
+            """
+        ),
+        Valid(
+            """
+            import threading
+
+            def consume(inbox):
+                count = 0
+                while True:
+                    item = inbox.get()
+                    count += item * 2
+
+            threading.Thread(target=consume, args=(object(),)).start()
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+            import numpy as np
+
+            def smooth(frames):
+                out = []
+                for i in range(len(frames)):
+                    out.append(np.convolve(frames[i], np.ones(5) / 5))
+                return out
+
+            async def main(frames):
+                return await asyncio.to_thread(smooth, frames)
+            """
+        ),
+        Valid(
+            """
+            import hashlib
+            from concurrent.futures import ThreadPoolExecutor
+
+            def digest(blobs):
+                total = 0
+                for blob in blobs:
+                    total += len(hashlib.sha256(blob).digest()) * 2
+                return total
+
+            ThreadPoolExecutor().submit(digest, [])
+            """
+        ),
+        Valid(
+            """
+            import socket, threading
+
+            def serve(sock: socket.socket):
+                received = 0
+                while True:
+                    data = sock.recv(4096)
+                    received += len(data) * 8
+
+            threading.Thread(target=serve, args=(socket.socket(),)).start()
+            """
+        ),
+        Valid(
+            """
+            import threading
+
+            def copy(src, dst):
+                with open(src, "rb") as f, open(dst, "wb") as g:
+                    for block in iter(lambda: f.read(65536), b""):
+                        g.write(block)
+
+            threading.Thread(target=copy, args=("a", "b")).start()
+            """
+        ),
+        Valid(
+            """
+            import threading
+
+            def crunch(n):
+                total = 0
+                for i in range(n):
+                    total += i * i
+                return total
+
+            threading.Thread(target=crunch, args=(10**7,)).start()
+            """,
+            settings={"free_threaded": True},
+        ),
+        Valid(
+            """
+            import threading
+
+            def handle(request):
+                return request.process()
+
+            def serve(requests):
+                for request in requests:
+                    handle(request) * 2
+
+            threading.Thread(target=serve, args=([],)).start()
+            """
+        ),
+        Valid(
+            """
+            from concurrent.futures import ProcessPoolExecutor
+
+            def crunch(n):
+                total = 0
+                for i in range(n):
+                    total += i * i
+                return total
+
+            with ProcessPoolExecutor() as pool:
+                pool.submit(crunch, 10**7)
+            """
+        ),
+        Valid(
+            """
+            import threading
+
+            def report(rows):
+                for row in rows:
+                    print(row[0] * row[1])
+
+            threading.Thread(target=report, args=([],)).start()
+            """
+        ),
+        Valid(
+            """
+            import threading
+            from numba import njit
+
+            @njit(nogil=True)
+            def crunch(n):
+                total = 0
+                for i in range(n):
+                    total += i * i
+                return total
+
+            threading.Thread(target=crunch, args=(10**7,)).start()
+            """
+        ),
+        # From distributed's cluster dump: the recursion grows with the state, and the
+        # writer's real work is `yaml.dump` writing that state to a file.
+        Valid(
+            """
+            import asyncio
+            import yaml
+
+            def _tuple_to_list(node):
+                if isinstance(node, (list, tuple)):
+                    return [_tuple_to_list(el) for el in node]
+                elif isinstance(node, dict):
+                    return {k: _tuple_to_list(v) for k, v in node.items()}
+                return node
+
+            async def write_state(get_state, f):
+                def writer(state, f):
+                    yaml.dump(_tuple_to_list(state), f)
+
+                state = await get_state()
+                await asyncio.to_thread(writer, state, f)
+            """
+        ),
+        Valid(
+            """
+            def count(loop, n):
+                total = 0
+                for i in range(n):
+                    total += i * i
+                return total
+
+            async def main(loop, executor):
+                return await loop.run_in_executor(executor, count, 10**7)
+            """
+        ),
+        # Iterating a cursor fetches rows from the database as the loop goes.
+        Valid(
+            """
+            import threading
+
+            def tally(cursor):
+                total = 0.0
+                for row in cursor:
+                    for value in row:
+                        total += value * 0.5
+                return total
+
+            def start(connection):
+                threading.Thread(target=tally, args=(connection.cursor(),)).start()
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            import threading
+
+            def crunch(n):
+                total = 0
+                for i in range(n):
+                    total += i * i
+                return total
+
+            threading.Thread(target=crunch, args=(10**7,)).start()
+            """,
+            line=9,
+            column=1,
+            message_contains=("`crunch` is CPU-bound", "loop over range() doing arithmetic at line 5", "pickles as it is"),
+        ),
+        Invalid(
+            """
+            from concurrent.futures import ThreadPoolExecutor
+
+            def count_pairs(points):
+                close = 0
+                for a in points:
+                    for b in points:
+                        if abs(a - b) < 1:
+                            close += 1
+                return close
+
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                futures = [pool.submit(count_pairs, chunk) for chunk in [[1.0], [2.0]]]
+            """,
+            line=12,
+            message_contains=("nested loop at line 5", "ProcessPoolExecutor"),
+        ),
+        Invalid(
+            """
+            import asyncio
+
+            def fib(n):
+                return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+            async def main():
+                return await asyncio.to_thread(fib, 32)
+            """,
+            line=7,
+            message_contains=("recursion at line 4", "run_in_executor(process_pool"),
+        ),
+        Invalid(
+            """
+            import asyncio
+
+            def collatz_steps(n):
+                steps = 0
+                while n != 1:
+                    n = n // 2 if n % 2 == 0 else 3 * n + 1
+                    steps += 1
+                return steps
+
+            async def main(loop: asyncio.AbstractEventLoop):
+                return await loop.run_in_executor(None, collatz_steps, 27)
+            """,
+            line=11,
+            message_contains=("while loop updating numbers at line 5",),
+        ),
+        Invalid(
+            """
+            import asyncio
+            from concurrent.futures import ThreadPoolExecutor
+
+            executor = ThreadPoolExecutor()
+
+            def squares(n):
+                return sum([i * i for i in range(n)])
+
+            async def main():
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(executor, squares, 10**6)
+            """,
+            line=11,
+            message_contains=("numeric comprehension over range() at line 7",),
+        ),
+        Invalid(
+            """
+            import threading
+
+            class Simulation:
+                def start(self):
+                    threading.Thread(target=self.step).start()
+
+                def step(self):
+                    energy = 0.0
+                    for i in range(100000):
+                        energy += i ** 0.5
+                    self.energy = energy
+            """,
+            line=5,
+            message_contains=("`Simulation.step` is CPU-bound", "pickles together with its instance"),
+        ),
+        Invalid(
+            """
+            import functools, threading
+
+            def power_sum(n, exponent):
+                return sum(i ** exponent for i in range(n))
+
+            threading.Thread(target=functools.partial(power_sum, 10**6, 3)).start()
+            """,
+            line=6,
+            message_contains=("numeric comprehension over range() at line 4", "functools.partial"),
+        ),
+        Invalid(
+            """
+            import threading
+
+            def primes(limit):
+                return [n for n in range(2, limit) if all(n % d for d in range(2, n))]
+
+            threading.Thread(target=lambda: primes(10**5)).start()
+            """,
+            line=6,
+            message_contains=("nested loop at line 4", "not a lambda"),
+        ),
+        Invalid(
+            """
+            import threading
+
+            def worker(n):
+                data = build(n)
+                return checksum(data)
+
+            def build(n):
+                return [i * 7 % 256 for i in range(n)]
+
+            def checksum(data):
+                total = 0
+                for byte in data:
+                    total = (total * 31 + byte) % 65521
+                return total
+
+            threading.Thread(target=worker, args=(10**6,)).start()
+            """,
+            line=16,
+            message_contains=("worker -> build: numeric comprehension over range() at line 8",),
+        ),
+        Invalid(
+            """
+            from multiprocessing.pool import ThreadPool
+
+            def mandelbrot(c):
+                z, n = 0j, 0
+                while abs(z) <= 2 and n < 256:
+                    z = z * z + c
+                    n += 1
+                return n
+
+            with ThreadPool(8) as pool:
+                pool.map(mandelbrot, [complex(x, 0) for x in range(100)])
+            """,
+            line=11,
+            message_contains=("multiprocessing.Pool",),
+        ),
+        Invalid(
+            """
+            from multiprocessing.dummy import Pool
+
+            def crunch(n):
+                return sum(i * i for i in range(n))
+
+            pool = Pool(4)
+            pool.apply_async(crunch, (10**6,))
+            """,
+            line=7,
+        ),
+        Invalid(
+            """
+            import anyio
+
+            def crunch(n):
+                total = 0
+                for i in range(n):
+                    total += i * i
+                return total
+
+            async def main():
+                await anyio.to_thread.run_sync(crunch, 10**7)
+            """,
+            line=10,
+            message_contains=("anyio.to_process.run_sync",),
+        ),
+        Invalid(
+            """
+            import trio
+
+            def crunch(n):
+                total = 0
+                for i in range(n):
+                    total += i * i
+                return total
+
+            async def main():
+                await trio.to_thread.run_sync(crunch, 10**7)
+            """,
+            line=10,
+            message_contains=("trio_parallel",),
+        ),
+        Invalid(
+            """
+            import threading
+
+            def main():
+                def crunch(n):
+                    total = 0
+                    for i in range(n):
+                        total += i * i
+                    return total
+
+                threading.Thread(target=crunch, args=(10**7,)).start()
+            """,
+            line=10,
+            message_contains=("cannot be pickled",),
+        ),
+        Invalid(
+            """
+            def monte_carlo_pi(trials, seed):
+                inside, x = 0, seed
+                for _ in range(trials):
+                    x = (x * 1103515245 + 12345) % 2**31
+                    y = (x * 1103515245 + 12345) % 2**31
+                    if x * x + y * y <= 2**62:
+                        inside += 1
+                return 4 * inside / trials
+
+            async def estimate(loop):
+                return await loop.run_in_executor(None, monte_carlo_pi, 10**7, 42)
+            """,
+            line=11,
+            message_contains=("`monte_carlo_pi` is CPU-bound", "loop over range() doing arithmetic at line 3"),
+        ),
+        Invalid(
+            """
+            import json, threading
+
+            def decode_lines(text):
+                return [json.loads(line) for line in text.splitlines()]
+
+            threading.Timer(1.0, decode_lines, args=("",)).start()
+            """,
+            line=6,
+            message_contains=("json.loads() in a loop at line 4",),
+        ),
+    )
+
+    def __init__(self, facts: FileFacts, settings: Settings) -> None:
+        super().__init__(facts, settings)
+        self._sites: list[tuple[DispatchSite, cst.Call, cst.CSTNode | None]] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        site = thread_dispatch(self.facts, node)
+        if site is not None:
+            self._sites.append((site, node, self.facts.current_statement))
+
+    def leave_Module(self, node: cst.Module) -> None:
+        summaries = self.facts.summaries
+        assert summaries is not None
+        for site, call, statement in self._sites:
+            function = summaries.summary.function(site.target)
+            verdict = summaries.cpu_bound(site.target)
+            if function is None or verdict is None:
+                continue
+            target = function.qualname
+            why = summaries.explanation(verdict)
+            template = self.MESSAGE
+            self.report(
+                call,
+                lambda line_of, target=target, why=why: template.format(target=target, why=why(line_of)),
+                suggestion=f"Run it in processes instead: {site.api.remedy}; {_pickling(site, target, function.picklable)}.",
+                statement=statement,
+            )
+
+
+def _pickling(site: DispatchSite, target: str, picklable: bool) -> str:
+    if not picklable:
+        return f"`{target}` is a nested function, which cannot be pickled: move it to module level first"
+    kind = "a method: it pickles together with its instance, which must be picklable too" if "." in target else (
+        "a module-level function, so it pickles as it is"
+    )
+    if site.wrapper == "lambda":
+        return f"submit `{target}` itself, not a lambda (lambdas cannot be pickled); `{target}` is {kind}"
+    if site.wrapper == "partial":
+        return f"`functools.partial` pickles when its function does, and `{target}` is {kind}"
+    return f"`{target}` is {kind}"

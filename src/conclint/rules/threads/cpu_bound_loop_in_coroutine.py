@@ -1,0 +1,329 @@
+"""CCL202: a pure-Python CPU loop directly inside a coroutine, with no await in it."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from conclint.analysis.summaries import NUMERIC, LoopFacts
+from conclint.rule import Invalid, Rule, Valid
+
+_LOOP_STATEMENTS = (cst.For, cst.While)
+
+# How to run the loop elsewhere, per async library.
+_OFFLOAD = {
+    "asyncio": "`await loop.run_in_executor(process_pool, func, ...)` with a `concurrent.futures.ProcessPoolExecutor`",
+    "anyio": "`await anyio.to_process.run_sync(func, ...)`",
+    "trio": "`await trio_parallel.run_sync(func, ...)` (the trio-parallel package)",
+}
+
+
+class CpuBoundLoopInCoroutine(Rule):
+    """
+    ## What it does
+    Finds a loop directly inside an `async def` that does pure-Python computation and never
+    awaits: nested loops doing arithmetic or comparisons, a loop over a `range()` doing
+    arithmetic, a `while` loop updating numbers, or a numeric comprehension over a
+    `range()`. The loop must make no call that may do I/O or wait (an unknown function, the
+    CCL1 blocking catalog, GIL-releasing libraries such as numpy); the functions of the
+    module it calls must only compute too. Loops over data of unknown size doing a little
+    arithmetic, and loops bounded by a small literal `range()`, are common and cheap in
+    async code, and are not reported.
+
+    ## Why is this bad?
+    A coroutine gives the event loop back only where it awaits. A loop that computes for a
+    second freezes every other task of the loop for that second: requests time out, heartbeats
+    are missed. Running it on a thread (`asyncio.to_thread`) frees the loop but, under the
+    GIL, still competes with it for the interpreter.
+
+    ## Example
+    ```python
+    async def handle(request):
+        n = int(request.query["n"])
+        total = 0
+        for i in range(n):
+            total += i * i
+        return total
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+    from concurrent.futures import ProcessPoolExecutor
+
+    process_pool = ProcessPoolExecutor()
+
+    def sum_of_squares(n):
+        return sum(i * i for i in range(n))
+
+    async def handle(request):
+        n = int(request.query["n"])
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(process_pool, sum_of_squares, n)
+    ```
+    With anyio, `await anyio.to_process.run_sync(sum_of_squares, n)`; with trio, the
+    trio-parallel package's `await trio_parallel.run_sync(sum_of_squares, n)`.
+
+    ## Fix safety
+    No automatic fix: the loop has to move into a module-level function, and its inputs and
+    result are pickled on their way to and from the process.
+
+    ## Options
+    - `free-threaded` (`--free-threaded`): this rule belongs to the thread rules, which are
+      off for a free-threaded (no-GIL) build. A loop that never awaits blocks the event loop
+      there too, but the usual remedy (a worker thread) then works, so the advice differs.
+
+    ## References
+    - [asyncio: running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)
+    - [loop.run_in_executor](https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.run_in_executor)
+    - [anyio.to_process](https://anyio.readthedocs.io/en/stable/subprocesses.html#running-functions-in-worker-processes)
+    """
+
+    CODE = "CCL202"
+    NAME = "cpu-bound-loop-in-coroutine"
+    MESSAGE = "this {what} is pure-Python computation ({reason}) that never awaits: it blocks the event loop while it runs"
+    REQUIRES_GIL = True
+    USES_SUMMARIES = True
+    REQUIRED_TOKENS = (b"async",)
+    VALID = (
+        Valid(
+            """
+            async def total(items):
+                result = 0
+                for item in items:
+                    result += item.price * item.quantity
+                return result
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+
+            async def countdown(n):
+                while n > 0:
+                    n -= 1
+                    await asyncio.sleep(0)
+            """
+        ),
+        Valid(
+            """
+            async def retry(fetch):
+                for attempt in range(5):
+                    try:
+                        return await fetch()
+                    except OSError:
+                        pass
+            """
+        ),
+        Valid(
+            """
+            async def consume(stream):
+                count = 0
+                async for chunk in stream:
+                    for byte in chunk:
+                        count += byte * 2
+                    await stream.ack()
+            """
+        ),
+        Valid(
+            """
+            import numpy as np
+
+            async def normalise(rows):
+                out = []
+                for i in range(len(rows)):
+                    out.append(np.linalg.norm(rows[i]) * 2)
+                return out
+            """
+        ),
+        Valid(
+            """
+            async def render(grid, emit):
+                for row in grid:
+                    for cell in row:
+                        emit(cell * 2)
+            """
+        ),
+        Valid(
+            """
+            def crunch(n):
+                total = 0
+                for i in range(n):
+                    total += i * i
+                return total
+            """
+        ),
+        Valid(
+            """
+            async def table():
+                return [[i * j for j in range(10)] for i in range(10)]
+            """
+        ),
+        Valid(
+            """
+            async def main(n):
+                total = 0
+                for i in range(n):
+                    total += i * i
+                return total
+            """,
+            settings={"free_threaded": True},
+        ),
+        Valid(
+            """
+            async def main():
+                def crunch(n):
+                    return sum(i * i for i in range(n))
+                return crunch
+            """
+        ),
+        # From distributed's Scheduler.get_call_stack: a worklist over a subset of tasks.
+        Valid(
+            """
+            async def get_call_stack(self, keys):
+                stack = list(keys)
+                processing = set()
+                while stack:
+                    key = stack.pop()
+                    ts = self.tasks[key]
+                    if ts.state == "waiting":
+                        stack.extend([dts.key for dts in ts.dependencies])
+                    elif ts.state == "processing":
+                        processing.add(ts)
+                return processing
+            """
+        ),
+        # From trio's tests: the arithmetic does not involve the loop; a setter does the work.
+        Valid(
+            """
+            from trio._core._run import DEADLINE_HEAP_MIN_PRUNE_THRESHOLD
+
+            async def test_deadline_duplicates(scope, now, sleep):
+                for _ in range(DEADLINE_HEAP_MIN_PRUNE_THRESHOLD * 2):
+                    scope.deadline = now + 9998
+                    scope.deadline = now + 9999
+                await sleep(0.01)
+            """
+        ),
+        # From trio's tests: the only arithmetic is the range() bound, outside the loop.
+        Valid(
+            """
+            import random
+
+            async def test_run(run_process):
+                data = bytes(random.randint(0, 255) for _ in range(2**18))
+                await run_process(["cat"], stdin=data)
+            """
+        ),
+        # From trio's tests: a range() bounded by a small constant.
+        Valid(
+            """
+            async def test_fairness(record, initial_order):
+                LOOPS = 5
+                for i in range(LOOPS):
+                    assert record[3 * i : 3 * (i + 1)] == initial_order
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            async def handle(n):
+                total = 0
+                for i in range(n):
+                    total += i * i
+                return total
+            """,
+            line=3,
+            column=5,
+            message_contains=("loop over range() doing arithmetic", "run_in_executor(process_pool"),
+        ),
+        Invalid(
+            """
+            import anyio
+
+            async def closest(points):
+                best = None
+                for i in range(len(points)):
+                    for j in range(i):
+                        if best is None or abs(points[i] - points[j]) < best:
+                            best = abs(points[i] - points[j])
+                return best
+            """,
+            line=5,
+            message_contains=("nested loop", "anyio.to_process.run_sync"),
+        ),
+        Invalid(
+            """
+            async def steps(n):
+                count = 0
+                while n != 1:
+                    n = n // 2 if n % 2 == 0 else 3 * n + 1
+                    count += 1
+                return count
+            """,
+            line=3,
+            message_contains=("while loop updating numbers",),
+        ),
+        Invalid(
+            """
+            import trio
+
+            async def squares(n):
+                await trio.sleep(0)
+                return sum([i * i for i in range(n)])
+            """,
+            line=5,
+            message_contains=("comprehension", "trio_parallel"),
+        ),
+        Invalid(
+            """
+            def score(a, b):
+                return (a - b) ** 2
+
+            async def grid_energy(n):
+                total = 0.0
+                for x in range(n):
+                    for y in range(n):
+                        total += score(x, y)
+                return total
+            """,
+            line=6,
+        ),
+        Invalid(
+            """
+            import asyncio
+
+            async def worker(queue):
+                while True:
+                    n = await queue.get()
+                    total = 0
+                    for i in range(n):
+                        total += i * i
+                    queue.task_done()
+            """,
+            line=7,
+        ),
+    )
+
+    def leave_Module(self, node: cst.Module) -> None:
+        summaries = self.facts.summaries
+        assert summaries is not None
+        functions = summaries.summary.functions
+        offload = _OFFLOAD[self.facts.library]
+        for qualname, loops in summaries.loops.items():
+            if not functions[qualname].is_async:
+                continue
+            for loop in loops:
+                if loop.kind == NUMERIC and all(summaries.summary.pure_computation(name) for name in loop.calls):
+                    self._report(loop, offload)
+
+    def _report(self, loop: LoopFacts, offload: str) -> None:
+        statement = loop.node if isinstance(loop.node, _LOOP_STATEMENTS) else None
+        what = "loop" if statement is not None else "comprehension"
+        self.report(
+            loop.node,
+            suggestion=f"Move the computation into a module-level function and run it in a process: {offload}.",
+            statement=statement,
+            what=what,
+            reason=loop.reason,
+        )

@@ -1,0 +1,220 @@
+"""CCL203: a `threading.Thread` subclass whose `run` is CPU-bound."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from conclint.analysis.facts import FileFacts
+from conclint.config import Settings
+from conclint.knowledge.threads import THREAD_CLASSES
+from conclint.rule import Invalid, Rule, Valid
+
+
+class CpuBoundThreadSubclass(Rule):
+    """
+    ## What it does
+    Finds a subclass of `threading.Thread` (directly or through classes of the same module)
+    whose `run` method does pure-Python computation, judged like the targets of CCL201:
+    loops over a `range()` doing arithmetic, nested loops, `while` loops updating numbers,
+    recursion or numeric comprehensions, in `run` or in the functions and methods of the
+    module it calls, with no I/O, waiting, GIL-releasing call, or unknown call in a loop.
+    The finding points at `def run`.
+
+    ## Why is this bad?
+    Starting several such threads does not use several cores: under CPython's global
+    interpreter lock only one of them runs Python at a time, and they slow each other down
+    (and every other thread of the process) fighting over the lock.
+
+    ## Example
+    ```python
+    import threading
+
+    class Worker(threading.Thread):
+        def __init__(self, n):
+            super().__init__()
+            self.n = n
+
+        def run(self):
+            self.total = sum(i * i for i in range(self.n))
+    ```
+
+    ## Use instead
+    ```python
+    import multiprocessing
+
+    class Worker(multiprocessing.Process):
+        def __init__(self, n, results):
+            super().__init__()
+            self.n, self.results = n, results
+
+        def run(self):
+            self.results.put(sum(i * i for i in range(self.n)))
+    ```
+    A `multiprocessing.Process` subclass has the same `start`/`run`/`join` API, but its
+    instance is pickled to the child under the spawn start method, and attributes it sets in
+    `run` stay in the child: send results back through a queue or a pipe. A
+    `ProcessPoolExecutor` with a module-level function is often simpler.
+
+    ## Fix safety
+    No automatic fix: results must travel back through a queue, and the start needs the
+    `if __name__ == "__main__":` guard (CCL3xx).
+
+    ## Options
+    - `free-threaded` (`--free-threaded`): on a free-threaded (no-GIL) build threads do run
+      Python in parallel, so this rule is off.
+
+    ## References
+    - [threading.Thread.run](https://docs.python.org/3/library/threading.html#threading.Thread.run)
+    - [multiprocessing.Process](https://docs.python.org/3/library/multiprocessing.html#the-process-class)
+    - [Python glossary: global interpreter lock](https://docs.python.org/3/glossary.html#term-global-interpreter-lock)
+    """
+
+    CODE = "CCL203"
+    NAME = "cpu-bound-thread-subclass"
+    MESSAGE = "`{target}` is CPU-bound ({why}): this thread holds the GIL and runs no faster than the caller"
+    REQUIRES_GIL = True
+    USES_SUMMARIES = True
+    REQUIRED_TOKENS = (b"Thread",)
+    VALID = (
+        Valid(
+            """
+            import threading, time
+
+            class Ticker(threading.Thread):
+                def run(self):
+                    n = 0
+                    while True:
+                        n += 1
+                        time.sleep(1)
+            """
+        ),
+        Valid(
+            """
+            import queue, threading
+
+            class Consumer(threading.Thread):
+                def __init__(self):
+                    super().__init__()
+                    self.inbox = queue.Queue()
+
+                def run(self):
+                    total = 0
+                    while True:
+                        total += self.inbox.get() * 2
+            """
+        ),
+        Valid(
+            """
+            class Worker:
+                def run(self):
+                    total = 0
+                    for i in range(10**7):
+                        total += i * i
+            """
+        ),
+        Valid(
+            """
+            import threading
+
+            class Worker(threading.Thread):
+                def run(self):
+                    for i in range(10**7):
+                        self.total = i * i
+            """,
+            settings={"free_threaded": True},
+        ),
+        Valid(
+            """
+            import threading
+            import urllib.request
+
+            class Downloader(threading.Thread):
+                def __init__(self, urls):
+                    super().__init__()
+                    self.urls = urls
+
+                def run(self):
+                    for index in range(len(self.urls)):
+                        urllib.request.urlopen(self.urls[index]).read()
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            import threading
+
+            class Worker(threading.Thread):
+                def __init__(self, n):
+                    super().__init__()
+                    self.n = n
+
+                def run(self):
+                    self.total = sum(i * i for i in range(self.n))
+            """,
+            line=8,
+            column=9,
+            message_contains=("`Worker.run` is CPU-bound", "numeric comprehension over range() at line 9", "multiprocessing.Process"),
+        ),
+        Invalid(
+            """
+            from threading import Thread
+
+            class Base(Thread):
+                pass
+
+            class Solver(Base):
+                def run(self):
+                    self.result = self.solve(30)
+
+                def solve(self, n):
+                    return n if n < 2 else self.solve(n - 1) + self.solve(n - 2)
+            """,
+            line=7,
+            message_contains=("Solver.run -> Solver.solve: recursion at line 11",),
+        ),
+        Invalid(
+            """
+            import threading as th
+
+            class Spinner(th.Thread):
+                def run(self):
+                    x = 1
+                    while x < 10**9:
+                        x = x * 3 + 1
+            """,
+            line=4,
+        ),
+    )
+
+    def __init__(self, facts: FileFacts, settings: Settings) -> None:
+        super().__init__(facts, settings)
+        self._classes: list[str] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._classes.append(self.facts.scope.child_qualname(node.name.value))
+
+    def leave_Module(self, node: cst.Module) -> None:
+        summaries = self.facts.summaries
+        assert summaries is not None
+        module = summaries.summary
+        for name in self._classes:
+            run = f"{name}.run"
+            definition = summaries.function_node(run)
+            if not isinstance(definition, cst.FunctionDef) or not module.is_subclass(name, THREAD_CLASSES):
+                continue
+            verdict = summaries.cpu_bound(run)
+            if verdict is None:
+                continue
+            why = summaries.explanation(verdict)
+            template = self.MESSAGE
+            self.report(
+                definition.name,
+                lambda line_of, run=run, why=why: template.format(target=run, why=why(line_of)),
+                suggestion=(
+                    "Subclass `multiprocessing.Process` instead (same `start`/`run`/`join` API; "
+                    "send results back through a queue), or run a module-level function in a "
+                    "`concurrent.futures.ProcessPoolExecutor`."
+                ),
+                statement=definition,
+            )

@@ -1,0 +1,163 @@
+"""The process pool: same findings as a serial run, in the same order, and a worker that
+crashes costs only the file it was checking."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conclint import cli, runner
+from conclint.config import DEFAULT_SETTINGS, Settings
+
+BLOCKING = "import time\nasync def handler():\n    time.sleep(1)\n"
+THREADED = "import threading\ndef work():\n    return sum(i * i for i in range(10**7))\nthreading.Thread(target=work).start()\n"
+PLAIN = "def add(a, b):\n    return a + b\n"
+BROKEN = "def broken(:\n    pass\n"
+FILES = 40
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """More files than PARALLEL_MIN_FILES, mixing findings, clean files, a syntax error and an
+    unreadable path."""
+    (tmp_path / "pyproject.toml").write_text("[tool.conclint]\n")
+    package = tmp_path / "pkg"
+    package.mkdir()
+    sources = (BLOCKING, THREADED, PLAIN, BLOCKING * 3)
+    for number in range(FILES):
+        (package / f"module_{number:02}.py").write_text(sources[number % len(sources)])
+    (package / "broken.py").write_text(BROKEN)
+    (package / "big.py").write_text(BLOCKING + PLAIN * 5000)
+    return tmp_path
+
+
+def _files(project: Path) -> list[str]:
+    return sorted(str(path) for path in (project / "pkg").glob("*.py")) + [str(project / "missing.py")]
+
+
+def test_pool_gives_the_serial_result_in_the_same_order(project: Path) -> None:
+    files = _files(project)
+    assert len(files) >= runner.PARALLEL_MIN_FILES
+    serial = runner.lint_paths(files, DEFAULT_SETTINGS, project, jobs=1)
+    parallel = runner.lint_paths(files, DEFAULT_SETTINGS, project, jobs=2)
+    assert parallel.diagnostics == serial.diagnostics
+    assert parallel.errors == serial.errors == [(str(project / "missing.py"), "no such file or directory")]
+    assert parallel.files_checked == serial.files_checked == len(files) - 1
+    assert {d.code for d in parallel.diagnostics} >= {"CCL001", "CCL101"}
+
+
+def test_pool_reports_progress_once_per_file(project: Path) -> None:
+    done: list[None] = []
+    runner.lint_paths(_files(project), DEFAULT_SETTINGS, project, jobs=2, on_file_done=lambda: done.append(None))
+    assert len(done) == len(_files(project))
+
+
+def test_per_file_settings_reach_the_workers(project: Path) -> None:
+    settings = Settings(per_file_ignores=(("pkg/module_0*.py", ("CCL1",)),))
+    result = runner.lint_paths(_files(project), settings, project, jobs=2)
+    paths = {Path(d.path).name for d in result.diagnostics if d.code == "CCL101"}
+    assert paths and not any(name.startswith("module_0") for name in paths)
+
+
+def test_chunks_put_big_files_alone_and_bound_small_ones() -> None:
+    sizes = [10**6, 10, 10, 10, runner.CHUNK_MAX_BYTES, 10]
+    tasks = [(f"f{index}.py", DEFAULT_SETTINGS) for index in range(len(sizes))]
+    order = sorted(range(len(sizes)), key=lambda index: -sizes[index])
+    chunks = runner._chunks(tasks, order, sizes)
+    assert chunks[0] == [0] and chunks[1] == [4]
+    assert sorted(index for chunk in chunks for index in chunk) == list(range(len(sizes)))
+
+
+def test_cli_jobs_option(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    seen: list[int] = []
+    real_check = cli.check
+
+    def spy(paths, settings, root=None, **options):  # type: ignore[no-untyped-def]
+        seen.append(options["jobs"])
+        return real_check(paths, settings, root, **options)
+
+    monkeypatch.setattr(cli, "check", spy)
+    invoke = CliRunner().invoke
+    assert invoke(cli.main, ["--no-cache", "-q", "--jobs", "1"]).exit_code == 1
+    assert invoke(cli.main, ["--no-cache", "-q"]).exit_code == 1
+    assert invoke(cli.main, ["--jobs", "0"]).exit_code == 2
+    assert seen == [1, runner.default_jobs()]
+
+
+# A worker that dies in native code (a segfault) cannot be simulated by raising: the process
+# has to go. `sitecustomize` runs at the start of every interpreter, including the forkserver
+# or spawned workers, so it can make the engine kill its own process on one file. The test runs
+# conclint in a fresh interpreter so the workers are started after the hook is in place.
+CRASH_HOOK = textwrap.dedent(
+    """
+    import os
+    import signal
+
+    import conclint.engine
+
+    _real = conclint.engine.lint_source
+
+    def _crashing(source, path="<string>", settings=conclint.engine.DEFAULT_SETTINGS):
+        if os.path.basename(path) == os.environ["CONCLINT_TEST_CRASH_ON"]:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return _real(source, path, settings)
+
+    conclint.engine.lint_source = _crashing
+    """
+)
+
+
+@pytest.mark.skipif(not hasattr(os, "kill") or sys.platform == "win32", reason="needs POSIX signals")
+def test_a_crashing_worker_costs_only_its_file(
+    project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hooks = tmp_path_factory.mktemp("hooks")
+    (hooks / "sitecustomize.py").write_text(CRASH_HOOK)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(hooks), os.environ.get("PYTHONPATH", "")]),
+        "CONCLINT_TEST_CRASH_ON": "module_05.py",
+    }
+    completed = subprocess.run(
+        [sys.executable, "-m", "conclint", "--no-cache", "--jobs", "2", "-q", "pkg"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    crashed = os.path.join("pkg", "module_05.py")
+    assert completed.returncode == 2, completed.stderr
+    assert completed.stderr.splitlines() == [
+        f"{crashed}: error: internal error: conclint's worker process crashed while checking this file"
+    ]
+    monkeypatch.chdir(project)
+    expected = runner.lint_paths(
+        [os.path.join("pkg", path.name) for path in sorted((project / "pkg").glob("*.py")) if path.name != "module_05.py"],
+        DEFAULT_SETTINGS,
+        project,
+    )
+    lines = completed.stdout.splitlines()
+    assert len(lines) == len(expected.diagnostics) > FILES // 2
+    assert not any(line.startswith(crashed) for line in lines)
+
+
+def test_deep_stack_runs_the_function_and_restores_the_limit() -> None:
+    limit = sys.getrecursionlimit()
+    seen: list[int] = []
+
+    def deep(n: int) -> int:
+        return 0 if n == 0 else 1 + deep(n - 1)
+
+    runner._run_with_deep_stack(lambda: seen.append(deep(runner.WORKER_RECURSION_LIMIT // 2)))
+    assert seen == [runner.WORKER_RECURSION_LIMIT // 2]
+    assert sys.getrecursionlimit() == limit
+    with pytest.raises(ZeroDivisionError):
+        runner._run_with_deep_stack(lambda: seen.append(1 // 0))

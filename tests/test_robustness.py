@@ -1,0 +1,68 @@
+"""Huge, deeply nested and warning-laden files: each is linted or gets CCL001 with a reason,
+quickly, and never an internal error, in the engine (default recursion limit) and through the
+runner (whose lint thread has a raised limit and a larger stack)."""
+
+from __future__ import annotations
+
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+
+from conclint import runner
+from conclint.config import DEFAULT_SETTINGS
+from conclint.engine import lint_source
+
+HEADER = "import time\nasync def handler(x):\n    time.sleep(1)\n"
+
+
+def elif_chain(branches: int) -> str:
+    return HEADER + "    if x == 0:\n        pass\n" + "".join(f"    elif x == {i}:\n        pass\n" for i in range(1, branches))
+
+
+def long_sum(terms: int) -> str:
+    return HEADER + "TOTAL = " + " + ".join("1" for _ in range(terms)) + "\n"
+
+
+def string_concatenation(parts: int) -> str:
+    return HEADER + "TEXT = (\n" + "".join(f"    'part {i}'\n" for i in range(parts)) + ")\n"
+
+
+def codes(path: Path) -> list[str]:
+    result = runner.lint_paths([str(path)], DEFAULT_SETTINGS)
+    assert result.errors == []
+    return [d.code for d in result.diagnostics]
+
+
+@pytest.mark.parametrize("source", [elif_chain(800), long_sum(800), string_concatenation(1500)], ids=["elif", "sum", "strings"])
+def test_deep_files_are_linted_by_the_runner_and_ccl001_in_the_engine(source: str, tmp_path: Path) -> None:
+    path = tmp_path / "deep.py"
+    path.write_text(source)
+    assert codes(path) == ["CCL101"]
+    # The engine alone, under the default limit: libcst's code generation runs out of
+    # recursion (which libcst turns into a KeyError); that is CCL001, not an internal error.
+    (finding,) = lint_source(source, "deep.py")
+    assert finding.code == "CCL001" and "deeply nested" in finding.message
+
+
+@pytest.mark.parametrize("terms", [20_000, 100_000])
+def test_pathologically_deep_expressions_are_refused_fast(terms: int, tmp_path: Path) -> None:
+    path = tmp_path / "deep.py"
+    path.write_text(long_sum(terms))
+    started = time.perf_counter()
+    assert codes(path) == ["CCL001"]
+    assert time.perf_counter() - started < 10  # a raised limit must not let libcst's slow parse run
+
+
+def test_a_huge_flat_file_is_linted(tmp_path: Path) -> None:
+    path = tmp_path / "huge.py"
+    path.write_text(HEADER + "".join(f"VALUE_{i} = {i}\n" for i in range(10_000)))
+    assert codes(path) == ["CCL101"]
+
+
+def test_compiler_warnings_are_neither_printed_nor_fatal() -> None:
+    source = HEADER + 'PATTERN = "\\d+"\nNOT_CALLABLE = 1()\nSAME = x is 1\n'
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert [d.code for d in lint_source(source, "warns.py")] == ["CCL101"]
