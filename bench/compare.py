@@ -28,7 +28,6 @@ import ctypes
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -203,51 +202,58 @@ def _memory_kb(pid: int) -> int:
     return 0
 
 
-def measure(label: str, command: list[str], cwd: Path, env: dict[str, str] | None = None, stdout: Path | None = None) -> Measurement:
-    """Run `command`, with the standard output to `stdout` (default: discarded)."""
+def measure(label: str, command: list[str], cwd: Path, stdout: Path | None = None) -> Measurement:
+    """Run `command` (standard output to `stdout`, default discarded) and measure its tree.
+
+    CPU time and the largest process come from `wait4` on the tool and on whatever it left
+    behind (re-parented here, see `_become_subreaper`); the peak memory of the whole tree is
+    sampled from /proc (proportional set sizes, so pages shared by forked workers count once).
+    """
     me = os.getpid()
     peak_kb = 0
     stop = threading.Event()
 
     def sample() -> None:
         nonlocal peak_kb
-        while not stop.wait(SAMPLE_SECONDS):
+        while True:
             if os.path.isdir("/proc"):
                 peak_kb = max(peak_kb, sum(_memory_kb(pid) for pid in _descendants(me)))
+            if stop.wait(SAMPLE_SECONDS):
+                return
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out = open(stdout, "wb") if stdout is not None else subprocess.DEVNULL
-    started = time.perf_counter()
-    try:
-        completed = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.PIPE)
-    finally:
+    with tempfile.TemporaryFile() as errors, open(stdout or os.devnull, "wb") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=errors)
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started  # what the user waits for
-        if stdout is not None:
-            out.close()  # type: ignore[union-attr]
-    # Reap what the tool left behind (a forkserver exits when its parent has gone), so its
-    # CPU time is counted; all of it belongs to this measurement.
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            break
-        if pid == 0:
-            time.sleep(0.01)
-    stop.set()
-    sampler.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    largest_kb = after.ru_maxrss if sys.platform != "darwin" else after.ru_maxrss // 1024
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stop.set()
+        sampler.join()
+        cpu = usage.ru_utime + usage.ru_stime
+        largest_kb = usage.ru_maxrss
+        # Reap what the tool left behind (a forkserver ends when its parent has gone), so
+        # that its CPU time is counted too.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                pid, _, orphan = os.wait4(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                time.sleep(0.01)
+                continue
+            cpu += orphan.ru_utime + orphan.ru_stime
+            largest_kb = max(largest_kb, orphan.ru_maxrss)
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace")
     peak_mb = max(peak_kb, largest_kb) / 1024
     note = ""
-    stderr = completed.stderr.decode(errors="replace")
-    if completed.returncode not in (0, 1):
-        note = f"exit {completed.returncode}: {' '.join(stderr.split())[:200]}"
+    if process.returncode not in (0, 1):
+        note = f"exit {process.returncode}: {' '.join(stderr.split())[:200]}"
     print(f"{label}: {wall:.1f} s wall, {cpu:.1f} s CPU, {peak_mb:.0f} MB{'; ' + note if note else ''}", flush=True)
-    measurement = Measurement(label, wall, cpu, peak_mb, completed.returncode, note)
+    measurement = Measurement(label, wall, cpu, peak_mb, process.returncode, note)
     measurement.stderr = stderr  # type: ignore[attr-defined]
     return measurement
 
@@ -368,6 +374,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
     parser.add_argument("--output", type=Path, default=None)
     parser.add_argument("--skip", action="append", default=[], choices=["ruff", "flake8", "fixit", "reference"])
+    parser.add_argument("--limit", type=int, default=None, help="only every file up to this many (a smoke test)")
     parser.add_argument("--reference-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.reference_child:
@@ -376,7 +383,7 @@ def main() -> None:
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     corpus = build_corpus(work)
-    files = python_files(corpus)
+    files = python_files(corpus)[: args.limit]
     relative = [str(file.relative_to(corpus)) for file in files]
     lines = sum(file.read_bytes().count(b"\n") for file in files)
     parse_list = files_needing_parse(files)
@@ -386,6 +393,7 @@ def main() -> None:
     print(f"corpus: {len(files)} files, {lines} lines; {len(parse_list)} files, {parse_lines} lines need libcst", flush=True)
     bin_dir, missing = install_peers(work) if not {"ruff", "flake8", "fixit"} <= set(args.skip) else (Path(), {})
     subreaper = _become_subreaper()
+    load_at_start = os.getloadavg()[0]
 
     rows: list[Measurement] = []
     cache_dir = work / "conclint-cache"
@@ -422,6 +430,7 @@ def main() -> None:
         extra.append("(CPU time may miss processes that outlived their parent: no subreaper on this platform.)")
     extra += robustness(findings_file, cold.stderr, len(files))  # type: ignore[attr-defined]
     extra += ["", "Command: `python bench/compare.py " + " ".join(sys.argv[1:]) + "`", "Projects: " + ", ".join(f"{n}=={v}" for n, v in PROJECTS) + ", plus the standard library.", "Peers: " + ", ".join(PEERS) + "."]
+    extra.append(f"Load average (1 min) at start {load_at_start:.2f}, at end {os.getloadavg()[0]:.2f}.")
     report = render(rows, lines, len(files), len(parse_list), parse_lines, args.jobs, extra)
     output = args.output or work / "results.md"
     output.write_text(report)

@@ -14,7 +14,8 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from conclint.analysis.facts import FileFacts
-from conclint.analysis.summaries import ModuleSummary, SummaryCollector
+from conclint.analysis.summaries import ModuleSummary
+from conclint.analysis.summary_collector import SummaryCollector
 from conclint.config import DEFAULT_SETTINGS, Settings
 from conclint.model import Diagnostic, Span
 from conclint.parsing import SourceError, check_source, parse_source

@@ -30,7 +30,7 @@ from conclint.traversal import CachedVisitorMethods
 from conclint.knowledge.blocking import BlockingCall, BlockingCatalog, blocking_catalog
 
 if TYPE_CHECKING:
-    from conclint.analysis.summaries import SummaryCollector
+    from conclint.analysis.summary_collector import SummaryCollector
 
 
 @dataclass(frozen=True)

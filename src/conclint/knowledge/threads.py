@@ -1,7 +1,8 @@
 """Threads as data: the APIs that run a callable on a thread, and what a call costs under the GIL.
 
-Function summaries (`conclint.analysis.summaries`) sort every call a function makes into one
-kind, looked up here by qualified name (the longest matching dotted prefix wins):
+The summary collector (`conclint.analysis.summary_collector`) sorts every call a function
+makes into one kind, looked up here by qualified name (the longest matching dotted prefix
+wins):
 
 - "releases": the call does I/O, sleeps, waits, or runs in C with the GIL released (numpy,
   hashlib, zlib ...). A function that makes such a call, or reaches one, is never judged

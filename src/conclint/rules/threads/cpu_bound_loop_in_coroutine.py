@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from conclint.analysis.summaries import NUMERIC, LoopFacts
+from conclint.analysis.summaries import NUMERIC
+from conclint.analysis.summary_collector import LoopFacts
 from conclint.rule import Invalid, Rule, Valid
 
 _LOOP_STATEMENTS = (cst.For, cst.While)

@@ -1,0 +1,857 @@
+"""SummaryCollector: builds the function summaries of a module during the engine's single
+traversal, right after FileFacts, reading the facts for name resolution and context.
+
+A summary is final once the collector's `leave_Module` has run, so rules that need summaries
+report from their own `leave_Module`. Line numbers cost a PositionProvider pass (more than the
+parse), so the collector records evidence lines as 0 and keeps the nodes: `located(line_of)`
+fills the lines in, and rules format their messages once the engine knows positions (see
+`conclint.rule.Report`). What counts as CPU work, I/O or a GIL-releasing call is data, in
+`conclint.knowledge.threads`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Callable
+
+import libcst as cst
+
+from conclint.analysis.dispatch import call_argument
+from conclint.analysis.scopes import Scope, dotted_name
+from conclint.analysis.summaries import (
+    DATA,
+    NUMERIC,
+    QUADRATIC,
+    BlockingEvidence,
+    CpuEvidence,
+    CpuVerdict,
+    Evidence,
+    FunctionSummary,
+    ModuleSummary,
+    inherited_method,
+)
+from conclint.analysis.symbols import resolve
+from conclint.knowledge.threads import (
+    BUILTIN_RESULT_TYPES,
+    BUILTIN_TYPE_METHODS,
+    CALLABLE_ARGUMENTS,
+    HEAVY,
+    HEAVY_METHODS,
+    ITERATING_METHODS,
+    PURE,
+    PURE_METHODS_ANY_RECEIVER,
+    RELEASE_REASONS,
+    RELEASES,
+    SMALL_RANGE,
+    call_kind,
+)
+from conclint.traversal import CachedVisitorMethods
+
+if TYPE_CHECKING:
+    from conclint.analysis.facts import FileFacts
+
+LineOf = Callable[[cst.CSTNode], int]
+
+
+_ARITHMETIC: tuple[type, ...] = (
+    cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power,
+    cst.LeftShift, cst.RightShift, cst.BitXor, cst.BitAnd, cst.BitOr, cst.MatrixMultiply,
+)  # fmt: skip
+# Operators that rarely appear outside computation (`+` also joins strings, `|` merges sets).
+_MULTIPLICATIVE: tuple[type, ...] = (
+    cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power, cst.LeftShift,
+    cst.RightShift, cst.BitXor, cst.MatrixMultiply,
+)  # fmt: skip
+_AUG_ARITHMETIC = tuple(getattr(cst, f"{op.__name__}Assign") for op in _ARITHMETIC)
+_AUG_MULTIPLICATIVE = tuple(getattr(cst, f"{op.__name__}Assign") for op in _MULTIPLICATIVE)
+_STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+
+
+@dataclass(frozen=True)
+class LoopFacts:
+    """A pure loop with CPU evidence, for rules that report the loop itself: its node, the
+    reason, how strong the evidence is, and the local functions it calls."""
+
+    node: cst.CSTNode
+    reason: str
+    kind: str
+    calls: tuple[str, ...]
+
+
+class _Loop:
+    __slots__ = (
+        "node", "kind", "over_range", "numeric", "small", "arithmetic", "multiplicative", "updates",
+        "compares", "inner_loops", "inner_numeric", "inner_small", "impure", "heavy", "calls", "pending",
+        "clauses", "names", "dependent", "independent_inner",
+    )
+
+    def __init__(self, node: cst.CSTNode, kind: str) -> None:
+        self.node = node
+        self.kind = kind  # "for", "while", "comprehension"
+        # Iterates over a range() that is not short (`over_range`); one whose size does not
+        # come from existing data, `range(n)` rather than `range(len(items))` (`numeric`); a
+        # range() with small literal bounds (`small`).
+        self.over_range = self.numeric = self.small = False
+        self.arithmetic = self.multiplicative = self.updates = self.compares = False
+        self.inner_loops = 0
+        self.inner_numeric = False
+        self.inner_small = True
+        self.impure = False
+        self.heavy: str | None = None
+        self.calls: list[str] = []
+        self.pending: list[tuple[cst.CSTNode, str, str, tuple[str, ...]]] = []
+        self.clauses = 1
+        # Names the loop binds or assigns: arithmetic counts as the loop's work only when it
+        # involves one of them (`total += i * i`, not `deadline = now + 9999`).
+        self.names: set[str] = set()
+        # Iterates over something an enclosing loop produced (`for cell in row`): nesting
+        # that only walks a structure once. `independent_inner`: some inner loop does not.
+        self.dependent = False
+        self.independent_inner = False
+
+    def evidence(self) -> tuple[str, str] | None:
+        """(reason, kind) when this loop, pure, is CPU work, else None (kinds: CpuEvidence)."""
+        if self.impure:
+            return None
+        works = self.arithmetic or self.compares or self.heavy is not None
+        if (self.inner_loops or self.clauses > 1) and works and not (self.small and self.inner_small):
+            if self.numeric or self.inner_numeric:
+                return "nested loop", NUMERIC
+            if self.independent_inner:
+                return "nested loop", QUADRATIC
+        if self.kind == "while":
+            if self.updates:
+                return "while loop updating numbers", NUMERIC if self.numeric else DATA
+        elif self.over_range and self.arithmetic:
+            if self.kind == "comprehension":
+                reason = "numeric comprehension over range()"
+            else:
+                reason = "loop over range() doing arithmetic"
+            return reason, NUMERIC if self.numeric else DATA
+        if self.heavy is not None:
+            return f"{self.heavy}() in a loop", DATA
+        if self.multiplicative:
+            return ("comprehension" if self.kind == "comprehension" else "loop") + " doing arithmetic", DATA
+        return None
+
+
+class _Function:
+    __slots__ = (
+        "node", "qualname", "is_async", "class_qualname", "cls_name", "loops", "lambda_depth",
+        "is_generator", "evidence", "blocking", "releases", "edges", "unknown", "unknown_in_loops",
+        "recursive_call", "loop_facts", "unknown_iterations",
+    )
+
+    def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
+        self.node = node
+        self.qualname = qualname
+        self.is_async = node.asynchronous is not None
+        self.class_qualname = class_qualname
+        self.cls_name = cls_name
+        self.loops: list[_Loop] = []
+        self.lambda_depth = 0
+        self.is_generator = False
+        self.evidence: list[tuple[cst.CSTNode, str, str]] = []
+        self.blocking: list[tuple[cst.CSTNode, str, str]] = []
+        self.releases: list[tuple[cst.CSTNode, str]] = []
+        # (qualname, in a loop, fallback when the name turns out not to be a function:
+        # "pure", "unknown" or "ignore")
+        self.edges: list[tuple[str, bool, str]] = []
+        self.unknown = 0
+        self.unknown_in_loops = 0
+        self.unknown_iterations = 0
+        self.recursive_call: cst.CSTNode | None = None
+        self.loop_facts: list[LoopFacts] = []
+
+
+class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
+    """Builds the summary of every function during the traversal; runs right after FileFacts.
+
+    After `leave_Module`: `summary` (lines 0), `located(line_of)` (lines filled in),
+    `evidence_node(qualname, index)`, `loops[qualname]` (the pure CPU loops of each function,
+    with their nodes) and `cpu_bound(qualname)`.
+    """
+
+    def __init__(self, facts: FileFacts) -> None:
+        super().__init__()
+        self.facts = facts
+        self._stack: list[_Function] = []
+        self._done: list[_Function] = []
+        self._class_bases: dict[str, tuple[str, ...]] = {}
+        self._nodes: dict[str, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode], list[cst.CSTNode]]] = {}
+        self.summary = ModuleSummary()
+        self.loops: dict[str, tuple[LoopFacts, ...]] = {}
+
+    # ----- answers ---------------------------------------------------------------------------
+
+    def cpu_bound(self, qualname: str) -> CpuVerdict | None:
+        return self.summary.cpu_bound(qualname)
+
+    def evidence_node(self, qualname: str, index: int = 0) -> cst.CSTNode | None:
+        nodes = self._nodes.get(qualname)
+        return nodes[1][index] if nodes is not None and index < len(nodes[1]) else None
+
+    def explanation(self, verdict: CpuVerdict) -> Callable[[LineOf], str]:
+        """`verdict.explain()` with the evidence line, once the engine knows positions."""
+        node = self.evidence_node(verdict.function, verdict.index)
+        return lambda line_of: verdict.explain(line_of(node) if node is not None else None)
+
+    def function_node(self, qualname: str) -> cst.CSTNode | None:
+        nodes = self._nodes.get(qualname)
+        return nodes[0] if nodes is not None else None
+
+    def located(self, line_of: LineOf) -> ModuleSummary:
+        """The summaries with every line filled in by `line_of(node)`."""
+        functions = {}
+        for qualname, summary in self.summary.functions.items():
+            node, cpu, blocking, releases = self._nodes[qualname]
+            functions[qualname] = replace(
+                summary,
+                line=line_of(node),
+                cpu_evidence=tuple(e._replace(line=line_of(n)) for e, n in zip(summary.cpu_evidence, cpu)),
+                blocking=tuple(e._replace(line=line_of(n)) for e, n in zip(summary.blocking, blocking)),
+                releases_gil=tuple(e._replace(line=line_of(n)) for e, n in zip(summary.releases_gil, releases)),
+            )
+        return ModuleSummary(functions, self.summary.class_bases)
+
+    # ----- definitions -----------------------------------------------------------------------
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        facts = self.facts
+        qualname = facts.scope.child_qualname(node.name.value)
+        bases = []
+        for arg in node.bases:
+            if arg.keyword is not None or arg.star:
+                continue
+            symbol = facts.resolve(arg.value)
+            if symbol is not None and not symbol.instance:
+                bases.append(symbol.qualname)
+        self._class_bases[qualname] = tuple(bases)
+
+    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        scope = self.facts.scope  # FileFacts has entered the function's scope
+        parent = scope.parent
+        class_qualname = parent.qualname if parent is not None and parent.kind == "class" else None
+        cls_name = None
+        if class_qualname is not None and _is_classmethod(node):
+            params = [*node.params.posonly_params, *node.params.params]
+            cls_name = params[0].name.value if params else None
+        function = _Function(node, scope.qualname, class_qualname, cls_name)
+        self._stack.append(function)
+        if parent is not None:
+            for decorator in node.decorators:
+                self._compiled_by(function, decorator.decorator, parent)
+
+    def _compiled_by(self, function: _Function, decorator: cst.BaseExpression, scope: Scope) -> None:
+        """`@numba.njit(nogil=True)`, `@jax.jit`: the body runs as machine code, which may
+        release the GIL; the function is not pure Python any more."""
+        expression = decorator.func if isinstance(decorator, cst.Call) else decorator
+        symbol = resolve(expression, scope)
+        if symbol is None or symbol.local or symbol.instance:
+            return
+        kind, key = call_kind(symbol.qualname)
+        if kind == RELEASES:
+            function.releases.append((decorator, f"compiled by @{symbol.qualname} ({RELEASE_REASONS[key]})"))
+
+    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self._done.append(self._stack.pop())
+
+    def visit_Lambda_body(self, node: cst.Lambda) -> None:
+        if self._stack:
+            self._stack[-1].lambda_depth += 1
+
+    def leave_Lambda_body(self, node: cst.Lambda) -> None:
+        if self._stack:
+            self._stack[-1].lambda_depth -= 1
+
+    # ----- loops -----------------------------------------------------------------------------
+
+    def visit_For(self, node: cst.For) -> None:
+        if not self._stack:
+            return
+        outer_names = self._loop_names() if self._stack[-1].loops else set()
+        loop = self._push_loop(node, "for")
+        if node.asynchronous is not None:
+            loop.impure = True
+        loop.dependent = _walks_element(node.iter, outer_names)
+        self._iterate(node.iter, outer_names)
+        loop.names.update(_bound_names(node.target))
+        self._classify_range(loop, node.iter)
+
+    def visit_While(self, node: cst.While) -> None:
+        if self._stack:
+            loop = self._push_loop(node, "while")
+            loop.numeric = not _mentions_len(node.test)
+
+    def _visit_comprehension(self, node: cst.BaseComp) -> None:
+        if not self._stack:
+            return
+        outer_names = self._loop_names() if self._stack[-1].loops else set()
+        loop = self._push_loop(node, "comprehension")
+        loop.clauses = 0
+        small = True
+        clause: cst.CompFor | None = node.for_in
+        while clause is not None:
+            loop.clauses += 1
+            if clause.asynchronous is not None:
+                loop.impure = True
+            seen = outer_names | loop.names
+            if loop.clauses == 1:
+                loop.dependent = _walks_element(clause.iter, seen)
+            elif not _walks_element(clause.iter, seen):
+                loop.independent_inner = True
+            self._iterate(clause.iter, seen)
+            loop.names.update(_bound_names(clause.target))
+            self._classify_range(loop, clause.iter)
+            small = small and loop.small
+            clause = clause.inner_for_in
+        loop.small = small
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _visit_comprehension
+
+    def _push_loop(self, node: cst.CSTNode, kind: str) -> _Loop:
+        loop = _Loop(node, kind)
+        self._stack[-1].loops.append(loop)
+        return loop
+
+    def _leave_loop(self, node: cst.CSTNode) -> None:
+        if not self._stack:
+            return
+        function = self._stack[-1]
+        loops = function.loops
+        if not loops or loops[-1].node is not node:
+            return
+        loop = loops.pop()
+        if loop.kind == "while":
+            # A while loop is numeric when numbers drive it (`while n != 1: n = ...`); a
+            # worklist (`while stack: stack.pop()`) or a scan (`while i < len(data)`) grows
+            # with data of unknown size.
+            loop.numeric = loop.numeric and loop.updates
+        found = loop.evidence()
+        if function.lambda_depth:
+            found = None
+        items = [(loop.node, found[0], found[1], tuple(loop.calls))] if found is not None else loop.pending
+        if loops:
+            outer = loops[-1]
+            outer.inner_loops += 1
+            outer.inner_numeric = outer.inner_numeric or loop.numeric or loop.inner_numeric
+            outer.inner_small = outer.inner_small and loop.small and loop.inner_small
+            outer.independent_inner = outer.independent_inner or not loop.dependent or loop.independent_inner
+            outer.impure = outer.impure or loop.impure
+            outer.arithmetic = outer.arithmetic or loop.arithmetic
+            outer.compares = outer.compares or loop.compares
+            outer.heavy = outer.heavy or loop.heavy
+            outer.calls.extend(loop.calls)
+            outer.pending.extend(items)
+        else:
+            for loop_node, reason, kind, calls in items:
+                function.evidence.append((loop_node, reason, kind))
+                function.loop_facts.append(LoopFacts(loop_node, reason, kind, calls))
+
+    leave_For = leave_While = leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _leave_loop
+
+    def _iterate(self, iterable: cst.BaseExpression, loop_names: set[str]) -> None:
+        """Iterating an object of unknown type runs its `__next__`, which may read a file, a
+        socket or a database cursor: one more call this module cannot vouch for."""
+        if not self._known_iterable(iterable, loop_names):
+            self._stack[-1].unknown_iterations += 1
+
+    def _known_iterable(self, node: cst.BaseExpression, loop_names: set[str], depth: int = 0) -> bool:
+        """A literal or builtin-typed value, a name an enclosing loop bound, a call of a
+        function of this module, or a pure call (`enumerate`, `zip`, `d.items()`) of those."""
+        if depth > 4:
+            return False
+        if isinstance(node, cst.Name) and node.value in loop_names:
+            return True
+        if isinstance(node, cst.Subscript):
+            return self._known_iterable(node.value, loop_names, depth + 1)
+        if self._builtin_type(node) is not None:
+            return True
+        if not isinstance(node, cst.Call):
+            return False
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in ITERATING_METHODS:
+            return True
+        symbol = self.facts.resolve(node.func)
+        if symbol is None or symbol.instance:
+            return False
+        if symbol.local or symbol.qualname == "builtins.range":
+            return True
+        if call_kind(symbol.qualname)[0] not in (PURE, HEAVY):
+            return False  # an unknown call: counted as such already
+        return all(
+            self._known_iterable(arg.value, loop_names, depth + 1) or self._is_callable(arg.value)
+            for arg in node.args
+            if arg.keyword is None
+        )
+
+    def _is_callable(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Lambda):
+            return True
+        symbol = self.facts.resolve(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+        return symbol is not None and not symbol.instance
+
+    def _classify_range(self, loop: _Loop, iterable: cst.BaseExpression) -> None:
+        loop.small = False
+        if not isinstance(iterable, cst.Call):
+            return
+        symbol = self.facts.resolve(iterable.func)
+        if symbol is None or symbol.qualname != "builtins.range" or symbol.local:
+            return
+        bounds = [self._constant(arg.value) for arg in iterable.args[:2]]
+        if bounds and all(bound is not None and abs(bound) < SMALL_RANGE for bound in bounds):
+            loop.small = True
+            return
+        loop.over_range = True
+        if not any(_mentions_len(arg.value) for arg in iterable.args):
+            loop.numeric = True
+
+    def _constant(self, node: cst.BaseExpression, depth: int = 0) -> int | None:
+        """The value of an integer expression made of literals and names assigned them
+        (`LOOPS = 5`, `10**6`, `2 * N`), else None. Huge values are capped."""
+        if depth > 8:
+            return None
+        if isinstance(node, cst.Integer):
+            return node.evaluated_value
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+            inner = self._constant(node.expression, depth + 1)
+            return -inner if inner is not None else None
+        if isinstance(node, cst.Name):
+            binding = self.facts.scope.lookup(node.value)
+            if binding is not None and binding.kind == "assign" and isinstance(binding.node, cst.BaseExpression):
+                return self._constant(binding.node, depth + 1)
+            return None
+        if isinstance(node, cst.BinaryOperation):
+            left, right = self._constant(node.left, depth + 1), self._constant(node.right, depth + 1)
+            if left is None or right is None:
+                return None
+            operator = node.operator
+            if isinstance(operator, cst.Power):
+                return _HUGE if right > 64 or abs(left) > 2**16 else left**right if right >= 0 else 0
+            if isinstance(operator, cst.Add):
+                return max(-_HUGE, min(_HUGE, left + right))
+            if isinstance(operator, cst.Subtract):
+                return max(-_HUGE, min(_HUGE, left - right))
+            if isinstance(operator, cst.Multiply):
+                return max(-_HUGE, min(_HUGE, left * right))
+            if isinstance(operator, cst.FloorDivide) and right:
+                return left // right
+        return None
+
+    # ----- what happens inside ---------------------------------------------------------------
+
+    def _loop_names(self) -> set[str]:
+        loops = self._stack[-1].loops
+        return loops[-1].names if len(loops) == 1 else set().union(*(loop.names for loop in loops))
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        if self._stack and self._stack[-1].loops and isinstance(node.operator, _ARITHMETIC):
+            if isinstance(node.operator, cst.Modulo) and isinstance(node.left, _STRINGS):
+                return  # "%s" % x formats a string
+            if not _mentions(node, self._loop_names()):
+                return
+            loop = self._stack[-1].loops[-1]
+            loop.arithmetic = True
+            if isinstance(node.operator, _MULTIPLICATIVE):
+                loop.multiplicative = True
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if self._stack and self._stack[-1].loops and isinstance(node.operator, _AUG_ARITHMETIC):
+            loop = self._stack[-1].loops[-1]
+            loop.arithmetic = loop.updates = True
+            if isinstance(node.operator, _AUG_MULTIPLICATIVE):
+                loop.multiplicative = True
+            if isinstance(node.target, cst.Name):
+                loop.names.add(node.target.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if not self._stack or not self._stack[-1].loops:
+            return
+        loop = self._stack[-1].loops[-1]
+        targets = set()
+        for target in node.targets:
+            targets.update(_bound_names(target.target))
+        loop.names.update(targets)
+        value = node.value
+        if isinstance(value, cst.IfExp):
+            value = value.body
+        arithmetic = isinstance(value, cst.BinaryOperation) and isinstance(value.operator, _ARITHMETIC)
+        if arithmetic and _mentions(value, targets):
+            loop.updates = True  # `n = n // 2`, `z = z * z + c`
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if self._stack and self._stack[-1].loops and _mentions(node, self._loop_names()):
+            self._stack[-1].loops[-1].compares = True
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self._mark_impure()
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if self._stack:
+            function = self._stack[-1]
+            if not function.lambda_depth:
+                function.is_generator = True
+            self._mark_impure()
+
+    def _mark_impure(self) -> None:
+        if self._stack and self._stack[-1].loops:
+            self._stack[-1].loops[-1].impure = True
+
+    def visit_With(self, node: cst.With) -> None:
+        if not self._stack:
+            return
+        if node.asynchronous is not None:
+            self._mark_impure()
+            return
+        facts = self.facts
+        for item in node.items:
+            match = facts.blocking_with_item(item)
+            if match is not None:
+                self._blocking(item.item, match.entry.qualname, match.entry.category.value)
+                continue
+            if isinstance(item.item, cst.Call):
+                continue  # the call itself is judged by visit_Call
+            symbol = facts.resolve(item.item)
+            kind, key = call_kind(symbol.qualname) if symbol is not None and not symbol.local else (None, "")
+            if kind == RELEASES:
+                self._release(item.item, RELEASE_REASONS[key])
+            elif kind is None:
+                self._unknown()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self._stack:
+            return
+        function = self._stack[-1]
+        facts = self.facts
+        func = node.func
+        symbol = facts.resolve(func)
+        if symbol is None:
+            if (
+                function.cls_name is not None
+                and isinstance(func, cst.Attribute)
+                and isinstance(func.value, cst.Name)
+                and func.value.value == function.cls_name
+            ):
+                self._edge(f"{function.class_qualname}.{func.attr.value}", node, "unknown")
+            else:
+                self._unresolved_method(func)
+            return
+        if symbol.local:
+            if symbol.instance:
+                self._unknown()  # calling an object of a local class runs its __call__
+            elif isinstance(symbol.node, cst.FunctionDef):
+                if symbol.node.asynchronous is None:
+                    self._edge(symbol.qualname, node, "unknown")
+            elif isinstance(symbol.node, cst.ClassDef):
+                self._edge(f"{symbol.qualname}.__init__", node, "ignore")
+            else:
+                method = symbol.qualname.rpartition(".")[2]
+                self._edge(symbol.qualname, node, "pure" if method in PURE_METHODS_ANY_RECEIVER else "unknown")
+            return
+        if symbol.instance:
+            self._unknown()
+            return
+        qualname = symbol.qualname
+        if facts.catalog.lookup(qualname) is not None:
+            match = facts.blocking_call(node)
+            if match is not None:
+                self._blocking(node, match.entry.qualname, match.entry.category.value)
+                return
+        kind, key = call_kind(qualname)
+        if kind == RELEASES:
+            self._release(node, f"{qualname.removeprefix('builtins.')}() ({RELEASE_REASONS[key]})")
+        elif kind == HEAVY:
+            self._heavy(qualname.removeprefix("builtins."))
+            self._callable_arguments(qualname, node)
+        elif kind == PURE:
+            self._callable_arguments(qualname, node)
+        else:
+            self._unknown()
+
+    def _unresolved_method(self, func: cst.BaseExpression) -> None:
+        """A call whose callee does not resolve: pure only for a method this module can tell
+        is pure, from the receiver's builtin type or from the method's name alone."""
+        if not isinstance(func, cst.Attribute):
+            self._unknown()
+            return
+        method = func.attr.value
+        receiver = self._builtin_type(func.value)
+        if receiver is not None:
+            pure = method in BUILTIN_TYPE_METHODS.get(receiver, ())
+        else:
+            pure = method in PURE_METHODS_ANY_RECEIVER
+        if not pure:
+            self._unknown()
+        elif method in HEAVY_METHODS:
+            self._heavy(f"{receiver or 'list'}.{method}")
+
+    def _callable_arguments(self, qualname: str, call: cst.Call) -> None:
+        """`map(f, xs)`, `sorted(xs, key=f)`: `f` runs once per element."""
+        where = CALLABLE_ARGUMENTS.get(qualname)
+        if where is None:
+            return
+        position, keyword = where
+        argument = call_argument(call, position, keyword)
+        if argument is None or isinstance(argument, cst.Lambda):
+            return
+        symbol = self.facts.resolve(argument)
+        if symbol is None or symbol.instance:
+            self._unknown(in_loop=True)
+        elif symbol.local:
+            if isinstance(symbol.node, cst.FunctionDef) and symbol.node.asynchronous is None:
+                self._edge(symbol.qualname, call, "unknown", in_loop=True)
+            elif not isinstance(symbol.node, cst.ClassDef):
+                self._unknown(in_loop=True)
+        elif call_kind(symbol.qualname)[0] not in (PURE, HEAVY):
+            self._unknown(in_loop=True)
+
+    def _builtin_type(self, expression: cst.BaseExpression, depth: int = 0) -> str | None:
+        """The builtin type of a literal, a display, or a name assigned one, if that is all
+        this module can tell."""
+        if isinstance(expression, _STRINGS):
+            return "bytes" if _is_bytes(expression) else "str"
+        if isinstance(expression, (cst.List, cst.ListComp)):
+            return "list"
+        if isinstance(expression, (cst.Dict, cst.DictComp)):
+            return "dict"
+        if isinstance(expression, (cst.Set, cst.SetComp)):
+            return "set"
+        if isinstance(expression, cst.Tuple):
+            return "tuple"
+        if isinstance(expression, cst.Integer):
+            return "int"
+        if isinstance(expression, cst.Float):
+            return "float"
+        if isinstance(expression, cst.Call):
+            symbol = self.facts.resolve(expression.func)
+            return BUILTIN_RESULT_TYPES.get(symbol.qualname) if symbol is not None and not symbol.local else None
+        if isinstance(expression, cst.Name) and depth < 3:
+            binding = self.facts.scope.lookup(expression.value)
+            if binding is not None and binding.kind == "assign" and isinstance(binding.node, cst.BaseExpression):
+                return self._builtin_type(binding.node, depth + 1)
+        return None
+
+    # ----- recording -------------------------------------------------------------------------
+
+    def _unknown(self, in_loop: bool = False) -> None:
+        function = self._stack[-1]
+        function.unknown += 1
+        if in_loop or function.loops:
+            function.unknown_in_loops += 1
+            if function.loops:
+                function.loops[-1].impure = True
+
+    def _blocking(self, node: cst.CSTNode, callee: str, category: str) -> None:
+        function = self._stack[-1]
+        if function.loops:
+            function.loops[-1].impure = True
+        if function.lambda_depth:
+            # A lambda may never run here, or run on another thread; it still tells the
+            # function apart from pure computation.
+            function.releases.append((node, f"{callee.removeprefix('builtins.')}() in a lambda"))
+        else:
+            function.blocking.append((node, callee, category))
+
+    def _release(self, node: cst.CSTNode, reason: str) -> None:
+        function = self._stack[-1]
+        if function.loops:
+            function.loops[-1].impure = True
+        function.releases.append((node, reason))
+
+    def _heavy(self, callee: str) -> None:
+        function = self._stack[-1]
+        if function.loops:
+            loop = function.loops[-1]
+            loop.heavy = loop.heavy or callee
+
+    def _edge(self, qualname: str, node: cst.CSTNode, fallback: str, in_loop: bool = False) -> None:
+        function = self._stack[-1]
+        if function.lambda_depth:
+            # Not followed: the lambda may never be called here. It still counts as a call
+            # this module cannot vouch for.
+            if fallback != "ignore":
+                self._unknown(in_loop)
+            return
+        looped = in_loop or bool(function.loops)
+        function.edges.append((qualname, looped, fallback))
+        if function.loops:
+            function.loops[-1].calls.append(qualname)
+        if qualname == function.qualname and function.recursive_call is None:
+            function.recursive_call = node
+
+    # ----- the module ------------------------------------------------------------------------
+
+    def leave_Module(self, node: cst.Module) -> None:
+        defined = {function.qualname for function in self._done}
+        bases = self._class_bases
+
+        def target(name: str) -> str | None:
+            return name if name in defined else inherited_method(name, defined, bases)
+
+        functions: dict[str, FunctionSummary] = {}
+        for function in self._done:
+            calls: list[str] = []
+            in_loops: list[str] = []
+            unknown, unknown_in_loops = function.unknown, function.unknown_in_loops
+            recursive = function.recursive_call is not None
+            for name, looped, fallback in function.edges:
+                resolved = target(name)
+                if resolved is None:
+                    if fallback == "unknown":
+                        unknown += 1
+                        unknown_in_loops += looped or recursive
+                    continue
+                if resolved not in calls:
+                    calls.append(resolved)
+                if (looped or recursive) and resolved not in in_loops:
+                    in_loops.append(resolved)
+            if recursive:
+                unknown_in_loops = unknown
+            unknown += function.unknown_iterations
+            evidence = list(function.evidence)
+            if function.recursive_call is not None:
+                evidence.append((function.recursive_call, "recursion", _recursion_kind(function.recursive_call)))
+            functions[function.qualname] = FunctionSummary(
+                qualname=function.qualname,
+                line=0,
+                is_async=function.is_async,
+                is_generator=function.is_generator,
+                picklable="<locals>" not in function.qualname,
+                cpu_evidence=tuple(CpuEvidence(0, reason, kind) for _, reason, kind in evidence),
+                blocking=tuple(BlockingEvidence(0, callee, category) for _, callee, category in function.blocking),
+                releases_gil=tuple(Evidence(0, reason) for _, reason in function.releases),
+                calls=tuple(calls),
+                calls_in_loops=tuple(in_loops),
+                unknown_calls=unknown,
+                unknown_calls_in_loops=unknown_in_loops,
+            )
+            self._nodes[function.qualname] = (
+                function.node,
+                [n for n, _, _ in evidence],
+                [n for n, _, _ in function.blocking],
+                [n for n, _ in function.releases],
+            )
+            self.loops[function.qualname] = tuple(function.loop_facts)
+        self.summary = ModuleSummary(functions, dict(bases))
+
+
+def _recursion_kind(call: cst.CSTNode) -> str:
+    """`fib(n - 1)`: numbers drive the recursion; `walk(child)`: the data does."""
+    arguments = call.args if isinstance(call, cst.Call) else ()
+    numeric = any(
+        isinstance(arg.value, cst.BinaryOperation) and isinstance(arg.value.operator, _ARITHMETIC) for arg in arguments
+    )
+    return NUMERIC if numeric else DATA
+
+
+def _is_classmethod(node: cst.FunctionDef) -> bool:
+    return any(dotted_name(d.decorator) == "classmethod" for d in node.decorators)
+
+
+_HUGE = 2**63
+
+
+def _bound_names(target: cst.BaseExpression) -> list[str]:
+    """The plain names an assignment or loop target binds (`i`, `a, b`)."""
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in _bound_names(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return _bound_names(target.value)
+    return []
+
+
+def _walks_element(iterable: cst.BaseExpression, outer: set[str]) -> bool:
+    """True when an inner loop walks what an outer loop produced (`for cell in row`,
+    `for item in groups[key]`, `enumerate(row.cells)`): together the loops visit the data
+    once. A window over other data (`samples[start:start + w]`) or independent data
+    (`for b in points`) makes the nesting quadratic."""
+    node: cst.BaseExpression = iterable
+    for _ in range(8):
+        if isinstance(node, cst.Name):
+            return node.value in outer
+        if isinstance(node, cst.Attribute):
+            node = node.value
+        elif isinstance(node, cst.Subscript):
+            if any(isinstance(e.slice, cst.Index) and _mentions(e.slice.value, outer) for e in node.slice):
+                return True
+            node = node.value
+        elif isinstance(node, cst.Call):
+            if isinstance(node.func, cst.Attribute) and node.func.attr.value in ITERATING_METHODS:
+                node = node.func.value
+                continue
+            return any(_walks_element(arg.value, outer) for arg in node.args)
+        else:
+            return False
+    return False
+
+
+def _mentions(node: cst.CSTNode, names: set[str]) -> bool:
+    """True when the expression reads one of `names` (a bounded look at its operands)."""
+    if not names:
+        return False
+    pending: list[cst.CSTNode] = [node]
+    budget = 40
+    while pending and budget:
+        budget -= 1
+        current = pending.pop()
+        if isinstance(current, cst.Name):
+            if current.value in names:
+                return True
+        elif isinstance(current, cst.BinaryOperation):
+            pending += (current.left, current.right)
+        elif isinstance(current, cst.UnaryOperation):
+            pending.append(current.expression)
+        elif isinstance(current, cst.Comparison):
+            pending.append(current.left)
+            pending += (target.comparator for target in current.comparisons)
+        elif isinstance(current, cst.BooleanOperation):
+            pending += (current.left, current.right)
+        elif isinstance(current, cst.Attribute):
+            pending.append(current.value)
+        elif isinstance(current, cst.Subscript):
+            pending.append(current.value)
+            for element in current.slice:
+                index = element.slice
+                if isinstance(index, cst.Index):
+                    pending.append(index.value)
+                else:
+                    pending += (part for part in (index.lower, index.upper, index.step) if part is not None)
+        elif isinstance(current, cst.Call):
+            pending += (arg.value for arg in current.args)
+        elif isinstance(current, cst.IfExp):
+            pending += (current.test, current.body, current.orelse)
+        elif isinstance(current, (cst.Tuple, cst.List)):
+            pending += (element.value for element in current.elements)
+    return False
+
+
+def _mentions_len(node: cst.BaseExpression) -> bool:
+    """`len(x)`, `len(x) - 1`, `i < len(x)`: a size taken from existing data."""
+    pending: list[cst.CSTNode] = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, cst.Call):
+            if isinstance(current.func, cst.Name) and current.func.value == "len":
+                return True
+        elif isinstance(current, cst.BinaryOperation):
+            pending += (current.left, current.right)
+        elif isinstance(current, cst.BooleanOperation):
+            pending += (current.left, current.right)
+        elif isinstance(current, cst.UnaryOperation):
+            pending.append(current.expression)
+        elif isinstance(current, cst.Comparison):
+            pending.append(current.left)
+            pending += (target.comparator for target in current.comparisons)
+    return False
+
+
+def _is_bytes(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.SimpleString):
+        return "b" in node.prefix.lower()
+    if isinstance(node, cst.ConcatenatedString):
+        return _is_bytes(node.left)
+    return False
+
+
+__all__ = ["LoopFacts", "SummaryCollector"]
