@@ -3,6 +3,7 @@ crashes costs only the file it was checking."""
 
 from __future__ import annotations
 
+import collections
 import os
 import subprocess
 import sys
@@ -33,7 +34,7 @@ def project(tmp_path: Path) -> Path:
     for number in range(FILES):
         (package / f"module_{number:02}.py").write_text(sources[number % len(sources)])
     (package / "broken.py").write_text(BROKEN)
-    (package / "big.py").write_text(BLOCKING + PLAIN * 5000)
+    (package / "big.py").write_text(BLOCKING + PLAIN * 1000)
     return tmp_path
 
 
@@ -63,6 +64,26 @@ def test_per_file_settings_reach_the_workers(project: Path) -> None:
     result = runner.lint_paths(_files(project), settings, project, jobs=2)
     paths = {Path(d.path).name for d in result.diagnostics if d.code == "CCL101"}
     assert paths and not any(name.startswith("module_0") for name in paths)
+
+
+def test_without_a_process_pool_the_files_are_linted_here(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise OSError(38, "Function not implemented")  # as on systems without sem_open
+
+    files = _files(project)
+    serial = runner.lint_paths(files, DEFAULT_SETTINGS, project, jobs=1)
+    monkeypatch.setattr(runner, "ProcessPoolExecutor", no_pool)
+    assert runner.lint_paths(files, DEFAULT_SETTINGS, project, jobs=2) == serial
+
+
+def test_one_heavy_chunk_in_flight_at_a_time() -> None:
+    queue = collections.deque([[0], [1], [2, 3], [4]])
+    heavy = frozenset({0, 1})
+    assert runner._next_chunk(queue, heavy, may_be_heavy=True) == [0]
+    assert runner._next_chunk(queue, heavy, may_be_heavy=False) == [2, 3]
+    assert runner._next_chunk(queue, heavy, may_be_heavy=False) == [4]
+    assert runner._next_chunk(queue, heavy, may_be_heavy=False) is None
+    assert list(queue) == [[1]]
 
 
 def test_chunks_put_big_files_alone_and_bound_small_ones() -> None:

@@ -160,6 +160,9 @@ def lint_paths(
     for index, (outcome, digest) in zip(todo, linted):
         outcomes[index] = outcome
         if cache is not None and outcome.error is None and digest is not None:
+            # Per-file findings depend on the file and its settings only. Cross-module findings
+            # (the project index) will pass the digest of the summaries they read as the key's
+            # `dependencies`, here and in `_from_cache`.
             cache.put(outcome.path, cache_key(digest, file_settings[index]), outcome.diagnostics)
     if cache is not None:
         cache.save()
@@ -447,25 +450,33 @@ def _lint_in_pool(tasks: Sequence[Task], jobs: int, advance: Callable[[], None])
     queue: collections.deque[list[int]] = collections.deque(_chunks(tasks, order, sizes))
     suspects: list[int] = []
     breaks = 0
-    while queue and breaks <= MAX_POOL_BREAKS:
-        failed = _run_pool(tasks, queue, jobs, results, advance, heavy)
-        breaks += bool(failed)
-        for chunk in failed:
-            if len(chunk) > 1:
-                queue.extend([index] for index in chunk)
-            else:
-                suspects.extend(chunk)
-    suspects.extend(index for chunk in queue for index in chunk)
-    for index in suspects:
-        failed = _run_pool(tasks, collections.deque([[index]]), 1, results, advance, heavy) if breaks <= MAX_POOL_BREAKS else [[index]]
-        if failed:
-            breaks += 1
-            results[index] = (FileResult(tasks[index][0], error=_CRASHED), None)
-            advance()
+    try:
+        while queue and breaks <= MAX_POOL_BREAKS:
+            failed = _run_pool(tasks, queue, jobs, results, advance, heavy)
+            breaks += bool(failed)
+            for chunk in failed:
+                if len(chunk) > 1:
+                    queue.extend([index] for index in chunk)
+                else:
+                    suspects.extend(chunk)
+        suspects.extend(index for chunk in queue for index in chunk)
+        for index in suspects:
+            lone = collections.deque([[index]])
+            if breaks > MAX_POOL_BREAKS or _run_pool(tasks, lone, 1, results, advance, heavy):
+                breaks += 1
+                results[index] = (FileResult(tasks[index][0], error=_CRASHED), None)
+                advance()
+    except _PoolUnavailable:  # no process pool on this system (no POSIX semaphores, say)
+        rest = [index for index in range(len(tasks)) if index not in results]
+        results.update(zip(rest, _lint_serially([tasks[index] for index in rest], advance)))
     return [results[index] for index in range(len(tasks))]
 
 
 _CRASHED = "internal error: conclint's worker process crashed while checking this file"
+
+
+class _PoolUnavailable(Exception):
+    """This system cannot make a process pool."""
 
 
 def _next_chunk(queue: collections.deque[list[int]], heavy: frozenset[int], may_be_heavy: bool) -> list[int] | None:
@@ -496,7 +507,10 @@ def _run_pool(
     heavy_limit = max(1, jobs // 2)
     in_flight: dict[Future[list[Linted]], list[int]] = {}
     failed: list[list[int]] = []
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_init_worker)
+    try:
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_init_worker)
+    except (OSError, NotImplementedError, ImportError) as error:
+        raise _PoolUnavailable from error
     try:
         while (queue or in_flight) and not failed:
             while queue and len(in_flight) < window:
