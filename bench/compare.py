@@ -1,6 +1,6 @@
 """Compare conclint with its peers on real code: one run, the same files for every tool.
 
-Usage: python bench/compare.py [--work DIR] [--jobs N] [--output FILE] [--skip TOOL ...]
+Usage: python bench/compare.py [--work DIR] [--jobs N] [--output FILE] [--readme README.md] [--skip TOOL ...]
 
 The corpus is a pinned set of projects downloaded from PyPI as source distributions
 (`pip download --no-deps --no-binary :all:`), plus the running interpreter's standard
@@ -9,6 +9,7 @@ tool sees the same tree. The peers are installed into a virtual environment the 
 there. Every tool gets the same explicit list of files and ignores project configuration.
 
 Rows: conclint cold (a fresh cache directory) and warm (the same cache, nothing changed);
+conclint cold with --per-file (calls followed within each file only, no project index);
 the reference conclint's cold run is held to, a bare `libcst.parse_module` plus one plain libcst
 traversal of the files the prefilter sends to libcst, split over the same number of worker
 processes; `ruff check --select ASYNC` cold and warm; `flake8 --select ASYNC` with
@@ -17,7 +18,8 @@ process tree: wall time, CPU time of every process in it (user + system), peak m
 sum of the proportional set sizes of its processes, sampled), and lines per second.
 
 The Markdown table and the robustness summary (conclint's CCL001 findings and internal errors
-over the corpus) are printed and written to FILE (default: DIR/results.md). This is a
+over the corpus) are printed and written to FILE (default: DIR/results.md). With --readme, they also
+replace the section between the benchmark markers of that Markdown file. This is a
 benchmark, not a test: it takes about 20 minutes on 2 cores, most of it in flake8 and Fixit.
 """
 
@@ -256,7 +258,8 @@ def measure(label: str, command: list[str], cwd: Path, stdout: Path | None = Non
     peak_mb = max(peak_kb, largest_kb) / 1024
     note = ""
     if process.returncode not in (0, 1):
-        note = f"exit {process.returncode}: {' '.join(stderr.split())[:200]}"
+        last_line = stderr.strip().splitlines()[-1] if stderr.strip() else ""
+        note = f"exit code {process.returncode}; last line of its stderr: `{' '.join(last_line.split())[:200]}`"
     print(f"{label}: {wall:.1f} s wall, {cpu:.1f} s CPU, {peak_mb:.0f} MB{'; ' + note if note else ''}", flush=True)
     measurement = Measurement(label, wall, cpu, peak_mb, process.returncode, note)
     measurement.stderr = stderr  # type: ignore[attr-defined]
@@ -302,6 +305,27 @@ def reference_main(list_file: str, jobs: int) -> None:
     print(f"reference: {len(paths)} files, {failures} failed to parse")
 
 
+def engine_fingerprint() -> str:
+    """conclint's cache key for its own code: it changes whenever a source file of conclint does."""
+    from conclint.cache import engine_fingerprint as fingerprint
+
+    return fingerprint()
+
+
+def _engine_warnings(before: str, cache_dir: Path) -> list[str]:
+    """A warm row is only a cached run if conclint's code did not change between the two runs
+    (an edit in an editable install starts a new, empty results file)."""
+    results = sorted(path.name for path in cache_dir.glob("results-*.json"))
+    if engine_fingerprint() == before and len(results) <= 1:
+        return []
+    warning = (
+        "WARNING: conclint's source changed during the conclint rows (the cache holds "
+        f"{len(results)} results files), so the warm row did not read the cold run's results: re-run."
+    )
+    print(warning, file=sys.stderr, flush=True)
+    return [warning, ""]
+
+
 # --- Report -----------------------------------------------------------------------------------
 
 
@@ -328,13 +352,17 @@ def render(rows: list[Measurement], lines: int, files: int, parse_files: int, pa
         "|---|---:|---:|---:|---:|---:|",
     ]
     cold = by_label.get("conclint cold")
+    notes = []
     for row in rows:
         ratio = f"{row.wall / cold.wall:.2f}x" if cold else ""
-        note = f" ({row.note})" if row.note else ""
+        mark = ""
+        if row.note:
+            notes.append(f"{len(notes) + 1}. {row.label}: {row.note}")
+            mark = f" ({len(notes)})"
         out.append(
-            f"| {row.label}{note} | {row.wall:.2f} | {row.cpu:.1f} | {row.peak_mb:.0f} | {lines / row.wall:,.0f} | {ratio} |"
+            f"| {row.label}{mark} | {row.wall:.2f} | {row.cpu:.1f} | {row.peak_mb:.0f} | {lines / row.wall:,.0f} | {ratio} |"
         )
-    out.append("")
+    out += ["", *notes, ""] if notes else [""]
     if cold:
         reference = by_label.get("reference: libcst parse + plain traversal")
         warm = by_label.get("conclint warm")
@@ -345,7 +373,10 @@ def render(rows: list[Measurement], lines: int, files: int, parse_files: int, pa
                 targets.append(f"- cold vs {peer}: {speedup:.1f}x faster (target >= 20x): {'met' if speedup >= 20 else 'missed'}")
         if reference:
             ratio = cold.wall / reference.wall
-            targets.append(f"- cold / reference: {ratio:.2f} (target <= 1.2): {'met' if ratio <= 1.2 else 'missed'}")
+            targets.append(
+                f"- cold / reference: {ratio:.2f} in wall time (target <= 1.2): {'met' if ratio <= 1.2 else 'missed'}; "
+                f"{cold.cpu / reference.cpu:.2f} in CPU time"
+            )
         if warm:
             per_million = warm.wall / (lines / 1e6)
             targets.append(f"- warm: {per_million:.2f} s per million lines (target < 0.5): {'met' if per_million < 0.5 else 'missed'}")
@@ -354,6 +385,21 @@ def render(rows: list[Measurement], lines: int, files: int, parse_files: int, pa
         out += ["Targets:", "", *targets, ""]
     out += extra
     return "\n".join(out) + "\n"
+
+
+README_START = "<!-- bench/compare.py: start -->"
+README_END = "<!-- bench/compare.py: end -->"
+
+
+def update_readme(readme: Path, report: str) -> None:
+    """Replace what lies between the markers in `readme` with `report`, so that a re-run
+    updates the README's table without hand-editing."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise SystemExit(f"{readme}: no '{README_START}' ... '{README_END}' markers")
+    head = text[: start + len(README_START)]
+    readme.write_text(f"{head}\n{report}{text[end:]}", encoding="utf-8")
 
 
 def robustness(findings_file: Path, stderr: str, files: int) -> list[str]:
@@ -378,7 +424,13 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "conclint-bench")
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
     parser.add_argument("--output", type=Path, default=None)
-    parser.add_argument("--skip", action="append", default=[], choices=["ruff", "flake8", "fixit", "reference"])
+    parser.add_argument(
+        "--readme",
+        type=Path,
+        default=None,
+        help="also put the report into this Markdown file, between its benchmark markers (README.md)",
+    )
+    parser.add_argument("--skip", action="append", default=[], choices=["ruff", "flake8", "fixit", "reference", "per-file"])
     parser.add_argument("--limit", type=int, default=None, help="only the first N files (a smoke test)")
     parser.add_argument("--with-stdlib-tests", action="store_true", help="include the standard library's test suite")
     parser.add_argument("--reference-child", nargs=2, help=argparse.SUPPRESS)
@@ -406,9 +458,11 @@ def main() -> None:
     shutil.rmtree(cache_dir, ignore_errors=True)
     findings_file = work / "conclint-findings.json"
     conclint = [sys.executable, "-m", "conclint", "--jobs", str(args.jobs), "--cache-dir", str(cache_dir), "--exit-zero"]
+    engine_before = engine_fingerprint()
     cold = measure("conclint cold", [*conclint, "--format", "json", "--output-file", str(findings_file), *relative], corpus)
     rows.append(cold)
     rows.append(measure("conclint warm", [*conclint, "-q", *relative], corpus))
+    warnings = _engine_warnings(engine_before, cache_dir)
     if "reference" not in args.skip:
         rows.append(
             measure(
@@ -417,6 +471,9 @@ def main() -> None:
                 corpus,
             )
         )
+    if "per-file" not in args.skip:
+        # What following calls into other modules (the project index) costs on top.
+        rows.append(measure("conclint cold --per-file", [*conclint, "--no-cache", "--per-file", "-q", *relative], corpus))
     if "ruff" not in args.skip and not any(r.startswith("ruff") for r in missing):
         ruff_cache = work / "ruff-cache"
         shutil.rmtree(ruff_cache, ignore_errors=True)
@@ -426,7 +483,7 @@ def main() -> None:
     if "flake8" not in args.skip and not any(r.startswith("flake8") for r in missing):
         flake8 = [str(bin_dir / "flake8"), "--isolated", "--select", "ASYNC", "--exit-zero", "-j", str(args.jobs)]
         rows.append(measure("flake8 + flake8-async", [*flake8, *relative], corpus))
-    extra: list[str] = []
+    extra: list[str] = list(warnings)
     if "fixit" not in args.skip:
         if any(r.startswith("fixit") for r in missing):
             extra.append(f"Fixit was not measured: it did not install ({missing[next(r for r in missing if r.startswith('fixit'))]}).")
@@ -440,6 +497,9 @@ def main() -> None:
     report = render(rows, lines, len(files), len(parse_list), parse_lines, args.jobs, extra)
     output = args.output or work / "results.md"
     output.write_text(report)
+    if args.readme is not None:
+        update_readme(args.readme, report)
+        print(f"{args.readme} updated")
     print()
     print(report)
     print(f"written to {output}")

@@ -3,7 +3,10 @@
 Usage: python bench/fuzz.py [--examples N] [--seed S] [pytest options...]
 
 Each property test draws N examples (CI draws 60; the slower libcst-node strategy a third of
-that). Needs the test extra: `pip install '.[test]'`.
+that). Nearly all the time goes into generating programs, not linting them: N = 1500 takes
+about 4 minutes on 2 idle cores, and the time grows faster than N as hypothesis moves on to
+larger programs. Add `--hypothesis-show-statistics` for the counts of examples per test.
+Needs the test extra: `pip install '.[test]'`.
 """
 
 from __future__ import annotations

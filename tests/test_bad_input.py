@@ -235,10 +235,10 @@ def test_internal_error_in_one_file_does_not_stop_the_others(
     (project / "boom.py").write_text("x = 1\n")
     real_lint_source = runner.lint_source
 
-    def lint_source(source, path, settings):  # type: ignore[no-untyped-def]
+    def lint_source(source, path, settings, project=None):  # type: ignore[no-untyped-def]
         if path.endswith("boom.py"):
             raise ValueError("engine bug\nwith two lines")
-        return real_lint_source(source, path, settings)
+        return real_lint_source(source, path, settings, project)
 
     monkeypatch.setattr(runner, "lint_source", lint_source)
     monkeypatch.chdir(project)

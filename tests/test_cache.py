@@ -47,9 +47,9 @@ def linted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = runner.lint_source
 
-    def spy(source: bytes, path: str, settings: Settings) -> list[Diagnostic]:
+    def spy(source: bytes, path: str, settings: Settings, project: object = None) -> list[Diagnostic]:
         seen.append(os.path.basename(path))
-        return real(source, path, settings)
+        return real(source, path, settings, project)  # type: ignore[arg-type]
 
     monkeypatch.setattr(runner, "lint_source", spy)
     return seen

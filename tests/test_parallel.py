@@ -125,10 +125,10 @@ CRASH_HOOK = textwrap.dedent(
 
     _real = conclint.engine.lint_source
 
-    def _crashing(source, path="<string>", settings=conclint.engine.DEFAULT_SETTINGS):
+    def _crashing(source, path="<string>", settings=conclint.engine.DEFAULT_SETTINGS, project=None):
         if os.path.basename(path) == os.environ["CONCLINT_TEST_CRASH_ON"]:
             os.kill(os.getpid(), signal.SIGSEGV)
-        return _real(source, path, settings)
+        return _real(source, path, settings, project)
 
     conclint.engine.lint_source = _crashing
     """

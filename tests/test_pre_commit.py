@@ -75,10 +75,12 @@ def hook_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return snapshot
 
 
-def start_try_repo(hook_repository: Path, target: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+def start_try_repo(
+    hook_repository: Path, target: Path, env: dict[str, str], hook: str = "conclint"
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "pre_commit", "try-repo", "--color", "never"]
-        + [str(hook_repository), "conclint", "--all-files"],
+        + [str(hook_repository), hook, "--all-files"],
         cwd=target,
         env=env,
         stdout=subprocess.PIPE,
@@ -127,17 +129,33 @@ def test_the_hook_fails_on_a_bad_file_and_passes_on_a_good_one(hook_repository: 
     assert any(line.startswith("conclint") and line.endswith("Passed") for line in passing_output.splitlines())
 
 
-def test_the_manifest_declares_the_check_hook_only() -> None:
+def test_the_fix_hook_fixes_the_file_and_fails_the_commit(hook_repository: Path, tmp_path: Path) -> None:
+    env = git_env(tmp_path)
+    sleepy = "import asyncio\nimport time\n\nasync def handler():\n    time.sleep(1)\n"
+    target = make_target(tmp_path / "fixing", {"sleepy.py": sleepy, "good.py": CLEAN}, env)
+    hook = start_try_repo(hook_repository, target, env, hook="conclint-fix")
+    output, _ = hook.communicate(timeout=900)
+
+    # pre-commit fails a hook that changed files, so the fixed file is looked at before committing.
+    assert hook.returncode == 1, output
+    assert "- hook id: conclint-fix" in output
+    assert "- files were modified by this hook" in output
+    assert "Found 1 problem (1 fixed, 0 remaining)." in output
+    assert (target / "sleepy.py").read_text() == sleepy.replace("time.sleep(1)", "await asyncio.sleep(1)")
+    assert (target / "good.py").read_text() == CLEAN
+
+
+def test_the_manifest_declares_the_check_and_fix_hooks() -> None:
     from pre_commit.clientlib import load_manifest
 
     hooks = load_manifest(str(MANIFEST))
-    assert [hook["id"] for hook in hooks] == ["conclint"]  # no conclint-fix until autofix exists
-    (hook,) = hooks
-    assert hook["entry"] == "conclint"
-    assert hook["language"] == "python"
-    assert hook["types"] == ["python"]
-    assert hook["require_serial"] is True
-    assert hook["pass_filenames"] is True
+    assert [hook["id"] for hook in hooks] == ["conclint", "conclint-fix"]
+    for hook, entry in zip(hooks, ["conclint", "conclint --fix"]):
+        assert hook["entry"] == entry
+        assert hook["language"] == "python"
+        assert hook["types"] == ["python"]
+        assert hook["require_serial"] is True
+        assert hook["pass_filenames"] is True
 
 
 def test_the_readme_configuration_is_a_valid_pre_commit_config(tmp_path: Path) -> None:
@@ -148,4 +166,4 @@ def test_the_readme_configuration_is_a_valid_pre_commit_config(tmp_path: Path) -
     (tmp_path / ".pre-commit-config.yaml").write_text(snippet)
     config = load_config(str(tmp_path / ".pre-commit-config.yaml"))
     (repo,) = config["repos"]
-    assert [hook["id"] for hook in repo["hooks"]] == ["conclint"]
+    assert [hook["id"] for hook in repo["hooks"]] == ["conclint", "conclint-fix"]

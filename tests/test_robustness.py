@@ -66,3 +66,32 @@ def test_compiler_warnings_are_neither_printed_nor_fatal() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert [d.code for d in lint_source(source, "warns.py")] == ["CCL101"]
+
+
+def test_worker_processes_lint_under_the_raised_recursion_limit(tmp_path: Path) -> None:
+    """Deep files come out of the pool (--jobs 2) as from a serial run: an `elif` chain of 800
+    branches is only linted under the raised limit, and pathological nesting is CCL001."""
+    sources = {
+        "elif.py": elif_chain(800),
+        "sum.py": long_sum(800),
+        "strings.py": string_concatenation(1500),
+        "pathological.py": long_sum(20_000),
+        "brackets.py": "x = " + "(" * 2000 + "1" + ")" * 2000 + "\n",
+    }
+    for name, source in sources.items():
+        (tmp_path / name).write_text(source)
+    for number in range(runner.PARALLEL_MIN_FILES):
+        (tmp_path / f"plain_{number:02}.py").write_text(HEADER)
+    files = sorted(str(path) for path in tmp_path.glob("*.py"))
+    serial = runner.lint_paths(files, DEFAULT_SETTINGS, tmp_path, jobs=1)
+    parallel = runner.lint_paths(files, DEFAULT_SETTINGS, tmp_path, jobs=2)
+    assert parallel == serial
+    assert serial.errors == []
+    by_file = {name: [d.code for d in serial.diagnostics if d.path.endswith(name)] for name in sources}
+    assert by_file == {
+        "elif.py": ["CCL101"],
+        "sum.py": ["CCL101"],
+        "strings.py": ["CCL101"],
+        "pathological.py": ["CCL001"],
+        "brackets.py": ["CCL001"],
+    }

@@ -154,7 +154,7 @@ def test_blocking_and_gil_releasing_calls_are_recorded_with_lines() -> None:
         """
     )
     step = module.functions["step"]
-    assert step.blocking == (BlockingEvidence(5, "time.sleep", "sleep"),)
+    assert step.blocking == (BlockingEvidence(5, "time.sleep", "sleep", shown="time.sleep()"),)
     assert step.releases_gil == (Evidence(6, "numpy.dot() (array operations in C)"),)
 
 

@@ -5,9 +5,9 @@ A file's result is reused when its cache key is unchanged. The key is made of:
 - the file's content (a blake2b digest of its bytes);
 - the effective settings for the file (a digest of the Settings value, per-file ignores
   already folded in by the runner);
-- the summaries its cross-module findings depend on (`dependencies`; empty while every
-  rule is per-file: the project index will put the digest of the summaries a file's
-  findings read here);
+- whether the project index was used (`dependencies` of `cache_key`), and then the other
+  modules its findings were drawn from: each entry remembers their paths and content
+  digests, and is reused only while every one of them still has that content;
 - the engine itself: conclint's version and source files, libcst, and the Python version
   (whose parser decides CCL001). A change there starts a new results file.
 
@@ -30,11 +30,12 @@ import hashlib
 import importlib.util
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import conclint
 from conclint.config import Settings
@@ -110,6 +111,8 @@ class Cache:
         self._file = self.directory / f"results-{engine_fingerprint()}.json"
         self._entries: dict[str, list[Any]] = _load(self._file)
         self._changed: dict[str, list[Any]] = {}
+        # Content digests of dependency files, read at most once per run.
+        self._digests: dict[str, str] = {}
 
     def entry_name(self, path: str) -> str:
         """The index of `path`: relative to the project root, with forward slashes."""
@@ -122,23 +125,44 @@ class Cache:
         return self.entry_name(path) in self._entries
 
     def get(self, path: str, key: str) -> tuple[Diagnostic, ...] | None:
-        """The cached findings of `path` under `key` (with `path` as their path), or None."""
+        """The cached findings of `path` under `key` (with `path` as their path), or None
+        when there are none or a module they were drawn from has changed since."""
         try:
-            for entry_key, findings in self._entries.get(self.entry_name(path), ()):
-                if entry_key == key:
-                    return tuple(_decode(path, item) for item in findings)
-        except (TypeError, ValueError, IndexError, KeyError):
+            for entry in self._entries.get(self.entry_name(path), ()):
+                if entry[0] == key:
+                    if len(entry) > 2 and not self._unchanged(entry[2]):
+                        return None
+                    return tuple(_decode(path, item) for item in entry[1])
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
             pass
         return None
 
-    def put(self, path: str, key: str, diagnostics: Sequence[Diagnostic]) -> None:
+    def put(
+        self, path: str, key: str, diagnostics: Sequence[Diagnostic], dependencies: Mapping[str, str] | None = None
+    ) -> None:
         """Remember `diagnostics` for `path` under `key`, next to the results of its
-        KEYS_PER_FILE - 1 most recent other keys (runs with other settings)."""
+        KEYS_PER_FILE - 1 most recent other keys (runs with other settings). `dependencies`
+        maps the other files the findings were drawn from to their content digests."""
         name = self.entry_name(path)
         previous = self._entries.get(name)
-        kept = [item for item in previous if _is_pair(item) and item[0] != key] if isinstance(previous, list) else []
-        entry = [[key, [_encode(diagnostic) for diagnostic in diagnostics]], *kept[: KEYS_PER_FILE - 1]]
+        kept = [item for item in previous if _is_entry(item) and item[0] != key] if isinstance(previous, list) else []
+        new: list[Any] = [key, [_encode(diagnostic) for diagnostic in diagnostics]]
+        if dependencies:
+            new.append(dict(dependencies))
+        entry = [new, *kept[: KEYS_PER_FILE - 1]]
         self._entries[name] = self._changed[name] = entry
+
+    def _unchanged(self, dependencies: Mapping[str, str]) -> bool:
+        """True when every file in `dependencies` still has the content digest recorded."""
+        for file, digest in dependencies.items():
+            if file not in self._digests:
+                try:
+                    self._digests[file] = content_digest(Path(file).read_bytes())
+                except OSError:
+                    self._digests[file] = ""
+            if self._digests[file] != digest:
+                return False
+        return True
 
     def save(self) -> None:
         """Write the entries added since loading, merged into what is on disk now (another
@@ -162,6 +186,8 @@ class Cache:
                 marker.write(text)
 
     def _remove_stale_results(self) -> None:
+        """Results files, and stores of module summaries (`summaries/<engine>-<settings>/`,
+        see `conclint.analysis.project`), of other engines, unused for STALE_AFTER_SECONDS."""
         now = time.time()
         for other in self.directory.glob("results-*.json"):
             try:
@@ -169,10 +195,17 @@ class Cache:
                     other.unlink()
             except OSError:
                 continue
+        engine = self._file.stem.removeprefix("results-")
+        for store in self.directory.glob("summaries/*"):
+            try:
+                if not store.name.startswith(engine) and now - store.stat().st_mtime > STALE_AFTER_SECONDS:
+                    shutil.rmtree(store)
+            except OSError:
+                continue
 
 
-def _is_pair(item: object) -> bool:
-    return isinstance(item, list) and len(item) == 2
+def _is_entry(item: object) -> bool:
+    return isinstance(item, list) and len(item) in (2, 3)
 
 
 def _load(file: Path) -> dict[str, list[Any]]:

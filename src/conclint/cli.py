@@ -17,8 +17,10 @@ import click
 from conclint import __version__
 from conclint.config import ConfigError, find_pyproject, load_settings
 from conclint.cache import DEFAULT_DIRECTORY_NAME, Cache
+from conclint.fixing import FixMode, usable_fix_only
 from conclint.reporters import REPORTERS, STATISTICS_FORMATS, ReportOptions, write_errors
-from conclint.runner import RunResult, check, default_jobs
+from conclint.reporters.fixes import write_diffs
+from conclint.runner import IndexOptions, RunResult, check, default_jobs
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Runs on fewer files finish before a progress bar would tell anyone anything.
@@ -112,6 +114,15 @@ def exit_code(result: RunResult, exit_zero: bool) -> int:
     help=f"Where to keep results between runs. Default: {DEFAULT_DIRECTORY_NAME}/ in the project root.",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write cached results.")
+@click.option(
+    "--per-file",
+    is_flag=True,
+    help="Follow calls only into functions of the same file (as the flake8 plugin does), "
+    "not into the other modules of the project.",
+)
+@click.option("--fix", is_flag=True, help="Apply the safe fixes; report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="Count unsafe fixes as fixes too (applied with --fix, shown with --diff).")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff instead of applying them.")
 @click.version_option(__version__, "--version", prog_name="conclint", message="%(prog)s %(version)s")
 @click.pass_context
 def main(
@@ -132,6 +143,10 @@ def main(
     jobs: int | None,
     cache_dir: Path | None,
     no_cache: bool,
+    per_file: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    show_diff: bool,
 ) -> None:
     """Find concurrency misuse in the Python files under PATHS (default: the current directory)."""
     _tolerate_unencodable_output()
@@ -152,8 +167,30 @@ def main(
         raise FatalError(str(error)) from None
     root = pyproject.resolve().parent if pyproject is not None else cwd
     cache = None if no_cache else Cache(cache_dir or root / DEFAULT_DIRECTORY_NAME, root)
-    result = check(paths or (".",), settings, root, progress=_progress_bar, jobs=jobs or default_jobs(), cache=cache)
+    project = None if per_file else IndexOptions(str(cache.directory) if cache is not None else None)
+    result = check(
+        paths or (".",), settings, root, progress=_progress_bar, jobs=jobs or default_jobs(), cache=cache, project=project
+    )
+    fix_mode = FixMode(unsafe=unsafe_fixes)
+    fixed: int | None = None
+    if fix or show_diff:
+        from conclint.fix_run import fix_files
+
+        fixes = fix_files(result, settings, root, fix_mode, write=not show_diff)
+        if show_diff:
+            write_diffs(fixes, sys.stdout, sys.stderr)
+            write_errors(sorted([*result.errors, *fixes.errors]), sys.stderr)
+            failed = result.errors or fixes.errors
+            ctx.exit(EXIT_ERROR if failed else EXIT_FINDINGS if fixes.changed else EXIT_CLEAN)
+        fixed = fixes.fixed_count
+        if fixes.changed:  # the findings left, linted anew with the same options
+            result = check(
+                paths or (".",), settings, root, jobs=jobs or default_jobs(), cache=cache, project=project
+            )
+        result.errors = sorted([*result.errors, *fixes.errors])
+    result.diagnostics = [usable_fix_only(d, fix_mode) for d in result.diagnostics]
     options = ReportOptions(
+        fixed=fixed,
         statistics=statistics,
         quiet=quiet,
         show_source=show_source,

@@ -36,7 +36,11 @@ def render_rule_page(rule_cls: type[Rule]) -> str:
     ):
         if examples:
             blocks.append(f"## {heading}")
-            blocks += [_with_settings(getattr(ex, "settings", {})) + _fenced(ex.source, "python") for ex in examples]
+            for ex in examples:
+                blocks.append(_with_settings(getattr(ex, "settings", {})) + _fenced(ex.source, "python"))
+                fixed = getattr(ex, "fixed_source", None)
+                if fixed is not None:
+                    blocks.append("Fixed by `conclint --fix --unsafe-fixes`:\n\n" + _fenced(fixed, "python"))
     return "\n\n".join(blocks) + "\n"
 
 

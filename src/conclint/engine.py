@@ -2,27 +2,38 @@
 
 One libcst parse and one batched traversal per file run every selected rule. Positions are
 computed only for files that have findings, because PositionProvider costs more than the parse.
+A file holding none of the REQUIRED_TOKENS of any selected rule is not parsed by libcst at all;
+CPython's parser still checks it, so a syntax error there is still CCL001.
 """
 
 from __future__ import annotations
 
+import ast
 import fnmatch
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Mapping, Sequence
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange
 
 from conclint.analysis.facts import FileFacts
+from conclint.analysis.imported_calls import imported_calls_at_import_time
+from conclint.analysis.processes import ProcessSummaryCollector
+from conclint.analysis.project import ProjectView
 from conclint.analysis.summaries import ModuleSummary
 from conclint.analysis.summary_collector import SummaryCollector
+from conclint.knowledge.processes import START_TOKENS
 from conclint.config import DEFAULT_SETTINGS, Settings
+from conclint.fixes.plan import fix_builder
+from conclint import prefilter
 from conclint.model import Diagnostic, Span
 from conclint.parsing import SourceError, check_source, parse_source
-from conclint.registry import select_rules
+from conclint.positions import node_positions
+from conclint.registry import category_codes, select_rules
 from conclint.rule import LineOf, Report, Rule, Text
 from conclint.rules.general.parse_error import ParseError
-from conclint.suppression import is_suppressed
+from conclint.suppression import is_suppressed, suppresses_any
 from conclint.traversal import visit_batched
 
 
@@ -30,24 +41,32 @@ def lint_source(
     source: str | bytes,
     path: str = "<string>",
     settings: Settings = DEFAULT_SETTINGS,
+    project: ProjectView | None = None,
 ) -> list[Diagnostic]:
     """All findings of the selected rules in `source`, sorted by position.
 
     `source` may be bytes, in which case PEP 263 coding cookies and BOMs decide the encoding.
     A source that cannot be parsed or analysed yields one CCL001 finding instead of raising.
+    With `project` (the file's view of the project index), rules follow calls into the
+    functions of other modules of the project; without it, into those of this module only.
     """
     rules = rules_for_path(path, settings)
     if not rules:
         return []
     applicable = [cls for cls in rules if cls is not ParseError and _may_apply(cls, source)]
+    # Rules that follow imported calls through the project index may apply to a file without
+    # their tokens: CPython's tree tells whether it calls an imported function at import time.
+    followers = [cls for cls in rules if cls.FOLLOWS_IMPORTED_CALLS and cls not in applicable] if project else []
     try:
-        if not applicable:
-            # Prefiltered: no rule can report here, so libcst does not run; CCL001 still does.
-            if ParseError in rules:
-                check_source(source)
-            return []
+        if followers or not applicable:
+            # Prefiltered: libcst runs only if some rule can report here; CCL001 always does.
+            tree = check_source(source) if followers or ParseError in rules else None
+            if followers and tree is not None and _starts_processes_through_imports(tree, project):
+                applicable += followers
+            if not applicable:
+                return []
         module = parse_source(source)
-        reports = _run_rules(module, applicable, settings)
+        reports = _run_rules(module, applicable, settings, project, source)
         if not reports:
             return []
         return _to_diagnostics(module, source, path, reports)
@@ -56,6 +75,13 @@ def lint_source(
             return []
         span = Span(error.line, error.column, error.line, error.column + 1)
         return [ParseError.diagnostic(path, span, error.message)]
+
+
+def _starts_processes_through_imports(tree: ast.Module, project: ProjectView) -> bool:
+    """Whether the module calls at import time an imported function of the project that
+    starts processes, as the project index tells without parsing this file with libcst."""
+    names = imported_calls_at_import_time(tree, project.location.anchor, project.is_project_module)
+    return any(project.starts_processes(name) for name in sorted(names))
 
 
 def rules_for_path(path: str, settings: Settings) -> tuple[type[Rule], ...]:
@@ -71,13 +97,10 @@ def rules_for_path(path: str, settings: Settings) -> tuple[type[Rule], ...]:
 
 
 def _may_apply(cls: type[Rule], source: str | bytes) -> bool:
-    """Whether `source` holds one of the rule's REQUIRED_TOKENS (a rule without any: always)."""
+    """Whether `source` holds one of the rule's REQUIRED_TOKENS (a rule without any: always)
+    and, if the rule has one, a match of its REQUIRED_PATTERN."""
     tokens = cls.REQUIRED_TOKENS
-    if not tokens:
-        return True
-    if isinstance(source, str):
-        return any(token.decode("ascii") in source for token in tokens)
-    return any(token in source for token in tokens)
+    return not tokens or prefilter.holds(tokens, cls.REQUIRED_PATTERN, source)
 
 
 def _per_file_ignored(path: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> set[str]:
@@ -89,18 +112,33 @@ def _per_file_ignored(path: str, table: tuple[tuple[str, tuple[str, ...]], ...])
     return ignored
 
 
-def _run_rules(module: cst.Module, rule_classes: Sequence[type[Rule]], settings: Settings) -> list[Report]:
-    facts = FileFacts(module, settings)
+def _run_rules(
+    module: cst.Module,
+    rule_classes: Sequence[type[Rule]],
+    settings: Settings,
+    project: ProjectView | None = None,
+    source: str | bytes = b"",
+) -> list[Report]:
+    facts = FileFacts(module, settings, project.location.anchor if project is not None else "")
+    facts.project = project
     analyses: list[cst.BatchableCSTVisitor] = [facts]
+    processes = None
     if any(cls.USES_SUMMARIES for cls in rule_classes):
         facts.summaries = SummaryCollector(facts)
         analyses.append(facts.summaries)
+        # The project index may need this module's summary too: made here, it costs no parse.
+        if project is not None and not _may_suppress(source):
+            processes = ProcessSummaryCollector(facts) if prefilter.holds(START_TOKENS, None, source) else None
+            analyses += [processes] if processes is not None else []
     rules = [cls(facts, settings) for cls in rule_classes]
     try:
         visit_batched(module, [*analyses, *rules])
     except RecursionError:
         raise SourceError("the file is too deeply nested to analyse") from None
+    if project is not None and facts.summaries is not None and not _may_suppress(source):
+        project.learn(_with_process_starts(facts.summaries.summary, processes))
     return [report for rule in rules for report in rule.reports]
+
 
 
 def _to_diagnostics(
@@ -108,6 +146,7 @@ def _to_diagnostics(
 ) -> list[Diagnostic]:
     positions = _positions(module)
     lines = _source_lines(module, source)
+    fix_of = fix_builder(module, positions)
 
     def line_of(node: cst.CSTNode) -> int:
         return positions[node].start.line
@@ -126,6 +165,7 @@ def _to_diagnostics(
                 name=report.name,
                 message=_text(report.message, line_of),
                 suggestion=_text(report.suggestion, line_of),
+                fix=fix_of(report.fix),
             )
         )
     return sorted(set(diagnostics), key=Diagnostic.sort_key)
@@ -135,22 +175,73 @@ def _text(text: Text, line_of: LineOf) -> str:
     return text if isinstance(text, str) else text(line_of)
 
 
-def summarize_source(source: str | bytes, settings: Settings = DEFAULT_SETTINGS) -> ModuleSummary:
-    """The function summaries of `source`, with line numbers: for a project index to cache.
+def summarize_source(
+    source: str | bytes, settings: Settings = DEFAULT_SETTINGS, module_name: str = "", *, located: bool = True
+) -> ModuleSummary:
+    """The function summaries of `source`, for a project index to cache; raises SourceError
+    when the source cannot be parsed or analysed. `module_name` anchors relative imports
+    (`pkg.__init__` for a package's `__init__.py`).
 
-    This computes positions (more than a parse costs), so linting never calls it; raises
-    SourceError when the source cannot be parsed or analysed.
+    With `located`, every line number is filled in, which costs positions (more than the
+    parse). Without it lines are 0, except where the source may hold suppression comments:
+    a blocking call under one is marked `suppressed`, which needs its line.
     """
     module = parse_source(source)
-    facts = FileFacts(module, settings)
+    facts = FileFacts(module, settings, module_name)
     collector = SummaryCollector(facts)
     facts.summaries = collector
+    # A file without START_TOKENS starts no process: no need to look for starts.
+    processes = ProcessSummaryCollector(facts) if prefilter.holds(START_TOKENS, None, source) else None
     try:
-        visit_batched(module, [facts, collector])
+        visit_batched(module, [facts, collector, *([processes] if processes is not None else [])])
     except RecursionError:
         raise SourceError("the file is too deeply nested to analyse") from None
-    positions = _positions(module)
-    return collector.located(lambda node: positions[node].start.line)
+    if located or _may_suppress(source):
+        positions = _positions(module)
+        summary = _mark_suppressed(collector.located(lambda node: positions[node].start.line), module, source)
+    else:
+        summary = collector.summary
+    return _with_process_starts(summary, processes)
+
+
+def _with_process_starts(summary: ModuleSummary, processes: ProcessSummaryCollector | None) -> ModuleSummary:
+    """`summary` with the process starts each function makes (none without `processes`: a
+    file without START_TOKENS starts no process)."""
+    starts = {} if processes is None else {
+        name: function.starts for name, function in processes.summary.functions.items() if function.starts
+    }
+    if not starts:
+        return summary
+    functions = {
+        name: replace(function, process_starts=starts[name]) if name in starts else function
+        for name, function in summary.functions.items()
+    }
+    return replace(summary, functions=functions)
+
+
+def _may_suppress(source: str | bytes) -> bool:
+    """Whether a comment in `source` may silence a CCL1 rule (which needs lines to tell)."""
+    if isinstance(source, bytes):
+        if b"noqa" not in source and b"conclint:" not in source:
+            return False
+        source = source.decode("utf-8", "replace")  # the comment markers are ASCII in every codec we read
+    return suppresses_any(source, frozenset(category_codes().values()))
+
+
+def _mark_suppressed(summary: ModuleSummary, module: cst.Module, source: str | bytes) -> ModuleSummary:
+    """Blocking calls whose line holds a suppression comment for their rule's code."""
+    codes = category_codes()
+    lines = _source_lines(module, source)
+    functions = {}
+    for name, function in summary.functions.items():
+        blocking = tuple(
+            evidence._replace(suppressed=True)
+            if 0 < evidence.line <= len(lines) and is_suppressed(lines[evidence.line - 1], codes.get(evidence.category, ""))
+            else evidence
+            for evidence in function.blocking
+        )
+        functions[name] = replace(function, blocking=blocking) if blocking != function.blocking else function
+    return replace(summary, functions=functions)
 
 
 def _positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
@@ -159,7 +250,7 @@ def _positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
     into a KeyError on the way out (its `__exit__` looks up a position never recorded), so a
     KeyError raised while a RecursionError was being handled means the same."""
     try:
-        return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        return node_positions(module)
     except (RecursionError, KeyError) as error:
         if not _from_recursion(error):
             raise
@@ -182,8 +273,9 @@ def _source_lines(module: cst.Module, source: str | bytes) -> list[str]:
 
 def _suppressed(lines: list[str], report: Report, span: Span, positions: object) -> bool:
     candidates = {span.line}
-    if report.statement is not None:
-        candidates.add(positions[report.statement].start.line)  # type: ignore[index]
+    for node in (report.statement, report.origin):
+        if node is not None:
+            candidates.add(positions[node].start.line)  # type: ignore[index]
     return any(0 < n <= len(lines) and is_suppressed(lines[n - 1], report.code) for n in candidates)
 
 

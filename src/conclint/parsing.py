@@ -33,7 +33,7 @@ class SourceError(Exception):
 
 def parse_source(source: str | bytes) -> cst.Module:
     """The libcst Module of `source`, or SourceError saying why there is none."""
-    cpython_error = _cpython_precheck(source)
+    cpython_error = _cpython_precheck(source)[1]
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -53,16 +53,19 @@ def parse_source(source: str | bytes) -> cst.Module:
         raise SourceError(f"cannot parse the file: {error}") from None
 
 
-def check_source(source: str | bytes) -> None:
+def check_source(source: str | bytes) -> ast.Module | None:
     """SourceError when `source` cannot be parsed, as from `parse_source`, but without a
-    libcst parse for what CPython accepts: the check for files no rule needs to parse."""
-    if _cpython_precheck(source) is not None:
+    libcst parse for what CPython accepts: the check for files no rule needs to parse.
+    Returns CPython's tree of the source (None when only libcst could parse it)."""
+    tree, error = _cpython_precheck(source)
+    if error is not None:
         parse_source(source)  # CPython rejects it; libcst, which may know newer syntax, decides
+    return tree
 
 
-def _cpython_precheck(source: str | bytes) -> SourceError | None:
-    """Raise SourceError for what must not reach libcst; return CPython's ordinary syntax
-    error, if any, to report should libcst reject the file too."""
+def _cpython_precheck(source: str | bytes) -> tuple[ast.Module | None, SourceError | None]:
+    """Raise SourceError for what must not reach libcst; return CPython's tree, or its
+    ordinary syntax error to report should libcst reject the file too."""
     try:
         tree = _compile_at_default_limit(source)
     except SyntaxError as error:
@@ -71,14 +74,14 @@ def _cpython_precheck(source: str | bytes) -> SourceError | None:
             raise located from None
         if isinstance(error, UnicodeError) or "encoding" in error.msg or "decode" in error.msg:
             raise SourceError(f"cannot decode the file: {error.msg}", error.lineno or 1, 1) from None
-        return located
+        return None, located
     except (RecursionError, MemoryError):
         raise SourceError("the file is too deeply nested for the parser") from None
     except ValueError as error:
         raise SourceError(f"cannot parse the file: {error}") from None
     if _may_hold_long_boolean_chain(source):
         _check_boolean_chains(tree)
-    return None
+    return tree, None  # type: ignore[return-value]
 
 
 def _compile_at_default_limit(source: str | bytes) -> ast.AST:

@@ -84,6 +84,12 @@ def _imported_catalog() -> tuple[RuleInfo, ...]:
     return tuple(RuleInfo(cls.CODE, cls.NAME) for cls in all_rules())
 
 
+@lru_cache(maxsize=None)
+def category_codes() -> dict[str, str]:
+    """The code of the CCL1 rule that reports each category of blocking call."""
+    return {rule.CATEGORY.value: rule.CODE for rule in all_rules() if hasattr(rule, "CATEGORY")}
+
+
 def rule_for(code_or_name: str) -> type[Rule] | None:
     """The rule with this exact code or name (case-insensitive for codes)."""
     key = code_or_name.strip()

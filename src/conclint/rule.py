@@ -12,8 +12,11 @@ import libcst as cst
 from conclint.traversal import CachedVisitorMethods
 
 if TYPE_CHECKING:
+    import re
+
     from conclint.analysis.facts import FileFacts
     from conclint.config import Settings
+    from conclint.fixes.plan import PlanSource
 
 DOC_SECTIONS = (
     "What it does",
@@ -43,6 +46,7 @@ class Invalid:
     """Source that must produce findings of the rule: `count` of them, the first on `line`.
 
     `message_contains` lists fragments the first finding's message or suggestion must hold.
+    `fixed`: the source after `--fix --unsafe-fixes` with this rule's fixes, when it has any.
     """
 
     code: str
@@ -51,10 +55,15 @@ class Invalid:
     count: int = 1
     message_contains: tuple[str, ...] = ()
     settings: Mapping[str, object] = field(default_factory=dict)
+    fixed: str | None = None
 
     @property
     def source(self) -> str:
         return textwrap.dedent(self.code).lstrip("\n")
+
+    @property
+    def fixed_source(self) -> str | None:
+        return None if self.fixed is None else textwrap.dedent(self.fixed).lstrip("\n")
 
 
 # Words that need line numbers (of evidence elsewhere in the file) are written once the
@@ -73,6 +82,10 @@ class Report:
     name: str
     message: Text
     suggestion: Text
+    fix: PlanSource | None = None
+    # Where a finding reported elsewhere comes from (the blocking call inside a helper): a
+    # suppression comment there silences it too.
+    origin: cst.CSTNode | None = None
 
 
 class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
@@ -94,6 +107,12 @@ class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
     # Prefilter: the rule can only report in a file whose bytes contain one of these (empty:
     # every file). The engine does not parse a file for a rule it cannot apply to.
     REQUIRED_TOKENS: ClassVar[tuple[bytes, ...]] = ()
+    # Checked only in a file that holds a token: the rule also needs a match of this pattern
+    # (`conclint.prefilter.COROUTINE` for rules about coroutines). None: the tokens decide.
+    REQUIRED_PATTERN: ClassVar[re.Pattern[bytes] | None] = None
+    # With a project index, the rule also runs on files without its tokens that call, at
+    # import time, a function they import from the project (the call may lead to its tokens).
+    FOLLOWS_IMPORTED_CALLS: ClassVar[bool] = False
 
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__()
@@ -112,12 +131,15 @@ class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
         *,
         suggestion: Text = "",
         statement: cst.CSTNode | None = None,
+        fix: PlanSource | None = None,
+        origin: cst.CSTNode | None = None,
         **fields: object,
     ) -> None:
         """Record a finding at `node`; MESSAGE is formatted with `fields` unless `message` is given.
 
         `statement` (for suppression comments) defaults to the statement being visited; a rule
-        reporting from `leave_Module` passes the one it remembered.
+        reporting from `leave_Module` passes the one it remembered. `fix`: the rewrite that
+        removes the finding (see `conclint.fixes.plan`), if there is one.
         """
         text = message if message is not None else self.MESSAGE.format(**fields)
         self.reports.append(
@@ -128,6 +150,8 @@ class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 name=self.NAME,
                 message=text,
                 suggestion=suggestion,
+                fix=fix,
+                origin=origin,
             )
         )
 

@@ -21,6 +21,7 @@ import collections
 import contextlib
 import dataclasses
 import fnmatch
+import itertools
 import multiprocessing
 import os
 import queue
@@ -41,6 +42,8 @@ from conclint.registry import select_catalog
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
+
+    from conclint.analysis.project import ProjectIndex, ProjectView
 
 # `progress(total)` is entered around the run; the callable it yields is called once per file done.
 Progress = Callable[[int], ContextManager[Callable[[], None]]]
@@ -75,6 +78,17 @@ MAX_POOL_BREAKS = 8
 
 
 @dataclass(frozen=True)
+class IndexOptions:
+    """Follow calls into other modules of the project (see `conclint.analysis.project`), with
+    module summaries kept under `store` (a cache directory) or, when None, in memory only.
+    `run` tells runs apart: a process keeps the index of one run only, since files may
+    change between runs."""
+
+    store: str | None = None
+    run: int = 0
+
+
+@dataclass(frozen=True)
 class FileResult:
     """The outcome for one file: its diagnostics, or why it could not be checked."""
 
@@ -104,15 +118,16 @@ def check(
     progress: Progress | None = None,
     jobs: int = 1,
     cache: Cache | None = None,
+    project: IndexOptions | None = None,
 ) -> RunResult:
     """Discover the files under `paths` (honouring `settings.exclude`) and lint them.
 
     `root` is the project directory (default: the working directory): `exclude` and
-    `per-file-ignores` patterns are relative to it. `jobs` and `cache`: see `lint_paths`.
+    `per-file-ignores` patterns are relative to it. `jobs`, `cache`, `project`: see `lint_paths`.
     """
     files, discovery_errors = discover(paths, settings.exclude, root)
     with (progress or _no_progress)(len(files)) as advance:
-        result = lint_paths(files, settings, root, on_file_done=advance, jobs=jobs, cache=cache)
+        result = lint_paths(files, settings, root, on_file_done=advance, jobs=jobs, cache=cache, project=project)
     result.errors = sorted([*discovery_errors, *result.errors])
     return result
 
@@ -133,37 +148,41 @@ def lint_paths(
     on_file_done: Callable[[], None] | None = None,
     jobs: int = 1,
     cache: Cache | None = None,
+    project: IndexOptions | None = None,
 ) -> RunResult:
     """Lint each file in `files`; diagnostics sorted by path, position and code.
 
     With a `cache`, files whose cached result is still valid are not linted, and new results
     are saved to it. The others are linted by `jobs` worker processes when there are at
-    least PARALLEL_MIN_FILES of them, in this process otherwise.
+    least PARALLEL_MIN_FILES of them, in this process otherwise. With `project`, rules follow
+    calls into the other modules of each file's project, read on demand (only the files
+    given are reported on).
     """
+    scope = _INDEXED if project is not None else ""
+    if project is not None:
+        project = dataclasses.replace(project, run=next(_RUNS))
     base = Path(root) if root is not None else Path.cwd()
     file_settings = [settings_for_file(path, settings, base) for path in files]
     advance = on_file_done or (lambda: None)
     outcomes: dict[int, FileResult] = {}
     todo: list[int] = []
     for index, path in enumerate(files):
-        cached = _from_cache(cache, path, file_settings[index]) if cache is not None else None
+        cached = _from_cache(cache, path, file_settings[index], scope) if cache is not None else None
         if cached is not None:
             outcomes[index] = cached
             advance()
         else:
             todo.append(index)
-    tasks = [(files[index], file_settings[index]) for index in todo]
+    tasks = [(files[index], file_settings[index], project) for index in todo]
     if jobs > 1 and len(tasks) >= PARALLEL_MIN_FILES:
         linted = _lint_in_pool(tasks, jobs, advance)
     else:
         linted = _lint_serially(tasks, advance)
-    for index, (outcome, digest) in zip(todo, linted):
+    for index, (outcome, digest, dependencies) in zip(todo, linted):
         outcomes[index] = outcome
         if cache is not None and outcome.error is None and digest is not None:
-            # Per-file findings depend on the file and its settings only. Cross-module findings
-            # (the project index) will pass the digest of the summaries they read as the key's
-            # `dependencies`, here and in `_from_cache`.
-            cache.put(outcome.path, cache_key(digest, file_settings[index]), outcome.diagnostics)
+            key = cache_key(digest, file_settings[index], scope)
+            cache.put(outcome.path, key, outcome.diagnostics, dependencies)
     if cache is not None:
         cache.save()
     return _collect(outcomes[index] for index in range(len(files)))
@@ -182,7 +201,7 @@ def _collect(outcomes: Iterable[FileResult]) -> RunResult:
     return result
 
 
-def _from_cache(cache: Cache, path: str, settings: Settings) -> FileResult | None:
+def _from_cache(cache: Cache, path: str, settings: Settings, scope: str) -> FileResult | None:
     """The cached result of `path`, None when it must be linted (a file the cache has never
     seen is not even read here: the worker that lints it computes its digest)."""
     if not cache.has_entry(path):
@@ -191,7 +210,7 @@ def _from_cache(cache: Cache, path: str, settings: Settings) -> FileResult | Non
         source = read_source(path)
     except OSError:
         return None  # linting reports it
-    diagnostics = cache.get(path, cache_key(content_digest(source), settings))
+    diagnostics = cache.get(path, cache_key(content_digest(source), settings, scope))
     return FileResult(path, diagnostics=diagnostics) if diagnostics is not None else None
 
 
@@ -239,38 +258,68 @@ def _no_progress(total: int) -> Iterator[Callable[[], None]]:
     yield lambda: None
 
 
-def lint_file(path: str, settings: Settings) -> FileResult:
+def lint_file(path: str, settings: Settings, index: IndexOptions | None = None) -> FileResult:
     """Read `path` as bytes (so coding cookies decide the encoding) and run the engine on it."""
-    return _lint_file(path, settings)[0]
+    return _lint_file(path, settings, index)[0]
 
 
-def lint_source(source: bytes, path: str, settings: Settings) -> list[Diagnostic]:
+def lint_source(source: bytes, path: str, settings: Settings, project: ProjectView | None = None) -> list[Diagnostic]:
     """`conclint.engine.lint_source`, imported on first use: importing it imports libcst."""
     from conclint.engine import lint_source as engine_lint_source
 
-    return engine_lint_source(source, path, settings)
+    return engine_lint_source(source, path, settings, project)
 
 
-def _lint_file(path: str, settings: Settings) -> tuple[FileResult, str | None]:
-    """`lint_file`, and the content digest of the bytes it linted (None when unreadable)."""
+def _lint_file(path: str, settings: Settings, index: IndexOptions | None = None) -> Linted:
+    """`lint_file`, the content digest of the bytes it linted (None when unreadable), and the
+    other files its findings were drawn from, with their digests."""
     try:
         source = read_source(path)
     except OSError as error:
-        return FileResult(path, error=_reason(error)), None
+        return FileResult(path, error=_reason(error)), None, {}
     digest = content_digest(source)
+    project = _project_index(settings, index).view(path, digest) if index is not None else None
     try:
-        diagnostics = lint_source(source, path, settings)
+        diagnostics = lint_source(source, path, settings, project)
     except Exception as error:  # noqa: BLE001 - one file's engine failure must not end the run
         detail = " ".join(str(error).split())
         message = f"internal error: {type(error).__name__}" + (f": {detail}" if detail else "")
-        return FileResult(path, error=message), digest
-    return FileResult(path, diagnostics=tuple(diagnostics)), digest
+        return FileResult(path, error=message), digest, {}
+    dependencies = project.dependencies if project is not None else {}
+    dependencies.pop(os.path.abspath(path), None)
+    return FileResult(path, diagnostics=tuple(diagnostics)), digest, dependencies
+
+
+# The cache key's `dependencies` part for results drawn with the project index.
+_INDEXED = "project-index"
+_INDEXES: dict[tuple[Settings, IndexOptions], ProjectIndex] = {}
+_RUNS = itertools.count(1)
+
+
+def _project_index(settings: Settings, options: IndexOptions) -> ProjectIndex:
+    """This process's project index for `settings` (summaries depend on the catalog)."""
+    key = (settings, options)
+    index = _INDEXES.get(key)
+    if index is None:
+        if any(known.run != options.run for _, known in _INDEXES):
+            _INDEXES.clear()
+        from conclint.analysis.project import ProjectIndex, SummaryStore
+        from conclint.cache import engine_fingerprint, settings_digest
+        from conclint.engine import summarize_source
+
+        store = None
+        if options.store is not None:
+            store = SummaryStore(options.store, f"{engine_fingerprint()}-{settings_digest(settings)}")
+        index = _INDEXES[key] = ProjectIndex(
+            lambda source, anchor, located: summarize_source(source, settings, anchor, located=located), store
+        )
+    return index
 
 
 # --- Linting many files: in this process, or in a pool of worker processes ----------------------
 
-Task = tuple[str, Settings]
-Linted = tuple[FileResult, "str | None"]
+Task = tuple[str, Settings, "IndexOptions | None"]
+Linted = tuple[FileResult, "str | None", "dict[str, str]"]
 
 
 def _lint_serially(tasks: Sequence[Task], advance: Callable[[], None]) -> list[Linted]:
@@ -281,8 +330,8 @@ def _lint_serially(tasks: Sequence[Task], advance: Callable[[], None]) -> list[L
     results: list[Linted] = []
 
     def lint_all() -> None:
-        for path, settings in tasks:
-            results.append(_lint_file(path, settings))
+        for path, settings, index in tasks:
+            results.append(_lint_file(path, settings, index))
             advance()
 
     _run_with_deep_stack(lint_all)
@@ -364,7 +413,7 @@ def _deep_stack_thread() -> _DeepStackThread | None:
 def _lint_chunk(chunk: Sequence[Task]) -> list[Linted]:
     """The worker's task: lint a chunk of files. Top-level, so the pool can pickle it."""
     results: list[Linted] = []
-    _run_with_deep_stack(lambda: results.extend(_lint_file(path, settings) for path, settings in chunk))
+    _run_with_deep_stack(lambda: results.extend(_lint_file(path, settings, index) for path, settings, index in chunk))
     _release_memory()
     return results
 
@@ -443,7 +492,7 @@ def _lint_in_pool(tasks: Sequence[Task], jobs: int, advance: Callable[[], None])
     lost again to a break are linted one at a time: a file that breaks a pool alone is
     reported as an error, and nothing else is lost.
     """
-    sizes = [_file_size(path) for path, _ in tasks]
+    sizes = [_file_size(task[0]) for task in tasks]
     order = sorted(range(len(tasks)), key=lambda index: -sizes[index])
     heavy = frozenset(index for index in order if sizes[index] >= HEAVY_FILE_BYTES)
     results: dict[int, Linted] = {}
@@ -464,7 +513,7 @@ def _lint_in_pool(tasks: Sequence[Task], jobs: int, advance: Callable[[], None])
             lone = collections.deque([[index]])
             if breaks > MAX_POOL_BREAKS or _run_pool(tasks, lone, 1, results, advance, heavy):
                 breaks += 1
-                results[index] = (FileResult(tasks[index][0], error=_CRASHED), None)
+                results[index] = (FileResult(tasks[index][0], error=_CRASHED), None, {})
                 advance()
     except _PoolUnavailable:  # no process pool on this system (no POSIX semaphores, say)
         rest = [index for index in range(len(tasks)) if index not in results]

@@ -31,3 +31,12 @@ def is_suppressed(line: str, code: str) -> bool:
     if codes is None:
         return False
     return not codes or any(code.startswith(listed) for listed in codes)
+
+
+_COMMENT = re.compile(r"^.*#\s*(?:noqa|conclint:).*$", re.I | re.M)
+
+
+def suppresses_any(text: str, codes: frozenset[str]) -> bool:
+    """Whether some comment in `text` silences one of `codes`: a cheap scan of the lines
+    holding a suppression comment, so that work needing them is skipped for other files."""
+    return any(is_suppressed(match.group(), code) for match in _COMMENT.finditer(text) for code in codes)

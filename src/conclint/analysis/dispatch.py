@@ -2,7 +2,8 @@
 
 `thread_dispatch(facts, call)` recognises the APIs of `conclint.knowledge.threads` and
 resolves the callable to a function of this module: `f`, `self.method`, `Class.method`,
-`functools.partial(f, ...)`, or `lambda: f(...)`. Anything else (a parameter, an imported
+`functools.partial(f, ...)`, or `lambda: f(...)`, or to a function imported from elsewhere
+in the project (for the project index to judge). Anything else (a parameter, a library
 function, a callable object) is left alone.
 """
 
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.threads import (
     CALLABLE_WRAPPERS,
     DISPATCH_BY_METHOD_NAME,
@@ -27,12 +29,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class DispatchSite:
-    """`api` runs the local function `target` on a thread; `wrapper` is "partial" or
-    "lambda" when the callable wraps it, else ""."""
+    """`api` runs the function `target` on a thread; `wrapper` is "partial" or "lambda" when
+    the callable wraps it, else "". `external`: `target` is not of this module but imported
+    (its dotted name), which only a project index can judge."""
 
     api: ThreadDispatch
     target: str
     wrapper: str = ""
+    external: bool = False
 
 
 # The last component of every dispatch API's name: an attribute call named otherwise
@@ -87,8 +91,12 @@ def _local_target(facts: FileFacts, api: ThreadDispatch, expression: cst.BaseExp
     if not isinstance(expression, (cst.Name, cst.Attribute)):
         return None
     symbol = facts.resolve(expression)
-    if symbol is None or not symbol.local or symbol.instance or isinstance(symbol.node, cst.ClassDef):
+    if symbol is None or symbol.instance or isinstance(symbol.node, cst.ClassDef):
         return None
+    if not symbol.local:
+        if is_library_name(symbol.qualname) or symbol.qualname.startswith(("builtins.", ".")):
+            return None
+        return DispatchSite(api, symbol.qualname, wrapper, external=True)
     if isinstance(symbol.node, cst.FunctionDef) or symbol.node is None:
         return DispatchSite(api, symbol.qualname, wrapper)
     return None

@@ -30,6 +30,7 @@ from conclint.traversal import CachedVisitorMethods
 from conclint.knowledge.blocking import BlockingCall, BlockingCatalog, blocking_catalog
 
 if TYPE_CHECKING:
+    from conclint.analysis.project import ProjectView
     from conclint.analysis.summary_collector import SummaryCollector
 
 
@@ -76,6 +77,9 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         # Function summaries, when a selected rule uses them: the engine sets the collector,
         # which runs right after these facts; complete from its `leave_Module` on.
         self.summaries: SummaryCollector | None = None
+        # The rest of the project, when the linter runs over files on disk (the CLI): lets
+        # rules follow calls into functions of other modules. None for a lone source.
+        self.project: ProjectView | None = None
 
     # ----- questions rules ask -------------------------------------------------------------
 

@@ -32,11 +32,13 @@ from conclint.analysis.dispatch import call_argument
 from conclint.analysis.guards import main_guard_branch
 from conclint.analysis.scopes import Scope, dotted_name
 from conclint.analysis.symbols import Symbol, resolve
+from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge import processes as catalog
 from conclint.traversal import CachedVisitorMethods
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
+    from conclint.analysis.project import ProjectView
 
 
 # ----- module layout ---------------------------------------------------------------------------
@@ -710,6 +712,33 @@ class ProcessSummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             return None
         function = self._stack[-1]
         return None if function.lambda_depth else function
+
+
+def imported_callee(symbol: Symbol | None) -> str | None:
+    """The dotted name of a function imported from elsewhere in the project that calling
+    `symbol` runs (`app.workers.start_all`, `app.workers.Pool.__init__` for a class), for the
+    project index to look up. None for library names and anything not imported."""
+    if symbol is None or symbol.local or symbol.instance or symbol.qualname.startswith(("builtins.", ".")):
+        return None
+    return None if is_library_name(symbol.qualname) else symbol.qualname
+
+
+def project_processes(summary: ProcessSummary, project: ProjectView | None) -> ProcessLookup:
+    """A lookup over this module's process summaries (by qualified name) and, with a project
+    index, the functions of the project's other modules (by absolute dotted name)."""
+    if project is None:
+        return summary.function
+
+    def lookup(name: str) -> FunctionProcesses | None:
+        found = summary.function(name)
+        if found is not None:
+            return found
+        function = project.function(name)
+        if function is None:
+            return None
+        return FunctionProcesses(function.qualname, function.process_starts, function.all_calls)
+
+    return lookup
 
 
 def local_callee(func: cst.BaseExpression, symbol: Symbol | None) -> str | None:

@@ -13,8 +13,13 @@ across modules with the same `cpu_bound` without paying for the parser.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
-from typing import Callable, Container, Iterable, Mapping, NamedTuple
+from dataclasses import dataclass, field, replace
+from typing import Callable, Container, Iterable, Iterator, Mapping, NamedTuple
+
+# A blocking call is followed through at most this many functions (the one a coroutine calls
+# included): past that, a chain mostly runs through constructors and configuration branches
+# (`Client()` -> ... -> a preload download) that seldom run where the coroutine calls.
+MAX_CHAIN_FUNCTIONS = 5
 
 # Evidence kinds (see CpuEvidence). In a coroutine only "numeric" loops are reported: small
 # loops over data are routine there.
@@ -41,11 +46,16 @@ class CpuEvidence(NamedTuple):
 
 
 class BlockingEvidence(NamedTuple):
-    """A call from the CCL1 blocking catalog: its line, how the source names it, its category."""
+    """A call from the CCL1 blocking catalog: its line, its catalog name, its category;
+    `suppressed` when a suppression comment for its rule sits on its line (in a module read
+    by the project index): the call still blocks, but no chain is reported through it."""
 
     line: int
     callee: str
     category: str
+    suppressed: bool = False
+    # As the source spells it: `fh.read()`, `` `with lock:` ``.
+    shown: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,10 @@ class FunctionSummary:
     `calls` names the functions of the same module it calls (`helper()`, `self.helper()`,
     `cls.helper()`), not those inside its lambdas or nested defs, nor those it only hands to
     another API (`executor.submit(helper)`); `calls_in_loops` those among them called inside
-    a loop. `unknown_calls` counts calls of functions no catalog knows, which may do I/O,
+    a loop. `external_calls` (and `external_calls_in_loops`) name, by their absolute dotted
+    names, the functions of other modules no catalog knows (`pkg.io.read_config`): a project
+    index may find them in the project; anything else treats them as unknown calls.
+    `unknown_calls` counts the other calls of functions no catalog knows, which may do I/O,
     and iterations over objects of unknown type (a file, a cursor?); `unknown_calls_in_loops`
     those calls made inside loops. A directly recursive function counts all its calls as
     made in a loop.
@@ -71,8 +84,21 @@ class FunctionSummary:
     releases_gil: tuple[Evidence, ...] = ()
     calls: tuple[str, ...] = ()
     calls_in_loops: tuple[str, ...] = ()
+    external_calls: tuple[str, ...] = ()
+    external_calls_in_loops: tuple[str, ...] = ()
     unknown_calls: int = 0
     unknown_calls_in_loops: int = 0
+    # The processes it starts itself (`Pool()`), filled in for the project index only.
+    process_starts: tuple[str, ...] = ()
+
+    @property
+    def all_calls(self) -> tuple[str, ...]:
+        """Every function it calls: of this module by qualified name, of others by dotted name."""
+        return self.calls + self.external_calls if self.external_calls else self.calls
+
+    @property
+    def all_calls_in_loops(self) -> tuple[str, ...]:
+        return self.calls_in_loops + self.external_calls_in_loops if self.external_calls_in_loops else self.calls_in_loops
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready: tuples become lists."""
@@ -87,8 +113,11 @@ class FunctionSummary:
             "releases_gil": [list(e) for e in self.releases_gil],
             "calls": list(self.calls),
             "calls_in_loops": list(self.calls_in_loops),
+            "external_calls": list(self.external_calls),
+            "external_calls_in_loops": list(self.external_calls_in_loops),
             "unknown_calls": self.unknown_calls,
             "unknown_calls_in_loops": self.unknown_calls_in_loops,
+            "process_starts": list(self.process_starts),
         }
 
     @classmethod
@@ -104,8 +133,11 @@ class FunctionSummary:
             releases_gil=tuple(Evidence(*e) for e in data["releases_gil"]),  # type: ignore[attr-defined]
             calls=tuple(data["calls"]),  # type: ignore[arg-type]
             calls_in_loops=tuple(data["calls_in_loops"]),  # type: ignore[arg-type]
+            external_calls=tuple(data["external_calls"]),  # type: ignore[arg-type]
+            external_calls_in_loops=tuple(data["external_calls_in_loops"]),  # type: ignore[arg-type]
             unknown_calls=int(data["unknown_calls"]),  # type: ignore[call-overload]
             unknown_calls_in_loops=int(data["unknown_calls_in_loops"]),  # type: ignore[call-overload]
+            process_starts=tuple(data["process_starts"]),  # type: ignore[arg-type]
         )
 
 
@@ -157,8 +189,8 @@ def cpu_bound(lookup: Lookup, qualname: str) -> CpuVerdict | None:
         if summary.blocking or summary.releases_gil or summary.unknown_calls_in_loops:
             return None
         unknown = unknown or summary.unknown_calls > 0
-        in_loops = set(summary.calls_in_loops)
-        for name in summary.calls:
+        in_loops = set(summary.all_calls_in_loops)
+        for name in summary.all_calls:
             callee = lookup(name)
             if callee is None:
                 if name in in_loops:
@@ -183,53 +215,99 @@ def cpu_bound(lookup: Lookup, qualname: str) -> CpuVerdict | None:
     return None
 
 
+@dataclass(frozen=True)
+class BlockingChain:
+    """How calling a function blocks: the functions from it down to the one that makes the
+    blocking call (`("load_config", "read_text")`), and that call (`index` in its `blocking`)."""
+
+    chain: tuple[str, ...]
+    evidence: BlockingEvidence
+    index: int
+
+    @property
+    def function(self) -> str:
+        return self.chain[-1]
+
+
+def blocking_chains(lookup: Lookup, qualname: str) -> dict[str, BlockingChain]:
+    """For each category of blocking call the sync function `qualname` can make, directly or
+    through the functions it calls, the shortest chain down to one, of at most
+    MAX_CHAIN_FUNCTIONS functions. Async callees are not followed (calling one only creates a
+    coroutine); cycles and recursion terminate; a call on any branch counts, since it can run."""
+    start = lookup(qualname)
+    if start is None or start.is_async:
+        return {}
+    found: dict[str, BlockingChain] = {}
+    parents: dict[str, str | None] = {start.qualname: None}
+    pending = deque([(start, 1)])
+    while pending:
+        summary, depth = pending.popleft()
+        for index, evidence in enumerate(summary.blocking):
+            if evidence.category not in found and not evidence.suppressed:
+                chain = [summary.qualname]
+                while (parent := parents[chain[-1]]) is not None:
+                    chain.append(parent)
+                found[evidence.category] = BlockingChain(tuple(reversed(chain)), evidence, index)
+        if depth == MAX_CHAIN_FUNCTIONS:
+            continue
+        for name in summary.all_calls:
+            callee = lookup(name)
+            if callee is not None and not callee.is_async and callee.qualname not in parents:
+                parents[callee.qualname] = summary.qualname
+                pending.append((callee, depth + 1))
+    return found
+
+
+def reaches_process_start(lookup: Lookup, qualname: str) -> bool:
+    """Whether `qualname`, or a function it calls directly or through others, starts
+    processes (`process_starts`, filled in for the project index)."""
+    start = lookup(qualname)
+    return start is not None and any(s is not None and s.process_starts for s in _reachable(lookup, start))
+
+
 def pure_computation(lookup: Lookup, qualname: str) -> bool:
     """True when calling `qualname` only computes: neither it nor anything it reaches blocks,
     releases the GIL, or calls a function no catalog or module knows."""
     start = lookup(qualname)
     if start is None or start.is_async:
         return False
-    seen = {start.qualname}
-    pending = [start]
-    while pending:
-        summary = pending.pop()
-        if summary.blocking or summary.releases_gil or summary.unknown_calls:
-            return False
-        for name in summary.calls:
-            callee = lookup(name)
-            if callee is None:
-                return False
-            if callee.qualname not in seen:
-                seen.add(callee.qualname)
-                pending.append(callee)
-    return True
+    return all(
+        s is not None and not (s.blocking or s.releases_gil or s.unknown_calls) for s in _reachable(lookup, start)
+    )
 
 
 def _may_do_unknown_work(lookup: Lookup, start: FunctionSummary) -> bool:
     """True when `start` or anything it reaches calls a function no catalog or module knows."""
+    return any(s is None or s.unknown_calls for s in _reachable(lookup, start))
+
+
+def _reachable(lookup: Lookup, start: FunctionSummary) -> Iterator[FunctionSummary | None]:
+    """`start` and every function it reaches through calls, each once; None for each call
+    of a function `lookup` does not know."""
     seen = {start.qualname}
     pending = [start]
     while pending:
         summary = pending.pop()
-        if summary.unknown_calls:
-            return True
-        for name in summary.calls:
+        yield summary
+        for name in summary.all_calls:
             callee = lookup(name)
             if callee is None:
-                return True
-            if callee.qualname not in seen:
+                yield None
+            elif callee.qualname not in seen:
                 seen.add(callee.qualname)
                 pending.append(callee)
-    return False
 
 
 @dataclass(frozen=True)
 class ModuleSummary:
-    """Every function of a module by qualified name, and the bases of its classes (resolved
-    names: local classes by their qualified name, library classes by their dotted name)."""
+    """Every function of a module by qualified name, the bases of its classes (resolved
+    names: local classes by their qualified name, library classes by their dotted name), and
+    the names its imports bind at module level (`load = pkg.io.load`), through which a
+    package's `__init__` re-exports what its modules define."""
 
     functions: Mapping[str, FunctionSummary] = field(default_factory=dict)
     class_bases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    imports: Mapping[str, str] = field(default_factory=dict)
 
     def function(self, qualname: str) -> FunctionSummary | None:
         """The summary of `qualname`; a method missing from its class is looked up in the
@@ -245,6 +323,9 @@ class ModuleSummary:
 
     def pure_computation(self, qualname: str) -> bool:
         return pure_computation(self.function, qualname)
+
+    def blocking_chains(self, qualname: str) -> dict[str, BlockingChain]:
+        return blocking_chains(self.function, qualname)
 
     def is_subclass(self, qualname: str, bases: Iterable[str]) -> bool:
         """True when the local class `qualname` derives from one of `bases` (library names)."""
@@ -266,13 +347,29 @@ class ModuleSummary:
         return {
             "functions": [summary.as_dict() for summary in self.functions.values()],
             "class_bases": {name: list(bases) for name, bases in self.class_bases.items()},
+            "imports": dict(self.imports),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> ModuleSummary:
         functions = [FunctionSummary.from_dict(item) for item in data["functions"]]  # type: ignore[attr-defined]
         bases = {name: tuple(value) for name, value in data["class_bases"].items()}  # type: ignore[attr-defined]
-        return cls({summary.qualname: summary for summary in functions}, bases)
+        imports = dict(data["imports"])  # type: ignore[call-overload]
+        return cls({summary.qualname: summary for summary in functions}, bases, imports)
+
+
+def absolutized(summary: FunctionSummary, module: str) -> FunctionSummary:
+    """`summary` of a function of `module` with every name of that module made absolute
+    (`helper` -> `pkg.io.helper`), so that summaries of many modules share one name space."""
+    if not module:
+        return summary
+    prefix = module + "."
+    return replace(
+        summary,
+        qualname=prefix + summary.qualname,
+        calls=tuple(prefix + name for name in summary.calls),
+        calls_in_loops=tuple(prefix + name for name in summary.calls_in_loops),
+    )
 
 
 def inherited_method(name: str, defined: Container[str], bases: Mapping[str, tuple[str, ...]]) -> str | None:
@@ -295,13 +392,17 @@ __all__ = [
     "DATA",
     "NUMERIC",
     "QUADRATIC",
+    "BlockingChain",
     "BlockingEvidence",
     "CpuEvidence",
     "CpuVerdict",
     "Evidence",
     "FunctionSummary",
     "ModuleSummary",
+    "absolutized",
+    "blocking_chains",
     "cpu_bound",
     "inherited_method",
     "pure_computation",
+    "reaches_process_start",
 ]

@@ -78,6 +78,18 @@ class LoopFacts:
     calls: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class CoroutineCall:
+    """A call, made directly in a coroutine, of a sync function of this module (`qualname`)
+    or of another module no catalog knows (`external`: `qualname` is its dotted name)."""
+
+    node: cst.CSTNode
+    statement: cst.CSTNode | None
+    scope: Scope
+    qualname: str
+    external: bool
+
+
 class _Loop:
     __slots__ = (
         "node", "kind", "over_range", "numeric", "small", "arithmetic", "multiplicative", "updates",
@@ -139,7 +151,7 @@ class _Function:
     __slots__ = (
         "node", "qualname", "is_async", "class_qualname", "cls_name", "loops", "lambda_depth",
         "is_generator", "evidence", "blocking", "releases", "edges", "unknown", "unknown_in_loops",
-        "recursive_call", "loop_facts", "unknown_iterations",
+        "recursive_call", "loop_facts", "unknown_iterations", "external_edges",
     )
 
     def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
@@ -152,11 +164,13 @@ class _Function:
         self.lambda_depth = 0
         self.is_generator = False
         self.evidence: list[tuple[cst.CSTNode, str, str]] = []
-        self.blocking: list[tuple[cst.CSTNode, str, str]] = []
+        self.blocking: list[tuple[cst.CSTNode, str, str, str]] = []
         self.releases: list[tuple[cst.CSTNode, str]] = []
         # (qualname, in a loop, fallback when the name turns out not to be a function:
         # "pure", "unknown" or "ignore")
         self.edges: list[tuple[str, bool, str]] = []
+        # Calls of functions of other modules no catalog knows: (dotted name, in a loop).
+        self.external_edges: list[tuple[str, bool]] = []
         self.unknown = 0
         self.unknown_in_loops = 0
         self.unknown_iterations = 0
@@ -181,6 +195,8 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self._nodes: dict[str, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode], list[cst.CSTNode]]] = {}
         self.summary = ModuleSummary()
         self.loops: dict[str, tuple[LoopFacts, ...]] = {}
+        self._coroutine_calls: list[tuple[cst.CSTNode, cst.CSTNode | None, Scope, str, bool]] = []
+        self.coroutine_calls: list[CoroutineCall] = []
 
     # ----- answers ---------------------------------------------------------------------------
 
@@ -190,6 +206,11 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def evidence_node(self, qualname: str, index: int = 0) -> cst.CSTNode | None:
         nodes = self._nodes.get(qualname)
         return nodes[1][index] if nodes is not None and index < len(nodes[1]) else None
+
+    def blocking_node(self, qualname: str, index: int) -> cst.CSTNode | None:
+        """The node of the `index`-th blocking call in function `qualname` of this module."""
+        nodes = self._nodes.get(qualname)
+        return nodes[2][index] if nodes is not None and index < len(nodes[2]) else None
 
     def explanation(self, verdict: CpuVerdict) -> Callable[[LineOf], str]:
         """`verdict.explain()` with the evidence line, once the engine knows positions."""
@@ -212,7 +233,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 blocking=tuple(e._replace(line=line_of(n)) for e, n in zip(summary.blocking, blocking)),
                 releases_gil=tuple(e._replace(line=line_of(n)) for e, n in zip(summary.releases_gil, releases)),
             )
-        return ModuleSummary(functions, self.summary.class_bases)
+        return ModuleSummary(functions, self.summary.class_bases, self.summary.imports)
 
     # ----- definitions -----------------------------------------------------------------------
 
@@ -506,7 +527,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         for item in node.items:
             match = facts.blocking_with_item(item)
             if match is not None:
-                self._blocking(item.item, match.entry.qualname, match.entry.category.value)
+                self._blocking(item.item, match.entry.qualname, match.entry.category.value, match.display)
                 continue
             if isinstance(item.item, cst.Call):
                 continue  # the call itself is judged by visit_Call
@@ -525,12 +546,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         func = node.func
         symbol = facts.resolve(func)
         if symbol is None:
-            if (
-                function.cls_name is not None
-                and isinstance(func, cst.Attribute)
-                and isinstance(func.value, cst.Name)
-                and func.value.value == function.cls_name
-            ):
+            if function.cls_name is not None and isinstance(func, cst.Attribute) and _is_cls(func.value, function.cls_name):
                 self._edge(f"{function.class_qualname}.{func.attr.value}", node, "unknown")
             else:
                 self._unresolved_method(func)
@@ -554,7 +570,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         if facts.catalog.lookup(qualname) is not None:
             match = facts.blocking_call(node)
             if match is not None:
-                self._blocking(node, match.entry.qualname, match.entry.category.value)
+                self._blocking(node, match.entry.qualname, match.entry.category.value, match.display)
                 return
         kind, key = call_kind(qualname)
         if kind == RELEASES:
@@ -564,6 +580,8 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             self._callable_arguments(qualname, node)
         elif kind == PURE:
             self._callable_arguments(qualname, node)
+        elif _may_be_project_function(qualname):
+            self._edge(qualname, node, "unknown", external=True)
         else:
             self._unknown()
 
@@ -640,7 +658,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             if function.loops:
                 function.loops[-1].impure = True
 
-    def _blocking(self, node: cst.CSTNode, callee: str, category: str) -> None:
+    def _blocking(self, node: cst.CSTNode, callee: str, category: str, display: str) -> None:
         function = self._stack[-1]
         if function.loops:
             function.loops[-1].impure = True
@@ -649,7 +667,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             # function apart from pure computation.
             function.releases.append((node, f"{callee.removeprefix('builtins.')}() in a lambda"))
         else:
-            function.blocking.append((node, callee, category))
+            function.blocking.append((node, callee, category, display))
 
     def _release(self, node: cst.CSTNode, reason: str) -> None:
         function = self._stack[-1]
@@ -663,7 +681,9 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             loop = function.loops[-1]
             loop.heavy = loop.heavy or callee
 
-    def _edge(self, qualname: str, node: cst.CSTNode, fallback: str, in_loop: bool = False) -> None:
+    def _edge(
+        self, qualname: str, node: cst.CSTNode, fallback: str, in_loop: bool = False, external: bool = False
+    ) -> None:
         function = self._stack[-1]
         if function.lambda_depth:
             # Not followed: the lambda may never be called here. It still counts as a call
@@ -672,6 +692,13 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 self._unknown(in_loop)
             return
         looped = in_loop or bool(function.loops)
+        if function.is_async:
+            self._coroutine_calls.append((node, self.facts.current_statement, self.facts.scope, qualname, external))
+        if external:
+            function.external_edges.append((qualname, looped))
+            if function.loops:
+                function.loops[-1].impure = True
+            return
         function.edges.append((qualname, looped, fallback))
         if function.loops:
             function.loops[-1].calls.append(qualname)
@@ -706,6 +733,10 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
                     in_loops.append(resolved)
             if recursive:
                 unknown_in_loops = unknown
+            external = tuple(dict.fromkeys(name for name, _ in function.external_edges))
+            external_in_loops = tuple(
+                dict.fromkeys(name for name, looped in function.external_edges if looped or recursive)
+            )
             unknown += function.unknown_iterations
             evidence = list(function.evidence)
             if function.recursive_call is not None:
@@ -717,21 +748,35 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 is_generator=function.is_generator,
                 picklable="<locals>" not in function.qualname,
                 cpu_evidence=tuple(CpuEvidence(0, reason, kind) for _, reason, kind in evidence),
-                blocking=tuple(BlockingEvidence(0, callee, category) for _, callee, category in function.blocking),
+                blocking=tuple(
+                    BlockingEvidence(0, callee, category, shown=display) for _, callee, category, display in function.blocking
+                ),
                 releases_gil=tuple(Evidence(0, reason) for _, reason in function.releases),
                 calls=tuple(calls),
                 calls_in_loops=tuple(in_loops),
+                external_calls=external,
+                external_calls_in_loops=external_in_loops,
                 unknown_calls=unknown,
                 unknown_calls_in_loops=unknown_in_loops,
             )
             self._nodes[function.qualname] = (
                 function.node,
                 [n for n, _, _ in evidence],
-                [n for n, _, _ in function.blocking],
+                [n for n, *_ in function.blocking],
                 [n for n, _ in function.releases],
             )
             self.loops[function.qualname] = tuple(function.loop_facts)
-        self.summary = ModuleSummary(functions, dict(bases))
+        imports = {
+            name: binding.target
+            for name, binding in self.facts.module_scope.bindings.items()
+            if binding.kind == "import" and _may_be_project_function(binding.target)
+        }
+        self.summary = ModuleSummary(functions, dict(bases), imports)
+        self.coroutine_calls = [
+            CoroutineCall(call, statement, scope, name if external else resolved, external)
+            for call, statement, scope, name, external in self._coroutine_calls
+            if (resolved := name if external else target(name)) is not None
+        ]
 
 
 def _recursion_kind(call: cst.CSTNode) -> str:
@@ -855,3 +900,16 @@ def _is_bytes(node: cst.BaseExpression) -> bool:
 
 
 __all__ = ["LoopFacts", "SummaryCollector"]
+
+
+def _may_be_project_function(qualname: str) -> bool:
+    """Builtins and names of unanchored relative imports (`.io.load` with no package known)
+    can never be found in a project."""
+    return not qualname.startswith(("builtins.", "."))
+
+
+def _is_cls(receiver: cst.BaseExpression, cls_name: str) -> bool:
+    """`cls` in a classmethod, or an instance it makes (`cls(...)`): `cls.m()`, `cls(x).m()`."""
+    if isinstance(receiver, cst.Call):
+        receiver = receiver.func
+    return isinstance(receiver, cst.Name) and receiver.value == cls_name

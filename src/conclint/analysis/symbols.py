@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from conclint.analysis.scopes import Binding, Scope, instance_attributes
+from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.types import (
     ATTRIBUTE_RESULTS,
     CALL_RESULTS,
@@ -148,7 +149,16 @@ def _call_result(callee: Symbol | None) -> Symbol | None:
             return Symbol(callee.qualname, instance=True, local=True, node=callee.node, scope=callee.scope)
         return None
     result = CALL_RESULTS.get(callee.qualname)
-    return Symbol(result, instance=True) if result is not None else None
+    if result is not None:
+        return Symbol(result, instance=True)
+    # `Storage()` of a class imported from elsewhere in the project: an instance of it, so
+    # that `Storage().archive()` names `app.storage.Storage.archive` for the project index.
+    # Not for the standard library or the packages the catalogs describe: what their calls
+    # return is known there, or deliberately left unknown.
+    qualname = callee.qualname
+    if qualname.rpartition(".")[2][:1].isupper() and not is_library_name(qualname):
+        return Symbol(qualname, instance=True)
+    return None
 
 
 __all__ = ["Symbol", "resolve", "binding_symbol", "canonical_name"]

@@ -217,3 +217,19 @@ HARMLESS_CALLS = frozenset(
         "joblib.cpu_count",
     }
 )
+
+# ----- the prefilter (Rule.REQUIRED_TOKENS) -------------------------------------------------------
+
+# Every library name above reaches a file through an import statement (or an attribute of an
+# imported module), and `from x import y as z` still spells `x` and `y`; so a file can match an
+# entry only if its bytes contain a component of the entry's name. `multiprocess` is part of
+# `multiprocessing`, `torch.multiprocessing` and dill's `multiprocess`; ProcessPoolExecutor is the
+# only concurrent.futures entry; every joblib entry starts with `joblib`. tests/test_prefilter.py
+# checks each table against these tuples.
+MULTIPROCESSING_TOKEN = b"multiprocess"
+# CCL301/CCL302: starts (multiprocessing, torch, ProcessPoolExecutor, joblib Parallel).
+START_TOKENS = (MULTIPROCESSING_TOKEN, b"ProcessPoolExecutor", b"joblib")
+# CCL303: pools, executors and constructors that send callables to children.
+DISPATCH_TOKENS = (MULTIPROCESSING_TOKEN, b"ProcessPoolExecutor")
+# CCL304: `set_start_method` of multiprocessing, torch.multiprocessing and multiprocess.
+START_METHOD_TOKENS = (MULTIPROCESSING_TOKEN,)

@@ -22,7 +22,8 @@ class ReportOptions:
     findings (no summary line); `show_source` adds a code frame and the suggestion under each
     finding (text format). `color`: True or False forces colour on or off, None colours only
     a terminal. `source_root` is the directory SARIF locations are relative to (default: the
-    working directory, where the reported paths are relative to as well).
+    working directory, where the reported paths are relative to as well). `fixed`: with
+    `--fix`, how many findings the fixes removed (the result holds the ones left).
     """
 
     statistics: bool = False
@@ -30,6 +31,7 @@ class ReportOptions:
     show_source: bool = False
     color: bool | None = None
     source_root: Path | None = None
+    fixed: int | None = None
 
 
 Reporter = Callable[[RunResult, TextIO, ReportOptions], None]

@@ -38,17 +38,20 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
                 lines += code_frame(diagnostic, sources.get(diagnostic.path))
     if not options.quiet:
         passed = not result.diagnostics and not result.errors
-        lines.append(click.style(summary(result), bold=True, fg="green" if passed else None))
+        lines.append(click.style(summary(result, options.fixed), bold=True, fg="green" if passed else None))
     if lines:
         # one echo: click decides once whether to keep the colour, and flushes once
         click.echo("\n".join(lines), file=stream, color=options.color)
 
 
 def format_diagnostic(diagnostic: Diagnostic, styled: bool = False) -> str:
+    """`path:line:col: CODE message`; `[*]` before the message marks a finding `--fix` removes."""
     path, code = diagnostic.path, diagnostic.code
+    mark = "[*] " if diagnostic.fixable else ""
     if styled:
         path, code = click.style(path, bold=True), click.style(code, fg="red", bold=True)
-    return f"{path}:{diagnostic.line}:{diagnostic.column}: {code} {diagnostic.message}"
+        mark = click.style(mark, fg="cyan", bold=True) if mark else ""
+    return f"{path}:{diagnostic.line}:{diagnostic.column}: {code} {mark}{diagnostic.message}"
 
 
 def statistics(diagnostics: Sequence[Diagnostic]) -> list[tuple[str, str, int]]:
@@ -66,11 +69,15 @@ def statistics_lines(diagnostics: Sequence[Diagnostic], styled: bool = False) ->
     ]
 
 
-def summary(result: RunResult) -> str:
+def summary(result: RunResult, fixed: int | None = None) -> str:
     """The closing line: how many problems in how many files (how many fixable), how many
-    paths failed."""
+    paths failed; after `--fix` (`fixed` given), how many were fixed and how many remain."""
     problems, files = len(result.diagnostics), result.files_with_findings
     unchecked = f"{_plural(len(result.errors), 'path')} could not be checked." if result.errors else ""
+    if fixed:
+        fixable = sum(d.fixable for d in result.diagnostics)
+        left = f"{problems} remaining" + (f", {fixable} fixable" if fixable else "")
+        return f"Found {_plural(problems + fixed, 'problem')} ({fixed} fixed, {left}). {unchecked}".strip()
     if problems:
         fixable = sum(d.fixable for d in result.diagnostics)
         found = f"Found {_plural(problems, 'problem')} in {_plural(files, 'file')}"

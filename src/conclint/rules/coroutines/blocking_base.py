@@ -11,8 +11,26 @@ from typing import ClassVar
 import libcst as cst
 
 from conclint.analysis.facts import BlockingMatch
-from conclint.knowledge.blocking import Category
+from conclint.fixes.blocking import blocking_fix, helper_call_fix
+from conclint.analysis.helpers import HelperChain, helper_chains
+from conclint.analysis.summary_collector import CoroutineCall
+from conclint.knowledge.blocking import OFFLOAD, Category
+from conclint.prefilter import COROUTINE
 from conclint.rule import Rule
+
+
+HELPERS_PARAGRAPH = """\
+A call in a coroutine of a sync function or method of the project that makes such a call,
+directly or through further sync calls (on any branch, through at most five functions), is
+reported at the call in the coroutine, with the shortest chain down to the blocking call: `load_config() blocks the event loop:
+load_config -> read_text -> open() (line 4)`. The command line follows calls into the other
+modules of the project (a function of `app/io.py` is shown as `app.io.read_text`, with its
+file); the flake8 plugin and `--per-file` follow calls within the file only. Calls handed to a
+thread (`asyncio.to_thread(helper)`) or made in lambdas and nested functions are not
+followed, nor are functions of the standard library and installed packages: the catalog
+speaks for those. A suppression comment on the blocking call inside the helper silences the
+chains through it. The fix for such a call is the unsafe offload: `await
+asyncio.to_thread(load_config, path)` (or trio's and anyio's `to_thread.run_sync`)."""
 
 
 class BlockingCallInCoroutine(Rule):
@@ -22,6 +40,17 @@ class BlockingCallInCoroutine(Rule):
     MESSAGE = "{call} blocks the event loop; use {replacement} instead"
     # A coroutine is an `async def`.
     REQUIRED_TOKENS = (b"async",)
+    REQUIRED_PATTERN = COROUTINE
+    # Calls of helper functions that block are found through the function summaries.
+    USES_SUMMARIES = True
+
+    @classmethod
+    def doc_sections(cls) -> dict[str, str]:
+        """Every CCL1 page also says how calls of blocking helpers are reported."""
+        sections = super().doc_sections()
+        if "What it does" in sections:
+            sections["What it does"] += "\n\n" + HELPERS_PARAGRAPH
+        return sections
 
     def visit_Call(self, node: cst.Call) -> None:
         facts = self.facts
@@ -39,6 +68,33 @@ class BlockingCallInCoroutine(Rule):
             if match is not None and match.entry.category is self.CATEGORY:
                 self._report(item.item, match)
 
+    def leave_Module(self, node: cst.Module) -> None:
+        """Report calls of helpers that block with a call of this rule's category."""
+        category = self.CATEGORY.value
+        for call, chains in helper_chains(self.facts):
+            chain = chains.get(category)
+            if chain is not None:
+                self._report_helper(call, chain)
+
+    def _report_helper(self, call: CoroutineCall, chain: HelperChain) -> None:
+        facts = self.facts
+        library = facts.library
+        function = call.node.func if isinstance(call.node, cst.Call) else call.node
+        shown = facts.module.code_for_node(function)
+        entry = facts.catalog.lookup(chain.callee)
+        native = entry.remedy.for_library(library) if entry is not None else None
+        suggestion = f"Run it in a worker thread: {OFFLOAD[library].format(call=shown)}"
+        if native is not None:
+            suggestion += f"; or make `{chain.chain[0]}` a coroutine that uses {native}"
+        self.report(
+            call.node,
+            lambda line_of: f"`{shown}()` blocks the event loop: {chain.explain(line_of)}",
+            suggestion=suggestion + ".",
+            statement=call.statement,
+            origin=chain.node,
+            fix=lambda: helper_call_fix(facts, call, self.settings.target_version),
+        )
+
     def _report(self, node: cst.CSTNode, match: BlockingMatch) -> None:
         library = self.facts.library
         entry = match.entry
@@ -49,4 +105,5 @@ class BlockingCallInCoroutine(Rule):
             offload = entry.offload(library, match.callee)
             if replacement != offload:
                 suggestion += f", or run it in a worker thread: {offload}"
-        self.report(node, suggestion=suggestion + ".", call=call, replacement=replacement)
+        fix = blocking_fix(self.facts, node, match, self.settings.target_version)
+        self.report(node, suggestion=suggestion + ".", call=call, replacement=replacement, fix=fix)

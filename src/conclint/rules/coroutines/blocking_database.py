@@ -45,10 +45,15 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
     transaction in a worker thread: `await trio.to_thread.run_sync(do_transaction)`.
 
     ## Fix safety
-    No automatic fix yet. Async drivers differ in connection set-up, placeholders and
-    transaction handling; moving one call means moving the connection's whole use. Offloading
-    keeps the driver but a connection must then stay on the thread the driver expects
-    (sqlite3 checks this by default).
+    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
+    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
+    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
+    arguments), for the library the module imports, importing it if needed. No fix is offered
+    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
+    inside a comprehension, or when the name the fix needs means something else there. A driver
+    that ties a connection to its thread refuses the call (sqlite3 does by default, unless
+    `check_same_thread=False`): review each fix. Async drivers differ in set-up, placeholders
+    and transactions, so moving to one is left to you.
 
     ## Options
     - `extend-blocking-calls`: add your own blocking callables; entries with the category
@@ -202,6 +207,15 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
             line=6,
             count=2,
             message_contains=("cur.execute()", "psycopg.AsyncConnection", "anyio.to_thread.run_sync(cur.execute, ...)"),
+            fixed="""
+            import anyio
+            from psycopg2.extensions import connection
+
+            async def close_day(conn: connection):
+                with conn.cursor() as cur:
+                    await anyio.to_thread.run_sync(cur.execute, "UPDATE days SET closed = true")
+                await anyio.to_thread.run_sync(conn.commit)
+            """,
         ),
         Invalid(
             """
@@ -278,5 +292,16 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
             """,
             line=9,
             message_contains=("pipe.execute()", "trio.to_thread.run_sync(pipe.execute, ...)"),
+            fixed="""
+            import redis
+            import trio
+
+            r = redis.Redis()
+
+            async def flush():
+                pipe = r.pipeline()
+                pipe.set("a", 1)
+                await trio.to_thread.run_sync(pipe.execute)
+            """,
         ),
     )

@@ -50,9 +50,15 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     and `trio.Path`; in anyio `anyio.Path`, whose disk methods are awaited.
 
     ## Fix safety
-    No automatic fix yet. The async file objects are awaited (`await fh.read()`), opened with
-    `async with await ...`, and iterated with `async for`; changing one call usually means
-    changing the whole block that uses the file, which is left to you.
+    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
+    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
+    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
+    arguments), for the library the module imports, importing it if needed. No fix is offered
+    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
+    inside a comprehension, or when the name the fix needs means something else there. Each call
+    moves on its own (`open`, then each `read`), so a file is used from several threads in turn,
+    which Python's file objects allow. Async file objects (`async with await ...`, `async for`)
+    change the whole block and are left to you.
 
     ## Options
     - `extend-blocking-calls`: add your own blocking callables; entries with the category
@@ -163,6 +169,51 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
                 return shutil.get_terminal_size(), os.listdir(name)
             """
         ),
+        Valid(
+            """
+            import asyncio
+
+            def read_config(path):
+                with open(path) as fh:
+                    return fh.read()
+
+            async def load(path, loop):
+                text = await asyncio.to_thread(read_config, path)
+                more = await loop.run_in_executor(None, read_config, path)
+                later = lambda: read_config(path)
+
+                def nested():
+                    return read_config(path)
+
+                return text, more, later, nested
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+
+            def read_config(path):
+                return asyncio.to_thread(open, path)
+
+            def run_later(loop, path):
+                return loop.run_in_executor(None, lambda: open(path).read())
+
+            async def load(path, loop):
+                return await read_config(path), await run_later(loop, path)
+            """
+        ),
+        Valid(
+            """
+            def ping(n):
+                return pong(n - 1) if n else 0
+
+            def pong(n):
+                return ping(n - 1) if n else 1
+
+            async def play():
+                return ping(10)
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -186,6 +237,13 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             """,
             line=5,
             message_contains=("pathlib.Path.read_text()", "trio.Path"),
+            fixed="""
+            import trio
+            from pathlib import Path
+
+            async def load(path):
+                return await trio.to_thread.run_sync(Path(path).read_text)
+            """,
         ),
         Invalid(
             """
@@ -197,6 +255,13 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             """,
             line=5,
             message_contains=("await anyio.open_file(...)",),
+            fixed="""
+            import anyio
+            import json
+
+            async def load(path):
+                return json.load(await anyio.to_thread.run_sync(open, path))
+            """,
         ),
         Invalid(
             """
@@ -276,5 +341,97 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             line=5,
             count=2,
             message_contains=("await trio.open_file(...)",),
+            fixed="""
+            import io
+            import trio
+
+            async def header(path):
+                with await trio.to_thread.run_sync(io.open, path, "rb") as fh:
+                    return await trio.to_thread.run_sync(fh.read, 16)
+            """,
+        ),
+        Invalid(
+            """
+            import json
+
+            def read_text(path):
+                with open(path) as fh:
+                    return fh.read()
+
+            def parse(path):
+                return json.loads(read_text(path))
+
+            def load_config(path):
+                return parse(path) if path else {}
+
+            async def serve(path):
+                config = load_config(path)
+            """,
+            line=14,
+            column=14,
+            message_contains=(
+                "`load_config()` blocks the event loop: load_config -> parse -> read_text -> open() (line 4)",
+                "await asyncio.to_thread(load_config, ...)",
+            ),
+        ),
+        Invalid(
+            """
+            import os
+
+            class Store:
+                def __init__(self, root):
+                    self.root = root
+
+                def _names(self):
+                    return os.listdir(self.root)
+
+                @classmethod
+                def scan(cls, root):
+                    return cls(root)._names() if root else []
+
+                def refresh(self, force=False):
+                    if force:
+                        return self._names()
+                    return []
+
+                def recurse(self, depth):
+                    return self.recurse(depth - 1) if depth else self.refresh(True)
+
+                async def handle(self):
+                    self.refresh()
+                    self.recurse(3)
+                    Store.scan("/srv")
+            """,
+            line=23,
+            count=3,
+            message_contains=("`self.refresh()` blocks the event loop: Store.refresh -> Store._names -> os.listdir() (line 8)",),
+        ),
+        Invalid(
+            """
+            import asyncio
+            import json
+
+            def read_config(path):
+                with open(path) as fh:
+                    return json.load(fh)
+
+            async def reload(path, loop):
+                config = read_config(path)["settings"]
+                return config
+            """,
+            line=9,
+            message_contains=("`read_config()` blocks the event loop: read_config -> open() (line 5)",),
+            fixed="""
+            import asyncio
+            import json
+
+            def read_config(path):
+                with open(path) as fh:
+                    return json.load(fh)
+
+            async def reload(path, loop):
+                config = (await asyncio.to_thread(read_config, path))["settings"]
+                return config
+            """,
         ),
     )

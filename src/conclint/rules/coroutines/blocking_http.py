@@ -44,9 +44,15 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     or `await anyio.to_thread.run_sync(requests.get, url)`.
 
     ## Fix safety
-    No automatic fix yet. Moving to an async client changes the client object, its session
-    and connection pooling, and the call must be awaited; offloading to a worker thread keeps
-    the request unchanged but runs it on another thread, where it can no longer be cancelled.
+    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
+    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
+    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
+    arguments), for the library the module imports, importing it if needed. No fix is offered
+    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
+    inside a comprehension, or when the name the fix needs means something else there. The
+    request runs unchanged on another thread, where cancelling the awaiting task no longer stops
+    it. Moving to an async client (its session, connection pooling, awaited calls) is left to
+    you.
 
     ## Options
     - `extend-blocking-calls`: add your own blocking callables; an entry with the category
@@ -172,6 +178,25 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
         Invalid(
             """
             import requests
+            import trio
+
+            async def fetch(url):
+                return requests.get(url, timeout=5).json()
+            """,
+            line=5,
+            column=12,
+            fixed="""
+            import functools
+            import requests
+            import trio
+
+            async def fetch(url):
+                return (await trio.to_thread.run_sync(functools.partial(requests.get, url, timeout=5))).json()
+            """,
+        ),
+        Invalid(
+            """
+            import requests
 
             async def fetch(url):
                 return requests.get(url, timeout=10).json()
@@ -231,6 +256,14 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
                 "`httpx.AsyncClient`",
                 "trio.to_thread.run_sync(urllib.request.urlopen",
             ),
+            fixed="""
+            import trio
+
+            async def status(url):
+                from urllib.request import urlopen
+                with await trio.to_thread.run_sync(urlopen, url) as response:
+                    return response.status
+            """,
         ),
         Invalid(
             """

@@ -38,9 +38,14 @@ class BlockingInputInAsync(BlockingCallInCoroutine):
     `await anyio.wrap_file(sys.stdin).readline()`.
 
     ## Fix safety
-    No automatic fix yet. Offloading keeps the prompt and the returned line unchanged; the
-    worker thread keeps waiting for input even when the awaiting task is cancelled, which
-    the manual fix should take into account.
+    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
+    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
+    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
+    arguments), for the library the module imports, importing it if needed. No fix is offered
+    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
+    inside a comprehension, or when the name the fix needs means something else there. The
+    prompt and the returned line stay the same; the worker thread keeps waiting for input even
+    when the awaiting task is cancelled.
 
     ## Options
     - `extend-blocking-calls`: add your own blocking callables; entries with the category
@@ -147,6 +152,13 @@ class BlockingInputInAsync(BlockingCallInCoroutine):
             """,
             line=5,
             message_contains=("sys.stdin.read()", "await trio.to_thread.run_sync(sys.stdin.read, ...)"),
+            fixed="""
+            import sys
+            import trio
+
+            async def read_all():
+                return await trio.to_thread.run_sync(sys.stdin.read)
+            """,
         ),
         Invalid(
             """
@@ -158,6 +170,13 @@ class BlockingInputInAsync(BlockingCallInCoroutine):
             """,
             line=5,
             message_contains=("getpass.getpass()", "await anyio.to_thread.run_sync(getpass.getpass, ...)"),
+            fixed="""
+            import anyio
+
+            async def login():
+                from getpass import getpass as secret
+                return await anyio.to_thread.run_sync(secret, "password: ")
+            """,
         ),
         Invalid(
             """

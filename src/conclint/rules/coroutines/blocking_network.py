@@ -46,9 +46,15 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
     `await trio.socket.getaddrinfo(...)` or `await anyio.getaddrinfo(...)`.
 
     ## Fix safety
-    No automatic fix yet. Streams replace the socket object, so reads, writes and closing
-    change together; a socket that must stay can be made non-blocking and driven with
-    `await loop.sock_recv(...)` / `sock_sendall(...)`, which is also a manual change.
+    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
+    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
+    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
+    arguments), for the library the module imports, importing it if needed. No fix is offered
+    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
+    inside a comprehension, or when the name the fix needs means something else there. The
+    socket is then used from another thread, which sockets allow; streams or
+    `loop.sock_recv(...)` / `sock_sendall(...)` change the socket's whole use and are left to
+    you.
 
     ## Options
     - `extend-blocking-calls`: add your own blocking callables; entries with the category
@@ -178,6 +184,15 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
             """,
             line=6,
             message_contains=("sock.connect()", "await trio.open_tcp_stream(...)"),
+            fixed="""
+            import trio
+
+            async def connect(host, port):
+                import socket
+                sock = socket.socket()
+                await trio.to_thread.run_sync(sock.connect, (host, port))
+                return sock
+            """,
         ),
         Invalid(
             """
@@ -189,6 +204,13 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
             """,
             line=5,
             message_contains=("await anyio.connect_tcp(...)",),
+            fixed="""
+            import anyio
+            import socket
+
+            async def connect(host, port):
+                return await anyio.to_thread.run_sync(socket.create_connection, (host, port))
+            """,
         ),
         Invalid(
             """

@@ -35,8 +35,16 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
     In a trio module use `await trio.sleep(...)`, in an anyio module `await anyio.sleep(...)`.
 
     ## Fix safety
-    No automatic fix yet. Replacing the call with the library's `await ...sleep(...)` keeps
-    the delay and lets other tasks run meanwhile.
+    Safe fix: `time.sleep(x)` written as a statement becomes `await asyncio.sleep(x)`
+    (`trio.sleep`, `anyio.sleep`), which keeps the delay and lets other tasks run meanwhile.
+    Where the call's value is used, only the unsafe fix applies.
+
+    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
+    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
+    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
+    arguments), for the library the module imports, importing it if needed. No fix is offered
+    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
+    inside a comprehension, or when the name the fix needs means something else there.
 
     ## Options
     - `extend-blocking-calls`: add your own blocking callables.
@@ -154,6 +162,13 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
             """,
             line=5,
             message_contains=("await trio.sleep(...)",),
+            fixed="""
+            from time import sleep as pause
+            import trio
+
+            async def poll():
+                await trio.sleep(1)
+            """,
         ),
         Invalid(
             """
@@ -165,6 +180,13 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
             """,
             line=5,
             message_contains=("await anyio.sleep(...)",),
+            fixed="""
+            import anyio
+
+            async def poll():
+                import time
+                await anyio.sleep(1)
+            """,
         ),
         Invalid(
             """
@@ -196,5 +218,48 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
                     yield i
             """,
             line=5,
+        ),
+        Invalid(
+            """
+            import asyncio
+            import time
+
+            async def poll(client):
+                while not await client.ready():
+                    time.sleep(
+                        0.5,  # half a second
+                    )
+            """,
+            line=6,
+            fixed="""
+            import asyncio
+            import time
+
+            async def poll(client):
+                while not await client.ready():
+                    await asyncio.sleep(
+                        0.5,  # half a second
+                    )
+            """,
+        ),
+        Invalid(
+            """
+            import aiohttp
+            import time
+
+            async def throttled(session: aiohttp.ClientSession, url):
+                delay = time.sleep(0.1) or 0
+                return delay
+            """,
+            line=5,
+            fixed="""
+            import asyncio
+            import aiohttp
+            import time
+
+            async def throttled(session: aiohttp.ClientSession, url):
+                delay = await asyncio.to_thread(time.sleep, 0.1) or 0
+                return delay
+            """,
         ),
     )

@@ -42,11 +42,16 @@ class BlockingSubprocessInAsync(BlockingCallInCoroutine):
     module `await anyio.run_process([...])`.
 
     ## Fix safety
-    No automatic fix yet. The async APIs take the command differently
-    (`create_subprocess_exec(*args)` versus `run(list)`, a shell string for
-    `create_subprocess_shell`), return a different result object and raise different
-    errors, so the rewrite is left to you; offloading the unchanged call to a worker thread
-    is the smallest change.
+    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
+    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
+    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
+    arguments), for the library the module imports, importing it if needed. No fix is offered
+    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
+    inside a comprehension, or when the name the fix needs means something else there. The
+    command runs unchanged on another thread; cancelling the awaiting task does not stop the
+    child process. The async APIs take the command differently (`create_subprocess_exec(*args)`
+    versus `run(list)`), return another result object and raise other errors, so that rewrite is
+    left to you.
 
     ## Options
     - `extend-blocking-calls`: add your own blocking callables; entries with the category
@@ -205,6 +210,13 @@ class BlockingSubprocessInAsync(BlockingCallInCoroutine):
             """,
             line=5,
             message_contains=("await trio.run_process(...)",),
+            fixed="""
+            import trio
+
+            async def build():
+                import subprocess
+                await trio.to_thread.run_sync(subprocess.call, ["make"])
+            """,
         ),
         Invalid(
             """
@@ -216,6 +228,13 @@ class BlockingSubprocessInAsync(BlockingCallInCoroutine):
             """,
             line=5,
             message_contains=("os.system()", "await anyio.run_process(...)"),
+            fixed="""
+            import anyio
+            import os
+
+            async def clean():
+                await anyio.to_thread.run_sync(os.system, "rm -rf build")
+            """,
         ),
         Invalid(
             """

@@ -60,9 +60,16 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     `await asyncio.to_thread(queue.get)`.
 
     ## Fix safety
-    No automatic fix yet. An async primitive only coordinates tasks of one event loop; if
-    the object is shared with other threads it must stay a thread primitive and the wait
-    must move to a worker thread instead. Choosing between the two is left to you.
+    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
+    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
+    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
+    arguments), for the library the module imports, importing it if needed. No fix is offered
+    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
+    inside a comprehension, or when the name the fix needs means something else there. The wait
+    then happens on a worker thread, which is right for primitives shared with other threads.
+    Waits that must stay on the thread holding a lock (`RLock.acquire`, `Condition.wait`) get no
+    fix, and a `with lock:` statement none either. Replacing a thread primitive with an async
+    one is left to you.
 
     ## Options
     - `extend-blocking-calls`: add your own blocking callables; entries with the category
@@ -272,6 +279,15 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
             """,
             line=7,
             message_contains=("jobs.put()", "anyio.create_memory_object_stream"),
+            fixed="""
+            import anyio
+            from queue import Queue as Jobs
+
+            jobs = Jobs()
+
+            async def produce(item):
+                await anyio.to_thread.run_sync(jobs.put, item)
+            """,
         ),
         Invalid(
             """

@@ -41,9 +41,15 @@ class NestedEventLoopInAsync(BlockingCallInCoroutine):
     thread: `await asyncio.to_thread(asyncio.run, main())`.
 
     ## Fix safety
-    No automatic fix yet. The manual fix awaits the coroutine (or schedules it as a task)
-    and removes the inner loop's own setup and teardown (`asyncio.new_event_loop()`,
-    `loop.close()`, event loop policies), which a mechanical rewrite cannot judge.
+    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
+    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
+    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
+    arguments), for the library the module imports, importing it if needed. No fix is offered
+    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
+    inside a comprehension, or when the name the fix needs means something else there. The inner
+    loop then runs on a worker thread with a loop of its own, which works for a self-contained
+    coroutine; one that uses objects of the outer loop fails. Awaiting the coroutine instead,
+    and removing the inner loop's set-up and teardown, is left to you.
 
     ## Options
     - `extend-blocking-calls`: add your own loop-starting callables with the category
@@ -195,6 +201,15 @@ class NestedEventLoopInAsync(BlockingCallInCoroutine):
             """,
             line=7,
             message_contains=("trio.run()", "trio.to_thread.run_sync(trio.run, ...)"),
+            fixed="""
+            import trio
+
+            async def child():
+                pass
+
+            async def parent():
+                await trio.to_thread.run_sync(trio.run, child)
+            """,
         ),
         Invalid(
             """
@@ -205,6 +220,12 @@ class NestedEventLoopInAsync(BlockingCallInCoroutine):
             """,
             line=4,
             message_contains=("anyio.run()",),
+            fixed="""
+            import anyio
+
+            async def parent(child):
+                await anyio.to_thread.run_sync(anyio.run, child)
+            """,
         ),
         Invalid(
             """

@@ -9,10 +9,15 @@ from conclint.analysis.processes import (
     ProcessSummaryCollector,
     callee_text,
     function_display,
+    imported_callee,
     local_callee,
+    process_chain,
+    project_processes,
     runs_at_import_time,
 )
 from conclint.config import Settings
+from conclint.knowledge.processes import START_TOKENS
+from conclint.fixes.main_guard import main_guard_fix
 from conclint.rule import Invalid, Rule, Valid
 
 GUARD = 'if __name__ == "__main__":'
@@ -59,8 +64,11 @@ class ProcessStartThroughCallAtImportTime(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. Wrapping the call in the guard is safe for a script, but a module
-    that is also imported for its side effects would stop having them.
+    Unsafe fix (`--unsafe-fixes`): as for CCL301, the call's module-level statement and the
+    module-level code after it (definitions, imports and dunder assignments excepted) move under
+    `if __name__ == "__main__":`, the module's own guard when it has one. A module also imported
+    for its side effects stops having them, and names those statements define no longer exist on
+    import: review it.
 
     ## Options
     No options.
@@ -77,6 +85,11 @@ class ProcessStartThroughCallAtImportTime(Rule):
         "on Windows and macOS) every child process re-imports this module and calls it again, and fails "
         "with RuntimeError or starts processes of its own"
     )
+    # Within the file, the chain ends in a start written here, so the file holds what CCL301
+    # needs. A start in another module of the project reaches this rule through the project
+    # index, in any file that calls an imported function at import time.
+    REQUIRED_TOKENS = START_TOKENS
+    FOLLOWS_IMPORTED_CALLS = True
 
     VALID = (
         Valid(
@@ -177,6 +190,23 @@ class ProcessStartThroughCallAtImportTime(Rule):
             line=13,
             column=1,
             message_contains=("`main()` starts processes at import time (main() -> run_pool() -> Pool())", GUARD),
+            fixed="""
+            from multiprocessing import Pool
+
+            def square(x):
+                return x * x
+
+            def run_pool():
+                with Pool() as pool:
+                    return pool.map(square, range(10))
+
+            def main():
+                print(run_pool())
+
+
+            if __name__ == "__main__":
+                main()
+            """,
         ),
         Invalid(
             """
@@ -190,6 +220,17 @@ class ProcessStartThroughCallAtImportTime(Rule):
             """,
             line=7,
             message_contains=("App() -> mp.Manager()",),
+            fixed="""
+            import multiprocessing as mp
+
+            class App:
+                def __init__(self):
+                    self.manager = mp.Manager()
+
+
+            if __name__ == "__main__":
+                app = App()
+            """,
         ),
         Invalid(
             """
@@ -210,6 +251,24 @@ class ProcessStartThroughCallAtImportTime(Rule):
             """,
             line=14,
             message_contains=("`Service().launch()` starts processes", "(Base.launch() -> Base.spawn_workers() -> Process(...).start())"),
+            fixed="""
+            import multiprocessing as mp
+
+            class Base:
+                def launch(self):
+                    self.spawn_workers()
+
+                def spawn_workers(self):
+                    for _ in range(4):
+                        mp.Process(target=print).start()
+
+            class Service(Base):
+                pass
+
+
+            if __name__ == "__main__":
+                Service().launch()
+            """,
         ),
         Invalid(
             """
@@ -226,6 +285,18 @@ class ProcessStartThroughCallAtImportTime(Rule):
             """,
             line=10,
             message_contains=("main() -> with ProcessPoolExecutor()",),
+            fixed="""
+            import sys
+            from concurrent.futures import ProcessPoolExecutor
+
+            def main():
+                with ProcessPoolExecutor() as ex:
+                    return sum(ex.map(abs, [-1, -2]))
+
+            if __name__ == "__main__":
+                pass
+                sys.exit(main())
+            """,
         ),
     )
 
@@ -257,15 +328,18 @@ class ProcessStartThroughCallAtImportTime(Rule):
         self.collector.visit_Call(node)
         facts = self.facts
         if runs_at_import_time(facts, node):
-            callee = local_callee(node.func, facts.resolve(node.func))
+            symbol = facts.resolve(node.func)
+            callee = local_callee(node.func, symbol)
+            if callee is None and facts.project is not None:
+                callee = imported_callee(symbol)
             if callee is not None:
                 self._calls.append((node, callee, facts.current_statement))
 
     def leave_Module(self, node: cst.Module) -> None:
         self.collector.leave_Module(node)
-        summary = self.collector.summary
+        lookup = project_processes(self.collector.summary, self.facts.project)
         for call, callee, statement in self._calls:
-            chain = summary.chain(callee)
+            chain = process_chain(lookup, callee)
             if chain is None:
                 continue
             *functions, start = chain
@@ -275,6 +349,7 @@ class ProcessStartThroughCallAtImportTime(Rule):
                 call,
                 statement=statement,
                 suggestion=f"Call `{text}` only under `{GUARD}`.",
+                fix=lambda call=call: main_guard_fix(node, call),
                 call=text,
                 chain=" -> ".join(steps),
             )

@@ -12,7 +12,8 @@ from conclint.analysis.processes import (
     runs_at_import_time,
     with_item_start,
 )
-from conclint.knowledge.processes import EXECUTOR
+from conclint.knowledge.processes import EXECUTOR, START_TOKENS
+from conclint.fixes.main_guard import main_guard_fix
 from conclint.rule import Invalid, Rule, Valid
 
 SPAWN = (
@@ -82,8 +83,13 @@ class ProcessStartedAtImportTime(Rule):
     (`python pkg/__main__.py`) it is re-imported by every spawned child, so it needs the guard.
 
     ## Fix safety
-    No automatic fix. Moving the code into `main()` changes which names are global, which a
-    reviewer has to check.
+    Unsafe fix (`--unsafe-fixes`): the module-level statement that starts processes, and every
+    module-level statement after it except definitions, imports and dunder assignments
+    (`__all__`), move under `if __name__ == "__main__":`, into the module's own plain guard when
+    it has one (keeping their order around its body), else into a new guard at the end. Review
+    it: names those statements define no longer exist when the module is imported, and the
+    definitions after them now run before them. Wrapping the code in a `main()` function is left
+    to you.
 
     ## Options
     No options.
@@ -98,6 +104,7 @@ class ProcessStartedAtImportTime(Rule):
     CODE = "CCL301"
     NAME = "process-started-at-import-time"
     MESSAGE = "`{call}` {effect} at import time; " + SPAWN
+    REQUIRED_TOKENS = START_TOKENS
 
     VALID = (
         Valid(
@@ -297,6 +304,17 @@ class ProcessStartedAtImportTime(Rule):
             line=6,
             column=6,
             message_contains=("`Pool()` starts a pool of worker processes at import time", "spawn", "__main__"),
+            fixed="""
+            from multiprocessing import Pool
+
+            def square(x):
+                return x * x
+
+
+            if __name__ == "__main__":
+                with Pool(4) as pool:
+                    print(pool.map(square, range(10)))
+            """,
         ),
         Invalid(
             """
@@ -311,6 +329,19 @@ class ProcessStartedAtImportTime(Rule):
             """,
             line=7,
             message_contains=("`p.start()` starts a process",),
+            fixed="""
+            import multiprocessing as mp
+
+            def work():
+                pass
+
+            p = mp.Process(target=work)
+
+
+            if __name__ == "__main__":
+                p.start()
+                p.join()
+            """,
         ),
         Invalid(
             """
@@ -325,6 +356,18 @@ class ProcessStartedAtImportTime(Rule):
             """,
             line=6,
             count=2,
+            fixed="""
+            import multiprocessing as mp
+
+            def work():
+                pass
+
+
+            if __name__ == "__main__":
+                mp.get_context("spawn").Process(target=work).start()
+                ctx = mp.get_context()
+                pool = ctx.Pool()
+            """,
         ),
         Invalid(
             """
@@ -338,6 +381,17 @@ class ProcessStartedAtImportTime(Rule):
             """,
             line=6,
             message_contains=("`with PPE()` starts the worker processes of a ProcessPoolExecutor",),
+            fixed="""
+            from concurrent.futures import ProcessPoolExecutor as PPE
+
+            def square(x):
+                return x * x
+
+
+            if __name__ == "__main__":
+                with PPE() as ex:
+                    results = list(ex.map(square, range(10)))
+            """,
         ),
         Invalid(
             """
@@ -352,6 +406,20 @@ class ProcessStartedAtImportTime(Rule):
                 w.start()
             """,
             line=9,
+            fixed="""
+            import multiprocessing
+
+            class Worker(multiprocessing.Process):
+                def run(self):
+                    pass
+
+            workers = [Worker() for _ in range(4)]
+
+
+            if __name__ == "__main__":
+                for w in workers:
+                    w.start()
+            """,
         ),
         Invalid(
             """
@@ -365,6 +433,16 @@ class ProcessStartedAtImportTime(Rule):
             line=4,
             count=2,
             message_contains=("starts a manager server process",),
+            fixed="""
+            import multiprocessing as mp
+            import sys
+
+
+            if __name__ == "__main__":
+                manager = mp.Manager()
+                if sys.platform != "win32":
+                    pool = mp.Pool()
+            """,
         ),
         Invalid(
             """
@@ -374,6 +452,14 @@ class ProcessStartedAtImportTime(Rule):
                 shared = manager.dict()
             """,
             line=3,
+            fixed="""
+            from multiprocessing.managers import SyncManager
+
+
+            if __name__ == "__main__":
+                with SyncManager() as manager:
+                    shared = manager.dict()
+            """,
         ),
         Invalid(
             """
@@ -386,6 +472,16 @@ class ProcessStartedAtImportTime(Rule):
             """,
             line=6,
             message_contains=('backend="multiprocessing"',),
+            fixed="""
+            from joblib import Parallel, delayed
+
+            def square(x):
+                return x * x
+
+
+            if __name__ == "__main__":
+                results = Parallel(n_jobs=-1, backend="multiprocessing")(delayed(square)(i) for i in range(10))
+            """,
         ),
         Invalid(
             """
@@ -398,6 +494,17 @@ class ProcessStartedAtImportTime(Rule):
                 Parallel()(delayed(double)(i) for i in range(10))
             """,
             line=7,
+            fixed="""
+            from joblib import Parallel, delayed, parallel_config
+
+            def double(x):
+                return 2 * x
+
+
+            if __name__ == "__main__":
+                with parallel_config("multiprocessing", n_jobs=2):
+                    Parallel()(delayed(double)(i) for i in range(10))
+            """,
         ),
         Invalid(
             """
@@ -411,6 +518,18 @@ class ProcessStartedAtImportTime(Rule):
             """,
             line=7,
             message_contains=("`executor.submit()`",),
+            fixed="""
+            from concurrent.futures import ProcessPoolExecutor
+
+            def square(x):
+                return x * x
+
+            executor = ProcessPoolExecutor()
+
+
+            if __name__ == "__main__":
+                future = executor.submit(square, 3)
+            """,
         ),
         Invalid(
             """
@@ -420,6 +539,14 @@ class ProcessStartedAtImportTime(Rule):
                 pool = mp.Pool(2)
             """,
             line=4,
+            fixed="""
+            import multiprocessing as mp
+
+
+            if __name__ == "__main__":
+                class Service:
+                    pool = mp.Pool(2)
+            """,
         ),
     )
 
@@ -445,4 +572,11 @@ class ProcessStartedAtImportTime(Rule):
                 self._report(item.item, start)
 
     def _report(self, node: cst.CSTNode, start: ProcessStart) -> None:
-        self.report(node, suggestion=MOVE_TO_MAIN, call=start.display, effect=start.effect)
+        module = self.facts.module
+        self.report(
+            node,
+            suggestion=MOVE_TO_MAIN,
+            fix=lambda: main_guard_fix(module, node),
+            call=start.display,
+            effect=start.effect,
+        )

@@ -6,7 +6,7 @@ import libcst as cst
 
 from conclint.analysis.dispatch import call_argument
 from conclint.analysis.processes import callee_text, in_region, module_layout, runs_at_import_time, true_literal
-from conclint.knowledge.processes import START_METHOD_SETTERS
+from conclint.knowledge.processes import START_METHOD_SETTERS, START_METHOD_TOKENS
 from conclint.rule import Invalid, Rule, Valid
 
 
@@ -76,6 +76,7 @@ class StartMethodSetAtImportTime(Rule):
         'Call it once under `if __name__ == "__main__":`, or create processes from '
         "`multiprocessing.get_context(...)` instead of setting the global start method."
     )
+    REQUIRED_TOKENS = START_METHOD_TOKENS
 
     VALID = (
         Valid(

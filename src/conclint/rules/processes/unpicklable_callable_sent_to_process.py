@@ -9,7 +9,14 @@ from conclint.analysis.pickling import process_dispatches, unpicklable
 from conclint.analysis.processes import string_literal
 from conclint.analysis.dispatch import call_argument
 from conclint.config import Settings
-from conclint.knowledge.processes import CONSTRUCTOR_DISPATCH, FORK, POOL_DISPATCH, RUN_IN_EXECUTOR, START_METHOD_SETTERS
+from conclint.knowledge.processes import (
+    CONSTRUCTOR_DISPATCH,
+    DISPATCH_TOKENS,
+    FORK,
+    POOL_DISPATCH,
+    RUN_IN_EXECUTOR,
+    START_METHOD_SETTERS,
+)
 from conclint.rule import Invalid, Rule, Valid
 
 SPAWN = " under the spawn start method (the default on Windows and macOS)"
@@ -91,6 +98,7 @@ class UnpicklableCallableSentToProcess(Rule):
     CODE = "CCL303"
     NAME = "unpicklable-callable-sent-to-process"
     MESSAGE = "{subject} cannot be sent to a child process by {api}{when}: {reason}"
+    REQUIRED_TOKENS = DISPATCH_TOKENS
 
     VALID = (
         Valid(

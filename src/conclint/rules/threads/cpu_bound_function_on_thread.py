@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 import libcst as cst
 
 from conclint.analysis.dispatch import DispatchSite, thread_dispatch
 from conclint.analysis.facts import FileFacts
+from conclint.analysis.helpers import project_lookup
+from conclint.analysis.summaries import FunctionSummary, cpu_bound
+from conclint.analysis.summary_collector import LineOf, SummaryCollector
 from conclint.config import Settings
+from conclint.fixes.plan import FixPlan
+from conclint.fixes.process_pool import process_pool_fix
 from conclint.rule import Invalid, Rule, Valid
+
+# Dispatches whose thread pool the fix can turn into a process pool.
+POOL_DISPATCH = frozenset({"concurrent.futures.ThreadPoolExecutor.submit", "concurrent.futures.ThreadPoolExecutor.map"})
 
 
 class CpuBoundFunctionOnThread(Rule):
@@ -72,8 +82,14 @@ class CpuBoundFunctionOnThread(Rule):
     the GIL is fine on threads and is not reported.
 
     ## Fix safety
-    No automatic fix: a process pool pickles the arguments and the result, does not share
-    memory with the caller, and needs the `if __name__ == "__main__":` guard (CCL3xx).
+    Unsafe fix (`--unsafe-fixes`), for the mechanical case only: a `ThreadPoolExecutor` created
+    in the same function or module (`with ThreadPoolExecutor() as pool:` or `pool =
+    ThreadPoolExecutor()`), without thread-only arguments (`thread_name_prefix`), and used for
+    nothing but `submit`, `map` and `shutdown` of functions named directly that pickle (module
+    level, or imported), becomes a `ProcessPoolExecutor`, which has the same API. Review it: a
+    process pool pickles the arguments and the results, the function no longer shares memory
+    with the caller (what it changes in globals is lost), and a pool created at import time then
+    needs the `if __name__ == "__main__":` guard (CCL301, whose fix adds it).
 
     ## Options
     - `free-threaded` (`--free-threaded`): on a free-threaded (no-GIL) build threads do run
@@ -91,8 +107,9 @@ class CpuBoundFunctionOnThread(Rule):
     REQUIRES_GIL = True
     USES_SUMMARIES = True
     # Every dispatch API is spelled with one of these (`ThreadPoolExecutor`, `ThreadPool`,
-    # `Thread`, `to_thread`), or reached through `run_in_executor`, `multiprocessing.dummy`.
-    REQUIRED_TOKENS = (b"Thread", b"Timer", b"to_thread", b"run_in_executor", b"dummy")
+    # `Thread`, `to_thread`), or reached through `run_in_executor` or `multiprocessing.dummy`
+    # (any import of which spells `multiprocess`: "dummy" alone is a common word in tests).
+    REQUIRED_TOKENS = (b"Thread", b"Timer", b"to_thread", b"run_in_executor", b"multiprocess")
     VALID = (
         Valid(
             """
@@ -353,6 +370,21 @@ class CpuBoundFunctionOnThread(Rule):
             """,
             line=12,
             message_contains=("nested loop at line 5", "ProcessPoolExecutor"),
+            fixed="""
+            from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures import ThreadPoolExecutor
+
+            def count_pairs(points):
+                close = 0
+                for a in points:
+                    for b in points:
+                        if abs(a - b) < 1:
+                            close += 1
+                return close
+
+            with ProcessPoolExecutor(max_workers=4) as pool:
+                futures = [pool.submit(count_pairs, chunk) for chunk in [[1.0], [2.0]]]
+            """,
         ),
         Invalid(
             """
@@ -574,36 +606,69 @@ class CpuBoundFunctionOnThread(Rule):
 
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__(facts, settings)
-        self._sites: list[tuple[DispatchSite, cst.Call, cst.CSTNode | None]] = []
+        self._sites: list[tuple[DispatchSite, cst.Call, cst.CSTNode | None, FixPlan | None]] = []
 
     def visit_Call(self, node: cst.Call) -> None:
         site = thread_dispatch(self.facts, node)
         if site is not None:
-            self._sites.append((site, node, self.facts.current_statement))
+            # The fix depends on the scope of the call: planned now, used if it is reported.
+            fix = process_pool_fix(self.facts, node) if site.api.qualname in POOL_DISPATCH else None
+            self._sites.append((site, node, self.facts.current_statement, fix))
 
     def leave_Module(self, node: cst.Module) -> None:
         summaries = self.facts.summaries
         assert summaries is not None
-        for site, call, statement in self._sites:
-            function = summaries.summary.function(site.target)
-            verdict = summaries.cpu_bound(site.target)
-            if function is None or verdict is None:
+        for site, call, statement, fix in self._sites:
+            judged = _imported(self.facts, site) if site.external else _local(summaries, site)
+            if judged is None:
                 continue
-            target = function.qualname
-            why = summaries.explanation(verdict)
+            function, target, why, method = judged
             template = self.MESSAGE
             self.report(
                 call,
                 lambda line_of, target=target, why=why: template.format(target=target, why=why(line_of)),
-                suggestion=f"Run it in processes instead: {site.api.remedy}; {_pickling(site, target, function.picklable)}.",
+                suggestion=f"Run it in processes instead: {site.api.remedy}; "
+                f"{_pickling(site, target, function.picklable, method)}.",
                 statement=statement,
+                fix=fix if function.picklable and not method and not site.external else None,
             )
 
 
-def _pickling(site: DispatchSite, target: str, picklable: bool) -> str:
+# What a dispatch target is: its summary, its name as shown, why it is CPU-bound (once lines
+# are known), and whether it is a method.
+Judged = tuple[FunctionSummary, str, Callable[[LineOf], str], bool]
+
+
+def _local(summaries: SummaryCollector, site: DispatchSite) -> Judged | None:
+    function = summaries.summary.function(site.target)
+    verdict = summaries.cpu_bound(site.target)
+    if function is None or verdict is None:
+        return None
+    return function, function.qualname, summaries.explanation(verdict), "." in function.qualname
+
+
+def _imported(facts: FileFacts, site: DispatchSite) -> Judged | None:
+    """A target imported from another module of the project, judged by the project index."""
+    names = project_lookup(facts)
+    if names is None or facts.project is None:
+        return None
+    function = names.lookup(site.target)
+    verdict = cpu_bound(names.lookup, site.target)
+    if function is None or verdict is None:
+        return None
+    project = facts.project
+
+    def why(line_of: LineOf) -> str:
+        line = project.line(verdict.function, "cpu_evidence", verdict.index)
+        return f"{verdict.explain(line)} of {project.where(verdict.function)}"
+
+    return function, site.target, why, project.is_method(site.target)
+
+
+def _pickling(site: DispatchSite, target: str, picklable: bool, method: bool) -> str:
     if not picklable:
         return f"`{target}` is a nested function, which cannot be pickled: move it to module level first"
-    kind = "a method: it pickles together with its instance, which must be picklable too" if "." in target else (
+    kind = "a method: it pickles together with its instance, which must be picklable too" if method else (
         "a module-level function, so it pickles as it is"
     )
     if site.wrapper == "lambda":

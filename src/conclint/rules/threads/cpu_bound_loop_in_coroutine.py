@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 import libcst as cst
 
-from conclint.analysis.summaries import NUMERIC
-from conclint.analysis.summary_collector import LoopFacts
+from conclint.analysis.helpers import NameSpace, elsewhere, project_lookup
+from conclint.analysis.summaries import NUMERIC, cpu_bound
+from conclint.analysis.summary_collector import LineOf, LoopFacts, SummaryCollector
+from conclint.prefilter import COROUTINE
 from conclint.rule import Invalid, Rule, Valid
 
 _LOOP_STATEMENTS = (cst.For, cst.While)
@@ -21,7 +25,9 @@ _OFFLOAD = {
 class CpuBoundLoopInCoroutine(Rule):
     """
     ## What it does
-    Finds a loop directly inside an `async def` that does pure-Python computation and never
+    Finds a loop directly inside an `async def`, or a call there of a sync function that
+    contains one (directly or through its own calls; with the command line, also a function
+    of another module of the project), that does pure-Python computation and never
     awaits: nested loops doing arithmetic or comparisons, a loop over a `range()` doing
     arithmetic, a `while` loop updating numbers, or a numeric comprehension over a
     `range()`. The loop must make no call that may do I/O or wait (an unknown function, the
@@ -85,7 +91,27 @@ class CpuBoundLoopInCoroutine(Rule):
     REQUIRES_GIL = True
     USES_SUMMARIES = True
     REQUIRED_TOKENS = (b"async",)
+    REQUIRED_PATTERN = COROUTINE
     VALID = (
+        Valid(
+            """
+            import asyncio
+
+            def crunch(n):
+                total = 0
+                for i in range(n):
+                    total += i * i
+                return total
+
+            def tidy(items):
+                return [item.strip() for item in items]
+
+            async def handle(n, items, pool):
+                loop = asyncio.get_running_loop()
+                total = await loop.run_in_executor(pool, crunch, n)
+                return total, tidy(items)
+            """
+        ),
         Valid(
             """
             async def total(items):
@@ -304,6 +330,24 @@ class CpuBoundLoopInCoroutine(Rule):
             """,
             line=7,
         ),
+        Invalid(
+            """
+            def crunch(n):
+                total = 0
+                for i in range(n):
+                    total += i * i
+                return total
+
+            def score(n):
+                return crunch(n) + 1
+
+            async def handle(request):
+                return score(int(request.query["n"]))
+            """,
+            line=11,
+            column=12,
+            message_contains=("`score()` is pure-Python computation (score -> crunch: loop over range() doing arithmetic at line 3)",),
+        ),
     )
 
     def leave_Module(self, node: cst.Module) -> None:
@@ -317,6 +361,39 @@ class CpuBoundLoopInCoroutine(Rule):
             for loop in loops:
                 if loop.kind == NUMERIC and all(summaries.summary.pure_computation(name) for name in loop.calls):
                     self._report(loop, offload)
+        self._report_helpers(summaries, offload)
+
+    def _report_helpers(self, summaries: SummaryCollector, offload: str) -> None:
+        """Calls, in a coroutine, of sync functions that compute the same way: of this module
+        or, with a project index, of the project's other modules."""
+        project = self.facts.project
+        names = project_lookup(self.facts) or NameSpace(summaries.summary.function, str, str)
+        shown = names.shown
+        for call in summaries.coroutine_calls:
+            if call.external and project is None:
+                continue
+            verdict = cpu_bound(names.lookup, call.qualname if call.external else names.absolute(call.qualname))
+            function = names.lookup(verdict.function) if verdict is not None else None
+            if verdict is None or function is None or function.cpu_evidence[verdict.index].kind != NUMERIC:
+                continue
+            chain = " -> ".join(shown(step) for step in verdict.chain)
+            node = summaries.evidence_node(shown(verdict.function), verdict.index)
+            if node is not None:
+                where: Callable[[LineOf], str] = lambda line_of, node=node: f"line {line_of(node)}"
+            elif project is not None:
+                where = elsewhere(project, verdict.function, "cpu_evidence", verdict.index)
+            else:
+                continue
+            text = f"`{self.facts.module.code_for_node(call.node.func)}()`"  # type: ignore[attr-defined]
+            message = "{text} is pure-Python computation ({chain}: {reason} at {where}) that never awaits: it blocks the event loop while it runs"
+            self.report(
+                call.node,
+                lambda line_of, where=where, fields=dict(text=text, chain=chain, reason=verdict.reason): (
+                    message.format(where=where(line_of), **fields)
+                ),
+                suggestion=f"Run it in a process: {offload}.",
+                statement=call.statement,
+            )
 
     def _report(self, loop: LoopFacts, offload: str) -> None:
         statement = loop.node if isinstance(loop.node, _LOOP_STATEMENTS) else None

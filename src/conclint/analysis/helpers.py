@@ -1,0 +1,136 @@
+"""Blocking through helpers: a coroutine that calls a sync function which, directly or through
+further sync calls, makes a blocking call, blocks the event loop as surely as the call itself.
+
+For every call made directly in a coroutine of a sync function of the module (`helper()`,
+`self.helper()`, `cls.helper()`) or, when the engine has a project index, of a function of
+another module of the project, this finds the shortest chain down to a blocking call of each
+category. Offloaded calls (`asyncio.to_thread(helper)`) are not calls of `helper`, and calls
+inside lambdas or nested defs are not the coroutine's; the summaries already leave them out.
+Computed once per file, shared by every CCL1 rule.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
+
+import libcst as cst
+
+from conclint.analysis.summaries import BlockingChain, BlockingEvidence, FunctionSummary, Lookup, absolutized, blocking_chains
+
+if TYPE_CHECKING:
+    from conclint.analysis.facts import FileFacts
+    from conclint.analysis.project import ProjectView
+    from conclint.analysis.summary_collector import CoroutineCall, SummaryCollector
+
+LineOf = Callable[[cst.CSTNode], int]
+
+
+@dataclass(frozen=True)
+class HelperChain:
+    """How a call in a coroutine blocks: the functions from the callee down to the one making
+    the blocking call, as the message shows them (this module's by their qualified name, other
+    modules' by their dotted name), the blocking call's catalog name, and where it is."""
+
+    chain: tuple[str, ...]
+    callee: str
+    shown: str
+    where: Callable[[LineOf], str]
+    # The blocking call, when it is in this module (a suppression comment there counts).
+    node: cst.CSTNode | None = None
+
+    def explain(self, line_of: LineOf) -> str:
+        """`load_config -> open() (line 8)`."""
+        return f"{' -> '.join(self.chain)} -> {self.shown} ({self.where(line_of)})"
+
+
+_CHAINS: weakref.WeakKeyDictionary[SummaryCollector, list[tuple[CoroutineCall, dict[str, HelperChain]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def helper_chains(facts: FileFacts) -> list[tuple[CoroutineCall, dict[str, HelperChain]]]:
+    """Each coroutine call of a helper that can block, with its chain per blocking category
+    (`Category.value`). Complete once the summary collector has left the module."""
+    collector = facts.summaries
+    assert collector is not None, "helper chains need the summary collector"
+    found = _CHAINS.get(collector)
+    if found is None:
+        found = _CHAINS[collector] = list(_find(facts, collector))
+    return found
+
+
+class NameSpace(NamedTuple):
+    """How the joins see functions: `lookup` finds summaries by name, `absolute` names a
+    function of this module (`helper` -> `app.api.helper`), `shown` writes a name for a
+    message (this module's without the module prefix)."""
+
+    lookup: Lookup
+    absolute: Callable[[str], str]
+    shown: Callable[[str], str]
+
+
+def project_lookup(facts: FileFacts) -> NameSpace | None:
+    """With a project index: this module and the project in one name space of absolute
+    dotted names. None without an index. Complete once the summary collector has left the
+    module."""
+    project, collector = facts.project, facts.summaries
+    if project is None or collector is None:
+        return None
+    local = collector.summary
+    prefix = f"{project.module_name}." if project.module_name else ""
+    found: dict[str, FunctionSummary | None] = {}
+
+    def lookup(name: str) -> FunctionSummary | None:
+        if name not in found:
+            mine = local.function(name[len(prefix) :]) if name.startswith(prefix) else None
+            found[name] = absolutized(mine, project.module_name) if mine is not None else project.function(name)
+        return found[name]
+
+    def shown(name: str) -> str:
+        return name[len(prefix) :] if name.startswith(prefix) and local.function(name[len(prefix) :]) else name
+
+    return NameSpace(lookup, lambda name: prefix + name, shown)
+
+
+def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[CoroutineCall, dict[str, HelperChain]]]:
+    project = facts.project
+    names = project_lookup(facts) or NameSpace(collector.summary.function, str, str)
+    for call in collector.coroutine_calls:
+        if call.external and project is None:
+            continue
+        chains = blocking_chains(names.lookup, call.qualname if call.external else names.absolute(call.qualname))
+        result = {}
+        for category, chain in chains.items():
+            shown = tuple(names.shown(name) for name in chain.chain)
+            if project is None or shown[-1] != chain.function:  # the blocking call is in this module
+                result[category] = _local(BlockingChain(shown, chain.evidence, chain.index), collector)
+            else:
+                where = elsewhere(project, chain.function, "blocking", chain.index)
+                result[category] = HelperChain(shown, chain.evidence.callee, _shown(chain.evidence), where)
+        if result:
+            yield call, result
+
+
+def _local(chain: BlockingChain, collector: SummaryCollector) -> HelperChain:
+    node = collector.blocking_node(chain.function, chain.index)
+    return HelperChain(
+        chain.chain,
+        chain.evidence.callee,
+        _shown(chain.evidence),
+        lambda line_of: f"line {line_of(node)}" if node is not None else "this module",
+        node,
+    )
+
+
+def elsewhere(project: ProjectView, function: str, evidence: str, index: int) -> Callable[[LineOf], str]:
+    """Where an item of `function`'s evidence is, in another module: `line 8 of app/io.py`."""
+    return lambda line_of: f"line {project.line(function, evidence, index)} of {project.where(function)}"
+
+
+def _shown(evidence: BlockingEvidence) -> str:
+    return evidence.shown.strip("`") or f"{evidence.callee.removeprefix('builtins.')}()"
+
+
+__all__ = ["HelperChain", "NameSpace", "elsewhere", "helper_chains", "project_lookup"]

@@ -1,0 +1,352 @@
+"""The project index: which file holds which module, and the function summaries of the
+modules a lint needs, read on demand.
+
+A coroutine in `app/api.py` that calls `load_config()` imported from `app/config.py` blocks
+when `load_config` does. The engine sees one file; this index finds `app.config` on disk
+(packages, `src/` layouts, scripts next to each other), summarizes it, follows its own calls
+and imports (`from .io import read` re-exported by a package's `__init__`), and answers with
+summaries whose names are absolute (`app.config.load_config`), so the joins of
+`conclint.analysis.summaries` run over many modules as over one.
+
+Files are read only when a chain of calls leads to them, so linting one file of a package
+gives the same findings as linting the whole package, and a pre-commit hook given a few
+changed files still follows their helpers. Modules outside the project (the standard library,
+site-packages) are never found here: the blocking catalog speaks for them.
+
+Summaries are kept per process and, with a `SummaryStore`, on disk by content digest. Every
+module a lint consulted is recorded with its digest (`ProjectView.dependencies`), so a cached
+result is reused only while those files are unchanged. This module does not import libcst:
+`summarize` (the engine's) is handed in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from conclint.analysis.summaries import FunctionSummary, ModuleSummary, absolutized, reaches_process_start
+from conclint.cache import content_digest
+from conclint.knowledge.libraries import is_library_name
+
+# A directory holding one of these is a project root: `root` and `root/src` are searched.
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
+# `from a import b` chains followed through package `__init__` files, at most.
+MAX_REEXPORT_DEPTH = 8
+
+# (source bytes, module name for anchoring relative imports, whether to fill in line numbers)
+# -> summary; raises on bad input.
+Summarize = Callable[[bytes, str, bool], ModuleSummary]
+
+
+@dataclass(frozen=True)
+class ModuleLocation:
+    """Where a file sits in the import system.
+
+    `name`: its dotted module name (`app.config`; a package's `__init__.py` is `app`).
+    `anchor`: the name relative imports are resolved against (`app.__init__` for a package,
+    so that `from . import x` there means `app.x`). `entry`: the directory its top-level
+    package sits in, the `sys.path` entry it is imported from.
+    """
+
+    name: str
+    anchor: str
+    entry: Path
+
+
+def module_location(path: Path) -> ModuleLocation:
+    """The module a file is, found by walking up through directories holding `__init__.py`."""
+    directory = path.parent
+    parts = [] if path.name == "__init__.py" else [path.stem]
+    while (directory / "__init__.py").is_file() and directory.parent != directory:
+        parts.insert(0, directory.name)
+        directory = directory.parent
+    name = ".".join(parts)
+    return ModuleLocation(name, _anchor(path, name) if name else name, directory)
+
+
+def project_root(path: Path) -> Path | None:
+    """The nearest directory at or above `path` holding a pyproject.toml, setup.cfg or .git."""
+    for directory in (path, *path.parents):
+        if any((directory / marker).exists() for marker in PROJECT_MARKERS):
+            return directory
+    return None
+
+
+@dataclass
+class LoadedModule:
+    """A module of the project as read: its file, content digest and summary (None when the
+    file cannot be read or parsed: its functions are then unknown, like a library's)."""
+
+    name: str
+    path: Path
+    digest: str
+    summary: ModuleSummary | None
+
+
+class SummaryStore:
+    """Module summaries on disk, one JSON file per content digest and module name (which
+    anchors relative imports), under `directory`.
+
+    `key` names what else a summary depends on (the engine and the settings): stores of
+    other keys live side by side. Best effort: unreadable or corrupt entries are misses,
+    failed writes are skipped.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str], key: str) -> None:
+        self.directory = Path(directory) / "summaries" / key
+
+    def get(self, digest: str, anchor: str) -> ModuleSummary | None:
+        try:
+            return ModuleSummary.from_dict(json.loads((self.directory / f"{digest}-{anchor}.json").read_bytes()))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+    def put(self, digest: str, anchor: str, summary: ModuleSummary) -> None:
+        target = self.directory / f"{digest}-{anchor}.json"
+        temporary = target.with_name(f"{target.stem}.{os.getpid()}.tmp")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(summary.as_dict(), separators=(",", ":")), encoding="utf-8")
+            os.replace(temporary, target)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+
+
+@dataclass(frozen=True)
+class _Resolution:
+    """What resolving a dotted name found, and every module read on the way."""
+
+    summary: FunctionSummary | None
+    module: LoadedModule | None
+    consulted: tuple[LoadedModule, ...]
+
+
+class ProjectIndex:
+    """Module files and summaries, shared by every file linted in this process."""
+
+    def __init__(self, summarize: Summarize, store: SummaryStore | None = None) -> None:
+        self._summarize = summarize
+        self._store = store
+        self._files: dict[tuple[tuple[Path, ...], str], Path | None] = {}
+        self._modules: dict[Path, LoadedModule] = {}
+        self._resolved: dict[tuple[tuple[Path, ...], str], _Resolution] = {}
+        self._roots: dict[Path, Path | None] = {}
+        self._packages: dict[tuple[tuple[Path, ...], str], bool] = {}
+        self._located: dict[Path, ModuleSummary | None] = {}
+
+    def view(self, path: str | os.PathLike[str], digest: str = "") -> ProjectView:
+        """What the file at `path` (whose content has `digest`) can see of the project."""
+        file = Path(os.path.abspath(path))
+        location = module_location(file)
+        root = self._project_root(file.parent)
+        roots = [location.entry]
+        if root is not None:
+            roots += [root, root / "src"]
+        return ProjectView(self, location, tuple(dict.fromkeys(roots)), root or location.entry, file, digest)
+
+    def _project_root(self, directory: Path) -> Path | None:
+        if directory not in self._roots:
+            self._roots[directory] = project_root(directory)
+        return self._roots[directory]
+
+    def resolve(self, name: str, roots: tuple[Path, ...]) -> _Resolution:
+        """The function `name` (absolute dotted name) denotes, searched for under `roots`."""
+        key = (roots, name)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = self._resolve(name, roots, MAX_REEXPORT_DEPTH)
+        return found
+
+    def _resolve(self, name: str, roots: tuple[Path, ...], depth: int) -> _Resolution:
+        parts = name.split(".")
+        # The longest prefix that is a module of the project holds the function.
+        for cut in range(len(parts) - 1, 0, -1):
+            module_name = ".".join(parts[:cut])
+            file = self._find(module_name, roots)
+            if file is None:
+                continue
+            module = self._load(file, module_name)
+            if module.summary is None:
+                return _Resolution(None, None, (module,))
+            rest = parts[cut:]
+            function = module.summary.function(".".join(rest))
+            if function is None and rest[-1][:1].isupper():
+                function = module.summary.function(".".join([*rest, "__init__"]))  # `Workers()`
+            if function is not None:
+                return _Resolution(absolutized(function, module_name), module, (module,))
+            target = module.summary.imports.get(rest[0])
+            if target is not None and depth > 0:
+                # A re-export: `from .io import read` in the package's `__init__`.
+                further = self._resolve(".".join([target, *rest[1:]]), roots, depth - 1)
+                return _Resolution(further.summary, further.module, (module, *further.consulted))
+            return _Resolution(None, None, (module,))
+        return _Resolution(None, None, ())
+
+    def learn(self, file: Path, location: ModuleLocation, digest: str, summary: ModuleSummary) -> None:
+        """The summary of a module linted in this process, made by the lint pass: the index
+        need not parse the file again (here, or in other processes, through the store)."""
+        if file not in self._modules:
+            self._modules[file] = LoadedModule(location.name, file, digest, summary)
+            if self._store is not None and self._store.get(digest, location.anchor) is None:
+                self._store.put(digest, location.anchor, summary)
+
+    def located(self, module: LoadedModule) -> ModuleSummary | None:
+        """`module`'s summary with line numbers, which only a reported finding needs: the
+        summaries are made without them, and the few modules a message points into are read
+        again."""
+        found = self._located.get(module.path)
+        if found is None and module.path not in self._located:
+            try:
+                found = self._summarize(module.path.read_bytes(), _anchor(module.path, module.name), True)
+            except Exception:  # noqa: BLE001 - the message then goes without the line
+                found = None
+            self._located[module.path] = found
+        return found
+
+    def is_project_package(self, name: str, roots: tuple[Path, ...]) -> bool:
+        key = (roots, name)
+        if key not in self._packages:
+            self._packages[key] = (
+                bool(name)
+                and name.isidentifier()
+                and not is_library_name(name)
+                and any((root / f"{name}.py").is_file() or (root / name).is_dir() for root in roots)
+            )
+        return self._packages[key]
+
+    def _find(self, module_name: str, roots: tuple[Path, ...]) -> Path | None:
+        key = (roots, module_name)
+        if key not in self._files:
+            self._files[key] = _find_module(module_name, roots)
+        return self._files[key]
+
+    def _load(self, file: Path, module_name: str) -> LoadedModule:
+        loaded = self._modules.get(file)
+        if loaded is not None:
+            return loaded
+        try:
+            source = file.read_bytes()
+        except OSError:
+            loaded = LoadedModule(module_name, file, "", None)
+        else:
+            digest = content_digest(source)
+            loaded = LoadedModule(module_name, file, digest, self._summary(source, digest, _anchor(file, module_name)))
+        self._modules[file] = loaded
+        return loaded
+
+    def _summary(self, source: bytes, digest: str, anchor: str) -> ModuleSummary | None:
+        stored = self._store.get(digest, anchor) if self._store is not None else None
+        if stored is not None:
+            return stored
+        try:
+            summary = self._summarize(source, anchor, False)
+        except Exception:  # noqa: BLE001 - a helper module we cannot analyse is an unknown one
+            return None
+        if self._store is not None:
+            self._store.put(digest, anchor, summary)
+        return summary
+
+
+@dataclass
+class ProjectView:
+    """The project as one file sees it: its own module name, where its imports are searched,
+    and the modules its findings were drawn from (`dependencies`: path -> content digest)."""
+
+    index: ProjectIndex
+    location: ModuleLocation
+    roots: tuple[Path, ...]
+    root: Path
+    file: Path
+    digest: str = ""
+    dependencies: dict[str, str] = field(default_factory=dict)
+    _where: dict[str, LoadedModule] = field(default_factory=dict)
+
+    @property
+    def module_name(self) -> str:
+        return self.location.name
+
+    def learn(self, summary: ModuleSummary) -> None:
+        """This file's own summary, made while linting it (lines not filled in)."""
+        if self.digest:
+            self.index.learn(self.file, self.location, self.digest, summary)
+
+    def function(self, name: str) -> FunctionSummary | None:
+        """The summary of the function with absolute dotted name `name`, names absolute;
+        None for functions outside the project (see `is_project_module`)."""
+        if not self.is_project_module(name):
+            return None
+        found = self.index.resolve(name, self.roots)
+        for module in found.consulted:
+            self.dependencies[str(module.path)] = module.digest
+        if found.summary is not None and found.module is not None:
+            self._where[found.summary.qualname] = found.module
+        return found.summary
+
+    def starts_processes(self, name: str) -> bool:
+        """Whether calling the function `name` (absolute dotted name) starts processes,
+        directly or through the project's functions it calls."""
+        return reaches_process_start(self.function, name)
+
+    def is_project_module(self, name: str) -> bool:
+        """Whether the top-level package of module `name` lies in the project (a module, a
+        package or a namespace directory under one of the search roots), and is not one of
+        the standard library or the catalogued packages shadowed by a file of that name."""
+        return self.index.is_project_package(name.partition(".")[0], self.roots)
+
+    def is_method(self, function: str) -> bool:
+        """Whether `function` (found earlier by `function`) is defined in a class."""
+        module = self._where.get(function)
+        return module is not None and "." in function[len(module.name) + 1 :]
+
+    def line(self, function: str, evidence: str, index: int) -> int:
+        """The line of the `index`-th item of `evidence` ("blocking" or "cpu_evidence") of
+        `function` (found earlier by `function`); 0 when it cannot be told."""
+        module = self._where.get(function)
+        located = self.index.located(module) if module is not None else None
+        if module is None or located is None:
+            return 0
+        summary = located.function(function[len(module.name) + 1 :])
+        items = getattr(summary, evidence, ()) if summary is not None else ()
+        return items[index].line if index < len(items) else 0
+
+    def where(self, function: str) -> str:
+        """The file defining `function` (found earlier by `function`), relative to the root."""
+        module = self._where.get(function)
+        if module is None:
+            return "?"
+        with contextlib.suppress(ValueError):
+            return module.path.relative_to(self.root).as_posix()
+        return module.path.name
+
+
+def _anchor(file: Path, module_name: str) -> str:
+    """What relative imports in `file`, imported as `module_name`, are resolved against."""
+    return f"{module_name}.__init__" if file.name == "__init__.py" else module_name
+
+
+def _find_module(module_name: str, roots: tuple[Path, ...]) -> Path | None:
+    parts = module_name.split(".")
+    if not all(part.isidentifier() for part in parts):
+        return None
+    for root in roots:
+        base = root.joinpath(*parts)
+        for candidate in (base.with_name(base.name + ".py"), base / "__init__.py"):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+__all__ = [
+    "LoadedModule",
+    "ModuleLocation",
+    "ProjectIndex",
+    "ProjectView",
+    "SummaryStore",
+    "module_location",
+    "project_root",
+]

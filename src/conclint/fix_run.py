@@ -1,0 +1,104 @@
+"""`--fix` and `--diff` over the files of a run: which files to fix, fixing them, the diffs.
+
+Only files with a usable fix among their findings are read again; each is fixed as text
+(`fixing.fix_text`) and, unless only a diff is wanted, written back by `writing.write_fixed`.
+Failures (a fix that would not compile, a file that changed meanwhile or is read-only) leave
+the file as it was and are reported per file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from conclint.config import Settings
+from conclint.fixing import FixMode, fix_text
+from conclint.model import Diagnostic
+from conclint.runner import RunResult, settings_for_file
+from conclint.writing import WriteRefused, read_source_file, write_fixed
+
+
+@dataclass
+class FileFix:
+    """What fixing one file did: findings removed per code, the diff, or why it failed."""
+
+    path: str
+    fixed: Counter[str] = field(default_factory=Counter)
+    diff: str = ""
+    error: str | None = None
+
+
+@dataclass
+class FixRun:
+    files: list[FileFix] = field(default_factory=list)
+
+    @property
+    def fixed(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for file in self.files:
+            if file.error is None:
+                total.update(file.fixed)
+        return total
+
+    @property
+    def fixed_count(self) -> int:
+        return sum(self.fixed.values())
+
+    @property
+    def changed(self) -> list[FileFix]:
+        return [file for file in self.files if file.diff and file.error is None]
+
+    @property
+    def errors(self) -> list[tuple[str, str]]:
+        return [(file.path, file.error) for file in self.files if file.error is not None]
+
+
+def fixable_paths(diagnostics: list[Diagnostic], mode: FixMode) -> list[str]:
+    """The paths with at least one finding a fix of `mode` would remove, in output order."""
+    return list(dict.fromkeys(d.path for d in diagnostics if mode.usable(d.fix)))
+
+
+def fix_files(
+    result: RunResult, settings: Settings, root: str | os.PathLike[str] | None, mode: FixMode, write: bool
+) -> FixRun:
+    """Fix every file of `result` that has a usable fix; write them back when `write`."""
+    base = Path(root) if root is not None else Path.cwd()
+    run = FixRun()
+    for path in fixable_paths(result.diagnostics, mode):
+        run.files.append(fix_file(path, settings_for_file(path, settings, base), mode, write))
+    return run
+
+
+def fix_file(path: str, settings: Settings, mode: FixMode, write: bool) -> FileFix:
+    try:
+        source = read_source_file(path)
+    except (OSError, UnicodeError, SyntaxError, LookupError) as error:
+        return FileFix(path, error=f"not fixed: cannot read it again: {error}")
+    outcome = fix_text(source.text, path, settings, mode)
+    if outcome.error is not None:
+        return FileFix(path, error=outcome.error)
+    if outcome.text == source.text:
+        return FileFix(path)
+    fixed = FileFix(path, outcome.fixed, unified_diff(path, source.text, outcome.text))
+    if write:
+        try:
+            write_fixed(source, outcome.text)
+        except WriteRefused as error:
+            return FileFix(path, error=f"not fixed: {error}")
+    return fixed
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    """A unified diff of the two texts, every line ending in a newline."""
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=path, tofile=path
+    )
+    out = []
+    for line in lines:
+        if not line.endswith(("\n", "\r")):
+            line += "\n\\ No newline at end of file\n"
+        out.append(line)
+    return "".join(out)

@@ -1,0 +1,29 @@
+"""Line and column <-> offset in source text, for edits. Free of libcst, which the command
+line must not load before it knows it has a file to lint."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+# libcst's line breaks; str.splitlines would also split on form feeds and the like.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class LineTable:
+    """Offsets of line starts, splitting lines the way libcst does (\\r\\n, \\r or \\n)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
+
+    def offset(self, line: int, column: int) -> int:
+        """The offset of 1-based `line`, 1-based `column`; one line past the end is the end."""
+        if line > len(self.starts):
+            return len(self.text)
+        return self.starts[line - 1] + column - 1
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based line and column of `offset`."""
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1

@@ -1,0 +1,203 @@
+"""A fix as a rule states it (nodes to replace, imports to add), and its text form.
+
+Rules see CST nodes, not positions: a `FixPlan` names the original nodes to replace and the
+nodes to put there. The engine, which computes positions for files with findings, turns the
+plan into a `model.Fix` of text `Edit`s with `to_fix`. Expression nodes are replaced over
+their own span (parentheses around them excluded, as libcst positions exclude them);
+module-level statements over their whole text, leading comments and blank lines included, so
+that moving a statement moves its comments with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence, Union
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState
+from libcst.metadata import CodeRange
+
+from conclint.fixes.lines import LineTable
+from conclint.model import Edit, Fix, Span
+
+
+@dataclass(frozen=True)
+class FixPlan:
+    """What a fix changes.
+
+    expressions: (original node, new node) pairs; the original's parentheses stay in the
+        source (its span excludes them), the new node is written as it is.
+    statements: (module-level statement, statements to write in its place) pairs; an empty
+        tuple deletes the statement.
+    imports: import statements the rewrite needs (`import asyncio`), added once each after
+        the module docstring and `__future__` imports.
+    statement: the statement holding the expressions: continuation lines of a multi-line
+        replacement are indented relative to it, as libcst writes code inside a block.
+    safe: the rewrite keeps behaviour; unsafe ones are right in the usual case but need review.
+    """
+
+    description: str
+    safe: bool
+    expressions: tuple[tuple[cst.CSTNode, cst.CSTNode], ...] = ()
+    statements: tuple[tuple[cst.BaseStatement, tuple[cst.BaseStatement, ...]], ...] = ()
+    imports: tuple[str, ...] = ()
+    statement: cst.CSTNode | None = None
+
+
+# A rule may hand over a plan, or a callable that builds it: the engine calls it only for
+# findings it keeps (not suppressed), so costly plans are built only when needed.
+PlanSource = Union[FixPlan, Callable[[], Union[FixPlan, None]]]
+
+
+def fix_builder(
+    module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange]
+) -> Callable[[PlanSource | None], Fix | None]:
+    """`to_fix` for the findings of one file, sharing one table of its lines between them."""
+    tables: list[LineTable] = []
+
+    def build(source: PlanSource | None) -> Fix | None:
+        if source is None:
+            return None
+        if not tables:
+            tables.append(LineTable(module.code))
+        return to_fix(source, module, positions, tables[0])
+
+    return build
+
+
+def to_fix(
+    source: PlanSource, module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange], lines: LineTable
+) -> Fix | None:
+    """The text edits of a plan; None when there is no plan or a node cannot be placed.
+
+    Statement spans are checked against the module's code, so a plan that does not match
+    the source is dropped rather than applied wrongly.
+    """
+    plan = source() if callable(source) else source
+    if plan is None:
+        return None
+    edits: list[Edit] = []
+    try:
+        indent = _indentation(plan.statement, positions, lines)
+        for node, new in plan.expressions:
+            where = positions[node]
+            code = _code(module, new, indent)
+            if isinstance(new, _LOOSE) and not getattr(new, "lpar", ()) and _followed_by_trailer(lines, where):
+                code = f"({code})"  # `(await f()).json()`: a trailer would bind tighter than `await`
+            edits.append(Edit(_span(where), code))
+        for statement, new_statements in plan.statements:
+            span = _statement_span(module, statement, positions, lines)
+            if span is None:
+                return None
+            edits.append(Edit(span, "".join(module.code_for_node(s) for s in new_statements)))
+    except KeyError:
+        return None
+    if plan.imports:
+        edits.extend(_import_edits(module, plan.imports, positions, lines))
+    return Fix(tuple(edits), plan.safe, plan.description)
+
+
+# Expressions that bind looser than a trailer (`.name`, `[...]`, `(...)`) after them.
+_LOOSE = (
+    cst.Await,
+    cst.UnaryOperation,
+    cst.BinaryOperation,
+    cst.BooleanOperation,
+    cst.Comparison,
+    cst.IfExp,
+    cst.Lambda,
+    cst.NamedExpr,
+    cst.Yield,
+)
+
+
+def _followed_by_trailer(lines: LineTable, where: CodeRange) -> bool:
+    """Whether the code after `where` goes on with `.`, `[` or `(` applied to it (space,
+    line continuations and comments skipped)."""
+    text = lines.text
+    index = lines.offset(where.end.line, where.end.column + 1)
+    while index < len(text):
+        char = text[index]
+        if char == "#":
+            while index < len(text) and text[index] not in "\r\n":
+                index += 1
+        elif char in " \t\f\r\n\\":
+            index += 1
+        else:
+            return char in ".[("
+    return False
+
+
+def _indentation(statement: cst.CSTNode | None, positions: Mapping[cst.CSTNode, CodeRange], lines: LineTable) -> str:
+    if statement is None:
+        return ""
+    start = positions[statement].start
+    line_start = lines.offset(start.line, 1)
+    return lines.text[line_start : line_start + start.column]
+
+
+def _code(module: cst.Module, node: cst.CSTNode, indent: str) -> str:
+    """`node`'s code as written inside a block indented by `indent`."""
+    state = CodegenState(
+        default_indent=module.default_indent,
+        default_newline=module.default_newline,
+        indent_tokens=[indent] if indent else [],
+    )
+    node._codegen(state)
+    return "".join(state.tokens)
+
+
+def _span(where: CodeRange) -> Span:
+    return Span(where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
+
+
+def _statement_span(
+    module: cst.Module, statement: cst.BaseStatement, positions: Mapping[cst.CSTNode, CodeRange], lines: LineTable
+) -> Span | None:
+    """The span of a module-level statement's whole text, leading lines included."""
+    first_line = positions[statement].start.line - len(getattr(statement, "leading_lines", ()))
+    start = lines.offset(first_line, 1)
+    code = module.code_for_node(statement)
+    if lines.text[start : start + len(code)] != code:
+        # The last statement of a file that does not end with a newline.
+        code = code.rstrip("\r\n")
+        if lines.text[start:] != code:
+            return None
+    return Span(*lines.position(start), *lines.position(start + len(code)))
+
+
+def _import_edits(
+    module: cst.Module, imports: Sequence[str], positions: Mapping[cst.CSTNode, CodeRange], lines: LineTable
+) -> list[Edit]:
+    """One insertion per import, at the same place for every fix of the file, so that fixes
+    needing the same import agree on its edit and it is added once."""
+    newline = module.default_newline
+    for statement in module.body:
+        if _is_docstring_or_future(statement):
+            continue
+        at_import = isinstance(statement, cst.SimpleStatementLine) and isinstance(
+            statement.body[0], (cst.Import, cst.ImportFrom)
+        )
+        line = positions[statement].start.line
+        if not at_import:
+            line -= len(statement.leading_lines)
+        offset = lines.offset(line, 1)
+        trailer = "" if at_import else newline
+        return [Edit(Span(*lines.position(offset), *lines.position(offset)), text + newline + trailer) for text in imports]
+    # Only a docstring and `__future__` imports: append at the end.
+    end = len(lines.text)
+    lead = "" if not lines.text or lines.text.endswith(("\n", "\r")) else newline
+    where = lines.position(end)
+    return [Edit(Span(*where, *where), lead + text + newline) for text in imports]
+
+
+def _is_docstring_or_future(statement: cst.BaseStatement) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    for small in statement.body:
+        if isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name) and small.module.value == "__future__":
+            continue
+        if isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
+            continue
+        return False
+    return True

@@ -1,0 +1,156 @@
+"""Apply fixes to source text: pure, no files (see `writing.py` and `fix_run.py` for those).
+
+`fix_text` lints, applies every usable fix whose edits do not overlap an edit already taken
+(the next pass takes the others), checks that the result still parses and compiles, and
+repeats until no usable fix remains or MAX_PASSES is reached. When a result does not compile,
+nothing is changed and the reason is returned: a fix must never break code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+from conclint.config import DEFAULT_SETTINGS, Settings
+from conclint.fixes.lines import LineTable
+from conclint.model import Diagnostic, Edit, Fix
+
+# Passes over one file: overlapping fixes wait for the next pass, and a fix may uncover
+# findings a later pass fixes. Real files settle in two.
+MAX_PASSES = 4
+
+Lint = Callable[[str, str, Settings], "list[Diagnostic]"]
+
+
+@dataclass(frozen=True)
+class FixMode:
+    """Which fixes to apply: safe ones always, unsafe ones with `unsafe`."""
+
+    unsafe: bool = False
+
+    def usable(self, fix: Fix | None) -> bool:
+        return fix is not None and (fix.safe or self.unsafe)
+
+
+def usable_fix_only(diagnostic: Diagnostic, mode: FixMode) -> Diagnostic:
+    """The finding without its fix when `mode` would not apply it, so that `fixable` in the
+    output says what this run's `--fix` would do."""
+    if diagnostic.fix is None or mode.usable(diagnostic.fix):
+        return diagnostic
+    return dataclasses.replace(diagnostic, fix=None)
+
+
+@dataclass
+class TextFixResult:
+    """The fixed text (the input when nothing applied or a fix broke it), the findings left
+    in it, how many findings per code the fixes removed, and why the text was left alone."""
+
+    text: str
+    diagnostics: list[Diagnostic]
+    fixed: Counter[str] = field(default_factory=Counter)
+    error: str | None = None
+
+    @property
+    def fixed_count(self) -> int:
+        return sum(self.fixed.values())
+
+
+def fix_text(
+    text: str,
+    path: str = "<string>",
+    settings: Settings = DEFAULT_SETTINGS,
+    mode: FixMode = FixMode(),
+    lint: Lint | None = None,
+    diagnostics: Sequence[Diagnostic] | None = None,
+) -> TextFixResult:
+    """Apply the usable fixes of `text`'s findings until none is left.
+
+    `diagnostics`: the findings of `text`, when the caller has them already (the first pass
+    then needs no lint). `lint` defaults to the engine's `lint_source`.
+    """
+    if lint is None:
+        from conclint.engine import lint_source as lint
+    current = list(diagnostics) if diagnostics is not None else lint(text, path, settings)
+    initial = Counter(d.code for d in current)
+    fixed_text = text
+    for _ in range(MAX_PASSES):
+        fixes = [d.fix for d in current if mode.usable(d.fix)]
+        if not fixes:
+            break
+        new_text = apply_fixes(fixed_text, fixes)  # type: ignore[arg-type]
+        if new_text == fixed_text:
+            break
+        problem = compile_error(new_text, path)
+        if problem is not None:
+            original = list(diagnostics) if diagnostics is not None else lint(text, path, settings)
+            if compile_error(text, path) is not None:
+                return TextFixResult(text, original, error="not fixed: the file does not compile as it is")
+            return TextFixResult(text, original, error=f"not fixed: the fixed code would not compile ({problem})")
+        fixed_text = new_text
+        current = lint(fixed_text, path, settings)
+    if fixed_text == text:
+        return TextFixResult(text, current)
+    return TextFixResult(fixed_text, current, fixed=initial - Counter(d.code for d in current))
+
+
+def apply_fixes(text: str, fixes: Iterable[Fix]) -> str:
+    """`text` with the edits of each fix in turn, skipping a fix any edit of which overlaps
+    an edit already taken; edits identical to one taken count as taken (two findings on the
+    same statement share their fix)."""
+    lines = LineTable(text)
+    taken: list[tuple[int, int, str]] = []
+    seen: set[tuple[int, int, str]] = set()
+    for fix in fixes:
+        edits = [_offsets(lines, edit) for edit in fix.edits]
+        new = [edit for edit in dict.fromkeys(edits) if edit not in seen]
+        if any(_overlap(edit, other) for edit in new for other in taken):
+            continue
+        taken.extend(new)
+        seen.update(new)
+    pieces: list[str] = []
+    position = 0
+    for start, end, replacement in sorted(taken, key=lambda edit: (edit[0], edit[1])):
+        pieces.append(text[position:start])
+        pieces.append(replacement)
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _offsets(lines: LineTable, edit: Edit) -> tuple[int, int, str]:
+    span = edit.span
+    return lines.offset(span.line, span.column), lines.offset(span.end_line, span.end_column), edit.replacement
+
+
+def _overlap(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
+    """Two edits overlap when they share text; an insertion (empty span) overlaps an edit
+    only strictly inside it, so insertions at the same place all apply."""
+    (a_start, a_end, _), (b_start, b_end, _) = a, b
+    if a_start == a_end:
+        return b_start < a_start < b_end
+    if b_start == b_end:
+        return a_start < b_start < a_end
+    return a_start < b_end and b_start < a_end
+
+
+def compile_error(text: str, path: str) -> str | None:
+    """Why `text` does not compile as Python, or does not parse with libcst (which the next
+    pass needs), or None when it does both."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        detail = getattr(error, "msg", None) or str(error)
+        line = getattr(error, "lineno", None)
+        return f"{detail} at line {line}" if line else detail
+    from conclint.parsing import SourceError, parse_source  # imports libcst
+
+    try:
+        parse_source(text)
+    except SourceError as error:
+        return error.message
+    return None

@@ -1,0 +1,264 @@
+"""Fixes: every fixable INVALID example's expected fixed source, idempotence, and the cases
+where no fix (or only an unsafe one) may be offered."""
+
+from __future__ import annotations
+
+import dataclasses
+import textwrap
+
+import pytest
+
+from conclint.config import Settings
+from conclint.engine import lint_source
+from conclint.fixing import FixMode, apply_fixes, compile_error, fix_text
+from conclint.model import Edit, Fix, Span
+from conclint.registry import all_rules
+from conclint.rule import Invalid, Rule
+
+UNSAFE = FixMode(unsafe=True)
+
+
+def _rule_settings(rule: type[Rule], example: Invalid) -> Settings:
+    return dataclasses.replace(Settings(), **dict(example.settings), select=(rule.CODE,))
+
+
+def _examples(fixable: bool) -> list:
+    return [
+        pytest.param(rule, example, id=f"{rule.CODE}-invalid-{index}")
+        for rule in all_rules()
+        for index, example in enumerate(rule.INVALID)
+        if (example.fixed is not None) == fixable
+    ]
+
+
+@pytest.mark.parametrize(("rule", "example"), _examples(fixable=True))
+def test_fixable_example_is_fixed_as_expected(rule: type[Rule], example: Invalid) -> None:
+    settings = _rule_settings(rule, example)
+    result = fix_text(example.source, "example.py", settings, UNSAFE)
+    assert result.error is None
+    assert result.text == example.fixed_source
+    assert result.fixed[rule.CODE] >= 1
+    # A second run changes nothing and finds nothing left to fix.
+    again = fix_text(result.text, "example.py", settings, UNSAFE)
+    assert again.text == result.text
+    assert not [d for d in again.diagnostics if d.fixable]
+
+
+@pytest.mark.parametrize(("rule", "example"), _examples(fixable=False))
+def test_example_without_expected_fix_offers_none(rule: type[Rule], example: Invalid) -> None:
+    found = [d for d in lint_source(example.source, "example.py", _rule_settings(rule, example)) if d.code == rule.CODE]
+    assert found and not [d for d in found if d.fixable], "a fixable example must state its `fixed` source"
+
+
+@pytest.mark.parametrize(("rule", "example"), _examples(fixable=True) + _examples(fixable=False))
+def test_all_fixes_together_keep_examples_compiling(rule: type[Rule], example: Invalid) -> None:
+    settings = dataclasses.replace(Settings(), **dict(example.settings))
+    result = fix_text(example.source, "example.py", settings, UNSAFE)
+    assert result.error is None
+    if result.text != example.source:
+        assert compile_error(result.text, "example.py") is None
+    assert fix_text(result.text, "example.py", settings, UNSAFE).text == result.text
+
+
+def fixed(source: str, mode: FixMode = UNSAFE) -> str:
+    return fix_text(textwrap.dedent(source).lstrip("\n"), mode=mode).text
+
+
+def test_safe_mode_applies_only_safe_fixes() -> None:
+    source = """
+        import asyncio, time, requests
+
+        async def f(url):
+            time.sleep(1)
+            return requests.get(url)
+        """
+    assert fixed(source, FixMode()) == textwrap.dedent(
+        """\
+        import asyncio, time, requests
+
+        async def f(url):
+            await asyncio.sleep(1)
+            return requests.get(url)
+        """
+    )
+
+
+@pytest.mark.parametrize(
+    "imports",
+    [
+        "import time",  # no async library: trio or asyncio, nobody knows
+        "import time, trio, asyncio",  # both: unclear
+    ],
+)
+def test_no_fix_when_the_library_is_unclear(imports: str) -> None:
+    source = f"{imports}\n\nasync def f():\n    time.sleep(1)\n"
+    assert fix_text(source, mode=UNSAFE).text == source
+
+
+def test_anyio_wins_over_asyncio() -> None:
+    source = "import anyio, asyncio, time\n\nasync def f():\n    time.sleep(1)\n"
+    assert "await anyio.sleep(1)" in fix_text(source).text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "return [time.sleep(i) for i in range(3)]",  # `await` would make it an async comprehension
+        "return sum(time.sleep(i) or 1 for i in range(3))",
+        "asyncio = 1\n    time.sleep(1)",  # the name the fix needs is taken
+    ],
+)
+def test_no_fix_where_an_await_would_change_meaning(body: str) -> None:
+    source = f"import asyncio, time\n\nasync def f():\n    {body}\n"
+    assert fix_text(source, mode=UNSAFE).text == source
+
+
+def test_offload_inside_an_expression_is_parenthesised_before_a_trailer() -> None:
+    source = """
+        import asyncio, requests
+
+        async def f(url):
+            data = requests.get(url).json()
+            other = requests.get(url)
+            return data, other
+        """
+    assert fixed(source).splitlines()[3:5] == [
+        "    data = (await asyncio.to_thread(requests.get, url)).json()",
+        "    other = await asyncio.to_thread(requests.get, url)",
+    ]
+
+
+def test_trio_keywords_go_through_functools_partial() -> None:
+    source = """
+        import trio, requests
+
+        async def f(url):
+            return requests.post(url, json={}, timeout=3)
+        """
+    assert fixed(source) == textwrap.dedent(
+        """\
+        import functools
+        import trio, requests
+
+        async def f(url):
+            return await trio.to_thread.run_sync(functools.partial(requests.post, url, json={}, timeout=3))
+        """
+    )
+
+
+def test_an_import_is_added_once_after_docstring_and_future_imports() -> None:
+    source = '''
+        """Module docstring."""
+        from __future__ import annotations
+
+        import aiohttp
+        import time
+
+        async def f():
+            time.sleep(1)
+            time.sleep(2)
+        '''
+    assert fixed(source, FixMode()) == textwrap.dedent(
+        '''\
+        """Module docstring."""
+        from __future__ import annotations
+
+        import asyncio
+        import aiohttp
+        import time
+
+        async def f():
+            await asyncio.sleep(1)
+            await asyncio.sleep(2)
+        '''
+    )
+
+
+def test_crlf_source_keeps_crlf() -> None:
+    source = "import asyncio, time\r\n\r\nasync def f():\r\n    time.sleep(\r\n        1)\r\n"
+    result = fix_text(source)
+    assert result.text == "import asyncio, time\r\n\r\nasync def f():\r\n    await asyncio.sleep(\r\n        1)\r\n"
+
+
+def test_main_guard_fix_moves_code_into_an_existing_guard() -> None:
+    source = """
+        import multiprocessing as mp
+
+        def work():
+            pass
+
+        mp.Process(target=work).start()
+
+        def later():
+            pass
+
+        if __name__ == "__main__":
+            print("main")
+        print("after")
+        """
+    assert fixed(source) == textwrap.dedent(
+        """\
+        import multiprocessing as mp
+
+        def work():
+            pass
+
+        def later():
+            pass
+
+        if __name__ == "__main__":
+            mp.Process(target=work).start()
+            print("main")
+            print("after")
+        """
+    )
+
+
+def test_thread_pool_used_for_a_lambda_is_not_swapped() -> None:
+    source = """
+        from concurrent.futures import ThreadPoolExecutor
+
+        def crunch(n):
+            total = 0
+            for i in range(n):
+                total += i * i
+            return total
+
+        def main():
+            with ThreadPoolExecutor() as pool:
+                pool.submit(crunch, 10)
+                pool.submit(lambda: 1)
+        """
+    assert "ProcessPoolExecutor" not in fixed(source)
+
+
+def test_overlapping_fixes_wait_for_the_next_pass() -> None:
+    text = "abcdef"
+
+    def replace(start: int, end: int, new: str) -> Fix:
+        return Fix((Edit(Span(1, start, 1, end), new),), True)
+
+    # The second overlaps the first and is skipped; the insertion at its edge applies.
+    fixes = [replace(2, 4, "X"), replace(3, 5, "Y"), replace(4, 4, "+"), replace(2, 4, "X")]
+    assert apply_fixes(text, fixes) == "aX+def"
+
+
+def test_a_fix_that_would_not_compile_leaves_the_text_alone() -> None:
+    broken = Fix((Edit(Span(1, 1, 1, 2), "("),), True)
+    source = "x = 1\n"
+
+    def lint(text: str, path: str, settings: Settings) -> list:
+        from conclint.model import Diagnostic
+
+        return [Diagnostic(path, Span(1, 1, 1, 2), "CCL999", "test", "m", fix=broken)] if text == source else []
+
+    result = fix_text(source, lint=lint)
+    assert result.text == source
+    assert result.error is not None and "would not compile" in result.error
+
+
+def test_no_asyncio_offload_below_python_3_9() -> None:
+    source = "import asyncio, requests\n\nasync def f(url):\n    return requests.get(url)\n"
+    old = dataclasses.replace(Settings(), target_version="3.8")
+    assert fix_text(source, settings=old, mode=UNSAFE).text == source
+    assert "asyncio.to_thread" in fix_text(source, mode=UNSAFE).text

@@ -1,0 +1,398 @@
+"""The project index: calls from coroutines followed into helpers of other modules."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conclint.analysis.project import module_location
+from conclint.cache import Cache
+from conclint.config import DEFAULT_SETTINGS
+from conclint.runner import IndexOptions, check
+
+SHOP = {
+    "pyproject.toml": "",
+    "src/shop/__init__.py": """
+        from .config import load_config
+        from . import storage
+        """,
+    "src/shop/config.py": """
+        import json
+        from shop.util.files import read_text
+
+        def load_config(path):
+            return json.loads(read_text(path))
+        """,
+    "src/shop/util/__init__.py": "",
+    "src/shop/util/files.py": """
+        import asyncio
+        import time
+
+        def read_text(path):
+            with open(path) as fh:
+                return fh.read()
+
+        def read_later(path):
+            return asyncio.to_thread(read_text, path)
+
+        def nap(seconds=0):
+            if seconds:
+                time.sleep(seconds)
+        """,
+    "src/shop/storage.py": """
+        from .util import files
+
+        class Store:
+            def archive(self):
+                files.nap(1)
+
+            def ping(self, n):
+                return pong(n)
+
+        def pong(n):
+            from shop.storage import Store
+            return Store().ping(n - 1) if n else n
+        """,
+    "src/shop/api.py": """
+        import shop
+        import shop.util.files as sfiles
+        from shop import load_config
+        from . import config as cfg
+        from .storage import Store
+        from .util.files import read_later
+
+        class Handler:
+            def __init__(self):
+                self.store = Store()
+
+            async def get(self):
+                load_config("a")
+                cfg.load_config("b")
+                shop.load_config("c")
+                self.store.archive()
+                self.store.ping(3)
+                await read_later("d")
+                sfiles.nap()
+        """,
+}
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def findings(root: Path, *paths: str, per_file: bool = False, cache: Cache | None = None) -> list[tuple[str, int, str, str]]:
+    project = None if per_file else IndexOptions(None)
+    result = check([str(root / path) for path in paths], DEFAULT_SETTINGS, root, cache=cache, project=project)
+    assert not result.errors
+    return [
+        (Path(d.path).relative_to(root).as_posix(), d.line, d.code, d.message) for d in result.diagnostics
+    ]
+
+
+def test_follows_imports_reexports_aliases_and_methods_across_modules(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, SHOP)
+    found = findings(root, "src/shop/api.py")
+    chain = "shop.config.load_config -> shop.util.files.read_text -> open() (line 5 of src/shop/util/files.py)"
+    assert found == [
+        ("src/shop/api.py", 13, "CCL104", f"`load_config()` blocks the event loop: {chain}"),
+        ("src/shop/api.py", 14, "CCL104", f"`cfg.load_config()` blocks the event loop: {chain}"),
+        ("src/shop/api.py", 15, "CCL104", f"`shop.load_config()` blocks the event loop: {chain}"),
+        (
+            "src/shop/api.py",
+            16,
+            "CCL101",
+            "`self.store.archive()` blocks the event loop: shop.storage.Store.archive -> "
+            "shop.util.files.nap -> time.sleep() (line 13 of src/shop/util/files.py)",
+        ),
+        (
+            "src/shop/api.py",
+            19,
+            "CCL101",
+            "`sfiles.nap()` blocks the event loop: shop.util.files.nap -> time.sleep() "
+            "(line 13 of src/shop/util/files.py)",
+        ),
+    ]
+
+
+def test_one_file_alone_gives_what_the_whole_tree_gives_for_it(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, SHOP)
+    alone = findings(root, "src/shop/api.py")
+    whole = [finding for finding in findings(root, ".") if finding[0] == "src/shop/api.py"]
+    assert alone == whole
+    # Only the files asked for are reported on: the helpers are read, not linted.
+    assert {finding[0] for finding in alone} == {"src/shop/api.py"}
+
+
+def test_per_file_mode_follows_only_functions_of_the_same_file(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, SHOP)
+    assert findings(root, "src/shop/api.py", per_file=True) == []
+
+
+def test_cycles_and_recursion_across_modules_terminate(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "setup.cfg": "",
+            "pkg/__init__.py": "",
+            "pkg/a.py": """
+                from pkg import b
+
+                def ping(n):
+                    return b.pong(n - 1) if n else 0
+
+                def spin(n):
+                    return spin(n - 1) if n else b.pong(0)
+                """,
+            "pkg/b.py": """
+                from pkg.a import ping
+
+                def pong(n):
+                    return ping(n - 1) if n else 0
+                """,
+            "pkg/main.py": """
+                from pkg.a import ping, spin
+
+                async def game():
+                    return ping(10), spin(3)
+                """,
+        },
+    )
+    assert [finding for finding in findings(root, "pkg/main.py") if finding[2].startswith("CCL1")] == []
+    (root / "pkg/b.py").write_text("import time\nfrom pkg.a import ping\n\ndef pong(n):\n    time.sleep(n)\n    return ping(n)\n")
+    found = [finding for finding in findings(root, "pkg/main.py") if finding[2].startswith("CCL1")]
+    assert [(line, code) for _, line, code, _ in found] == [(4, "CCL101"), (4, "CCL101")]
+    assert "pkg.a.ping -> pkg.b.pong -> time.sleep() (line 5 of pkg/b.py)" in found[0][3]
+    assert "pkg.a.spin -> pkg.b.pong -> time.sleep()" in found[1][3]
+
+
+def test_a_script_sees_the_modules_next_to_it_and_not_third_party_code(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "tools/helpers.py": """
+                import subprocess
+
+                def run(command):
+                    return subprocess.run(command, check=True)
+                """,
+            "tools/serve.py": """
+                import thirdparty
+                from helpers import run
+
+                async def main():
+                    run(["true"])
+                    thirdparty.blocking()
+                """,
+            ".venv/lib/python3.11/site-packages/thirdparty.py": """
+                import time
+
+                def blocking():
+                    time.sleep(1)
+                """,
+        },
+    )
+    found = findings(root, "tools/serve.py")
+    assert [(line, code) for _, line, code, _ in found] == [(5, "CCL103")]
+    assert found[0][3].endswith("helpers.run -> subprocess.run() (line 4 of tools/helpers.py)")
+
+
+def test_a_helper_that_offloads_is_not_reported_and_a_branch_is(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "app/__init__.py": "",
+            "app/io.py": """
+                import asyncio
+                import os
+
+                def offloaded(path):
+                    return asyncio.to_thread(os.listdir, path)
+
+                def sometimes(path, cached=None):
+                    if cached is None:
+                        cached = os.listdir(path)
+                    return cached
+                """,
+            "app/main.py": """
+                from app.io import offloaded, sometimes
+
+                async def main():
+                    await offloaded(".")
+                    return sometimes(".", cached=[])
+                """,
+        },
+    )
+    found = findings(root, "app/main.py")
+    assert [(line, code) for _, line, code, _ in found] == [(5, "CCL104")]
+
+
+def test_cached_results_follow_changes_to_the_helpers(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, SHOP)
+    cache_dir = tmp_path / "cache"
+    first = findings(root, "src/shop/api.py", cache=Cache(cache_dir, root))
+    assert findings(root, "src/shop/api.py", cache=Cache(cache_dir, root)) == first
+    helper = root / "src/shop/util/files.py"
+    helper.write_text(helper.read_text().replace("time.sleep(seconds)", "pass"), encoding="utf-8")
+    after = findings(root, "src/shop/api.py", cache=Cache(cache_dir, root))
+    assert [code for _, _, code, _ in after] == ["CCL104", "CCL104", "CCL104"]
+
+
+def test_summaries_are_stored_by_content(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, SHOP)
+    store = tmp_path / "store"
+    result = check([str(root / "src/shop/api.py")], DEFAULT_SETTINGS, root, project=IndexOptions(str(store)))
+    assert len(result.diagnostics) == 5
+    stored = list((store / "summaries").rglob("*.json"))
+    assert len(stored) >= 4  # shop, shop.config, shop.util.files, shop.storage
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "anchor"),
+    [
+        ("src/shop/api.py", "shop.api", "shop.api"),
+        ("src/shop/__init__.py", "shop", "shop.__init__"),
+        ("src/shop/util/files.py", "shop.util.files", "shop.util.files"),
+        ("pyproject.toml", "pyproject", "pyproject"),
+    ],
+)
+def test_module_location(tmp_path: Path, path: str, name: str, anchor: str) -> None:
+    root = write_tree(tmp_path, SHOP)
+    location = module_location(root / path)
+    assert (location.name, location.anchor) == (name, anchor)
+
+
+def test_installed_command_follows_helpers_of_a_single_file(tmp_path: Path) -> None:
+    """What pre-commit does: one changed file on the command line, run from the root."""
+    root = write_tree(tmp_path, SHOP)
+    completed = subprocess.run(
+        [sys.executable, "-m", "conclint", "--no-cache", "src/shop/api.py"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 1, completed.stderr
+    assert "shop.util.files.read_text -> open() (line 5 of src/shop/util/files.py)" in completed.stdout
+
+
+WORKERS = {
+    "pyproject.toml": "",
+    "app/__init__.py": "",
+    "app/work.py": """
+        from multiprocessing import Pool
+
+        def crunch(n):
+            total = 0
+            for i in range(n):
+                total += i * i
+            return total
+
+        def fetch(url):
+            return url.upper()
+
+        def run_pool():
+            with Pool() as pool:
+                return pool.map(crunch, range(10))
+
+        class Farm:
+            def __init__(self):
+                self.results = run_pool()
+
+        def main():
+            print(run_pool())
+        """,
+    "app/threads.py": """
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+        from app.work import crunch, fetch
+
+        threading.Thread(target=crunch, args=(10**7,)).start()
+        with ThreadPoolExecutor() as pool:
+            pool.submit(fetch, "x")
+        """,
+    "run.py": """
+        from app.work import main, Farm
+
+        main()
+        farm = Farm()
+        if __name__ == "__main__":
+            main()
+        """,
+}
+
+
+def test_thread_rules_judge_a_target_imported_from_another_module(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, WORKERS)
+    found = findings(root, "app/threads.py")
+    assert [(line, code) for _, line, code, _ in found] == [(5, "CCL201")]
+    assert found[0][3].startswith(
+        "`app.work.crunch` is CPU-bound (loop over range() doing arithmetic at line 5 of app/work.py)"
+    )
+    assert findings(root, "app/threads.py", per_file=True) == []
+
+
+def test_process_rules_follow_an_imported_function_from_a_file_that_names_no_process(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, WORKERS)
+    found = findings(root, "run.py")
+    assert [(line, code) for _, line, code, _ in found] == [(3, "CCL302"), (4, "CCL302")]
+    assert "(app.work.main() -> app.work.run_pool() -> Pool())" in found[0][3]
+    assert "(app.work.Farm() -> app.work.run_pool() -> Pool())" in found[1][3]
+    assert findings(root, "run.py", per_file=True) == []
+
+
+def test_a_suppression_comment_on_the_blocking_call_in_a_helper_silences_its_chains(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "app/__init__.py": "",
+            "app/io.py": """
+                import time
+
+                def settle():
+                    time.sleep(0.01)  # noqa: CCL101 - a short, deliberate pause
+
+                def rest():
+                    time.sleep(1)  # noqa: CCL104 - another rule's code
+                """,
+            "app/main.py": """
+                import time
+                from app.io import settle, rest
+
+                def local_pause():
+                    time.sleep(0.01)  # conclint: ignore[CCL101]
+
+                async def main():
+                    settle()
+                    local_pause()
+                    rest()
+                """,
+        },
+    )
+    for per_file in (False, True):
+        found = findings(root, "app/main.py", per_file=per_file)
+        expected = [] if per_file else [(10, "CCL101")]
+        assert [(line, code) for _, line, code, _ in found] == expected
+
+
+@pytest.mark.parametrize(("depth", "reported"), [(5, True), (6, False)])
+def test_chains_are_followed_through_at_most_five_functions(depth: int, reported: bool) -> None:
+    from conclint.engine import lint_source
+
+    helpers = [f"def f{i}():\n    return f{i + 1}()\n" for i in range(1, depth)]
+    source = "import time\n" + "".join(helpers) + f"def f{depth}():\n    time.sleep(1)\n" + "async def main():\n    f1()\n"
+    found = [d for d in lint_source(source, "deep.py") if d.code == "CCL101"]
+    assert bool(found) is reported
+    if reported:
+        assert "f1 -> f2 -> f3 -> f4 -> f5 -> time.sleep()" in found[0].message
