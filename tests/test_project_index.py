@@ -396,3 +396,16 @@ def test_chains_are_followed_through_at_most_five_functions(depth: int, reported
     assert bool(found) is reported
     if reported:
         assert "f1 -> f2 -> f3 -> f4 -> f5 -> time.sleep()" in found[0].message
+
+
+def test_fixing_offloads_calls_of_helpers_in_other_modules(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {**SHOP, "src/shop/api.py": "import asyncio\n" + textwrap.dedent(SHOP["src/shop/api.py"])})
+    command = [sys.executable, "-m", "conclint", "--no-cache", "--fix", "--unsafe-fixes", "src/shop/api.py"]
+    first = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stdout + first.stderr
+    fixed = (root / "src/shop/api.py").read_text()
+    assert 'await asyncio.to_thread(load_config, "a")' in fixed
+    assert "await asyncio.to_thread(self.store.archive)" in fixed
+    compile(fixed, "api.py", "exec")
+    second = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    assert second.returncode == 0 and (root / "src/shop/api.py").read_text() == fixed

@@ -176,7 +176,7 @@ def main(
     if fix or show_diff:
         from conclint.fix_run import fix_files
 
-        fixes = fix_files(result, settings, root, fix_mode, write=not show_diff)
+        fixes = fix_files(result, settings, root, fix_mode, write=not show_diff, project=project)
         if show_diff:
             write_diffs(fixes, sys.stdout, sys.stderr)
             write_errors(sorted([*result.errors, *fixes.errors]), sys.stderr)

@@ -17,7 +17,7 @@ from pathlib import Path
 from conclint.config import Settings
 from conclint.fixing import FixMode, fix_text
 from conclint.model import Diagnostic
-from conclint.runner import RunResult, settings_for_file
+from conclint.runner import IndexOptions, RunResult, project_view, settings_for_file
 from conclint.writing import WriteRefused, read_source_file, write_fixed
 
 
@@ -62,22 +62,35 @@ def fixable_paths(diagnostics: list[Diagnostic], mode: FixMode) -> list[str]:
 
 
 def fix_files(
-    result: RunResult, settings: Settings, root: str | os.PathLike[str] | None, mode: FixMode, write: bool
+    result: RunResult,
+    settings: Settings,
+    root: str | os.PathLike[str] | None,
+    mode: FixMode,
+    write: bool,
+    project: IndexOptions | None = None,
 ) -> FixRun:
-    """Fix every file of `result` that has a usable fix; write them back when `write`."""
+    """Fix every file of `result` that has a usable fix; write them back when `write`.
+    With `project`, files are linted with the project index, as the run was."""
     base = Path(root) if root is not None else Path.cwd()
     run = FixRun()
     for path in fixable_paths(result.diagnostics, mode):
-        run.files.append(fix_file(path, settings_for_file(path, settings, base), mode, write))
+        run.files.append(fix_file(path, settings_for_file(path, settings, base), mode, write, project))
     return run
 
 
-def fix_file(path: str, settings: Settings, mode: FixMode, write: bool) -> FileFix:
+def fix_file(path: str, settings: Settings, mode: FixMode, write: bool, project: IndexOptions | None = None) -> FileFix:
     try:
         source = read_source_file(path)
     except (OSError, UnicodeError, SyntaxError, LookupError) as error:
         return FileFix(path, error=f"not fixed: cannot read it again: {error}")
-    outcome = fix_text(source.text, path, settings, mode)
+    lint = None
+    if project is not None:
+        from conclint.engine import lint_source
+
+        def lint(text: str, path: str, settings: Settings) -> list[Diagnostic]:
+            return lint_source(text, path, settings, project_view(path, settings, project))
+
+    outcome = fix_text(source.text, path, settings, mode, lint=lint)
     if outcome.error is not None:
         return FileFix(path, error=outcome.error)
     if outcome.text == source.text:

@@ -290,6 +290,11 @@ def _lint_file(path: str, settings: Settings, index: IndexOptions | None = None)
     return FileResult(path, diagnostics=tuple(diagnostics)), digest, dependencies
 
 
+def project_view(path: str, settings: Settings, options: IndexOptions) -> ProjectView:
+    """What the file at `path` sees of its project, through this process's index."""
+    return _project_index(settings, options).view(path)
+
+
 # The cache key's `dependencies` part for results drawn with the project index.
 _INDEXED = "project-index"
 _INDEXES: dict[tuple[Settings, IndexOptions], ProjectIndex] = {}
