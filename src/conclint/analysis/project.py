@@ -31,6 +31,7 @@ from typing import Callable
 from conclint.analysis.summaries import FunctionSummary, ModuleSummary, absolutized, reaches_process_start
 from conclint.cache import content_digest
 from conclint.knowledge.libraries import is_library_name
+from conclint.knowledge.processes import START_TOKENS
 
 # A directory holding one of these is a project root: `root` and `root/src` are searched.
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
@@ -138,6 +139,7 @@ class ProjectIndex:
         self._roots: dict[Path, Path | None] = {}
         self._packages: dict[tuple[tuple[Path, ...], str], bool] = {}
         self._located: dict[Path, ModuleSummary | None] = {}
+        self._mentions: dict[tuple[Path, tuple[bytes, ...]], bool] = {}
 
     def view(self, path: str | os.PathLike[str], digest: str = "") -> ProjectView:
         """What the file at `path` (whose content has `digest`) can see of the project."""
@@ -207,6 +209,17 @@ class ProjectIndex:
                 found = None
             self._located[module.path] = found
         return found
+
+    def mentions(self, file: Path, tokens: tuple[bytes, ...]) -> bool:
+        """Whether the text of `file` holds one of `tokens` (remembered per file)."""
+        key = (file, tokens)
+        if key not in self._mentions:
+            try:
+                data = file.read_bytes()
+            except OSError:
+                data = b""
+            self._mentions[key] = any(token in data for token in tokens)
+        return self._mentions[key]
 
     def is_project_package(self, name: str, roots: tuple[Path, ...]) -> bool:
         key = (roots, name)
@@ -291,6 +304,16 @@ class ProjectView:
         """Whether calling the function `name` (absolute dotted name) starts processes,
         directly or through the project's functions it calls."""
         return reaches_process_start(self.function, name)
+
+    def names_process_starts(self, name: str) -> bool:
+        """Whether the module defining `name` mentions a process start at all (its text
+        holds START_TOKENS): a cheap test, read off the file without parsing it."""
+        parts = name.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            file = self.index._find(".".join(parts[:cut]), self.roots)
+            if file is not None:
+                return self.index.mentions(file, START_TOKENS)
+        return False
 
     def is_project_module(self, name: str) -> bool:
         """Whether the top-level package of module `name` lies in the project (a module, a
