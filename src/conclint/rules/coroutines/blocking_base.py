@@ -33,6 +33,15 @@ chains through it. The fix for such a call is the unsafe offload: `await
 asyncio.to_thread(load_config, path)` (or trio's and anyio's `to_thread.run_sync`)."""
 
 
+OFFLOAD_FIX_PARAGRAPH = """\
+Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
+asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
+anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
+arguments), for the library the module imports, importing it if needed. No fix is offered
+when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
+inside a comprehension, or when the name the fix needs means something else there."""
+
+
 class BlockingCallInCoroutine(Rule):
     """Abstract: reports calls of `CATEGORY` made directly in a coroutine and not awaited."""
 
@@ -46,10 +55,13 @@ class BlockingCallInCoroutine(Rule):
 
     @classmethod
     def doc_sections(cls) -> dict[str, str]:
-        """Every CCL1 page also says how calls of blocking helpers are reported."""
+        """Every CCL1 page also says how calls of blocking helpers are reported, and its
+        "Fix safety" has the offload fix's shared words where it writes `{offload_fix}`."""
         sections = super().doc_sections()
         if "What it does" in sections:
             sections["What it does"] += "\n\n" + HELPERS_PARAGRAPH
+        if "Fix safety" in sections:
+            sections["Fix safety"] = sections["Fix safety"].replace("{offload_fix}", OFFLOAD_FIX_PARAGRAPH)
         return sections
 
     def visit_Call(self, node: cst.Call) -> None:

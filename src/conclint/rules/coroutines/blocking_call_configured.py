@@ -47,12 +47,7 @@ class BlockingCallInAsync(BlockingCallInCoroutine):
     `await anyio.to_thread.run_sync(...)`; or switch to the library's async API if it has one.
 
     ## Fix safety
-    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
-    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
-    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
-    arguments), for the library the module imports, importing it if needed. No fix is offered
-    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
-    inside a comprehension, or when the name the fix needs means something else there. The call
+    {offload_fix} The call
     must then be safe to run off the event loop's thread, and cancelling the awaiting task does
     not stop it.
 

@@ -45,12 +45,7 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
     transaction in a worker thread: `await trio.to_thread.run_sync(do_transaction)`.
 
     ## Fix safety
-    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
-    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
-    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
-    arguments), for the library the module imports, importing it if needed. No fix is offered
-    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
-    inside a comprehension, or when the name the fix needs means something else there. A driver
+    {offload_fix} A driver
     that ties a connection to its thread refuses the call (sqlite3 does by default, unless
     `check_same_thread=False`): review each fix. Async drivers differ in set-up, placeholders
     and transactions, so moving to one is left to you.

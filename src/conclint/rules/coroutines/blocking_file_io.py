@@ -50,12 +50,7 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     and `trio.Path`; in anyio `anyio.Path`, whose disk methods are awaited.
 
     ## Fix safety
-    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
-    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
-    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
-    arguments), for the library the module imports, importing it if needed. No fix is offered
-    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
-    inside a comprehension, or when the name the fix needs means something else there. Each call
+    {offload_fix} Each call
     moves on its own (`open`, then each `read`), so a file is used from several threads in turn,
     which Python's file objects allow. Async file objects (`async with await ...`, `async for`)
     change the whole block and are left to you.

@@ -44,12 +44,7 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     or `await anyio.to_thread.run_sync(requests.get, url)`.
 
     ## Fix safety
-    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
-    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
-    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
-    arguments), for the library the module imports, importing it if needed. No fix is offered
-    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
-    inside a comprehension, or when the name the fix needs means something else there. The
+    {offload_fix} The
     request runs unchanged on another thread, where cancelling the awaiting task no longer stops
     it. Moving to an async client (its session, connection pooling, awaited calls) is left to
     you.

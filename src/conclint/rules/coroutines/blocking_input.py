@@ -38,12 +38,7 @@ class BlockingInputInAsync(BlockingCallInCoroutine):
     `await anyio.wrap_file(sys.stdin).readline()`.
 
     ## Fix safety
-    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
-    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
-    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
-    arguments), for the library the module imports, importing it if needed. No fix is offered
-    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
-    inside a comprehension, or when the name the fix needs means something else there. The
+    {offload_fix} The
     prompt and the returned line stay the same; the worker thread keeps waiting for input even
     when the awaiting task is cancelled.
 

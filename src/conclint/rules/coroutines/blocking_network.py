@@ -46,12 +46,7 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
     `await trio.socket.getaddrinfo(...)` or `await anyio.getaddrinfo(...)`.
 
     ## Fix safety
-    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
-    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
-    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
-    arguments), for the library the module imports, importing it if needed. No fix is offered
-    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
-    inside a comprehension, or when the name the fix needs means something else there. The
+    {offload_fix} The
     socket is then used from another thread, which sockets allow; streams or
     `loop.sock_recv(...)` / `sock_sendall(...)` change the socket's whole use and are left to
     you.

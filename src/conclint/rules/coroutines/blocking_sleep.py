@@ -39,12 +39,7 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
     (`trio.sleep`, `anyio.sleep`), which keeps the delay and lets other tasks run meanwhile.
     Where the call's value is used, only the unsafe fix applies.
 
-    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
-    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
-    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
-    arguments), for the library the module imports, importing it if needed. No fix is offered
-    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
-    inside a comprehension, or when the name the fix needs means something else there.
+    {offload_fix}
 
     ## Options
     - `extend-blocking-calls`: add your own blocking callables.

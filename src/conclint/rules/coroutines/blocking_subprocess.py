@@ -42,12 +42,7 @@ class BlockingSubprocessInAsync(BlockingCallInCoroutine):
     module `await anyio.run_process([...])`.
 
     ## Fix safety
-    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
-    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
-    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
-    arguments), for the library the module imports, importing it if needed. No fix is offered
-    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
-    inside a comprehension, or when the name the fix needs means something else there. The
+    {offload_fix} The
     command runs unchanged on another thread; cancelling the awaiting task does not stop the
     child process. The async APIs take the command differently (`create_subprocess_exec(*args)`
     versus `run(list)`), return another result object and raise other errors, so that rewrite is

@@ -60,12 +60,7 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     `await asyncio.to_thread(queue.get)`.
 
     ## Fix safety
-    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
-    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
-    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
-    arguments), for the library the module imports, importing it if needed. No fix is offered
-    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
-    inside a comprehension, or when the name the fix needs means something else there. The wait
+    {offload_fix} The wait
     then happens on a worker thread, which is right for primitives shared with other threads.
     Waits that must stay on the thread holding a lock (`RLock.acquire`, `Condition.wait`) get no
     fix, and a `with lock:` statement none either. Replacing a thread primitive with an async

@@ -41,12 +41,7 @@ class NestedEventLoopInAsync(BlockingCallInCoroutine):
     thread: `await asyncio.to_thread(asyncio.run, main())`.
 
     ## Fix safety
-    Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
-    asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
-    anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
-    arguments), for the library the module imports, importing it if needed. No fix is offered
-    when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
-    inside a comprehension, or when the name the fix needs means something else there. The inner
+    {offload_fix} The inner
     loop then runs on a worker thread with a loop of its own, which works for a self-contained
     coroutine; one that uses objects of the outer loop fails. Awaiting the coroutine instead,
     and removing the inner loop's set-up and teardown, is left to you.
