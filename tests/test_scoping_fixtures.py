@@ -3,24 +3,14 @@ must stay silent. These pin down name resolution and context tracking."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from conclint.engine import lint_source
+from fixture_annotations import expected_findings
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "scoping").glob("*.py"))
-_EXPECTED = re.compile(r"#\s*error:\s*(?P<codes>CCL\d{3}(?:\s*,\s*CCL\d{3})*)\s*$")
-
-
-def expected_findings(source: str) -> set[tuple[int, str]]:
-    found = set()
-    for number, line in enumerate(source.splitlines(), start=1):
-        match = _EXPECTED.search(line)
-        if match:
-            found.update((number, code.strip()) for code in match.group("codes").split(","))
-    return found
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)

@@ -124,21 +124,24 @@ def _run_rules(
     facts = FileFacts(module, settings, project.location.anchor if project is not None else "")
     facts.project = project
     analyses: list[cst.BatchableCSTVisitor] = [facts]
+    # The project index may need this module's summary too: made here, it costs no parse
+    # (unless suppression comments may mark its blocking calls, which needs their lines).
+    learning = False
     processes = None
     if any(cls.USES_SUMMARIES for cls in rule_classes):
         facts.summaries = SummaryCollector(facts)
         analyses.append(facts.summaries)
-        # The project index may need this module's summary too: made here, it costs no parse.
-        if project is not None and not _may_suppress(source):
-            processes = ProcessSummaryCollector(facts) if prefilter.holds(START_TOKENS, None, source) else None
+        learning = project is not None and not _may_suppress(source)
+        if learning:
+            processes = _process_collector(facts, source)
             analyses += [processes] if processes is not None else []
     rules = [cls(facts, settings) for cls in rule_classes]
     try:
         visit_batched(module, [*analyses, *rules])
     except RecursionError:
         raise SourceError("the file is too deeply nested to analyse") from None
-    if project is not None and facts.summaries is not None and not _may_suppress(source):
-        project.learn(_with_process_starts(facts.summaries.summary, processes))
+    if learning:
+        project.learn(_with_process_starts(facts.summaries.summary, processes))  # type: ignore[union-attr]
     return [report for rule in rules for report in rule.reports]
 
 
@@ -192,8 +195,7 @@ def summarize_source(
     facts = FileFacts(module, settings, module_name)
     collector = SummaryCollector(facts)
     facts.summaries = collector
-    # A file without START_TOKENS starts no process: no need to look for starts.
-    processes = ProcessSummaryCollector(facts) if prefilter.holds(START_TOKENS, None, source) else None
+    processes = _process_collector(facts, source)
     try:
         visit_batched(module, [facts, collector, *([processes] if processes is not None else [])])
     except RecursionError:
@@ -204,6 +206,12 @@ def summarize_source(
     else:
         summary = collector.summary
     return _with_process_starts(summary, processes)
+
+
+def _process_collector(facts: FileFacts, source: str | bytes) -> ProcessSummaryCollector | None:
+    """The collector of the processes each function starts; None for a file without
+    START_TOKENS, which starts none."""
+    return ProcessSummaryCollector(facts) if prefilter.holds(START_TOKENS, None, source) else None
 
 
 def _with_process_starts(summary: ModuleSummary, processes: ProcessSummaryCollector | None) -> ModuleSummary:

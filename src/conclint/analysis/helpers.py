@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 
 import libcst as cst
 
-from conclint.analysis.summaries import BlockingChain, BlockingEvidence, FunctionSummary, Lookup, absolutized, blocking_chains
+from conclint.analysis.summaries import (
+    BlockingChain,
+    BlockingEvidence,
+    FunctionSummary,
+    Lookup,
+    ModuleSummary,
+    absolutized,
+    blocking_chains,
+)
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -64,21 +72,40 @@ def helper_chains(facts: FileFacts) -> list[tuple[CoroutineCall, dict[str, Helpe
 class NameSpace(NamedTuple):
     """How the joins see functions: `lookup` finds summaries by name, `absolute` names a
     function of this module (`helper` -> `app.api.helper`), `shown` writes a name for a
-    message (this module's without the module prefix)."""
+    message (this module's without the module prefix). `external`: other modules' functions
+    are in it (with a project index)."""
 
     lookup: Lookup
     absolute: Callable[[str], str]
     shown: Callable[[str], str]
+    external: bool
+
+    def start(self, call: CoroutineCall) -> str | None:
+        """The name the joins start from for `call`; None for another module's function
+        where only this module is known."""
+        if call.external:
+            return call.qualname if self.external else None
+        return self.absolute(call.qualname)
 
 
-def project_lookup(facts: FileFacts) -> NameSpace | None:
-    """With a project index: this module and the project in one name space of absolute
-    dotted names. None without an index. Complete once the summary collector has left the
-    module."""
-    project, collector = facts.project, facts.summaries
-    if project is None or collector is None:
-        return None
-    local = collector.summary
+_NAME_SPACES: weakref.WeakKeyDictionary[SummaryCollector, NameSpace] = weakref.WeakKeyDictionary()
+
+
+def name_space(facts: FileFacts) -> NameSpace:
+    """This module's functions and, with a project index, the project's, in one name space
+    (absolute dotted names then); made once per file, shared by the rules. Complete once the
+    summary collector has left the module."""
+    collector = facts.summaries
+    assert collector is not None, "the name space needs the summary collector"
+    found = _NAME_SPACES.get(collector)
+    if found is None:
+        found = _NAME_SPACES[collector] = _name_space(facts.project, collector.summary)
+    return found
+
+
+def _name_space(project: ProjectView | None, local: ModuleSummary) -> NameSpace:
+    if project is None:
+        return NameSpace(local.function, str, str, False)
     prefix = f"{project.module_name}." if project.module_name else ""
     found: dict[str, FunctionSummary | None] = {}
 
@@ -91,16 +118,17 @@ def project_lookup(facts: FileFacts) -> NameSpace | None:
     def shown(name: str) -> str:
         return name[len(prefix) :] if name.startswith(prefix) and local.function(name[len(prefix) :]) else name
 
-    return NameSpace(lookup, lambda name: prefix + name, shown)
+    return NameSpace(lookup, lambda name: prefix + name, shown, True)
 
 
 def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[CoroutineCall, dict[str, HelperChain]]]:
     project = facts.project
-    names = project_lookup(facts) or NameSpace(collector.summary.function, str, str)
+    names = name_space(facts)
     for call in collector.coroutine_calls:
-        if call.external and project is None:
+        start = names.start(call)
+        if start is None:
             continue
-        chains = blocking_chains(names.lookup, call.qualname if call.external else names.absolute(call.qualname))
+        chains = blocking_chains(names.lookup, start)
         result = {}
         for category, chain in chains.items():
             shown = tuple(names.shown(name) for name in chain.chain)
@@ -133,4 +161,4 @@ def _shown(evidence: BlockingEvidence) -> str:
     return evidence.shown.strip("`") or f"{evidence.callee.removeprefix('builtins.')}()"
 
 
-__all__ = ["HelperChain", "NameSpace", "elsewhere", "helper_chains", "project_lookup"]
+__all__ = ["HelperChain", "NameSpace", "elsewhere", "helper_chains", "name_space"]

@@ -165,29 +165,35 @@ class ProjectIndex:
         return found
 
     def _resolve(self, name: str, roots: tuple[Path, ...], depth: int) -> _Resolution:
+        found = self.defining_module(name, roots)
+        if found is None:
+            return _Resolution(None, None, ())
+        module_name, file, rest = found
+        module = self._load(file, module_name)
+        if module.summary is None:
+            return _Resolution(None, None, (module,))
+        function = module.summary.function(".".join(rest))
+        if function is None and rest[-1][:1].isupper():
+            function = module.summary.function(".".join([*rest, "__init__"]))  # `Workers()`
+        if function is not None:
+            return _Resolution(absolutized(function, module_name), module, (module,))
+        target = module.summary.imports.get(rest[0])
+        if target is not None and depth > 0:
+            # A re-export: `from .io import read` in the package's `__init__`.
+            further = self._resolve(".".join([target, *rest[1:]]), roots, depth - 1)
+            return _Resolution(further.summary, further.module, (module, *further.consulted))
+        return _Resolution(None, None, (module,))
+
+    def defining_module(self, name: str, roots: tuple[Path, ...]) -> tuple[str, Path, list[str]] | None:
+        """The module of the project that holds `name`, the longest prefix of it that is one:
+        its name, its file, and the rest of `name` (`Store.archive`). None when there is none."""
         parts = name.split(".")
-        # The longest prefix that is a module of the project holds the function.
         for cut in range(len(parts) - 1, 0, -1):
             module_name = ".".join(parts[:cut])
             file = self._find(module_name, roots)
-            if file is None:
-                continue
-            module = self._load(file, module_name)
-            if module.summary is None:
-                return _Resolution(None, None, (module,))
-            rest = parts[cut:]
-            function = module.summary.function(".".join(rest))
-            if function is None and rest[-1][:1].isupper():
-                function = module.summary.function(".".join([*rest, "__init__"]))  # `Workers()`
-            if function is not None:
-                return _Resolution(absolutized(function, module_name), module, (module,))
-            target = module.summary.imports.get(rest[0])
-            if target is not None and depth > 0:
-                # A re-export: `from .io import read` in the package's `__init__`.
-                further = self._resolve(".".join([target, *rest[1:]]), roots, depth - 1)
-                return _Resolution(further.summary, further.module, (module, *further.consulted))
-            return _Resolution(None, None, (module,))
-        return _Resolution(None, None, ())
+            if file is not None:
+                return module_name, file, parts[cut:]
+        return None
 
     def learn(self, file: Path, location: ModuleLocation, digest: str, summary: ModuleSummary) -> None:
         """The summary of a module linted in this process, made by the lint pass: the index
@@ -308,12 +314,8 @@ class ProjectView:
     def names_process_starts(self, name: str) -> bool:
         """Whether the module defining `name` mentions a process start at all (its text
         holds START_TOKENS): a cheap test, read off the file without parsing it."""
-        parts = name.split(".")
-        for cut in range(len(parts) - 1, 0, -1):
-            file = self.index._find(".".join(parts[:cut]), self.roots)
-            if file is not None:
-                return self.index.mentions(file, START_TOKENS)
-        return False
+        found = self.index.defining_module(name, self.roots)
+        return found is not None and self.index.mentions(found[1], START_TOKENS)
 
     def is_project_module(self, name: str) -> bool:
         """Whether the top-level package of module `name` lies in the project (a module, a

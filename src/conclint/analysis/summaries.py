@@ -208,10 +208,7 @@ def cpu_bound(lookup: Lookup, qualname: str) -> CpuVerdict | None:
         for summary in order:
             for index, evidence in enumerate(summary.cpu_evidence):
                 if evidence.kind in kinds:
-                    chain = [summary.qualname]
-                    while (parent := parents[chain[-1]]) is not None:
-                        chain.append(parent)
-                    return CpuVerdict(tuple(reversed(chain)), evidence.reason, evidence.line, index)
+                    return CpuVerdict(_path(parents, summary.qualname), evidence.reason, evidence.line, index)
     return None
 
 
@@ -244,10 +241,7 @@ def blocking_chains(lookup: Lookup, qualname: str) -> dict[str, BlockingChain]:
         summary, depth = pending.popleft()
         for index, evidence in enumerate(summary.blocking):
             if evidence.category not in found and not evidence.suppressed:
-                chain = [summary.qualname]
-                while (parent := parents[chain[-1]]) is not None:
-                    chain.append(parent)
-                found[evidence.category] = BlockingChain(tuple(reversed(chain)), evidence, index)
+                found[evidence.category] = BlockingChain(_path(parents, summary.qualname), evidence, index)
         if depth == MAX_CHAIN_FUNCTIONS:
             continue
         for name in summary.all_calls:
@@ -256,6 +250,14 @@ def blocking_chains(lookup: Lookup, qualname: str) -> dict[str, BlockingChain]:
                 parents[callee.qualname] = summary.qualname
                 pending.append((callee, depth + 1))
     return found
+
+
+def _path(parents: Mapping[str, str | None], name: str) -> tuple[str, ...]:
+    """The calls from the start of a search down to `name`, read off the search's parents."""
+    chain = [name]
+    while (parent := parents[chain[-1]]) is not None:
+        chain.append(parent)
+    return tuple(reversed(chain))
 
 
 def reaches_process_start(lookup: Lookup, qualname: str) -> bool:

@@ -840,18 +840,12 @@ def _mentions(node: cst.CSTNode, names: set[str]) -> bool:
     while pending and budget:
         budget -= 1
         current = pending.pop()
-        if isinstance(current, cst.Name):
+        operands = _operands(current)
+        if operands:
+            pending += operands
+        elif isinstance(current, cst.Name):
             if current.value in names:
                 return True
-        elif isinstance(current, cst.BinaryOperation):
-            pending += (current.left, current.right)
-        elif isinstance(current, cst.UnaryOperation):
-            pending.append(current.expression)
-        elif isinstance(current, cst.Comparison):
-            pending.append(current.left)
-            pending += (target.comparator for target in current.comparisons)
-        elif isinstance(current, cst.BooleanOperation):
-            pending += (current.left, current.right)
         elif isinstance(current, cst.Attribute):
             pending.append(current.value)
         elif isinstance(current, cst.Subscript):
@@ -879,16 +873,20 @@ def _mentions_len(node: cst.BaseExpression) -> bool:
         if isinstance(current, cst.Call):
             if isinstance(current.func, cst.Name) and current.func.value == "len":
                 return True
-        elif isinstance(current, cst.BinaryOperation):
-            pending += (current.left, current.right)
-        elif isinstance(current, cst.BooleanOperation):
-            pending += (current.left, current.right)
-        elif isinstance(current, cst.UnaryOperation):
-            pending.append(current.expression)
-        elif isinstance(current, cst.Comparison):
-            pending.append(current.left)
-            pending += (target.comparator for target in current.comparisons)
+        else:
+            pending += _operands(current)
     return False
+
+
+def _operands(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
+    """The operands of an arithmetic, boolean, unary or comparison expression; () otherwise."""
+    if isinstance(node, (cst.BinaryOperation, cst.BooleanOperation)):
+        return (node.left, node.right)
+    if isinstance(node, cst.UnaryOperation):
+        return (node.expression,)
+    if isinstance(node, cst.Comparison):
+        return (node.left, *(target.comparator for target in node.comparisons))
+    return ()
 
 
 def _is_bytes(node: cst.BaseExpression) -> bool:

@@ -8,7 +8,7 @@ import libcst as cst
 
 from conclint.analysis.dispatch import DispatchSite, thread_dispatch
 from conclint.analysis.facts import FileFacts
-from conclint.analysis.helpers import project_lookup
+from conclint.analysis.helpers import name_space
 from conclint.analysis.summaries import FunctionSummary, cpu_bound
 from conclint.analysis.summary_collector import LineOf, SummaryCollector
 from conclint.config import Settings
@@ -649,9 +649,9 @@ def _local(summaries: SummaryCollector, site: DispatchSite) -> Judged | None:
 
 def _imported(facts: FileFacts, site: DispatchSite) -> Judged | None:
     """A target imported from another module of the project, judged by the project index."""
-    names = project_lookup(facts)
-    if names is None or facts.project is None:
+    if facts.project is None:
         return None
+    names = name_space(facts)
     function = names.lookup(site.target)
     verdict = cpu_bound(names.lookup, site.target)
     if function is None or verdict is None:

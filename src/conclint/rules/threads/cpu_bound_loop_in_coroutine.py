@@ -6,7 +6,7 @@ from typing import Callable
 
 import libcst as cst
 
-from conclint.analysis.helpers import NameSpace, elsewhere, project_lookup
+from conclint.analysis.helpers import elsewhere, name_space
 from conclint.analysis.summaries import NUMERIC, cpu_bound
 from conclint.analysis.summary_collector import LineOf, LoopFacts, SummaryCollector
 from conclint.prefilter import COROUTINE
@@ -367,12 +367,11 @@ class CpuBoundLoopInCoroutine(Rule):
         """Calls, in a coroutine, of sync functions that compute the same way: of this module
         or, with a project index, of the project's other modules."""
         project = self.facts.project
-        names = project_lookup(self.facts) or NameSpace(summaries.summary.function, str, str)
+        names = name_space(self.facts)
         shown = names.shown
         for call in summaries.coroutine_calls:
-            if call.external and project is None:
-                continue
-            verdict = cpu_bound(names.lookup, call.qualname if call.external else names.absolute(call.qualname))
+            start = names.start(call)
+            verdict = cpu_bound(names.lookup, start) if start is not None else None
             function = names.lookup(verdict.function) if verdict is not None else None
             if verdict is None or function is None or function.cpu_evidence[verdict.index].kind != NUMERIC:
                 continue
