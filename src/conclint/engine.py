@@ -57,15 +57,17 @@ def lint_source(
     # Rules that follow imported calls through the project index may apply to a file without
     # their tokens: CPython's tree tells whether it calls an imported function at import time.
     followers = [cls for cls in rules if cls.FOLLOWS_IMPORTED_CALLS and cls not in applicable] if project else []
+    checked = False
     try:
         if followers or not applicable:
             # Prefiltered: libcst runs only if some rule can report here; CCL001 always does.
-            tree = check_source(source) if followers or ParseError in rules else None
+            checked = bool(followers) or ParseError in rules
+            tree = check_source(source) if checked else None
             if followers and tree is not None and _starts_processes_through_imports(tree, project):
                 applicable += followers
             if not applicable:
                 return []
-        module = parse_source(source)
+        module = parse_source(source, checked=checked)
         reports = _run_rules(module, applicable, settings, project, source)
         if not reports:
             return []
@@ -150,8 +152,9 @@ def _to_diagnostics(
     module: cst.Module, source: str | bytes, path: str, reports: list[Report]
 ) -> list[Diagnostic]:
     positions = _positions(module)
-    lines = _source_lines(module, source)
-    fix_of = fix_builder(module, positions)
+    text = _source_text(module, source)
+    lines = text.splitlines()
+    fix_of = fix_builder(module, positions, text)
 
     def line_of(node: cst.CSTNode) -> int:
         return positions[node].start.line
@@ -241,7 +244,7 @@ def _may_suppress(source: str | bytes) -> bool:
 def _mark_suppressed(summary: ModuleSummary, module: cst.Module, source: str | bytes) -> ModuleSummary:
     """Blocking calls whose line holds a suppression comment for their rule's code."""
     codes = category_codes()
-    lines = _source_lines(module, source)
+    lines = _source_text(module, source).splitlines()
     functions = {}
     for name, function in summary.functions.items():
         blocking = tuple(
@@ -276,9 +279,8 @@ def _from_recursion(error: BaseException) -> bool:
     return False
 
 
-def _source_lines(module: cst.Module, source: str | bytes) -> list[str]:
-    text = source if isinstance(source, str) else source.decode(module.encoding, errors="replace")
-    return text.splitlines()
+def _source_text(module: cst.Module, source: str | bytes) -> str:
+    return source if isinstance(source, str) else source.decode(module.encoding, errors="replace")
 
 
 def _suppressed(lines: list[str], report: Report, span: Span, positions: object) -> bool:

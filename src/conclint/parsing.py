@@ -31,9 +31,10 @@ class SourceError(Exception):
         self.message, self.line, self.column = message, line, column
 
 
-def parse_source(source: str | bytes) -> cst.Module:
-    """The libcst Module of `source`, or SourceError saying why there is none."""
-    cpython_error = _cpython_precheck(source)[1]
+def parse_source(source: str | bytes, *, checked: bool = False) -> cst.Module:
+    """The libcst Module of `source`, or SourceError saying why there is none. `checked`:
+    `check_source` has passed it already, so CPython's check is not run a second time."""
+    cpython_error = None if checked else _cpython_precheck(source)[1]
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as error:

@@ -21,6 +21,7 @@ import collections
 import contextlib
 import dataclasses
 import fnmatch
+import gc
 import itertools
 import multiprocessing
 import os
@@ -72,6 +73,12 @@ HEAVY_FILE_BYTES = 128 * 1024
 # through (see `parsing.py`). No file of the benchmark corpus needs it.
 WORKER_STACK_BYTES = 256 * 1024 * 1024
 WORKER_RECURSION_LIMIT = 10_000
+# The cyclic garbage collector's thresholds while linting. A file's libcst tree is hundreds of
+# thousands of container objects that live until its lint ends, and few of them form cycles:
+# at Python's default (a collection every 700 allocations, full ones over the whole heap)
+# the collector traverses the same tree again and again. Measured over the benchmark corpus,
+# serially: 36.4 s at the default, 30.9 s at these, peak memory 175 MB against 181 MB.
+LINT_GC_THRESHOLDS = (10_000, 10, 10)
 # A pool that keeps breaking points at the machine, not at a file (workers killed, or unable
 # to start): after this many breaks, the files not linted yet are reported, not retried.
 MAX_POOL_BREAKS = 8
@@ -339,7 +346,12 @@ def _lint_serially(tasks: Sequence[Task], advance: Callable[[], None]) -> list[L
             results.append(_lint_file(path, settings, index))
             advance()
 
-    _run_with_deep_stack(lint_all)
+    previous = gc.get_threshold()
+    gc.set_threshold(*LINT_GC_THRESHOLDS)
+    try:
+        _run_with_deep_stack(lint_all)
+    finally:
+        gc.set_threshold(*previous)
     return results
 
 
@@ -446,12 +458,16 @@ _malloc_trim = _find_malloc_trim()
 
 
 def _init_worker() -> None:
-    """Set a worker up: Ctrl-C is the parent's to handle; import the engine and rules once."""
+    """Set a worker up: Ctrl-C is the parent's to handle; import the engine and rules once,
+    then leave what the imports made out of every garbage collection (`gc.freeze`) and
+    collect at LINT_GC_THRESHOLDS."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from conclint.engine import rules_for_path
     from conclint.config import DEFAULT_SETTINGS
 
     rules_for_path("warm-up.py", DEFAULT_SETTINGS)
+    gc.freeze()
+    gc.set_threshold(*LINT_GC_THRESHOLDS)
 
 
 def _pool_context() -> BaseContext:

@@ -50,16 +50,19 @@ PlanSource = Union[FixPlan, Callable[[], Union[FixPlan, None]]]
 
 
 def fix_builder(
-    module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange]
+    module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange], text: str
 ) -> Callable[[PlanSource | None], Fix | None]:
-    """`to_fix` for the findings of one file, sharing one table of its lines between them."""
+    """`to_fix` for the findings of one file, sharing one table of its lines between them.
+
+    `text` is the decoded source, which is `module.code` (libcst round-trips it exactly)
+    without the code generation that costs as much as the parse."""
     tables: list[LineTable] = []
 
     def build(source: PlanSource | None) -> Fix | None:
         if source is None:
             return None
         if not tables:
-            tables.append(LineTable(module.code))
+            tables.append(LineTable(text))
         return to_fix(source, module, positions, tables[0])
 
     return build
