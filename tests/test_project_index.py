@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import subprocess
 import sys
 import textwrap
@@ -409,3 +410,68 @@ def test_fixing_offloads_calls_of_helpers_in_other_modules(tmp_path: Path) -> No
     compile(fixed, "api.py", "exec")
     second = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
     assert second.returncode == 0 and (root / "src/shop/api.py").read_text() == fixed
+
+
+def _all_files(root: Path) -> list[str]:
+    return sorted(str(path) for path in root.rglob("*.py"))
+
+
+def test_a_module_the_index_needs_is_linted_ahead_and_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conclint import engine, runner
+
+    root = write_tree(tmp_path, SHOP)
+    files = _all_files(root)
+    real_parse = engine.parse_source
+
+    def parses(lints_ahead: int) -> tuple[runner.RunResult, collections.Counter[bytes]]:
+        parsed: collections.Counter[bytes] = collections.Counter()
+
+        def counting_parse(source: bytes, **options: bool) -> object:
+            parsed[source] += 1
+            return real_parse(source, **options)
+
+        with monkeypatch.context() as patch:
+            patch.setattr(runner, "MAX_LINTS_AHEAD", lints_ahead)
+            patch.setattr(engine, "parse_source", counting_parse)
+            return runner.lint_paths(files, DEFAULT_SETTINGS, root, project=IndexOptions(None)), parsed
+
+    without, parsed_without = parses(0)
+    ahead, parsed_ahead = parses(runner.MAX_LINTS_AHEAD)
+    assert ahead == without
+    assert len(ahead.diagnostics) >= 5
+    # api.py, linted before the helpers it calls, has the index lint util/files.py ahead:
+    # one parse fewer (the other one reads the line the messages cite).
+    helper = (root / "src/shop/util/files.py").read_bytes()
+    assert (parsed_without[helper], parsed_ahead[helper]) == (3, 2)
+    assert parsed_ahead - parsed_without == collections.Counter()
+
+
+def test_workers_share_what_they_linted_ahead_and_leave_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conclint import runner
+
+    root = write_tree(tmp_path / "project", SHOP)
+    for number in range(runner.PARALLEL_MIN_FILES):
+        (root / f"src/shop/extra_{number}.py").write_text(
+            f"from shop.config import load_config\n\nasync def handler_{number}():\n    return load_config('x')\n",
+            encoding="utf-8",
+        )
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(runner.tempfile, "tempdir", str(temporary))
+    files = _all_files(root)
+    serial = runner.lint_paths(files, DEFAULT_SETTINGS, root, project=IndexOptions(None))
+    parallel = runner.lint_paths(files, DEFAULT_SETTINGS, root, project=IndexOptions(None), jobs=2)
+    assert parallel == serial
+    assert sum(Path(d.path).name.startswith("extra_") for d in parallel.diagnostics) == runner.PARALLEL_MIN_FILES
+    assert [path for path in temporary.iterdir() if path.name.startswith("conclint")] == []
+
+
+def test_a_result_left_by_another_worker_is_read_back(tmp_path: Path) -> None:
+    from conclint import runner
+
+    linted = (runner.FileResult("a.py", error="x"), "digest", {"b.py": "d"})
+    runner._stash(str(tmp_path), "/abs/a.py", linted)
+    assert runner._unstash(str(tmp_path), "/abs/a.py") == linted
+    assert runner._unstash(str(tmp_path), "/abs/other.py") is None
+    (tmp_path / Path(runner._stash_file(str(tmp_path), "/abs/a.py")).name).write_bytes(b"not a pickle")
+    assert runner._unstash(str(tmp_path), "/abs/a.py") is None

@@ -130,7 +130,7 @@ def _run_rules(
     # (unless suppression comments may mark its blocking calls, which needs their lines).
     learning = False
     processes = None
-    if any(cls.USES_SUMMARIES for cls in rule_classes):
+    if any(cls.USES_SUMMARIES for cls in rule_classes) or (project is not None and project.summary_wanted):
         facts.summaries = SummaryCollector(facts)
         analyses.append(facts.summaries)
         learning = project is not None and not _may_suppress(source)

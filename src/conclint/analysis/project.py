@@ -41,6 +41,9 @@ MAX_REEXPORT_DEPTH = 8
 # (source bytes, module name for anchoring relative imports, whether to fill in line numbers)
 # -> summary; raises on bad input.
 Summarize = Callable[[bytes, str, bool], ModuleSummary]
+# Lint the file now if it is one the run lints anyway (the lint teaches the index its summary
+# through `learn`, at the cost of the parse a summary takes); whether it did.
+LintAhead = Callable[[Path], bool]
 
 
 @dataclass(frozen=True)
@@ -130,9 +133,12 @@ class _Resolution:
 class ProjectIndex:
     """Module files and summaries, shared by every file linted in this process."""
 
-    def __init__(self, summarize: Summarize, store: SummaryStore | None = None) -> None:
+    def __init__(
+        self, summarize: Summarize, store: SummaryStore | None = None, lint_ahead: LintAhead | None = None
+    ) -> None:
         self._summarize = summarize
         self._store = store
+        self._lint_ahead = lint_ahead
         self._files: dict[tuple[tuple[Path, ...], str], Path | None] = {}
         self._modules: dict[Path, LoadedModule] = {}
         self._resolved: dict[tuple[tuple[Path, ...], str], _Resolution] = {}
@@ -254,14 +260,21 @@ class ProjectIndex:
             loaded = LoadedModule(module_name, file, "", None)
         else:
             digest = content_digest(source)
-            loaded = LoadedModule(module_name, file, digest, self._summary(source, digest, _anchor(file, module_name)))
+            anchor = _anchor(file, module_name)
+            summary = self._store.get(digest, anchor) if self._store is not None else None
+            if summary is None and self._lint_ahead is not None and self._lint_ahead(file):
+                learned = self._modules.get(file)
+                if learned is not None and learned.digest == digest and learned.name == module_name:
+                    return learned
+            if summary is None:
+                summary = self._summary(source, digest, anchor)
+            loaded = LoadedModule(module_name, file, digest, summary)
         self._modules[file] = loaded
         return loaded
 
     def _summary(self, source: bytes, digest: str, anchor: str) -> ModuleSummary | None:
-        stored = self._store.get(digest, anchor) if self._store is not None else None
-        if stored is not None:
-            return stored
+        """The summary of a module read for the index (None when it cannot be analysed), kept
+        in the store."""
         try:
             summary = self._summarize(source, anchor, False)
         except Exception:  # noqa: BLE001 - a helper module we cannot analyse is an unknown one
@@ -283,6 +296,8 @@ class ProjectView:
     file: Path
     digest: str = ""
     dependencies: dict[str, str] = field(default_factory=dict)
+    # The index asked for this module's summary: its lint makes one even if no rule needs it.
+    summary_wanted: bool = False
     _where: dict[str, LoadedModule] = field(default_factory=dict)
 
     @property
