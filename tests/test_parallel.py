@@ -182,3 +182,12 @@ def test_deep_stack_runs_the_function_and_restores_the_limit() -> None:
     assert sys.getrecursionlimit() == limit
     with pytest.raises(ZeroDivisionError):
         runner._run_with_deep_stack(lambda: seen.append(1 // 0))
+
+
+def test_a_serial_run_restores_the_garbage_collector_thresholds(project: Path) -> None:
+    import gc
+
+    before = gc.get_threshold()
+    runner.lint_paths(_files(project), DEFAULT_SETTINGS, project, jobs=1)
+    assert gc.get_threshold() == before
+    assert before != runner.LINT_GC_THRESHOLDS  # so that the check above can fail

@@ -417,7 +417,7 @@ def _all_files(root: Path) -> list[str]:
 
 
 def test_a_module_the_index_needs_is_linted_ahead_and_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from conclint import engine, runner
+    from conclint import engine, lint_ahead, runner
 
     root = write_tree(tmp_path, SHOP)
     files = _all_files(root)
@@ -431,12 +431,12 @@ def test_a_module_the_index_needs_is_linted_ahead_and_parsed_once(tmp_path: Path
             return real_parse(source, **options)
 
         with monkeypatch.context() as patch:
-            patch.setattr(runner, "MAX_LINTS_AHEAD", lints_ahead)
+            patch.setattr(lint_ahead, "MAX_LINTS_AHEAD", lints_ahead)
             patch.setattr(engine, "parse_source", counting_parse)
             return runner.lint_paths(files, DEFAULT_SETTINGS, root, project=IndexOptions(None)), parsed
 
     without, parsed_without = parses(0)
-    ahead, parsed_ahead = parses(runner.MAX_LINTS_AHEAD)
+    ahead, parsed_ahead = parses(lint_ahead.MAX_LINTS_AHEAD)
     assert ahead == without
     assert len(ahead.diagnostics) >= 5
     # api.py, linted before the helpers it calls, has the index lint util/files.py ahead:
@@ -467,11 +467,11 @@ def test_workers_share_what_they_linted_ahead_and_leave_nothing_behind(tmp_path:
 
 
 def test_a_result_left_by_another_worker_is_read_back(tmp_path: Path) -> None:
-    from conclint import runner
+    from conclint import lint_ahead, runner
 
     linted = (runner.FileResult("a.py", error="x"), "digest", {"b.py": "d"})
-    runner._stash(str(tmp_path), "/abs/a.py", linted)
-    assert runner._unstash(str(tmp_path), "/abs/a.py") == linted
-    assert runner._unstash(str(tmp_path), "/abs/other.py") is None
-    (tmp_path / Path(runner._stash_file(str(tmp_path), "/abs/a.py")).name).write_bytes(b"not a pickle")
-    assert runner._unstash(str(tmp_path), "/abs/a.py") is None
+    lint_ahead.stash(str(tmp_path), "/abs/a.py", linted)
+    assert lint_ahead.unstash(str(tmp_path), "/abs/a.py") == linted
+    assert lint_ahead.unstash(str(tmp_path), "/abs/other.py") is None
+    Path(lint_ahead.stash_file(str(tmp_path), "/abs/a.py")).write_bytes(b"not a pickle")
+    assert lint_ahead.unstash(str(tmp_path), "/abs/a.py") is None

@@ -7,7 +7,8 @@ One file's failure (unreadable, not a file, an engine bug, even a worker process
 crashes on it) never stops the others: it becomes an error for that file.
 
 The engine, and with it libcst, is imported only when a file needs linting, so a run served
-entirely from the cache starts and ends without loading it.
+entirely from the cache starts and ends without loading it. A module the project index needs
+may be linted before its turn, once (see `lint_ahead`).
 
 `per-file-ignores` patterns are matched here, against each file's path relative to the
 project root (the directory of the pyproject.toml in use), so they apply the same whether
@@ -20,16 +21,14 @@ from __future__ import annotations
 import collections
 import contextlib
 import dataclasses
-import hashlib
 import fnmatch
 import gc
 import itertools
 import multiprocessing
 import os
-import pickle
 import queue
-import signal
 import shutil
+import signal
 import stat
 import sys
 import tempfile
@@ -39,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Callable, ContextManager, Iterable, Iterator, Sequence
 
+from conclint import lint_ahead
 from conclint.cache import Cache, cache_key, content_digest
 from conclint.config import Settings
 from conclint.discovery import PathError, discover
@@ -334,7 +334,7 @@ def _project_index(settings: Settings, options: IndexOptions) -> ProjectIndex:
         index = _INDEXES[key] = ProjectIndex(
             lambda source, anchor, located: summarize_source(source, settings, anchor, located=located),
             store,
-            _lint_ahead,
+            lint_ahead.lint_ahead,
         )
     return index
 
@@ -354,17 +354,16 @@ def _lint_serially(tasks: Sequence[Task], advance: Callable[[], None]) -> list[L
 
     def lint_all() -> None:
         for task in tasks:
-            results.append(_lint_task(task))
+            results.append(lint_ahead.lint_task(task, _lint_file))
             advance()
 
-    global _run
     previous = gc.get_threshold()
     gc.set_threshold(*LINT_GC_THRESHOLDS)
-    _run = _Run(_by_path(tasks), stash=None)
+    lint_ahead.current = lint_ahead.RunState(_lint_file, lint_ahead.by_path(tasks), stash=None)
     try:
         _run_with_deep_stack(lint_all)
     finally:
-        _run = None
+        lint_ahead.current = None
         gc.set_threshold(*previous)
     return results
 
@@ -444,115 +443,9 @@ def _deep_stack_thread() -> _DeepStackThread | None:
 def _lint_chunk(chunk: Sequence[Task]) -> list[Linted]:
     """The worker's task: lint a chunk of files. Top-level, so the pool can pickle it."""
     results: list[Linted] = []
-    _run_with_deep_stack(lambda: results.extend(_lint_task(task) for task in chunk))
+    _run_with_deep_stack(lambda: results.extend(lint_ahead.lint_task(task, _lint_file) for task in chunk))
     _release_memory()
     return results
-
-
-# --- Linting ahead: a module the project index needs, linted whole when the run lints it ---------
-#
-# A coroutine of the file being linted calls `load_config()` of another module: the index parses
-# that module to summarize it. When the module is one of the run's files, it would be parsed a
-# second time for its own lint; linting it whole right then costs the same parse, teaches the
-# index its summary, and leaves the result for its turn, in this process or, through a directory
-# of the run, in another worker. Measured on the benchmark corpus: 147 of the 160 modules the
-# index read that the run also lints were parsed once instead of twice.
-#
-# Lints ahead nest (the module's own helpers), at most MAX_LINTS_AHEAD deep, and only while the
-# files being linted in this process total at most LINT_AHEAD_MAX_BYTES, which bounds the trees
-# alive at once to what two heavy files cost.
-LINT_AHEAD_MAX_BYTES = 2 * HEAVY_FILE_BYTES
-MAX_LINTS_AHEAD = 4
-
-
-@dataclass
-class _Run:
-    """What this process knows of the run: its tasks by absolute path, the directory where
-    its workers leave the files they linted ahead (None when linting serially), the results
-    linted ahead here, the files linted here, and the stack of files being linted."""
-
-    tasks: dict[str, Task]
-    stash: str | None
-    ahead: dict[str, Linted] = field(default_factory=dict)
-    sizes: list[int] = field(default_factory=list)
-    linted: set[str] = field(default_factory=set)
-    linting: list[str] = field(default_factory=list)
-
-
-_run: _Run | None = None
-
-
-def _by_path(tasks: Iterable[Task]) -> dict[str, Task]:
-    return {os.path.abspath(task[0]): task for task in tasks if task[2] is not None}
-
-
-def _lint_task(task: Task) -> Linted:
-    """Lint a task's file, unless it was linted ahead (here or by another worker)."""
-    run = _run
-    if run is None or task[2] is None:
-        return _lint_file(*task)
-    key = os.path.abspath(task[0])
-    found = run.ahead.pop(key, None) or _unstash(run.stash, key)
-    if found is not None:
-        return found
-    return _lint_tracked(run, key, task, _file_size(key))
-
-
-def _lint_tracked(run: _Run, key: str, task: Task, size: int, ahead: bool = False) -> Linted:
-    run.linting.append(key)
-    run.sizes.append(size)
-    run.linted.add(key)
-    try:
-        return _lint_file(*task, summary_wanted=ahead)
-    finally:
-        run.linting.pop()
-        run.sizes.pop()
-
-
-def _lint_ahead(file: Path) -> bool:
-    """The project index's hook (see the comment above): lint `file` now if it is a task of
-    the run not linted here yet, light, and asked for by the lint of a task; whether it was."""
-    run = _run
-    key = str(file)
-    task = run.tasks.get(key) if run is not None else None
-    if task is None or key in run.linted or not 0 < len(run.linting) <= MAX_LINTS_AHEAD:
-        return False
-    size = _file_size(key)
-    if size + sum(run.sizes) > LINT_AHEAD_MAX_BYTES:
-        return False
-    run.ahead[key] = linted = _lint_tracked(run, key, task, size, ahead=True)
-    _stash(run.stash, key, linted)
-    return True
-
-
-def _stash_file(stash: str, key: str) -> str:
-    return os.path.join(stash, hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest() + ".pickle")
-
-
-def _stash(stash: str | None, key: str, linted: Linted) -> None:
-    """Leave a result linted ahead for the other workers (best effort)."""
-    if stash is None:
-        return
-    target = _stash_file(stash, key)
-    temporary = f"{target}.{os.getpid()}.tmp"
-    try:
-        with open(temporary, "wb") as stream:
-            pickle.dump(linted, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, target)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-
-
-def _unstash(stash: str | None, key: str) -> Linted | None:
-    """The result another worker linted ahead for `key`, if any."""
-    if stash is None:
-        return None
-    try:
-        with open(_stash_file(stash, key), "rb") as stream:
-            return pickle.load(stream)  # type: ignore[no-any-return]
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-        return None
 
 
 def _release_memory() -> None:
@@ -578,14 +471,14 @@ _malloc_trim = _find_malloc_trim()
 
 
 def _init_worker(tasks: dict[str, Task], stash: str | None) -> None:
-    """Set a worker up: Ctrl-C is the parent's to handle; know the run's tasks (see `_Run`);
+    """Set a worker up: Ctrl-C is the parent's to handle; know the run's tasks (see
+    `lint_ahead.RunState`);
     import the engine and rules once, then leave what the imports made out of every garbage
     collection (`gc.freeze`) and collect at LINT_GC_THRESHOLDS."""
-    global _run
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _run = _Run(tasks, stash)
-    from conclint.engine import rules_for_path
+    lint_ahead.current = lint_ahead.RunState(_lint_file, tasks, stash)
     from conclint.config import DEFAULT_SETTINGS
+    from conclint.engine import rules_for_path
 
     rules_for_path("warm-up.py", DEFAULT_SETTINGS)
     gc.freeze()
@@ -642,7 +535,7 @@ def _lint_in_pool(tasks: Sequence[Task], jobs: int, advance: Callable[[], None])
     queue: collections.deque[list[int]] = collections.deque(_chunks(tasks, order, sizes))
     suspects: list[int] = []
     breaks = 0
-    indexed = _by_path(tasks)
+    indexed = lint_ahead.by_path(tasks)
     stash = tempfile.mkdtemp(prefix="conclint-run-") if indexed else None
     setup = (indexed, stash)
     try:
@@ -697,7 +590,7 @@ def _run_pool(
 ) -> list[list[int]]:
     """Run chunks from `queue` in a fresh pool until it is empty or the pool breaks; return
     the chunks lost to a break (those in flight), leaving the unsent ones in `queue`.
-    `setup`: what each worker knows of the run (see `_Run`).
+    `setup`: what each worker knows of the run (see `lint_ahead.RunState`).
 
     At most `jobs // 2` (at least one) chunks holding a `heavy` file are in flight at once:
     a large file's tree takes ~200 MB while it is linted, and two at once were the run's
