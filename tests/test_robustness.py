@@ -95,3 +95,22 @@ def test_worker_processes_lint_under_the_raised_recursion_limit(tmp_path: Path) 
         "pathological.py": ["CCL001"],
         "brackets.py": ["CCL001"],
     }
+
+
+def test_parsing_without_libcsts_node_checks_gives_the_same_tree_and_keeps_the_checks() -> None:
+    import libcst as cst
+    from libcst._nodes.base import CSTNode
+
+    from conclint.parsing import parse_source
+    from conclint.registry import all_rules
+
+    before = CSTNode.__post_init__
+    for source in [example.source for rule in all_rules() for example in (*rule.VALID, *rule.INVALID)]:
+        try:
+            expected = cst.parse_module(source)
+        except cst.ParserSyntaxError:
+            continue
+        assert parse_source(source).deep_equals(expected)
+    assert CSTNode.__post_init__ is before
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("not a name")  # nodes built outside a parse are still checked
