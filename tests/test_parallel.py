@@ -191,3 +191,23 @@ def test_a_serial_run_restores_the_garbage_collector_thresholds(project: Path) -
     runner.lint_paths(_files(project), DEFAULT_SETTINGS, project, jobs=1)
     assert gc.get_threshold() == before
     assert before != runner.LINT_GC_THRESHOLDS  # so that the check above can fail
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_engine_that_cannot_be_imported_is_one_clear_error(project: Path, tmp_path: Path, jobs: str) -> None:
+    broken = tmp_path / "broken-site" / "libcst"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text('raise ImportError("libcst is broken here")\n')
+    environment = {**os.environ, "PYTHONPATH": str(broken.parent)}
+    completed = subprocess.run(
+        [sys.executable, "-m", "conclint", "--no-cache", "--jobs", jobs, "pkg"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert "conclint cannot load its engine (ImportError: libcst is broken here)" in completed.stderr
+    assert "Traceback" not in completed.stderr and "crashed" not in completed.stderr

@@ -20,7 +20,7 @@ from conclint.cache import DEFAULT_DIRECTORY_NAME, Cache
 from conclint.fixing import FixMode, usable_fix_only
 from conclint.reporters import REPORTERS, STATISTICS_FORMATS, ReportOptions, write_errors
 from conclint.reporters.fixes import write_diffs
-from conclint.runner import IndexOptions, RunResult, check, default_jobs
+from conclint.runner import EngineUnavailable, IndexOptions, RunResult, check, default_jobs
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Runs on fewer files finish before a progress bar would tell anyone anything.
@@ -168,9 +168,12 @@ def main(
     root = pyproject.resolve().parent if pyproject is not None else cwd
     cache = None if no_cache else Cache(cache_dir or root / DEFAULT_DIRECTORY_NAME, root)
     project = None if per_file else IndexOptions(str(cache.directory) if cache is not None else None)
-    result = check(
-        paths or (".",), settings, root, progress=_progress_bar, jobs=jobs or default_jobs(), cache=cache, project=project
-    )
+    try:
+        result = check(
+            paths or (".",), settings, root, progress=_progress_bar, jobs=jobs or default_jobs(), cache=cache, project=project
+        )
+    except EngineUnavailable as error:
+        raise FatalError(f"conclint cannot load its engine ({error}): reinstall conclint and libcst") from None
     fix_mode = FixMode(unsafe=unsafe_fixes)
     fixed: int | None = None
     if fix or show_diff:

@@ -88,6 +88,20 @@ LINT_GC_THRESHOLDS = (10_000, 10, 10)
 MAX_POOL_BREAKS = 8
 
 
+class EngineUnavailable(Exception):
+    """conclint's engine (libcst, the rules) cannot be imported: a broken installation, not
+    a problem of any file, so the run stops with this one reason instead of an error per file."""
+
+
+def load_engine() -> None:
+    """Import the engine, or raise EngineUnavailable saying why it cannot be."""
+    try:
+        from conclint.engine import rules_for_path  # noqa: F401
+    except Exception as error:  # noqa: BLE001 - whatever a broken dependency raises on import
+        detail = " ".join(str(error).split())
+        raise EngineUnavailable(f"{type(error).__name__}: {detail}" if detail else type(error).__name__) from None
+
+
 @dataclass(frozen=True)
 class IndexOptions:
     """Follow calls into other modules of the project (see `conclint.analysis.project`), with
@@ -350,6 +364,7 @@ def _lint_serially(tasks: Sequence[Task], advance: Callable[[], None]) -> list[L
     nested file do not depend on whether a pool ran."""
     if not tasks:
         return []
+    load_engine()
     results: list[Linted] = []
 
     def lint_all() -> None:
@@ -442,6 +457,8 @@ def _deep_stack_thread() -> _DeepStackThread | None:
 
 def _lint_chunk(chunk: Sequence[Task]) -> list[Linted]:
     """The worker's task: lint a chunk of files. Top-level, so the pool can pickle it."""
+    if _worker_failure is not None:
+        raise _worker_failure
     results: list[Linted] = []
     _run_with_deep_stack(lambda: results.extend(lint_ahead.lint_task(task, _lint_file) for task in chunk))
     _release_memory()
@@ -470,13 +487,23 @@ def _find_malloc_trim() -> Callable[[int], int] | None:
 _malloc_trim = _find_malloc_trim()
 
 
+# Why this worker cannot lint, answered to every chunk (a failing initializer would break the
+# pool, which reads as a crash on every file).
+_worker_failure: EngineUnavailable | None = None
+
+
 def _init_worker(tasks: dict[str, Task], stash: str | None) -> None:
     """Set a worker up: Ctrl-C is the parent's to handle; know the run's tasks (see
-    `lint_ahead.RunState`);
-    import the engine and rules once, then leave what the imports made out of every garbage
-    collection (`gc.freeze`) and collect at LINT_GC_THRESHOLDS."""
+    `lint_ahead.RunState`); import the engine and rules once, then leave what the imports
+    made out of every garbage collection (`gc.freeze`) and collect at LINT_GC_THRESHOLDS."""
+    global _worker_failure
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     lint_ahead.current = lint_ahead.RunState(_lint_file, tasks, stash)
+    try:
+        load_engine()
+    except EngineUnavailable as error:
+        _worker_failure = error
+        return
     from conclint.config import DEFAULT_SETTINGS
     from conclint.engine import rules_for_path
 
@@ -613,6 +640,9 @@ def _run_pool(
                     break
                 in_flight[pool.submit(_lint_chunk, [tasks[index] for index in chunk])] = chunk
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                if isinstance(future.exception(), EngineUnavailable):
+                    raise future.exception()  # type: ignore[misc]
             if any(future.exception() is not None for future in done):
                 done, _ = wait(in_flight)  # the pool is broken: every future ends at once
             for future in done:
