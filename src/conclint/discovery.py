@@ -209,3 +209,12 @@ def _join(directory: str, name: str) -> str:
 
 def _reason(error: OSError) -> str:
     return (error.strerror or str(error)).lower()
+
+
+def file_size(path: str) -> int:
+    """The size of the file at `path` in bytes; 0 when it cannot be told (the file is then
+    reported when it is read)."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0

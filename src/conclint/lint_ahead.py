@@ -17,12 +17,14 @@ alive at once to what two heavy files (see `runner.HEAVY_FILE_BYTES`) cost.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
+
+from conclint.cache import content_digest
+from conclint.discovery import file_size
 
 if TYPE_CHECKING:
     from conclint.runner import Linted, Task
@@ -68,7 +70,7 @@ def lint_task(task: Task, lint: LintFile) -> Linted:
     found = run.ahead.pop(key, None) or unstash(run.stash, key)
     if found is not None:
         return found
-    return _lint_tracked(run, key, task, _size(key))
+    return _lint_tracked(run, key, task, file_size(key))
 
 
 def lint_ahead(file: Path) -> bool:
@@ -79,7 +81,7 @@ def lint_ahead(file: Path) -> bool:
     task = run.tasks.get(key) if run is not None else None
     if task is None or key in run.linted or not 0 < len(run.linting) <= MAX_LINTS_AHEAD:
         return False
-    size = _size(key)
+    size = file_size(key)
     if size + sum(run.sizes) > LINT_AHEAD_MAX_BYTES:
         return False
     run.ahead[key] = linted = _lint_tracked(run, key, task, size, wanted=True)
@@ -98,15 +100,8 @@ def _lint_tracked(run: RunState, key: str, task: Task, size: int, wanted: bool =
         run.sizes.pop()
 
 
-def _size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
-
-
 def stash_file(directory: str, key: str) -> str:
-    return os.path.join(directory, hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest() + ".pickle")
+    return os.path.join(directory, content_digest(key.encode("utf-8", "surrogatepass")) + ".pickle")
 
 
 def stash(directory: str | None, key: str, linted: Linted) -> None:

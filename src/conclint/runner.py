@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Callable, ContextManager, Iterable, Iterator, 
 from conclint import lint_ahead
 from conclint.cache import Cache, cache_key, content_digest
 from conclint.config import Settings
-from conclint.discovery import PathError, discover
+from conclint.discovery import PathError, discover, file_size
 from conclint.model import Diagnostic
 from conclint.registry import select_catalog
 
@@ -539,13 +539,6 @@ def _chunks(tasks: Sequence[Task], order: Sequence[int], sizes: Sequence[int]) -
     return chunks
 
 
-def _file_size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
-
-
 def _lint_in_pool(tasks: Sequence[Task], jobs: int, advance: Callable[[], None]) -> list[Linted]:
     """Lint `tasks` in `jobs` worker processes; results in the order of `tasks`.
 
@@ -555,7 +548,7 @@ def _lint_in_pool(tasks: Sequence[Task], jobs: int, advance: Callable[[], None])
     lost again to a break are linted one at a time: a file that breaks a pool alone is
     reported as an error, and nothing else is lost.
     """
-    sizes = [_file_size(task[0]) for task in tasks]
+    sizes = [file_size(task[0]) for task in tasks]
     order = sorted(range(len(tasks)), key=lambda index: -sizes[index])
     heavy = frozenset(index for index in order if sizes[index] >= HEAVY_FILE_BYTES)
     results: dict[int, Linted] = {}
