@@ -208,6 +208,26 @@ def test_a_file_python_parses_but_conclint_cannot_analyse_is_ccl001_in_both(tmp_
     assert flake8_findings(tmp_path, "--select", "CCL", "chain.py") == expected
 
 
+@pytest.mark.parametrize("part", ["'text {i}'", "f'text {{x}} {i}'"], ids=["strings", "f-strings"])
+def test_a_long_string_concatenation_gets_the_findings_the_cli_gives_not_ccl001(tmp_path: Path, part: str) -> None:
+    # libcst nests an implicit concatenation of 1,000 strings 1,000 deep: under flake8's own
+    # recursion limit its code generation gives up (CCL001 "too deeply nested"), while the
+    # command line lints on a deep-stack thread. (A sum of 1,000 terms cannot be tested
+    # here: pyflakes, which flake8 always runs, fails on it first and ends the flake8 run.)
+    expression = "(\n" + "".join(f"    {part.format(i=i)}\n" for i in range(1000)) + ")"
+    (tmp_path / "long.py").write_text(BLOCKING + f"\nVALUE = {expression}\n")
+    expected = conclint_findings(tmp_path, "long.py")
+    assert expected == [("long.py", 4, 5, "CCL101")]
+    assert flake8_findings(tmp_path, "--select", "CCL", "long.py") == expected
+
+
+def test_the_plugin_leaves_the_recursion_limit_as_it_found_it() -> None:
+    limit = sys.getrecursionlimit()
+    lines = BLOCKING.splitlines(keepends=True)
+    assert [text.split()[0] for *_, text, _ in Plugin(ast.parse(BLOCKING), lines, "app.py").run()] == ["CCL101"]
+    assert sys.getrecursionlimit() == limit
+
+
 def test_an_engine_failure_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: object) -> list[object]:
         raise ValueError("engine bug")

@@ -17,7 +17,15 @@ and one `results-<engine>.json` per engine, mapping each file's path (relative t
 project root) to its findings under its few most recent keys. Paths are the index, so a file
 that changes replaces its own entries and the cache does not grow with every edit.
 
-Everything here is best effort: an unreadable, corrupt or foreign file, or an entry that
+The directory is not trusted: a repository can ship `.conclint_cache` as a symlink to `..`,
+or a user can pass `--cache-dir .`. conclint writes and deletes only in a directory marked by
+its own CACHEDIR.TAG (which it writes into a directory it creates, or into an empty one it
+adopts), never through a symlink, and deletes only files named as it names them. Anything
+else there is a `CacheDirectoryError`, which stops the CLI with one line. Inside, every file
+is read as a regular file of bounded size (see `conclint.safe_files`), and so are the other
+modules an entry's findings were drawn from: a FIFO, a device or a huge file is a miss.
+
+Everything else here is best effort: an unreadable, corrupt or foreign file, or an entry that
 does not decode, is a miss; a cache that cannot be written is skipped. Nothing in this module
 imports libcst, so a run served entirely from the cache never loads it.
 """
@@ -26,20 +34,22 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import hashlib
 import importlib.util
 import json
 import os
-import shutil
+import re
+import stat
 import sys
-import tempfile
 import time
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import conclint
 from conclint.config import Settings
 from conclint.model import Diagnostic, Edit, Fix, Span
+from conclint.safe_files import TEMPORARY_NAME, Directory, read_regular
 
 DEFAULT_DIRECTORY_NAME = ".conclint_cache"
 FORMAT_VERSION = 1
@@ -49,6 +59,37 @@ _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This directory holds conc
 KEYS_PER_FILE = 3
 # Results files of other engines (an older conclint, another libcst) older than this are removed.
 STALE_AFTER_SECONDS = 7 * 24 * 3600
+TAG_NAME = "CACHEDIR.TAG"
+GITIGNORE_NAME = ".gitignore"
+# Where `conclint.analysis.project.SummaryStore` keeps its stores, one per engine and settings.
+SUMMARIES_DIRECTORY_NAME = "summaries"
+_GITIGNORE = "# Created by conclint.\n*\n"
+# A results file larger than this is a miss, left unread: a planted one must not take the
+# memory of the run. conclint's own are far below it: an entry takes ~126 bytes for a clean
+# file and ~500 more per finding (measured over conclint's own tree), so this is ~500,000
+# files. Past it a project would lose its cache, not its results.
+MAX_RESULTS_BYTES = 64 * 1024 * 1024
+# A module an entry's findings were drawn from is re-hashed to validate the entry; a larger
+# one makes the entry a miss. Ten times the largest (generated) Python module found on a
+# developer machine, 6 MB: only a planted path (a sparse file) reaches it.
+MAX_DEPENDENCY_BYTES = 64 * 1024 * 1024
+# CACHEDIR.TAG and .gitignore are two short lines; a larger one is not conclint's.
+MAX_MARKER_BYTES = 4096
+# The names conclint gives what it keeps in the cache directory: only these are ever deleted
+# (`_remove_stale`), and only when they are regular files (stores of summaries: directories).
+_RESULTS_NAME = re.compile(r"results-(?P<engine>[0-9a-f]{32})\.json")
+_STORE_NAME = re.compile(r"(?P<engine>[0-9a-f]{32})-[0-9a-f]{32}")
+# In a store: `<content digest>-<module anchor>.json`, and older conclints' temporary
+# `<content digest>-<module anchor>.<pid>.tmp`.
+_SUMMARY_NAME = re.compile(r"[0-9a-f]{32}-[^/\\]+\.(?:json|[0-9]+\.tmp)")
+# Temporary files of older conclints' results (tempfile.mkstemp's 8 random characters).
+_OLD_RESULTS_TEMPORARY = re.compile(r"results-[0-9a-f]{32}\.json\.[a-z0-9_]{8}\.tmp")
+
+
+class CacheDirectoryError(Exception):
+    """The cache directory exists and is not conclint's: a symlink, not a directory, or a
+    directory without conclint's CACHEDIR.TAG that holds something. conclint neither writes
+    nor deletes anything there; the message says what to do, in one line."""
 
 
 def content_digest(data: bytes) -> str:
@@ -103,16 +144,30 @@ def engine_fingerprint() -> str:
 
 
 class Cache:
-    """The results file of this engine in `directory`; `get` and `put` entries, then `save`."""
+    """The results file of this engine in `directory`; `get` and `put` entries, then `save`.
+
+    CacheDirectoryError when `directory` exists and is not conclint's (see `open_cache_directory`).
+    """
 
     def __init__(self, directory: str | os.PathLike[str], root: str | os.PathLike[str] | None = None) -> None:
         self.directory = Path(directory)
         self._root = os.path.abspath(root if root is not None else os.getcwd())
-        self._file = self.directory / f"results-{engine_fingerprint()}.json"
-        self._entries: dict[str, list[Any]] = _load(self._file)
+        self._real_root: str | None = None
+        self._name = f"results-{engine_fingerprint()}.json"
+        self._entries: dict[str, list[Any]] = self._load_entries()
         self._changed: dict[str, list[Any]] = {}
         # Content digests of dependency files, read at most once per run.
         self._digests: dict[str, str] = {}
+
+    def _load_entries(self) -> dict[str, list[Any]]:
+        try:
+            directory = open_cache_directory(self.directory)
+        except OSError:
+            return {}
+        if directory is None:
+            return {}
+        with directory:
+            return _load(directory, self._name)
 
     def entry_name(self, path: str) -> str:
         """The index of `path`: relative to the project root, with forward slashes."""
@@ -156,62 +211,234 @@ class Cache:
         """True when every file in `dependencies` still has the content digest recorded."""
         for file, digest in dependencies.items():
             if file not in self._digests:
-                try:
-                    self._digests[file] = content_digest(Path(file).read_bytes())
-                except OSError:
-                    self._digests[file] = ""
+                self._digests[file] = self._dependency_digest(file)
             if self._digests[file] != digest:
                 return False
         return True
 
+    def _dependency_digest(self, file: str) -> str:
+        """The content digest of `file`, a module an entry's findings were drawn from; "" (the
+        entry is a miss) when it cannot be read safely. The entry may be planted: its paths
+        can name a FIFO (reading it would wait forever), a device (`/dev/zero` never ends), a
+        huge file, or a symlink leading out of the project; those are not read."""
+        try:
+            real = os.path.realpath(file)
+            if real != os.path.abspath(file) and not _is_within(real, self._project_root()):
+                return ""
+            return content_digest(read_regular(real, MAX_DEPENDENCY_BYTES))
+        except (OSError, ValueError):  # ValueError: a path holding a NUL
+            return ""
+
+    def _project_root(self) -> str:
+        if self._real_root is None:
+            self._real_root = os.path.realpath(self._root)
+        return self._real_root
+
     def save(self) -> None:
         """Write the entries added since loading, merged into what is on disk now (another
-        run may have written meanwhile), atomically. Failures are silent: a cache is optional."""
+        run may have written meanwhile), atomically. Failures are silent: a cache is optional,
+        and a directory that has become foreign since the run started is left alone."""
         if not self._changed:
             return
         try:
-            self._prepare_directory()
-            entries = _load(self._file)
-            entries.update(self._changed)
-            _write_atomically(self._file, json.dumps({"format": FORMAT_VERSION, "entries": entries}))
-            self._changed = {}
-            self._remove_stale_results()
-        except OSError:
+            with make_cache_directory(self.directory) as directory:
+                entries = _load(directory, self._name)
+                entries.update(self._changed)
+                directory.write(self._name, _dump(entries, self._changed))
+                self._changed = {}
+                self._remove_stale(directory)
+        except (OSError, CacheDirectoryError):
             pass
 
-    def _prepare_directory(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        for name, text in ((".gitignore", "# Created by conclint.\n*\n"), ("CACHEDIR.TAG", _TAG)):
-            with contextlib.suppress(FileExistsError), open(self.directory / name, "x", encoding="utf-8") as marker:
-                marker.write(text)
-
-    def _remove_stale_results(self) -> None:
+    def _remove_stale(self, directory: Directory) -> None:
         """Results files, and stores of module summaries (`summaries/<engine>-<settings>/`,
-        see `conclint.analysis.project`), of other engines, unused for STALE_AFTER_SECONDS."""
+        see `conclint.analysis.project`), of other engines, unused for STALE_AFTER_SECONDS,
+        and temporary files a crash left. Only names conclint gives, only regular files (and
+        the store directories), never through a symlink."""
         now = time.time()
-        for other in self.directory.glob("results-*.json"):
-            try:
-                if other != self._file and now - other.stat().st_mtime > STALE_AFTER_SECONDS:
-                    other.unlink()
-            except OSError:
+        engine = _RESULTS_NAME.fullmatch(self._name)
+        for name in directory.names():
+            if name != self._name and _is_generated_file(name) and _is_stale(directory, name, stat.S_ISREG, now):
+                with contextlib.suppress(OSError):
+                    directory.unlink(name)
+        try:
+            summaries = directory.subdirectory(SUMMARIES_DIRECTORY_NAME)
+        except OSError:
+            return
+        with summaries:
+            for name in summaries.names():
+                store = _STORE_NAME.fullmatch(name)
+                if store is None or (engine is not None and store["engine"] == engine["engine"]):
+                    continue
+                if _is_stale(summaries, name, stat.S_ISDIR, now):
+                    _remove_store(summaries, name)
+
+
+def open_cache_directory(path: Path) -> Directory | None:
+    """The cache directory at `path`, opened without following a symlink, or None when there
+    is none yet (nor an empty directory there, to be adopted by the first write). A
+    `.gitignore` that a crash or a full disk left empty or cut short is written again.
+
+    CacheDirectoryError when `path` is a symlink, not a directory, or a directory that holds
+    something and no CACHEDIR.TAG of conclint's.
+    """
+    directory = _open_existing(path)
+    if directory is None:
+        return None
+    try:
+        owned = _claim(directory, adopt=False)
+    except BaseException:
+        directory.close()
+        raise
+    if not owned:
+        directory.close()
+        return None
+    return directory
+
+
+def make_cache_directory(path: Path) -> Directory:
+    """`open_cache_directory`, the directory made (its parents too) or adopted when needed:
+    CACHEDIR.TAG is written first, so the directory is conclint's before anything else is
+    written there; then `.gitignore`."""
+    directory = _open_existing(path)
+    if directory is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+            os.mkdir(path, 0o755)
+        directory = _open_existing(path)
+        if directory is None:
+            raise FileNotFoundError(errno.ENOENT, "cache directory vanished", str(path))
+    try:
+        _claim(directory, adopt=True)
+    except BaseException:
+        directory.close()
+        raise
+    return directory
+
+
+def _open_existing(path: Path) -> Directory | None:
+    """The directory at `path`, None when nothing is there; CacheDirectoryError for a symlink
+    or a file that is not a directory."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):  # NotADirectoryError: a parent is a file
+        return None
+    if stat.S_ISLNK(mode):
+        raise CacheDirectoryError(
+            f"cache directory {path} is a symbolic link; conclint does not write through one: "
+            "remove it or pass another --cache-dir"
+        )
+    if not stat.S_ISDIR(mode):
+        raise CacheDirectoryError(f"cache directory {path} is not a directory; remove it or pass another --cache-dir")
+    return Directory.open(path)
+
+
+def _claim(directory: Directory, adopt: bool) -> bool:
+    """Whether `directory` is conclint's: it holds conclint's CACHEDIR.TAG (`.gitignore` is
+    then repaired), or it holds nothing but what an interrupted creation leaves and `adopt`
+    (the tag and `.gitignore` are then written). CacheDirectoryError when it holds anything
+    else."""
+    if _read_marker(directory, TAG_NAME) == _TAG:
+        _repair_gitignore(directory)
+        return True
+    if not all(_is_creation_leftover(directory, name) for name in directory.names()):
+        raise CacheDirectoryError(
+            f"cache directory {directory.path} is not conclint's (no CACHEDIR.TAG written by conclint); "
+            "remove it or pass another --cache-dir"
+        )
+    if not adopt:
+        return False
+    directory.write(TAG_NAME, _TAG.encode())
+    _repair_gitignore(directory)
+    return True
+
+
+def _is_creation_leftover(directory: Directory, name: str) -> bool:
+    """Whether the entry `name` of a directory without a tag is what conclint leaves when it is
+    stopped while creating it: a marker file cut short (older conclints wrote them in place),
+    or a temporary file of one."""
+    temporary = TEMPORARY_NAME.fullmatch(name)
+    if temporary is not None and temporary["target"] in (TAG_NAME, GITIGNORE_NAME):
+        with contextlib.suppress(OSError):
+            return stat.S_ISREG(directory.lstat(name).st_mode)
+        return False
+    expected = {TAG_NAME: _TAG, GITIGNORE_NAME: _GITIGNORE}.get(name)
+    text = _read_marker(directory, name) if expected is not None else None
+    return text is not None and expected is not None and expected.startswith(text)
+
+
+def _read_marker(directory: Directory, name: str) -> str | None:
+    """The text of a marker file (CACHEDIR.TAG, .gitignore); None when it is missing, not a
+    regular file, too long or not text."""
+    try:
+        return directory.read(name, MAX_MARKER_BYTES).decode("utf-8")
+    except (OSError, ValueError):
+        return None
+
+
+def _repair_gitignore(directory: Directory) -> None:
+    """Write `.gitignore` again unless it ignores everything (a `*` line): a full disk or a
+    crash may have left it empty. A user's additions to it are kept. Best effort."""
+    text = _read_marker(directory, GITIGNORE_NAME)
+    if text is None or "*" not in text.splitlines():
+        with contextlib.suppress(OSError):
+            directory.write(GITIGNORE_NAME, _GITIGNORE.encode())
+
+
+def _is_generated_file(name: str) -> bool:
+    """Whether `name`, in the cache directory, is a results file or a temporary file conclint
+    would name so (the markers' own temporary files included)."""
+    temporary = TEMPORARY_NAME.fullmatch(name)
+    target = temporary["target"] if temporary is not None else name
+    if temporary is not None and target in (TAG_NAME, GITIGNORE_NAME):
+        return True
+    return _RESULTS_NAME.fullmatch(target) is not None or _OLD_RESULTS_TEMPORARY.fullmatch(name) is not None
+
+
+def _is_stale(directory: Directory, name: str, kind: Callable[[int], bool], now: float) -> bool:
+    """Whether the entry `name` is of `kind` (`stat.S_ISREG`, `stat.S_ISDIR`; never a
+    symlink) and unchanged for STALE_AFTER_SECONDS."""
+    try:
+        status = directory.lstat(name)
+    except OSError:
+        return False
+    return kind(status.st_mode) and now - status.st_mtime > STALE_AFTER_SECONDS
+
+
+def _remove_store(summaries: Directory, name: str) -> None:
+    """Remove the store of summaries `name`: the files in it named as conclint names them,
+    then the directory, if that left it empty."""
+    try:
+        store = summaries.subdirectory(name)
+    except OSError:
+        return
+    with store:
+        for entry in store.names():
+            temporary = TEMPORARY_NAME.fullmatch(entry)
+            if _SUMMARY_NAME.fullmatch(temporary["target"] if temporary is not None else entry) is None:
                 continue
-        engine = self._file.stem.removeprefix("results-")
-        for store in self.directory.glob("summaries/*"):
-            try:
-                if not store.name.startswith(engine) and now - store.stat().st_mtime > STALE_AFTER_SECONDS:
-                    shutil.rmtree(store)
-            except OSError:
-                continue
+            with contextlib.suppress(OSError):
+                if stat.S_ISREG(store.lstat(entry).st_mode):
+                    store.unlink(entry)
+    with contextlib.suppress(OSError):
+        summaries.rmdir(name)
+
+
+def _is_within(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 def _is_entry(item: object) -> bool:
     return isinstance(item, list) and len(item) in (2, 3)
 
 
-def _load(file: Path) -> dict[str, list[Any]]:
+def _load(directory: Directory, name: str) -> dict[str, list[Any]]:
+    """The entries of the results file `name`; {} when it is missing, not a regular file,
+    larger than MAX_RESULTS_BYTES, corrupt, or nested deeper than the JSON decoder recurses
+    (a planted `[[[[...`)."""
     try:
-        document = json.loads(file.read_bytes())
-    except (OSError, ValueError):
+        document = json.loads(directory.read(name, MAX_RESULTS_BYTES))
+    except (OSError, ValueError, RecursionError, MemoryError):
         return {}
     if not isinstance(document, dict) or document.get("format") != FORMAT_VERSION:
         return {}
@@ -219,17 +446,14 @@ def _load(file: Path) -> dict[str, list[Any]]:
     return entries if isinstance(entries, dict) else {}
 
 
-def _write_atomically(file: Path, text: str) -> None:
-    descriptor, temporary = tempfile.mkstemp(prefix=file.name + ".", suffix=".tmp", dir=file.parent)
+def _dump(entries: Mapping[str, Any], changed: Mapping[str, Any]) -> bytes:
+    """The results file holding `entries`; holding only `changed` (this run's, which always
+    encode) when an entry read from disk nests too deeply to encode again, so that one bad
+    entry cannot keep every later run from saving."""
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)  # mkstemp's 0o600 would hide the cache from a shared checkout's other users
-        os.replace(temporary, file)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+        return json.dumps({"format": FORMAT_VERSION, "entries": entries}).encode()
+    except (RecursionError, ValueError):
+        return json.dumps({"format": FORMAT_VERSION, "entries": changed}).encode()
 
 
 def _encode(diagnostic: Diagnostic) -> list[Any]:

@@ -1,7 +1,8 @@
 """The `conclint` command: parse options, load settings, run, hand the result to a reporter.
 
 No analysis and no formatting happen here. Exit codes: 0 no findings, 1 findings, 2 a usage
-or configuration error or a path that could not be checked.
+or configuration error or a path that could not be checked, 128 + N when stopped by signal N
+(130 Ctrl-C, 143 SIGTERM, 129 SIGHUP; see `interruption`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import click
 
 from conclint import __version__
 from conclint.config import ConfigError, find_pyproject, load_settings
-from conclint.cache import DEFAULT_DIRECTORY_NAME, Cache
+from conclint.cache import DEFAULT_DIRECTORY_NAME, Cache, CacheDirectoryError
 from conclint.fixing import FixMode, usable_fix_only
+from conclint.interruption import exits_on_signals
 from conclint.reporters import REPORTERS, STATISTICS_FORMATS, ReportOptions, write_errors
 from conclint.reporters.fixes import write_diffs
 from conclint.runner import EngineUnavailable, IndexOptions, RunResult, check, default_jobs
@@ -101,11 +103,18 @@ def exit_code(result: RunResult, exit_zero: bool) -> int:
     help="Assume a free-threaded (no-GIL) Python build; overrides `free-threaded` in the configuration.",
 )
 @click.option(
+    "--max-file-size",
+    metavar="SIZE",
+    default=None,
+    help="Skip, reporting CCL001, files larger than this: bytes, or with a unit (4MB). "
+    "Overrides `max-file-size` in the configuration (default 1MB).",
+)
+@click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes to lint with. Default: the number of cores (runs on few files stay in one process).",
+    help="Worker processes to lint with, at most the number of cores (the default). Runs on few files stay in one process.",
 )
 @click.option(
     "--cache-dir",
@@ -125,6 +134,7 @@ def exit_code(result: RunResult, exit_zero: bool) -> int:
 @click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff instead of applying them.")
 @click.version_option(__version__, "--version", prog_name="conclint", message="%(prog)s %(version)s")
 @click.pass_context
+@exits_on_signals
 def main(
     ctx: click.Context,
     paths: tuple[str, ...],
@@ -140,6 +150,7 @@ def main(
     quiet: bool,
     config_path: Path | None,
     free_threaded: bool | None,
+    max_file_size: str | None,
     jobs: int | None,
     cache_dir: Path | None,
     no_cache: bool,
@@ -162,11 +173,16 @@ def main(
         raise FatalError(f"the working directory is not accessible: {error.strerror}") from None
     pyproject = config_path or find_pyproject(cwd)
     try:
-        settings = load_settings(pyproject, select=_codes(select), ignore=_codes(ignore), free_threaded=free_threaded)
+        settings = load_settings(
+            pyproject, select=_codes(select), ignore=_codes(ignore), free_threaded=free_threaded, max_file_size=max_file_size
+        )
     except ConfigError as error:
         raise FatalError(str(error)) from None
     root = pyproject.resolve().parent if pyproject is not None else cwd
-    cache = None if no_cache else Cache(cache_dir or root / DEFAULT_DIRECTORY_NAME, root)
+    try:  # a cache directory that is not conclint's (a symlink a repository ships): refuse, never write
+        cache = None if no_cache else Cache(cache_dir or root / DEFAULT_DIRECTORY_NAME, root)
+    except CacheDirectoryError as error:
+        raise FatalError(str(error)) from None
     project = None if per_file else IndexOptions(str(cache.directory) if cache is not None else None)
     try:
         result = check(
@@ -179,7 +195,7 @@ def main(
     if fix or show_diff:
         from conclint.fix_run import fix_files
 
-        fixes = fix_files(result, settings, root, fix_mode, write=not show_diff, project=project)
+        fixes = fix_files(result, settings, root, fix_mode, write=not show_diff, project=project, paths=paths or (".",))
         if show_diff:
             write_diffs(fixes, sys.stdout, sys.stderr)
             write_errors(sorted([*result.errors, *fixes.errors]), sys.stderr)

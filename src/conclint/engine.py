@@ -3,7 +3,9 @@
 One libcst parse and one batched traversal per file run every selected rule. Positions are
 computed only for files that have findings, because PositionProvider costs more than the parse.
 A file holding none of the REQUIRED_TOKENS of any selected rule is not parsed by libcst at all;
-CPython's parser still checks it, so a syntax error there is still CCL001.
+CPython's parser still checks it, so a syntax error there is still CCL001. A file larger
+than `max-file-size` is not parsed at all (CCL001 too): parsing and analysis cost hundreds
+of bytes of memory per byte of source (see `config.DEFAULT_MAX_FILE_SIZE`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from conclint.analysis.summaries import ModuleSummary
 from conclint.analysis.summary_collector import SummaryCollector
 from conclint.knowledge.processes import START_TOKENS
 from conclint.config import DEFAULT_SETTINGS, Settings
-from conclint.fixes.plan import fix_builder
+from conclint.fixes.plan import build_fixes
 from conclint import prefilter
 from conclint.model import Diagnostic, Span
 from conclint.parsing import SourceError, check_source, parse_source
@@ -46,37 +48,74 @@ def lint_source(
     """All findings of the selected rules in `source`, sorted by position.
 
     `source` may be bytes, in which case PEP 263 coding cookies and BOMs decide the encoding.
-    A source that cannot be parsed or analysed yields one CCL001 finding instead of raising.
+    A source that cannot be parsed or analysed yields one CCL001 finding instead of raising:
+    so does one larger than `settings.max_file_size`, which is not parsed at all, and one
+    that runs out of memory (MemoryError) while it is checked, so that the other files of
+    the run are still checked and reported. KeyboardInterrupt is not caught.
     With `project` (the file's view of the project index), rules follow calls into the
     functions of other modules of the project; without it, into those of this module only.
     """
     rules = rules_for_path(path, settings)
     if not rules:
         return []
-    applicable = [cls for cls in rules if cls is not ParseError and _may_apply(cls, source)]
-    # Rules that follow imported calls through the project index may apply to a file without
-    # their tokens: CPython's tree tells whether it calls an imported function at import time.
-    followers = [cls for cls in rules if cls.FOLLOWS_IMPORTED_CALLS and cls not in applicable] if project else []
-    checked = False
+    size = _size_above(source, settings.max_file_size)
+    if size is not None:
+        return [ParseError.too_large(path, size, settings.max_file_size)] if ParseError in rules else []
     try:
-        if followers or not applicable:
-            # Prefiltered: libcst runs only if some rule can report here; CCL001 always does.
-            checked = bool(followers) or ParseError in rules
-            tree = check_source(source) if checked else None
-            if followers and tree is not None and _starts_processes_through_imports(tree, project):
-                applicable += followers
-            if not applicable:
-                return []
-        module = parse_source(source, checked=checked)
-        reports = _run_rules(module, applicable, settings, project, source)
-        if not reports:
-            return []
-        return _to_diagnostics(module, source, path, reports)
+        return _lint_parsed(source, path, settings, project, rules)
     except SourceError as error:
         if ParseError not in rules:
             return []
         span = Span(error.line, error.column, error.line, error.column + 1)
         return [ParseError.diagnostic(path, span, error.message)]
+    except MemoryError:
+        # Reported once this block is left: the traceback holds the frames of the partial
+        # tree, whose memory comes back only when the exception is cleared.
+        pass
+    return [ParseError.diagnostic(path, Span(1, 1, 1, 2), OUT_OF_MEMORY)] if ParseError in rules else []
+
+
+# The CCL001 reason for a file whose checking raised MemoryError.
+OUT_OF_MEMORY = "ran out of memory while checking this file"
+
+
+def _lint_parsed(
+    source: str | bytes, path: str, settings: Settings, project: ProjectView | None, rules: Sequence[type[Rule]]
+) -> list[Diagnostic]:
+    """`lint_source` once the file's size is known to be within bounds; raises SourceError."""
+    applicable = [cls for cls in rules if cls is not ParseError and _may_apply(cls, source)]
+    # Rules that follow imported calls through the project index may apply to a file without
+    # their tokens: CPython's tree tells whether it calls an imported function at import time.
+    followers = [cls for cls in rules if cls.FOLLOWS_IMPORTED_CALLS and cls not in applicable] if project else []
+    checked = False
+    if followers or not applicable:
+        # Prefiltered: libcst runs only if some rule can report here; CCL001 always does.
+        checked = bool(followers) or ParseError in rules
+        tree = check_source(source) if checked else None
+        if followers and tree is not None and _starts_processes_through_imports(tree, project):
+            applicable += followers
+        if not applicable:
+            return []
+    module = parse_source(source, checked=checked)
+    reports = _run_rules(module, applicable, settings, project, source)
+    if not reports:
+        return []
+    return _to_diagnostics(module, source, path, reports)
+
+
+def _size_above(source: str | bytes, limit: int) -> int | None:
+    """The size of `source` in bytes (UTF-8 for text) when it is above `limit`, else None.
+    Text is encoded only when its length alone cannot tell (a character takes 1 to 4 bytes)."""
+    if isinstance(source, bytes):
+        return len(source) if len(source) > limit else None
+    if len(source) * _MAX_UTF8_BYTES <= limit:
+        return None
+    size = len(source.encode("utf-8", "surrogatepass"))
+    return size if size > limit else None
+
+
+# The most bytes UTF-8 takes for one character.
+_MAX_UTF8_BYTES = 4
 
 
 def _starts_processes_through_imports(tree: ast.Module, project: ProjectView) -> bool:
@@ -154,28 +193,30 @@ def _to_diagnostics(
     positions = _positions(module)
     text = _source_text(module, source)
     lines = text.splitlines()
-    fix_of = fix_builder(module, positions, text)
 
     def line_of(node: cst.CSTNode) -> int:
         return positions[node].start.line
 
-    diagnostics = []
+    kept: list[tuple[Report, Span]] = []
     for report in reports:
         where = positions[report.node]
         span = Span(where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
-        if _suppressed(lines, report, span, positions):
-            continue
-        diagnostics.append(
-            Diagnostic(
-                path=path,
-                span=span,
-                code=report.code,
-                name=report.name,
-                message=_text(report.message, line_of),
-                suggestion=_text(report.suggestion, line_of),
-                fix=fix_of(report.fix),
-            )
+        if not _suppressed(lines, report, span, positions):
+            kept.append((report, span))
+    # Fixes are planned for the kept findings together: some share one fix (see FromStatement).
+    fixes = build_fixes(module, positions, text, [report.fix for report, _ in kept])
+    diagnostics = [
+        Diagnostic(
+            path=path,
+            span=span,
+            code=report.code,
+            name=report.name,
+            message=_text(report.message, line_of),
+            suggestion=_text(report.suggestion, line_of),
+            fix=fix,
         )
+        for (report, span), fix in zip(kept, fixes)
+    ]
     return sorted(set(diagnostics), key=Diagnostic.sort_key)
 
 
@@ -193,7 +234,14 @@ def summarize_source(
     With `located`, every line number is filled in, which costs positions (more than the
     parse). Without it lines are 0, except where the source may hold suppression comments:
     a blocking call under one is marked `suppressed`, which needs its line.
+
+    A source larger than `settings.max_file_size` is not parsed: SourceError, so that the
+    project index does not summarise it (its functions are then unknown, as for a module
+    that does not parse), as the linting of that file reports it as CCL001.
     """
+    size = _size_above(source, settings.max_file_size)
+    if size is not None:
+        raise SourceError(ParseError.too_large_reason(size, settings.max_file_size))
     module = parse_source(source)
     facts = FileFacts(module, settings, module_name)
     collector = SummaryCollector(facts)

@@ -4,6 +4,10 @@ Only files with a usable fix among their findings are read again; each is fixed 
 (`fixing.fix_text`) and, unless only a diff is wanted, written back by `writing.write_fixed`.
 Failures (a fix that would not compile, a file that changed meanwhile or is read-only) leave
 the file as it was and are reported per file.
+
+Writes are confined to the tree the user asked about: a file is written only when its real
+path lies under the project root or under one of the paths given (see `writable_roots`), so
+a symlink planted in the tree cannot make `--fix` rewrite a file outside it.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +23,7 @@ from conclint.config import Settings
 from conclint.fixing import FixMode, fix_text
 from conclint.model import Diagnostic
 from conclint.runner import IndexOptions, RunResult, project_view, settings_for_file
-from conclint.writing import WriteRefused, read_source_file, write_fixed
+from conclint.writing import OverwroteEdit, WriteRefused, read_source_file, real_root, write_fixed
 
 
 @dataclass
@@ -68,17 +73,46 @@ def fix_files(
     mode: FixMode,
     write: bool,
     project: IndexOptions | None = None,
+    paths: Iterable[str | os.PathLike[str]] = (),
 ) -> FixRun:
     """Fix every file of `result` that has a usable fix; write them back when `write`.
-    With `project`, files are linted with the project index, as the run was."""
+    With `project`, files are linted with the project index, as the run was. Only files
+    under `root` or the `paths` the run was given are written (`writable_roots`)."""
     base = Path(root) if root is not None else Path.cwd()
+    allowed = writable_roots(paths, base)
     run = FixRun()
     for path in fixable_paths(result.diagnostics, mode):
-        run.files.append(fix_file(path, settings_for_file(path, settings, base), mode, write, project))
+        run.files.append(fix_file(path, settings_for_file(path, settings, base), mode, write, project, allowed))
     return run
 
 
-def fix_file(path: str, settings: Settings, mode: FixMode, write: bool, project: IndexOptions | None = None) -> FileFix:
+def writable_roots(paths: Iterable[str | os.PathLike[str]], root: str | os.PathLike[str]) -> list[str]:
+    """The real paths `--fix` may write under: the project root, and each path given.
+
+    A given directory counts by its real location (the user named that tree, wherever a
+    symlink puts it). A given file counts only at its own name in its real directory: tools
+    such as pre-commit name every file of a change, a planted `evil.py -> ../outside/lib.py`
+    among them, and naming the link must not make its target writable."""
+    roots = [real_root(root)]
+    for given in paths:
+        absolute = os.path.abspath(given)
+        if os.path.isdir(absolute):
+            roots.append(real_root(absolute))
+        else:
+            roots.append(os.path.join(real_root(os.path.dirname(absolute)), os.path.basename(absolute)))
+    return roots
+
+
+def fix_file(
+    path: str,
+    settings: Settings,
+    mode: FixMode,
+    write: bool,
+    project: IndexOptions | None = None,
+    allowed: list[str] | None = None,
+) -> FileFix:
+    """Fix one file; write it back when `write` (only under the real paths `allowed`, when
+    given). Every failure is returned as the FileFix's error, the file left as it was."""
     try:
         source = read_source_file(path)
     except (OSError, UnicodeError, SyntaxError, LookupError) as error:
@@ -98,9 +132,11 @@ def fix_file(path: str, settings: Settings, mode: FixMode, write: bool, project:
     fixed = FileFix(path, outcome.fixed, unified_diff(path, source.text, outcome.text))
     if write:
         try:
-            write_fixed(source, outcome.text)
+            write_fixed(source, outcome.text, allowed)
         except WriteRefused as error:
             return FileFix(path, error=f"not fixed: {error}")
+        except OverwroteEdit as error:
+            return FileFix(path, error=f"fixed, but {error}")
     return fixed
 
 

@@ -8,6 +8,7 @@ nothing is changed and the reason is returned: a fix must never break code.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import warnings
 from collections import Counter
@@ -103,11 +104,20 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> str:
     lines = LineTable(text)
     taken: list[tuple[int, int, str]] = []
     seen: set[tuple[int, int, str]] = set()
+    regions = _TakenRegions()
+    # Findings that share one fix share its tuple of edits (see fixes.plan.FromStatement),
+    # which is then looked at once, not once per finding.
+    looked_at: dict[int, tuple[Edit, ...]] = {}
     for fix in fixes:
+        if id(fix.edits) in looked_at:
+            continue
+        looked_at[id(fix.edits)] = fix.edits
         edits = [_offsets(lines, edit) for edit in fix.edits]
         new = [edit for edit in dict.fromkeys(edits) if edit not in seen]
-        if any(_overlap(edit, other) for edit in new for other in taken):
+        if any(regions.overlaps(start, end) for start, end, _ in new):
             continue
+        for start, end, _ in new:
+            regions.add(start, end)
         taken.extend(new)
         seen.update(new)
     pieces: list[str] = []
@@ -125,15 +135,39 @@ def _offsets(lines: LineTable, edit: Edit) -> tuple[int, int, str]:
     return lines.offset(span.line, span.column), lines.offset(span.end_line, span.end_column), edit.replacement
 
 
-def _overlap(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
-    """Two edits overlap when they share text; an insertion (empty span) overlaps an edit
-    only strictly inside it, so insertions at the same place all apply."""
-    (a_start, a_end, _), (b_start, b_end, _) = a, b
-    if a_start == a_end:
-        return b_start < a_start < b_end
-    if b_start == b_end:
-        return a_start < b_start < a_end
-    return a_start < b_end and b_start < a_end
+class _TakenRegions:
+    """The offsets the edits taken so far cover, kept sorted so that whether a new edit
+    overlaps one is found by bisection: comparing it with every edit taken made applying
+    a file's fixes quadratic in their number.
+
+    Two edits overlap when they share text; an insertion (empty span) overlaps an edit
+    only strictly inside it, so insertions at the same place all apply. The taken spans
+    that are not empty never overlap each other, so they are sorted by start and end alike.
+    """
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []  # of the taken spans that are not empty
+        self.ends: list[int] = []
+        self.insertions: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        # The taken span starting last before `end` (or before the insertion point) is the
+        # one that reaches furthest: the only one that can overlap.
+        before = bisect.bisect_left(self.starts, end if start < end else start) - 1
+        if before >= 0 and self.ends[before] > start:
+            return True
+        if start == end:
+            return False
+        inside = bisect.bisect_right(self.insertions, start)
+        return inside < len(self.insertions) and self.insertions[inside] < end
+
+    def add(self, start: int, end: int) -> None:
+        if start == end:
+            bisect.insort(self.insertions, start)
+            return
+        index = bisect.bisect_left(self.starts, start)
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
 
 
 def compile_error(text: str, path: str) -> str | None:

@@ -13,6 +13,9 @@ An engine failure, which the command reports on stderr (exit code 2), has no suc
 in flake8 and raising would end the whole flake8 run: it becomes a CCL001 "internal error"
 finding on line 1.
 
+Each file is linted as the command line lints it, on the runner's deep-stack thread under
+its raised recursion limit, so that long expressions get the same findings in both.
+
 Options (command line, or the `[flake8]` section of setup.cfg, tox.ini or .flake8):
 
 - `--conclint-free-threaded` / `conclint-free-threaded = true`: assume a free-threaded
@@ -33,6 +36,7 @@ from conclint.config import DEFAULT_SETTINGS, ConfigError, Settings, load_settin
 from conclint.engine import lint_source
 from conclint.model import Diagnostic, Span
 from conclint.rules.general.parse_error import ParseError
+from conclint.runner import _run_with_deep_stack  # private: the runner has no public name for it yet
 
 Result = tuple[int, int, str, type]
 _FILE_START = Span(1, 1, 1, 2)
@@ -86,8 +90,16 @@ class Plugin:
             yield (diagnostic.line, diagnostic.column - 1, f"{diagnostic.code} {diagnostic.message}", type(self))
 
     def _diagnostics(self) -> list[Diagnostic]:
+        """The engine's findings, linted as the command line lints: on the runner's
+        deep-stack thread under its raised recursion limit. In flake8's own thread, libcst's
+        recursive code generation runs out of recursion on a long `+` chain or implicit
+        string concatenation (a thousand operands) and the file would get CCL001 where the
+        command reports its findings."""
+        source = "".join(self.lines)
+        found: list[Diagnostic] = []
         try:
-            return lint_source("".join(self.lines), self.filename, self.settings)
+            _run_with_deep_stack(lambda: found.extend(lint_source(source, self.filename, self.settings)))
+            return found
         except Exception as error:  # noqa: BLE001 - raising would end the whole flake8 run
             detail = " ".join(str(error).split())
             reason = f"internal error: {type(error).__name__}" + (f": {detail}" if detail else "")

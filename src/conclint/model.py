@@ -56,5 +56,9 @@ class Diagnostic:
     def fixable(self) -> bool:
         return self.fix is not None
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.span.line, self.span.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, str, str, int, int, str]:
+        """Output order: by position, then code and message, then what is left, so that two
+        findings at one position come out in the same order whichever way the run went
+        (cached or not, one worker or several)."""
+        span = self.span
+        return (self.path, span.line, span.column, self.code, self.message, span.end_line, span.end_column, self.suggestion)

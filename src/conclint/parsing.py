@@ -33,8 +33,9 @@ class SourceError(Exception):
 
 
 def parse_source(source: str | bytes, *, checked: bool = False) -> cst.Module:
-    """The libcst Module of `source`, or SourceError saying why there is none. `checked`:
-    `check_source` has passed it already, so CPython's check is not run a second time."""
+    """The libcst Module of `source`, or SourceError saying why there is none, whatever
+    libcst raises (MemoryError and interrupts aside). `checked`: `check_source` has passed
+    it already, so CPython's check is not run a second time."""
     cpython_error = None if checked else _cpython_precheck(source)[1]
     try:
         if cpython_error is None:
@@ -51,10 +52,28 @@ def parse_source(source: str | bytes, *, checked: bool = False) -> cst.Module:
         ) from None
     except RecursionError:
         raise SourceError("the file is too deeply nested for the parser") from None
+    except (KeyError, IndexError) as error:  # lookup errors, but not an unknown encoding's
+        raise _parser_failure(error, cpython_error) from None
     except (UnicodeError, LookupError) as error:
         raise SourceError(f"cannot decode the file: {error}") from None
     except (ValueError, SyntaxError, TypeError, cst.CSTValidationError) as error:
         raise SourceError(f"cannot parse the file: {error}") from None
+    except MemoryError:
+        raise  # not this file's fault alone: the caller decides
+    except Exception as error:  # noqa: BLE001 - a libcst failure is this file's CCL001
+        raise _parser_failure(error, cpython_error) from None
+
+
+def _parser_failure(error: Exception, cpython_error: SourceError | None) -> SourceError:
+    """The SourceError for an exception libcst was not meant to raise (`CSTLogicError` on
+    implicitly concatenated t-strings, from libcst 1.9): one file libcst cannot handle must
+    be that file's CCL001, not an internal error that fails the whole run. When CPython
+    rejected the source too, its syntax error is the one the user can act on."""
+    if cpython_error is not None:
+        return cpython_error
+    detail = " ".join(str(error).split())
+    reason = type(error).__name__ + (f": {detail}" if detail else "")
+    return SourceError(f"libcst, the parser conclint uses, fails on code that Python accepts ({reason})")
 
 
 def _parse_unvalidated(source: str | bytes) -> cst.Module:

@@ -39,6 +39,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Callable, ContextManager, Iterable, Iterator, Sequence
 
 from conclint import lint_ahead
+from conclint.child_processes import ParentWatch, WorkerWatch, safe_import_path_flags, stop_workers, watch_parent
 from conclint.cache import Cache, cache_key, content_digest
 from conclint.config import Settings
 from conclint.discovery import PathError, discover, file_size
@@ -492,12 +493,14 @@ _malloc_trim = _find_malloc_trim()
 _worker_failure: EngineUnavailable | None = None
 
 
-def _init_worker(tasks: dict[str, Task], stash: str | None) -> None:
-    """Set a worker up: Ctrl-C is the parent's to handle; know the run's tasks (see
+def _init_worker(tasks: dict[str, Task], stash: str | None, parent: WorkerWatch) -> None:
+    """Set a worker up: Ctrl-C is the parent's to handle, and the worker ends when the parent
+    does (see `child_processes.watch_parent`); know the run's tasks (see
     `lint_ahead.RunState`); import the engine and rules once, then leave what the imports
     made out of every garbage collection (`gc.freeze`) and collect at LINT_GC_THRESHOLDS."""
     global _worker_failure
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_parent(parent)
     lint_ahead.current = lint_ahead.RunState(_lint_file, tasks, stash)
     try:
         load_engine()
@@ -553,6 +556,8 @@ def _lint_in_pool(tasks: Sequence[Task], jobs: int, advance: Callable[[], None])
     heavy = frozenset(index for index in order if sizes[index] >= HEAVY_FILE_BYTES)
     results: dict[int, Linted] = {}
     queue: collections.deque[list[int]] = collections.deque(_chunks(tasks, order, sizes))
+    # More workers than cores only adds start-up time and memory; more than chunks, idle ones.
+    jobs = max(1, min(jobs, default_jobs(), len(queue)))
     suspects: list[int] = []
     breaks = 0
     indexed = lint_ahead.by_path(tasks)
@@ -620,36 +625,42 @@ def _run_pool(
     heavy_limit = max(1, jobs // 2)
     in_flight: dict[Future[list[Linted]], list[int]] = {}
     failed: list[list[int]] = []
-    try:
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_init_worker, initargs=setup)
-    except (OSError, NotImplementedError, ImportError) as error:
-        raise _PoolUnavailable from error
-    try:
-        while (queue or in_flight) and not failed:
-            while queue and len(in_flight) < window:
-                heavy_in_flight = sum(1 for sent in in_flight.values() if not heavy.isdisjoint(sent))
-                chunk = _next_chunk(queue, heavy, may_be_heavy=heavy_in_flight < heavy_limit)
-                if chunk is None:
-                    break
-                in_flight[pool.submit(_lint_chunk, [tasks[index] for index in chunk])] = chunk
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for future in done:
-                if isinstance(future.exception(), EngineUnavailable):
-                    raise future.exception()  # type: ignore[misc]
-            if any(future.exception() is not None for future in done):
-                done, _ = wait(in_flight)  # the pool is broken: every future ends at once
-            for future in done:
-                chunk = in_flight.pop(future)
-                if future.exception() is not None:
-                    failed.append(chunk)
-                    continue
-                for index, outcome in zip(chunk, future.result()):
-                    results[index] = outcome
-                    advance()
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+    context = _pool_context()
+    with contextlib.ExitStack() as started:
+        started.enter_context(safe_import_path_flags())  # see `child_processes`
+        watch = started.enter_context(contextlib.closing(ParentWatch(context, leftovers=[setup[1]])))
+        try:
+            pool = ProcessPoolExecutor(
+                max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(*setup, watch.for_worker)
+            )
+        except (OSError, NotImplementedError, ImportError) as error:
+            raise _PoolUnavailable from error
+        try:
+            while (queue or in_flight) and not failed:
+                while queue and len(in_flight) < window:
+                    heavy_in_flight = sum(1 for sent in in_flight.values() if not heavy.isdisjoint(sent))
+                    chunk = _next_chunk(queue, heavy, may_be_heavy=heavy_in_flight < heavy_limit)
+                    if chunk is None:
+                        break
+                    in_flight[pool.submit(_lint_chunk, [tasks[index] for index in chunk])] = chunk
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    if isinstance(future.exception(), EngineUnavailable):
+                        raise future.exception()  # type: ignore[misc]
+                if any(future.exception() is not None for future in done):
+                    done, _ = wait(in_flight)  # the pool is broken: every future ends at once
+                for future in done:
+                    chunk = in_flight.pop(future)
+                    if future.exception() is not None:
+                        failed.append(chunk)
+                        continue
+                    for index, outcome in zip(chunk, future.result()):
+                        results[index] = outcome
+                        advance()
+        except BaseException:  # Ctrl-C, a stop signal, an engine that cannot load: end the workers now
+            stop_workers(pool)
+            raise
+        pool.shutdown(wait=True)
     return failed
 
 

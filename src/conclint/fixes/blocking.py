@@ -15,6 +15,7 @@ needs is taken.
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Sequence
 
 import libcst as cst
@@ -55,8 +56,20 @@ def fix_library(facts: FileFacts) -> str | None:
     imports a package that only runs on asyncio; None when unclear.
 
     Only absolute module-level imports count: they read the same whether or not the
-    module's package is known, so a fix never depends on how the file was reached."""
-    imported = _absolute_imports(facts.module.body)
+    module's package is known, so a fix never depends on how the file was reached. Found
+    once per file: a look at every module-level statement per finding made fix planning
+    quadratic in files with many findings."""
+    if facts not in _LIBRARIES:
+        _LIBRARIES[facts] = _library(_absolute_imports(facts.module.body))
+    return _LIBRARIES[facts]
+
+
+# The fix library of each file being analysed, by its facts (which live as long as the file's tree).
+_LIBRARIES: weakref.WeakKeyDictionary[FileFacts, str | None] = weakref.WeakKeyDictionary()
+
+
+def _library(imported: set[str]) -> str | None:
+    """The library of `fix_library` for a module importing the top-level packages `imported`."""
     if "anyio" in imported:
         return "anyio"
     libraries = imported & {"asyncio", "trio"}

@@ -8,6 +8,10 @@ test `__name__` themselves stay where they are.
 
 Unsafe: names those statements define no longer exist when the module is imported (a
 spawned child imports it), and definitions after them now run before them.
+
+The findings of one module share the fix of the first (see `plan.FromStatement`): it moves
+the statements of the later ones too, and a fix per finding would cost the rest of the file
+each, quadratic in a file with many process starts.
 """
 
 from __future__ import annotations
@@ -17,24 +21,45 @@ from typing import Sequence
 import libcst as cst
 
 from conclint.analysis.guards import main_guard_branch
-from conclint.fixes.plan import FixPlan
+from conclint.fixes.plan import FixPlan, FromStatement
 
 GUARD_TEST = '__name__ == "__main__"'
 DESCRIPTION = 'Move the statements from here on under `if __name__ == "__main__":`'
+# The description of the fix a finding shares with an earlier one in the module.
+SHARED_DESCRIPTION = 'Move the statements from the first process start on under `if __name__ == "__main__":`'
+# The FromStatement group of the guard fixes of one module (with the module's identity).
+GROUP = "main-guard"
 
 
-def main_guard_fix(module: cst.Module, node: cst.CSTNode) -> FixPlan | None:
+def main_guard_fix(module: cst.Module, node: cst.CSTNode) -> FromStatement:
     """The plan moving the module-level statement holding `node`, and the code after it,
-    under the `__main__` guard; None when `node` is not inside a module-level statement."""
+    under the `__main__` guard. The engine builds it once it knows that statement (and none
+    when `node` is not inside a module-level statement); the findings of one module share
+    the fix of the first of them, which moves the statements of the others too."""
+    return FromStatement(
+        node,
+        group=(GROUP, id(module)),
+        plan=lambda index: _plan(module, index),
+        joins=lambda index: _moved_after_earlier_start(module.body[index]),
+        shared_description=SHARED_DESCRIPTION,
+    )
+
+
+def _moved_after_earlier_start(statement: cst.BaseStatement) -> bool:
+    """Whether the plan for an earlier statement moves this one (see `_plan`)."""
+    return not (_defines_only(statement) or _tests_name(statement))
+
+
+def _plan(module: cst.Module, index: int) -> FixPlan | None:
+    """The plan moving `module.body[index]`, and the code after it, under the guard."""
     body = list(module.body)
-    index = _holder(body, node)
-    if index is None or _tests_name(body[index]):
+    if _tests_name(body[index]):
         return None
     guard_index = _plain_guard(body)
     moved = [
         position
         for position in range(index, len(body))
-        if position != guard_index and (position == index or not (_defines_only(body[position]) or _tests_name(body[position])))
+        if position != guard_index and (position == index or _moved_after_earlier_start(body[position]))
     ]
     edits: dict[int, tuple[cst.BaseStatement, ...]] = {position: () for position in moved}
     if guard_index is not None:
@@ -64,24 +89,6 @@ def main_guard_fix(module: cst.Module, node: cst.CSTNode) -> FixPlan | None:
         False,
         statements=tuple((body[position], replacement) for position, replacement in sorted(edits.items())),
     )
-
-
-def _holder(body: Sequence[cst.BaseStatement], node: cst.CSTNode) -> int | None:
-    """The index of the statement of `body` that holds `node`."""
-    for index, statement in enumerate(body):
-        if _contains(statement, node):
-            return index
-    return None
-
-
-def _contains(root: cst.CSTNode, node: cst.CSTNode) -> bool:
-    stack = [root]
-    while stack:
-        current = stack.pop()
-        if current is node:
-            return True
-        stack.extend(current.children)
-    return False
 
 
 def _plain_guard(body: Sequence[cst.BaseStatement]) -> int | None:

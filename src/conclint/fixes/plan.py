@@ -10,8 +10,9 @@ that moving a statement moves its comments with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence, Union
+import bisect
+from dataclasses import dataclass, replace
+from typing import Callable, Hashable, Mapping, Sequence, Union
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -44,41 +45,121 @@ class FixPlan:
     statement: cst.CSTNode | None = None
 
 
+@dataclass(frozen=True)
+class FromStatement:
+    """A plan for the module-level statement holding `node` and the code after it: the
+    `__main__` guard fix, which moves every statement from there on.
+
+    One such plan per finding would cost the rest of the file each, quadratic in a file
+    with many findings, though the first one's fix carries out all the others. So the
+    findings of one `group` share one fix: that of the lowest statement index among them
+    that can be built. A finding whose statement the shared fix leaves in place (`joins`
+    says no) gets its own. The engine finds each statement index from positions, by
+    bisection over the module's statements, so no finding walks the tree either.
+
+    plan: the plan for the statement at an index of the module body, or None.
+    joins: whether the plan for an earlier statement carries out the one for this index.
+    shared_description: the description of the shared fix when given to a later finding.
+    """
+
+    node: cst.CSTNode
+    group: Hashable
+    plan: Callable[[int], Union[FixPlan, None]]
+    joins: Callable[[int], bool]
+    shared_description: str
+
+
 # A rule may hand over a plan, or a callable that builds it: the engine calls it only for
 # findings it keeps (not suppressed), so costly plans are built only when needed.
-PlanSource = Union[FixPlan, Callable[[], Union[FixPlan, None]]]
+Plan = Union[FixPlan, FromStatement]
+PlanSource = Union[Plan, Callable[[], Union[Plan, None]]]
 
 
-def fix_builder(
-    module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange], text: str
-) -> Callable[[PlanSource | None], Fix | None]:
-    """`to_fix` for the findings of one file, sharing one table of its lines between them.
+def build_fixes(
+    module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange], text: str, sources: Sequence[PlanSource | None]
+) -> list[Fix | None]:
+    """The fix of each of one file's findings (None for a finding without one), sharing one
+    table of the file's lines between them, and one fix within each `FromStatement` group.
 
     `text` is the decoded source, which is `module.code` (libcst round-trips it exactly)
     without the code generation that costs as much as the parse."""
-    tables: list[LineTable] = []
+    fixes: list[Fix | None] = [None] * len(sources)
+    if all(source is None for source in sources):
+        return fixes
+    lines = LineTable(text)
+    groups: dict[Hashable, list[tuple[int, int, FromStatement]]] = {}
+    holder = _Holders(module, positions)
+    for number, source in enumerate(sources):
+        plan = source() if callable(source) else source
+        if isinstance(plan, FromStatement):
+            index = holder.index(plan.node)
+            if index is not None:
+                groups.setdefault(plan.group, []).append((index, number, plan))
+        elif plan is not None:
+            fixes[number] = to_fix(plan, module, positions, lines)
+    for members in groups.values():
+        _share(members, fixes, module, positions, lines)
+    return fixes
 
-    def build(source: PlanSource | None) -> Fix | None:
-        if source is None:
+
+def _share(
+    members: list[tuple[int, int, FromStatement]],
+    fixes: list[Fix | None],
+    module: cst.Module,
+    positions: Mapping[cst.CSTNode, CodeRange],
+    lines: LineTable,
+) -> None:
+    """Fill in the fixes of one group's findings (statement index, finding number, plan):
+    the first that builds is shared with the later ones it carries out."""
+    shared: tuple[int, Fix] | None = None
+    for index, number, source in sorted(members, key=lambda member: member[:2]):
+        if shared is not None and index == shared[0]:
+            fixes[number] = shared[1]
+        elif shared is not None and source.joins(index):
+            fixes[number] = replace(shared[1], description=source.shared_description)
+        else:
+            plan = source.plan(index)
+            fix = to_fix(plan, module, positions, lines) if plan is not None else None
+            fixes[number] = fix
+            if shared is None and fix is not None:
+                shared = (index, fix)
+
+
+class _Holders:
+    """The index of the module-level statement holding a node, by bisection over the start
+    positions of the module's statements (listed on first use: a file without a
+    `FromStatement` plan does not pay for it)."""
+
+    def __init__(self, module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange]) -> None:
+        self.module, self.positions = module, positions
+        self.starts: list[tuple[int, int]] | None = None
+
+    def index(self, node: cst.CSTNode) -> int | None:
+        body, positions = self.module.body, self.positions
+        if self.starts is None:
+            self.starts = [(where.start.line, where.start.column) for where in map(positions.__getitem__, body)]
+        try:
+            where = positions[node]
+        except KeyError:
             return None
-        if not tables:
-            tables.append(LineTable(text))
-        return to_fix(source, module, positions, tables[0])
+        index = bisect.bisect_right(self.starts, (where.start.line, where.start.column)) - 1
+        if index < 0 or (where.end.line, where.end.column) > _end(positions[body[index]]):
+            return None
+        return index
 
-    return build
+
+def _end(where: CodeRange) -> tuple[int, int]:
+    return where.end.line, where.end.column
 
 
 def to_fix(
-    source: PlanSource, module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange], lines: LineTable
+    plan: FixPlan, module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange], lines: LineTable
 ) -> Fix | None:
-    """The text edits of a plan; None when there is no plan or a node cannot be placed.
+    """The text edits of a plan; None when a node cannot be placed.
 
     Statement spans are checked against the module's code, so a plan that does not match
     the source is dropped rather than applied wrongly.
     """
-    plan = source() if callable(source) else source
-    if plan is None:
-        return None
     edits: list[Edit] = []
     try:
         indent = _indentation(plan.statement, positions, lines)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence, TextIO
 
 from conclint.reporters import github, json_reporter, text
+from conclint.reporters.names import one_line
 from conclint.runner import RunResult
 
 
@@ -57,6 +58,8 @@ STATISTICS_FORMATS = frozenset({"text", "json"})
 
 
 def write_errors(errors: Sequence[tuple[str, str]], stream: TextIO) -> None:
-    """One `path: error: message` line per path that could not be checked."""
+    """One `path: error: message` line per path that could not be checked, in every format.
+    A newline in a file name is written as `\\n`: it must not split the line, nor (in GitHub
+    Actions, which reads workflow commands from stderr too) start a command."""
     for path, message in errors:
-        stream.write(f"{path}: error: {message}\n")
+        stream.write(f"{one_line(path)}: error: {one_line(message)}\n")

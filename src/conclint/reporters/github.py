@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TextIO
 
 from conclint.model import Diagnostic
+from conclint.reporters.names import encodable
 
 if TYPE_CHECKING:
     from conclint.reporters import ReportOptions
@@ -28,7 +29,8 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
 def annotation(diagnostic: Diagnostic) -> str:
     span = diagnostic.span
     properties = {
-        "file": diagnostic.path.replace("\\", "/"),
+        # slashes first: `encodable` writes an undecodable byte as `\xNN`
+        "file": encodable(diagnostic.path.replace("\\", "/")),
         "line": span.line,
         "col": span.column,
         "endLine": span.end_line,
@@ -36,7 +38,7 @@ def annotation(diagnostic: Diagnostic) -> str:
         "title": diagnostic.code,
     }
     joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
-    return f"::error {joined}::{escape_data(diagnostic.message)}"
+    return f"::error {joined}::{escape_data(encodable(diagnostic.message))}"
 
 
 def escape_data(value: str) -> str:

@@ -21,6 +21,7 @@ from conclint import REPOSITORY_URL, RULE_PAGE_URL, __version__
 from conclint.docs import render_rule_page
 from conclint.model import Diagnostic
 from conclint.registry import all_rules
+from conclint.reporters.names import encodable
 from conclint.rule import DOC_SECTIONS, Rule
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def _result(diagnostic: Diagnostic, rule_index: dict[str, int], root: Path) -> d
     result: dict[str, Any] = {
         "ruleId": diagnostic.code,
         "level": LEVEL,
-        "message": {"text": diagnostic.message},
+        "message": {"text": encodable(diagnostic.message)},
         "locations": [
             {
                 "physicalLocation": {
@@ -120,16 +121,20 @@ def _result(diagnostic: Diagnostic, rule_index: dict[str, int], root: Path) -> d
 def _notification(path: str, message: str, root: Path) -> dict[str, Any]:
     return {
         "level": "error",
-        "message": {"text": f"{path}: {message}"},
+        "message": {"text": encodable(f"{path}: {message}")},
         "locations": [{"physicalLocation": {"artifactLocation": artifact_location(path, root)}}],
     }
 
 
 def artifact_location(path: str, root: Path) -> dict[str, str]:
-    """A URI relative to `%SRCROOT%` for a file under `root`; an absolute file URI otherwise."""
+    """A URI relative to `%SRCROOT%` for a file under `root`; an absolute file URI otherwise.
+
+    URIs name bytes (RFC 3986 and 8089): the name's own bytes are percent-encoded, from
+    `os.fsencode`, so that a name that is not valid UTF-8 (decoded with surrogate escapes)
+    still gets a valid URI of that very file, as `Path.as_uri` gives absolute ones."""
     absolute = Path(os.path.abspath(path))
     try:
         relative = absolute.relative_to(root)
     except ValueError:
         return {"uri": absolute.as_uri()}
-    return {"uri": quote(relative.as_posix()), "uriBaseId": SOURCE_ROOT}
+    return {"uri": quote(os.fsencode(relative.as_posix())), "uriBaseId": SOURCE_ROOT}

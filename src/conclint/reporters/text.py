@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Sequence, TextIO
 import click
 
 from conclint.model import Diagnostic, Span
+from conclint.reporters.names import one_line
 
 if TYPE_CHECKING:
     from conclint.reporters import ReportOptions
@@ -45,8 +46,9 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
 
 
 def format_diagnostic(diagnostic: Diagnostic, styled: bool = False) -> str:
-    """`path:line:col: CODE message`; `[*]` before the message marks a finding `--fix` removes."""
-    path, code = diagnostic.path, diagnostic.code
+    """`path:line:col: CODE message`; `[*]` before the message marks a finding `--fix` removes.
+    The path is shown on one line and encodable (see `names.one_line`), whatever the file is called."""
+    path, code = one_line(diagnostic.path), diagnostic.code
     mark = "[*] " if diagnostic.fixable else ""
     if styled:
         path, code = click.style(path, bold=True), click.style(code, fg="red", bold=True)

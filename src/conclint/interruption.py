@@ -1,0 +1,78 @@
+"""A run stopped from outside ends like Ctrl-C, cleaning up, with the exit code shells expect.
+
+`timeout`, a cancelled CI job and an editor closing stop a process with SIGTERM or SIGHUP,
+whose default action ends it on the spot: the worker pool's processes and the run's temporary
+folder would be left behind. Here they raise `Interrupted` in the main thread instead, as
+SIGINT raises KeyboardInterrupt, so the same `finally` blocks run; the command then exits
+with 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP), not with
+1, which means "findings".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import signal
+import sys
+import threading
+from types import FrameType
+from typing import Any, Callable, Iterator, TypeVar
+
+# The signals that stop a run like Ctrl-C does; SIGHUP does not exist on Windows.
+STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+SIGNAL_EXIT_BASE = 128
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+class Interrupted(BaseException):
+    """A stop signal arrived; a BaseException, like KeyboardInterrupt, so no `except
+    Exception` on the way up mistakes it for one file's failure."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def stop_signals_raise() -> Iterator[None]:
+    """While inside, STOP_SIGNALS raise Interrupted (main thread only: elsewhere Python
+    cannot install handlers, and the caller's own handling stays)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, _raise_interrupted) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def exit_code_for(error: BaseException) -> int:
+    """128 + the number of the signal that stopped the run."""
+    signum = error.signum if isinstance(error, Interrupted) else signal.SIGINT
+    return SIGNAL_EXIT_BASE + int(signum)
+
+
+def exits_on_signals(command: Command) -> Command:
+    """Wrap a command so that Ctrl-C and STOP_SIGNALS print one line and exit with
+    `exit_code_for`, after the cleanup the exception triggered on its way up."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            with stop_signals_raise():
+                return command(*args, **kwargs)
+        except (KeyboardInterrupt, Interrupted) as error:
+            name = signal.Signals(exit_code_for(error) - SIGNAL_EXIT_BASE).name
+            print(f"conclint: interrupted ({name})", file=sys.stderr)
+            sys.exit(exit_code_for(error))
+
+    return wrapper  # type: ignore[return-value]
