@@ -178,3 +178,30 @@ def test_no_more_workers_than_cores_or_chunks(tmp_path: Path, monkeypatch: pytes
     (tmp_path / "big.py").write_text("x = 1\n" * (runner.CHUNK_MAX_BYTES // 6 + 1))
     runner.lint_paths([*files, str(tmp_path / "big.py")], DEFAULT_SETTINGS, tmp_path, jobs=64)
     assert sizes[-1] == 2  # two chunks, two cores
+
+
+# --- what the project index reads -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("planted", ["fifo", "device", "huge"])
+def test_the_project_index_reads_only_bounded_regular_modules(tmp_path: Path, planted: str) -> None:
+    """A module the index would follow is a FIFO (would block), a device (never ends) or a
+    file over max-file-size: the run finishes and the importing file is still checked."""
+    (tmp_path / "pyproject.toml").write_text('[tool.conclint]\nmax-file-size = "64KB"\n')
+    helper = tmp_path / "helpers.py"
+    if planted == "fifo":
+        os.mkfifo(helper)
+    elif planted == "device":
+        helper.symlink_to("/dev/zero")
+    else:
+        helper.write_text("import time\ndef wait():\n    time.sleep(1)\n" + "x = 1\n" * 20_000)
+    (tmp_path / "app.py").write_text(
+        "import time\nfrom helpers import wait\nasync def handler():\n    wait()\n    time.sleep(1)\n"
+    )
+    done = subprocess.run(
+        [str(CONCLINT), "app.py", "--no-cache"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1, done.stderr
+    assert "app.py:5:5: CCL101" in done.stdout
+    assert "app.py:4:" not in done.stdout  # the helper was not read, so not followed
+    assert "Traceback" not in done.stderr

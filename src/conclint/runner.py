@@ -350,6 +350,7 @@ def _project_index(settings: Settings, options: IndexOptions) -> ProjectIndex:
             lambda source, anchor, located: summarize_source(source, settings, anchor, located=located),
             store,
             lint_ahead.lint_ahead,
+            max_file_size=settings.max_file_size,
         )
     return index
 

@@ -43,10 +43,10 @@ TEMPORARY_NAME = re.compile(r"(?P<target>.+)\.[0-9a-f]{16}\.tmp")
 _TEMPORARY_RANDOM_BYTES = 8
 
 
-def read_regular(path: str | os.PathLike[str], limit: int, dir_fd: int | None = None) -> bytes:
+def read_regular(path: str | os.PathLike[str], limit: int, dir_fd: int | None = None, follow: bool = False) -> bytes:
     """The bytes of the regular file at `path` (relative to `dir_fd` when given), not through a
-    symlink; OSError for anything else, and for a file larger than `limit` bytes."""
-    descriptor = os.open(path, _READ_FLAGS, dir_fd=dir_fd)
+    symlink unless `follow`; OSError for anything else, and for a file larger than `limit` bytes."""
+    descriptor = os.open(path, _READ_FLAGS & ~_NOFOLLOW if follow else _READ_FLAGS, dir_fd=dir_fd)
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):

@@ -38,7 +38,8 @@ from conclint.cache import (
 )
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.processes import START_TOKENS
-from conclint.safe_files import Directory
+from conclint.config import DEFAULT_MAX_FILE_SIZE
+from conclint.safe_files import Directory, read_regular
 
 # A directory holding one of these is a project root: `root` and `root/src` are searched.
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
@@ -172,9 +173,14 @@ class ProjectIndex:
     """Module files and summaries, shared by every file linted in this process."""
 
     def __init__(
-        self, summarize: Summarize, store: SummaryStore | None = None, lint_ahead: LintAhead | None = None
+        self,
+        summarize: Summarize,
+        store: SummaryStore | None = None,
+        lint_ahead: LintAhead | None = None,
+        max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     ) -> None:
         self._summarize = summarize
+        self._max_file_size = max_file_size
         self._store = store
         self._lint_ahead = lint_ahead
         self._files: dict[tuple[tuple[Path, ...], str], Path | None] = {}
@@ -254,7 +260,7 @@ class ProjectIndex:
         found = self._located.get(module.path)
         if found is None and module.path not in self._located:
             try:
-                found = self._summarize(module.path.read_bytes(), _anchor(module.path, module.name), True)
+                found = self._summarize(self._read(module.path), _anchor(module.path, module.name), True)
             except Exception:  # noqa: BLE001 - the message then goes without the line
                 found = None
             self._located[module.path] = found
@@ -265,11 +271,16 @@ class ProjectIndex:
         key = (file, tokens)
         if key not in self._mentions:
             try:
-                data = file.read_bytes()
+                data = self._read(file)
             except OSError:
                 data = b""
             self._mentions[key] = any(token in data for token in tokens)
         return self._mentions[key]
+
+    def _read(self, file: Path) -> bytes:
+        """A module's bytes: a regular file (a FIFO would block, a device never end) of at most
+        `max_file_size` bytes (a larger one would not be summarised anyway); OSError otherwise."""
+        return read_regular(file, self._max_file_size, follow=True)
 
     def is_project_package(self, name: str, roots: tuple[Path, ...]) -> bool:
         key = (roots, name)
@@ -293,7 +304,7 @@ class ProjectIndex:
         if loaded is not None:
             return loaded
         try:
-            source = file.read_bytes()
+            source = self._read(file)
         except OSError:
             loaded = LoadedModule(module_name, file, "", None)
         else:
