@@ -273,8 +273,8 @@ def measure(label: str, command: list[str], cwd: Path, stdout: Path | None = Non
 
 def files_needing_parse(files: list[Path]) -> list[Path]:
     """The files conclint's prefilter sends to libcst with the default settings."""
-    from conclint.config import DEFAULT_SETTINGS
-    from conclint.engine import _may_apply, rules_for_path
+    from conclint.core.settings import DEFAULT_SETTINGS
+    from conclint.engine.lint import _may_apply, rules_for_path
     from conclint.rules.general.parse_error import ParseError
 
     rules = [rule for rule in rules_for_path("x.py", DEFAULT_SETTINGS) if rule is not ParseError]
@@ -285,8 +285,8 @@ def files_read_by_index(files: list[Path], cache_dir: Path, parse_list: list[Pat
     """The corpus files the cold run's project index parsed beyond `parse_list`: those whose
     summary it left in the cache directory's summary store (named by content digest and the
     module name relative imports are resolved against)."""
-    from conclint.analysis.project import module_location
-    from conclint.cache import content_digest
+    from conclint.analysis.project_index import module_location
+    from conclint.project.cache import content_digest
 
     stored = {path.name for path in (cache_dir / "summaries").glob("*/*.json")}
     needed = set(parse_list)
@@ -328,7 +328,7 @@ def reference_main(list_file: str, jobs: int) -> None:
 
 def engine_fingerprint() -> str:
     """conclint's cache key for its own code: it changes whenever a source file of conclint does."""
-    from conclint.cache import engine_fingerprint as fingerprint
+    from conclint.project.cache import engine_fingerprint as fingerprint
 
     return fingerprint()
 

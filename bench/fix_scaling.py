@@ -19,9 +19,9 @@ import sys
 import time
 from typing import Callable
 
-from conclint import engine
-from conclint.config import DEFAULT_SETTINGS
-from conclint.parsing import parse_source
+from conclint.engine import lint as engine
+from conclint.core.settings import DEFAULT_SETTINGS
+from conclint.syntax.parsing import parse_source
 
 HEADER = "import asyncio\nimport multiprocessing\nimport time\n"
 # One copy of the module body; {n} keeps the names of the copies apart.

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conclint import cli, runner
-from conclint.config import DEFAULT_SETTINGS
+from conclint import cli
+from conclint.project import runner
+from conclint.core.settings import DEFAULT_SETTINGS
 from conclint.rules.general.parse_error import ParseError
 
 GOOD = "import time\nasync def handler():\n    time.sleep(1)\n"

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conclint import cache as cache_module
-from conclint import cli, runner
-from conclint.cache import Cache, cache_key, content_digest, settings_digest
-from conclint.config import DEFAULT_SETTINGS, Settings
-from conclint.model import Diagnostic, Edit, Fix, Span
+from conclint.project import cache as cache_module
+from conclint import cli
+from conclint.project import runner
+from conclint.project.cache import Cache, cache_key, content_digest, settings_digest
+from conclint.core.settings import DEFAULT_SETTINGS, Settings
+from conclint.core.model import Diagnostic, Edit, Fix, Span
 
 BLOCKING = "import time\nasync def handler():\n    time.sleep(1)\n"
 CLEAN = "def add(a, b):\n    return a + b\n"
@@ -220,7 +221,7 @@ def test_settings_digest_is_stable_and_ignores_exclude() -> None:
     ):
         assert settings_digest(changed) != settings_digest(Settings())
     # stable across processes, not just within one (no hash randomisation, no ids)
-    code = "from conclint.cache import settings_digest; from conclint.config import Settings; print(settings_digest(Settings()))"
+    code = "from conclint.project.cache import settings_digest; from conclint.project.configuration import Settings; print(settings_digest(Settings()))"
     outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout for _ in range(2)}
     assert outputs == {settings_digest(Settings()) + "\n"}
 

@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conclint import cache as cache_module
+from conclint.project import cache as cache_module
 from conclint import cli
-from conclint.analysis import project as project_module
-from conclint.analysis.project import SummaryStore
+from conclint.project import summary_store as project_module
+from conclint.project.summary_store import SummaryStore
 from conclint.analysis.summaries import ModuleSummary
-from conclint.cache import _TAG, Cache, CacheDirectoryError, content_digest, make_cache_directory
+from conclint.project.cache import _TAG, Cache, CacheDirectoryError, content_digest, make_cache_directory
 
 BLOCKING = "import time\nasync def handler():\n    time.sleep(1)\n"
 FINDING = "bad.py:3:5: CCL101 "

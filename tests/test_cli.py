@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from conclint import __version__, cli
-from conclint.registry import rule_for
-from conclint.rule import DOC_SECTIONS
+from conclint.rules.registry import rule_for
+from conclint.rules.base import DOC_SECTIONS
 
 BLOCKING = "import time\nasync def handler():\n    time.sleep(1)\n"
 CLEAN = "import asyncio\nasync def handler():\n    await asyncio.sleep(1)\n"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conclint.config import DEFAULT_SETTINGS, ConfigError, Settings, find_pyproject, load_settings
+from conclint.core.settings import DEFAULT_SETTINGS, Settings
+from conclint.project.configuration import ConfigError, find_pyproject, load_settings
 
 
 def write_pyproject(directory: Path, body: str) -> Path:

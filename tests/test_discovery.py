@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conclint import discovery
-from conclint.discovery import discover
+from conclint.project import discovery
+from conclint.project.discovery import discover
 
 needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="needs POSIX symlinks")
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from conclint import cli
-from conclint.writing import WriteRefused, read_source_file, write_fixed
+from conclint.autofix.writing import WriteRefused, read_source_file, write_fixed
 
 SLEEPY = "import asyncio, time, requests\n\nasync def handler(url):\n    time.sleep(1)\n    return requests.get(url)\n"
 SAFE_FIXED = SLEEPY.replace("time.sleep(1)", "await asyncio.sleep(1)")

@@ -17,9 +17,10 @@ import pytest
 from click.testing import Result
 from test_cli import make_runner
 
-from conclint import cli, writing
-from conclint.fix_run import writable_roots
-from conclint.writing import OverwroteEdit, WriteRefused, is_within, read_source_file, write_fixed
+from conclint import cli
+from conclint.autofix import writing
+from conclint.autofix.run import writable_roots
+from conclint.autofix.writing import OverwroteEdit, WriteRefused, is_within, read_source_file, write_fixed
 
 # A coroutine whose `time.sleep` has a safe fix (to `await asyncio.sleep`); the
 # `requests.get` finding's fix is unsafe, so plain `--fix` leaves it.

@@ -8,12 +8,12 @@ import textwrap
 
 import pytest
 
-from conclint.config import Settings
+from conclint.core.settings import Settings
 from conclint.engine import lint_source
-from conclint.fixing import FixMode, apply_fixes, compile_error, fix_text
-from conclint.model import Edit, Fix, Span
-from conclint.registry import all_rules
-from conclint.rule import Invalid, Rule
+from conclint.autofix.apply import FixMode, apply_fixes, compile_error, fix_text
+from conclint.core.model import Edit, Fix, Span
+from conclint.rules.registry import all_rules
+from conclint.rules.base import Invalid, Rule
 
 UNSAFE = FixMode(unsafe=True)
 
@@ -248,7 +248,7 @@ def test_a_fix_that_would_not_compile_leaves_the_text_alone() -> None:
     source = "x = 1\n"
 
     def lint(text: str, path: str, settings: Settings) -> list:
-        from conclint.model import Diagnostic
+        from conclint.core.model import Diagnostic
 
         return [Diagnostic(path, Span(1, 1, 1, 2), "CCL999", "test", "m", fix=broken)] if text == source else []
 

@@ -25,7 +25,7 @@ import pytest
 
 from conclint import flake8_plugin
 from conclint.flake8_plugin import Plugin, settings_from_options
-from conclint.registry import all_rules
+from conclint.rules.registry import all_rules
 
 flake8 = pytest.importorskip("flake8", reason="flake8 is not installed (it is in the `test` extra)")
 

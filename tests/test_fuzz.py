@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conclint.config import Settings
+from conclint.core.settings import Settings
 from conclint.engine import lint_source
-from conclint.model import Diagnostic
+from conclint.core.model import Diagnostic
 from conclint.rules.general.parse_error import ParseError
 
 EXAMPLES = int(os.environ.get("CONCLINT_FUZZ_EXAMPLES", "60"))

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from conclint import cli
-from conclint.model import Diagnostic, Span
+from conclint.core.model import Diagnostic, Span
 from conclint.reporters.github import annotation, escape_data, escape_property
 
 BLOCKING = "import time\n\nasync def handler():\n    time.sleep(1)\n"

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conclint import cli, runner
-from conclint.config import DEFAULT_SETTINGS, Settings
+from conclint import cli
+from conclint.project import runner
+from conclint.core.settings import DEFAULT_SETTINGS, Settings
 
 BLOCKING = "import time\nasync def handler():\n    time.sleep(1)\n"
 THREADED = "import threading\ndef work():\n    return sum(i * i for i in range(10**7))\nthreading.Thread(target=work).start()\n"

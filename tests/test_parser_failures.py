@@ -18,10 +18,10 @@ from typing import Callable
 import libcst
 import pytest
 
-from conclint import runner
-from conclint.config import DEFAULT_SETTINGS
+from conclint.project import runner
+from conclint.core.settings import DEFAULT_SETTINGS
 from conclint.engine import lint_source
-from conclint.parsing import SourceError, parse_source
+from conclint.syntax.parsing import SourceError, parse_source
 
 GOOD = "import time\nasync def handler():\n    time.sleep(1)\n"
 # Implicitly concatenated t-strings: libcst's own parser raises CSTLogicError on them.

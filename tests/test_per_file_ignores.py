@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from conclint import cli
-from conclint.config import Settings
-from conclint.runner import project_relative_path, settings_for_file
+from conclint.core.settings import Settings
+from conclint.project.runner import project_relative_path, settings_for_file
 
 BLOCKING = "import time\n\nasync def handler():\n    time.sleep(1)\n"
 

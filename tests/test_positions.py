@@ -9,8 +9,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from conclint.positions import node_positions
-from conclint.registry import all_rules
+from conclint.syntax.positions import node_positions
+from conclint.rules.registry import all_rules
 
 SOURCES = [example.source for rule in all_rules() for example in (*rule.VALID, *rule.INVALID)]
 SOURCES += [

@@ -7,13 +7,15 @@ import dataclasses
 
 import pytest
 
-import conclint.parsing
-from conclint import engine, prefilter, registry
-from conclint.config import Settings
+import conclint.syntax.parsing
+from conclint.engine import lint as engine
+from conclint.syntax import prefilter
+from conclint.rules import registry
+from conclint.core.settings import Settings
 from conclint.engine import lint_source
 from conclint.knowledge import processes
 from conclint.knowledge.types import CANONICAL_PREFIXES
-from conclint.registry import all_rules, rule_catalog
+from conclint.rules.registry import all_rules, rule_catalog
 
 RULES_WITH_TOKENS = [rule for rule in all_rules() if rule.REQUIRED_TOKENS]
 
@@ -51,7 +53,7 @@ def libcst_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("libcst was asked to parse a prefiltered file")
 
-    monkeypatch.setattr(conclint.parsing.cst, "parse_module", refuse)
+    monkeypatch.setattr(conclint.syntax.parsing.cst, "parse_module", refuse)
 
 
 CCL1_ONLY = Settings(select=("CCL001", "CCL1"))

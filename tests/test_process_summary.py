@@ -9,8 +9,8 @@ import libcst as cst
 
 from conclint.analysis.facts import FileFacts
 from conclint.analysis.processes import FunctionProcesses, ProcessSummary, ProcessSummaryCollector, process_chain
-from conclint.config import Settings
-from conclint.traversal import visit_batched
+from conclint.core.settings import Settings
+from conclint.syntax.traversal import visit_batched
 
 
 def summarize(source: str) -> ProcessSummary:

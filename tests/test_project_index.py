@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conclint.analysis.project import module_location
-from conclint.cache import Cache
-from conclint.config import DEFAULT_SETTINGS
-from conclint.runner import IndexOptions, check
+from conclint.analysis.project_index import module_location
+from conclint.project.cache import Cache
+from conclint.core.settings import DEFAULT_SETTINGS
+from conclint.project.runner import IndexOptions, check
 
 SHOP = {
     "pyproject.toml": "",
@@ -417,7 +417,9 @@ def _all_files(root: Path) -> list[str]:
 
 
 def test_a_module_the_index_needs_is_linted_ahead_and_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from conclint import engine, lint_ahead, runner
+    from conclint.engine import lint as engine
+    from conclint.project import lint_ahead
+    from conclint.project import runner
 
     root = write_tree(tmp_path, SHOP)
     files = _all_files(root)
@@ -447,7 +449,7 @@ def test_a_module_the_index_needs_is_linted_ahead_and_parsed_once(tmp_path: Path
 
 
 def test_workers_share_what_they_linted_ahead_and_leave_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from conclint import runner
+    from conclint.project import runner
 
     root = write_tree(tmp_path / "project", SHOP)
     for number in range(runner.PARALLEL_MIN_FILES):
@@ -467,7 +469,8 @@ def test_workers_share_what_they_linted_ahead_and_leave_nothing_behind(tmp_path:
 
 
 def test_a_result_left_by_another_worker_is_read_back(tmp_path: Path) -> None:
-    from conclint import lint_ahead, runner
+    from conclint.project import lint_ahead
+    from conclint.project import runner
 
     linted = (runner.FileResult("a.py", error="x"), "digest", {"b.py": "d"})
     lint_ahead.stash(str(tmp_path), "/abs/a.py", linted)

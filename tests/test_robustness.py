@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conclint import runner
-from conclint.config import DEFAULT_SETTINGS
+from conclint.project import runner
+from conclint.core.settings import DEFAULT_SETTINGS
 from conclint.engine import lint_source
 
 HEADER = "import time\nasync def handler(x):\n    time.sleep(1)\n"
@@ -101,8 +101,8 @@ def test_parsing_without_libcsts_node_checks_gives_the_same_tree_and_keeps_the_c
     import libcst as cst
     from libcst._nodes.base import CSTNode
 
-    from conclint.parsing import parse_source
-    from conclint.registry import all_rules
+    from conclint.syntax.parsing import parse_source
+    from conclint.rules.registry import all_rules
 
     before = CSTNode.__post_init__
     for source in [example.source for rule in all_rules() for example in (*rule.VALID, *rule.INVALID)]:

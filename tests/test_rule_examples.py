@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 
-from conclint.config import Settings
+from conclint.core.settings import Settings
 from conclint.engine import lint_source
-from conclint.registry import all_rules
-from conclint.rule import DOC_SECTIONS, Invalid, Rule, Valid
+from conclint.rules.registry import all_rules
+from conclint.rules.base import DOC_SECTIONS, Invalid, Rule, Valid
 
 
 def _cases(kind: str) -> list:

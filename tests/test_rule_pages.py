@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from conclint import docs
 from conclint.docs import INDEX, check_rule_pages, expected_pages, render_rule_page, write_rule_pages
-from conclint.registry import all_rules
-from conclint.rule import DOC_SECTIONS
+from conclint.rules.registry import all_rules
+from conclint.rules.base import DOC_SECTIONS
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "rules"
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 
 from conclint import RULE_PAGE_URL, __version__, cli
 from conclint.docs import DEFAULT_DIRECTORY, render_rule_page
-from conclint.registry import all_rules
+from conclint.rules.registry import all_rules
 
 jsonschema = pytest.importorskip("jsonschema")
 

@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from conclint import engine
-from conclint.config import DEFAULT_MAX_FILE_SIZE, ConfigError, load_settings
+from conclint.engine import lint as engine
+from conclint.core.settings import DEFAULT_MAX_FILE_SIZE
+from conclint.project.configuration import ConfigError, load_settings
 from conclint.engine import OUT_OF_MEMORY, lint_source, summarize_source
-from conclint.fixing import FixMode, fix_text
-from conclint.parsing import SourceError
+from conclint.autofix.apply import FixMode, fix_text
+from conclint.syntax.parsing import SourceError
 from conclint.rules.general.parse_error import ParseError
 
 CONCLINT = Path(sys.executable).parent / ("conclint.exe" if os.name == "nt" else "conclint")

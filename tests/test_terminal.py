@@ -18,9 +18,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from conclint import cli
-from conclint.model import Diagnostic, Edit, Fix, Span
+from conclint.core.model import Diagnostic, Edit, Fix, Span
 from conclint.reporters.text import code_frame, summary
-from conclint.runner import RunResult
+from conclint.project.runner import RunResult
 
 BLOCKING = "import time\n\nasync def handler():\n    time.sleep(1)\n"
 MULTI_LINE = "import time\n\nasync def handler():\n    time.sleep(\n        1,\n    )\n"

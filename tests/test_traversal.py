@@ -8,7 +8,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from conclint.traversal import CachedVisitorMethods, visit_batched
+from conclint.syntax.traversal import CachedVisitorMethods, visit_batched
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SAMPLES = [STDLIB / name for name in ("asyncio/tasks.py", "json/decoder.py", "concurrent/futures/process.py")]

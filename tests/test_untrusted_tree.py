@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from conclint import runner
-from conclint.config import DEFAULT_SETTINGS
+from conclint.project import runner
+from conclint.core.settings import DEFAULT_SETTINGS
 
 CONCLINT = Path(sys.executable).parent / "conclint"
 # Stdlib modules that multiprocessing's helpers import while they start.

@@ -7,7 +7,7 @@ inside the checkout it lints: it is removed before anything else is imported, so
 
 import sys
 
-from conclint.import_path import strip_working_directory
+from conclint.project.import_path import strip_working_directory
 
 strip_working_directory(sys.path)
 

@@ -16,13 +16,13 @@ from typing import Callable, Iterator, TextIO
 import click
 
 from conclint import __version__
-from conclint.config import ConfigError, find_pyproject, load_settings
-from conclint.cache import DEFAULT_DIRECTORY_NAME, Cache, CacheDirectoryError
-from conclint.fixing import FixMode, usable_fix_only
-from conclint.interruption import exits_on_signals
+from conclint.project.configuration import ConfigError, find_pyproject, load_settings
+from conclint.project.cache import DEFAULT_DIRECTORY_NAME, Cache, CacheDirectoryError
+from conclint.autofix.apply import FixMode, usable_fix_only
+from conclint.project.interruption import exits_on_signals
 from conclint.reporters import REPORTERS, STATISTICS_FORMATS, ReportOptions, write_errors
 from conclint.reporters.fixes import write_diffs
-from conclint.runner import EngineUnavailable, IndexOptions, RunResult, check, default_jobs
+from conclint.project.runner import EngineUnavailable, IndexOptions, RunResult, check, default_jobs
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Runs on fewer files finish before a progress bar would tell anyone anything.
@@ -193,7 +193,7 @@ def main(
     fix_mode = FixMode(unsafe=unsafe_fixes)
     fixed: int | None = None
     if fix or show_diff:
-        from conclint.fix_run import fix_files
+        from conclint.autofix.run import fix_files
 
         fixes = fix_files(result, settings, root, fix_mode, write=not show_diff, project=project, paths=paths or (".",))
         if show_diff:
@@ -229,7 +229,7 @@ def main(
 
 def _explain(code_or_name: str) -> None:
     from conclint.docs import render_rule_page
-    from conclint.registry import rule_for
+    from conclint.rules.registry import rule_for
 
     rule = rule_for(code_or_name)
     if rule is None:

@@ -32,11 +32,12 @@ import ast
 from typing import Any, ClassVar, Iterator, Sequence
 
 from conclint import __version__
-from conclint.config import DEFAULT_SETTINGS, ConfigError, Settings, load_settings
+from conclint.core.settings import DEFAULT_SETTINGS, Settings
+from conclint.project.configuration import ConfigError, load_settings
 from conclint.engine import lint_source
-from conclint.model import Diagnostic, Span
+from conclint.core.model import Diagnostic, Span
 from conclint.rules.general.parse_error import ParseError
-from conclint.runner import _run_with_deep_stack  # private: the runner has no public name for it yet
+from conclint.project.runner import _run_with_deep_stack  # private: the runner has no public name for it yet
 
 Result = tuple[int, int, str, type]
 _FILE_START = Span(1, 1, 1, 2)

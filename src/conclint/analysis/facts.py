@@ -25,12 +25,12 @@ from conclint.analysis.scopes import (
     is_instance_method,
 )
 from conclint.analysis.symbols import Symbol, resolve
-from conclint.config import Settings
-from conclint.traversal import CachedVisitorMethods
+from conclint.core.settings import Settings
+from conclint.syntax.traversal import CachedVisitorMethods
 from conclint.knowledge.blocking import BlockingCall, BlockingCatalog, blocking_catalog
 
 if TYPE_CHECKING:
-    from conclint.analysis.project import ProjectView
+    from conclint.analysis.project_index import ProjectView
     from conclint.analysis.summary_collector import SummaryCollector
 
 

@@ -29,7 +29,7 @@ from conclint.analysis.summaries import (
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
-    from conclint.analysis.project import ProjectView
+    from conclint.analysis.project_index import ProjectView
     from conclint.analysis.summary_collector import CoroutineCall, SummaryCollector
 
 LineOf = Callable[[cst.CSTNode], int]

@@ -34,11 +34,11 @@ from conclint.analysis.scopes import Scope, dotted_name
 from conclint.analysis.symbols import Symbol, resolve
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge import processes as catalog
-from conclint.traversal import CachedVisitorMethods
+from conclint.syntax.traversal import CachedVisitorMethods
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
-    from conclint.analysis.project import ProjectView
+    from conclint.analysis.project_index import ProjectView
 
 
 # ----- module layout ---------------------------------------------------------------------------

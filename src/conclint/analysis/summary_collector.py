@@ -5,7 +5,7 @@ A summary is final once the collector's `leave_Module` has run, so rules that ne
 report from their own `leave_Module`. Line numbers cost a PositionProvider pass (more than the
 parse), so the collector records evidence lines as 0 and keeps the nodes: `located(line_of)`
 fills the lines in, and rules format their messages once the engine knows positions (see
-`conclint.rule.Report`). What counts as CPU work, I/O or a GIL-releasing call is data, in
+`conclint.rules.base.Report`). What counts as CPU work, I/O or a GIL-releasing call is data, in
 `conclint.knowledge.threads`.
 """
 
@@ -45,7 +45,7 @@ from conclint.knowledge.threads import (
     SMALL_RANGE,
     call_kind,
 )
-from conclint.traversal import CachedVisitorMethods
+from conclint.syntax.traversal import CachedVisitorMethods
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts

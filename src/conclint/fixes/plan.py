@@ -19,7 +19,7 @@ from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodeRange
 
 from conclint.fixes.lines import LineTable
-from conclint.model import Edit, Fix, Span
+from conclint.core.model import Edit, Fix, Span
 
 
 @dataclass(frozen=True)

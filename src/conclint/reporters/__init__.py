@@ -6,33 +6,12 @@ be checked) are written by `write_errors`, to stderr, whatever the format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Mapping, Sequence, TextIO
 
 from conclint.reporters import github, json_reporter, text
 from conclint.reporters.names import one_line
-from conclint.runner import RunResult
-
-
-@dataclass(frozen=True)
-class ReportOptions:
-    """How to write a run.
-
-    `statistics` replaces the findings by counts per code; `quiet` drops everything but the
-    findings (no summary line); `show_source` adds a code frame and the suggestion under each
-    finding (text format). `color`: True or False forces colour on or off, None colours only
-    a terminal. `source_root` is the directory SARIF locations are relative to (default: the
-    working directory, where the reported paths are relative to as well). `fixed`: with
-    `--fix`, how many findings the fixes removed (the result holds the ones left).
-    """
-
-    statistics: bool = False
-    quiet: bool = False
-    show_source: bool = False
-    color: bool | None = None
-    source_root: Path | None = None
-    fixed: int | None = None
+from conclint.reporters.options import ReportOptions
+from conclint.project.runner import RunResult
 
 
 Reporter = Callable[[RunResult, TextIO, ReportOptions], None]

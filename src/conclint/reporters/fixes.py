@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from conclint.fix_run import FixRun
+    from conclint.autofix.run import FixRun
 
 
 def write_diffs(run: FixRun, out: TextIO, err: TextIO) -> None:

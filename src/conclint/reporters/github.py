@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
-from conclint.model import Diagnostic
+from conclint.core.model import Diagnostic
 from conclint.reporters.names import encodable
 
 if TYPE_CHECKING:
-    from conclint.reporters import ReportOptions
-    from conclint.runner import RunResult
+    from conclint.reporters.options import ReportOptions
+    from conclint.project.runner import RunResult
 
 _DATA_ESCAPES = (("%", "%25"), ("\r", "%0D"), ("\n", "%0A"))
 _PROPERTY_ESCAPES = (*_DATA_ESCAPES, (":", "%3A"), (",", "%2C"))

@@ -1,16 +1,16 @@
-"""`--format json`: one JSON array, each element exactly the keys DESIGN.md lists, in that order."""
+"""`--format json`: one JSON array, each element the same keys in the same order (the contract tests/test_cli.py checks)."""
 
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
-from conclint.model import Diagnostic
+from conclint.core.model import Diagnostic
 from conclint.reporters.text import statistics
 
 if TYPE_CHECKING:
-    from conclint.reporters import ReportOptions
-    from conclint.runner import RunResult
+    from conclint.reporters.options import ReportOptions
+    from conclint.project.runner import RunResult
 
 FIELDS = ("path", "line", "column", "end_line", "end_column", "code", "name", "message", "suggestion", "fixable")
 

@@ -19,14 +19,14 @@ from urllib.parse import quote
 
 from conclint import REPOSITORY_URL, RULE_PAGE_URL, __version__
 from conclint.docs import render_rule_page
-from conclint.model import Diagnostic
-from conclint.registry import all_rules
+from conclint.core.model import Diagnostic
+from conclint.rules.registry import all_rules
 from conclint.reporters.names import encodable
-from conclint.rule import DOC_SECTIONS, Rule
+from conclint.rules.base import DOC_SECTIONS, Rule
 
 if TYPE_CHECKING:
-    from conclint.reporters import ReportOptions
-    from conclint.runner import RunResult
+    from conclint.reporters.options import ReportOptions
+    from conclint.project.runner import RunResult
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 VERSION = "2.1.0"

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Sequence, TextIO
 
 import click
 
-from conclint.model import Diagnostic, Span
+from conclint.core.model import Diagnostic, Span
 from conclint.reporters.names import one_line
 
 if TYPE_CHECKING:
-    from conclint.reporters import ReportOptions
-    from conclint.runner import RunResult
+    from conclint.reporters.options import ReportOptions
+    from conclint.project.runner import RunResult
 
 # A span longer than this shows its first lines and an ellipsis.
 MAX_FRAME_LINES = 5
@@ -167,7 +167,7 @@ class _SourceLines:
 
 
 def _read_lines(path: str) -> list[str] | None:
-    from conclint.runner import read_source
+    from conclint.project.runner import read_source
 
     try:
         data = read_source(path)

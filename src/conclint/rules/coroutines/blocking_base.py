@@ -15,8 +15,8 @@ from conclint.fixes.blocking import blocking_fix, helper_call_fix
 from conclint.analysis.helpers import HelperChain, helper_chains
 from conclint.analysis.summary_collector import CoroutineCall
 from conclint.knowledge.blocking import OFFLOAD, Category
-from conclint.prefilter import COROUTINE
-from conclint.rule import Rule
+from conclint.syntax.prefilter import COROUTINE
+from conclint.rules.base import Rule
 
 
 HELPERS_PARAGRAPH = """\

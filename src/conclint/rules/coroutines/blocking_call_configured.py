@@ -1,7 +1,7 @@
 """CCL110: a call the project configured as blocking (`extend-blocking-calls`) in a coroutine."""
 
 from conclint.knowledge.blocking import Category
-from conclint.rule import Invalid, Valid
+from conclint.rules.base import Invalid, Valid
 from conclint.rules.coroutines.blocking_base import BlockingCallInCoroutine
 
 _FETCH = {"extend_blocking_calls": (("mylib.fetch", "other"),)}

@@ -1,7 +1,7 @@
 """CCL101: time.sleep in a coroutine."""
 
 from conclint.knowledge.blocking import Category
-from conclint.rule import Invalid, Valid
+from conclint.rules.base import Invalid, Valid
 from conclint.rules.coroutines.blocking_base import BlockingCallInCoroutine
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conclint.model import Diagnostic, Span
-from conclint.rule import Invalid, Rule, Valid
+from conclint.core.model import Diagnostic, Span
+from conclint.rules.base import Invalid, Rule, Valid
 
 
 class ParseError(Rule):

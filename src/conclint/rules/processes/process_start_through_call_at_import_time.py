@@ -15,10 +15,10 @@ from conclint.analysis.processes import (
     project_processes,
     runs_at_import_time,
 )
-from conclint.config import Settings
+from conclint.core.settings import Settings
 from conclint.knowledge.processes import START_TOKENS
 from conclint.fixes.main_guard import main_guard_fix
-from conclint.rule import Invalid, Rule, Valid
+from conclint.rules.base import Invalid, Rule, Valid
 
 GUARD = 'if __name__ == "__main__":'
 

@@ -14,7 +14,7 @@ from conclint.analysis.processes import (
 )
 from conclint.knowledge.processes import EXECUTOR, START_TOKENS
 from conclint.fixes.main_guard import main_guard_fix
-from conclint.rule import Invalid, Rule, Valid
+from conclint.rules.base import Invalid, Rule, Valid
 
 SPAWN = (
     "under the spawn start method (the default on Windows and macOS) every child process "

@@ -7,7 +7,7 @@ import libcst as cst
 from conclint.analysis.dispatch import call_argument
 from conclint.analysis.processes import callee_text, in_region, module_layout, runs_at_import_time, true_literal
 from conclint.knowledge.processes import START_METHOD_SETTERS, START_METHOD_TOKENS
-from conclint.rule import Invalid, Rule, Valid
+from conclint.rules.base import Invalid, Rule, Valid
 
 
 class StartMethodSetAtImportTime(Rule):

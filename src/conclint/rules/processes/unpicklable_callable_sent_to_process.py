@@ -8,7 +8,7 @@ from conclint.analysis.facts import FileFacts
 from conclint.analysis.pickling import process_dispatches, unpicklable
 from conclint.analysis.processes import string_literal
 from conclint.analysis.dispatch import call_argument
-from conclint.config import Settings
+from conclint.core.settings import Settings
 from conclint.knowledge.processes import (
     CONSTRUCTOR_DISPATCH,
     DISPATCH_TOKENS,
@@ -17,7 +17,7 @@ from conclint.knowledge.processes import (
     RUN_IN_EXECUTOR,
     START_METHOD_SETTERS,
 )
-from conclint.rule import Invalid, Rule, Valid
+from conclint.rules.base import Invalid, Rule, Valid
 
 SPAWN = " under the spawn start method (the default on Windows and macOS)"
 

@@ -11,10 +11,10 @@ from conclint.analysis.facts import FileFacts
 from conclint.analysis.helpers import name_space
 from conclint.analysis.summaries import FunctionSummary, cpu_bound
 from conclint.analysis.summary_collector import LineOf, SummaryCollector
-from conclint.config import Settings
+from conclint.core.settings import Settings
 from conclint.fixes.plan import FixPlan
 from conclint.fixes.process_pool import process_pool_fix
-from conclint.rule import Invalid, Rule, Valid
+from conclint.rules.base import Invalid, Rule, Valid
 
 # Dispatches whose thread pool the fix can turn into a process pool.
 POOL_DISPATCH = frozenset({"concurrent.futures.ThreadPoolExecutor.submit", "concurrent.futures.ThreadPoolExecutor.map"})

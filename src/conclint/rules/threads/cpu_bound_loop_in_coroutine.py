@@ -9,8 +9,8 @@ import libcst as cst
 from conclint.analysis.helpers import elsewhere, name_space
 from conclint.analysis.summaries import NUMERIC, cpu_bound
 from conclint.analysis.summary_collector import LineOf, LoopFacts, SummaryCollector
-from conclint.prefilter import COROUTINE
-from conclint.rule import Invalid, Rule, Valid
+from conclint.syntax.prefilter import COROUTINE
+from conclint.rules.base import Invalid, Rule, Valid
 
 _LOOP_STATEMENTS = (cst.For, cst.While)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import libcst as cst
 
 from conclint.analysis.facts import FileFacts
-from conclint.config import Settings
+from conclint.core.settings import Settings
 from conclint.knowledge.threads import THREAD_CLASSES
-from conclint.rule import Invalid, Rule, Valid
+from conclint.rules.base import Invalid, Rule, Valid
 
 
 class CpuBoundThreadSubclass(Rule):

@@ -22,7 +22,7 @@ or a user can pass `--cache-dir .`. conclint writes and deletes only in a direct
 its own CACHEDIR.TAG (which it writes into a directory it creates, or into an empty one it
 adopts), never through a symlink, and deletes only files named as it names them. Anything
 else there is a `CacheDirectoryError`, which stops the CLI with one line. Inside, every file
-is read as a regular file of bounded size (see `conclint.safe_files`), and so are the other
+is read as a regular file of bounded size (see `conclint.core.safe_files`), and so are the other
 modules an entry's findings were drawn from: a FIFO, a device or a huge file is a miss.
 
 Everything else here is best effort: an unreadable, corrupt or foreign file, or an entry that
@@ -47,9 +47,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import conclint
-from conclint.config import Settings
-from conclint.model import Diagnostic, Edit, Fix, Span
-from conclint.safe_files import TEMPORARY_NAME, Directory, read_regular
+from conclint.core.settings import Settings
+from conclint.core.digests import content_digest
+from conclint.core.model import Diagnostic, Edit, Fix, Span
+from conclint.core.safe_files import TEMPORARY_NAME, Directory, read_regular
 
 DEFAULT_DIRECTORY_NAME = ".conclint_cache"
 FORMAT_VERSION = 1
@@ -61,7 +62,7 @@ KEYS_PER_FILE = 3
 STALE_AFTER_SECONDS = 7 * 24 * 3600
 TAG_NAME = "CACHEDIR.TAG"
 GITIGNORE_NAME = ".gitignore"
-# Where `conclint.analysis.project.SummaryStore` keeps its stores, one per engine and settings.
+# Where `conclint.project.summary_store.SummaryStore` keeps its stores, one per engine and settings.
 SUMMARIES_DIRECTORY_NAME = "summaries"
 _GITIGNORE = "# Created by conclint.\n*\n"
 # A results file larger than this is a miss, left unread: a planted one must not take the
@@ -90,10 +91,6 @@ class CacheDirectoryError(Exception):
     """The cache directory exists and is not conclint's: a symlink, not a directory, or a
     directory without conclint's CACHEDIR.TAG that holds something. conclint neither writes
     nor deletes anything there; the message says what to do, in one line."""
-
-
-def content_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 _SETTINGS_DIGESTS: dict[Settings, str] = {}
@@ -252,7 +249,7 @@ class Cache:
 
     def _remove_stale(self, directory: Directory) -> None:
         """Results files, and stores of module summaries (`summaries/<engine>-<settings>/`,
-        see `conclint.analysis.project`), of other engines, unused for STALE_AFTER_SECONDS,
+        see `conclint.analysis.project_index`), of other engines, unused for STALE_AFTER_SECONDS,
         and temporary files a crash left. Only names conclint gives, only regular files (and
         the store directories), never through a symlink."""
         now = time.time()

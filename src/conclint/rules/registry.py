@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
-    from conclint.rule import Rule
+    from conclint.rules.base import Rule
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class RuleInfo:
     name: str
 
 
-# One rule class per module (DESIGN.md), its CODE and NAME written as string literals.
+# One rule class per module (docs/ARCHITECTURE.md, "Adding a rule"), its CODE and NAME written as string literals.
 _CODE_LINE = re.compile(r"""^[ \t]+CODE[ \t]*(?::[^=\n]*)?=[ \t]*["']([A-Z]+[0-9]+)["']""", re.MULTILINE)
 _NAME_LINE = re.compile(r"""^[ \t]+NAME[ \t]*(?::[^=\n]*)?=[ \t]*["']([a-z0-9-]+)["']""", re.MULTILINE)
 
@@ -40,7 +40,7 @@ class UnknownSelectorError(ValueError):
 def all_rules() -> tuple[type[Rule], ...]:
     """Every concrete rule class, sorted by code; modules are imported once per process."""
     import conclint.rules as package
-    from conclint.rule import Rule
+    from conclint.rules.base import Rule
 
     for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         importlib.import_module(module.name)

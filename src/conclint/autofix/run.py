@@ -19,11 +19,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conclint.config import Settings
-from conclint.fixing import FixMode, fix_text
-from conclint.model import Diagnostic
-from conclint.runner import IndexOptions, RunResult, project_view, settings_for_file
-from conclint.writing import OverwroteEdit, WriteRefused, read_source_file, real_root, write_fixed
+from conclint.core.settings import Settings
+from conclint.autofix.apply import FixMode, fix_text
+from conclint.core.model import Diagnostic
+from conclint.project.runner import IndexOptions, RunResult, project_view, settings_for_file
+from conclint.autofix.writing import OverwroteEdit, WriteRefused, read_source_file, real_root, write_fixed
 
 
 @dataclass

@@ -13,7 +13,7 @@ gives the same findings as linting the whole package, and a pre-commit hook give
 changed files still follows their helpers. Modules outside the project (the standard library,
 site-packages) are never found here: the blocking catalog speaks for them.
 
-Summaries are kept per process and, with a `SummaryStore`, on disk by content digest. Every
+Summaries are kept per process and, with a `SummaryStorage` handed in, on disk by content digest. Every
 module a lint consulted is recorded with its digest (`ProjectView.dependencies`), so a cached
 result is reused only while those files are unchanged. This module does not import libcst:
 `summarize` (the engine's) is handed in.
@@ -22,34 +22,22 @@ result is reused only while those files are unchanged. This module does not impo
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Protocol
 
 from conclint.analysis.summaries import FunctionSummary, ModuleSummary, absolutized, reaches_process_start
-from conclint.cache import (
-    SUMMARIES_DIRECTORY_NAME,
-    CacheDirectoryError,
-    content_digest,
-    make_cache_directory,
-    open_cache_directory,
-)
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.processes import START_TOKENS
-from conclint.config import DEFAULT_MAX_FILE_SIZE
-from conclint.safe_files import Directory, read_regular
+from conclint.core.digests import content_digest
+from conclint.core.safe_files import read_regular
+from conclint.core.settings import DEFAULT_MAX_FILE_SIZE
 
 # A directory holding one of these is a project root: `root` and `root/src` are searched.
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
 # `from a import b` chains followed through package `__init__` files, at most.
 MAX_REEXPORT_DEPTH = 8
-# A stored summary larger than this is a miss, left unread (a planted file must not take the
-# run's memory). A summary's JSON is about as large as its module's source (tkinter's
-# `__init__.py`: 172 KB of source, 156 KB of summary), so this passes modules well above the
-# largest generated one seen on a developer machine (6 MB).
-MAX_SUMMARY_BYTES = 16 * 1024 * 1024
 
 # (source bytes, module name for anchoring relative imports, whether to fill in line numbers)
 # -> summary; raises on bad input.
@@ -104,60 +92,13 @@ class LoadedModule:
     summary: ModuleSummary | None
 
 
-class SummaryStore:
-    """Module summaries on disk, one JSON file per content digest and module name (which
-    anchors relative imports), under `directory`.
+class SummaryStorage(Protocol):
+    """Where module summaries outlive the process (`conclint.project.summary_store.SummaryStore`):
+    handed in, so that the index knows nothing of cache directories."""
 
-    `key` names what else a summary depends on (the engine and the settings): stores of
-    other keys live side by side. `directory` is a cache directory, checked and marked as
-    the results cache's is (`conclint.cache.make_cache_directory`); the store and its files
-    are opened without following symlinks, and read as regular files of bounded size. Best
-    effort: unreadable, corrupt or foreign entries are misses, failed writes are skipped, and
-    in a directory that is not conclint's nothing is read or written.
-    """
+    def get(self, digest: str, anchor: str) -> ModuleSummary | None: ...
 
-    def __init__(self, directory: str | os.PathLike[str], key: str) -> None:
-        self.directory = Path(directory) / SUMMARIES_DIRECTORY_NAME / key
-        self._cache_directory = Path(directory)
-        self._key = key
-        self._opened: Directory | None = None
-        self._refused = False
-
-    def get(self, digest: str, anchor: str) -> ModuleSummary | None:
-        store = self._store(create=False)
-        if store is None:
-            return None
-        try:
-            return ModuleSummary.from_dict(json.loads(store.read(f"{digest}-{anchor}.json", MAX_SUMMARY_BYTES)))
-        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError, OverflowError):
-            return None  # OverflowError: `int()` of an infinity; RecursionError: a planted `[[[[...`
-
-    def put(self, digest: str, anchor: str, summary: ModuleSummary) -> None:
-        store = self._store(create=True)
-        if store is not None:
-            with contextlib.suppress(OSError, ValueError):
-                store.write(f"{digest}-{anchor}.json", json.dumps(summary.as_dict(), separators=(",", ":")).encode())
-
-    def _store(self, create: bool) -> Directory | None:
-        """This store's directory, opened once (made with `create`); None while there is none,
-        and for good once the cache directory turned out not to be conclint's."""
-        if self._opened is None and not self._refused:
-            try:
-                self._opened = _open_store(self._cache_directory, self._key, create)
-            except CacheDirectoryError:
-                self._refused = True
-            except OSError:
-                pass
-        return self._opened
-
-
-def _open_store(cache_directory: Path, key: str, create: bool) -> Directory | None:
-    """`summaries/<key>` in the cache directory, each level opened without following a symlink."""
-    cache = make_cache_directory(cache_directory) if create else open_cache_directory(cache_directory)
-    if cache is None:
-        return None
-    with cache, cache.subdirectory(SUMMARIES_DIRECTORY_NAME, create) as summaries:
-        return summaries.subdirectory(key, create)
+    def put(self, digest: str, anchor: str, summary: ModuleSummary) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -175,7 +116,7 @@ class ProjectIndex:
     def __init__(
         self,
         summarize: Summarize,
-        store: SummaryStore | None = None,
+        store: SummaryStorage | None = None,
         lint_ahead: LintAhead | None = None,
         max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     ) -> None:
@@ -435,7 +376,7 @@ __all__ = [
     "ModuleLocation",
     "ProjectIndex",
     "ProjectView",
-    "SummaryStore",
+    "SummaryStorage",
     "module_location",
     "project_root",
 ]

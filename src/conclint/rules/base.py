@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Callable, ClassVar, Mapping, Sequence, Union
 
 import libcst as cst
 
-from conclint.traversal import CachedVisitorMethods
+from conclint.syntax.traversal import CachedVisitorMethods
 
 if TYPE_CHECKING:
     import re
 
     from conclint.analysis.facts import FileFacts
-    from conclint.config import Settings
+    from conclint.core.settings import Settings
     from conclint.fixes.plan import PlanSource
 
 DOC_SECTIONS = (
@@ -108,7 +108,7 @@ class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
     # every file). The engine does not parse a file for a rule it cannot apply to.
     REQUIRED_TOKENS: ClassVar[tuple[bytes, ...]] = ()
     # Checked only in a file that holds a token: the rule also needs a match of this pattern
-    # (`conclint.prefilter.COROUTINE` for rules about coroutines). None: the tokens decide.
+    # (`conclint.syntax.prefilter.COROUTINE` for rules about coroutines). None: the tokens decide.
     REQUIRED_PATTERN: ClassVar[re.Pattern[bytes] | None] = None
     # With a project index, the rule also runs on files without its tokens that call, at
     # import time, a function they import from the project (the call may lead to its tokens).

@@ -38,18 +38,19 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Callable, ContextManager, Iterable, Iterator, Sequence
 
-from conclint import lint_ahead
-from conclint.child_processes import ParentWatch, WorkerWatch, safe_import_path_flags, stop_workers, watch_parent
-from conclint.cache import Cache, cache_key, content_digest
-from conclint.config import Settings
-from conclint.discovery import PathError, discover, file_size
-from conclint.model import Diagnostic
-from conclint.registry import select_catalog
+from conclint.project import lint_ahead
+from conclint.project.child_processes import ParentWatch, WorkerWatch, safe_import_path_flags, stop_workers, watch_parent
+from conclint.project.cache import Cache, cache_key, content_digest
+from conclint.core.settings import Settings
+from conclint.project.tasks import FileResult, IndexOptions, Linted, Task
+from conclint.project.discovery import PathError, discover, file_size
+from conclint.core.model import Diagnostic
+from conclint.rules.registry import select_catalog
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
-    from conclint.analysis.project import ProjectIndex, ProjectView
+    from conclint.analysis.project_index import ProjectIndex, ProjectView
 
 # `progress(total)` is entered around the run; the callable it yields is called once per file done.
 Progress = Callable[[int], ContextManager[Callable[[], None]]]
@@ -101,26 +102,6 @@ def load_engine() -> None:
     except Exception as error:  # noqa: BLE001 - whatever a broken dependency raises on import
         detail = " ".join(str(error).split())
         raise EngineUnavailable(f"{type(error).__name__}: {detail}" if detail else type(error).__name__) from None
-
-
-@dataclass(frozen=True)
-class IndexOptions:
-    """Follow calls into other modules of the project (see `conclint.analysis.project`), with
-    module summaries kept under `store` (a cache directory) or, when None, in memory only.
-    `run` tells runs apart: a process keeps the index of one run only, since files may
-    change between runs."""
-
-    store: str | None = None
-    run: int = 0
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """The outcome for one file: its diagnostics, or why it could not be checked."""
-
-    path: str
-    diagnostics: tuple[Diagnostic, ...] = ()
-    error: str | None = None
 
 
 @dataclass
@@ -339,8 +320,9 @@ def _project_index(settings: Settings, options: IndexOptions) -> ProjectIndex:
     if index is None:
         if any(known.run != options.run for _, known in _INDEXES):
             _INDEXES.clear()
-        from conclint.analysis.project import ProjectIndex, SummaryStore
-        from conclint.cache import engine_fingerprint, settings_digest
+        from conclint.analysis.project_index import ProjectIndex
+        from conclint.project.summary_store import SummaryStore
+        from conclint.project.cache import engine_fingerprint, settings_digest
         from conclint.engine import summarize_source
 
         store = None
@@ -357,8 +339,6 @@ def _project_index(settings: Settings, options: IndexOptions) -> ProjectIndex:
 
 # --- Linting many files: in this process, or in a pool of worker processes ----------------------
 
-Task = tuple[str, Settings, "IndexOptions | None"]
-Linted = tuple[FileResult, "str | None", "dict[str, str]"]
 
 
 def _lint_serially(tasks: Sequence[Task], advance: Callable[[], None]) -> list[Linted]:
@@ -508,7 +488,7 @@ def _init_worker(tasks: dict[str, Task], stash: str | None, parent: WorkerWatch)
     except EngineUnavailable as error:
         _worker_failure = error
         return
-    from conclint.config import DEFAULT_SETTINGS
+    from conclint.core.settings import DEFAULT_SETTINGS
     from conclint.engine import rules_for_path
 
     rules_for_path("warm-up.py", DEFAULT_SETTINGS)
@@ -523,7 +503,7 @@ def _pool_context() -> BaseContext:
     `fork` copies from a threaded parent. spawn elsewhere (Windows)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["conclint.runner", "conclint.engine"])
+        context.set_forkserver_preload(["conclint.project.runner", "conclint.engine"])
         return context
     return multiprocessing.get_context("spawn")
 

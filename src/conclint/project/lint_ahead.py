@@ -21,13 +21,11 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import Callable, Iterable
 
-from conclint.cache import content_digest
-from conclint.discovery import file_size
-
-if TYPE_CHECKING:
-    from conclint.runner import Linted, Task
+from conclint.core.digests import content_digest
+from conclint.project.discovery import file_size
+from conclint.project.tasks import Linted, Task
 
 LINT_AHEAD_MAX_BYTES = 256 * 1024
 MAX_LINTS_AHEAD = 4

@@ -1,10 +1,9 @@
-"""Settings: `[tool.conclint]` in pyproject.toml becomes one frozen, hashable value shared by every file."""
+"""Configuration: `[tool.conclint]` in pyproject.toml becomes one validated `Settings` value."""
 
 from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -13,42 +12,9 @@ if sys.version_info >= (3, 11):  # pragma: no cover - depends on the interpreter
 else:  # pragma: no cover
     import tomli as tomllib
 
-# The largest file (in bytes of source) that is parsed; a larger one is reported as CCL001,
-# unchecked. Measured (peak RSS of `engine.lint_source` and of `engine.summarize_source`,
-# CPython 3.11, libcst 1.x): about 550 bytes of memory per byte of dense generated code with
-# findings (1 MiB: 566 MiB; 2 MiB: 1.1 GiB), 280-330 per byte of standard-library code.
-# Under a 1.5 GB address-space limit a run on a 2 MiB file passed and one on 3 MiB aborted
-# in libcst's allocator. At 1 MiB a worker peaks near 0.6 GB, well under 1.5 GB, leaving
-# room for the project index and the rest of the process.
-DEFAULT_MAX_FILE_SIZE = 1024 * 1024
+from conclint.core.settings import Settings
 
-
-@dataclass(frozen=True)
-class Settings:
-    """What to check and how; built by `config.load_settings`, passed unchanged to the engine.
-
-    `select`/`ignore` hold rule selectors (a code such as ``CCL101``, a prefix such as
-    ``CCL1``, a rule name such as ``blocking-sleep-in-async``, or ``ALL``).
-    `extend_blocking_calls` pairs a qualified name with a category name
-    (see `conclint.knowledge.blocking.Category`).
-    """
-
-    select: tuple[str, ...] = ("ALL",)
-    ignore: tuple[str, ...] = ()
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    exclude: tuple[str, ...] = ()
-    extend_blocking_calls: tuple[tuple[str, str], ...] = ()
-    target_version: str = "3.10"
-    free_threaded: bool = False
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
-
-
-DEFAULT_SETTINGS = Settings()
-
-
-# --- Loading: pyproject.toml -> Settings ------------------------------------------------
-#
-# Everything below turns `[tool.conclint]` into a validated Settings, so that a mistake in the
+# Everything here turns `[tool.conclint]` into a validated Settings, so that a mistake in the
 # configuration stops the run with one clear line instead of being silently ignored.
 
 PYPROJECT = "pyproject.toml"
@@ -149,7 +115,7 @@ def _selectors(raw: object, where: str) -> tuple[str, ...]:
 
 
 def _check_selectors(selectors: tuple[str, ...], where: str) -> None:
-    from conclint.registry import UnknownSelectorError, check_selectors
+    from conclint.rules.registry import UnknownSelectorError, check_selectors
 
     try:
         check_selectors(selectors)

@@ -15,9 +15,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
-from conclint.config import DEFAULT_SETTINGS, Settings
+from conclint.core.settings import DEFAULT_SETTINGS, Settings
 from conclint.fixes.lines import LineTable
-from conclint.model import Diagnostic, Edit, Fix
+from conclint.core.model import Diagnostic, Edit, Fix
 
 # Passes over one file: overlapping fixes wait for the next pass, and a fix may uncover
 # findings a later pass fixes. Real files settle in two.
@@ -181,7 +181,7 @@ def compile_error(text: str, path: str) -> str | None:
         detail = getattr(error, "msg", None) or str(error)
         line = getattr(error, "lineno", None)
         return f"{detail} at line {line}" if line else detail
-    from conclint.parsing import SourceError, parse_source  # imports libcst
+    from conclint.syntax.parsing import SourceError, parse_source  # imports libcst
 
     try:
         parse_source(text)

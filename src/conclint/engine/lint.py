@@ -22,21 +22,21 @@ from libcst.metadata import CodeRange
 from conclint.analysis.facts import FileFacts
 from conclint.analysis.imported_calls import imported_calls_at_import_time
 from conclint.analysis.processes import ProcessSummaryCollector
-from conclint.analysis.project import ProjectView
+from conclint.analysis.project_index import ProjectView
 from conclint.analysis.summaries import ModuleSummary
 from conclint.analysis.summary_collector import SummaryCollector
 from conclint.knowledge.processes import START_TOKENS
-from conclint.config import DEFAULT_SETTINGS, Settings
+from conclint.core.settings import DEFAULT_SETTINGS, Settings
 from conclint.fixes.plan import build_fixes
-from conclint import prefilter
-from conclint.model import Diagnostic, Span
-from conclint.parsing import SourceError, check_source, parse_source
-from conclint.positions import node_positions
-from conclint.registry import category_codes, select_rules
-from conclint.rule import LineOf, Report, Rule, Text
+from conclint.syntax import prefilter
+from conclint.core.model import Diagnostic, Span
+from conclint.syntax.parsing import SourceError, check_source, parse_source
+from conclint.syntax.positions import node_positions
+from conclint.rules.registry import category_codes, select_rules
+from conclint.rules.base import LineOf, Report, Rule, Text
 from conclint.rules.general.parse_error import ParseError
-from conclint.suppression import is_suppressed, suppresses_any
-from conclint.traversal import visit_batched
+from conclint.engine.suppression import is_suppressed, suppresses_any
+from conclint.syntax.traversal import visit_batched
 
 
 def lint_source(
