@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from conclint import cli
 from conclint.project import runner
+from conclint.project import lint_one
 from conclint.core.settings import DEFAULT_SETTINGS
 from conclint.rules.general.parse_error import ParseError
 
@@ -234,14 +235,14 @@ def test_internal_error_in_one_file_does_not_stop_the_others(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (project / "boom.py").write_text("x = 1\n")
-    real_lint_source = runner.lint_source
+    real_lint_source = lint_one.lint_source
 
     def lint_source(source, path, settings, project=None):  # type: ignore[no-untyped-def]
         if path.endswith("boom.py"):
             raise ValueError("engine bug\nwith two lines")
         return real_lint_source(source, path, settings, project)
 
-    monkeypatch.setattr(runner, "lint_source", lint_source)
+    monkeypatch.setattr(lint_one, "lint_source", lint_source)
     monkeypatch.chdir(project)
     try:
         cli_runner = CliRunner(mix_stderr=False)

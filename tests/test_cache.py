@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from conclint.project import cache as cache_module
 from conclint import cli
-from conclint.project import runner
+from conclint.project import lint_one
 from conclint.project.cache import Cache, cache_key, content_digest, settings_digest
 from conclint.core.settings import DEFAULT_SETTINGS, Settings
 from conclint.core.model import Diagnostic, Edit, Fix, Span
@@ -46,13 +46,13 @@ def invoke(*args: str) -> tuple[int, str, str]:
 def linted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths the engine is asked to lint (through the runner, in this process)."""
     seen: list[str] = []
-    real = runner.lint_source
+    real = lint_one.lint_source
 
     def spy(source: bytes, path: str, settings: Settings, project: object = None) -> list[Diagnostic]:
         seen.append(os.path.basename(path))
         return real(source, path, settings, project)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(runner, "lint_source", spy)
+    monkeypatch.setattr(lint_one, "lint_source", spy)
     return seen
 
 

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from conclint import cli
 from conclint.project import runner
+from conclint.project import deep_stack, lint_one, pool
 from conclint.core.settings import DEFAULT_SETTINGS, Settings
 
 BLOCKING = "import time\nasync def handler():\n    time.sleep(1)\n"
@@ -73,25 +74,25 @@ def test_without_a_process_pool_the_files_are_linted_here(project: Path, monkeyp
 
     files = _files(project)
     serial = runner.lint_paths(files, DEFAULT_SETTINGS, project, jobs=1)
-    monkeypatch.setattr(runner, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", no_pool)
     assert runner.lint_paths(files, DEFAULT_SETTINGS, project, jobs=2) == serial
 
 
 def test_one_heavy_chunk_in_flight_at_a_time() -> None:
     queue = collections.deque([[0], [1], [2, 3], [4]])
     heavy = frozenset({0, 1})
-    assert runner._next_chunk(queue, heavy, may_be_heavy=True) == [0]
-    assert runner._next_chunk(queue, heavy, may_be_heavy=False) == [2, 3]
-    assert runner._next_chunk(queue, heavy, may_be_heavy=False) == [4]
-    assert runner._next_chunk(queue, heavy, may_be_heavy=False) is None
+    assert pool._next_chunk(queue, heavy, may_be_heavy=True) == [0]
+    assert pool._next_chunk(queue, heavy, may_be_heavy=False) == [2, 3]
+    assert pool._next_chunk(queue, heavy, may_be_heavy=False) == [4]
+    assert pool._next_chunk(queue, heavy, may_be_heavy=False) is None
     assert list(queue) == [[1]]
 
 
 def test_chunks_put_big_files_alone_and_bound_small_ones() -> None:
-    sizes = [10**6, 10, 10, 10, runner.CHUNK_MAX_BYTES, 10]
+    sizes = [10**6, 10, 10, 10, pool.CHUNK_MAX_BYTES, 10]
     tasks = [(f"f{index}.py", DEFAULT_SETTINGS) for index in range(len(sizes))]
     order = sorted(range(len(sizes)), key=lambda index: -sizes[index])
-    chunks = runner._chunks(tasks, order, sizes)
+    chunks = pool._chunks(tasks, order, sizes)
     assert chunks[0] == [0] and chunks[1] == [4]
     assert sorted(index for chunk in chunks for index in chunk) == list(range(len(sizes)))
 
@@ -178,11 +179,11 @@ def test_deep_stack_runs_the_function_and_restores_the_limit() -> None:
     def deep(n: int) -> int:
         return 0 if n == 0 else 1 + deep(n - 1)
 
-    runner._run_with_deep_stack(lambda: seen.append(deep(runner.WORKER_RECURSION_LIMIT // 2)))
-    assert seen == [runner.WORKER_RECURSION_LIMIT // 2]
+    deep_stack.run_with_deep_stack(lambda: seen.append(deep(deep_stack.WORKER_RECURSION_LIMIT // 2)))
+    assert seen == [deep_stack.WORKER_RECURSION_LIMIT // 2]
     assert sys.getrecursionlimit() == limit
     with pytest.raises(ZeroDivisionError):
-        runner._run_with_deep_stack(lambda: seen.append(1 // 0))
+        deep_stack.run_with_deep_stack(lambda: seen.append(1 // 0))
 
 
 def test_a_serial_run_restores_the_garbage_collector_thresholds(project: Path) -> None:
@@ -191,7 +192,7 @@ def test_a_serial_run_restores_the_garbage_collector_thresholds(project: Path) -
     before = gc.get_threshold()
     runner.lint_paths(_files(project), DEFAULT_SETTINGS, project, jobs=1)
     assert gc.get_threshold() == before
-    assert before != runner.LINT_GC_THRESHOLDS  # so that the check above can fail
+    assert before != lint_one.LINT_GC_THRESHOLDS  # so that the check above can fail
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])

@@ -449,7 +449,7 @@ def test_a_module_the_index_needs_is_linted_ahead_and_parsed_once(tmp_path: Path
 
 
 def test_workers_share_what_they_linted_ahead_and_leave_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from conclint.project import runner
+    from conclint.project import pool, runner
 
     root = write_tree(tmp_path / "project", SHOP)
     for number in range(runner.PARALLEL_MIN_FILES):
@@ -459,7 +459,7 @@ def test_workers_share_what_they_linted_ahead_and_leave_nothing_behind(tmp_path:
         )
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    monkeypatch.setattr(runner.tempfile, "tempdir", str(temporary))
+    monkeypatch.setattr(pool.tempfile, "tempdir", str(temporary))
     files = _all_files(root)
     serial = runner.lint_paths(files, DEFAULT_SETTINGS, root, project=IndexOptions(None))
     parallel = runner.lint_paths(files, DEFAULT_SETTINGS, root, project=IndexOptions(None), jobs=2)

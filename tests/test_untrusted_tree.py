@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conclint.project import runner
+from conclint.project import lint_one, pool, runner
 from conclint.core.settings import DEFAULT_SETTINGS
 
 CONCLINT = Path(sys.executable).parent / "conclint"
@@ -126,7 +126,9 @@ def slow_run(tmp_path: Path):  # type: ignore[no-untyped-def]
     try:
         # The run's folder of linted-ahead results appears once the pool is being set up.
         assert _wait_for(lambda: any(temporary.glob("conclint-run-*")), timeout=60)
-        assert _wait_for(lambda: len(_processes_tagged(value)) >= 3, timeout=60)  # parent, forkserver, workers
+        # The parent, the forkserver, the resource tracker and both workers: a worker removes
+        # the run's folder when the parent dies, so a kill before any worker runs is not tested.
+        assert _wait_for(lambda: len(_processes_tagged(value)) >= 5, timeout=60)
         yield process, value, temporary
     finally:
         if process.poll() is None:
@@ -164,10 +166,10 @@ def test_no_more_workers_than_cores_or_chunks(tmp_path: Path, monkeypatch: pytes
         sizes.append(jobs)
         while queue:
             for index in queue.popleft():
-                results[index] = runner._lint_file(*tasks[index])
+                results[index] = lint_one.lint_for_run(*tasks[index])
         return []
 
-    monkeypatch.setattr(runner, "_run_pool", record)
+    monkeypatch.setattr(pool, "_run_pool", record)
     monkeypatch.setattr(runner, "default_jobs", lambda: 2)
     files = []
     for n in range(runner.PARALLEL_MIN_FILES):
@@ -175,7 +177,7 @@ def test_no_more_workers_than_cores_or_chunks(tmp_path: Path, monkeypatch: pytes
         files.append(str(tmp_path / f"m{n}.py"))
     runner.lint_paths(files, DEFAULT_SETTINGS, tmp_path, jobs=64)
     assert sizes == [1]  # 16 tiny files make one chunk
-    (tmp_path / "big.py").write_text("x = 1\n" * (runner.CHUNK_MAX_BYTES // 6 + 1))
+    (tmp_path / "big.py").write_text("x = 1\n" * (pool.CHUNK_MAX_BYTES // 6 + 1))
     runner.lint_paths([*files, str(tmp_path / "big.py")], DEFAULT_SETTINGS, tmp_path, jobs=64)
     assert sizes[-1] == 2  # two chunks, two cores
 

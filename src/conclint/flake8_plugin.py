@@ -37,7 +37,7 @@ from conclint.project.configuration import ConfigError, load_settings
 from conclint.engine import lint_source
 from conclint.core.model import Diagnostic, Span
 from conclint.rules.general.parse_error import ParseError
-from conclint.project.runner import _run_with_deep_stack  # private: the runner has no public name for it yet
+from conclint.project.deep_stack import run_with_deep_stack
 
 Result = tuple[int, int, str, type]
 _FILE_START = Span(1, 1, 1, 2)
@@ -99,7 +99,7 @@ class Plugin:
         source = "".join(self.lines)
         found: list[Diagnostic] = []
         try:
-            _run_with_deep_stack(lambda: found.extend(lint_source(source, self.filename, self.settings)))
+            run_with_deep_stack(lambda: found.extend(lint_source(source, self.filename, self.settings)))
             return found
         except Exception as error:  # noqa: BLE001 - raising would end the whole flake8 run
             detail = " ".join(str(error).split())

@@ -7,21 +7,38 @@ parse), so the collector records evidence lines as 0 and keeps the nodes: `locat
 fills the lines in, and rules format their messages once the engine knows positions (see
 `conclint.rules.base.Report`). What counts as CPU work, I/O or a GIL-releasing call is data, in
 `conclint.knowledge.threads`.
+
+The walk and the name resolution are here; what the walk records per function and per loop
+is in `conclint.analysis.function_records`, and the pure judgements of CST expressions it
+asks for (operators, bound names, `len()`, element walks) in `conclint.analysis.expressions`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Callable
 
 import libcst as cst
 
 from conclint.analysis.dispatch import call_argument
-from conclint.analysis.scopes import Scope, dotted_name
+from conclint.analysis.expressions import (
+    ARITHMETIC_OPERATORS,
+    AUGMENTED_ARITHMETIC,
+    AUGMENTED_MULTIPLICATIVE,
+    MULTIPLICATIVE_OPERATORS,
+    STRING_LITERALS,
+    bound_names,
+    is_bytes_literal,
+    is_classmethod,
+    is_cls_receiver,
+    mentions,
+    mentions_len,
+    recursion_kind,
+    walks_element,
+)
+from conclint.analysis.function_records import CoroutineCall, FunctionRecord, LoopFacts, LoopRecord
+from conclint.analysis.scopes import Scope
 from conclint.analysis.summaries import (
-    DATA,
-    NUMERIC,
-    QUADRATIC,
     BlockingEvidence,
     CpuEvidence,
     CpuVerdict,
@@ -53,131 +70,6 @@ if TYPE_CHECKING:
 LineOf = Callable[[cst.CSTNode], int]
 
 
-_ARITHMETIC: tuple[type, ...] = (
-    cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power,
-    cst.LeftShift, cst.RightShift, cst.BitXor, cst.BitAnd, cst.BitOr, cst.MatrixMultiply,
-)  # fmt: skip
-# Operators that rarely appear outside computation (`+` also joins strings, `|` merges sets).
-_MULTIPLICATIVE: tuple[type, ...] = (
-    cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power, cst.LeftShift,
-    cst.RightShift, cst.BitXor, cst.MatrixMultiply,
-)  # fmt: skip
-_AUG_ARITHMETIC = tuple(getattr(cst, f"{op.__name__}Assign") for op in _ARITHMETIC)
-_AUG_MULTIPLICATIVE = tuple(getattr(cst, f"{op.__name__}Assign") for op in _MULTIPLICATIVE)
-_STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
-
-
-@dataclass(frozen=True)
-class LoopFacts:
-    """A pure loop with CPU evidence, for rules that report the loop itself: its node, the
-    reason, how strong the evidence is, and the local functions it calls."""
-
-    node: cst.CSTNode
-    reason: str
-    kind: str
-    calls: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class CoroutineCall:
-    """A call, made directly in a coroutine, of a sync function of this module (`qualname`)
-    or of another module no catalog knows (`external`: `qualname` is its dotted name)."""
-
-    node: cst.CSTNode
-    statement: cst.CSTNode | None
-    scope: Scope
-    qualname: str
-    external: bool
-
-
-class _Loop:
-    __slots__ = (
-        "node", "kind", "over_range", "numeric", "small", "arithmetic", "multiplicative", "updates",
-        "compares", "inner_loops", "inner_numeric", "inner_small", "impure", "heavy", "calls", "pending",
-        "clauses", "names", "dependent", "independent_inner",
-    )
-
-    def __init__(self, node: cst.CSTNode, kind: str) -> None:
-        self.node = node
-        self.kind = kind  # "for", "while", "comprehension"
-        # Iterates over a range() that is not short (`over_range`); one whose size does not
-        # come from existing data, `range(n)` rather than `range(len(items))` (`numeric`); a
-        # range() with small literal bounds (`small`).
-        self.over_range = self.numeric = self.small = False
-        self.arithmetic = self.multiplicative = self.updates = self.compares = False
-        self.inner_loops = 0
-        self.inner_numeric = False
-        self.inner_small = True
-        self.impure = False
-        self.heavy: str | None = None
-        self.calls: list[str] = []
-        self.pending: list[tuple[cst.CSTNode, str, str, tuple[str, ...]]] = []
-        self.clauses = 1
-        # Names the loop binds or assigns: arithmetic counts as the loop's work only when it
-        # involves one of them (`total += i * i`, not `deadline = now + 9999`).
-        self.names: set[str] = set()
-        # Iterates over something an enclosing loop produced (`for cell in row`): nesting
-        # that only walks a structure once. `independent_inner`: some inner loop does not.
-        self.dependent = False
-        self.independent_inner = False
-
-    def evidence(self) -> tuple[str, str] | None:
-        """(reason, kind) when this loop, pure, is CPU work, else None (kinds: CpuEvidence)."""
-        if self.impure:
-            return None
-        works = self.arithmetic or self.compares or self.heavy is not None
-        if (self.inner_loops or self.clauses > 1) and works and not (self.small and self.inner_small):
-            if self.numeric or self.inner_numeric:
-                return "nested loop", NUMERIC
-            if self.independent_inner:
-                return "nested loop", QUADRATIC
-        if self.kind == "while":
-            if self.updates:
-                return "while loop updating numbers", NUMERIC if self.numeric else DATA
-        elif self.over_range and self.arithmetic:
-            if self.kind == "comprehension":
-                reason = "numeric comprehension over range()"
-            else:
-                reason = "loop over range() doing arithmetic"
-            return reason, NUMERIC if self.numeric else DATA
-        if self.heavy is not None:
-            return f"{self.heavy}() in a loop", DATA
-        if self.multiplicative:
-            return ("comprehension" if self.kind == "comprehension" else "loop") + " doing arithmetic", DATA
-        return None
-
-
-class _Function:
-    __slots__ = (
-        "node", "qualname", "is_async", "class_qualname", "cls_name", "loops", "lambda_depth",
-        "is_generator", "evidence", "blocking", "releases", "edges", "unknown", "unknown_in_loops",
-        "recursive_call", "loop_facts", "unknown_iterations", "external_edges",
-    )
-
-    def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
-        self.node = node
-        self.qualname = qualname
-        self.is_async = node.asynchronous is not None
-        self.class_qualname = class_qualname
-        self.cls_name = cls_name
-        self.loops: list[_Loop] = []
-        self.lambda_depth = 0
-        self.is_generator = False
-        self.evidence: list[tuple[cst.CSTNode, str, str]] = []
-        self.blocking: list[tuple[cst.CSTNode, str, str, str]] = []
-        self.releases: list[tuple[cst.CSTNode, str]] = []
-        # (qualname, in a loop, fallback when the name turns out not to be a function:
-        # "pure", "unknown" or "ignore")
-        self.edges: list[tuple[str, bool, str]] = []
-        # Calls of functions of other modules no catalog knows: (dotted name, in a loop).
-        self.external_edges: list[tuple[str, bool]] = []
-        self.unknown = 0
-        self.unknown_in_loops = 0
-        self.unknown_iterations = 0
-        self.recursive_call: cst.CSTNode | None = None
-        self.loop_facts: list[LoopFacts] = []
-
-
 class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
     """Builds the summary of every function during the traversal; runs right after FileFacts.
 
@@ -189,8 +81,8 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def __init__(self, facts: FileFacts) -> None:
         super().__init__()
         self.facts = facts
-        self._stack: list[_Function] = []
-        self._done: list[_Function] = []
+        self._stack: list[FunctionRecord] = []
+        self._done: list[FunctionRecord] = []
         self._class_bases: dict[str, tuple[str, ...]] = {}
         self._nodes: dict[str, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode], list[cst.CSTNode]]] = {}
         self.summary = ModuleSummary()
@@ -254,16 +146,16 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         parent = scope.parent
         class_qualname = parent.qualname if parent is not None and parent.kind == "class" else None
         cls_name = None
-        if class_qualname is not None and _is_classmethod(node):
+        if class_qualname is not None and is_classmethod(node):
             params = [*node.params.posonly_params, *node.params.params]
             cls_name = params[0].name.value if params else None
-        function = _Function(node, scope.qualname, class_qualname, cls_name)
+        function = FunctionRecord(node, scope.qualname, class_qualname, cls_name)
         self._stack.append(function)
         if parent is not None:
             for decorator in node.decorators:
                 self._compiled_by(function, decorator.decorator, parent)
 
-    def _compiled_by(self, function: _Function, decorator: cst.BaseExpression, scope: Scope) -> None:
+    def _compiled_by(self, function: FunctionRecord, decorator: cst.BaseExpression, scope: Scope) -> None:
         """`@numba.njit(nogil=True)`, `@jax.jit`: the body runs as machine code, which may
         release the GIL; the function is not pure Python any more."""
         expression = decorator.func if isinstance(decorator, cst.Call) else decorator
@@ -294,15 +186,15 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         loop = self._push_loop(node, "for")
         if node.asynchronous is not None:
             loop.impure = True
-        loop.dependent = _walks_element(node.iter, outer_names)
+        loop.dependent = walks_element(node.iter, outer_names)
         self._iterate(node.iter, outer_names)
-        loop.names.update(_bound_names(node.target))
+        loop.names.update(bound_names(node.target))
         self._classify_range(loop, node.iter)
 
     def visit_While(self, node: cst.While) -> None:
         if self._stack:
             loop = self._push_loop(node, "while")
-            loop.numeric = not _mentions_len(node.test)
+            loop.numeric = not mentions_len(node.test)
 
     def _visit_comprehension(self, node: cst.BaseComp) -> None:
         if not self._stack:
@@ -318,11 +210,11 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 loop.impure = True
             seen = outer_names | loop.names
             if loop.clauses == 1:
-                loop.dependent = _walks_element(clause.iter, seen)
-            elif not _walks_element(clause.iter, seen):
+                loop.dependent = walks_element(clause.iter, seen)
+            elif not walks_element(clause.iter, seen):
                 loop.independent_inner = True
             self._iterate(clause.iter, seen)
-            loop.names.update(_bound_names(clause.target))
+            loop.names.update(bound_names(clause.target))
             self._classify_range(loop, clause.iter)
             small = small and loop.small
             clause = clause.inner_for_in
@@ -330,8 +222,8 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
     visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _visit_comprehension
 
-    def _push_loop(self, node: cst.CSTNode, kind: str) -> _Loop:
-        loop = _Loop(node, kind)
+    def _push_loop(self, node: cst.CSTNode, kind: str) -> LoopRecord:
+        loop = LoopRecord(node, kind)
         self._stack[-1].loops.append(loop)
         return loop
 
@@ -411,7 +303,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         symbol = self.facts.resolve(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
         return symbol is not None and not symbol.instance
 
-    def _classify_range(self, loop: _Loop, iterable: cst.BaseExpression) -> None:
+    def _classify_range(self, loop: LoopRecord, iterable: cst.BaseExpression) -> None:
         loop.small = False
         if not isinstance(iterable, cst.Call):
             return
@@ -423,7 +315,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             loop.small = True
             return
         loop.over_range = True
-        if not any(_mentions_len(arg.value) for arg in iterable.args):
+        if not any(mentions_len(arg.value) for arg in iterable.args):
             loop.numeric = True
 
     def _constant(self, node: cst.BaseExpression, depth: int = 0) -> int | None:
@@ -465,21 +357,21 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         return loops[-1].names if len(loops) == 1 else set().union(*(loop.names for loop in loops))
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
-        if self._stack and self._stack[-1].loops and isinstance(node.operator, _ARITHMETIC):
-            if isinstance(node.operator, cst.Modulo) and isinstance(node.left, _STRINGS):
+        if self._stack and self._stack[-1].loops and isinstance(node.operator, ARITHMETIC_OPERATORS):
+            if isinstance(node.operator, cst.Modulo) and isinstance(node.left, STRING_LITERALS):
                 return  # "%s" % x formats a string
-            if not _mentions(node, self._loop_names()):
+            if not mentions(node, self._loop_names()):
                 return
             loop = self._stack[-1].loops[-1]
             loop.arithmetic = True
-            if isinstance(node.operator, _MULTIPLICATIVE):
+            if isinstance(node.operator, MULTIPLICATIVE_OPERATORS):
                 loop.multiplicative = True
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if self._stack and self._stack[-1].loops and isinstance(node.operator, _AUG_ARITHMETIC):
+        if self._stack and self._stack[-1].loops and isinstance(node.operator, AUGMENTED_ARITHMETIC):
             loop = self._stack[-1].loops[-1]
             loop.arithmetic = loop.updates = True
-            if isinstance(node.operator, _AUG_MULTIPLICATIVE):
+            if isinstance(node.operator, AUGMENTED_MULTIPLICATIVE):
                 loop.multiplicative = True
             if isinstance(node.target, cst.Name):
                 loop.names.add(node.target.value)
@@ -490,17 +382,17 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         loop = self._stack[-1].loops[-1]
         targets = set()
         for target in node.targets:
-            targets.update(_bound_names(target.target))
+            targets.update(bound_names(target.target))
         loop.names.update(targets)
         value = node.value
         if isinstance(value, cst.IfExp):
             value = value.body
-        arithmetic = isinstance(value, cst.BinaryOperation) and isinstance(value.operator, _ARITHMETIC)
-        if arithmetic and _mentions(value, targets):
+        arithmetic = isinstance(value, cst.BinaryOperation) and isinstance(value.operator, ARITHMETIC_OPERATORS)
+        if arithmetic and mentions(value, targets):
             loop.updates = True  # `n = n // 2`, `z = z * z + c`
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
-        if self._stack and self._stack[-1].loops and _mentions(node, self._loop_names()):
+        if self._stack and self._stack[-1].loops and mentions(node, self._loop_names()):
             self._stack[-1].loops[-1].compares = True
 
     def visit_Await(self, node: cst.Await) -> None:
@@ -546,7 +438,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         func = node.func
         symbol = facts.resolve(func)
         if symbol is None:
-            if function.cls_name is not None and isinstance(func, cst.Attribute) and _is_cls(func.value, function.cls_name):
+            if function.cls_name is not None and isinstance(func, cst.Attribute) and is_cls_receiver(func.value, function.cls_name):
                 self._edge(f"{function.class_qualname}.{func.attr.value}", node, "unknown")
             else:
                 self._unresolved_method(func)
@@ -625,8 +517,8 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def _builtin_type(self, expression: cst.BaseExpression, depth: int = 0) -> str | None:
         """The builtin type of a literal, a display, or a name assigned one, if that is all
         this module can tell."""
-        if isinstance(expression, _STRINGS):
-            return "bytes" if _is_bytes(expression) else "str"
+        if isinstance(expression, STRING_LITERALS):
+            return "bytes" if is_bytes_literal(expression) else "str"
         if isinstance(expression, (cst.List, cst.ListComp)):
             return "list"
         if isinstance(expression, (cst.Dict, cst.DictComp)):
@@ -740,7 +632,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             unknown += function.unknown_iterations
             evidence = list(function.evidence)
             if function.recursive_call is not None:
-                evidence.append((function.recursive_call, "recursion", _recursion_kind(function.recursive_call)))
+                evidence.append((function.recursive_call, "recursion", recursion_kind(function.recursive_call)))
             functions[function.qualname] = FunctionSummary(
                 qualname=function.qualname,
                 line=0,
@@ -779,135 +671,13 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         ]
 
 
-def _recursion_kind(call: cst.CSTNode) -> str:
-    """`fib(n - 1)`: numbers drive the recursion; `walk(child)`: the data does."""
-    arguments = call.args if isinstance(call, cst.Call) else ()
-    numeric = any(
-        isinstance(arg.value, cst.BinaryOperation) and isinstance(arg.value.operator, _ARITHMETIC) for arg in arguments
-    )
-    return NUMERIC if numeric else DATA
-
-
-def _is_classmethod(node: cst.FunctionDef) -> bool:
-    return any(dotted_name(d.decorator) == "classmethod" for d in node.decorators)
-
-
 _HUGE = 2**63
 
 
-def _bound_names(target: cst.BaseExpression) -> list[str]:
-    """The plain names an assignment or loop target binds (`i`, `a, b`)."""
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [name for element in target.elements for name in _bound_names(element.value)]
-    if isinstance(target, cst.StarredElement):
-        return _bound_names(target.value)
-    return []
-
-
-def _walks_element(iterable: cst.BaseExpression, outer: set[str]) -> bool:
-    """True when an inner loop walks what an outer loop produced (`for cell in row`,
-    `for item in groups[key]`, `enumerate(row.cells)`): together the loops visit the data
-    once. A window over other data (`samples[start:start + w]`) or independent data
-    (`for b in points`) makes the nesting quadratic."""
-    node: cst.BaseExpression = iterable
-    for _ in range(8):
-        if isinstance(node, cst.Name):
-            return node.value in outer
-        if isinstance(node, cst.Attribute):
-            node = node.value
-        elif isinstance(node, cst.Subscript):
-            if any(isinstance(e.slice, cst.Index) and _mentions(e.slice.value, outer) for e in node.slice):
-                return True
-            node = node.value
-        elif isinstance(node, cst.Call):
-            if isinstance(node.func, cst.Attribute) and node.func.attr.value in ITERATING_METHODS:
-                node = node.func.value
-                continue
-            return any(_walks_element(arg.value, outer) for arg in node.args)
-        else:
-            return False
-    return False
-
-
-def _mentions(node: cst.CSTNode, names: set[str]) -> bool:
-    """True when the expression reads one of `names` (a bounded look at its operands)."""
-    if not names:
-        return False
-    pending: list[cst.CSTNode] = [node]
-    budget = 40
-    while pending and budget:
-        budget -= 1
-        current = pending.pop()
-        operands = _operands(current)
-        if operands:
-            pending += operands
-        elif isinstance(current, cst.Name):
-            if current.value in names:
-                return True
-        elif isinstance(current, cst.Attribute):
-            pending.append(current.value)
-        elif isinstance(current, cst.Subscript):
-            pending.append(current.value)
-            for element in current.slice:
-                index = element.slice
-                if isinstance(index, cst.Index):
-                    pending.append(index.value)
-                else:
-                    pending += (part for part in (index.lower, index.upper, index.step) if part is not None)
-        elif isinstance(current, cst.Call):
-            pending += (arg.value for arg in current.args)
-        elif isinstance(current, cst.IfExp):
-            pending += (current.test, current.body, current.orelse)
-        elif isinstance(current, (cst.Tuple, cst.List)):
-            pending += (element.value for element in current.elements)
-    return False
-
-
-def _mentions_len(node: cst.BaseExpression) -> bool:
-    """`len(x)`, `len(x) - 1`, `i < len(x)`: a size taken from existing data."""
-    pending: list[cst.CSTNode] = [node]
-    while pending:
-        current = pending.pop()
-        if isinstance(current, cst.Call):
-            if isinstance(current.func, cst.Name) and current.func.value == "len":
-                return True
-        else:
-            pending += _operands(current)
-    return False
-
-
-def _operands(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
-    """The operands of an arithmetic, boolean, unary or comparison expression; () otherwise."""
-    if isinstance(node, (cst.BinaryOperation, cst.BooleanOperation)):
-        return (node.left, node.right)
-    if isinstance(node, cst.UnaryOperation):
-        return (node.expression,)
-    if isinstance(node, cst.Comparison):
-        return (node.left, *(target.comparator for target in node.comparisons))
-    return ()
-
-
-def _is_bytes(node: cst.BaseExpression) -> bool:
-    if isinstance(node, cst.SimpleString):
-        return "b" in node.prefix.lower()
-    if isinstance(node, cst.ConcatenatedString):
-        return _is_bytes(node.left)
-    return False
-
-
-__all__ = ["LoopFacts", "SummaryCollector"]
+__all__ = ["CoroutineCall", "LoopFacts", "SummaryCollector"]
 
 
 def _may_be_project_function(qualname: str) -> bool:
     """Builtins and names of unanchored relative imports (`.io.load` with no package known)
     can never be found in a project."""
     return not qualname.startswith(("builtins.", "."))
-
-
-def _is_cls(receiver: cst.BaseExpression, cls_name: str) -> bool:
-    """`cls` in a classmethod, or an instance it makes (`cls(...)`): `cls.m()`, `cls(x).m()`."""
-    if isinstance(receiver, cst.Call):
-        receiver = receiver.func
-    return isinstance(receiver, cst.Name) and receiver.value == cls_name

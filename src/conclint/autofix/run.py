@@ -22,7 +22,8 @@ from pathlib import Path
 from conclint.core.settings import Settings
 from conclint.autofix.apply import FixMode, fix_text
 from conclint.core.model import Diagnostic
-from conclint.project.runner import IndexOptions, RunResult, project_view, settings_for_file
+from conclint.project.lint_one import project_view
+from conclint.project.runner import IndexOptions, RunResult, settings_for_file
 from conclint.autofix.writing import OverwroteEdit, WriteRefused, read_source_file, real_root, write_fixed
 
 

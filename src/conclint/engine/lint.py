@@ -21,7 +21,7 @@ from libcst.metadata import CodeRange
 
 from conclint.analysis.facts import FileFacts
 from conclint.analysis.imported_calls import imported_calls_at_import_time
-from conclint.analysis.processes import ProcessSummaryCollector
+from conclint.analysis.process_summary_collector import ProcessSummaryCollector
 from conclint.analysis.project_index import ProjectView
 from conclint.analysis.summaries import ModuleSummary
 from conclint.analysis.summary_collector import SummaryCollector

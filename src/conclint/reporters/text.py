@@ -167,7 +167,7 @@ class _SourceLines:
 
 
 def _read_lines(path: str) -> list[str] | None:
-    from conclint.project.runner import read_source
+    from conclint.project.lint_one import read_source
 
     try:
         data = read_source(path)

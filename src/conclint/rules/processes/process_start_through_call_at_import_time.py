@@ -5,16 +5,11 @@ from __future__ import annotations
 import libcst as cst
 
 from conclint.analysis.facts import FileFacts
-from conclint.analysis.processes import (
-    ProcessSummaryCollector,
-    callee_text,
-    function_display,
-    imported_callee,
-    local_callee,
-    process_chain,
-    project_processes,
-    runs_at_import_time,
-)
+from conclint.analysis.process_callees import imported_callee, local_callee
+from conclint.analysis.process_display import callee_text, function_display
+from conclint.analysis.process_layout import runs_at_import_time
+from conclint.analysis.process_summaries import process_chain, project_processes
+from conclint.analysis.process_summary_collector import ProcessSummaryCollector
 from conclint.core.settings import Settings
 from conclint.knowledge.processes import START_TOKENS
 from conclint.fixes.main_guard import main_guard_fix

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from conclint.analysis.processes import (
-    ProcessStart,
-    module_layout,
-    origin_call,
-    process_start,
-    runs_at_import_time,
-    with_item_start,
-)
+from conclint.analysis.process_layout import module_layout, runs_at_import_time
+from conclint.analysis.process_objects import origin_call
+from conclint.analysis.process_starts import ProcessStart, process_start, with_item_start
 from conclint.knowledge.processes import EXECUTOR, START_TOKENS
 from conclint.fixes.main_guard import main_guard_fix
 from conclint.rules.base import Invalid, Rule, Valid

@@ -5,7 +5,9 @@ from __future__ import annotations
 import libcst as cst
 
 from conclint.analysis.dispatch import call_argument
-from conclint.analysis.processes import callee_text, in_region, module_layout, runs_at_import_time, true_literal
+from conclint.analysis.process_display import callee_text
+from conclint.analysis.process_layout import in_region, module_layout, runs_at_import_time
+from conclint.analysis.process_literals import true_literal
 from conclint.knowledge.processes import START_METHOD_SETTERS, START_METHOD_TOKENS
 from conclint.rules.base import Invalid, Rule, Valid
 

@@ -6,7 +6,7 @@ import libcst as cst
 
 from conclint.analysis.facts import FileFacts
 from conclint.analysis.pickling import process_dispatches, unpicklable
-from conclint.analysis.processes import string_literal
+from conclint.analysis.process_literals import string_literal
 from conclint.analysis.dispatch import call_argument
 from conclint.core.settings import Settings
 from conclint.knowledge.processes import (

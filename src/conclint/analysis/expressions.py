@@ -1,0 +1,153 @@
+"""Pure walks over CST expressions, for the summary collector to judge loops and operands.
+
+Each function here looks only at the nodes it is given: which operators count as
+arithmetic, which names a loop target binds, whether an expression reads one of a set of
+names or takes a `len()`, whether an inner loop walks what an outer loop produced, whether
+a recursive call is driven by numbers. None of them resolves a name or keeps state, so they
+live apart from `SummaryCollector` (`conclint.analysis.summary_collector`), which walks the
+module and asks them about what it meets.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from conclint.analysis.scopes import dotted_name
+from conclint.analysis.summaries import DATA, NUMERIC
+from conclint.knowledge.threads import ITERATING_METHODS
+
+ARITHMETIC_OPERATORS: tuple[type, ...] = (
+    cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power,
+    cst.LeftShift, cst.RightShift, cst.BitXor, cst.BitAnd, cst.BitOr, cst.MatrixMultiply,
+)  # fmt: skip
+# Operators that rarely appear outside computation (`+` also joins strings, `|` merges sets).
+MULTIPLICATIVE_OPERATORS: tuple[type, ...] = (
+    cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power, cst.LeftShift,
+    cst.RightShift, cst.BitXor, cst.MatrixMultiply,
+)  # fmt: skip
+AUGMENTED_ARITHMETIC = tuple(getattr(cst, f"{op.__name__}Assign") for op in ARITHMETIC_OPERATORS)
+AUGMENTED_MULTIPLICATIVE = tuple(getattr(cst, f"{op.__name__}Assign") for op in MULTIPLICATIVE_OPERATORS)
+STRING_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+
+
+def recursion_kind(call: cst.CSTNode) -> str:
+    """`fib(n - 1)`: numbers drive the recursion; `walk(child)`: the data does."""
+    arguments = call.args if isinstance(call, cst.Call) else ()
+    numeric = any(
+        isinstance(arg.value, cst.BinaryOperation) and isinstance(arg.value.operator, ARITHMETIC_OPERATORS)
+        for arg in arguments
+    )
+    return NUMERIC if numeric else DATA
+
+
+def is_classmethod(node: cst.FunctionDef) -> bool:
+    return any(dotted_name(d.decorator) == "classmethod" for d in node.decorators)
+
+
+def bound_names(target: cst.BaseExpression) -> list[str]:
+    """The plain names an assignment or loop target binds (`i`, `a, b`)."""
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in bound_names(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return bound_names(target.value)
+    return []
+
+
+def walks_element(iterable: cst.BaseExpression, outer: set[str]) -> bool:
+    """True when an inner loop walks what an outer loop produced (`for cell in row`,
+    `for item in groups[key]`, `enumerate(row.cells)`): together the loops visit the data
+    once. A window over other data (`samples[start:start + w]`) or independent data
+    (`for b in points`) makes the nesting quadratic."""
+    node: cst.BaseExpression = iterable
+    for _ in range(8):
+        if isinstance(node, cst.Name):
+            return node.value in outer
+        if isinstance(node, cst.Attribute):
+            node = node.value
+        elif isinstance(node, cst.Subscript):
+            if any(isinstance(e.slice, cst.Index) and mentions(e.slice.value, outer) for e in node.slice):
+                return True
+            node = node.value
+        elif isinstance(node, cst.Call):
+            if isinstance(node.func, cst.Attribute) and node.func.attr.value in ITERATING_METHODS:
+                node = node.func.value
+                continue
+            return any(walks_element(arg.value, outer) for arg in node.args)
+        else:
+            return False
+    return False
+
+
+def mentions(node: cst.CSTNode, names: set[str]) -> bool:
+    """True when the expression reads one of `names` (a bounded look at its operands)."""
+    if not names:
+        return False
+    pending: list[cst.CSTNode] = [node]
+    budget = 40
+    while pending and budget:
+        budget -= 1
+        current = pending.pop()
+        operands = _operands(current)
+        if operands:
+            pending += operands
+        elif isinstance(current, cst.Name):
+            if current.value in names:
+                return True
+        elif isinstance(current, cst.Attribute):
+            pending.append(current.value)
+        elif isinstance(current, cst.Subscript):
+            pending.append(current.value)
+            for element in current.slice:
+                index = element.slice
+                if isinstance(index, cst.Index):
+                    pending.append(index.value)
+                else:
+                    pending += (part for part in (index.lower, index.upper, index.step) if part is not None)
+        elif isinstance(current, cst.Call):
+            pending += (arg.value for arg in current.args)
+        elif isinstance(current, cst.IfExp):
+            pending += (current.test, current.body, current.orelse)
+        elif isinstance(current, (cst.Tuple, cst.List)):
+            pending += (element.value for element in current.elements)
+    return False
+
+
+def mentions_len(node: cst.BaseExpression) -> bool:
+    """`len(x)`, `len(x) - 1`, `i < len(x)`: a size taken from existing data."""
+    pending: list[cst.CSTNode] = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, cst.Call):
+            if isinstance(current.func, cst.Name) and current.func.value == "len":
+                return True
+        else:
+            pending += _operands(current)
+    return False
+
+
+def _operands(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
+    """The operands of an arithmetic, boolean, unary or comparison expression; () otherwise."""
+    if isinstance(node, (cst.BinaryOperation, cst.BooleanOperation)):
+        return (node.left, node.right)
+    if isinstance(node, cst.UnaryOperation):
+        return (node.expression,)
+    if isinstance(node, cst.Comparison):
+        return (node.left, *(target.comparator for target in node.comparisons))
+    return ()
+
+
+def is_bytes_literal(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.SimpleString):
+        return "b" in node.prefix.lower()
+    if isinstance(node, cst.ConcatenatedString):
+        return is_bytes_literal(node.left)
+    return False
+
+
+def is_cls_receiver(receiver: cst.BaseExpression, cls_name: str) -> bool:
+    """`cls` in a classmethod, or an instance it makes (`cls(...)`): `cls.m()`, `cls(x).m()`."""
+    if isinstance(receiver, cst.Call):
+        receiver = receiver.func
+    return isinstance(receiver, cst.Name) and receiver.value == cls_name

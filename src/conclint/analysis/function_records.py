@@ -1,0 +1,133 @@
+"""The records the summary collector fills in while it walks a function, and what they yield.
+
+`SummaryCollector` (`conclint.analysis.summary_collector`) keeps a `FunctionRecord` for each
+function it is inside and a `LoopRecord` for each loop open in it; they hold what the walk
+has seen so far (arithmetic, calls, blocking and GIL-releasing calls, unknown calls), with the
+nodes, and a `LoopRecord` judges, once its loop is left, whether the loop is CPU work. The
+collector turns them into `FunctionSummary`s at the end of the module. `LoopFacts` and
+`CoroutineCall` are what rules read afterwards. Nothing here walks the tree or resolves a name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from conclint.analysis.scopes import Scope
+from conclint.analysis.summaries import DATA, NUMERIC, QUADRATIC
+
+
+@dataclass(frozen=True)
+class LoopFacts:
+    """A pure loop with CPU evidence, for rules that report the loop itself: its node, the
+    reason, how strong the evidence is, and the local functions it calls."""
+
+    node: cst.CSTNode
+    reason: str
+    kind: str
+    calls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CoroutineCall:
+    """A call, made directly in a coroutine, of a sync function of this module (`qualname`)
+    or of another module no catalog knows (`external`: `qualname` is its dotted name)."""
+
+    node: cst.CSTNode
+    statement: cst.CSTNode | None
+    scope: Scope
+    qualname: str
+    external: bool
+
+
+class LoopRecord:
+    """What the collector has seen so far inside one loop or comprehension."""
+
+    __slots__ = (
+        "node", "kind", "over_range", "numeric", "small", "arithmetic", "multiplicative", "updates",
+        "compares", "inner_loops", "inner_numeric", "inner_small", "impure", "heavy", "calls", "pending",
+        "clauses", "names", "dependent", "independent_inner",
+    )
+
+    def __init__(self, node: cst.CSTNode, kind: str) -> None:
+        self.node = node
+        self.kind = kind  # "for", "while", "comprehension"
+        # Iterates over a range() that is not short (`over_range`); one whose size does not
+        # come from existing data, `range(n)` rather than `range(len(items))` (`numeric`); a
+        # range() with small literal bounds (`small`).
+        self.over_range = self.numeric = self.small = False
+        self.arithmetic = self.multiplicative = self.updates = self.compares = False
+        self.inner_loops = 0
+        self.inner_numeric = False
+        self.inner_small = True
+        self.impure = False
+        self.heavy: str | None = None
+        self.calls: list[str] = []
+        self.pending: list[tuple[cst.CSTNode, str, str, tuple[str, ...]]] = []
+        self.clauses = 1
+        # Names the loop binds or assigns: arithmetic counts as the loop's work only when it
+        # involves one of them (`total += i * i`, not `deadline = now + 9999`).
+        self.names: set[str] = set()
+        # Iterates over something an enclosing loop produced (`for cell in row`): nesting
+        # that only walks a structure once. `independent_inner`: some inner loop does not.
+        self.dependent = False
+        self.independent_inner = False
+
+    def evidence(self) -> tuple[str, str] | None:
+        """(reason, kind) when this loop, pure, is CPU work, else None (kinds: CpuEvidence)."""
+        if self.impure:
+            return None
+        works = self.arithmetic or self.compares or self.heavy is not None
+        if (self.inner_loops or self.clauses > 1) and works and not (self.small and self.inner_small):
+            if self.numeric or self.inner_numeric:
+                return "nested loop", NUMERIC
+            if self.independent_inner:
+                return "nested loop", QUADRATIC
+        if self.kind == "while":
+            if self.updates:
+                return "while loop updating numbers", NUMERIC if self.numeric else DATA
+        elif self.over_range and self.arithmetic:
+            if self.kind == "comprehension":
+                reason = "numeric comprehension over range()"
+            else:
+                reason = "loop over range() doing arithmetic"
+            return reason, NUMERIC if self.numeric else DATA
+        if self.heavy is not None:
+            return f"{self.heavy}() in a loop", DATA
+        if self.multiplicative:
+            return ("comprehension" if self.kind == "comprehension" else "loop") + " doing arithmetic", DATA
+        return None
+
+
+class FunctionRecord:
+    """What the collector has seen so far inside one function, with the nodes of its evidence."""
+
+    __slots__ = (
+        "node", "qualname", "is_async", "class_qualname", "cls_name", "loops", "lambda_depth",
+        "is_generator", "evidence", "blocking", "releases", "edges", "unknown", "unknown_in_loops",
+        "recursive_call", "loop_facts", "unknown_iterations", "external_edges",
+    )
+
+    def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
+        self.node = node
+        self.qualname = qualname
+        self.is_async = node.asynchronous is not None
+        self.class_qualname = class_qualname
+        self.cls_name = cls_name
+        self.loops: list[LoopRecord] = []
+        self.lambda_depth = 0
+        self.is_generator = False
+        self.evidence: list[tuple[cst.CSTNode, str, str]] = []
+        self.blocking: list[tuple[cst.CSTNode, str, str, str]] = []
+        self.releases: list[tuple[cst.CSTNode, str]] = []
+        # (qualname, in a loop, fallback when the name turns out not to be a function:
+        # "pure", "unknown" or "ignore")
+        self.edges: list[tuple[str, bool, str]] = []
+        # Calls of functions of other modules no catalog knows: (dotted name, in a loop).
+        self.external_edges: list[tuple[str, bool]] = []
+        self.unknown = 0
+        self.unknown_in_loops = 0
+        self.unknown_iterations = 0
+        self.recursive_call: cst.CSTNode | None = None
+        self.loop_facts: list[LoopFacts] = []

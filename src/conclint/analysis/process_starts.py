@@ -1,0 +1,162 @@
+"""Recognising the calls and `with` items that start processes.
+
+`process_start(facts, call)` / `with_item_start(facts, item)`: the call (or `with` item)
+starts processes, with the words that say so (`Pool()`, `worker.start()`): a
+multiprocessing or concurrent.futures API, `.start()` on a Process or a manager, work
+dispatched to a process executor, or a joblib `Parallel` with a backend that re-imports the
+main module. Starts made from a fork context are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from conclint.analysis.dispatch import call_argument
+from conclint.analysis.process_display import callee_text
+from conclint.analysis.process_layout import module_layout
+from conclint.analysis.process_literals import integer_literal, string_literal
+from conclint.analysis.process_objects import origin_call, process_object_kind
+from conclint.analysis.process_start_methods import creation_forks, forks
+from conclint.analysis.scopes import Scope
+from conclint.analysis.symbols import Symbol, resolve
+from conclint.knowledge import processes as catalog
+
+if TYPE_CHECKING:
+    from conclint.analysis.facts import FileFacts
+
+
+@dataclass(frozen=True)
+class ProcessStart:
+    """A call or `with` item that starts processes: what kind, and how the source spells it."""
+
+    kind: str
+    display: str
+
+    @property
+    def effect(self) -> str:
+        return catalog.EFFECTS[self.kind]
+
+
+def process_start(facts: FileFacts, call: cst.Call, symbol: Symbol | None = None) -> ProcessStart | None:
+    """The processes `call` starts, evaluated in the current scope, or None. `symbol` is what
+    `call.func` resolves to, when the caller has it already."""
+    func = call.func
+    if isinstance(func, cst.Call):
+        return _joblib_start(facts, call, func, facts.scope)
+    if symbol is None:
+        symbol = facts.resolve(func)
+    if symbol is None and isinstance(func, cst.Name):
+        return _joblib_start(facts, call, func, facts.scope)
+    if symbol is not None and not symbol.local and not symbol.instance:
+        kind = catalog.PROCESS_STARTING_CALLS.get(symbol.qualname)
+        if kind is not None:
+            if forks(facts, call, facts.scope):
+                return None
+            return ProcessStart(kind, f"{callee_text(func)}()")
+    if not isinstance(func, cst.Attribute):
+        return None
+    method = func.attr.value
+    if method == catalog.STARTING_METHOD:
+        kind = process_object_kind(facts, func.value)
+        if kind is not None and not creation_forks(facts, func.value):
+            return ProcessStart(kind, f"{callee_text(func)}()")
+    elif method in catalog.EXECUTOR_DISPATCH_METHODS:
+        receiver = facts.resolve(func.value)
+        if receiver is not None and receiver.instance and receiver.qualname in catalog.PROCESS_EXECUTOR_TYPES:
+            if not creation_forks(facts, func.value):
+                return ProcessStart(catalog.EXECUTOR, f"{callee_text(func)}()")
+    return None
+
+
+def with_item_start(facts: FileFacts, item: cst.WithItem) -> ProcessStart | None:
+    """`with SyncManager() as m:` starts the manager; `with ProcessPoolExecutor() as ex:` is
+    there to run work in the executor's processes. `with Manager() as m:` is left to the call
+    itself, which starts the manager before the `with` enters it."""
+    expression = item.item
+    if isinstance(expression, cst.Call):
+        if process_start(facts, expression) is not None:
+            return None
+        symbol = facts.resolve(expression)
+        if symbol is not None and symbol.instance and not symbol.local and symbol.qualname in catalog.PROCESS_EXECUTOR_TYPES:
+            if forks(facts, expression, facts.scope):
+                return None
+            return ProcessStart(catalog.EXECUTOR, f"with {callee_text(expression.func)}()")
+        text = f"{callee_text(expression.func)}()"
+    else:
+        origin = origin_call(expression, facts.scope)
+        if origin is not None and _starts_at_creation(*origin):
+            return None  # `manager = Manager()` started it already
+        text = callee_text(expression)
+    if process_object_kind(facts, expression) == catalog.MANAGER:
+        return ProcessStart(catalog.MANAGER, f"with {text}")
+    return None
+
+
+def _starts_at_creation(call: cst.Call, scope: Scope) -> bool:
+    symbol = resolve(call.func, scope)
+    return symbol is not None and not symbol.local and symbol.qualname in catalog.PROCESS_STARTING_CALLS
+
+
+def _joblib_start(facts: FileFacts, call: cst.Call, func: cst.BaseExpression, scope: Scope) -> ProcessStart | None:
+    """`Parallel(n_jobs=4, backend="multiprocessing")(...)`, or a call of a variable holding such
+    a Parallel. The default backend (loky) does not re-import the main module, and `n_jobs`
+    left unset (or 1) runs everything in this process."""
+    origin = origin_call(func, scope)
+    if origin is None:
+        return None
+    parallel, where = origin
+    symbol = resolve(parallel.func, where)
+    if symbol is None or symbol.local or symbol.qualname not in catalog.JOBLIB_PARALLEL:
+        return None
+    positions = catalog.JOBLIB_PARALLEL_ARGS
+    backend = call_argument(parallel, positions["backend"], "backend")
+    n_jobs = call_argument(parallel, positions["n_jobs"], "n_jobs")
+    context = _joblib_context(facts, call)
+    if backend is None and context is not None:
+        context_symbol = resolve(context.func, facts.module_scope)
+        short = context_symbol.qualname.rpartition(".")[2] if context_symbol is not None else ""
+        arguments = catalog.JOBLIB_CONTEXT_ARGS.get(short, {})
+        backend = call_argument(context, arguments.get("backend"), "backend")
+        if n_jobs is None:
+            n_jobs = call_argument(context, arguments.get("n_jobs"), "n_jobs")
+    if string_literal(backend) not in catalog.JOBLIB_REIMPORTING_BACKENDS:
+        return None
+    if not _several_jobs(n_jobs, where):
+        return None
+    if isinstance(func, cst.Call):
+        display = f"{callee_text(func.func)}(...)(...)"
+    else:
+        display = f"{callee_text(func)}(...)"
+    return ProcessStart(catalog.JOBLIB, display)
+
+
+def _joblib_context(facts: FileFacts, call: cst.Call) -> cst.Call | None:
+    contexts = module_layout(facts).joblib_contexts
+    if not contexts:
+        return None
+    found = contexts.get(id(call))
+    if found is not None:
+        return found
+    for statement in reversed(facts.statements):
+        found = contexts.get(id(statement))
+        if found is not None:
+            return found
+    return None
+
+
+def _several_jobs(n_jobs: cst.BaseExpression | None, scope: Scope) -> bool:
+    """`n_jobs` certainly asks for more than one worker: an integer literal other than 1
+    (negative values count from the number of CPUs), or a cpu_count() call."""
+    if n_jobs is None:
+        return False
+    value = integer_literal(n_jobs)
+    if value is not None:
+        return value != 1
+    if isinstance(n_jobs, cst.Call):
+        symbol = resolve(n_jobs.func, scope)
+        return symbol is not None and not symbol.local and symbol.qualname in catalog.CPU_COUNT_CALLS
+    return False
+
