@@ -159,7 +159,7 @@ def test_a_crashing_worker_costs_only_its_file(
     crashed = os.path.join("pkg", "module_05.py")
     assert completed.returncode == 2, completed.stderr
     assert completed.stderr.splitlines() == [
-        f"{crashed}: error: internal error: conclint's worker process crashed while checking this file"
+        f"{crashed}: error: internal error: conclint's worker process died while checking this file (it crashed, or ran out of memory)"
     ]
     monkeypatch.chdir(project)
     expected = runner.lint_paths(

@@ -178,7 +178,9 @@ def lint_in_pool(
     return [results[index] for index in range(len(tasks))]
 
 
-_CRASHED = "internal error: conclint's worker process crashed while checking this file"
+# A worker that dies without a Python exception was killed (the kernel's OOM killer sends
+# SIGKILL) or crashed in native code (libcst's allocator aborts when memory runs out).
+_CRASHED = "internal error: conclint's worker process died while checking this file (it crashed, or ran out of memory)"
 
 
 class _PoolUnavailable(Exception):
