@@ -11,7 +11,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from conclint.project import cache as cache_module
 from conclint import cli
@@ -19,6 +18,7 @@ from conclint.project import lint_one
 from conclint.project.cache import Cache, cache_key, content_digest, settings_digest
 from conclint.core.settings import DEFAULT_SETTINGS, Settings
 from conclint.core.model import Diagnostic, Edit, Fix, Span
+from test_cli import make_runner
 
 BLOCKING = "import time\nasync def handler():\n    time.sleep(1)\n"
 CLEAN = "def add(a, b):\n    return a + b\n"
@@ -34,11 +34,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
-    try:
-        cli_runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        cli_runner = CliRunner()
-    result = cli_runner.invoke(cli.main, list(args), catch_exceptions=False)
+    result = make_runner().invoke(cli.main, list(args), catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from conclint.project import cache as cache_module
 from conclint import cli
@@ -26,6 +25,7 @@ from conclint.project import summary_store as project_module
 from conclint.project.summary_store import SummaryStore
 from conclint.analysis.summaries import ModuleSummary
 from conclint.project.cache import _TAG, Cache, CacheDirectoryError, content_digest, make_cache_directory
+from test_cli import make_runner
 
 BLOCKING = "import time\nasync def handler():\n    time.sleep(1)\n"
 FINDING = "bad.py:3:5: CCL101 "
@@ -48,11 +48,7 @@ def run_conclint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def invoke(*args: str) -> tuple[int, str, str]:
     """The CLI in this process (for tests that change a module constant)."""
-    try:
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-    result = runner.invoke(cli.main, list(args), catch_exceptions=False)
+    result = make_runner().invoke(cli.main, list(args), catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 

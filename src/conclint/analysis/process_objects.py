@@ -8,7 +8,7 @@ questions asked about that call: does it start processes, which start method it 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Collection
 
 import libcst as cst
 
@@ -113,3 +113,17 @@ def origin_call(expression: cst.BaseExpression, scope: Scope, depth: int = 0) ->
             return origin_call(binding.node, binding.scope, depth + 1)  # type: ignore[arg-type]
     return None
 
+
+def catalogued_origin(
+    expression: cst.BaseExpression, scope: Scope, names: Collection[str]
+) -> tuple[cst.Call, Scope] | None:
+    """`origin_call` of `expression` when that call is of one of the library functions `names`
+    (`multiprocessing.get_context`, joblib's `Parallel`); None otherwise."""
+    origin = origin_call(expression, scope)
+    if origin is None:
+        return None
+    call, where = origin
+    symbol = resolve(call.func, where)
+    if symbol is None or symbol.local or symbol.qualname not in names:
+        return None
+    return origin

@@ -14,9 +14,8 @@ import libcst as cst
 
 from conclint.analysis.dispatch import call_argument
 from conclint.analysis.process_literals import string_literal
-from conclint.analysis.process_objects import origin_call
+from conclint.analysis.process_objects import catalogued_origin, origin_call
 from conclint.analysis.scopes import Scope
-from conclint.analysis.symbols import resolve
 from conclint.knowledge import processes as catalog
 
 if TYPE_CHECKING:
@@ -26,14 +25,8 @@ if TYPE_CHECKING:
 def context_method(facts: FileFacts, expression: cst.BaseExpression, scope: Scope) -> str | None:
     """"fork", "spawn", ... when `expression` is `multiprocessing.get_context("<method>")`
     or a variable assigned from it."""
-    origin = origin_call(expression, scope)
-    if origin is None:
-        return None
-    call, where = origin
-    symbol = resolve(call.func, where)
-    if symbol is None or symbol.local or symbol.qualname not in catalog.GET_CONTEXT:
-        return None
-    return string_literal(call_argument(call, 0, "method"))
+    origin = catalogued_origin(expression, scope, catalog.GET_CONTEXT)
+    return string_literal(call_argument(origin[0], 0, "method")) if origin is not None else None
 
 
 def forks(facts: FileFacts, call: cst.Call, scope: Scope) -> bool:

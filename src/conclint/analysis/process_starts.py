@@ -18,7 +18,7 @@ from conclint.analysis.dispatch import call_argument
 from conclint.analysis.process_display import callee_text
 from conclint.analysis.process_layout import module_layout
 from conclint.analysis.process_literals import integer_literal, string_literal
-from conclint.analysis.process_objects import origin_call, process_object_kind
+from conclint.analysis.process_objects import catalogued_origin, origin_call, process_object_kind
 from conclint.analysis.process_start_methods import creation_forks, forks
 from conclint.analysis.scopes import Scope
 from conclint.analysis.symbols import Symbol, resolve
@@ -104,13 +104,10 @@ def _joblib_start(facts: FileFacts, call: cst.Call, func: cst.BaseExpression, sc
     """`Parallel(n_jobs=4, backend="multiprocessing")(...)`, or a call of a variable holding such
     a Parallel. The default backend (loky) does not re-import the main module, and `n_jobs`
     left unset (or 1) runs everything in this process."""
-    origin = origin_call(func, scope)
+    origin = catalogued_origin(func, scope, catalog.JOBLIB_PARALLEL)
     if origin is None:
         return None
     parallel, where = origin
-    symbol = resolve(parallel.func, where)
-    if symbol is None or symbol.local or symbol.qualname not in catalog.JOBLIB_PARALLEL:
-        return None
     positions = catalog.JOBLIB_PARALLEL_ARGS
     backend = call_argument(parallel, positions["backend"], "backend")
     n_jobs = call_argument(parallel, positions["n_jobs"], "n_jobs")
