@@ -77,7 +77,7 @@ SHOP = {
                 self.store.archive()
                 self.store.ping(3)
                 await read_later("d")
-                sfiles.nap()
+                sfiles.nap(2)
         """,
 }
 

@@ -23,6 +23,8 @@ Options (command line, or the `[flake8]` section of setup.cfg, tox.ini or .flake
 - `--conclint-extend-blocking-calls` / `conclint-extend-blocking-calls =`: more blocking
   callables, comma- or newline-separated, each `qualified.name` (category `other`, CCL110)
   or `qualified.name=category`.
+- `--conclint-offload-decorators` / `conclint-offload-decorators =`: decorators that run the
+  function they decorate on a thread (as `offload-decorators` in `[tool.conclint]`).
 """
 
 from __future__ import annotations
@@ -76,12 +78,25 @@ class Plugin:
             ),
         )
 
+        option_manager.add_option(
+            "--conclint-offload-decorators",
+            default="",
+            parse_from_config=True,
+            comma_separated_list=True,
+            metavar="NAMES",
+            help=(
+                "conclint: decorators, comma-separated qualified names, that run the function they "
+                "decorate on a thread or elsewhere (as [tool.conclint] offload-decorators)."
+            ),
+        )
+
     @classmethod
     def parse_options(cls, option_manager: Any, options: argparse.Namespace, args: Sequence[str]) -> None:
         try:
             cls.settings = settings_from_options(
                 free_threaded=bool(options.conclint_free_threaded),
                 extend_blocking_calls=options.conclint_extend_blocking_calls,
+                offload_decorators=getattr(options, "conclint_offload_decorators", ""),
             )
         except ConfigError as error:
             option_manager.parser.error(str(error))
@@ -107,15 +122,25 @@ class Plugin:
             return [ParseError.diagnostic(self.filename, _FILE_START, reason)]
 
 
-def settings_from_options(free_threaded: bool, extend_blocking_calls: Sequence[str] | str) -> Settings:
+def settings_from_options(
+    free_threaded: bool, extend_blocking_calls: Sequence[str] | str, offload_decorators: Sequence[str] | str = ""
+) -> Settings:
     """Settings from the flake8 options, validated as `[tool.conclint]` values are."""
-    entries = [extend_blocking_calls] if isinstance(extend_blocking_calls, str) else list(extend_blocking_calls)
     calls: dict[str, str] = {}
-    for entry in (part.strip() for raw in entries for part in raw.split(",")):
+    for entry in _comma_separated(extend_blocking_calls):
         if entry:
             name, _, category = entry.partition("=")
             calls[name.strip()] = category.strip() or "other"
     try:
-        return load_settings(None, free_threaded=free_threaded, extend_blocking_calls=calls)
+        decorators = _comma_separated(offload_decorators)
+        return load_settings(
+            None, free_threaded=free_threaded, extend_blocking_calls=calls, offload_decorators=decorators or None
+        )
     except ConfigError as error:
         raise ConfigError(str(error).replace("command line: --", "--conclint-", 1)) from None
+
+
+def _comma_separated(value: Sequence[str] | str) -> list[str]:
+    """flake8 gives a comma-separated option as a list, or as a string when defaulted."""
+    entries = [value] if isinstance(value, str) else list(value)
+    return [part.strip() for raw in entries for part in raw.split(",") if part.strip()]

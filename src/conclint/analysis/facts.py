@@ -64,6 +64,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         super().__init__()
         self.module = module
         self.module_name = module_name
+        self.settings = settings
         self.catalog: BlockingCatalog = blocking_catalog(settings.extend_blocking_calls)
         self.module_scope = Scope("module", "", None, module)
         collect_bindings(self.module_scope, module.body, module_name)

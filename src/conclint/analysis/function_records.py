@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from conclint.analysis.conditions import CallSite, Param
 from conclint.analysis.scopes import Scope
 from conclint.analysis.summaries import DATA, NUMERIC, QUADRATIC
 
@@ -39,6 +40,8 @@ class CoroutineCall:
     scope: Scope
     qualname: str
     external: bool
+    # What the coroutine passes, its guard left out: a coroutine's callers are unknown.
+    site: CallSite | None = None
 
 
 class LoopRecord:
@@ -106,7 +109,8 @@ class FunctionRecord:
     __slots__ = (
         "node", "qualname", "is_async", "class_qualname", "cls_name", "loops", "lambda_depth",
         "is_generator", "evidence", "blocking", "releases", "edges", "unknown", "unknown_in_loops",
-        "recursive_call", "loop_facts", "unknown_iterations", "external_edges",
+        "recursive_call", "loop_facts", "unknown_iterations", "external_edges", "guards", "sites",
+        "params", "method", "decorators",
     )
 
     def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
@@ -119,7 +123,8 @@ class FunctionRecord:
         self.lambda_depth = 0
         self.is_generator = False
         self.evidence: list[tuple[cst.CSTNode, str, str]] = []
-        self.blocking: list[tuple[cst.CSTNode, str, str, str]] = []
+        # (node, catalog name, category, as shown, guard)
+        self.blocking: list[tuple[cst.CSTNode, str, str, str, tuple]] = []
         self.releases: list[tuple[cst.CSTNode, str]] = []
         # (qualname, in a loop, fallback when the name turns out not to be a function:
         # "pure", "unknown" or "ignore")
@@ -131,3 +136,15 @@ class FunctionRecord:
         self.unknown_iterations = 0
         self.recursive_call: cst.CSTNode | None = None
         self.loop_facts: list[LoopFacts] = []
+        # The tests the code being walked sits under (see conclint.analysis.conditions): one
+        # list per open branch, and one per open block for what holds after an early return.
+        self.guards: list[list[tuple]] = []
+        # Every call of a function (`CallSite`, its callee's name not yet resolved).
+        self.sites: list[CallSite] = []
+        self.params: tuple[Param, ...] | None = None
+        self.method = ""
+        self.decorators: tuple[str, ...] = ()
+
+    def guard(self) -> tuple:
+        """The conjunction of the tests the current point of the walk sits under."""
+        return tuple(literal for frame in self.guards for literal in frame)

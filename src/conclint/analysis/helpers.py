@@ -27,6 +27,9 @@ from conclint.analysis.summaries import (
     blocking_chains,
 )
 
+from conclint.analysis.conditions import ClassFacts
+from conclint.knowledge.offloading import offloads
+
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
     from conclint.analysis.project_index import ProjectView
@@ -73,12 +76,13 @@ class NameSpace(NamedTuple):
     """How the joins see functions: `lookup` finds summaries by name, `absolute` names a
     function of this module (`helper` -> `app.api.helper`), `shown` writes a name for a
     message (this module's without the module prefix). `external`: other modules' functions
-    are in it (with a project index)."""
+    are in it (with a project index). `classes` finds what a class says of its attributes."""
 
     lookup: Lookup
     absolute: Callable[[str], str]
     shown: Callable[[str], str]
     external: bool
+    classes: Callable[[str], ClassFacts | None]
 
     def start(self, call: CoroutineCall) -> str | None:
         """The name the joins start from for `call`; None for another module's function
@@ -105,7 +109,7 @@ def name_space(facts: FileFacts) -> NameSpace:
 
 def _name_space(project: ProjectView | None, local: ModuleSummary) -> NameSpace:
     if project is None:
-        return NameSpace(local.function, str, str, False)
+        return NameSpace(local.function, str, str, False, local.class_facts)
     prefix = f"{project.module_name}." if project.module_name else ""
     found: dict[str, FunctionSummary | None] = {}
 
@@ -118,17 +122,29 @@ def _name_space(project: ProjectView | None, local: ModuleSummary) -> NameSpace:
     def shown(name: str) -> str:
         return name[len(prefix) :] if name.startswith(prefix) and local.function(name[len(prefix) :]) else name
 
-    return NameSpace(lookup, lambda name: prefix + name, shown, True)
+    def classes(name: str) -> ClassFacts | None:
+        mine = local.class_facts(name[len(prefix) :], project.module_name) if name.startswith(prefix) else None
+        return mine if mine is not None else project.class_facts(name)
+
+    return NameSpace(lookup, lambda name: prefix + name, shown, True, classes)
 
 
 def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[CoroutineCall, dict[str, HelperChain]]]:
     project = facts.project
     names = name_space(facts)
+    extra = facts.settings.offload_decorators
+
+    def offloaded(summary: FunctionSummary) -> bool:
+        return offloads(summary.decorators, extra)
+
     for call in collector.coroutine_calls:
         start = names.start(call)
         if start is None:
             continue
-        chains = blocking_chains(names.lookup, start)
+        site = call.site
+        if site is not None and not call.external:
+            site = site._replace(callee=start, new_class=names.absolute(site.new_class) if site.new_class else "")
+        chains = blocking_chains(names.lookup, start, site, names.classes, offloaded)
         result = {}
         for category, chain in chains.items():
             shown = tuple(names.shown(name) for name in chain.chain)

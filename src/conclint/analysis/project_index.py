@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
 
+from conclint.analysis.conditions import ClassFacts
 from conclint.analysis.summaries import FunctionSummary, ModuleSummary, absolutized, reaches_process_start
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.processes import START_TOKENS
@@ -160,7 +161,7 @@ class ProjectIndex:
         if found is None:
             return _Resolution(None, None, ())
         module_name, file, rest = found
-        module = self._load(file, module_name)
+        module = self.load(file, module_name)
         if module.summary is None:
             return _Resolution(None, None, (module,))
         function = module.summary.function(".".join(rest))
@@ -240,7 +241,7 @@ class ProjectIndex:
             self._files[key] = _find_module(module_name, roots)
         return self._files[key]
 
-    def _load(self, file: Path, module_name: str) -> LoadedModule:
+    def load(self, file: Path, module_name: str) -> LoadedModule:
         loaded = self._modules.get(file)
         if loaded is not None:
             return loaded
@@ -310,6 +311,19 @@ class ProjectView:
         if found.summary is not None and found.module is not None:
             self._where[found.summary.qualname] = found.module
         return found.summary
+
+    def class_facts(self, name: str) -> ClassFacts | None:
+        """What the class with absolute dotted name `name` says about its attributes (its
+        bases named absolutely); None outside the project or when it cannot be found."""
+        if not self.is_project_module(name):
+            return None
+        found = self.index.defining_module(name, self.roots)
+        if found is None:
+            return None
+        module_name, file, rest = found
+        module = self.index.load(file, module_name)
+        self.dependencies[str(module.path)] = module.digest
+        return module.summary.class_facts(".".join(rest), module_name) if module.summary is not None else None
 
     def starts_processes(self, name: str) -> bool:
         """Whether calling the function `name` (absolute dotted name) starts processes,

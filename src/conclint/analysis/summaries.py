@@ -16,6 +16,21 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import Callable, Container, Iterable, Iterator, Mapping, NamedTuple
 
+from conclint.analysis.conditions import (
+    UNKNOWN_FRAME,
+    CallSite,
+    ClassFacts,
+    Frame,
+    Param,
+    class_attribute,
+    dead,
+    enter,
+    guard_from_lists,
+    params_as_lists,
+    params_from_lists,
+    value_from_list,
+)
+
 # A blocking call is followed through at most this many functions (the one a coroutine calls
 # included): past that, a chain mostly runs through constructors and configuration branches
 # (`Client()` -> ... -> a preload download) that seldom run where the coroutine calls.
@@ -56,6 +71,8 @@ class BlockingEvidence(NamedTuple):
     suppressed: bool = False
     # As the source spells it: `fh.read()`, `` `with lock:` ``.
     shown: str = ""
+    # The tests on parameters and `self` attributes it runs under (conclint.analysis.conditions).
+    guard: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -90,6 +107,14 @@ class FunctionSummary:
     unknown_calls_in_loops: int = 0
     # The processes it starts itself (`Pool()`), filled in for the project index only.
     process_starts: tuple[str, ...] = ()
+    # For reachability (conclint.analysis.conditions): its parameters (None when a decorator
+    # may change them), the receiver it takes first ("self", "cls" or ""), each call it
+    # makes with its guard and arguments, and its decorators by resolved name
+    # (`asgiref.sync.sync_to_async`; a call's keywords that matter are kept: `textual.work(thread=True)`).
+    params: tuple[Param, ...] | None = None
+    method: str = ""
+    sites: tuple[CallSite, ...] = ()
+    decorators: tuple[str, ...] = ()
 
     @property
     def all_calls(self) -> tuple[str, ...]:
@@ -118,6 +143,10 @@ class FunctionSummary:
             "unknown_calls": self.unknown_calls,
             "unknown_calls_in_loops": self.unknown_calls_in_loops,
             "process_starts": list(self.process_starts),
+            "params": params_as_lists(self.params),
+            "method": self.method,
+            "sites": [site.as_list() for site in self.sites],
+            "decorators": list(self.decorators),
         }
 
     @classmethod
@@ -129,7 +158,7 @@ class FunctionSummary:
             is_generator=bool(data["is_generator"]),
             picklable=bool(data["picklable"]),
             cpu_evidence=tuple(CpuEvidence(*e) for e in data["cpu_evidence"]),  # type: ignore[attr-defined]
-            blocking=tuple(BlockingEvidence(*e) for e in data["blocking"]),  # type: ignore[attr-defined]
+            blocking=tuple(_blocking_evidence(e) for e in data["blocking"]),  # type: ignore[attr-defined]
             releases_gil=tuple(Evidence(*e) for e in data["releases_gil"]),  # type: ignore[attr-defined]
             calls=tuple(data["calls"]),  # type: ignore[arg-type]
             calls_in_loops=tuple(data["calls_in_loops"]),  # type: ignore[arg-type]
@@ -138,7 +167,16 @@ class FunctionSummary:
             unknown_calls=int(data["unknown_calls"]),  # type: ignore[call-overload]
             unknown_calls_in_loops=int(data["unknown_calls_in_loops"]),  # type: ignore[call-overload]
             process_starts=tuple(data["process_starts"]),  # type: ignore[arg-type]
+            params=params_from_lists(data["params"]),  # type: ignore[arg-type]
+            method=str(data["method"]),
+            sites=tuple(CallSite.from_list(site) for site in data["sites"]),  # type: ignore[attr-defined]
+            decorators=tuple(data["decorators"]),  # type: ignore[arg-type]
         )
+
+
+def _blocking_evidence(data: list) -> BlockingEvidence:  # type: ignore[type-arg]
+    line, callee, category, suppressed, shown, guard = data
+    return BlockingEvidence(line, callee, category, suppressed, shown, guard_from_lists(guard))
 
 
 @dataclass(frozen=True)
@@ -226,30 +264,87 @@ class BlockingChain:
         return self.chain[-1]
 
 
-def blocking_chains(lookup: Lookup, qualname: str) -> dict[str, BlockingChain]:
+ClassLookup = Callable[[str], "ClassFacts | None"]
+Offloaded = Callable[[FunctionSummary], bool]
+
+# A chain search visits a function once per distinct set of known argument values; past this
+# many (function, values) states it stops looking further.
+MAX_CHAIN_STATES = 400
+
+
+def blocking_chains(
+    lookup: Lookup,
+    qualname: str,
+    site: CallSite | None = None,
+    classes: ClassLookup | None = None,
+    offloaded: Offloaded | None = None,
+) -> dict[str, BlockingChain]:
     """For each category of blocking call the sync function `qualname` can make, directly or
     through the functions it calls, the shortest chain down to one, of at most
-    MAX_CHAIN_FUNCTIONS functions. Async callees are not followed (calling one only creates a
-    coroutine); cycles and recursion terminate; a call on any branch counts, since it can run."""
+    MAX_CHAIN_FUNCTIONS functions, over the calls that can run.
+
+    A call or blocking call runs unless its guard is decided false with what is known where
+    the chain passes (conclint.analysis.conditions): `site` is the call that starts the
+    chain (its arguments, defaults for the rest), and each call down the chain passes its own
+    values on. Not followed either: async callees (calling one only creates a coroutine),
+    generators whose result is not iterated (their body has not run), functions `offloaded`
+    says run elsewhere (`@sync_to_async`). Cycles and recursion terminate."""
     start = lookup(qualname)
-    if start is None or start.is_async:
+    if start is None or start.is_async or (offloaded is not None and offloaded(start)):
         return {}
+    attribute = _attribute_lookup(classes)
+    frame = UNKNOWN_FRAME
+    if site is not None:
+        if start.is_generator and not site.iterated:
+            return {}
+        frame = enter(start.params, start.method, site, UNKNOWN_FRAME, attribute, _constructs(site, start))
     found: dict[str, BlockingChain] = {}
-    parents: dict[str, str | None] = {start.qualname: None}
-    pending = deque([(start, 1)])
+    parents: dict[tuple[str, Frame], tuple[str, Frame] | None] = {(start.qualname, frame): None}
+    pending = deque([(start, frame, 1)])
     while pending:
-        summary, depth = pending.popleft()
+        summary, frame, depth = pending.popleft()
         for index, evidence in enumerate(summary.blocking):
-            if evidence.category not in found and not evidence.suppressed:
-                found[evidence.category] = BlockingChain(_path(parents, summary.qualname), evidence, index)
-        if depth == MAX_CHAIN_FUNCTIONS:
+            if evidence.category not in found and not evidence.suppressed and not dead(evidence.guard, frame, attribute):
+                found[evidence.category] = BlockingChain(_state_path(parents, (summary.qualname, frame)), evidence, index)
+        if depth == MAX_CHAIN_FUNCTIONS or len(parents) > MAX_CHAIN_STATES:
             continue
-        for name in summary.all_calls:
-            callee = lookup(name)
-            if callee is not None and not callee.is_async and callee.qualname not in parents:
-                parents[callee.qualname] = summary.qualname
-                pending.append((callee, depth + 1))
+        for call in summary.sites:
+            if dead(call.guard, frame, attribute):
+                continue
+            callee = lookup(call.callee)
+            if callee is None or callee.is_async or (callee.is_generator and not call.iterated):
+                continue
+            if offloaded is not None and offloaded(callee):
+                continue
+            inner = enter(callee.params, callee.method, call, frame, attribute, _constructs(call, callee))
+            key = (callee.qualname, inner)
+            if key not in parents:
+                parents[key] = (summary.qualname, frame)
+                pending.append((callee, inner, depth + 1))
     return found
+
+
+def _constructs(site: CallSite, callee: FunctionSummary) -> str:
+    """The class `site` makes an instance of: `Cls()` reaching `Cls.__init__` (or the
+    `__init__` a base defines)."""
+    if site.new_class:
+        return site.new_class
+    if callee.qualname.endswith(".__init__") and not site.callee.endswith(".__init__"):
+        return site.callee
+    return ""
+
+
+def _attribute_lookup(classes: ClassLookup | None) -> Callable[[str, str], object]:
+    if classes is None:
+        return lambda class_name, attribute: None
+    return lambda class_name, attribute: class_attribute(classes, class_name, attribute)
+
+
+def _state_path(parents: Mapping[tuple[str, Frame], tuple[str, Frame] | None], state: tuple[str, Frame]) -> tuple[str, ...]:
+    chain = [state]
+    while (parent := parents[chain[-1]]) is not None:
+        chain.append(parent)
+    return tuple(name for name, _ in reversed(chain))
 
 
 def _path(parents: Mapping[str, str | None], name: str) -> tuple[str, ...]:
@@ -305,11 +400,24 @@ class ModuleSummary:
     """Every function of a module by qualified name, the bases of its classes (resolved
     names: local classes by their qualified name, library classes by their dotted name), and
     the names its imports bind at module level (`load = pkg.io.load`), through which a
-    package's `__init__` re-exports what its modules define."""
+    package's `__init__` re-exports what its modules define. For deciding tests on `self`
+    attributes: the values each class body assigns (when a call site could tell them) and
+    the attributes each class's methods assign through `self`."""
 
     functions: Mapping[str, FunctionSummary] = field(default_factory=dict)
     class_bases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     imports: Mapping[str, str] = field(default_factory=dict)
+    class_values: Mapping[str, Mapping[str, tuple]] = field(default_factory=dict)
+    class_assigned: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def class_facts(self, qualname: str, module: str = "") -> ClassFacts | None:
+        """What the class `qualname` of this module says about its attributes; with
+        `module`, its bases of this module are named absolutely (`pkg.mod.Base`)."""
+        if qualname not in self.class_bases:
+            return None
+        prefix = module + "." if module else ""
+        bases = tuple(prefix + base if base in self.class_bases else base for base in self.class_bases[qualname])
+        return ClassFacts(bases, self.class_values.get(qualname, {}), frozenset(self.class_assigned.get(qualname, ())))
 
     def function(self, qualname: str) -> FunctionSummary | None:
         """The summary of `qualname`; a method missing from its class is looked up in the
@@ -326,8 +434,8 @@ class ModuleSummary:
     def pure_computation(self, qualname: str) -> bool:
         return pure_computation(self.function, qualname)
 
-    def blocking_chains(self, qualname: str) -> dict[str, BlockingChain]:
-        return blocking_chains(self.function, qualname)
+    def blocking_chains(self, qualname: str, site: CallSite | None = None) -> dict[str, BlockingChain]:
+        return blocking_chains(self.function, qualname, site, self.class_facts)
 
     def is_subclass(self, qualname: str, bases: Iterable[str]) -> bool:
         """True when the local class `qualname` derives from one of `bases` (library names)."""
@@ -350,6 +458,8 @@ class ModuleSummary:
             "functions": [summary.as_dict() for summary in self.functions.values()],
             "class_bases": {name: list(bases) for name, bases in self.class_bases.items()},
             "imports": dict(self.imports),
+            "class_values": {name: {a: list(v) for a, v in values.items()} for name, values in self.class_values.items()},
+            "class_assigned": {name: list(names) for name, names in self.class_assigned.items()},
         }
 
     @classmethod
@@ -357,7 +467,12 @@ class ModuleSummary:
         functions = [FunctionSummary.from_dict(item) for item in data["functions"]]  # type: ignore[attr-defined]
         bases = {name: tuple(value) for name, value in data["class_bases"].items()}  # type: ignore[attr-defined]
         imports = dict(data["imports"])  # type: ignore[call-overload]
-        return cls({summary.qualname: summary for summary in functions}, bases, imports)
+        values = {
+            name: {attribute: value_from_list(v) for attribute, v in items.items()}
+            for name, items in data["class_values"].items()  # type: ignore[attr-defined]
+        }
+        assigned = {name: tuple(items) for name, items in data["class_assigned"].items()}  # type: ignore[attr-defined]
+        return cls({summary.qualname: summary for summary in functions}, bases, imports, values, assigned)
 
 
 def absolutized(summary: FunctionSummary, module: str) -> FunctionSummary:
@@ -371,6 +486,12 @@ def absolutized(summary: FunctionSummary, module: str) -> FunctionSummary:
         qualname=prefix + summary.qualname,
         calls=tuple(prefix + name for name in summary.calls),
         calls_in_loops=tuple(prefix + name for name in summary.calls_in_loops),
+        sites=tuple(
+            site
+            if site.external
+            else site._replace(callee=prefix + site.callee, new_class=prefix + site.new_class if site.new_class else "")
+            for site in summary.sites
+        ),
     )
 
 

@@ -36,8 +36,17 @@ from conclint.analysis.expressions import (
     recursion_kind,
     walks_element,
 )
+from conclint.analysis.branch_guards import (
+    CONSUMERS,
+    after_if,
+    argument_value,
+    iteration_literals,
+    literals,
+    parameters,
+)
+from conclint.analysis.conditions import CallSite
 from conclint.analysis.function_records import CoroutineCall, FunctionRecord, LoopFacts, LoopRecord
-from conclint.analysis.scopes import Scope
+from conclint.analysis.scopes import Scope, dotted_name, iter_statements
 from conclint.analysis.summaries import (
     BlockingEvidence,
     CpuEvidence,
@@ -47,7 +56,7 @@ from conclint.analysis.summaries import (
     ModuleSummary,
     inherited_method,
 )
-from conclint.analysis.symbols import resolve
+from conclint.analysis.symbols import Symbol, resolve
 from conclint.knowledge.threads import (
     BUILTIN_RESULT_TYPES,
     BUILTIN_TYPE_METHODS,
@@ -84,10 +93,15 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self._stack: list[FunctionRecord] = []
         self._done: list[FunctionRecord] = []
         self._class_bases: dict[str, tuple[str, ...]] = {}
+        self._class_values: dict[str, dict[str, tuple]] = {}
+        self._class_assigned: dict[str, tuple[str, ...]] = {}
+        # Calls whose result is iterated or entered (`for x in gen()`, `with cm():`), by id.
+        self._iterated: set[int] = set()
+        self._elifs: set[int] = set()
         self._nodes: dict[str, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode], list[cst.CSTNode]]] = {}
         self.summary = ModuleSummary()
         self.loops: dict[str, tuple[LoopFacts, ...]] = {}
-        self._coroutine_calls: list[tuple[cst.CSTNode, cst.CSTNode | None, Scope, str, bool]] = []
+        self._coroutine_calls: list[tuple[cst.CSTNode, cst.CSTNode | None, Scope, str, bool, CallSite | None]] = []
         self.coroutine_calls: list[CoroutineCall] = []
 
     # ----- answers ---------------------------------------------------------------------------
@@ -125,7 +139,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 blocking=tuple(e._replace(line=line_of(n)) for e, n in zip(summary.blocking, blocking)),
                 releases_gil=tuple(e._replace(line=line_of(n)) for e, n in zip(summary.releases_gil, releases)),
             )
-        return ModuleSummary(functions, self.summary.class_bases, self.summary.imports)
+        return replace(self.summary, functions=functions)
 
     # ----- definitions -----------------------------------------------------------------------
 
@@ -140,6 +154,28 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             if symbol is not None and not symbol.instance:
                 bases.append(symbol.qualname)
         self._class_bases[qualname] = tuple(bases)
+        self._class_values[qualname], self._class_assigned[qualname] = self._class_attributes(node)
+
+    def _class_attributes(self, node: cst.ClassDef) -> tuple[dict[str, tuple], tuple[str, ...]]:
+        """The values the class body assigns that a call site can tell (`STYLE = None`), and
+        the attributes its methods assign through their first parameter (`self.x = ...`)."""
+        values: dict[str, tuple] = {}
+        assigned: set[str] = set()
+        for statement in node.body.body:
+            if isinstance(statement, cst.FunctionDef):
+                params = [*statement.params.posonly_params, *statement.params.params]
+                if params:
+                    assigned.update(_self_assignments(statement, params[0].name.value))
+                continue
+            for inner in iter_statements([statement]):
+                for target, value in _assignments(inner):
+                    if isinstance(target, cst.Name):
+                        found = argument_value(value, self.facts) if value is not None else None
+                        if found is not None and found[0] not in ("p", "a") and target.value not in values:
+                            values[target.value] = found
+                        elif target.value in values and found != values[target.value]:
+                            assigned.add(target.value)  # assigned twice, differently
+        return values, tuple(sorted(assigned))
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
         scope = self.facts.scope  # FileFacts has entered the function's scope
@@ -151,9 +187,16 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             cls_name = params[0].name.value if params else None
         function = FunctionRecord(node, scope.qualname, class_qualname, cls_name)
         self._stack.append(function)
+        names = []
         if parent is not None:
             for decorator in node.decorators:
                 self._compiled_by(function, decorator.decorator, parent)
+                names.append(_decorator_name(decorator.decorator, parent))
+        function.decorators = tuple(name for name in names if name)
+        if class_qualname is not None:
+            function.method = "cls" if cls_name is not None else "" if "builtins.staticmethod" in names else "self"
+        if all(name in SIGNATURE_KEEPING_DECORATORS for name in names):
+            function.params = parameters(node, self.facts)
 
     def _compiled_by(self, function: FunctionRecord, decorator: cst.BaseExpression, scope: Scope) -> None:
         """`@numba.njit(nogil=True)`, `@jax.jit`: the body runs as machine code, which may
@@ -177,11 +220,91 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         if self._stack:
             self._stack[-1].lambda_depth -= 1
 
+    # ----- branches: the guards of conclint.analysis.conditions ------------------------------
+
+    def _push_guard(self, found: list[tuple]) -> None:
+        if self._stack:
+            self._stack[-1].guards.append(found)
+
+    def _pop_guard(self) -> None:
+        if self._stack:
+            self._stack[-1].guards.pop()
+
+    def _branch(self, test: cst.BaseExpression, wanted: bool) -> None:
+        if self._stack:
+            self._stack[-1].guards.append(literals(test, wanted, self.facts))
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._push_guard([])  # what holds after an early return, to the end of the block
+
+    def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._pop_guard()
+
+    def visit_If_body(self, node: cst.If) -> None:
+        self._branch(node.test, True)
+
+    def visit_If_orelse(self, node: cst.If) -> None:
+        if isinstance(node.orelse, cst.If):
+            self._elifs.add(id(node.orelse))
+        self._branch(node.test, False)
+
+    def leave_If_body(self, node: cst.If) -> None:
+        self._pop_guard()
+
+    leave_If_orelse = leave_If_body
+
+    def leave_If(self, node: cst.If) -> None:
+        if self._stack and self._stack[-1].guards and id(node) not in self._elifs:
+            self._stack[-1].guards[-1].extend(after_if(node, self.facts))
+
+    def visit_Assert(self, node: cst.Assert) -> None:
+        if self._stack and self._stack[-1].guards:
+            self._stack[-1].guards[-1].extend(literals(node.test, True, self.facts))
+
+    def visit_While_body(self, node: cst.While) -> None:
+        self._branch(node.test, True)
+
+    def leave_While_body(self, node: cst.While) -> None:
+        self._pop_guard()
+
+    def visit_For_body(self, node: cst.For) -> None:
+        self._push_guard(iteration_literals(node.iter, self.facts))
+
+    def leave_For_body(self, node: cst.For) -> None:
+        self._pop_guard()
+
+    def visit_IfExp_body(self, node: cst.IfExp) -> None:
+        self._branch(node.test, True)
+
+    def visit_IfExp_orelse(self, node: cst.IfExp) -> None:
+        self._branch(node.test, False)
+
+    def leave_IfExp_body(self, node: cst.IfExp) -> None:
+        self._pop_guard()
+
+    leave_IfExp_orelse = leave_IfExp_body
+
+    def visit_BooleanOperation_right(self, node: cst.BooleanOperation) -> None:
+        self._branch(node.left, isinstance(node.operator, cst.And))
+
+    def leave_BooleanOperation_right(self, node: cst.BooleanOperation) -> None:
+        self._pop_guard()
+
+    # ----- iterated results: a generator's body runs only when its result is ------------------
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self._iterated.add(id(node.value))  # the caller may iterate it
+
+    def visit_StarredElement(self, node: cst.StarredElement) -> None:
+        self._iterated.add(id(node.value))
+
     # ----- loops -----------------------------------------------------------------------------
 
     def visit_For(self, node: cst.For) -> None:
         if not self._stack:
             return
+        self._iterated.add(id(node.iter))
         outer_names = self._loop_names() if self._stack[-1].loops else set()
         loop = self._push_loop(node, "for")
         if node.asynchronous is not None:
@@ -204,7 +327,10 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         loop.clauses = 0
         small = True
         clause: cst.CompFor | None = node.for_in
+        guard: list[tuple] = []
         while clause is not None:
+            self._iterated.add(id(clause.iter))
+            guard += iteration_literals(clause.iter, self.facts)
             loop.clauses += 1
             if clause.asynchronous is not None:
                 loop.impure = True
@@ -219,6 +345,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             small = small and loop.small
             clause = clause.inner_for_in
         loop.small = small
+        self._push_guard(guard)
 
     visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _visit_comprehension
 
@@ -261,7 +388,14 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 function.evidence.append((loop_node, reason, kind))
                 function.loop_facts.append(LoopFacts(loop_node, reason, kind, calls))
 
-    leave_For = leave_While = leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _leave_loop
+    leave_For = leave_While = _leave_loop
+
+    def _leave_comprehension(self, node: cst.BaseComp) -> None:
+        if self._stack:
+            self._pop_guard()
+        self._leave_loop(node)
+
+    leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _leave_comprehension
 
     def _iterate(self, iterable: cst.BaseExpression, loop_names: set[str]) -> None:
         """Iterating an object of unknown type runs its `__next__`, which may read a file, a
@@ -377,6 +511,10 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 loop.names.add(node.target.value)
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        if any(isinstance(target.target, (cst.Name, cst.Tuple, cst.List)) for target in node.targets):
+            # Unpacked here, or held in a local that is likely iterated later; a generator
+            # stored on an object (`self.chunks = gen()`) is left to whoever consumes it.
+            self._iterated.add(id(node.value))
         if not self._stack or not self._stack[-1].loops:
             return
         loop = self._stack[-1].loops[-1]
@@ -399,6 +537,9 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self._mark_impure()
 
     def visit_Yield(self, node: cst.Yield) -> None:
+        value = node.value
+        if value is not None:
+            self._iterated.add(id(value.item if isinstance(value, cst.From) else value))
         if self._stack:
             function = self._stack[-1]
             if not function.lambda_depth:
@@ -417,6 +558,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             return
         facts = self.facts
         for item in node.items:
+            self._iterated.add(id(item.item))  # entering a context manager runs its generator
             match = facts.blocking_with_item(item)
             if match is not None:
                 self._blocking(item.item, match.entry.qualname, match.entry.category.value, match.display)
@@ -437,6 +579,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         facts = self.facts
         func = node.func
         symbol = facts.resolve(func)
+        self._consumed_arguments(node, symbol)
         if symbol is None:
             if function.cls_name is not None and isinstance(func, cst.Attribute) and is_cls_receiver(func.value, function.cls_name):
                 self._edge(f"{function.class_qualname}.{func.attr.value}", node, "unknown")
@@ -450,7 +593,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 if symbol.node.asynchronous is None:
                     self._edge(symbol.qualname, node, "unknown")
             elif isinstance(symbol.node, cst.ClassDef):
-                self._edge(f"{symbol.qualname}.__init__", node, "ignore")
+                self._edge(f"{symbol.qualname}.__init__", node, "ignore", new_class=symbol.qualname)
             else:
                 method = symbol.qualname.rpartition(".")[2]
                 self._edge(symbol.qualname, node, "pure" if method in PURE_METHODS_ANY_RECEIVER else "unknown")
@@ -476,6 +619,13 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             self._edge(qualname, node, "unknown", external=True)
         else:
             self._unknown()
+
+    def _consumed_arguments(self, node: cst.Call, symbol: Symbol | None) -> None:
+        """`list(gen())`, `"".join(gen())`, `next(gen())`: the argument is iterated."""
+        consumes = symbol is not None and not symbol.local and symbol.qualname in CONSUMERS
+        if consumes or (isinstance(node.func, cst.Attribute) and node.func.attr.value in ("join", "extend", "update")):
+            for arg in node.args:
+                self._iterated.add(id(arg.value))
 
     def _unresolved_method(self, func: cst.BaseExpression) -> None:
         """A call whose callee does not resolve: pure only for a method this module can tell
@@ -508,7 +658,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             self._unknown(in_loop=True)
         elif symbol.local:
             if isinstance(symbol.node, cst.FunctionDef) and symbol.node.asynchronous is None:
-                self._edge(symbol.qualname, call, "unknown", in_loop=True)
+                self._edge(symbol.qualname, call, "unknown", in_loop=True, passed=True)
             elif not isinstance(symbol.node, cst.ClassDef):
                 self._unknown(in_loop=True)
         elif call_kind(symbol.qualname)[0] not in (PURE, HEAVY):
@@ -559,7 +709,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             # function apart from pure computation.
             function.releases.append((node, f"{callee.removeprefix('builtins.')}() in a lambda"))
         else:
-            function.blocking.append((node, callee, category, display))
+            function.blocking.append((node, callee, category, display, function.guard()))
 
     def _release(self, node: cst.CSTNode, reason: str) -> None:
         function = self._stack[-1]
@@ -574,8 +724,17 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             loop.heavy = loop.heavy or callee
 
     def _edge(
-        self, qualname: str, node: cst.CSTNode, fallback: str, in_loop: bool = False, external: bool = False
+        self,
+        qualname: str,
+        node: cst.CSTNode,
+        fallback: str,
+        in_loop: bool = False,
+        external: bool = False,
+        new_class: str = "",
+        passed: bool = False,
     ) -> None:
+        """A call of the function `qualname` at `node`; `passed`: the function is handed to
+        `node` (`map(f, xs)`) rather than called by it; `new_class`: `node` constructs it."""
         function = self._stack[-1]
         if function.lambda_depth:
             # Not followed: the lambda may never be called here. It still counts as a call
@@ -584,8 +743,12 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 self._unknown(in_loop)
             return
         looped = in_loop or bool(function.loops)
+        site = self._site(qualname, node, external, new_class, passed)
+        function.sites.append(site)
         if function.is_async:
-            self._coroutine_calls.append((node, self.facts.current_statement, self.facts.scope, qualname, external))
+            self._coroutine_calls.append(
+                (node, self.facts.current_statement, self.facts.scope, qualname, external, site._replace(guard=()))
+            )
         if external:
             function.external_edges.append((qualname, looped))
             if function.loops:
@@ -596,6 +759,43 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             function.loops[-1].calls.append(qualname)
         if qualname == function.qualname and function.recursive_call is None:
             function.recursive_call = node
+
+    def _site(self, qualname: str, node: cst.CSTNode, external: bool, new_class: str, passed: bool) -> CallSite:
+        """The CallSite of a call: what it passes, under which guard, on which receiver."""
+        guard = self._stack[-1].guard()
+        if passed or not isinstance(node, cst.Call):
+            return CallSite(qualname, guard, iterated=True, external=external, splat=True)
+        args: list[tuple | None] = []
+        keywords: list[tuple[str, tuple | None]] = []
+        splat = False
+        for arg in node.args:
+            if arg.star:
+                splat = True
+            elif arg.keyword is not None:
+                keywords.append((arg.keyword.value, argument_value(arg.value, self.facts)))
+            else:
+                args.append(argument_value(arg.value, self.facts))
+        return CallSite(
+            qualname,
+            guard,
+            tuple(args),
+            tuple(keywords),
+            bound=bool(new_class) or self._on_instance(node.func),
+            new_class=new_class,
+            iterated=id(node) in self._iterated,
+            external=external,
+            splat=splat,
+        )
+
+    def _on_instance(self, func: cst.BaseExpression) -> bool:
+        """`self.f()`, `obj.f()`: a method called on an instance, which it receives first;
+        not `module.f()` or `Class.f()`."""
+        if not isinstance(func, cst.Attribute):
+            return False
+        receiver = self.facts.resolve(func.value)
+        if receiver is None:
+            return True
+        return receiver.instance
 
     # ----- the module ------------------------------------------------------------------------
 
@@ -641,7 +841,8 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 picklable="<locals>" not in function.qualname,
                 cpu_evidence=tuple(CpuEvidence(0, reason, kind) for _, reason, kind in evidence),
                 blocking=tuple(
-                    BlockingEvidence(0, callee, category, shown=display) for _, callee, category, display in function.blocking
+                    BlockingEvidence(0, callee, category, shown=display, guard=guard)
+                    for _, callee, category, display, guard in function.blocking
                 ),
                 releases_gil=tuple(Evidence(0, reason) for _, reason in function.releases),
                 calls=tuple(calls),
@@ -650,6 +851,10 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 external_calls_in_loops=external_in_loops,
                 unknown_calls=unknown,
                 unknown_calls_in_loops=unknown_in_loops,
+                params=function.params,
+                method=function.method,
+                sites=_resolved_sites(function.sites, target),
+                decorators=tuple(name for name in function.decorators if not name.startswith("<local>.")),
             )
             self._nodes[function.qualname] = (
                 function.node,
@@ -663,15 +868,120 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             for name, binding in self.facts.module_scope.bindings.items()
             if binding.kind == "import" and _may_be_project_function(binding.target)
         }
-        self.summary = ModuleSummary(functions, dict(bases), imports)
+        self.summary = ModuleSummary(functions, dict(bases), imports, self._class_values, self._class_assigned)
         self.coroutine_calls = [
-            CoroutineCall(call, statement, scope, name if external else resolved, external)
-            for call, statement, scope, name, external in self._coroutine_calls
+            CoroutineCall(call, statement, scope, name if external else resolved, external, site)
+            for call, statement, scope, name, external, site in self._coroutine_calls
             if (resolved := name if external else target(name)) is not None
         ]
 
 
+def _resolved_sites(sites: list[CallSite], target: Callable[[str], str | None]) -> tuple[CallSite, ...]:
+    """The call sites of calls of functions this module defines, by the name they resolve to
+    (an inherited method by its base's), and of other modules' functions; each once."""
+    found: dict[CallSite, None] = {}
+    for site in sites:
+        if site.external:
+            found[site] = None
+        elif (resolved := target(site.callee)) is not None:
+            found[site._replace(callee=resolved)] = None
+    return tuple(found)
+
+
 _HUGE = 2**63
+
+# Decorators that keep a function's parameters as they are, so a call site's arguments bind
+# to them (any other decorator may wrap the function in one of another signature).
+SIGNATURE_KEEPING_DECORATORS = frozenset(
+    {
+        "builtins.staticmethod",
+        "builtins.classmethod",
+        "builtins.property",
+        "functools.lru_cache",
+        "functools.cache",
+        "functools.wraps",
+        "abc.abstractmethod",
+        "typing.overload",
+        "typing.final",
+        "typing_extensions.override",
+        "typing.override",
+        "contextlib.contextmanager",
+    }
+)
+
+
+def _decorator_name(decorator: cst.BaseExpression, scope: Scope) -> str:
+    """The resolved name of a decorator (`asgiref.sync.sync_to_async`), with the keyword
+    flags a catalog may match appended (`textual.work(thread=True)`); "" for a local one."""
+    call = decorator if isinstance(decorator, cst.Call) else None
+    expression = call.func if call is not None else decorator
+    symbol = resolve(expression, scope)
+    if symbol is None or symbol.instance:
+        return ""
+    name = symbol.qualname if not symbol.local else "<local>." + symbol.qualname
+    if call is not None:
+        flags = [
+            f"{arg.keyword.value}={arg.value.value}"
+            for arg in call.args
+            if arg.keyword is not None and isinstance(arg.value, cst.Name) and arg.value.value in ("True", "False")
+        ]
+        if flags:
+            name += "(" + ", ".join(flags) + ")"
+    return name
+
+
+def _assignments(statement: cst.CSTNode) -> list[tuple[cst.BaseExpression, cst.BaseExpression | None]]:
+    """(target, value) of an assignment statement; value None for an augmented one."""
+    if isinstance(statement, cst.Assign):
+        return [(target.target, statement.value) for target in statement.targets]
+    if isinstance(statement, cst.AnnAssign):
+        return [(statement.target, statement.value)] if statement.value is not None else []
+    if isinstance(statement, cst.AugAssign):
+        return [(statement.target, None)]
+    return []
+
+
+def _self_assignments(method: cst.FunctionDef, self_name: str) -> set[str]:
+    """The attributes `method` assigns through `self_name` (`self.x = ...`, `self.x += 1`,
+    `self.a, self.b = ...`, `setattr(self, "x", v)`; "*" for a `setattr` of any name),
+    anywhere in its body, nested functions included."""
+    found: set[str] = set()
+    collector = _AttributeCollector(self_name, found)
+    for statement in _all_statements(method.body):
+        for target, _ in _assignments(statement):
+            target.visit(collector)
+        call = statement.value if isinstance(statement, cst.Expr) else None
+        if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "setattr" and call.args:
+            first = call.args[0].value
+            if isinstance(first, cst.Name) and first.value == self_name:
+                second = call.args[1].value if len(call.args) > 1 else None
+                found.add(second.evaluated_value if isinstance(second, cst.SimpleString) else "*")  # type: ignore[arg-type]
+    return found
+
+
+class _AttributeCollector(cst.CSTVisitor):
+    def __init__(self, self_name: str, found: set[str]) -> None:
+        super().__init__()
+        self.self_name, self.found = self_name, found
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name) and node.value.value == self.self_name:
+            self.found.add(node.attr.value)
+
+
+def _all_statements(block: cst.BaseSuite) -> list[cst.CSTNode]:
+    """Every small statement of a block, nested blocks and functions included."""
+    found: list[cst.CSTNode] = []
+
+    class Collector(cst.CSTVisitor):
+        def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+            found.extend(node.body)
+
+        def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+            found.extend(node.body)
+
+    block.visit(Collector())
+    return found
 
 
 __all__ = ["CoroutineCall", "LoopFacts", "SummaryCollector"]

@@ -25,7 +25,9 @@ class Settings:
     `select`/`ignore` hold rule selectors (a code such as ``CCL101``, a prefix such as
     ``CCL1``, a rule name such as ``blocking-sleep-in-async``, or ``ALL``).
     `extend_blocking_calls` pairs a qualified name with a category name
-    (see `conclint.knowledge.blocking.Category`).
+    (see `conclint.knowledge.blocking.Category`). `offload_decorators` names decorators
+    (qualified names) that run each call of the function they decorate elsewhere, on a
+    thread or another process: calls of such a function are not followed into its body.
     """
 
     select: tuple[str, ...] = ("ALL",)
@@ -36,6 +38,7 @@ class Settings:
     target_version: str = "3.10"
     free_threaded: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    offload_decorators: tuple[str, ...] = ()
 
 
 DEFAULT_SETTINGS = Settings()

@@ -173,6 +173,41 @@ PATH_TYPES = frozenset({_PATH})
 KNOWN_TYPES = frozenset(CALL_RESULTS.values()) | frozenset(ATTRIBUTE_RESULTS.values())
 
 
+# The classes an instance of a known type is an instance of (besides its own), for deciding
+# `isinstance(value, T)` at a call site: `isinstance(io.BytesIO(b""), io.IOBase)` holds,
+# `isinstance("path", io.IOBase)` does not. Only concrete types whose bases are certain.
+_OBJECT = ("builtins.object",)
+_NUMBER = ("numbers.Number", "numbers.Complex", "numbers.Real", "numbers.Integral")
+TYPE_ANCESTORS: dict[str, tuple[str, ...]] = {
+    "builtins.object": (),
+    "builtins.NoneType": _OBJECT,
+    "builtins.bool": ("builtins.int", *_NUMBER, *_OBJECT),
+    "builtins.int": (*_NUMBER, *_OBJECT),
+    "builtins.float": ("numbers.Number", "numbers.Complex", "numbers.Real", *_OBJECT),
+    "builtins.str": _OBJECT,
+    "builtins.bytes": _OBJECT,
+    "builtins.bytearray": _OBJECT,
+    "builtins.list": _OBJECT,
+    "builtins.tuple": _OBJECT,
+    "builtins.dict": _OBJECT,
+    "builtins.set": _OBJECT,
+    "builtins.frozenset": _OBJECT,
+    "io.IOBase": _OBJECT,
+    "io.RawIOBase": ("io.IOBase", *_OBJECT),
+    "io.BufferedIOBase": ("io.IOBase", *_OBJECT),
+    "io.TextIOBase": ("io.IOBase", *_OBJECT),
+    "io.BytesIO": ("io.BufferedIOBase", "io.IOBase", *_OBJECT),
+    "io.StringIO": ("io.TextIOBase", "io.IOBase", *_OBJECT),
+    "io.FileIO": ("io.RawIOBase", "io.IOBase", *_OBJECT),
+    "io.BufferedReader": ("io.BufferedIOBase", "io.IOBase", *_OBJECT),
+    "io.BufferedWriter": ("io.BufferedIOBase", "io.IOBase", *_OBJECT),
+    "io.TextIOWrapper": ("io.TextIOBase", "io.IOBase", *_OBJECT),
+}
+# The types of constructor calls a call site can tell apart (`io.BytesIO(data)`), beyond
+# those of TYPE_ANCESTORS: the value is an instance of that type, never None.
+CONSTRUCTED_TYPES = frozenset(name for name in TYPE_ANCESTORS if name != "builtins.NoneType")
+
+
 def canonical_name(name: str) -> str:
     """`requests.sessions.Session` -> `requests.Session`; unknown names come back unchanged."""
     prefix = name

@@ -108,6 +108,14 @@ def _string_list(raw: object, where: str) -> tuple[str, ...]:
     return tuple(raw)
 
 
+def _qualified_names(raw: object, where: str) -> tuple[str, ...]:
+    names = tuple(item.strip() for item in _string_list(raw, where))
+    bad = [name for name in names if not all(part.isidentifier() for part in name.split("."))]
+    if bad:
+        raise ConfigError(f"{where}: expected qualified names such as \"mylib.run_in_thread\", got {bad[0]!r}")
+    return names
+
+
 def _selectors(raw: object, where: str) -> tuple[str, ...]:
     selectors = tuple(item.strip() for item in _string_list(raw, where))
     _check_selectors(selectors, where)
@@ -202,6 +210,7 @@ _KEYS: Mapping[str, str] = {
     "target-version": "target_version",
     "free-threaded": "free_threaded",
     "max-file-size": "max_file_size",
+    "offload-decorators": "offload_decorators",
 }
 _CONVERTERS: Mapping[str, Callable[[Any, str], Any]] = {
     "select": _selectors,
@@ -212,6 +221,7 @@ _CONVERTERS: Mapping[str, Callable[[Any, str], Any]] = {
     "target_version": _target_version,
     "free_threaded": _boolean,
     "max_file_size": _byte_size,
+    "offload_decorators": _qualified_names,
 }
 _FIELD_NAMES = frozenset(_CONVERTERS)
 

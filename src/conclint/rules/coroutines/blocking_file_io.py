@@ -393,7 +393,7 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
                     return self.recurse(depth - 1) if depth else self.refresh(True)
 
                 async def handle(self):
-                    self.refresh()
+                    self.refresh(force=True)
                     self.recurse(3)
                     Store.scan("/srv")
             """,

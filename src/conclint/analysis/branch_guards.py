@@ -1,0 +1,242 @@
+"""From syntax to the guards and values of `conclint.analysis.conditions`: which tests on a
+function's own parameters and `self` attributes a call sits under, and what a call site
+passes.
+
+Only what can be told for certain is recorded. A test this module does not understand, or on
+anything but a parameter the function never rebinds or an attribute of `self`, adds nothing
+to a guard (the call may run); `a and b` in an `if` adds both, `a or b` adds nothing, and
+`not (a or b)` adds both negated, since that is what holds in the branch.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from conclint.analysis.conditions import Literal, Param, Value
+from conclint.knowledge.types import CONSTRUCTED_TYPES
+
+if TYPE_CHECKING:
+    from conclint.analysis.facts import FileFacts
+    from conclint.analysis.scopes import Scope
+
+# Calls that consume an iterable they are given (`list(gen())`): a generator passed to them runs.
+CONSUMERS = frozenset(
+    "builtins." + name
+    for name in "list tuple set frozenset dict sorted sum min max any all next enumerate zip map filter reversed iter".split()
+)
+
+_DISPLAYS: dict[type, str] = {cst.List: "builtins.list", cst.Tuple: "builtins.tuple", cst.Set: "builtins.set", cst.Dict: "builtins.dict"}
+
+
+def _function_scope(scope: Scope) -> Scope | None:
+    while scope.kind == "comprehension" and scope.parent is not None:
+        scope = scope.parent
+    return scope if scope.kind == "function" else None
+
+
+def subject(expression: cst.BaseExpression, facts: FileFacts) -> Value | None:
+    """("p", name) for a parameter of the current function that it never rebinds, ("a",
+    name) for `self.name` in a method, else None."""
+    scope = _function_scope(facts.scope)
+    if scope is None:
+        return None
+    if isinstance(expression, cst.Name):
+        binding = scope.bindings.get(expression.value)
+        return ("p", expression.value) if binding is not None and binding.kind == "param" else None
+    if isinstance(expression, cst.Attribute) and isinstance(expression.value, cst.Name):
+        binding = scope.bindings.get(expression.value.value)
+        if binding is not None and binding.kind == "self":
+            return ("a", expression.attr.value)
+    return None
+
+
+def literals(test: cst.BaseExpression, wanted: bool, facts: FileFacts) -> list[Literal]:
+    """The literals that hold where `test` evaluated to `wanted` (a conjunction; may be empty)."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return literals(test.expression, not wanted, facts)
+    if isinstance(test, cst.BooleanOperation):
+        conjunction = isinstance(test.operator, cst.And)
+        if conjunction == wanted:  # `a and b` true, `a or b` false: both parts are known
+            return literals(test.left, wanted, facts) + literals(test.right, wanted, facts)
+        return []
+    atom = _atom(test, facts)
+    if atom is None:
+        return []
+    kind, found, operand, positive = atom
+    return [(kind, found, operand, positive == wanted)]
+
+
+def _atom(test: cst.BaseExpression, facts: FileFacts) -> tuple[str, Value, object, bool] | None:
+    """(test, subject, operand, polarity) for `x`, `x is None`, `x is not None`, `x == 3`,
+    `x != "a"`, `isinstance(x, T)`; None for anything else."""
+    if isinstance(test, (cst.Name, cst.Attribute)):
+        found = subject(test, facts)
+        return ("truthy", found, None, True) if found is not None else None
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        found = subject(test.left, facts)
+        if found is None:
+            return None
+        target = test.comparisons[0]
+        operator, right = target.operator, target.comparator
+        constant = constant_value(right)
+        if constant is None:
+            return None
+        if isinstance(operator, (cst.Is, cst.IsNot)) and constant == ("c", None):
+            return ("none", found, None, isinstance(operator, cst.Is))
+        if isinstance(operator, (cst.Equal, cst.NotEqual)):
+            return ("eq", found, constant[1], isinstance(operator, cst.Equal))
+        return None
+    if isinstance(test, cst.Call) and len(test.args) == 2 and not any(a.star or a.keyword for a in test.args):
+        symbol = facts.resolve(test.func)
+        if symbol is None or symbol.local or symbol.qualname != "builtins.isinstance":
+            return None
+        found = subject(test.args[0].value, facts)
+        types = _type_names(test.args[1].value, facts)
+        return ("isinstance", found, types, True) if found is not None and types else None
+    return None
+
+
+def _type_names(node: cst.BaseExpression, facts: FileFacts) -> tuple[str, ...]:
+    elements = [e.value for e in node.elements] if isinstance(node, cst.Tuple) else [node]
+    names = []
+    for element in elements:
+        symbol = facts.resolve(element)
+        if symbol is None or symbol.instance or symbol.local:
+            return ()  # a project class: instances of other types may not be told apart
+        names.append(symbol.qualname)
+    return tuple(names)
+
+
+def constant_value(node: cst.BaseExpression) -> Value | None:
+    """("c", scalar) for a literal None, True, False, number or plain string."""
+    if isinstance(node, cst.Name) and node.value in ("None", "True", "False"):
+        return ("c", {"None": None, "True": True, "False": False}[node.value])
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return ("c", node.evaluated_value)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        inner = constant_value(node.expression)
+        if inner is not None and isinstance(inner[1], (int, float)) and not isinstance(inner[1], bool):
+            return ("c", -inner[1])
+        return None
+    if isinstance(node, cst.SimpleString) and "b" not in node.prefix.lower():
+        evaluated = node.evaluated_value
+        return ("c", evaluated) if isinstance(evaluated, str) else None
+    return None
+
+
+def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
+    """What a call site passes, as far as it can be told (see `conditions`)."""
+    constant = constant_value(node)
+    if constant is not None:
+        return constant
+    found = subject(node, facts)
+    if found is not None:
+        return found
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+        kind = "builtins.bytes" if isinstance(node, cst.SimpleString) else "builtins.str"
+        truthy = bool(node.evaluated_value) if isinstance(node, cst.SimpleString) else None
+        return ("t", kind, truthy)
+    display = _DISPLAYS.get(type(node))
+    if display is not None:
+        elements = node.elements  # type: ignore[attr-defined]
+        starred = any(isinstance(e, (cst.StarredElement, cst.StarredDictElement)) for e in elements)
+        return ("t", display, None if starred else bool(elements))
+    if isinstance(node, cst.Call):
+        symbol = facts.resolve(node.func)
+        if symbol is not None and not symbol.instance and not symbol.local and symbol.qualname in CONSTRUCTED_TYPES:
+            return ("t", symbol.qualname, None)
+    return None
+
+
+def parameters(node: cst.FunctionDef, facts: FileFacts) -> tuple[Param, ...]:
+    """The parameters of `node`, with the defaults a call site can tell (literals)."""
+    params = node.params
+    found = []
+    for kind, group in (("o", params.posonly_params), ("p", params.params), ("k", params.kwonly_params)):
+        for param in group:
+            default = param.default
+            value = argument_value(default, facts) if default is not None else None
+            if value is not None and value[0] in ("p", "a"):
+                value = None
+            found.append(Param(param.name.value, kind, default is not None, value))
+    if isinstance(params.star_arg, cst.Param):
+        found.append(Param(params.star_arg.name.value, "*"))
+    if params.star_kwarg is not None:
+        found.append(Param(params.star_kwarg.name.value, "**"))
+    return tuple(found)
+
+
+def terminates(block: cst.BaseSuite) -> bool:
+    """Whether running `block` never reaches its end: it ends in `return` or `raise`, or in
+    an `if` whose every branch does."""
+    if not isinstance(block, cst.IndentedBlock):
+        body = block.body if isinstance(block, cst.SimpleStatementSuite) else ()
+        return bool(body) and isinstance(body[-1], (cst.Return, cst.Raise))
+    if not block.body:
+        return False
+    last = block.body[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        return bool(last.body) and isinstance(last.body[-1], (cst.Return, cst.Raise))
+    if isinstance(last, cst.If):
+        return _if_terminates(last)
+    return False
+
+
+def _if_terminates(node: cst.If) -> bool:
+    orelse = node.orelse
+    if orelse is None or not terminates(node.body):
+        return False
+    return _if_terminates(orelse) if isinstance(orelse, cst.If) else terminates(orelse.body)
+
+
+def after_if(node: cst.If, facts: FileFacts) -> list[Literal]:
+    """What holds after an `if` statement, from branches that end in `return` or `raise`
+    (`if not path: return` leaves `path` truthy)."""
+    found: list[Literal] = []
+    current: cst.If | None = node
+    while current is not None:
+        orelse = current.orelse
+        if terminates(current.body):
+            found += literals(current.test, False, facts)
+        elif isinstance(orelse, cst.Else) and terminates(orelse.body):
+            found += literals(current.test, True, facts)
+            return found
+        else:
+            return found
+        current = orelse if isinstance(orelse, cst.If) else None
+    return found
+
+
+def iteration_literals(iterable: cst.BaseExpression, facts: FileFacts) -> list[Literal]:
+    """What holds in the body of a loop over `iterable`: it is not empty, so a parameter or
+    attribute iterated is truthy, and `[x] if test else []` took its non-empty branch."""
+    found = subject(iterable, facts)
+    if found is not None:
+        return [("truthy", found, None, True)]
+    if isinstance(iterable, cst.IfExp):
+        if _empty_display(iterable.orelse):
+            return literals(iterable.test, True, facts)
+        if _empty_display(iterable.body):
+            return literals(iterable.test, False, facts)
+    return []
+
+
+def _empty_display(node: cst.BaseExpression) -> bool:
+    return isinstance(node, (cst.List, cst.Tuple)) and not node.elements or (
+        isinstance(node, cst.Name) and node.value == "None"
+    )
+
+
+__all__ = [
+    "CONSUMERS",
+    "after_if",
+    "argument_value",
+    "constant_value",
+    "iteration_literals",
+    "literals",
+    "parameters",
+    "subject",
+    "terminates",
+]

@@ -1,0 +1,316 @@
+"""Which branch runs: the conditions a summary records on its calls, and their evaluation at a
+call site with what the caller passes.
+
+A function summary records, for each blocking call and each call of another function, the
+*guard* it sits under: the tests on the function's own parameters or `self` attributes that
+must hold for it to run (`if sock_path is None: return` guards everything after it with
+`sock_path is not None`). A call site records what it passes (`cleanup()` passes nothing, so
+`sock_path` takes its default, None). Evaluated together, the guard may be decided false: the
+call can never run there, and no chain is reported through it. Anything this module cannot
+tell (a value computed at run time, a test on the environment) leaves the guard undecided,
+and undecided keeps the chain.
+
+Everything here is plain, JSON-able values (tuples and scalars), so summaries keep their
+round trip through the cache and the project index. `conclint.analysis.branch_guards` builds them
+from the syntax tree.
+
+Values (what a parameter or attribute holds, as far as a call site can tell):
+  ("c", scalar)             a constant: None, True, 3, "x"
+  ("t", type, truthy)       an object of a known type (`io.BytesIO(...)`, `[]`): truthy is
+                            True, False or None (unknown)
+  ("p", name) / ("a", name) only in a call site's arguments: the caller's own parameter, or
+                            its `self.name`, passed through (resolved against the caller's
+                            environment as the search moves down the chain)
+  None                      unknown
+
+A literal is (test, subject, operand, wanted): test "truthy", "none", "eq" (operand a scalar)
+or "isinstance" (operand a tuple of type names); subject ("p", name) or ("a", name); the
+literal holds when the test's result equals `wanted`. A guard is a tuple of literals, all of
+which must hold.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
+
+from conclint.knowledge.types import TYPE_ANCESTORS
+
+Value = tuple  # see the module docstring
+Literal = tuple  # (test, subject, operand, wanted)
+Guard = tuple  # tuple[Literal, ...]
+
+# Parameter kinds in `Param.kind`.
+POSITIONAL_ONLY, POSITIONAL, KEYWORD_ONLY, VAR_POSITIONAL, VAR_KEYWORD = "o", "p", "k", "*", "**"
+
+
+class Param(NamedTuple):
+    """One parameter of a function: its name, kind, and default (`has_default`, and the
+    default's value when a call site can tell it: a literal)."""
+
+    name: str
+    kind: str
+    has_default: bool = False
+    default: Value | None = None
+
+
+class CallSite(NamedTuple):
+    """One call a function makes of another function (of its module, or `external`: of
+    another module, by dotted name): the guard it sits under, the values it passes, whether
+    it is a method call on a receiver (`self.f()`, `Cls()`: the callee's first parameter is
+    the receiver), the class it constructs (`Cls()`), whether its result is iterated or
+    entered (a generator's body runs only then), and whether the arguments could be told at
+    all (`*args` or `**kwargs` make them unknown)."""
+
+    callee: str
+    guard: Guard = ()
+    args: tuple = ()
+    keywords: tuple = ()  # ((name, value), ...)
+    bound: bool = False
+    new_class: str = ""
+    iterated: bool = False
+    external: bool = False
+    splat: bool = False
+
+    def as_list(self) -> list[object]:
+        return [
+            self.callee,
+            [list(lit) for lit in self.guard],
+            [_value_list(v) for v in self.args],
+            [[name, _value_list(v)] for name, v in self.keywords],
+            self.bound,
+            self.new_class,
+            self.iterated,
+            self.external,
+            self.splat,
+        ]
+
+    @classmethod
+    def from_list(cls, data: Sequence[object]) -> CallSite:
+        callee, guard, args, keywords, bound, new_class, iterated, external, splat = data
+        return cls(
+            str(callee),
+            guard_from_lists(guard),  # type: ignore[arg-type]
+            tuple(value_from_list(v) for v in args),  # type: ignore[attr-defined]
+            tuple((str(name), value_from_list(v)) for name, v in keywords),  # type: ignore[attr-defined]
+            bool(bound),
+            str(new_class),
+            bool(iterated),
+            bool(external),
+            bool(splat),
+        )
+
+
+def _value_list(value: Value | None) -> list[object] | None:
+    return list(value) if value is not None else None
+
+
+def value_from_list(data: object) -> Value | None:
+    if data is None:
+        return None
+    items = list(data)  # type: ignore[call-overload]
+    return tuple(tuple(item) if isinstance(item, list) else item for item in items)
+
+
+def guard_from_lists(data: Iterable[Sequence[object]]) -> Guard:
+    """A guard read back from JSON (lists) as tuples."""
+    return tuple(
+        (str(test), value_from_list(subject), tuple(operand) if isinstance(operand, list) else operand, bool(wanted))
+        for test, subject, operand, wanted in data
+    )
+
+
+def params_from_lists(data: Iterable[Sequence[object]] | None) -> tuple[Param, ...] | None:
+    if data is None:
+        return None
+    return tuple(Param(str(n), str(k), bool(h), value_from_list(d)) for n, k, h, d in data)
+
+
+def params_as_lists(params: tuple[Param, ...] | None) -> list[list[object]] | None:
+    if params is None:
+        return None
+    return [[p.name, p.kind, p.has_default, _value_list(p.default)] for p in params]
+
+
+# ----- the environment of a function in a chain ---------------------------------------------
+
+
+class Frame(NamedTuple):
+    """What is known inside one function of a chain: its parameters' values (`env`, only
+    the known ones) and the class of its `self` when the chain constructed it (`Cls()`)."""
+
+    env: tuple  # ((name, value), ...), sorted, so frames compare and hash
+    self_class: str = ""
+
+    def value(self, subject: Value, attribute: Callable[[str, str], Value | None]) -> Value | None:
+        kind, name = subject
+        if kind == "p":
+            return dict(self.env).get(name)
+        if kind == "a" and self.self_class:
+            return attribute(self.self_class, name)
+        return None
+
+
+UNKNOWN_FRAME = Frame(())
+
+AttributeLookup = Callable[[str, str], "Value | None"]
+
+
+def enter(
+    params: tuple[Param, ...] | None,
+    method: str,
+    site: CallSite,
+    caller: Frame,
+    attribute: AttributeLookup,
+    constructs: str = "",
+) -> Frame:
+    """The frame of the callee of `site`, made from what the caller (in `caller`) passes and
+    the callee's defaults. `method`: the receiver the callee takes first, "cls" (always
+    supplied) or "self" (supplied by a call on an instance, `site.bound`, or a construction);
+    `constructs`: the class whose instance is `self` there, when known."""
+    self_class = constructs or (caller.self_class if site.bound else "")
+    if params is None:
+        return Frame((), self_class)
+    ordered = [p for p in params if p.kind in (POSITIONAL_ONLY, POSITIONAL)]
+    if ordered and (method == "cls" or (method == "self" and (site.bound or constructs))):
+        ordered = ordered[1:]
+    env: dict[str, Value] = {}
+    given: set[str] = set()
+    for param, value in zip(ordered, site.args):
+        given.add(param.name)
+        resolved = _resolve(value, caller, attribute)
+        if resolved is not None:
+            env[param.name] = resolved
+    for name, value in site.keywords:
+        given.add(name)
+        resolved = _resolve(value, caller, attribute)
+        if resolved is not None:
+            env[name] = resolved
+    if not site.splat:
+        positional_left = len(site.args) < len(ordered)
+        for param in params:
+            if param.name in given or not param.has_default or param.default is None:
+                continue
+            if param.kind in (POSITIONAL_ONLY, POSITIONAL) and not positional_left:
+                continue
+            env[param.name] = param.default
+    return Frame(tuple(sorted(env.items())), self_class)
+
+
+def _resolve(value: Value | None, caller: Frame, attribute: AttributeLookup) -> Value | None:
+    if value is None:
+        return None
+    if value[0] in ("p", "a"):
+        return caller.value(value, attribute)
+    return value
+
+
+# ----- evaluation ---------------------------------------------------------------------------
+
+
+def dead(guard: Guard, frame: Frame, attribute: AttributeLookup) -> bool:
+    """True when some literal of `guard` is decided false in `frame`: the guarded call cannot
+    run there."""
+    for test, subject, operand, wanted in guard:
+        value = frame.value(subject, attribute)
+        if value is None:
+            continue
+        result = _test(test, value, operand)
+        if result is not None and result is not wanted:
+            return True
+    return False
+
+
+def _test(test: str, value: Value, operand: object) -> bool | None:
+    kind = value[0]
+    if test == "truthy":
+        return bool(value[1]) if kind == "c" else value[2]
+    if test == "none":
+        return value[1] is None if kind == "c" else False
+    if test == "eq":
+        if kind == "c":
+            return bool(value[1] == operand)
+        return None
+    if test == "isinstance":
+        return _isinstance(value, operand)  # type: ignore[arg-type]
+    return None
+
+
+def _isinstance(value: Value, types: tuple[str, ...]) -> bool | None:
+    """`isinstance(value, types)`: True or False when the value's type and its ancestors are
+    known (builtins, the library types of TYPE_ANCESTORS), None otherwise."""
+    if value[0] == "c":
+        scalar = value[1]
+        name = "builtins.NoneType" if scalar is None else f"builtins.{type(scalar).__name__}"
+    else:
+        name = value[1]
+    if name in types:
+        return True
+    ancestors = TYPE_ANCESTORS.get(name)
+    if ancestors is None:
+        return None
+    if any(ancestor in types for ancestor in ancestors):
+        return True
+    # False only when every type tested is one this table knows: a protocol or an ABC
+    # (`os.PathLike`, `collections.abc.Mapping`) or a class of the project may claim it.
+    return False if all(t in TYPE_ANCESTORS for t in types) else None
+
+
+def class_attribute(
+    classes: Callable[[str], "ClassFacts | None"], class_name: str, attribute: str
+) -> Value | None:
+    """What `self.attribute` holds for an instance of `class_name`, when only the class
+    bodies assign it (`CSS_PATH = None`, overridden by a subclass's `CSS_PATH = "x.css"`):
+    the value the nearest class along the bases assigns. Unknown when any method of the
+    classes assigns `self.attribute`, or a base cannot be looked into."""
+    found: Value | None = None
+    decided = False
+    seen: set[str] = set()
+    pending = [class_name]
+    while pending:
+        name = pending.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        facts = classes(name)
+        if facts is None:
+            if _opaque_base(name):
+                return None
+            continue
+        if attribute in facts.assigned or "*" in facts.assigned:
+            return None
+        if not decided and attribute in facts.values:
+            found, decided = facts.values[attribute], True
+        pending.extend(facts.bases)
+    return found
+
+
+def _opaque_base(name: str) -> bool:
+    """A base class no summary describes: a builtin or `object` assigns nothing of ours; any
+    other might (a project module out of reach, or a library base setting the attribute)."""
+    return not name.startswith("builtins.") and name not in ("object", "typing.Generic", "abc.ABC")
+
+
+class ClassFacts(NamedTuple):
+    """What a class's body and methods say about its attributes: its bases, the values its
+    body assigns (when a call site could tell them), and the attributes its methods assign
+    through `self`."""
+
+    bases: tuple[str, ...]
+    values: Mapping[str, Value]
+    assigned: frozenset[str]
+
+
+__all__ = [
+    "UNKNOWN_FRAME",
+    "CallSite",
+    "ClassFacts",
+    "Frame",
+    "Param",
+    "class_attribute",
+    "dead",
+    "enter",
+    "guard_from_lists",
+    "params_as_lists",
+    "params_from_lists",
+    "value_from_list",
+]
