@@ -15,6 +15,7 @@ import libcst as cst
 
 from conclint.analysis.guards import main_guard_branch
 from conclint.analysis.library import async_library
+from conclint.analysis.nonblocking import catches_nonblocking_errors, nonblocking_handles
 from conclint.analysis.scopes import (
     Binding,
     Scope,
@@ -27,7 +28,7 @@ from conclint.analysis.scopes import (
 from conclint.analysis.symbols import Symbol, resolve
 from conclint.core.settings import Settings
 from conclint.syntax.traversal import CachedVisitorMethods
-from conclint.knowledge.blocking import BlockingCall, BlockingCatalog, blocking_catalog
+from conclint.knowledge.blocking import BlockingCall, BlockingCatalog, Category, blocking_catalog
 
 if TYPE_CHECKING:
     from conclint.analysis.project_index import ProjectView
@@ -60,7 +61,7 @@ _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     """Tracks scopes and execution context during the traversal; answers rules' questions."""
 
-    def __init__(self, module: cst.Module, settings: Settings, module_name: str = "") -> None:
+    def __init__(self, module: cst.Module, settings: Settings, module_name: str = "", source: str | bytes = b"") -> None:
         super().__init__()
         self.module = module
         self.module_name = module_name
@@ -74,6 +75,14 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.statements: list[cst.CSTNode] = []
         self.main_guard_depth = 0
         self._awaited: set[int] = set()
+        # Handles set non-blocking in this module, and how many `try` bodies catching
+        # BlockingIOError the traversal is in (conclint.analysis.nonblocking).
+        self.source_bytes = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+        self.nonblocking_handles = nonblocking_handles(module, self.source_bytes)
+        self._nonblocking_tries = 0
+        # The blocking categories whose rules run (the engine narrows it to the selected
+        # ones), so a helper call reaching several is reported once, by the first of them.
+        self.helper_categories: frozenset[str] = frozenset(category.value for category in Category)
         self._blocking: dict[int, BlockingMatch | None] = {}
         # Function summaries, when a selected rule uses them: the engine sets the collector,
         # which runs right after these facts; complete from its `leave_Module` on.
@@ -127,11 +136,35 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         name = self.qualified_name(call.func)
         if name is not None:
             entry = self.catalog.lookup(name)
-            if entry is not None and not _made_nonblocking(entry, call):
+            if entry is not None and not _made_nonblocking(entry, call) and not self._on_nonblocking_handle(entry, call):
                 callee = self._callee_text(call.func, name)
                 match = BlockingMatch(entry, f"{callee}()", callee)
         self._blocking[key] = match
         return match
+
+    def _on_nonblocking_handle(self, entry: BlockingCall, call: cst.Call) -> bool:
+        """File and socket calls on a handle set non-blocking, or made where the code
+        catches BlockingIOError, return at once."""
+        if entry.category not in (Category.NETWORK, Category.FILE):
+            return False
+        if self._nonblocking_tries:
+            return True
+        if not self.nonblocking_handles:
+            return False
+        func = call.func
+        receiver = func.value if isinstance(func, cst.Attribute) else None
+        handles = [receiver] if receiver is not None else []
+        if call.args:
+            handles.append(call.args[0].value)  # `os.read(fd, n)`
+        return any(dotted_name(handle) in self.nonblocking_handles for handle in handles)
+
+    def visit_Try_body(self, node: cst.Try) -> None:
+        if catches_nonblocking_errors(node):
+            self._nonblocking_tries += 1
+
+    def leave_Try_body(self, node: cst.Try) -> None:
+        if catches_nonblocking_errors(node):
+            self._nonblocking_tries -= 1
 
     def blocking_with_item(self, item: cst.WithItem) -> BlockingMatch | None:
         """A sync `with` on a lock-like object blocks while acquiring it."""
@@ -259,15 +292,23 @@ def _display(qualname: str) -> str:
 
 def _made_nonblocking(entry: BlockingCall, call: cst.Call) -> bool:
     """`q.get(block=False)`, `lock.acquire(False)`, `event.wait(0)`: these return at once."""
+    positional = [arg for arg in call.args if arg.keyword is None and arg.star == ""]
     for rule in entry.nonblocking:
-        positional = [arg for arg in call.args if arg.keyword is None and arg.star == ""]
-        for arg in call.args:
-            if arg.keyword is not None and arg.keyword.value == rule.name:
-                if _literal(arg.value) == rule.literal:
-                    return True
-        if len(positional) > rule.position and _literal(positional[rule.position].value) == rule.literal:
-            return True
+        values = [arg.value for arg in call.args if arg.keyword is not None and arg.keyword.value == rule.name]
+        if len(positional) > rule.position:
+            values.append(positional[rule.position].value)
+        for value in values:
+            if _names_flag(value, rule.literal) if rule.flag else _literal(value) == rule.literal:
+                return True
     return False
+
+
+def _names_flag(node: cst.BaseExpression, flag: str) -> bool:
+    """`socket.AI_NUMERICHOST`, `AI_NUMERICHOST | AI_PASSIVE`: the flag is set."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        return _names_flag(node.left, flag) or _names_flag(node.right, flag)
+    name = node.attr.value if isinstance(node, cst.Attribute) else node.value if isinstance(node, cst.Name) else None
+    return name == flag
 
 
 def _literal(node: cst.BaseExpression) -> str | None:

@@ -25,6 +25,7 @@ from conclint.analysis.process_summary_collector import ProcessSummaryCollector
 from conclint.analysis.project_index import ProjectView
 from conclint.analysis.summaries import ModuleSummary
 from conclint.analysis.summary_collector import SummaryCollector
+from conclint.knowledge.blocking import Category
 from conclint.knowledge.processes import START_TOKENS
 from conclint.core.settings import DEFAULT_SETTINGS, Settings
 from conclint.fixes.plan import build_fixes
@@ -162,8 +163,11 @@ def _run_rules(
     project: ProjectView | None = None,
     source: str | bytes = b"",
 ) -> list[Report]:
-    facts = FileFacts(module, settings, project.location.anchor if project is not None else "")
+    facts = FileFacts(module, settings, project.location.anchor if project is not None else "", source)
     facts.project = project
+    facts.helper_categories = frozenset(
+        rule.CATEGORY.value for rule in rule_classes if isinstance(getattr(rule, "CATEGORY", None), Category)
+    )
     analyses: list[cst.BatchableCSTVisitor] = [facts]
     # The project index may need this module's summary too: made here, it costs no parse
     # (unless suppression comments may mark its blocking calls, which needs their lines).
@@ -243,7 +247,7 @@ def summarize_source(
     if size is not None:
         raise SourceError(ParseError.too_large_reason(size, settings.max_file_size))
     module = parse_source(source)
-    facts = FileFacts(module, settings, module_name)
+    facts = FileFacts(module, settings, module_name, source)
     collector = SummaryCollector(facts)
     facts.summaries = collector
     processes = _process_collector(facts, source)

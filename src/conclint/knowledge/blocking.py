@@ -54,11 +54,14 @@ class Remedy:
 
 @dataclass(frozen=True)
 class NonBlockingWhen:
-    """The call does not block when argument `name` (or positional `position`) is `literal`."""
+    """The call does not block when argument `name` (or positional `position`) is `literal`;
+    with `flag`, when the argument names the constant `literal` (`socket.AI_NUMERICHOST`,
+    alone or or-ed with others)."""
 
     name: str
     position: int
     literal: str
+    flag: bool = False
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,7 @@ _GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] =
         (),
     ),
     (Category.SUBPROCESS, THREAD_OFFLOAD, "os.wait os.wait3 os.wait4 os.waitpid os.waitid", ()),
-    (Category.FILE, OPEN_FILE, "builtins.open os.fdopen gzip.open bz2.open lzma.open", ()),
+    (Category.FILE, OPEN_FILE, "builtins.open gzip.open bz2.open lzma.open", ()),
     (Category.FILE, FILE_OBJECT, _methods("io.file", "read read1 readline readlines readinto write writelines flush truncate"), ()),
     (Category.FILE, PATH, _methods("pathlib.Path", _PATH_METHODS), ()),
     (
@@ -215,7 +218,9 @@ _GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] =
         (),
     ),
     (Category.NETWORK, CONNECT, "socket.create_connection", ()),
-    (Category.NETWORK, RESOLVE, "socket.getaddrinfo socket.gethostbyname socket.gethostbyname_ex socket.gethostbyaddr socket.getfqdn socket.getnameinfo", ()),
+    # With AI_NUMERICHOST, getaddrinfo only parses a numeric address: no lookup, no I/O.
+    (Category.NETWORK, RESOLVE, "socket.getaddrinfo", (NonBlockingWhen("flags", 5, "AI_NUMERICHOST", flag=True),)),
+    (Category.NETWORK, RESOLVE, "socket.gethostbyname socket.gethostbyname_ex socket.gethostbyaddr socket.getfqdn socket.getnameinfo", ()),
     (Category.NETWORK, SOCKET_IO, _methods("socket.socket", "connect connect_ex accept recv recv_into recvfrom recvfrom_into recvmsg send sendall sendto sendmsg sendfile"), ()),
     (Category.DATABASE, SQLITE, "sqlite3.connect", ()),
     (Category.DATABASE, SQLITE, _methods("sqlite3.Connection", "execute executemany executescript commit rollback backup"), ()),

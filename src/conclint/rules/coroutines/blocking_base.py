@@ -10,9 +10,10 @@ from typing import ClassVar
 
 import libcst as cst
 
-from conclint.analysis.facts import BlockingMatch
+from conclint.analysis.facts import BlockingMatch, FileFacts
 from conclint.fixes.blocking import blocking_fix, helper_call_fix
-from conclint.analysis.helpers import HelperChain, helper_chains
+from conclint.analysis.helpers import HelperChain, LineOf, helper_chains
+from conclint.analysis.own_loops import own_loop_coroutines
 from conclint.analysis.summary_collector import CoroutineCall
 from conclint.knowledge.blocking import OFFLOAD, Category
 from conclint.syntax.prefilter import COROUTINE
@@ -69,7 +70,7 @@ class BlockingCallInCoroutine(Rule):
         if not facts.in_coroutine or facts.is_awaited(node):
             return
         match = facts.blocking_call(node)
-        if match is not None and match.entry.category is self.CATEGORY:
+        if match is not None and match.entry.category is self.CATEGORY and not self._on_own_loop(facts.scope.qualname):
             self._report(node, match)
 
     def visit_With(self, node: cst.With) -> None:
@@ -77,18 +78,31 @@ class BlockingCallInCoroutine(Rule):
             return
         for item in node.items:
             match = self.facts.blocking_with_item(item)
-            if match is not None and match.entry.category is self.CATEGORY:
+            if match is not None and match.entry.category is self.CATEGORY and not self._on_own_loop(self.facts.scope.qualname):
                 self._report(item.item, match)
 
+    def _on_own_loop(self, coroutine: str) -> bool:
+        return _silent(self.CATEGORY.value, coroutine, self.facts)
+
     def leave_Module(self, node: cst.Module) -> None:
-        """Report calls of helpers that block with a call of this rule's category."""
+        """Report calls of helpers that block. A call whose chains reach several categories
+        is one finding, by the rule of the first category (in catalog order) that is
+        selected and not silent there; the other categories are named in its message."""
         category = self.CATEGORY.value
         for call, chains in helper_chains(self.facts):
-            chain = chains.get(category)
-            if chain is not None:
-                self._report_helper(call, chain)
+            if category not in chains or self._on_own_loop(call.scope.qualname):
+                continue
+            selected = self.facts.helper_categories
+            reporting = [
+                c.value
+                for c in Category
+                if c.value in chains and c.value in selected and not _silent(c.value, call.scope.qualname, self.facts)
+            ]
+            if reporting and reporting[0] == category:
+                others = [chains[name] for name in reporting[1:]]
+                self._report_helper(call, chains[category], others)
 
-    def _report_helper(self, call: CoroutineCall, chain: HelperChain) -> None:
+    def _report_helper(self, call: CoroutineCall, chain: HelperChain, others: list[HelperChain] = []) -> None:
         facts = self.facts
         library = facts.library
         function = call.node.func if isinstance(call.node, cst.Call) else call.node
@@ -98,9 +112,15 @@ class BlockingCallInCoroutine(Rule):
         suggestion = f"Run it in a worker thread: {OFFLOAD[library].format(call=shown)}"
         if native is not None:
             suggestion += f"; or make `{chain.chain[0]}` a coroutine that uses {native}"
+
+        def message(line_of: LineOf) -> str:
+            text = f"`{shown}()` blocks the event loop: {chain.explain(line_of)}"
+            also = "; ".join(f"{other.shown} ({other.where(line_of)})" for other in others)
+            return f"{text}; it also calls {also}" if also else text
+
         self.report(
             call.node,
-            lambda line_of: f"`{shown}()` blocks the event loop: {chain.explain(line_of)}",
+            message,
             suggestion=suggestion + ".",
             statement=call.statement,
             origin=chain.node,
@@ -119,3 +139,12 @@ class BlockingCallInCoroutine(Rule):
                 suggestion += f", or run it in a worker thread: {offload}"
         fix = blocking_fix(self.facts, node, match, self.settings.target_version)
         self.report(node, suggestion=suggestion + ".", call=call, replacement=replacement, fix=fix)
+
+
+# Silent in a coroutine that only ever runs on a loop of its own in another thread
+# (conclint.analysis.own_loops): sleeping or waiting there holds up that thread only.
+OWN_LOOP_SILENT = frozenset({Category.SLEEP.value, Category.WAIT.value})
+
+
+def _silent(category: str, coroutine: str, facts: FileFacts) -> bool:
+    return category in OWN_LOOP_SILENT and coroutine in own_loop_coroutines(facts)

@@ -9,8 +9,9 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     """
     ## What it does
     Finds synchronous file-system calls inside an `async def`: `open()` (and `gzip.open`,
-    `bz2.open`, `lzma.open`, `os.fdopen`), the `read`/`write`/`readline`/`flush`... methods of
-    the file objects they return, the `pathlib.Path` methods that touch the disk
+    `bz2.open`, `lzma.open`), the `read`/`write`/`readline`/`flush`... methods of the file
+    objects they and `os.fdopen` return (`os.fdopen` itself only wraps a descriptor that is
+    already open, so it is not reported), the `pathlib.Path` methods that touch the disk
     (`read_text`, `write_bytes`, `exists`, `stat`, `iterdir`, `glob`, `mkdir`, `unlink`, ...),
     the `os.path` functions that ask the disk (`exists`, `isfile`, `getsize`, `realpath`, ...),
     the `os` file functions (`listdir`, `scandir`, `remove`, `rename`, `makedirs`, `walk`, ...)
