@@ -51,6 +51,13 @@ PROJECTS = (
     ("channels", "4.1.0"),
     ("asgiref", "3.8.1"),
     ("httpcore", "1.0.5"),
+    ("aiobotocore", "2.13.1"),
+    ("aiocache", "0.12.2"),
+    ("aiodocker", "0.22.2"),
+    ("faust-streaming", "0.11.2"),
+    ("gql", "3.5.0"),
+    ("grpclib", "0.4.7"),
+    ("tortoise-orm", "0.21.6"),
 )
 
 # Path parts that mark code that is not the library: tests, docs, examples, benchmarks.

@@ -31,13 +31,23 @@ STRING_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString
 
 
 def recursion_kind(call: cst.CSTNode) -> str:
-    """`fib(n - 1)`: numbers drive the recursion; `walk(child)`: the data does."""
+    """`fib(n - 1)`, `halve(n // 2)`: a number shrinking by a literal drives the recursion;
+    `walk(child)`, `diff(a[k], path=path + (k,))`: the data does."""
     arguments = call.args if isinstance(call, cst.Call) else ()
-    numeric = any(
-        isinstance(arg.value, cst.BinaryOperation) and isinstance(arg.value.operator, ARITHMETIC_OPERATORS)
-        for arg in arguments
-    )
+    numeric = any(_shrinks_by_literal(arg.value) for arg in arguments)
     return NUMERIC if numeric else DATA
+
+
+_SHRINKING = (cst.Subtract, cst.FloorDivide, cst.Divide, cst.RightShift)
+
+
+def _shrinks_by_literal(node: cst.BaseExpression) -> bool:
+    return (
+        isinstance(node, cst.BinaryOperation)
+        and isinstance(node.operator, _SHRINKING)
+        and isinstance(node.left, (cst.Name, cst.Attribute))
+        and isinstance(node.right, (cst.Integer, cst.Float))
+    )
 
 
 def is_classmethod(node: cst.FunctionDef) -> bool:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from conclint.analysis.guards import main_guard_branch
+from conclint.analysis.dispatch import call_argument
 from conclint.analysis.library import async_library
 from conclint.analysis.nonblocking import catches_nonblocking_errors, nonblocking_handles
 from conclint.analysis.scopes import (
@@ -23,6 +24,7 @@ from conclint.analysis.scopes import (
     bind_target,
     collect_bindings,
     dotted_name,
+    instance_attributes,
     is_instance_method,
 )
 from conclint.analysis.symbols import Symbol, resolve
@@ -136,7 +138,12 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         name = self.qualified_name(call.func)
         if name is not None:
             entry = self.catalog.lookup(name)
-            if entry is not None and not _made_nonblocking(entry, call) and not self._on_nonblocking_handle(entry, call):
+            if (
+                entry is not None
+                and not _made_nonblocking(entry, call)
+                and not self._on_nonblocking_handle(entry, call)
+                and not self._put_on_unbounded_queue(entry, call)
+            ):
                 callee = self._callee_text(call.func, name)
                 match = BlockingMatch(entry, f"{callee}()", callee)
         self._blocking[key] = match
@@ -157,6 +164,42 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         if call.args:
             handles.append(call.args[0].value)  # `os.read(fd, n)`
         return any(dotted_name(handle) in self.nonblocking_handles for handle in handles)
+
+    def _put_on_unbounded_queue(self, entry: BlockingCall, call: cst.Call) -> bool:
+        """`q.put(x)` never blocks when `q` was made without a positive `maxsize`
+        (`queue.Queue()`, `LifoQueue(0)`), or is a `SimpleQueue`."""
+        if entry.qualname not in UNBOUNDED_PUT_ENTRIES or not isinstance(call.func, cst.Attribute):
+            return False
+        made = self._constructor_of(call.func.value)
+        if made is None:
+            return False
+        expression, scope = made
+        symbol = resolve(expression.func, scope)
+        kind = symbol.qualname if symbol is not None and not symbol.local and not symbol.instance else ""
+        if kind == "queue.SimpleQueue":
+            return True
+        if kind not in BOUNDABLE_QUEUES:
+            return False
+        size = call_argument(expression, 0, "maxsize")
+        return size is None or (isinstance(size, cst.Integer) and int(size.evaluated_value) <= 0)
+
+    def _constructor_of(self, receiver: cst.BaseExpression) -> tuple[cst.Call, Scope] | None:
+        """The call that made `receiver` (a local name assigned once, or `self.x`), with
+        the scope it runs in; None when that cannot be told."""
+        if isinstance(receiver, cst.Name):
+            binding = self.scope.lookup(receiver.value)
+            if binding is not None and binding.kind == "assign" and isinstance(binding.node, cst.Call):
+                return binding.node, self.scope
+            return None
+        if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):
+            binding = self.scope.lookup(receiver.value.value)
+            class_scope = binding.scope if binding is not None and binding.kind == "self" else None
+            if class_scope is None or not isinstance(class_scope.node, cst.ClassDef) or class_scope.parent is None:
+                return None
+            found = instance_attributes(class_scope.node, class_scope.parent).get(receiver.attr.value)
+            if found is not None and isinstance(found[0], cst.Call):
+                return found[0], found[1]
+        return None
 
     def visit_Try_body(self, node: cst.Try) -> None:
         if catches_nonblocking_errors(node):
@@ -284,6 +327,12 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
     def _is_module_guard(self, node: cst.If, branch: str) -> bool:
         return len(self.frames) == 1 and main_guard_branch(node.test) == branch
+
+
+# Queue put() entries of the catalog, and the queue types whose put() blocks only when made
+# with a positive maxsize.
+UNBOUNDED_PUT_ENTRIES = frozenset({"queue.Queue.put"})
+BOUNDABLE_QUEUES = frozenset({"queue.Queue", "queue.LifoQueue", "queue.PriorityQueue"})
 
 
 def _display(qualname: str) -> str:

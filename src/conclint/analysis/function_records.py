@@ -50,7 +50,7 @@ class LoopRecord:
     __slots__ = (
         "node", "kind", "over_range", "numeric", "small", "arithmetic", "multiplicative", "updates",
         "compares", "inner_loops", "inner_numeric", "inner_small", "impure", "heavy", "calls", "pending",
-        "clauses", "names", "dependent", "independent_inner",
+        "clauses", "names", "dependent", "independent_inner", "nesting",
     )
 
     def __init__(self, node: cst.CSTNode, kind: str) -> None:
@@ -76,6 +76,9 @@ class LoopRecord:
         # that only walks a structure once. `independent_inner`: some inner loop does not.
         self.dependent = False
         self.independent_inner = False
+        # How deep in f-strings and call arguments the loop starts (see SummaryCollector):
+        # arithmetic nested deeper only formats text or computes an argument.
+        self.nesting = (0, 0)
 
     def evidence(self) -> tuple[str, str] | None:
         """(reason, kind) when this loop, pure, is CPU work, else None (kinds: CpuEvidence)."""

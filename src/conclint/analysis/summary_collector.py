@@ -98,6 +98,9 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         # Calls whose result is iterated or entered (`for x in gen()`, `with cm():`), by id.
         self._iterated: set[int] = set()
         self._elifs: set[int] = set()
+        # How many f-strings and call argument lists the walk is inside.
+        self._fstrings = 0
+        self._call_args = 0
         self._nodes: dict[str, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode], list[cst.CSTNode]]] = {}
         self.summary = ModuleSummary()
         self.loops: dict[str, tuple[LoopFacts, ...]] = {}
@@ -351,6 +354,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
     def _push_loop(self, node: cst.CSTNode, kind: str) -> LoopRecord:
         loop = LoopRecord(node, kind)
+        loop.nesting = (self._fstrings, self._call_args)
         self._stack[-1].loops.append(loop)
         return loop
 
@@ -490,6 +494,18 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         loops = self._stack[-1].loops
         return loops[-1].names if len(loops) == 1 else set().union(*(loop.names for loop in loops))
 
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self._fstrings += 1
+
+    def leave_FormattedString(self, node: cst.FormattedString) -> None:
+        self._fstrings -= 1
+
+    def visit_Call_args(self, node: cst.Call) -> None:
+        self._call_args += 1
+
+    def leave_Call_args(self, node: cst.Call) -> None:
+        self._call_args -= 1
+
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
         if self._stack and self._stack[-1].loops and isinstance(node.operator, ARITHMETIC_OPERATORS):
             if isinstance(node.operator, cst.Modulo) and isinstance(node.left, STRING_LITERALS):
@@ -497,6 +513,9 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             if not mentions(node, self._loop_names()):
                 return
             loop = self._stack[-1].loops[-1]
+            fstrings, call_args = loop.nesting
+            if self._fstrings > fstrings or (loop.kind == "comprehension" and self._call_args > call_args):
+                return  # `f"{i + 1}"`, `[make(i * 2) for i in ...]`: text, or an argument
             loop.arithmetic = True
             if isinstance(node.operator, MULTIPLICATIVE_OPERATORS):
                 loop.multiplicative = True
