@@ -267,7 +267,7 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
             import anyio
             from queue import Queue as Jobs
 
-            jobs = Jobs()
+            jobs = Jobs(maxsize=100)
 
             async def produce(item):
                 jobs.put(item)
@@ -278,7 +278,7 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
             import anyio
             from queue import Queue as Jobs
 
-            jobs = Jobs()
+            jobs = Jobs(maxsize=100)
 
             async def produce(item):
                 await anyio.to_thread.run_sync(jobs.put, item)
