@@ -77,6 +77,7 @@ ignore = ["CCL101"]
 exclude = ["legacy", "tests/data/*"]
 target-version = "py312"
 free-threaded = true
+offload-decorators = ["mylib.in_thread", "asgiref.sync.sync_to_async"]
 
 [tool.conclint.per-file-ignores]
 "tests/*" = ["CCL1"]
@@ -96,6 +97,7 @@ free-threaded = true
         extend_blocking_calls=(("mylib.client.fetch", "http"), ("mylib.wait_for", "wait")),
         target_version="3.12",
         free_threaded=True,
+        offload_decorators=("mylib.in_thread", "asgiref.sync.sync_to_async"),
     )
     hash(settings)  # settings are shared by every file and used as cache keys: they must hash
 
@@ -156,6 +158,8 @@ BAD_CONFIGS = {
     "blocking calls wrong type": ("[tool.conclint]\nextend-blocking-calls = 3\n", "expected a list"),
     "bad target version": ('[tool.conclint]\ntarget-version = "2.7"\n', "Python version"),
     "target version not a string": ("[tool.conclint]\ntarget-version = 3.10\n", "Python version"),
+    "offload decorator not a name": ('[tool.conclint]\noffload-decorators = ["my lib"]\n', "qualified names"),
+    "offload decorators not a list": ('[tool.conclint]\noffload-decorators = "mylib.x"\n', "expected a list of strings"),
     "free-threaded not a bool": ('[tool.conclint]\nfree-threaded = "yes"\n', "true or false"),
     "table not a table": ('[tool]\nconclint = ["CCL1"]\n', "must be a table"),
 }

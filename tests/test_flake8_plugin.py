@@ -118,6 +118,10 @@ def _write_configuration(directory: Path, settings: Mapping[str, object]) -> Non
             # newline-separated, as a long list in a config file would be written
             flake8_config.append("conclint-extend-blocking-calls =")
             flake8_config += [f"    {name}={category}" for name, category in pairs.items()]
+        elif key == "offload_decorators":
+            names = list(value)  # type: ignore[call-overload]
+            toml.append("offload-decorators = [" + ", ".join(f'"{name}"' for name in names) + "]")
+            flake8_config.append("conclint-offload-decorators = " + ",".join(names))
         else:  # pragma: no cover - a new example setting needs a flake8 option or a skip here
             raise AssertionError(f"no flake8 option for the example setting {key!r}")
     (directory / "pyproject.toml").write_text("\n".join(toml) + "\n", encoding="utf-8")

@@ -113,7 +113,7 @@ class FunctionRecord:
         "node", "qualname", "is_async", "class_qualname", "cls_name", "loops", "lambda_depth",
         "is_generator", "evidence", "blocking", "releases", "edges", "unknown", "unknown_in_loops",
         "recursive_call", "loop_facts", "unknown_iterations", "external_edges", "guards", "sites",
-        "params", "method", "decorators",
+        "params", "method", "decorators", "self_name",
     )
 
     def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
@@ -147,6 +147,8 @@ class FunctionRecord:
         self.params: tuple[Param, ...] | None = None
         self.method = ""
         self.decorators: tuple[str, ...] = ()
+        # The name of an instance method's first parameter (`self`), else "".
+        self.self_name = ""
 
     def guard(self) -> tuple:
         """The conjunction of the tests the current point of the walk sits under."""

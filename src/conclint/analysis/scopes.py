@@ -174,7 +174,11 @@ def collect_bindings(scope: Scope, statements: Iterable[cst.CSTNode], module_nam
         elif isinstance(statement, cst.With):
             for item in statement.items:
                 if item.asname is not None:
-                    bind_target(scope, item.asname.name, Binding("assign", node=item.item, scope=scope))
+                    # `with X() as x` is taken to bind `X()` itself, as most `__enter__`s
+                    # return self; an `__aenter__` often returns another object (a session
+                    # of an async client), so `async with` binds something unknown.
+                    binding = Binding("other") if statement.asynchronous is not None else Binding("assign", node=item.item, scope=scope)
+                    bind_target(scope, item.asname.name, binding)
         elif isinstance(statement, (cst.Try, cst.TryStar)):
             for handler in statement.handlers:
                 if handler.name is not None:

@@ -94,7 +94,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self._done: list[FunctionRecord] = []
         self._class_bases: dict[str, tuple[str, ...]] = {}
         self._class_values: dict[str, dict[str, tuple]] = {}
-        self._class_assigned: dict[str, tuple[str, ...]] = {}
+        self._class_assigned_names: dict[str, set[str]] = {}
         # Calls whose result is iterated or entered (`for x in gen()`, `with cm():`), by id.
         self._iterated: set[int] = set()
         self._elifs: set[int] = set()
@@ -157,28 +157,45 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             if symbol is not None and not symbol.instance:
                 bases.append(symbol.qualname)
         self._class_bases[qualname] = tuple(bases)
-        self._class_values[qualname], self._class_assigned[qualname] = self._class_attributes(node)
+        self._class_values[qualname] = self._class_values_of(node)
 
-    def _class_attributes(self, node: cst.ClassDef) -> tuple[dict[str, tuple], tuple[str, ...]]:
-        """The values the class body assigns that a call site can tell (`STYLE = None`), and
-        the attributes its methods assign through their first parameter (`self.x = ...`)."""
+    def _class_values_of(self, node: cst.ClassDef) -> dict[str, tuple]:
+        """The values the class body assigns that a call site can tell (`STYLE = None`); a
+        name the body assigns twice, differently, counts as assigned by a method (unknown)."""
         values: dict[str, tuple] = {}
-        assigned: set[str] = set()
-        for statement in node.body.body:
-            if isinstance(statement, cst.FunctionDef):
-                params = [*statement.params.posonly_params, *statement.params.params]
-                if params:
-                    assigned.update(_self_assignments(statement, params[0].name.value))
-                continue
-            for inner in iter_statements([statement]):
-                for target, value in _assignments(inner):
-                    if isinstance(target, cst.Name):
-                        found = argument_value(value, self.facts) if value is not None else None
-                        if found is not None and found[0] not in ("p", "a") and target.value not in values:
-                            values[target.value] = found
-                        elif target.value in values and found != values[target.value]:
-                            assigned.add(target.value)  # assigned twice, differently
-        return values, tuple(sorted(assigned))
+        for inner in iter_statements(node.body.body):
+            for target, value in _assignments(inner):
+                if not isinstance(target, cst.Name):
+                    continue
+                found = argument_value(value, self.facts) if value is not None else None
+                if found is not None and found[0] not in ("p", "a") and target.value not in values:
+                    values[target.value] = found
+                elif target.value in values and found != values[target.value]:
+                    self._assigned(node, target.value)
+        return values
+
+    def _assigned(self, class_node: cst.ClassDef | str, attribute: str) -> None:
+        name = class_node if isinstance(class_node, str) else self.facts.scope.child_qualname(class_node.name.value)
+        self._class_assigned_names.setdefault(name, set()).add(attribute)
+
+    def _self_attribute_stored(self, target: cst.BaseExpression) -> None:
+        """`self.x = ...` (also in a tuple target, or `self.x += 1`) in a method: `x` is
+        assigned by a method of its class."""
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._self_attribute_stored(element.value)
+            return
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            owner = self._self_owner(target.value.value)
+            if owner is not None:
+                self._assigned(owner, target.attr.value)
+
+    def _self_owner(self, name: str) -> str | None:
+        """The class whose instance `name` is, when it is the `self` of an enclosing method."""
+        for function in reversed(self._stack):
+            if function.self_name == name and function.class_qualname is not None:
+                return function.class_qualname
+        return None
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
         scope = self.facts.scope  # FileFacts has entered the function's scope
@@ -198,6 +215,9 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         function.decorators = tuple(name for name in names if name)
         if class_qualname is not None:
             function.method = "cls" if cls_name is not None else "" if "builtins.staticmethod" in names else "self"
+            positional = [*node.params.posonly_params, *node.params.params]
+            if function.method == "self" and positional:
+                function.self_name = positional[0].name.value
         if all(name in SIGNATURE_KEEPING_DECORATORS for name in names):
             function.params = parameters(node, self.facts)
 
@@ -521,6 +541,8 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 loop.multiplicative = True
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if self._stack:
+            self._self_attribute_stored(node.target)
         if self._stack and self._stack[-1].loops and isinstance(node.operator, AUGMENTED_ARITHMETIC):
             loop = self._stack[-1].loops[-1]
             loop.arithmetic = loop.updates = True
@@ -529,7 +551,14 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             if isinstance(node.target, cst.Name):
                 loop.names.add(node.target.value)
 
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if self._stack:
+            self._self_attribute_stored(node.target)
+
     def visit_Assign(self, node: cst.Assign) -> None:
+        if self._stack:
+            for target in node.targets:
+                self._self_attribute_stored(target.target)
         if any(isinstance(target.target, (cst.Name, cst.Tuple, cst.List)) for target in node.targets):
             # Unpacked here, or held in a local that is likely iterated later; a generator
             # stored on an object (`self.chunks = gen()`) is left to whoever consumes it.
@@ -599,6 +628,8 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         func = node.func
         symbol = facts.resolve(func)
         self._consumed_arguments(node, symbol)
+        if isinstance(func, cst.Name) and func.value == "setattr" and node.args:
+            self._setattr(node)
         if symbol is None:
             if function.cls_name is not None and isinstance(func, cst.Attribute) and is_cls_receiver(func.value, function.cls_name):
                 self._edge(f"{function.class_qualname}.{func.attr.value}", node, "unknown")
@@ -638,6 +669,15 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             self._edge(qualname, node, "unknown", external=True)
         else:
             self._unknown()
+
+    def _setattr(self, node: cst.Call) -> None:
+        """`setattr(self, "x", v)` assigns `x`; `setattr(self, name, v)` may assign anything."""
+        first = node.args[0].value
+        owner = self._self_owner(first.value) if isinstance(first, cst.Name) else None
+        if owner is not None:
+            second = node.args[1].value if len(node.args) > 1 else None
+            name = second.evaluated_value if isinstance(second, cst.SimpleString) else None
+            self._assigned(owner, name if isinstance(name, str) else "*")
 
     def _consumed_arguments(self, node: cst.Call, symbol: Symbol | None) -> None:
         """`list(gen())`, `"".join(gen())`, `next(gen())`: the argument is iterated."""
@@ -887,7 +927,8 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             for name, binding in self.facts.module_scope.bindings.items()
             if binding.kind == "import" and _may_be_project_function(binding.target)
         }
-        self.summary = ModuleSummary(functions, dict(bases), imports, self._class_values, self._class_assigned)
+        assigned = {name: tuple(sorted(names)) for name, names in self._class_assigned_names.items()}
+        self.summary = ModuleSummary(functions, dict(bases), imports, self._class_values, assigned)
         self.coroutine_calls = [
             CoroutineCall(call, statement, scope, name if external else resolved, external, site)
             for call, statement, scope, name, external, site in self._coroutine_calls
@@ -958,49 +999,6 @@ def _assignments(statement: cst.CSTNode) -> list[tuple[cst.BaseExpression, cst.B
     if isinstance(statement, cst.AugAssign):
         return [(statement.target, None)]
     return []
-
-
-def _self_assignments(method: cst.FunctionDef, self_name: str) -> set[str]:
-    """The attributes `method` assigns through `self_name` (`self.x = ...`, `self.x += 1`,
-    `self.a, self.b = ...`, `setattr(self, "x", v)`; "*" for a `setattr` of any name),
-    anywhere in its body, nested functions included."""
-    found: set[str] = set()
-    collector = _AttributeCollector(self_name, found)
-    for statement in _all_statements(method.body):
-        for target, _ in _assignments(statement):
-            target.visit(collector)
-        call = statement.value if isinstance(statement, cst.Expr) else None
-        if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "setattr" and call.args:
-            first = call.args[0].value
-            if isinstance(first, cst.Name) and first.value == self_name:
-                second = call.args[1].value if len(call.args) > 1 else None
-                found.add(second.evaluated_value if isinstance(second, cst.SimpleString) else "*")  # type: ignore[arg-type]
-    return found
-
-
-class _AttributeCollector(cst.CSTVisitor):
-    def __init__(self, self_name: str, found: set[str]) -> None:
-        super().__init__()
-        self.self_name, self.found = self_name, found
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        if isinstance(node.value, cst.Name) and node.value.value == self.self_name:
-            self.found.add(node.attr.value)
-
-
-def _all_statements(block: cst.BaseSuite) -> list[cst.CSTNode]:
-    """Every small statement of a block, nested blocks and functions included."""
-    found: list[cst.CSTNode] = []
-
-    class Collector(cst.CSTVisitor):
-        def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-            found.extend(node.body)
-
-        def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
-            found.extend(node.body)
-
-    block.visit(Collector())
-    return found
 
 
 __all__ = ["CoroutineCall", "LoopFacts", "SummaryCollector"]

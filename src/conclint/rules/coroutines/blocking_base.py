@@ -22,16 +22,38 @@ from conclint.rules.base import Rule
 
 HELPERS_PARAGRAPH = """\
 A call in a coroutine of a sync function or method of the project that makes such a call,
-directly or through further sync calls (on any branch, through at most five functions), is
-reported at the call in the coroutine, with the shortest chain down to the blocking call: `load_config() blocks the event loop:
-load_config -> read_text -> open() (line 4)`. The command line follows calls into the other
-modules of the project (a function of `app/io.py` is shown as `app.io.read_text`, with its
-file); the flake8 plugin and `--per-file` follow calls within the file only. Calls handed to a
-thread (`asyncio.to_thread(helper)`) or made in lambdas and nested functions are not
-followed, nor are functions of the standard library and installed packages: the catalog
-speaks for those. A suppression comment on the blocking call inside the helper silences the
-chains through it. The fix for such a call is the unsafe offload: `await
-asyncio.to_thread(load_config, path)` (or trio's and anyio's `to_thread.run_sync`)."""
+directly or through further sync calls (through at most five functions), is reported at the
+call in the coroutine, with the shortest chain down to the blocking call: `load_config()
+blocks the event loop: load_config -> read_text -> open() (line 4)`. The command line follows
+calls into the other modules of the project (a function of `app/io.py` is shown as
+`app.io.read_text`, with its file); the flake8 plugin and `--per-file` follow calls within the
+file only. A call that reaches blocking calls of several categories is one finding, by the
+first category's rule (sleep, http, subprocess, file, network, database, input, wait, in that
+order, among the selected rules), and its message names the others.
+
+Only calls that can run are followed. A call or blocking call inside a helper that sits
+under a test of the helper's own parameters or `self` attributes (`if path is None: return`,
+`if force:`, `isinstance(fp, io.IOBase)`, `for p in paths`, `x and f()`) is skipped when the
+test is decided false with what the coroutine passes: literal arguments, omitted ones (their
+defaults), objects it constructs (`io.BytesIO(...)` is an `io.IOBase`), the class attributes
+of the class it constructs (`STYLE_FILE = None`, unless a subclass overrides it or a method
+assigns it), and arguments passed on down the chain. A test on anything else (the
+environment, configuration, a computed value) keeps the call. Not followed either: a
+generator function whose result is not iterated or entered (its body has not run); a
+function decorated with an offloading decorator (asgiref `sync_to_async`, channels
+`database_sync_to_async`, textual `work(thread=True)`, asyncer `asyncify`, tornado
+`run_on_executor`, and those of the `offload-decorators` setting); calls handed to a thread
+(`asyncio.to_thread(helper)`); calls in lambdas and nested functions; functions of the
+standard library and installed packages (the catalog speaks for those). A suppression
+comment on the blocking call inside the helper silences the chains through it. The fix for
+such a call is the unsafe offload: `await asyncio.to_thread(load_config, path)` (or trio's and
+anyio's `to_thread.run_sync`)."""
+
+
+OFFLOAD_OPTION = """\
+- `offload-decorators`: qualified names of your own decorators that run the decorated
+  function on a thread (`["mylib.run_in_thread"]`); calls of functions they decorate are not
+  followed."""
 
 
 OFFLOAD_FIX_PARAGRAPH = """\
@@ -63,6 +85,8 @@ class BlockingCallInCoroutine(Rule):
             sections["What it does"] += "\n\n" + HELPERS_PARAGRAPH
         if "Fix safety" in sections:
             sections["Fix safety"] = sections["Fix safety"].replace("{offload_fix}", OFFLOAD_FIX_PARAGRAPH)
+        if "Options" in sections:
+            sections["Options"] += "\n" + OFFLOAD_OPTION
         return sections
 
     def visit_Call(self, node: cst.Call) -> None:

@@ -17,6 +17,10 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     the `os` file functions (`listdir`, `scandir`, `remove`, `rename`, `makedirs`, `walk`, ...)
     and `shutil` (`copy`, `move`, `rmtree`, ...).
 
+    Reads and writes on a descriptor the module sets non-blocking (`os.set_blocking(fd,
+    False)`, opened with `O_NONBLOCK`) and calls inside a `try` that catches
+    `BlockingIOError` are not reported: they return at once.
+
     Pure path arithmetic is never reported: `os.path.join`, `basename`, `dirname`,
     `splitext`, and `Path` operations that only compute (`/`, `.name`, `.suffix`,
     `.with_suffix()`, `.joinpath()`).
@@ -72,6 +76,67 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     NAME = "blocking-file-io-in-async"
     CATEGORY = Category.FILE
     VALID = (
+        Valid(
+            """
+            import io
+            import os
+            from pathlib import Path
+
+            class Upload:
+                def __init__(self, fp):
+                    self.fp = fp if isinstance(fp, io.IOBase) else open(fp, "rb")
+
+            def cleanup(sock_path=None):
+                if sock_path is None:
+                    return
+                os.unlink(sock_path)
+
+            class Widget:
+                STYLE_FILE = None
+
+                def __init__(self):
+                    self.rules = [Path(p).read_text() for p in ([self.STYLE_FILE] if self.STYLE_FILE else [])]
+
+            def lines(path):
+                with open(path) as fh:
+                    yield from fh
+
+            async def send(data: bytes, path, response):
+                Upload(io.BytesIO(data))  # the file object is used as it is
+                cleanup()  # sock_path is None: returns at once
+                Widget()  # STYLE_FILE is None: nothing is read
+                response.body = lines(path)  # a generator: nothing runs until it is iterated
+            """
+        ),
+        Valid(
+            """
+            import os
+            from asgiref.sync import sync_to_async
+
+            @sync_to_async
+            def save(path, data):
+                with open(path, "wb") as fh:
+                    fh.write(data)
+
+            async def handle(path, data, fd):
+                await save(path, data)  # runs in a worker thread
+                return os.fdopen(fd, "rb")  # wraps a descriptor that is already open
+            """
+        ),
+        Valid(
+            """
+            import mylib
+
+            @mylib.in_thread
+            def save(path, data):
+                with open(path, "wb") as fh:
+                    fh.write(data)
+
+            async def handle(path, data):
+                await save(path, data)
+            """,
+            settings={"offload_decorators": ("mylib.in_thread",)},
+        ),
         Valid(
             """
             import os.path
@@ -212,6 +277,45 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            import io
+            import os
+            from pathlib import Path
+
+            class Upload:
+                def __init__(self, fp):
+                    self.fp = fp if isinstance(fp, io.IOBase) else open(fp, "rb")
+
+            def cleanup(sock_path=None):
+                if sock_path is None:
+                    return
+                os.unlink(sock_path)
+
+            class Widget:
+                STYLE_FILE = None
+
+                def __init__(self):
+                    self.rules = [Path(p).read_text() for p in ([self.STYLE_FILE] if self.STYLE_FILE else [])]
+
+            class Fancy(Widget):
+                STYLE_FILE = "fancy.css"
+
+            def lines(path):
+                with open(path) as fh:
+                    yield from fh
+
+            async def send(path: str):
+                Upload(path)
+                cleanup("/run/app.sock")
+                Fancy()
+                for line in lines(path):
+                    print(line)
+            """,
+            line=28,
+            count=4,
+            message_contains=("`Upload()` blocks the event loop: Upload.__init__ -> open() (line 7)",),
+        ),
         Invalid(
             """
             async def load(path):

@@ -13,6 +13,13 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
     `gethostbyname`, `gethostbyaddr`, `getfqdn`, ...) and the I/O methods of `socket.socket`
     objects (`connect`, `accept`, `recv`, `send`, `sendall`, `sendfile`, ...).
 
+    Not reported: `getaddrinfo(..., flags=socket.AI_NUMERICHOST)`, which only parses a
+    numeric address; calls on a socket the module sets non-blocking (`sock.setblocking(False)`,
+    `sock.settimeout(0)`, made with `SOCK_NONBLOCK`; the socket spelled the same way,
+    `self._sock`, anywhere in the module); and calls inside a `try` that catches
+    `BlockingIOError` or `InterruptedError`, the pattern of code written for non-blocking
+    sockets (event loops' reader and writer callbacks).
+
     ## Why is this bad?
     A standard socket blocks the thread in `connect`, `accept` and `recv` until the peer
     answers, which may be never; a DNS lookup through the C resolver can take seconds. The
@@ -67,6 +74,29 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
     NAME = "blocking-network-call-in-async"
     CATEGORY = Category.NETWORK
     VALID = (
+        Valid(
+            """
+            import os
+            import socket
+
+            class Connection:
+                def __init__(self, address):
+                    self._sock = socket.create_connection(address)
+                    self._sock.setblocking(False)
+
+                async def push(self, data):
+                    return self._sock.send(data)  # non-blocking: returns at once
+
+                async def pull(self):
+                    try:
+                        return self._other.recv(4096)
+                    except BlockingIOError:  # written for a non-blocking socket
+                        return b""
+
+            async def parse(address):
+                return socket.getaddrinfo(address, None, flags=socket.AI_NUMERICHOST)  # no lookup
+            """
+        ),
         Valid(
             """
             import asyncio
@@ -143,6 +173,24 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            import socket
+
+            class Connection:
+                def __init__(self, address):
+                    self._sock = socket.create_connection(address)
+
+                async def push(self, data):
+                    return self._sock.send(data)
+
+            async def resolve(host):
+                return socket.getaddrinfo(host, None)
+            """,
+            line=8,
+            count=2,
+            message_contains=("`self._sock.send()` blocks the event loop",),
+        ),
         Invalid(
             """
             import socket

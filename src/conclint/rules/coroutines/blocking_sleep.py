@@ -9,7 +9,10 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
     """
     ## What it does
     Finds `time.sleep()` called inside an `async def`, however it was imported
-    (`import time`, `from time import sleep`, `from time import sleep as pause`).
+    (`import time`, `from time import sleep`, `from time import sleep as pause`). A coroutine
+    that only ever runs on an event loop of its own in another thread (`asyncio.run(...)` or
+    `loop.run_until_complete(...)` inside a `Thread`'s `run` or target, and mentioned nowhere
+    else in the module) is not checked: sleeping there pauses that thread only.
 
     ## Why is this bad?
     `time.sleep()` stops the whole thread, and the event loop runs on that thread: while one
@@ -53,6 +56,18 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
     NAME = "blocking-sleep-in-async"
     CATEGORY = Category.SLEEP
     VALID = (
+        Valid(
+            """
+            import time
+
+            def pause(delay=0):
+                if delay:
+                    time.sleep(delay)
+
+            async def step():
+                pause()  # delay is 0: never sleeps
+            """
+        ),
         Valid(
             """
             import asyncio
@@ -136,6 +151,20 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            import time
+
+            def pause(delay=0):
+                if delay:
+                    time.sleep(delay)
+
+            async def step():
+                pause(0.5)
+            """,
+            line=8,
+            message_contains=("`pause()` blocks the event loop: pause -> time.sleep() (line 5)",),
+        ),
         Invalid(
             """
             import time

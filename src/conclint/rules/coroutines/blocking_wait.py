@@ -18,7 +18,14 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
 
     The non-blocking forms are not reported: `get_nowait()`, `put_nowait()`,
     `get(block=False)`, `put(item, False)`, `acquire(blocking=False)`, `wait(0)`,
-    `join(timeout=0)`, `result(timeout=0)`.
+    `join(timeout=0)`, `result(timeout=0)`. Nor is `put()` on a queue that can never be
+    full: a `queue.Queue`, `LifoQueue` or `PriorityQueue` made without a positive `maxsize`
+    (seen where the module makes it: `q = queue.Queue()`, `self.q = queue.Queue()`), or a
+    `SimpleQueue`. A coroutine that only ever runs on an event loop of its own in another
+    thread (`asyncio.run(self._beat())` or `loop.run_until_complete(...)` in a `Thread`
+    subclass's `run` or a `Thread(target=...)` function, or `run_worker(coro(),
+    thread=True)`, and mentioned nowhere else in the module) is not checked: waiting there
+    holds up that thread only.
 
     ## Why is this bad?
     These primitives block the calling thread until another thread or process acts. When
@@ -83,6 +90,29 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     NAME = "blocking-wait-in-async"
     CATEGORY = Category.WAIT
     VALID = (
+        Valid(
+            """
+            import asyncio
+            import queue
+            import threading
+
+            class Heartbeat(threading.Thread):
+                def __init__(self):
+                    super().__init__(daemon=True)
+                    self.stopped = threading.Event()
+                    self.beats = queue.Queue()
+
+                def run(self):
+                    asyncio.new_event_loop().run_until_complete(self._beat())
+
+                async def _beat(self):
+                    while not self.stopped.wait(3):  # its own loop, in its own thread
+                        pass
+
+                async def record(self, beat):
+                    self.beats.put(beat)  # an unbounded queue: put() never waits
+            """
+        ),
         Valid(
             """
             import asyncio
@@ -217,6 +247,48 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            import asyncio
+            import threading
+
+            class Heartbeat(threading.Thread):
+                def __init__(self):
+                    super().__init__(daemon=True)
+                    self.stopped = threading.Event()
+
+                def run(self):
+                    asyncio.new_event_loop().run_until_complete(self._beat())
+
+                async def _beat(self):
+                    while not self.stopped.wait(3):
+                        pass
+
+            async def main(heartbeat):
+                await heartbeat._beat()  # also run on the application's loop
+            """,
+            line=13,
+            message_contains=("`self.stopped.wait()` blocks the event loop",),
+            fixed="""
+            import asyncio
+            import threading
+
+            class Heartbeat(threading.Thread):
+                def __init__(self):
+                    super().__init__(daemon=True)
+                    self.stopped = threading.Event()
+
+                def run(self):
+                    asyncio.new_event_loop().run_until_complete(self._beat())
+
+                async def _beat(self):
+                    while not await asyncio.to_thread(self.stopped.wait, 3):
+                        pass
+
+            async def main(heartbeat):
+                await heartbeat._beat()  # also run on the application's loop
+            """,
+        ),
         Invalid(
             """
             import threading

@@ -32,9 +32,12 @@ class CpuBoundLoopInCoroutine(Rule):
     arithmetic, a `while` loop updating numbers, or a numeric comprehension over a
     `range()`. The loop must make no call that may do I/O or wait (an unknown function, the
     CCL1 blocking catalog, GIL-releasing libraries such as numpy); the functions of the
-    module it calls must only compute too. Loops over data of unknown size doing a little
-    arithmetic, and loops bounded by a small literal `range()`, are common and cheap in
-    async code, and are not reported.
+    module it calls must only compute too. Only work that grows with its input is reported:
+    loops over data of unknown size doing a little arithmetic, loops bounded by a literal
+    `range()` of fewer than 100,000 rounds, recursion over a structure (`diff(a[key],
+    path + (key,))`, as opposed to numbers shrinking by a literal, `fib(n - 1)`), pointer
+    walks, and comprehensions whose only arithmetic formats text (`f"{i + 1}"`) or computes a
+    call's argument are common and cheap in async code, and are not reported.
 
     ## Why is this bad?
     A coroutine gives the event loop back only where it awaits. A loop that computes for a
@@ -93,6 +96,21 @@ class CpuBoundLoopInCoroutine(Rule):
     REQUIRED_TOKENS = (b"async",)
     REQUIRED_PATTERN = COROUTINE
     VALID = (
+        Valid(
+            """
+            def diff(a, b, path=()):
+                if a == b:
+                    return []
+                if isinstance(a, dict) and isinstance(b, dict):
+                    return [change for key in a.keys() & b.keys() for change in diff(a[key], b[key], path + (key,))]
+                return [(path, a, b)]
+
+            async def changes(old, new):
+                labels = [f"item {i + 1}" for i in range(len(old))]
+                scale = [x * 0.01 for x in range(1, 10000)]
+                return diff(old, new), labels, scale
+            """
+        ),
         Valid(
             """
             import asyncio

@@ -1,0 +1,298 @@
+"""Helper chains that know which branch runs (conditions.py, branch_guards.py): a chain is not
+reported through a call or a blocking call whose guard is decided false with what the caller
+passes, and is reported when the guard holds or cannot be decided."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conclint.analysis.conditions import CallSite, ClassFacts, Frame, Param, class_attribute, dead, enter
+from conclint.core.settings import DEFAULT_SETTINGS
+from conclint.engine import lint_source, summarize_source
+from conclint.project.runner import IndexOptions, check
+
+
+def lines(source: str, code: str = "CCL1") -> list[int]:
+    found = lint_source(textwrap.dedent(source).lstrip("\n"), "example.py", DEFAULT_SETTINGS)
+    return sorted(d.line for d in found if d.code.startswith(code))
+
+
+HELPERS = """
+    import os, time
+
+    def remove(path=None, *, force=False, mode="soft"):
+        if path is None:
+            return
+        if force:
+            os.unlink(path)
+        elif mode == "hard":
+            os.remove(path)
+
+    def nap(seconds=0):
+        assert seconds
+        time.sleep(seconds)
+
+    def either(flag):
+        flag and time.sleep(1)
+
+    def unless(a, b):
+        if not a or not b:
+            return
+        time.sleep(1)
+
+    def walk(paths=()):
+        for p in paths:
+            os.stat(p)
+
+    def forward(path, force):
+        remove(path, force=force)
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "reported"),
+    [
+        ("remove()", False),
+        ("remove('/x')", False),  # force is False, mode is "soft"
+        ("remove('/x', force=True)", True),
+        ("remove('/x', mode='hard')", True),
+        ("remove('/x', mode=name)", True),  # undecided
+        ("remove(*args)", True),  # the arguments cannot be told
+        ("remove(**options)", True),
+        ("nap()", False),
+        ("nap(2)", True),
+        ("either(False)", False),
+        ("either(True)", True),
+        ("unless(1, 0)", False),
+        ("unless(1, 2)", True),
+        ("walk()", False),
+        ("walk([])", False),
+        ("walk(['a'])", True),
+        ("forward('/x', False)", False),  # the caller's literal decides two links down
+        ("forward('/x', True)", True),
+        ("forward(None, True)", False),
+    ],
+)
+def test_guards_are_decided_with_the_callers_values(call: str, reported: bool) -> None:
+    source = HELPERS + f"\n    async def handler(name, args, options):\n        {call}\n"
+    assert bool(lines(source)) is reported, call
+
+
+def test_isinstance_against_known_types() -> None:
+    source = """
+        import io
+
+        class Upload:
+            def __init__(self, fp):
+                self.fp = fp if isinstance(fp, io.IOBase) else open(fp, "rb")
+
+        async def send(data, path, anything):
+            Upload(io.BytesIO(data))
+            Upload(io.StringIO("x"))
+            Upload(path)
+            Upload("name.bin")
+            Upload(anything())
+        """
+    assert lines(source) == [10, 11, 12]
+
+
+def test_class_attributes_of_the_class_constructed() -> None:
+    source = """
+        from pathlib import Path
+
+        class Widget:
+            STYLE = None
+
+            def __init__(self):
+                if self.STYLE:
+                    Path(self.STYLE).read_text()
+
+        class Fancy(Widget):
+            STYLE = "fancy.css"
+
+        class Plain(Fancy):
+            STYLE = None
+
+        class Assigned(Widget):
+            def configure(self, style):
+                self.STYLE = style
+
+        async def build():
+            Widget()
+            Fancy()
+            Plain()
+            Assigned()
+        """
+    # Fancy overrides the attribute; Assigned's methods assign it, so it is unknown there.
+    assert lines(source) == [22, 24]
+
+
+def test_generators_run_only_where_iterated_or_entered() -> None:
+    source = """
+        import contextlib
+
+        def rows(path):
+            with open(path) as fh:
+                yield from fh
+
+        @contextlib.contextmanager
+        def opened(path):
+            with open(path) as fh:
+                yield fh
+
+        async def use(path, sink):
+            rows(path)
+            sink.later = rows(path)
+            for row in rows(path):
+                pass
+            list(rows(path))
+            with opened(path):
+                pass
+        """
+    assert lines(source) == [15, 17, 18]
+
+
+def test_offloading_decorators_from_the_catalog_and_the_setting() -> None:
+    source = textwrap.dedent(
+        """
+        import time
+        from asgiref.sync import sync_to_async
+        from textual import work
+        import mylib
+
+        @sync_to_async
+        def a():
+            time.sleep(1)
+
+        @work(thread=True)
+        def b():
+            time.sleep(1)
+
+        @work
+        def c():
+            time.sleep(1)
+
+        @mylib.in_thread
+        def d():
+            time.sleep(1)
+
+        async def main():
+            await a()
+            b()
+            c()
+            d()
+        """
+    )
+    default = [d.line for d in lint_source(source, "x.py", DEFAULT_SETTINGS)]
+    assert default == [26, 27]
+    configured = DEFAULT_SETTINGS.__class__(offload_decorators=("mylib.in_thread",))
+    assert [d.line for d in lint_source(source, "x.py", configured)] == [26]
+
+
+def test_conditions_move_up_across_modules(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "files.py").write_text(
+        textwrap.dedent(
+            """
+            import os
+
+            class Store:
+                ROOT = None
+
+                def __init__(self, path=None):
+                    self.clear(path)
+
+                def clear(self, path):
+                    if path is not None and self.ROOT:
+                        os.unlink(path)
+
+            class Local(Store):
+                ROOT = "/srv"
+
+            def cleanup(sock_path=None):
+                if sock_path is None:
+                    return
+                os.unlink(sock_path)
+            """
+        )
+    )
+    (package / "api.py").write_text(
+        textwrap.dedent(
+            """
+            from app.files import cleanup, Local, Store
+
+            async def stop():
+                cleanup()
+                cleanup("/run/x.sock")
+                Store("/srv/a")
+                Local()
+                Local("/srv/b")
+            """
+        )
+    )
+    result = check([str(package)], DEFAULT_SETTINGS, tmp_path, project=IndexOptions(None))
+    assert not result.errors
+    # The source starts with a blank line: cleanup("/run/x.sock") is line 6, Local("/srv/b") 9.
+    assert [(Path(d.path).name, d.line) for d in result.diagnostics] == [("api.py", 6), ("api.py", 9)]
+
+
+def test_one_finding_per_call_site_naming_the_other_categories() -> None:
+    source = """
+        import time
+
+        def both(path):
+            time.sleep(1)
+            return open(path).read()
+
+        async def main(path):
+            both(path)
+        """
+    found = lint_source(textwrap.dedent(source), "x.py", DEFAULT_SETTINGS)
+    assert [(d.line, d.code) for d in found] == [(9, "CCL101")]
+    assert "both -> time.sleep() (line 5); it also calls " in found[0].message
+    only_files = DEFAULT_SETTINGS.__class__(select=("CCL104",))
+    assert [(d.line, d.code) for d in lint_source(textwrap.dedent(source), "x.py", only_files)] == [(9, "CCL104")]
+
+
+def test_summaries_with_guards_round_trip_through_json() -> None:
+    summary = summarize_source(textwrap.dedent(HELPERS), DEFAULT_SETTINGS)
+    again = type(summary).from_dict(json.loads(json.dumps(summary.as_dict())))
+    assert again == summary
+    remove = again.functions["remove"]
+    assert remove.params == (
+        Param("path", "p", True, ("c", None)),
+        Param("force", "k", True, ("c", False)),
+        Param("mode", "k", True, ("c", "soft")),
+    )
+    assert remove.blocking[0].guard == (("none", ("p", "path"), None, False), ("truthy", ("p", "force"), None, True))
+
+
+def test_undecided_and_mismatched_values_keep_the_call() -> None:
+    def attribute(class_name: str, name: str) -> None:
+        return None
+
+    params = (Param("x", "p", True, ("c", None)),)
+    frame = enter(params, "", CallSite("f", args=(("t", "builtins.list", None),)), Frame(()), attribute)
+    assert not dead((("truthy", ("p", "x"), None, True),), frame, attribute)  # a list of unknown length
+    assert dead((("none", ("p", "x"), None, True),), frame, attribute)  # but not None
+    frame = enter(params, "", CallSite("f", args=(("c", 1),)), Frame(()), attribute)
+    assert not dead((("eq", ("p", "x"), True, True),), frame, attribute)  # 1 == True in Python
+    assert not dead((("isinstance", ("p", "x"), ("os.PathLike",), True),), frame, attribute)  # an ABC may claim it
+
+
+def test_class_attribute_lookup_stops_at_unknown_bases() -> None:
+    classes = {
+        "A": ClassFacts(("B",), {"X": ("c", None)}, frozenset()),
+        "B": ClassFacts(("pkg.Unknown",), {}, frozenset()),
+        "C": ClassFacts(("builtins.object",), {"X": ("c", 1)}, frozenset({"Y"})),
+    }
+    assert class_attribute(classes.get, "A", "X") is None  # pkg.Unknown might assign it
+    assert class_attribute(classes.get, "C", "X") == ("c", 1)
+    assert class_attribute(classes.get, "C", "Y") is None
