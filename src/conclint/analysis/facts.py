@@ -80,7 +80,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         # Handles set non-blocking in this module, and how many `try` bodies catching
         # BlockingIOError the traversal is in (conclint.analysis.nonblocking).
         self.source_bytes = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
-        self.nonblocking_handles = nonblocking_handles(module, self.source_bytes)
+        self.nonblocking_handles = nonblocking_handles(self.source_bytes)
         self._nonblocking_tries = 0
         # The blocking categories whose rules run (the engine narrows it to the selected
         # ones), so a helper call reaching several is reported once, by the first of them.

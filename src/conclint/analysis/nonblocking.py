@@ -6,15 +6,15 @@ opened with `O_NONBLOCK`, a socket made with `SOCK_NONBLOCK`) returns at once fr
 is written to expect exactly that.
 
 Handles are told apart by how the source spells them (`sock`, `self._sock`): a handle
-spelled the same way and set non-blocking anywhere in the module counts. The scan runs only
-when the source mentions one of TOKENS.
+spelled the same way and set non-blocking anywhere in the module counts. The source is
+searched only when it mentions one of TOKENS.
 """
 
 from __future__ import annotations
 
-import libcst as cst
+import re
 
-from conclint.analysis.scopes import dotted_name
+import libcst as cst
 
 TOKENS = (b"setblocking", b"settimeout", b"set_blocking", b"NONBLOCK")
 
@@ -24,62 +24,25 @@ NONBLOCKING_ERRORS = frozenset(
 )
 
 
-def _is_false_or_zero(node: cst.BaseExpression) -> bool:
-    if isinstance(node, cst.Name):
-        return node.value == "False"
-    if isinstance(node, (cst.Integer, cst.Float)):
-        return float(node.value.replace("_", "")) == 0
-    return False
+_HANDLE = rb"([A-Za-z_][\w.]*)"
+_FALSE = rb"\s*(?:False|0|0\.0)\s*"
+# The spellings that make a handle non-blocking, as patterns over the source: a regular
+# expression pass costs a fraction of a walk of the tree, and the handle is only compared
+# by its spelling anyway.
+_PATTERNS = (
+    re.compile(_HANDLE + rb"\.(?:setblocking|settimeout)\(" + _FALSE + rb"\)"),
+    re.compile(rb"\bset_blocking\(\s*" + _HANDLE + rb"\s*,\s*False\s*\)"),
+    re.compile(rb"^[ \t]*" + _HANDLE + rb"\s*=[^\n]*\b(?:O_NONBLOCK|SOCK_NONBLOCK)\b", re.MULTILINE),
+)
 
 
-def _mentions(node: cst.CSTNode, name: str) -> bool:
-    found = False
-
-    class Finder(cst.CSTVisitor):
-        def visit_Name(self, inner: cst.Name) -> None:
-            nonlocal found
-            found = found or inner.value == name
-
-    node.visit(Finder())
-    return found
-
-
-class _Scan(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.handles: set[str] = set()
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if not isinstance(func, cst.Attribute) or not node.args:
-            return
-        method, first = func.attr.value, node.args[0].value
-        if method in ("setblocking", "settimeout") and _is_false_or_zero(first):
-            self._add(func.value)
-        elif method == "set_blocking" and len(node.args) > 1 and _is_false_or_zero(node.args[1].value):
-            self._add(first)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        value = node.value
-        if isinstance(value, cst.Call) and _mentions(value, "O_NONBLOCK") or _mentions(value, "SOCK_NONBLOCK"):
-            for target in node.targets:
-                self._add(target.target)
-
-    def _add(self, node: cst.BaseExpression) -> None:
-        text = dotted_name(node)
-        if text:
-            self.handles.add(text)
-
-
-def nonblocking_handles(module: cst.Module, source: str | bytes) -> frozenset[str]:
-    """The spellings of the handles `module` sets non-blocking (empty when its source does
-    not mention any of TOKENS)."""
+def nonblocking_handles(source: str | bytes) -> frozenset[str]:
+    """The spellings of the handles the source sets non-blocking (`sock`, `self._sock`)."""
     data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
     if not any(token in data for token in TOKENS):
         return frozenset()
-    scan = _Scan()
-    module.visit(scan)
-    return frozenset(scan.handles)
+    found = {match.group(1).decode("utf-8", "replace") for pattern in _PATTERNS for match in pattern.finditer(data)}
+    return frozenset(found)
 
 
 def catches_nonblocking_errors(node: cst.Try) -> bool:
