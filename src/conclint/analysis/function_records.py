@@ -113,7 +113,7 @@ class FunctionRecord:
         "node", "qualname", "is_async", "class_qualname", "cls_name", "loops", "lambda_depth",
         "is_generator", "evidence", "blocking", "releases", "edges", "unknown", "unknown_in_loops",
         "recursive_call", "loop_facts", "unknown_iterations", "external_edges", "guards", "sites",
-        "params", "method", "decorators", "self_name",
+        "params", "method", "decorators", "self_name", "offloads_argument",
     )
 
     def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
@@ -149,6 +149,9 @@ class FunctionRecord:
         self.decorators: tuple[str, ...] = ()
         # The name of an instance method's first parameter (`self`), else "".
         self.self_name = ""
+        # It, or a function nested in it, hands one of its parameters to a thread: an
+        # offloading decorator (see SummaryCollector._offloaded_parameter).
+        self.offloads_argument = False
 
     def guard(self) -> tuple:
         """The conjunction of the tests the current point of the walk sits under."""

@@ -20,6 +20,7 @@ import libcst as cst
 from conclint.analysis.summaries import (
     BlockingChain,
     BlockingEvidence,
+    LOCAL,
     FunctionSummary,
     Lookup,
     ModuleSummary,
@@ -135,7 +136,16 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
     extra = facts.settings.offload_decorators
 
     def offloaded(summary: FunctionSummary) -> bool:
-        return offloads(summary.decorators, extra)
+        """Decorated with an offloading decorator: of the catalog, of the setting, or of the
+        project (a function that hands a parameter to a thread)."""
+        if offloads(summary.decorators, extra):
+            return True
+        for name in summary.decorators:
+            target = names.absolute(name.removeprefix(LOCAL)) if name.startswith(LOCAL) else name
+            decorator = names.lookup(target.partition("(")[0])
+            if decorator is not None and decorator.offloads_argument:
+                return True
+        return False
 
     for call in collector.coroutine_calls:
         start = names.start(call)

@@ -115,6 +115,9 @@ class FunctionSummary:
     method: str = ""
     sites: tuple[CallSite, ...] = ()
     decorators: tuple[str, ...] = ()
+    # It (or a function nested in it) runs one of its parameters on a thread: used as a
+    # decorator, it offloads the function it decorates.
+    offloads_argument: bool = False
 
     @property
     def all_calls(self) -> tuple[str, ...]:
@@ -147,6 +150,7 @@ class FunctionSummary:
             "method": self.method,
             "sites": [site.as_list() for site in self.sites],
             "decorators": list(self.decorators),
+            "offloads_argument": self.offloads_argument,
         }
 
     @classmethod
@@ -171,6 +175,7 @@ class FunctionSummary:
             method=str(data["method"]),
             sites=tuple(CallSite.from_list(site) for site in data["sites"]),  # type: ignore[attr-defined]
             decorators=tuple(data["decorators"]),  # type: ignore[arg-type]
+            offloads_argument=bool(data["offloads_argument"]),
         )
 
 
@@ -475,6 +480,10 @@ class ModuleSummary:
         return cls({summary.qualname: summary for summary in functions}, bases, imports, values, assigned)
 
 
+# Decorators defined in the module itself are named `<local>.qualname` until `absolutized`.
+LOCAL = "<local>."
+
+
 def absolutized(summary: FunctionSummary, module: str) -> FunctionSummary:
     """`summary` of a function of `module` with every name of that module made absolute
     (`helper` -> `pkg.io.helper`), so that summaries of many modules share one name space."""
@@ -486,6 +495,7 @@ def absolutized(summary: FunctionSummary, module: str) -> FunctionSummary:
         qualname=prefix + summary.qualname,
         calls=tuple(prefix + name for name in summary.calls),
         calls_in_loops=tuple(prefix + name for name in summary.calls_in_loops),
+        decorators=tuple(prefix + name.removeprefix(LOCAL) if name.startswith(LOCAL) else name for name in summary.decorators),
         sites=tuple(
             site
             if site.external

@@ -58,6 +58,8 @@ from conclint.analysis.summaries import (
 )
 from conclint.analysis.symbols import Symbol, resolve
 from conclint.knowledge.threads import (
+    CALLABLE_WRAPPERS,
+    THREAD_DISPATCH,
     BUILTIN_RESULT_TYPES,
     BUILTIN_TYPE_METHODS,
     CALLABLE_ARGUMENTS,
@@ -628,6 +630,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         func = node.func
         symbol = facts.resolve(func)
         self._consumed_arguments(node, symbol)
+        self._offloaded_parameter(node, symbol)
         if isinstance(func, cst.Name) and func.value == "setattr" and node.args:
             self._setattr(node)
         if symbol is None:
@@ -669,6 +672,37 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             self._edge(qualname, node, "unknown", external=True)
         else:
             self._unknown()
+
+    def _offloaded_parameter(self, node: cst.Call, symbol: Symbol | None) -> None:
+        """`asyncio.to_thread(fn, ...)`, `loop.run_in_executor(pool, partial(fn, ...))`,
+        `executor.submit(fn)` on a parameter `fn` of an enclosing function: that function is a
+        decorator (or a decorator factory) that runs what it decorates on a thread."""
+        func = node.func
+        if symbol is not None and not symbol.local and not symbol.instance:
+            api = THREAD_DISPATCH.get(symbol.qualname)
+        elif isinstance(func, cst.Attribute) and func.attr.value in OFFLOADING_METHOD_NAMES:
+            api = THREAD_DISPATCH.get(OFFLOADING_METHOD_NAMES[func.attr.value])
+        else:
+            api = None
+        if api is None:
+            return
+        argument = _leading_argument(node, api.position, api.keyword)
+        if isinstance(argument, cst.Call) and argument.args:
+            inner = self.facts.resolve(argument.func)
+            if inner is not None and not inner.local and inner.qualname in CALLABLE_WRAPPERS:
+                argument = argument.args[0].value  # functools.partial(fn, ...)
+        if not isinstance(argument, cst.Name):
+            return
+        scope: Scope | None = self.facts.scope
+        while scope is not None and scope.kind != "module":
+            binding = scope.bindings.get(argument.value)
+            if binding is not None:
+                if binding.kind == "param":
+                    owner = scope.qualname
+                    for function in self._stack:
+                        function.offloads_argument = function.offloads_argument or owner == function.qualname or owner.startswith(function.qualname + ".")
+                return
+            scope = scope.parent
 
     def _setattr(self, node: cst.Call) -> None:
         """`setattr(self, "x", v)` assigns `x`; `setattr(self, name, v)` may assign anything."""
@@ -913,7 +947,8 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 params=function.params,
                 method=function.method,
                 sites=_resolved_sites(function.sites, target),
-                decorators=tuple(name for name in function.decorators if not name.startswith("<local>.")),
+                decorators=function.decorators,
+                offloads_argument=function.offloads_argument,
             )
             self._nodes[function.qualname] = (
                 function.node,
@@ -936,6 +971,19 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         ]
 
 
+def _leading_argument(call: cst.Call, position: int | None, keyword: str | None) -> cst.BaseExpression | None:
+    """The argument at `position` (among those before any `*args`) or named `keyword`."""
+    for arg in call.args:
+        if keyword is not None and arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    leading = []
+    for arg in call.args:
+        if arg.keyword is not None or arg.star:
+            break
+        leading.append(arg.value)
+    return leading[position] if position is not None and position < len(leading) else None
+
+
 def _resolved_sites(sites: list[CallSite], target: Callable[[str], str | None]) -> tuple[CallSite, ...]:
     """The call sites of calls of functions this module defines, by the name they resolve to
     (an inherited method by its base's), and of other modules' functions; each once."""
@@ -949,6 +997,14 @@ def _resolved_sites(sites: list[CallSite], target: Callable[[str], str | None]) 
 
 
 _HUGE = 2**63
+
+# Methods that hand a callable to a thread, recognised by name on a receiver this module
+# cannot resolve (an executor or a loop given as a parameter), for finding offloading
+# decorators.
+OFFLOADING_METHOD_NAMES = {
+    "run_in_executor": "asyncio.AbstractEventLoop.run_in_executor",
+    "submit": "concurrent.futures.ThreadPoolExecutor.submit",
+}
 
 # Decorators that keep a function's parameters as they are, so a call site's arguments bind
 # to them (any other decorator may wrap the function in one of another signature).

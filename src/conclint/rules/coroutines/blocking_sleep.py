@@ -58,6 +58,26 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
     VALID = (
         Valid(
             """
+            import asyncio
+            import functools
+            import time
+
+            def in_thread(fn):
+                @functools.wraps(fn)
+                async def wrapper(*args, **kwargs):
+                    return await asyncio.to_thread(fn, *args, **kwargs)
+                return wrapper
+
+            @in_thread
+            def settle():
+                time.sleep(1)
+
+            async def step():
+                await settle()  # the decorator runs it on a thread
+            """
+        ),
+        Valid(
+            """
             import time
 
             def pause(delay=0):
@@ -151,6 +171,28 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            import functools
+            import time
+
+            def logged(fn):
+                @functools.wraps(fn)
+                def wrapper(*args, **kwargs):
+                    print("calling", fn.__name__)
+                    return fn(*args, **kwargs)
+                return wrapper
+
+            @logged
+            def settle():
+                time.sleep(1)
+
+            async def step():
+                settle()
+            """,
+            line=16,
+            message_contains=("`settle()` blocks the event loop: settle -> time.sleep() (line 13)",),
+        ),
         Invalid(
             """
             import time
