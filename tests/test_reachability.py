@@ -296,3 +296,56 @@ def test_class_attribute_lookup_stops_at_unknown_bases() -> None:
     assert class_attribute(classes.get, "A", "X") is None  # pkg.Unknown might assign it
     assert class_attribute(classes.get, "C", "X") == ("c", 1)
     assert class_attribute(classes.get, "C", "Y") is None
+
+
+def test_a_chain_from_a_coroutine_knows_a_loop_runs() -> None:
+    source = """
+        import asyncio
+        import contextlib
+        import threading
+
+        def running_loop():
+            with contextlib.suppress(RuntimeError):
+                return asyncio.get_running_loop()
+            return None
+
+        def start(make):
+            loop = running_loop()
+            if loop is not None:
+                return
+            threading.Event().wait()
+
+        def start_if_missing():
+            loop = make_loop()
+            if loop:
+                return
+            threading.Event().wait()
+
+        async def main(make_loop):
+            start(None)
+            start_if_missing()
+        """
+    # make_loop() is not known to return the running loop: its test stays undecided.
+    assert lines(source) == [24]
+
+
+def test_scans_that_break_are_not_numeric_work() -> None:
+    source = """
+        def first_prime_gap(n):
+            i = 2
+            while i < n:
+                if n % i == 0:
+                    break
+                i += 1
+            return i
+
+        def total(n):
+            t = 0
+            for i in range(n):
+                t += i * i
+            return t
+
+        async def main(n):
+            return first_prime_gap(n), total(n)
+        """
+    assert lines(source, "CCL202") == [16]

@@ -10,16 +10,20 @@ to a guard (the call may run); `a and b` in an `if` adds both, `a or b` adds not
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping, Optional
 
 import libcst as cst
 
 from conclint.analysis.conditions import Literal, Param, Value
+from conclint.analysis.scopes import dotted_name
 from conclint.knowledge.types import CONSTRUCTED_TYPES
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
     from conclint.analysis.scopes import Scope
+
+# What the function assigned from calls, by the spelling of the target (`loop`, `self.loop`).
+Results = Optional[Mapping[str, tuple]]
 
 # Calls that consume an iterable they are given (`list(gen())`): a generator passed to them runs.
 CONSUMERS = frozenset(
@@ -36,12 +40,17 @@ def _function_scope(scope: Scope) -> Scope | None:
     return scope if scope.kind == "function" else None
 
 
-def subject(expression: cst.BaseExpression, facts: FileFacts) -> Value | None:
+def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results = None) -> Value | None:
     """("p", name) for a parameter of the current function that it never rebinds, ("a",
-    name) for `self.name` in a method, else None."""
+    name) for `self.name` in a method; for a local or attribute the function assigned from a
+    call before (`results`, by spelling), what that call is known to return; else None."""
     scope = _function_scope(facts.scope)
     if scope is None:
         return None
+    if results:
+        known = results.get(dotted_name(expression)) if isinstance(expression, (cst.Name, cst.Attribute)) else None
+        if known is not None:
+            return known
     if isinstance(expression, cst.Name):
         binding = scope.bindings.get(expression.value)
         return ("p", expression.value) if binding is not None and binding.kind == "param" else None
@@ -52,30 +61,30 @@ def subject(expression: cst.BaseExpression, facts: FileFacts) -> Value | None:
     return None
 
 
-def literals(test: cst.BaseExpression, wanted: bool, facts: FileFacts) -> list[Literal]:
+def literals(test: cst.BaseExpression, wanted: bool, facts: FileFacts, results: Results = None) -> list[Literal]:
     """The literals that hold where `test` evaluated to `wanted` (a conjunction; may be empty)."""
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return literals(test.expression, not wanted, facts)
+        return literals(test.expression, not wanted, facts, results)
     if isinstance(test, cst.BooleanOperation):
         conjunction = isinstance(test.operator, cst.And)
         if conjunction == wanted:  # `a and b` true, `a or b` false: both parts are known
-            return literals(test.left, wanted, facts) + literals(test.right, wanted, facts)
+            return literals(test.left, wanted, facts, results) + literals(test.right, wanted, facts, results)
         return []
-    atom = _atom(test, facts)
+    atom = _atom(test, facts, results)
     if atom is None:
         return []
     kind, found, operand, positive = atom
     return [(kind, found, operand, positive == wanted)]
 
 
-def _atom(test: cst.BaseExpression, facts: FileFacts) -> tuple[str, Value, object, bool] | None:
+def _atom(test: cst.BaseExpression, facts: FileFacts, results: Results) -> tuple[str, Value, object, bool] | None:
     """(test, subject, operand, polarity) for `x`, `x is None`, `x is not None`, `x == 3`,
     `x != "a"`, `isinstance(x, T)`; None for anything else."""
     if isinstance(test, (cst.Name, cst.Attribute)):
-        found = subject(test, facts)
+        found = subject(test, facts, results)
         return ("truthy", found, None, True) if found is not None else None
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-        found = subject(test.left, facts)
+        found = subject(test.left, facts, results)
         if found is None:
             return None
         target = test.comparisons[0]
@@ -92,7 +101,7 @@ def _atom(test: cst.BaseExpression, facts: FileFacts) -> tuple[str, Value, objec
         symbol = facts.resolve(test.func)
         if symbol is None or symbol.local or symbol.qualname != "builtins.isinstance":
             return None
-        found = subject(test.args[0].value, facts)
+        found = subject(test.args[0].value, facts, results)
         types = _type_names(test.args[1].value, facts)
         return ("isinstance", found, types, True) if found is not None and types else None
     return None
@@ -191,7 +200,7 @@ def _if_terminates(node: cst.If) -> bool:
     return _if_terminates(orelse) if isinstance(orelse, cst.If) else terminates(orelse.body)
 
 
-def after_if(node: cst.If, facts: FileFacts) -> list[Literal]:
+def after_if(node: cst.If, facts: FileFacts, results: Results = None) -> list[Literal]:
     """What holds after an `if` statement, from branches that end in `return` or `raise`
     (`if not path: return` leaves `path` truthy)."""
     found: list[Literal] = []
@@ -199,9 +208,9 @@ def after_if(node: cst.If, facts: FileFacts) -> list[Literal]:
     while current is not None:
         orelse = current.orelse
         if terminates(current.body):
-            found += literals(current.test, False, facts)
+            found += literals(current.test, False, facts, results)
         elif isinstance(orelse, cst.Else) and terminates(orelse.body):
-            found += literals(current.test, True, facts)
+            found += literals(current.test, True, facts, results)
             return found
         else:
             return found

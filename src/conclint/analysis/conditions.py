@@ -23,6 +23,13 @@ Values (what a parameter or attribute holds, as far as a call site can tell):
                             environment as the search moves down the chain)
   None                      unknown
 
+Subjects of literals: ("p", name) a parameter, ("a", name) an attribute of `self`,
+("e", "running-loop") a local or attribute the function assigned from
+`asyncio.get_running_loop()` (or `get_event_loop()`), and ("r", callee) one it assigned from a
+call of the project's function `callee`. A chain starts in a coroutine and runs on the loop's
+thread, so the running loop exists there: the first is always a loop; the second is one when
+`callee` returns `asyncio.get_running_loop()` (its summary's `returns_running_loop`).
+
 A literal is (test, subject, operand, wanted): test "truthy", "none", "eq" (operand a scalar)
 or "isinstance" (operand a tuple of type names); subject ("p", name) or ("a", name); the
 literal holds when the test's result equals `wanted`. A guard is a tuple of literals, all of
@@ -141,18 +148,21 @@ class Frame(NamedTuple):
     env: tuple  # ((name, value), ...), sorted, so frames compare and hash
     self_class: str = ""
 
-    def value(self, subject: Value, attribute: Callable[[str, str], Value | None]) -> Value | None:
+    def value(self, subject: Value, world: World) -> Value | None:
         kind, name = subject
         if kind == "p":
             return dict(self.env).get(name)
-        if kind == "a" and self.self_class:
-            return attribute(self.self_class, name)
-        return None
+        return world(subject, self.self_class)
 
 
 UNKNOWN_FRAME = Frame(())
 
-AttributeLookup = Callable[[str, str], "Value | None"]
+# What a chain knows beyond the parameters: world(subject, self_class) for subjects of kinds
+# "a", "e" and "r" (see the module docstring); None when unknown.
+World = Callable[[Value, str], "Value | None"]
+
+# The value of the running loop, for subjects of kind "e".
+RUNNING_LOOP: Value = ("t", "asyncio.AbstractEventLoop", True)
 
 
 def enter(
@@ -160,7 +170,7 @@ def enter(
     method: str,
     site: CallSite,
     caller: Frame,
-    attribute: AttributeLookup,
+    attribute: World,
     constructs: str = "",
 ) -> Frame:
     """The frame of the callee of `site`, made from what the caller (in `caller`) passes and
@@ -196,7 +206,7 @@ def enter(
     return Frame(tuple(sorted(env.items())), self_class)
 
 
-def _resolve(value: Value | None, caller: Frame, attribute: AttributeLookup) -> Value | None:
+def _resolve(value: Value | None, caller: Frame, attribute: World) -> Value | None:
     if value is None:
         return None
     if value[0] in ("p", "a"):
@@ -207,7 +217,7 @@ def _resolve(value: Value | None, caller: Frame, attribute: AttributeLookup) -> 
 # ----- evaluation ---------------------------------------------------------------------------
 
 
-def dead(guard: Guard, frame: Frame, attribute: AttributeLookup) -> bool:
+def dead(guard: Guard, frame: Frame, attribute: World) -> bool:
     """True when some literal of `guard` is decided false in `frame`: the guarded call cannot
     run there."""
     for test, subject, operand, wanted in guard:
@@ -301,7 +311,9 @@ class ClassFacts(NamedTuple):
 
 
 __all__ = [
+    "RUNNING_LOOP",
     "UNKNOWN_FRAME",
+    "World",
     "CallSite",
     "ClassFacts",
     "Frame",

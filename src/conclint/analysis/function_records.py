@@ -50,7 +50,7 @@ class LoopRecord:
     __slots__ = (
         "node", "kind", "over_range", "numeric", "small", "arithmetic", "multiplicative", "updates",
         "compares", "inner_loops", "inner_numeric", "inner_small", "impure", "heavy", "calls", "pending",
-        "clauses", "names", "dependent", "independent_inner", "nesting",
+        "clauses", "names", "dependent", "independent_inner", "nesting", "breaks",
     )
 
     def __init__(self, node: cst.CSTNode, kind: str) -> None:
@@ -79,9 +79,18 @@ class LoopRecord:
         # How deep in f-strings and call arguments the loop starts (see SummaryCollector):
         # arithmetic nested deeper only formats text or computes an argument.
         self.nesting = (0, 0)
+        # Left early by `break`: a search or a scan that stops on what it finds, whose work
+        # depends on the data rather than on numbers.
+        self.breaks = False
 
     def evidence(self) -> tuple[str, str] | None:
         """(reason, kind) when this loop, pure, is CPU work, else None (kinds: CpuEvidence)."""
+        found = self._evidence()
+        if found is not None and self.breaks and found[1] != DATA:
+            return found[0], DATA
+        return found
+
+    def _evidence(self) -> tuple[str, str] | None:
         if self.impure:
             return None
         works = self.arithmetic or self.compares or self.heavy is not None
@@ -114,6 +123,7 @@ class FunctionRecord:
         "is_generator", "evidence", "blocking", "releases", "edges", "unknown", "unknown_in_loops",
         "recursive_call", "loop_facts", "unknown_iterations", "external_edges", "guards", "sites",
         "params", "method", "decorators", "self_name", "offloads_argument",
+        "results", "returns_running_loop", "returned",
     )
 
     def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
@@ -152,6 +162,12 @@ class FunctionRecord:
         # It, or a function nested in it, hands one of its parameters to a thread: an
         # offloading decorator (see SummaryCollector._offloaded_parameter).
         self.offloads_argument = False
+        # Locals and attributes assigned from calls whose result a chain may know (the
+        # running loop), by spelling; whether its first return returns the running loop, and
+        # whether a return has been seen yet.
+        self.results: dict[str, tuple] = {}
+        self.returns_running_loop = False
+        self.returned = False
 
     def guard(self) -> tuple:
         """The conjunction of the tests the current point of the walk sits under."""

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Container, Iterable, Iterator, Mapping, NamedTuple
 
 from conclint.analysis.conditions import (
+    RUNNING_LOOP,
     UNKNOWN_FRAME,
     CallSite,
+    World,
     ClassFacts,
     Frame,
     Param,
@@ -118,6 +120,9 @@ class FunctionSummary:
     # It (or a function nested in it) runs one of its parameters on a thread: used as a
     # decorator, it offloads the function it decorates.
     offloads_argument: bool = False
+    # Its first return, reached on every path, returns `asyncio.get_running_loop()`: called
+    # on the loop's thread, it returns the running loop.
+    returns_running_loop: bool = False
 
     @property
     def all_calls(self) -> tuple[str, ...]:
@@ -151,6 +156,7 @@ class FunctionSummary:
             "sites": [site.as_list() for site in self.sites],
             "decorators": list(self.decorators),
             "offloads_argument": self.offloads_argument,
+            "returns_running_loop": self.returns_running_loop,
         }
 
     @classmethod
@@ -176,6 +182,7 @@ class FunctionSummary:
             sites=tuple(CallSite.from_list(site) for site in data["sites"]),  # type: ignore[attr-defined]
             decorators=tuple(data["decorators"]),  # type: ignore[arg-type]
             offloads_argument=bool(data["offloads_argument"]),
+            returns_running_loop=bool(data["returns_running_loop"]),
         )
 
 
@@ -297,7 +304,7 @@ def blocking_chains(
     start = lookup(qualname)
     if start is None or start.is_async or (offloaded is not None and offloaded(start)):
         return {}
-    attribute = _attribute_lookup(classes)
+    attribute = _world(lookup, classes)
     frame = UNKNOWN_FRAME
     if site is not None:
         if start.is_generator and not site.iterated:
@@ -339,10 +346,22 @@ def _constructs(site: CallSite, callee: FunctionSummary) -> str:
     return ""
 
 
-def _attribute_lookup(classes: ClassLookup | None) -> Callable[[str, str], object]:
-    if classes is None:
-        return lambda class_name, attribute: None
-    return lambda class_name, attribute: class_attribute(classes, class_name, attribute)
+def _world(lookup: Lookup, classes: ClassLookup | None) -> World:
+    """What a chain from a coroutine knows beyond parameters: class attributes, and that an
+    event loop runs (conclint.analysis.conditions)."""
+
+    def world(subject: tuple, self_class: str) -> tuple | None:
+        kind, name = subject
+        if kind == "a":
+            return class_attribute(classes, self_class, name) if classes is not None and self_class else None
+        if kind == "e":
+            return RUNNING_LOOP
+        if kind == "r":
+            callee = lookup(name.removeprefix(LOCAL))
+            return RUNNING_LOOP if callee is not None and callee.returns_running_loop else None
+        return None
+
+    return world
 
 
 def _state_path(parents: Mapping[tuple[str, Frame], tuple[str, Frame] | None], state: tuple[str, Frame]) -> tuple[str, ...]:
@@ -496,12 +515,24 @@ def absolutized(summary: FunctionSummary, module: str) -> FunctionSummary:
         calls=tuple(prefix + name for name in summary.calls),
         calls_in_loops=tuple(prefix + name for name in summary.calls_in_loops),
         decorators=tuple(prefix + name.removeprefix(LOCAL) if name.startswith(LOCAL) else name for name in summary.decorators),
+        blocking=tuple(evidence._replace(guard=_absolute_guard(evidence.guard, prefix)) for evidence in summary.blocking),
         sites=tuple(
-            site
-            if site.external
-            else site._replace(callee=prefix + site.callee, new_class=prefix + site.new_class if site.new_class else "")
+            (site if site.external else site._replace(callee=prefix + site.callee, new_class=prefix + site.new_class if site.new_class else ""))._replace(
+                guard=_absolute_guard(site.guard, prefix)
+            )
             for site in summary.sites
         ),
+    )
+
+
+def _absolute_guard(guard: tuple, prefix: str) -> tuple:
+    """`guard` with the functions of this module its subjects name (`("r", "<local>.f")`)
+    named absolutely."""
+    if not any(subject[0] == "r" and subject[1].startswith(LOCAL) for _, subject, _, _ in guard):
+        return guard
+    return tuple(
+        (test, ("r", prefix + subject[1].removeprefix(LOCAL)) if subject[0] == "r" and subject[1].startswith(LOCAL) else subject, operand, wanted)
+        for test, subject, operand, wanted in guard
     )
 
 

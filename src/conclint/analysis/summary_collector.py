@@ -48,6 +48,7 @@ from conclint.analysis.conditions import CallSite
 from conclint.analysis.function_records import CoroutineCall, FunctionRecord, LoopFacts, LoopRecord
 from conclint.analysis.scopes import Scope, dotted_name, iter_statements
 from conclint.analysis.summaries import (
+    LOCAL,
     BlockingEvidence,
     CpuEvidence,
     CpuVerdict,
@@ -192,6 +193,35 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             if owner is not None:
                 self._assigned(owner, target.attr.value)
 
+    def _remember_result(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        """`loop = asyncio.get_running_loop()`, `self.loop = get_running_loop()`: a later
+        test of `loop` is a test of what that call returns (conclint.analysis.conditions)."""
+        name = dotted_name(target) if isinstance(target, (cst.Name, cst.Attribute)) else ""
+        if not name:
+            return
+        results = self._stack[-1].results
+        found = self._call_result(value)
+        if found is not None:
+            results[name] = found
+        else:
+            results.pop(name, None)
+
+    def _call_result(self, value: cst.BaseExpression | None) -> tuple | None:
+        """("e", "running-loop") for a call of asyncio's running-loop getters, ("r", name)
+        for a call of a function of the project, else None."""
+        if not isinstance(value, cst.Call):
+            return None
+        symbol = self.facts.resolve(value.func)
+        if symbol is None or symbol.instance:
+            return None
+        if not symbol.local and symbol.qualname in RUNNING_LOOP_GETTERS:
+            return RUNNING_LOOP_SUBJECT
+        if symbol.local and isinstance(symbol.node, cst.FunctionDef):
+            return ("r", LOCAL + symbol.qualname)
+        if not symbol.local and _may_be_project_function(symbol.qualname):
+            return ("r", symbol.qualname)
+        return None
+
     def _self_owner(self, name: str) -> str | None:
         """The class whose instance `name` is, when it is the `self` of an enclosing method."""
         for function in reversed(self._stack):
@@ -257,7 +287,8 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
     def _branch(self, test: cst.BaseExpression, wanted: bool) -> None:
         if self._stack:
-            self._stack[-1].guards.append(literals(test, wanted, self.facts))
+            function = self._stack[-1]
+            function.guards.append(literals(test, wanted, self.facts, function.results))
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self._push_guard([])  # what holds after an early return, to the end of the block
@@ -280,11 +311,13 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
     def leave_If(self, node: cst.If) -> None:
         if self._stack and self._stack[-1].guards and id(node) not in self._elifs:
-            self._stack[-1].guards[-1].extend(after_if(node, self.facts))
+            function = self._stack[-1]
+            function.guards[-1].extend(after_if(node, self.facts, function.results))
 
     def visit_Assert(self, node: cst.Assert) -> None:
         if self._stack and self._stack[-1].guards:
-            self._stack[-1].guards[-1].extend(literals(node.test, True, self.facts))
+            function = self._stack[-1]
+            function.guards[-1].extend(literals(node.test, True, self.facts, function.results))
 
     def visit_While_body(self, node: cst.While) -> None:
         self._branch(node.test, True)
@@ -320,6 +353,10 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:
             self._iterated.add(id(node.value))  # the caller may iterate it
+        if self._stack and not self._stack[-1].returned:
+            function = self._stack[-1]
+            function.returned = True
+            function.returns_running_loop = not function.guard() and self._call_result(node.value) == RUNNING_LOOP_SUBJECT
 
     def visit_StarredElement(self, node: cst.StarredElement) -> None:
         self._iterated.add(id(node.value))
@@ -561,6 +598,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         if self._stack:
             for target in node.targets:
                 self._self_attribute_stored(target.target)
+                self._remember_result(target.target, node.value)
         if any(isinstance(target.target, (cst.Name, cst.Tuple, cst.List)) for target in node.targets):
             # Unpacked here, or held in a local that is likely iterated later; a generator
             # stored on an object (`self.chunks = gen()`) is left to whoever consumes it.
@@ -585,6 +623,10 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
     def visit_Await(self, node: cst.Await) -> None:
         self._mark_impure()
+
+    def visit_Break(self, node: cst.Break) -> None:
+        if self._stack and self._stack[-1].loops:
+            self._stack[-1].loops[-1].breaks = True
 
     def visit_Yield(self, node: cst.Yield) -> None:
         value = node.value
@@ -949,6 +991,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 sites=_resolved_sites(function.sites, target),
                 decorators=function.decorators,
                 offloads_argument=function.offloads_argument,
+                returns_running_loop=function.returns_running_loop,
             )
             self._nodes[function.qualname] = (
                 function.node,
@@ -998,6 +1041,12 @@ def _resolved_sites(sites: list[CallSite], target: Callable[[str], str | None]) 
 
 _HUGE = 2**63
 
+# Called on the loop's thread, these return the running loop (a chain from a coroutine runs there).
+RUNNING_LOOP_GETTERS = frozenset(
+    {"asyncio.get_running_loop", "asyncio.get_event_loop", "asyncio.events.get_running_loop", "asyncio._get_running_loop"}
+)
+RUNNING_LOOP_SUBJECT = ("e", "running-loop")
+
 # Methods that hand a callable to a thread, recognised by name on a receiver this module
 # cannot resolve (an executor or a loop given as a parameter), for finding offloading
 # decorators.
@@ -1034,7 +1083,7 @@ def _decorator_name(decorator: cst.BaseExpression, scope: Scope) -> str:
     symbol = resolve(expression, scope)
     if symbol is None or symbol.instance:
         return ""
-    name = symbol.qualname if not symbol.local else "<local>." + symbol.qualname
+    name = symbol.qualname if not symbol.local else LOCAL + symbol.qualname
     if call is not None:
         flags = [
             f"{arg.keyword.value}={arg.value.value}"

@@ -9,8 +9,9 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     """
     ## What it does
     Finds synchronous file-system calls inside an `async def`: `open()` (and `gzip.open`,
-    `bz2.open`, `lzma.open`, `os.fdopen`), the `read`/`write`/`readline`/`flush`... methods of
-    the file objects they return, the `pathlib.Path` methods that touch the disk
+    `bz2.open`, `lzma.open`), the `read`/`write`/`readline`/`flush`... methods of the file
+    objects they and `os.fdopen` return (`os.fdopen` itself only wraps a descriptor that is
+    already open, so it is not reported, unlike flake8-async's ASYNC231), the `pathlib.Path` methods that touch the disk
     (`read_text`, `write_bytes`, `exists`, `stat`, `iterdir`, `glob`, `mkdir`, `unlink`, ...),
     the `os.path` functions that ask the disk (`exists`, `isfile`, `getsize`, `realpath`, ...),
     the `os` file functions (`listdir`, `scandir`, `remove`, `rename`, `makedirs`, `walk`, ...)
@@ -109,6 +110,7 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
         Valid(
             """
+            import os
             from asgiref.sync import sync_to_async
 
             @sync_to_async
@@ -116,8 +118,9 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
                 with open(path, "wb") as fh:
                     fh.write(data)
 
-            async def handle(path, data):
+            async def handle(path, data, fd):
                 await save(path, data)  # runs in a worker thread
+                return os.fdopen(fd, "rb")  # wraps a descriptor that is already open
             """
         ),
         Valid(

@@ -93,6 +93,30 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
         Valid(
             """
             import asyncio
+            import threading
+
+            class Engine:
+                def __init__(self):
+                    self.start()
+
+                def start(self):
+                    self.loop = asyncio.get_event_loop()
+                    if self.loop:
+                        return  # called from a coroutine: a loop runs, no thread is started
+                    ready = threading.Event()
+                    threading.Thread(target=self._run, args=(ready,)).start()
+                    ready.wait()
+
+                def _run(self, ready):
+                    ready.set()
+
+            async def main():
+                Engine()
+            """
+        ),
+        Valid(
+            """
+            import asyncio
             import queue
             import threading
 
