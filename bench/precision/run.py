@@ -135,7 +135,7 @@ def lint(work: Path, names: list[str]) -> None:
     if names and FINDINGS.exists():
         kept = [f for f in json.loads(FINDINGS.read_text()) if f["project"] not in names]
         findings = kept + findings
-    FINDINGS.write_text(json.dumps(findings, indent=1) + "\n")
+    FINDINGS.write_text("[\n" + ",\n".join(json.dumps(finding) for finding in findings) + "\n]\n")
     print(f"{len(findings)} findings -> {FINDINGS.relative_to(HERE.parent.parent)}")
 
 
