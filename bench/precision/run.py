@@ -2,7 +2,9 @@
 findings against the hand-reviewed verdicts in `verdicts.tsv`.
 
     python bench/precision/run.py lint [--work DIR]    # download, extract, lint -> findings.json
+    python bench/precision/run.py lint --conclint REF/bin/conclint --output bench/precision/findings-before.json
     python bench/precision/run.py score                # join findings.json with verdicts.tsv
+    python bench/precision/run.py score --findings bench/precision/findings-before.json
 
 `lint` downloads each project with `pip download --no-deps --no-binary :all:` (nothing is
 built or installed: the sdist is only unpacked) and runs the installed `conclint` on the
@@ -94,7 +96,7 @@ def _unpack(archive: Path, into: Path) -> Path:
     return roots[0] if len(roots) == 1 else into
 
 
-def lint(work: Path, names: list[str]) -> None:
+def lint(work: Path, names: list[str], output: Path = FINDINGS, conclint: str = "conclint") -> None:
     sdists = work / "sdists"
     sdists.mkdir(parents=True, exist_ok=True)
     findings: list[dict[str, object]] = []
@@ -113,7 +115,7 @@ def lint(work: Path, names: list[str]) -> None:
             root = _unpack(new[-1], work / "src" / f".{name}")
             root.rename(target)
         run = subprocess.run(
-            ["conclint", ".", "--no-cache", "--format", "json", "--exit-zero"], cwd=target, capture_output=True, text=True
+            [conclint, ".", "--no-cache", "--format", "json", "--exit-zero"], cwd=target, capture_output=True, text=True
         )
         if run.returncode != 0:
             raise SystemExit(f"{name}: conclint exited {run.returncode}\n{run.stderr}")
@@ -132,11 +134,11 @@ def lint(work: Path, names: list[str]) -> None:
                 }
             )
         print(f"{name}: {sum(1 for f in findings if f['project'] == name)} findings", flush=True)
-    if names and FINDINGS.exists():
-        kept = [f for f in json.loads(FINDINGS.read_text()) if f["project"] not in names]
+    if names and output.exists():
+        kept = [f for f in json.loads(output.read_text()) if f["project"] not in names]
         findings = kept + findings
-    FINDINGS.write_text("[\n" + ",\n".join(json.dumps(finding) for finding in findings) + "\n]\n")
-    print(f"{len(findings)} findings -> {FINDINGS.relative_to(HERE.parent.parent)}")
+    output.write_text("[\n" + ",\n".join(json.dumps(finding) for finding in findings) + "\n]\n")
+    print(f"{len(findings)} findings -> {output}")
 
 
 def _key(project: str, path: str, line: object, code: str) -> tuple[str, str, int, str]:
@@ -157,8 +159,8 @@ def _precision(counts: Counter[str]) -> str:
     return f"{counts['T'] / judged:.0%}" if judged else "n/a"
 
 
-def score(markdown: bool) -> None:
-    findings = json.loads(FINDINGS.read_text())
+def score(markdown: bool, path: Path = FINDINGS) -> None:
+    findings = json.loads(path.read_text())
     verdicts = load_verdicts()
     overall: Counter[str] = Counter()
     library: Counter[str] = Counter()
@@ -199,7 +201,7 @@ def score(markdown: bool) -> None:
         for f in unreviewed[:50]:
             print(f"  {f['project']} {f['path']}:{f['line']} {f['code']} {f['message'][:100]}", file=sys.stderr)
     if markdown:
-        (HERE / "SCORE.md").write_text("\n".join(lines) + "\n")
+        (HERE / "SCORE.md").write_text(f"Scored: {path.name}\n\n" + "\n".join(lines) + "\n")
 
 
 def main() -> None:
@@ -208,13 +210,18 @@ def main() -> None:
     lint_parser = sub.add_parser("lint")
     lint_parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "conclint-precision")
     lint_parser.add_argument("projects", nargs="*")
+    lint_parser.add_argument("--output", type=Path, default=FINDINGS, help="where the findings go (default: findings.json)")
+    lint_parser.add_argument(
+        "--conclint", default="conclint", help="the conclint command to run (a reference install's, for a before/after table)"
+    )
     score_parser = sub.add_parser("score")
     score_parser.add_argument("--markdown", action="store_true", help="also write SCORE.md")
+    score_parser.add_argument("--findings", type=Path, default=FINDINGS, help="the findings to score (default: findings.json)")
     args = parser.parse_args()
     if args.command == "lint":
-        lint(args.work, args.projects)
+        lint(args.work, args.projects, args.output, args.conclint)
     else:
-        score(args.markdown)
+        score(args.markdown, args.findings)
 
 
 if __name__ == "__main__":

@@ -296,7 +296,15 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _leave_comprehension
 
     def visit_Await(self, node: cst.Await) -> None:
-        self._awaited.add(id(node.expression))
+        """An awaited call, and the calls its receiver is made of (`await r.ft().create()`):
+        awaiting a method of what a sync call returned works only if that object is async,
+        so the receiver is not the sync type its name or annotation suggests."""
+        expression = node.expression
+        self._awaited.add(id(expression))
+        while isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute):
+            expression = expression.func.value
+            if isinstance(expression, cst.Call):
+                self._awaited.add(id(expression))
 
     # Statements: remembered so a suppression comment on a statement's first line counts.
     def _push_statement(self, node: cst.CSTNode) -> None:

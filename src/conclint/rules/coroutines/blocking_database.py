@@ -70,6 +70,16 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
     VALID = (
         Valid(
             """
+            import redis
+
+            async def index(client: redis.Redis):
+                # Awaiting a method of what ft() returned works only on the async client:
+                # the annotation is wrong, the object is redis.asyncio.Redis.
+                await client.ft().create_index(["title"])
+            """
+        ),
+        Valid(
+            """
             import aiosqlite
 
             async def count_users(path):
