@@ -67,6 +67,36 @@ class NestedEventLoopInAsync(BlockingCallInCoroutine):
             """
             import asyncio
 
+            class Client:
+                def execute(self, query):
+                    loop = asyncio.new_event_loop()
+                    return loop.run_until_complete(self.execute_async(query))
+
+                async def execute_async(self, query):
+                    return query
+
+                async def __aenter__(self):
+                    return AsyncSession(self)
+
+                async def __aexit__(self, *exc):
+                    return None
+
+            class AsyncSession:
+                def __init__(self, client):
+                    self.client = client
+
+                async def execute(self, query):
+                    return await self.client.execute_async(query)
+
+            async def main():
+                async with Client() as session:  # __aenter__ returns another object
+                    return await session.execute("{ x }")
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+
             async def main():
                 await asyncio.sleep(0)
 
@@ -153,6 +183,66 @@ class NestedEventLoopInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            import asyncio
+
+            class Client:
+                def execute(self, query):
+                    loop = asyncio.new_event_loop()
+                    return loop.run_until_complete(self.execute_async(query))
+
+                async def execute_async(self, query):
+                    return query
+
+                async def __aenter__(self):
+                    return AsyncSession(self)
+
+                async def __aexit__(self, *exc):
+                    return None
+
+            class AsyncSession:
+                def __init__(self, client):
+                    self.client = client
+
+                async def execute(self, query):
+                    return await self.client.execute_async(query)
+
+            async def main():
+                client = Client()
+                return client.execute("{ x }")
+            """,
+            line=26,
+            message_contains=("`client.execute()` blocks the event loop: Client.execute -> loop.run_until_complete()",),
+            fixed="""
+            import asyncio
+
+            class Client:
+                def execute(self, query):
+                    loop = asyncio.new_event_loop()
+                    return loop.run_until_complete(self.execute_async(query))
+
+                async def execute_async(self, query):
+                    return query
+
+                async def __aenter__(self):
+                    return AsyncSession(self)
+
+                async def __aexit__(self, *exc):
+                    return None
+
+            class AsyncSession:
+                def __init__(self, client):
+                    self.client = client
+
+                async def execute(self, query):
+                    return await self.client.execute_async(query)
+
+            async def main():
+                client = Client()
+                return await asyncio.to_thread(client.execute, "{ x }")
+            """,
+        ),
         Invalid(
             """
             import asyncio
