@@ -46,6 +46,7 @@ from conclint.analysis.branch_guards import (
 )
 from conclint.analysis.conditions import CallSite
 from conclint.analysis.function_records import CoroutineCall, FunctionRecord, LoopFacts, LoopRecord
+from conclint.analysis.own_loops import THREAD_RUNNERS, OwnLoopRecords, own_loop_coroutines
 from conclint.analysis.scopes import Scope, dotted_name, iter_statements
 from conclint.analysis.summaries import (
     LOCAL,
@@ -101,6 +102,9 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         # Calls whose result is iterated or entered (`for x in gen()`, `with cm():`), by id.
         self._iterated: set[int] = set()
         self._elifs: set[int] = set()
+        # Loop runs and threads, for the coroutines on a loop of their own (own_loops.py).
+        self._own_loops = OwnLoopRecords()
+        self.own_loop_coroutines: frozenset[str] = frozenset()
         # How many f-strings and call argument lists the walk is inside.
         self._fstrings = 0
         self._call_args = 0
@@ -161,6 +165,8 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 bases.append(symbol.qualname)
         self._class_bases[qualname] = tuple(bases)
         self._class_values[qualname] = self._class_values_of(node)
+        if "threading.Thread" in bases:
+            self._own_loops.thread_classes.add(qualname)
 
     def _class_values_of(self, node: cst.ClassDef) -> dict[str, tuple]:
         """The values the class body assigns that a call site can tell (`STYLE = None`); a
@@ -239,6 +245,8 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             cls_name = params[0].name.value if params else None
         function = FunctionRecord(node, scope.qualname, class_qualname, cls_name)
         self._stack.append(function)
+        if function.is_async:
+            self._own_loops.coroutines.setdefault(node.name.value, []).append(scope.qualname)
         names = []
         if parent is not None:
             for decorator in node.decorators:
@@ -673,6 +681,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         symbol = facts.resolve(func)
         self._consumed_arguments(node, symbol)
         self._offloaded_parameter(node, symbol)
+        self._loop_run(node, symbol)
         if isinstance(func, cst.Name) and func.value == "setattr" and node.args:
             self._setattr(node)
         if symbol is None:
@@ -714,6 +723,38 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             self._edge(qualname, node, "unknown", external=True)
         else:
             self._unknown()
+
+    def _loop_run(self, node: cst.Call, symbol: Symbol | None) -> None:
+        """`Thread(target=self._run)`, `loop.run_until_complete(self._beat())`,
+        `asyncio.run(main())`, `run_worker(work(), thread=True)`: for own_loops.py."""
+        func = node.func
+        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if last not in _LOOP_RUN_NAMES:
+            return
+        qualname = symbol.qualname if symbol is not None and not symbol.local else ""
+        records = self._own_loops
+        if qualname == "threading.Thread":
+            target = call_argument(node, 1, "target")
+            name = _last_name(target) if target is not None else ""
+            if name:
+                records.thread_targets.add(name)
+            return
+        flag = THREAD_RUNNERS.get(last)
+        if flag is not None:
+            runs = any(
+                arg.keyword is not None and arg.keyword.value == flag and isinstance(arg.value, cst.Name) and arg.value.value == "True"
+                for arg in node.args
+            )
+        else:
+            runs = last == "run_until_complete" or qualname == "asyncio.run"
+        if not runs or not node.args or not isinstance(node.args[0].value, cst.Call):
+            return
+        name = _last_name(node.args[0].value.func)
+        if name:
+            if flag is not None:
+                records.runner_names.append(name)
+            else:
+                records.runs.append((self._stack[-1].qualname, name))
 
     def _offloaded_parameter(self, node: cst.Call, symbol: Symbol | None) -> None:
         """`asyncio.to_thread(fn, ...)`, `loop.run_in_executor(pool, partial(fn, ...))`,
@@ -1007,11 +1048,21 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         }
         assigned = {name: tuple(sorted(names)) for name, names in self._class_assigned_names.items()}
         self.summary = ModuleSummary(functions, dict(bases), imports, self._class_values, assigned)
+        self.own_loop_coroutines = own_loop_coroutines(self._own_loops, self.facts.source_bytes)
         self.coroutine_calls = [
             CoroutineCall(call, statement, scope, name if external else resolved, external, site)
             for call, statement, scope, name, external, site in self._coroutine_calls
             if (resolved := name if external else target(name)) is not None
         ]
+
+
+_LOOP_RUN_NAMES = frozenset({"Thread", "run_until_complete", "run", *THREAD_RUNNERS})
+
+
+def _last_name(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return node.value if isinstance(node, cst.Name) else ""
 
 
 def _leading_argument(call: cst.Call, position: int | None, keyword: str | None) -> cst.BaseExpression | None:

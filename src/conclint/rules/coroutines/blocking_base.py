@@ -11,9 +11,9 @@ from typing import ClassVar
 import libcst as cst
 
 from conclint.analysis.facts import BlockingMatch, FileFacts
+from conclint.core.settings import Settings
 from conclint.fixes.blocking import blocking_fix, helper_call_fix
 from conclint.analysis.helpers import HelperChain, LineOf, helper_chains
-from conclint.analysis.own_loops import own_loop_coroutines
 from conclint.analysis.summary_collector import CoroutineCall
 from conclint.knowledge.blocking import OFFLOAD, Category
 from conclint.syntax.prefilter import COROUTINE
@@ -89,29 +89,45 @@ class BlockingCallInCoroutine(Rule):
             sections["Options"] += "\n" + OFFLOAD_OPTION
         return sections
 
+    def __init__(self, facts: FileFacts, settings: Settings) -> None:
+        super().__init__(facts, settings)
+        # (index in self.reports, coroutine) of the direct findings of an OWN_LOOP_SILENT rule.
+        self._in_coroutines: list[tuple[int, str]] = []
+
     def visit_Call(self, node: cst.Call) -> None:
         facts = self.facts
         if not facts.in_coroutine or facts.is_awaited(node):
             return
         match = facts.blocking_call(node)
-        if match is not None and match.entry.category is self.CATEGORY and not self._on_own_loop(facts.scope.qualname):
-            self._report(node, match)
+        if match is not None and match.entry.category is self.CATEGORY:
+            self._report_in_coroutine(node, match)
 
     def visit_With(self, node: cst.With) -> None:
         if node.asynchronous is not None or not self.facts.in_coroutine:
             return
         for item in node.items:
             match = self.facts.blocking_with_item(item)
-            if match is not None and match.entry.category is self.CATEGORY and not self._on_own_loop(self.facts.scope.qualname):
-                self._report(item.item, match)
+            if match is not None and match.entry.category is self.CATEGORY:
+                self._report_in_coroutine(item.item, match)
+
+    def _report_in_coroutine(self, node: cst.CSTNode, match: BlockingMatch) -> None:
+        """Report a direct call; where the rule is silent on a loop of the coroutine's own,
+        remember which coroutine it is in, for leave_Module to decide once the module is known."""
+        if self.CATEGORY.value in OWN_LOOP_SILENT:
+            self._in_coroutines.append((len(self.reports), self.facts.scope.qualname))
+        self._report(node, match)
 
     def _on_own_loop(self, coroutine: str) -> bool:
         return _silent(self.CATEGORY.value, coroutine, self.facts)
 
     def leave_Module(self, node: cst.Module) -> None:
-        """Report calls of helpers that block. A call whose chains reach several categories
-        is one finding, by the rule of the first category (in catalog order) that is
-        selected and not silent there; the other categories are named in its message."""
+        """Drop the direct findings made in coroutines on a loop of their own, then report
+        calls of helpers that block. A call whose chains reach several categories is one
+        finding, by the rule of the first category (in catalog order) that is selected and
+        not silent there; the other categories are named in its message."""
+        if self._in_coroutines:
+            dropped = {index for index, coroutine in self._in_coroutines if self._on_own_loop(coroutine)}
+            self.reports = [report for index, report in enumerate(self.reports) if index not in dropped]
         category = self.CATEGORY.value
         for call, chains in helper_chains(self.facts):
             if category not in chains or self._on_own_loop(call.scope.qualname):
@@ -171,4 +187,5 @@ OWN_LOOP_SILENT = frozenset({Category.SLEEP.value, Category.WAIT.value})
 
 
 def _silent(category: str, coroutine: str, facts: FileFacts) -> bool:
-    return category in OWN_LOOP_SILENT and coroutine in own_loop_coroutines(facts)
+    summaries = facts.summaries
+    return category in OWN_LOOP_SILENT and summaries is not None and coroutine in summaries.own_loop_coroutines
