@@ -130,9 +130,26 @@ def constant_value(node: cst.BaseExpression) -> Value | None:
             return ("c", -inner[1])
         return None
     if isinstance(node, cst.SimpleString) and "b" not in node.prefix.lower():
-        evaluated = node.evaluated_value
-        return ("c", evaluated) if isinstance(evaluated, str) else None
+        text = _plain_string(node)
+        return ("c", text) if text is not None else None
     return None
+
+
+def _nonempty_literal(node: cst.SimpleString) -> bool:
+    body = node.value[len(node.prefix) :]
+    quote = 3 if body[:3] in ('"""', "'''") else 1
+    return len(body) > 2 * quote
+
+
+def _plain_string(node: cst.SimpleString) -> str | None:
+    """The value of a string literal without escapes, read off its source (most call
+    arguments: `"rb"`, `"hard"`); others through libcst's evaluation, which compiles."""
+    value = node.value
+    if not node.prefix and "\\" not in value:
+        quote = value[:3] if value[:3] in ('"""', "'''") else value[:1]
+        return value[len(quote) : -len(quote)]
+    evaluated = node.evaluated_value
+    return evaluated if isinstance(evaluated, str) else None
 
 
 def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
@@ -145,7 +162,7 @@ def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
         return found
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
         kind = "builtins.bytes" if isinstance(node, cst.SimpleString) else "builtins.str"
-        truthy = bool(node.evaluated_value) if isinstance(node, cst.SimpleString) else None
+        truthy = _nonempty_literal(node) if isinstance(node, cst.SimpleString) else None
         return ("t", kind, truthy)
     display = _DISPLAYS.get(type(node))
     if display is not None:

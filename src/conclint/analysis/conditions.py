@@ -55,7 +55,7 @@ class Param(NamedTuple):
     default's value when a call site can tell it: a literal)."""
 
     name: str
-    kind: str
+    kind: str = POSITIONAL
     has_default: bool = False
     default: Value | None = None
 
@@ -78,11 +78,14 @@ class CallSite(NamedTuple):
     external: bool = False
     splat: bool = False
 
-    def as_list(self) -> list[object]:
-        return [
+    def as_list(self) -> list[object] | str:
+        """JSON-ready and short: a site with nothing but its callee is that name ("@name"
+        when external); otherwise a list whose trailing default fields are left out."""
+        fields: list[object] = [
             self.callee,
             [list(lit) for lit in self.guard],
-            [_value_list(v) for v in self.args],
+            # Arguments none of whose values is known are stored as their count.
+            [_value_list(v) for v in self.args] if any(v is not None for v in self.args) else len(self.args),
             [[name, _value_list(v)] for name, v in self.keywords],
             self.bound,
             self.new_class,
@@ -90,14 +93,24 @@ class CallSite(NamedTuple):
             self.external,
             self.splat,
         ]
+        while len(fields) > 1 and fields[-1] == _SITE_DEFAULTS[len(fields) - 1]:
+            fields.pop()
+        if len(fields) == 1:
+            return self.callee
+        if len(fields) == 8 and fields[7] is True and not any(fields[1:7]):
+            return "@" + self.callee
+        return fields
 
     @classmethod
-    def from_list(cls, data: Sequence[object]) -> CallSite:
-        callee, guard, args, keywords, bound, new_class, iterated, external, splat = data
+    def from_list(cls, data: Sequence[object] | str) -> CallSite:
+        if isinstance(data, str):
+            return cls(data[1:], external=True) if data.startswith("@") else cls(data)
+        fields = list(data) + list(_SITE_DEFAULTS[len(data) :])
+        callee, guard, args, keywords, bound, new_class, iterated, external, splat = fields
         return cls(
             str(callee),
             guard_from_lists(guard),  # type: ignore[arg-type]
-            tuple(value_from_list(v) for v in args),  # type: ignore[attr-defined]
+            (None,) * args if isinstance(args, int) else tuple(value_from_list(v) for v in args),  # type: ignore[attr-defined]
             tuple((str(name), value_from_list(v)) for name, v in keywords),  # type: ignore[attr-defined]
             bool(bound),
             str(new_class),
@@ -105,6 +118,10 @@ class CallSite(NamedTuple):
             bool(external),
             bool(splat),
         )
+
+
+# The JSON form of CallSite's fields when they hold their defaults (callee has none).
+_SITE_DEFAULTS: tuple[object, ...] = (None, [], 0, [], False, "", False, False, False)
 
 
 def _value_list(value: Value | None) -> list[object] | None:
@@ -126,16 +143,23 @@ def guard_from_lists(data: Iterable[Sequence[object]]) -> Guard:
     )
 
 
-def params_from_lists(data: Iterable[Sequence[object]] | None) -> tuple[Param, ...] | None:
+def params_from_lists(data: Iterable[Sequence[object] | str] | None) -> tuple[Param, ...] | None:
     if data is None:
         return None
-    return tuple(Param(str(n), str(k), bool(h), value_from_list(d)) for n, k, h, d in data)
+    return tuple(
+        Param(item) if isinstance(item, str) else Param(str(item[0]), str(item[1]), bool(item[2]), value_from_list(item[3]))
+        for item in data
+    )
 
 
-def params_as_lists(params: tuple[Param, ...] | None) -> list[list[object]] | None:
+def params_as_lists(params: tuple[Param, ...] | None) -> list[list[object] | str] | None:
+    """JSON-ready; a plain positional parameter without a default is just its name."""
     if params is None:
         return None
-    return [[p.name, p.kind, p.has_default, _value_list(p.default)] for p in params]
+    return [
+        p.name if p.kind == POSITIONAL and not p.has_default else [p.name, p.kind, p.has_default, _value_list(p.default)]
+        for p in params
+    ]
 
 
 # ----- the environment of a function in a chain ---------------------------------------------

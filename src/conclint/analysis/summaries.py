@@ -142,7 +142,7 @@ class FunctionSummary:
             "is_generator": self.is_generator,
             "picklable": self.picklable,
             "cpu_evidence": [list(e) for e in self.cpu_evidence],
-            "blocking": [list(e) for e in self.blocking],
+            "blocking": [list(e) if e.guard else list(e)[:-1] for e in self.blocking],
             "releases_gil": [list(e) for e in self.releases_gil],
             "calls": list(self.calls),
             "calls_in_loops": list(self.calls_in_loops),
@@ -152,11 +152,12 @@ class FunctionSummary:
             "unknown_calls_in_loops": self.unknown_calls_in_loops,
             "process_starts": list(self.process_starts),
             "params": params_as_lists(self.params),
-            "method": self.method,
             "sites": [site.as_list() for site in self.sites],
-            "decorators": list(self.decorators),
-            "offloads_argument": self.offloads_argument,
-            "returns_running_loop": self.returns_running_loop,
+            # Left out when they hold their defaults, as most functions' do.
+            **({"method": self.method} if self.method else {}),
+            **({"decorators": list(self.decorators)} if self.decorators else {}),
+            **({"offloads_argument": True} if self.offloads_argument else {}),
+            **({"returns_running_loop": True} if self.returns_running_loop else {}),
         }
 
     @classmethod
@@ -178,17 +179,17 @@ class FunctionSummary:
             unknown_calls_in_loops=int(data["unknown_calls_in_loops"]),  # type: ignore[call-overload]
             process_starts=tuple(data["process_starts"]),  # type: ignore[arg-type]
             params=params_from_lists(data["params"]),  # type: ignore[arg-type]
-            method=str(data["method"]),
+            method=str(data.get("method", "")),
             sites=tuple(CallSite.from_list(site) for site in data["sites"]),  # type: ignore[attr-defined]
-            decorators=tuple(data["decorators"]),  # type: ignore[arg-type]
-            offloads_argument=bool(data["offloads_argument"]),
-            returns_running_loop=bool(data["returns_running_loop"]),
+            decorators=tuple(data.get("decorators", ())),  # type: ignore[arg-type]
+            offloads_argument=bool(data.get("offloads_argument", False)),
+            returns_running_loop=bool(data.get("returns_running_loop", False)),
         )
 
 
 def _blocking_evidence(data: list) -> BlockingEvidence:  # type: ignore[type-arg]
-    line, callee, category, suppressed, shown, guard = data
-    return BlockingEvidence(line, callee, category, suppressed, shown, guard_from_lists(guard))
+    line, callee, category, suppressed, shown, *guard = data
+    return BlockingEvidence(line, callee, category, suppressed, shown, guard_from_lists(guard[0]) if guard else ())
 
 
 @dataclass(frozen=True)

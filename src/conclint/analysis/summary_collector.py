@@ -105,7 +105,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         # Loop runs and threads, for the coroutines on a loop of their own (own_loops.py).
         self._own_loops = OwnLoopRecords()
         self.own_loop_coroutines: frozenset[str] = frozenset()
-        # How many f-strings and call argument lists the walk is inside.
+        # How many f-strings and calls the walk is inside.
         self._fstrings = 0
         self._call_args = 0
         self._nodes: dict[str, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode], list[cst.CSTNode]]] = {}
@@ -567,11 +567,8 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def leave_FormattedString(self, node: cst.FormattedString) -> None:
         self._fstrings -= 1
 
-    def visit_Call_args(self, node: cst.Call) -> None:
-        self._call_args += 1
-
-    def leave_Call_args(self, node: cst.Call) -> None:
-        self._call_args -= 1
+    def leave_Call(self, node: cst.Call) -> None:
+        self._call_args -= 1  # entered in visit_Call
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
         if self._stack and self._stack[-1].loops and isinstance(node.operator, ARITHMETIC_OPERATORS):
@@ -603,14 +600,14 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             self._self_attribute_stored(node.target)
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if self._stack:
-            for target in node.targets:
+        for target in node.targets:
+            if self._stack:
                 self._self_attribute_stored(target.target)
                 self._remember_result(target.target, node.value)
-        if any(isinstance(target.target, (cst.Name, cst.Tuple, cst.List)) for target in node.targets):
-            # Unpacked here, or held in a local that is likely iterated later; a generator
-            # stored on an object (`self.chunks = gen()`) is left to whoever consumes it.
-            self._iterated.add(id(node.value))
+            if isinstance(target.target, (cst.Name, cst.Tuple, cst.List)):
+                # Unpacked here, or held in a local that is likely iterated later; a generator
+                # stored on an object (`self.chunks = gen()`) is left to whoever consumes it.
+                self._iterated.add(id(node.value))
         if not self._stack or not self._stack[-1].loops:
             return
         loop = self._stack[-1].loops[-1]
@@ -673,6 +670,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 self._unknown()
 
     def visit_Call(self, node: cst.Call) -> None:
+        self._call_args += 1  # inside a call (its arguments, mostly): left in leave_Call
         if not self._stack:
             return
         function = self._stack[-1]
