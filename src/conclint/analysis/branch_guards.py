@@ -31,6 +31,8 @@ CONSUMERS = frozenset(
     for name in "list tuple set frozenset dict sorted sum min max any all next enumerate zip map filter reversed iter".split()
 )
 
+_CONSTRUCTED_NAMES = frozenset(name.rpartition(".")[2] for name in CONSTRUCTED_TYPES)
+
 _DISPLAYS: dict[type, str] = {cst.List: "builtins.list", cst.Tuple: "builtins.tuple", cst.Set: "builtins.set", cst.Dict: "builtins.dict"}
 
 
@@ -170,7 +172,11 @@ def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
         starred = any(isinstance(e, (cst.StarredElement, cst.StarredDictElement)) for e in elements)
         return ("t", display, None if starred else bool(elements))
     if isinstance(node, cst.Call):
-        symbol = facts.resolve(node.func)
+        func = node.func
+        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if last not in _CONSTRUCTED_NAMES:
+            return None  # resolving every call passed as an argument would cost more than it tells
+        symbol = facts.resolve(func)
         if symbol is not None and not symbol.instance and not symbol.local and symbol.qualname in CONSTRUCTED_TYPES:
             return ("t", symbol.qualname, None)
     return None

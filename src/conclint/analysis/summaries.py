@@ -313,6 +313,7 @@ def blocking_chains(
         frame = enter(start.params, start.method, site, UNKNOWN_FRAME, attribute, _constructs(site, start))
     found: dict[str, BlockingChain] = {}
     parents: dict[tuple[str, Frame], tuple[str, Frame] | None] = {(start.qualname, frame): None}
+    uses: dict[int, bool] = {}
     pending = deque([(start, frame, 1)])
     while pending:
         summary, frame, depth = pending.popleft()
@@ -330,10 +331,25 @@ def blocking_chains(
             if offloaded is not None and offloaded(callee):
                 continue
             inner = enter(callee.params, callee.method, call, frame, attribute, _constructs(call, callee))
+            if inner != UNKNOWN_FRAME and not _uses_frame(callee, uses):
+                inner = UNKNOWN_FRAME  # nothing in it tests or passes on what is known: one state
             key = (callee.qualname, inner)
             if key not in parents:
                 parents[key] = (summary.qualname, frame)
                 pending.append((callee, inner, depth + 1))
+    return found
+
+
+def _uses_frame(summary: FunctionSummary, cache: dict[int, bool]) -> bool:
+    """Whether what is known of a function's parameters or `self` can matter in it: it has a
+    guard, or passes a parameter or attribute on, or calls a method on `self`."""
+    found = cache.get(id(summary))
+    if found is None:
+        found = cache[id(summary)] = any(evidence.guard for evidence in summary.blocking) or any(
+            site.guard or site.bound or any(v is not None and v[0] in ("p", "a") for v in site.args)
+            or any(v is not None and v[0] in ("p", "a") for _, v in site.keywords)
+            for site in summary.sites
+        )
     return found
 
 
