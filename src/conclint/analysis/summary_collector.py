@@ -966,6 +966,11 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         not `module.f()` or `Class.f()`."""
         if not isinstance(func, cst.Attribute):
             return False
+        if isinstance(func.value, cst.Name):
+            binding = self.facts.scope.lookup(func.value.value)
+            kind = binding.kind if binding is not None else ""
+            if kind in _RECEIVER_KINDS:
+                return _RECEIVER_KINDS[kind]  # told by the binding, without resolving
         receiver = self.facts.resolve(func.value)
         if receiver is None:
             return True
@@ -1053,6 +1058,10 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             if (resolved := name if external else target(name)) is not None
         ]
 
+
+# What a receiver's binding says about `receiver.f()`: `self.f()` passes the instance, a
+# module or a class (`mod.f()`, `Cls.f()`) does not.
+_RECEIVER_KINDS = {"self": True, "import": False, "def": False, "class": False}
 
 _LOOP_RUN_NAMES = frozenset({"Thread", "run_until_complete", "run", *THREAD_RUNNERS})
 
