@@ -214,10 +214,15 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
     def _call_result(self, value: cst.BaseExpression | None) -> tuple | None:
         """("e", "running-loop") for a call of asyncio's running-loop getters, ("r", name)
-        for a call of a function of the project, else None."""
+        for a call of a function of the project that may return the loop (its name says
+        "loop": `get_running_loop()`, `current_loop()`), else None."""
         if not isinstance(value, cst.Call):
             return None
-        symbol = self.facts.resolve(value.func)
+        func = value.func
+        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if "loop" not in last:
+            return None  # only a loop getter's result is of use; resolving every call costs
+        symbol = self.facts.resolve(func)
         if symbol is None or symbol.instance:
             return None
         if not symbol.local and symbol.qualname in RUNNING_LOOP_GETTERS:
