@@ -14,6 +14,7 @@ times and their ratio (this checkout / reference).
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,10 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        # Every process would compile its imports from source, and an install with more or
+        # larger modules would pay for it in every worker: not what an installed conclint does.
+        print("warning: PYTHONDONTWRITEBYTECODE is set; run `python -m compileall` on both installs and unset it", file=sys.stderr)
     totals = {"reference": 0.0, "this": 0.0}
     print("| path | reference (s) | this checkout (s) | ratio |")
     print("|---|---:|---:|---:|")
