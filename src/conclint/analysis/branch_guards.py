@@ -14,8 +14,17 @@ from typing import TYPE_CHECKING, Mapping, Optional
 
 import libcst as cst
 
-from conclint.analysis.conditions import Literal, Param, Value
-from conclint.analysis.scopes import dotted_name
+from conclint.analysis.conditions import (
+    KEYWORD_ONLY,
+    POSITIONAL,
+    POSITIONAL_ONLY,
+    VAR_KEYWORD,
+    VAR_POSITIONAL,
+    Literal,
+    Param,
+    Value,
+)
+from conclint.analysis.scopes import dotted_name, last_name
 from conclint.knowledge.types import CONSTRUCTED_TYPES
 
 if TYPE_CHECKING:
@@ -173,7 +182,7 @@ def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
         return ("t", display, None if starred else bool(elements))
     if isinstance(node, cst.Call):
         func = node.func
-        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        last = last_name(func)
         if last not in _CONSTRUCTED_NAMES:
             return None  # resolving every call passed as an argument would cost more than it tells
         symbol = facts.resolve(func)
@@ -186,7 +195,7 @@ def parameters(node: cst.FunctionDef, facts: FileFacts) -> tuple[Param, ...]:
     """The parameters of `node`, with the defaults a call site can tell (literals)."""
     params = node.params
     found = []
-    for kind, group in (("o", params.posonly_params), ("p", params.params), ("k", params.kwonly_params)):
+    for kind, group in ((POSITIONAL_ONLY, params.posonly_params), (POSITIONAL, params.params), (KEYWORD_ONLY, params.kwonly_params)):
         for param in group:
             default = param.default
             value = argument_value(default, facts) if default is not None else None
@@ -194,9 +203,9 @@ def parameters(node: cst.FunctionDef, facts: FileFacts) -> tuple[Param, ...]:
                 value = None
             found.append(Param(param.name.value, kind, default is not None, value))
     if isinstance(params.star_arg, cst.Param):
-        found.append(Param(params.star_arg.name.value, "*"))
+        found.append(Param(params.star_arg.name.value, VAR_POSITIONAL))
     if params.star_kwarg is not None:
-        found.append(Param(params.star_kwarg.name.value, "**"))
+        found.append(Param(params.star_kwarg.name.value, VAR_KEYWORD))
     return tuple(found)
 
 

@@ -26,6 +26,7 @@ from conclint.analysis.scopes import (
     dotted_name,
     instance_attributes,
     is_instance_method,
+    last_name,
 )
 from conclint.analysis.symbols import Symbol, resolve
 from conclint.core.settings import Settings
@@ -82,6 +83,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.source_bytes = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
         self.nonblocking_handles = nonblocking_handles(self.source_bytes)
         self._nonblocking_tries = 0
+        self._tries: list[bool] = []  # per open `try` body: does it catch BlockingIOError?
         # The blocking categories whose rules run (the engine narrows it to the selected
         # ones), so a helper call reaching several is reported once, by the first of them.
         self.helper_categories: frozenset[str] = frozenset(category.value for category in Category)
@@ -202,12 +204,12 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         return None
 
     def visit_Try_body(self, node: cst.Try) -> None:
-        if catches_nonblocking_errors(node):
-            self._nonblocking_tries += 1
+        catches = catches_nonblocking_errors(node)
+        self._tries.append(catches)
+        self._nonblocking_tries += catches
 
     def leave_Try_body(self, node: cst.Try) -> None:
-        if catches_nonblocking_errors(node):
-            self._nonblocking_tries -= 1
+        self._nonblocking_tries -= self._tries.pop()
 
     def blocking_with_item(self, item: cst.WithItem) -> BlockingMatch | None:
         """A sync `with` on a lock-like object blocks while acquiring it."""
@@ -364,8 +366,7 @@ def _names_flag(node: cst.BaseExpression, flag: str) -> bool:
     """`socket.AI_NUMERICHOST`, `AI_NUMERICHOST | AI_PASSIVE`: the flag is set."""
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
         return _names_flag(node.left, flag) or _names_flag(node.right, flag)
-    name = node.attr.value if isinstance(node, cst.Attribute) else node.value if isinstance(node, cst.Name) else None
-    return name == flag
+    return last_name(node) == flag
 
 
 def _literal(node: cst.BaseExpression) -> str | None:

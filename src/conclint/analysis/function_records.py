@@ -19,6 +19,22 @@ from conclint.analysis.scopes import Scope
 from conclint.analysis.summaries import DATA, NUMERIC, QUADRATIC
 
 
+class LambdaDepth:
+    """Counts, on the record of the function being walked (`self._stack[-1]`, a record with
+    a `lambda_depth`), how many lambdas the walk is inside: what runs there may never run,
+    or run elsewhere. A mixin for the collectors that keep such a stack."""
+
+    _stack: list
+
+    def visit_Lambda_body(self, node: cst.Lambda) -> None:
+        if self._stack:
+            self._stack[-1].lambda_depth += 1
+
+    def leave_Lambda_body(self, node: cst.Lambda) -> None:
+        if self._stack:
+            self._stack[-1].lambda_depth -= 1
+
+
 @dataclass(frozen=True)
 class LoopFacts:
     """A pure loop with CPU evidence, for rules that report the loop itself: its node, the

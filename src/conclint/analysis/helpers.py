@@ -29,7 +29,7 @@ from conclint.analysis.summaries import (
 )
 
 from conclint.analysis.conditions import ClassFacts
-from conclint.knowledge.offloading import offloads
+from conclint.knowledge.offloading import offloading_names, offloads
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -133,12 +133,12 @@ def _name_space(project: ProjectView | None, local: ModuleSummary) -> NameSpace:
 def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[CoroutineCall, dict[str, HelperChain]]]:
     project = facts.project
     names = name_space(facts)
-    extra = facts.settings.offload_decorators
+    known = offloading_names(facts.settings.offload_decorators)
 
     def offloaded(summary: FunctionSummary) -> bool:
         """Decorated with an offloading decorator: of the catalog, of the setting, or of the
         project (a function that hands a parameter to a thread)."""
-        if offloads(summary.decorators, extra):
+        if offloads(summary.decorators, known):
             return True
         for name in summary.decorators:
             target = names.absolute(name.removeprefix(LOCAL)) if name.startswith(LOCAL) else name

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from conclint.analysis.function_records import LambdaDepth
 from conclint.analysis.process_callees import local_callee
 from conclint.analysis.process_starts import process_start, with_item_start
 from conclint.analysis.process_summaries import FunctionProcesses, ProcessSummary
@@ -31,7 +32,7 @@ class _Function:
         self.lambda_depth = 0
 
 
-class ProcessSummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
+class ProcessSummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisitor):
     """Builds the ProcessSummary during the traversal; runs after FileFacts (it reads
     `facts.scope`). Complete once `leave_Module` has run: then `summary` holds it."""
 
@@ -61,14 +62,6 @@ class ProcessSummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self._functions[function.qualname] = FunctionProcesses(
             function.qualname, tuple(function.starts), tuple(function.calls), tuple(function.external)
         )
-
-    def visit_Lambda_body(self, node: cst.Lambda) -> None:
-        if self._stack:
-            self._stack[-1].lambda_depth += 1
-
-    def leave_Lambda_body(self, node: cst.Lambda) -> None:
-        if self._stack:
-            self._stack[-1].lambda_depth -= 1
 
     def visit_With(self, node: cst.With) -> None:
         function = self._current()

@@ -99,6 +99,13 @@ def dotted_name(node: cst.BaseExpression | None) -> str:
     return ".".join(reversed(parts))
 
 
+def last_name(node: cst.BaseExpression | None) -> str:
+    """The name an expression ends with: `b` of `a.b`, `f` of `f`; "" for anything else."""
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return node.value if isinstance(node, cst.Name) else ""
+
+
 def iter_statements(statements: Iterable[cst.CSTNode]) -> Iterator[cst.CSTNode]:
     """Every statement reachable without entering a def or class body: compound statements
     first, then the statements of their blocks; small statements are yielded one by one."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field, replace
-from typing import Callable, Container, Iterable, Iterator, Mapping, NamedTuple
+from typing import Callable, Container, Iterable, Iterator, Mapping, NamedTuple, TypeVar
 
 from conclint.analysis.conditions import (
     RUNNING_LOOP,
@@ -215,6 +215,7 @@ class CpuVerdict:
 
 
 Lookup = Callable[[str], "FunctionSummary | None"]
+_Key = TypeVar("_Key", str, "tuple[str, Frame]")
 
 
 def cpu_bound(lookup: Lookup, qualname: str) -> CpuVerdict | None:
@@ -319,7 +320,9 @@ def blocking_chains(
         summary, frame, depth = pending.popleft()
         for index, evidence in enumerate(summary.blocking):
             if evidence.category not in found and not evidence.suppressed and not dead(evidence.guard, frame, attribute):
-                found[evidence.category] = BlockingChain(_state_path(parents, (summary.qualname, frame)), evidence, index)
+                found[evidence.category] = BlockingChain(
+                    tuple(name for name, _ in _path(parents, (summary.qualname, frame))), evidence, index
+                )
         if depth == MAX_CHAIN_FUNCTIONS or len(parents) > MAX_CHAIN_STATES:
             continue
         for call in summary.sites:
@@ -381,16 +384,10 @@ def _world(lookup: Lookup, classes: ClassLookup | None) -> World:
     return world
 
 
-def _state_path(parents: Mapping[tuple[str, Frame], tuple[str, Frame] | None], state: tuple[str, Frame]) -> tuple[str, ...]:
-    chain = [state]
-    while (parent := parents[chain[-1]]) is not None:
-        chain.append(parent)
-    return tuple(name for name, _ in reversed(chain))
-
-
-def _path(parents: Mapping[str, str | None], name: str) -> tuple[str, ...]:
-    """The calls from the start of a search down to `name`, read off the search's parents."""
-    chain = [name]
+def _path(parents: Mapping[_Key, _Key | None], key: _Key) -> tuple[_Key, ...]:
+    """The steps from the start of a search down to `key`, read off the search's parents
+    (function names, or (name, frame) states)."""
+    chain = [key]
     while (parent := parents[chain[-1]]) is not None:
         chain.append(parent)
     return tuple(reversed(chain))

@@ -45,9 +45,9 @@ from conclint.analysis.branch_guards import (
     parameters,
 )
 from conclint.analysis.conditions import CallSite
-from conclint.analysis.function_records import CoroutineCall, FunctionRecord, LoopFacts, LoopRecord
+from conclint.analysis.function_records import CoroutineCall, FunctionRecord, LambdaDepth, LoopFacts, LoopRecord
 from conclint.analysis.own_loops import THREAD_RUNNERS, OwnLoopRecords, own_loop_coroutines
-from conclint.analysis.scopes import Scope, dotted_name, iter_statements
+from conclint.analysis.scopes import Scope, dotted_name, iter_statements, last_name
 from conclint.analysis.summaries import (
     LOCAL,
     BlockingEvidence,
@@ -83,7 +83,7 @@ if TYPE_CHECKING:
 LineOf = Callable[[cst.CSTNode], int]
 
 
-class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
+class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisitor):
     """Builds the summary of every function during the traversal; runs right after FileFacts.
 
     After `leave_Module`: `summary` (lines 0), `located(line_of)` (lines filled in),
@@ -219,7 +219,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         if not isinstance(value, cst.Call):
             return None
         func = value.func
-        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        last = last_name(func)
         if "loop" not in last:
             return None  # only a loop getter's result is of use; resolving every call costs
         symbol = self.facts.resolve(func)
@@ -255,8 +255,10 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         names = []
         if parent is not None:
             for decorator in node.decorators:
-                self._compiled_by(function, decorator.decorator, parent)
-                names.append(_decorator_name(decorator.decorator, parent))
+                expression = decorator.decorator
+                symbol = resolve(expression.func if isinstance(expression, cst.Call) else expression, parent)
+                self._compiled_by(function, expression, symbol)
+                names.append(_decorator_name(expression, symbol))
         function.decorators = tuple(name for name in names if name)
         if class_qualname is not None:
             function.method = "cls" if cls_name is not None else "" if "builtins.staticmethod" in names else "self"
@@ -266,11 +268,10 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         if all(name in SIGNATURE_KEEPING_DECORATORS for name in names):
             function.params = parameters(node, self.facts)
 
-    def _compiled_by(self, function: FunctionRecord, decorator: cst.BaseExpression, scope: Scope) -> None:
-        """`@numba.njit(nogil=True)`, `@jax.jit`: the body runs as machine code, which may
-        release the GIL; the function is not pure Python any more."""
-        expression = decorator.func if isinstance(decorator, cst.Call) else decorator
-        symbol = resolve(expression, scope)
+    def _compiled_by(self, function: FunctionRecord, decorator: cst.BaseExpression, symbol: Symbol | None) -> None:
+        """`@numba.njit(nogil=True)`, `@jax.jit` (`symbol`, what the decorator resolves to):
+        the body runs as machine code, which may release the GIL; the function is not pure
+        Python any more."""
         if symbol is None or symbol.local or symbol.instance:
             return
         kind, key = call_kind(symbol.qualname)
@@ -279,14 +280,6 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
     def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
         self._done.append(self._stack.pop())
-
-    def visit_Lambda_body(self, node: cst.Lambda) -> None:
-        if self._stack:
-            self._stack[-1].lambda_depth += 1
-
-    def leave_Lambda_body(self, node: cst.Lambda) -> None:
-        if self._stack:
-            self._stack[-1].lambda_depth -= 1
 
     # ----- branches: the guards of conclint.analysis.conditions ------------------------------
 
@@ -731,14 +724,14 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
         """`Thread(target=self._run)`, `loop.run_until_complete(self._beat())`,
         `asyncio.run(main())`, `run_worker(work(), thread=True)`: for own_loops.py."""
         func = node.func
-        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        last = last_name(func)
         if last not in _LOOP_RUN_NAMES:
             return
         qualname = symbol.qualname if symbol is not None and not symbol.local else ""
         records = self._own_loops
         if qualname == "threading.Thread":
             target = call_argument(node, 1, "target")
-            name = _last_name(target) if target is not None else ""
+            name = last_name(target) if target is not None else ""
             if name:
                 records.thread_targets.add(name)
             return
@@ -752,7 +745,7 @@ class SummaryCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
             runs = last == "run_until_complete" or qualname == "asyncio.run"
         if not runs or not node.args or not isinstance(node.args[0].value, cst.Call):
             return
-        name = _last_name(node.args[0].value.func)
+        name = last_name(node.args[0].value.func)
         if name:
             if flag is not None:
                 records.runner_names.append(name)
@@ -1071,12 +1064,6 @@ _RECEIVER_KINDS = {"self": True, "import": False, "def": False, "class": False}
 _LOOP_RUN_NAMES = frozenset({"Thread", "run_until_complete", "run", *THREAD_RUNNERS})
 
 
-def _last_name(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    return node.value if isinstance(node, cst.Name) else ""
-
-
 def _leading_argument(call: cst.Call, position: int | None, keyword: str | None) -> cst.BaseExpression | None:
     """The argument at `position` (among those before any `*args`) or named `keyword`."""
     for arg in call.args:
@@ -1138,12 +1125,11 @@ SIGNATURE_KEEPING_DECORATORS = frozenset(
 )
 
 
-def _decorator_name(decorator: cst.BaseExpression, scope: Scope) -> str:
-    """The resolved name of a decorator (`asgiref.sync.sync_to_async`), with the keyword
-    flags a catalog may match appended (`textual.work(thread=True)`); "" for a local one."""
+def _decorator_name(decorator: cst.BaseExpression, symbol: Symbol | None) -> str:
+    """The resolved name of a decorator (`symbol`: `asgiref.sync.sync_to_async`), with the
+    keyword flags a catalog may match appended (`textual.work(thread=True)`); a decorator of
+    this module as `<local>.qualname`; "" when it does not resolve."""
     call = decorator if isinstance(decorator, cst.Call) else None
-    expression = call.func if call is not None else decorator
-    symbol = resolve(expression, scope)
     if symbol is None or symbol.instance:
         return ""
     name = symbol.qualname if not symbol.local else LOCAL + symbol.qualname

@@ -28,14 +28,18 @@ OFFLOAD_DECORATORS: dict[str, str] = {
 }
 
 
-def offloads(decorators: Iterable[str], extra: Iterable[str] = ()) -> bool:
+def offloading_names(extra: Iterable[str] = ()) -> frozenset[str]:
+    """The catalog's offloading decorators and `extra` (the `offload-decorators` setting)."""
+    return frozenset(OFFLOAD_DECORATORS).union(extra)
+
+
+def offloads(decorators: Iterable[str], known: frozenset[str]) -> bool:
     """Whether one of `decorators` (resolved names, flags appended: `textual.work(thread=True)`)
-    is an offloading decorator of the catalog or of `extra` (the `offload-decorators` setting)."""
-    known = set(OFFLOAD_DECORATORS).union(extra)
+    is one of `known` (`offloading_names()`)."""
     for name in decorators:
         if name in known or name.partition("(")[0] in known:
             return True
     return False
 
 
-__all__ = ["OFFLOAD_DECORATORS", "offloads"]
+__all__ = ["OFFLOAD_DECORATORS", "offloading_names", "offloads"]

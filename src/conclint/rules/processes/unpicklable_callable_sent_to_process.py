@@ -8,6 +8,7 @@ from conclint.analysis.facts import FileFacts
 from conclint.analysis.pickling import process_dispatches, unpicklable
 from conclint.analysis.process_literals import string_literal
 from conclint.analysis.dispatch import call_argument
+from conclint.analysis.scopes import last_name
 from conclint.core.settings import Settings
 from conclint.knowledge.processes import (
     CONSTRUCTOR_DISPATCH,
@@ -334,7 +335,7 @@ class UnpicklableCallableSentToProcess(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        name = last_name(func)
         if name in _SETTER_NAMES:
             self._note_start_method(node)
             return
