@@ -4,6 +4,7 @@ or something defined in this module. Cheap enough to run on every call in the fi
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -11,9 +12,11 @@ import libcst as cst
 from conclint.analysis.scopes import Binding, Scope, instance_attributes
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.types import (
+    ANNOTATION_TYPES,
     ATTRIBUTE_RESULTS,
     CALL_RESULTS,
     KNOWN_TYPES,
+    OPTIONAL_ANNOTATIONS,
     PATH_TYPES,
     SUBSCRIPT_RESULTS,
     canonical_name,
@@ -98,10 +101,49 @@ def _binding_symbol(binding: Binding, depth: int) -> Symbol | None:
     if kind == "assign" and binding.node is not None and binding.scope is not None:
         return resolve(binding.node, binding.scope, depth + 1)
     if kind == "param" and binding.node is not None and binding.scope is not None:
-        annotation = resolve(binding.node, binding.scope, depth + 1)
-        if annotation is not None and not annotation.instance and annotation.qualname in KNOWN_TYPES:
-            return Symbol(annotation.qualname, instance=True)
+        annotated = annotated_type(binding.node, binding.scope, depth + 1)
+        return Symbol(annotated, instance=True) if annotated is not None else None
     return None
+
+
+def annotated_type(annotation: cst.BaseExpression, scope: Scope, depth: int = 0) -> str | None:
+    """The known type a value annotated with `annotation` has: `T`, `T | None`, `Optional[T]`,
+    `Union[T, None]`, `IO[str]` and the same written as a string. None for anything else,
+    including a union of two different types (which one the call reaches is unknown)."""
+    if depth > 20:
+        return None
+    if isinstance(annotation, cst.SimpleString):
+        try:
+            parsed = cst.parse_expression(annotation.evaluated_value)  # type: ignore[arg-type]
+        except (cst.ParserSyntaxError, TypeError):
+            return None
+        return annotated_type(parsed, scope, depth + 1)
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        return _one_type((annotation.left, annotation.right), scope, depth)
+    if isinstance(annotation, cst.Subscript):
+        base = resolve(annotation.value, scope, depth + 1)
+        if base is None or base.instance:
+            return None
+        if base.qualname in OPTIONAL_ANNOTATIONS:
+            members = [element.slice.value for element in annotation.slice if isinstance(element.slice, cst.Index)]
+            return _one_type(members, scope, depth)
+        return ANNOTATION_TYPES.get(base.qualname)
+    symbol = resolve(annotation, scope, depth + 1)
+    if symbol is None or symbol.instance:
+        return None
+    if symbol.qualname in KNOWN_TYPES:
+        return symbol.qualname
+    return ANNOTATION_TYPES.get(symbol.qualname)
+
+
+def _one_type(members: Sequence[cst.BaseExpression], scope: Scope, depth: int) -> str | None:
+    """The one known type of a union's members besides None, or None."""
+    types = {annotated_type(member, scope, depth + 1) for member in members if not _is_none(member)}
+    return types.pop() if len(types) == 1 else None
+
+
+def _is_none(expression: cst.BaseExpression) -> bool:
+    return isinstance(expression, cst.Name) and expression.value == "None"
 
 
 def _member(base: Symbol, attr: str, depth: int = 0) -> Symbol | None:

@@ -170,6 +170,25 @@ SUBSCRIPT_RESULTS: dict[str, str] = {
 # `path / "name"` on these types gives the same type.
 PATH_TYPES = frozenset({_PATH})
 
+# Classes that appear in annotations but are never called for an instance here: a parameter
+# annotated with the key holds an instance of the value (`f: io.TextIOWrapper` is a real file).
+ANNOTATION_TYPES: dict[str, str] = {
+    name: _FILE
+    for name in (
+        "io.TextIOWrapper",
+        "io.BufferedReader",
+        "io.BufferedWriter",
+        "io.BufferedRandom",
+        "io.FileIO",
+        "typing.IO",
+        "typing.TextIO",
+        "typing.BinaryIO",
+    )
+}
+
+# `Optional[X]` and `Union[X, None]` annotate an X (or nothing): the X is what is called.
+OPTIONAL_ANNOTATIONS = frozenset({"typing.Optional", "typing.Union"})
+
 KNOWN_TYPES = frozenset(CALL_RESULTS.values()) | frozenset(ATTRIBUTE_RESULTS.values())
 
 

@@ -10,7 +10,9 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     ## What it does
     Finds synchronous file-system calls inside an `async def`: `open()` (and `gzip.open`,
     `bz2.open`, `lzma.open`), the `read`/`write`/`readline`/`flush`... methods of the file
-    objects they and `os.fdopen` return (`os.fdopen` itself only wraps a descriptor that is
+    objects they and `os.fdopen` return and of parameters annotated as real files
+    (`io.TextIOWrapper`, `io.BufferedReader`/`Writer`/`Random`, `io.FileIO`, `typing.IO`,
+    `TextIO`, `BinaryIO`, also as `X | None`, `Optional[X]` or a string) (`os.fdopen` itself only wraps a descriptor that is
     already open, so it is not reported, unlike flake8-async's ASYNC231), the `pathlib.Path` methods that touch the disk
     (`read_text`, `write_bytes`, `exists`, `stat`, `iterdir`, `glob`, `mkdir`, `unlink`, ...),
     the `os.path` functions that ask the disk (`exists`, `isfile`, `getsize`, `realpath`, ...),
@@ -76,6 +78,16 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     NAME = "blocking-file-io-in-async"
     CATEGORY = Category.FILE
     VALID = (
+        Valid(
+            """
+            import io
+            from typing import Union
+
+            async def render(out: io.StringIO, sink: Union[io.StringIO, io.TextIOWrapper]):
+                out.write("in memory")  # a StringIO touches no disk
+                sink.write("either")  # which of the two it is, is not known
+            """
+        ),
         Valid(
             """
             import io
@@ -277,6 +289,21 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            import io
+            from typing import IO, Optional
+
+            async def copy(source: io.BufferedReader, target: "Optional[IO[bytes]]", log: io.TextIOWrapper | None):
+                data = source.read()
+                target.write(data)
+                if log:
+                    log.write("copied")
+            """,
+            line=5,
+            count=3,
+            message_contains=("`source.read()` blocks the event loop",),
+        ),
         Invalid(
             """
             import io
