@@ -17,6 +17,10 @@ from conclint.autofix.writing import WriteRefused, read_source_file, write_fixed
 
 SLEEPY = "import asyncio, time, requests\n\nasync def handler(url):\n    time.sleep(1)\n    return requests.get(url)\n"
 SAFE_FIXED = SLEEPY.replace("time.sleep(1)", "await asyncio.sleep(1)")
+AWAITED_HELPER = (
+    "import asyncio, time\n\ndef helper():\n    time.sleep(1)\n    return asyncio.sleep(0)\n\n"
+    "async def main():\n    await helper()\n    time.sleep(2)\n"
+)
 ALL_FIXED = SAFE_FIXED.replace("requests.get(url)", "await asyncio.to_thread(requests.get, url)")
 
 
@@ -54,6 +58,18 @@ def test_unsafe_fixes_fix_everything_and_a_second_run_changes_nothing(project: P
     assert second.exit_code == 0
     assert "All checks passed." in second.stdout
     assert (project / "app.py").read_text() == ALL_FIXED
+
+
+def test_a_fix_that_cannot_apply_is_neither_marked_nor_an_error(project: Path) -> None:
+    # Offloading `helper()`, already awaited, would write `await await ...`: that finding
+    # has no fix, the sleep's fix still applies, and the run exits 1 for the finding left.
+    (project / "app.py").write_text(AWAITED_HELPER)
+    listed = invoke("--unsafe-fixes", "app.py").stdout
+    assert "app.py:8:11: CCL101 `helper()`" in listed and "(1 fixable)" in listed
+    result = invoke("--fix", "--unsafe-fixes", "app.py")
+    assert result.exit_code == 1
+    assert "could not be checked" not in result.stdout + result.stderr
+    assert "await asyncio.sleep(2)" in (project / "app.py").read_text()
 
 
 def test_diff_prints_the_fixes_and_writes_nothing(project: Path) -> None:

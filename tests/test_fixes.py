@@ -243,18 +243,51 @@ def test_overlapping_fixes_wait_for_the_next_pass() -> None:
     assert apply_fixes(text, fixes) == "aX+def"
 
 
-def test_a_fix_that_would_not_compile_leaves_the_text_alone() -> None:
+def test_a_fix_that_would_not_compile_is_dropped_alone() -> None:
     broken = Fix((Edit(Span(1, 1, 1, 2), "("),), True)
-    source = "x = 1\n"
+    good = Fix((Edit(Span(2, 5, 2, 6), "2"),), True)
+    source = "x = 1\ny = 1\n"
 
     def lint(text: str, path: str, settings: Settings) -> list:
         from conclint.core.model import Diagnostic
 
-        return [Diagnostic(path, Span(1, 1, 1, 2), "CCL999", "test", "m", fix=broken)] if text == source else []
+        if text != source:
+            return []
+        return [Diagnostic(path, Span(1, 1, 1, 2), "CCL999", "test", "m", fix=broken), Diagnostic(path, Span(2, 1, 2, 2), "CCL999", "test", "m", fix=good)]
 
     result = fix_text(source, lint=lint)
-    assert result.text == source
-    assert result.error is not None and "would not compile" in result.error
+    assert result.text == "x = 1\ny = 2\n"
+    assert result.error is None
+
+
+# `helper()` is already awaited: offloading it would write `await await ...`.
+AWAITED_HELPER = """\
+import asyncio
+import time
+
+
+def helper():
+    time.sleep(1)
+    return asyncio.sleep(0)
+
+
+async def main():
+    await helper()
+    time.sleep(2)
+"""
+
+
+def test_a_fix_that_cannot_apply_alone_is_not_offered() -> None:
+    findings = {d.span.line: d for d in lint_source(AWAITED_HELPER, "app.py")}
+    assert findings[11].code == "CCL101" and findings[11].fix is None
+    assert findings[12].fix is not None and findings[12].fix.safe
+
+
+def test_the_other_fixes_of_the_file_still_apply() -> None:
+    result = fix_text(AWAITED_HELPER, "app.py", mode=UNSAFE)
+    assert result.error is None
+    assert "await helper()" in result.text and "await await" not in result.text
+    assert "await asyncio.sleep(2)" in result.text
 
 
 def test_no_asyncio_offload_below_python_3_9() -> None:

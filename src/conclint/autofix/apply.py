@@ -2,8 +2,10 @@
 
 `fix_text` lints, applies every usable fix whose edits do not overlap an edit already taken
 (the next pass takes the others), checks that the result still parses and compiles, and
-repeats until no usable fix remains or MAX_PASSES is reached. When a result does not compile,
-nothing is changed and the reason is returned: a fix must never break code.
+repeats until no usable fix remains or MAX_PASSES is reached. Each fix was checked alone
+when it was planned (`fixes.validation`); when the fixes of a pass do not compile together,
+they are applied one at a time, each kept only when the code still compiles: a fix never
+breaks code, and one that cannot apply does not stop the others.
 """
 
 from __future__ import annotations
@@ -82,19 +84,27 @@ def fix_text(
         if not fixes:
             break
         new_text = apply_fixes(fixed_text, fixes)  # type: ignore[arg-type]
+        if compile_error(new_text, path) is not None:
+            new_text = apply_one_by_one(fixed_text, fixes, path)  # type: ignore[arg-type]
         if new_text == fixed_text:
             break
-        problem = compile_error(new_text, path)
-        if problem is not None:
-            original = list(diagnostics) if diagnostics is not None else lint(text, path, settings)
-            if compile_error(text, path) is not None:
-                return TextFixResult(text, original, error="not fixed: the file does not compile as it is")
-            return TextFixResult(text, original, error=f"not fixed: the fixed code would not compile ({problem})")
         fixed_text = new_text
         current = lint(fixed_text, path, settings)
     if fixed_text == text:
         return TextFixResult(text, current)
     return TextFixResult(fixed_text, current, fixed=initial - Counter(d.code for d in current))
+
+
+def apply_one_by_one(text: str, fixes: Sequence[Fix], path: str) -> str:
+    """`text` with each fix that keeps it compiling, taken in turn: the fixes that break the
+    code only together with others (each was checked alone when it was planned) are dropped
+    alone, and the file's other fixes still apply. One compile per fix: only for the rare
+    file whose fixes, made all at once, do not compile."""
+    for fix in fixes:
+        candidate = apply_fixes(text, [fix])
+        if candidate != text and compile_error(candidate, path) is None:
+            text = candidate
+    return text
 
 
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> str:

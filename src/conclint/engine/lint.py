@@ -28,7 +28,9 @@ from conclint.analysis.summary_collector import SummaryCollector
 from conclint.knowledge.blocking import Category
 from conclint.knowledge.processes import START_TOKENS
 from conclint.core.settings import DEFAULT_SETTINGS, Settings
+from conclint.fixes.lines import LineTable
 from conclint.fixes.plan import build_fixes
+from conclint.fixes.validation import FixCheck
 from conclint.syntax import prefilter
 from conclint.core.model import Diagnostic, Span
 from conclint.syntax.parsing import SourceError, check_source, parse_source
@@ -209,6 +211,9 @@ def _to_diagnostics(
             kept.append((report, span))
     # Fixes are planned for the kept findings together: some share one fix (see FromStatement).
     fixes = build_fixes(module, positions, text, [report.fix for report, _ in kept])
+    if any(fixes):
+        check = FixCheck(text, LineTable(text), positions)
+        fixes = [fix if fix is not None and check.applies(fix) else None for fix in fixes]
     diagnostics = [
         Diagnostic(
             path=path,

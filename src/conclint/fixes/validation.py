@@ -1,0 +1,108 @@
+"""Whether a fix applies on its own: its edits, made alone, leave code that compiles.
+
+A finding is marked fixable (`[*]`) only when its fix passes this check, so the mark says
+what `--fix` will do, and `--fix` never meets a fix that breaks the file by itself (an
+offload of a call that is already awaited would write `await await ...`).
+
+Compiling the whole file once per fix would make a file with many findings quadratic, so a
+fix is checked on the smallest code that can be compiled alone: the innermost function
+holding its edits, dedented to the left margin (a function compiles the same wherever it
+sits, `nonlocal` aside, which only makes the check stricter). Import insertions at the top
+of the module are single import lines and need no check. A fix with edits outside any
+function (the `__main__` guard fix, a module-level pool) is checked on the whole file.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Mapping, Sequence
+
+import libcst as cst
+from libcst.metadata import CodeRange
+
+from conclint.core.model import Edit, Fix
+from conclint.fixes.lines import LineTable
+
+# (start offset, end offset, replacement) of an edit in the file's text.
+_Offsets = tuple[int, int, str]
+
+
+class FixCheck:
+    """Checks the fixes of one file against its text; functions are listed on first use."""
+
+    def __init__(self, text: str, lines: LineTable, positions: Mapping[cst.CSTNode, CodeRange]) -> None:
+        self.text, self.lines, self.positions = text, lines, positions
+        self._functions: list[tuple[int, int, int]] | None = None  # start, end offset, indent
+        self._verdicts: dict[int, bool] = {}
+
+    def applies(self, fix: Fix) -> bool:
+        """Whether `fix` alone leaves code that compiles (one verdict per shared fix)."""
+        key = id(fix.edits)
+        if key not in self._verdicts:
+            self._verdicts[key] = self._applies(fix.edits)
+        return self._verdicts[key]
+
+    def _applies(self, edits: Sequence[Edit]) -> bool:
+        offsets = [self._offsets(edit) for edit in edits]
+        body = [edit for edit in offsets if not _is_import_insertion(edit)]
+        if not body:
+            return True
+        function = self._innermost_function(min(start for start, _, _ in body), max(end for _, end, _ in body))
+        if function is None:
+            return _compiles(_apply(self.text, offsets, 0, len(self.text)))
+        start, end, indent = function
+        return _compiles(_dedent(_apply(self.text, body, start, end), indent))
+
+    def _offsets(self, edit: Edit) -> _Offsets:
+        span = edit.span
+        return self.lines.offset(span.line, span.column), self.lines.offset(span.end_line, span.end_column), edit.replacement
+
+    def _innermost_function(self, start: int, end: int) -> tuple[int, int, int] | None:
+        """The smallest function (from the start of its `def` line) holding [start, end)."""
+        holding = [function for function in self.functions() if function[0] <= start and end <= function[1]]
+        return min(holding, key=lambda function: function[1] - function[0], default=None)
+
+    def functions(self) -> list[tuple[int, int, int]]:
+        if self._functions is None:
+            self._functions = []
+            for node in self.positions:
+                if isinstance(node, cst.FunctionDef):
+                    where = self.positions[node]
+                    line_start = self.lines.offset(where.start.line, 1)
+                    end = self.lines.offset(where.end.line, where.end.column + 1)
+                    self._functions.append((line_start, end, where.start.column))
+        return self._functions
+
+
+def _is_import_insertion(edit: _Offsets) -> bool:
+    start, end, replacement = edit
+    return start == end and replacement.lstrip().startswith(("import ", "from "))
+
+
+def _apply(text: str, edits: Sequence[_Offsets], start: int, end: int) -> str:
+    """text[start:end] with the edits (all within it) made."""
+    pieces, position = [], start
+    for edit_start, edit_end, replacement in sorted(edits, key=lambda edit: edit[:2]):
+        pieces += [text[position:edit_start], replacement]
+        position = edit_end
+    pieces.append(text[position:end])
+    return "".join(pieces)
+
+
+def _dedent(code: str, indent: int) -> str:
+    """The function's code moved to the left margin: `indent` characters off each line that
+    has them as leading white space (other lines are continuation lines or string text)."""
+    if not indent:
+        return code
+    lines = code.splitlines(keepends=True)
+    return "".join(line[indent:] if line[:indent].isspace() and len(line) > indent else line for line in lines)
+
+
+def _compiles(code: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(code, "<fix>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
