@@ -295,3 +295,81 @@ def test_no_asyncio_offload_below_python_3_9() -> None:
     old = dataclasses.replace(Settings(), target_version="3.8")
     assert fix_text(source, settings=old, mode=UNSAFE).text == source
     assert "asyncio.to_thread" in fix_text(source, mode=UNSAFE).text
+
+
+# Offloads only where the offloaded call does the blocking itself (issue 15, item 3).
+LAZY = """
+    import asyncio
+    import os
+    from pathlib import Path
+
+    def walk(root):
+        for p in Path(root).iterdir():
+            yield p
+
+    async def main(tmp: Path):
+        names = list(tmp.glob("*.json"))
+        for entry in os.scandir(tmp):
+            print(entry)
+        for p in walk(tmp):
+            print(p)
+        paths = sorted(walk(tmp), key=str)
+        kept = tmp.iterdir()
+        return names, paths, kept
+    """
+
+
+def test_a_lazy_iterator_is_offloaded_with_its_consumption() -> None:
+    text = fixed(LAZY)
+    assert 'names = await asyncio.to_thread(list, tmp.glob("*.json"))' in text
+    assert "for entry in await asyncio.to_thread(list, os.scandir(tmp)):" in text
+    assert "for p in await asyncio.to_thread(list, walk(tmp)):" in text
+    assert "paths = await asyncio.to_thread(sorted, walk(tmp), key=str)" in text
+    # Kept for later: its iteration would still read the disk on the loop.
+    assert "kept = tmp.iterdir()" in text
+
+
+def test_no_offload_edit_for_a_construction_or_a_loop_bound_helper() -> None:
+    source = """
+        import asyncio
+
+        class Store:
+            def __init__(self, path):
+                self.data = open(path).read()
+
+            def reload(self, path):
+                self.data = open(path).read()
+
+        def schedule(callback, path):
+            loop = asyncio.get_running_loop()
+            open(path).close()
+            loop.call_soon(callback)
+
+        def read(path):
+            with open(path) as fh:
+                return fh.read()
+
+        async def main():
+            store = Store("x")
+            store.reload("x")
+            schedule(print, "x")
+            return read("x")
+        """
+    findings = {d.span.line: d for d in lint_source(textwrap.dedent(source).lstrip("\n"), "app.py")}
+    assert [line for line, d in sorted(findings.items()) if d.code == "CCL104"] == [20, 21, 22, 23]
+    assert [line for line, d in sorted(findings.items()) if d.fix is not None] == [23]
+    assert "return await asyncio.to_thread(read, \"x\")" in fixed(source)
+
+
+def test_a_helper_running_a_loop_of_its_own_is_still_offloaded() -> None:
+    source = """
+        import asyncio
+
+        def run(coro):
+            loop = asyncio.new_event_loop()
+            return loop.run_until_complete(coro)
+
+        async def main(coro):
+            return run(coro)
+        """
+    assert "return await asyncio.to_thread(run, coro)" in fixed(source)

@@ -32,6 +32,7 @@ from conclint.analysis.symbols import Symbol, resolve
 from conclint.core.settings import Settings
 from conclint.syntax.traversal import CachedVisitorMethods
 from conclint.knowledge.blocking import BlockingCall, BlockingCatalog, Category, blocking_catalog
+from conclint.knowledge.offloading import CONSUMERS, LAZY_CALLS, OFFLOAD_FUNCTIONS
 
 if TYPE_CHECKING:
     from conclint.analysis.project_index import ProjectView
@@ -61,6 +62,10 @@ class BlockingMatch:
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
 
+# Offloading calls that may take a consumer and a lazy iterator: `to_thread(list, it)`.
+OFFLOADS_WITH_CONSUMER = frozenset(OFFLOAD_FUNCTIONS.values())
+
+
 class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     """Tracks scopes and execution context during the traversal; answers rules' questions."""
 
@@ -88,6 +93,8 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         # ones), so a helper call reaching several is reported once, by the first of them.
         self.helper_categories: frozenset[str] = frozenset(category.value for category in Category)
         self._blocking: dict[int, BlockingMatch | None] = {}
+        # Lazy calls whose iterator a worker thread consumes (see _consumed_in_thread).
+        self._iterated_in_thread: set[int] = set()
         # Function summaries, when a selected rule uses them: the engine sets the collector,
         # which runs right after these facts; complete from its `leave_Module` on.
         self.summaries: SummaryCollector | None = None
@@ -138,7 +145,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
             return self._blocking[key]
         match = None
         name = self.qualified_name(call.func)
-        if name is not None:
+        if name is not None and id(call) not in self._iterated_in_thread:
             entry = self.catalog.lookup(name)
             if (
                 entry is not None
@@ -150,6 +157,19 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 match = BlockingMatch(entry, f"{callee}()", callee)
         self._blocking[key] = match
         return match
+
+    def note_awaited_offload(self, offload: cst.Call) -> None:
+        """`await to_thread(list, path.glob("*"))`: the lazy call only makes the iterator, which
+        the thread consumes, so it is not a blocking call. Called by the rules for each awaited
+        call (parents are visited before their arguments)."""
+        args = offload.args
+        if len(args) != 2 or any(arg.keyword or arg.star for arg in args) or not isinstance(args[1].value, cst.Call):
+            return
+        lazy = args[1].value
+        if id(lazy) in self._iterated_in_thread or self.qualified_name(offload.func) not in OFFLOADS_WITH_CONSUMER:
+            return
+        if self.qualified_name(args[0].value) in CONSUMERS and self.qualified_name(lazy.func) in LAZY_CALLS:
+            self._iterated_in_thread.add(id(lazy))
 
     def _on_nonblocking_handle(self, entry: BlockingCall, call: cst.Call) -> bool:
         """File and socket calls on a handle set non-blocking, or made where the code

@@ -12,7 +12,7 @@ Computed once per file, shared by every CCL1 rule.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 
 import libcst as cst
@@ -51,6 +51,11 @@ class HelperChain:
     where: Callable[[LineOf], str]
     # The blocking call, when it is in this module (a suppression comment there counts).
     node: cst.CSTNode | None = None
+    # For the offload fix: no function of the chain must stay on the loop's thread
+    # (FunctionSummary.loop_thread_only), and the first is a generator (`lazy`: offloading
+    # its call alone would run none of it on the thread).
+    movable: bool = True
+    lazy: bool = False
 
     def explain(self, line_of: LineOf) -> str:
         """`load_config -> open() (line 8)`."""
@@ -159,10 +164,15 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
         for category, chain in chains.items():
             shown = tuple(names.shown(name) for name in chain.chain)
             if project is None or shown[-1] != chain.function:  # the blocking call is in this module
-                result[category] = _local(BlockingChain(shown, chain.evidence, chain.index), collector)
+                found = _local(BlockingChain(shown, chain.evidence, chain.index), collector)
             else:
                 where = elsewhere(project, chain.function, "blocking", chain.index)
-                result[category] = HelperChain(shown, chain.evidence.callee, _shown(chain.evidence), where)
+                found = HelperChain(shown, chain.evidence.callee, _shown(chain.evidence), where)
+            summaries = [names.lookup(name) for name in chain.chain]
+            constructs = site is not None and bool(site.new_class)
+            movable = not constructs and not any(s is not None and s.loop_thread_only for s in summaries)
+            lazy = summaries[0] is not None and summaries[0].is_generator
+            result[category] = replace(found, movable=movable, lazy=lazy)
         if result:
             yield call, result
 

@@ -123,6 +123,10 @@ class FunctionSummary:
     # Its first return, reached on every path, returns `asyncio.get_running_loop()`: called
     # on the loop's thread, it returns the running loop.
     returns_running_loop: bool = False
+    # It must run on the thread that calls it: it calls the event loop's APIs
+    # (`asyncio.get_running_loop()`, `loop.call_soon`) or sets attributes of objects it was
+    # given (`self.x = ...`, `widget.parent = ...`). An offload fix does not move it to a thread.
+    loop_thread_only: bool = False
 
     @property
     def all_calls(self) -> tuple[str, ...]:
@@ -158,6 +162,7 @@ class FunctionSummary:
             **({"decorators": list(self.decorators)} if self.decorators else {}),
             **({"offloads_argument": True} if self.offloads_argument else {}),
             **({"returns_running_loop": True} if self.returns_running_loop else {}),
+            **({"loop_thread_only": True} if self.loop_thread_only else {}),
         }
 
     @classmethod
@@ -184,6 +189,7 @@ class FunctionSummary:
             decorators=tuple(data.get("decorators", ())),  # type: ignore[arg-type]
             offloads_argument=bool(data.get("offloads_argument", False)),
             returns_running_loop=bool(data.get("returns_running_loop", False)),
+            loop_thread_only=bool(data.get("loop_thread_only", False)),
         )
 
 

@@ -47,7 +47,7 @@ from conclint.analysis.branch_guards import (
 from conclint.analysis.conditions import CallSite
 from conclint.analysis.function_records import CoroutineCall, FunctionRecord, LambdaDepth, LoopFacts, LoopRecord
 from conclint.analysis.own_loops import THREAD_RUNNERS, OwnLoopRecords, own_loop_coroutines
-from conclint.analysis.scopes import Scope, dotted_name, iter_statements, last_name
+from conclint.analysis.scopes import Binding, Scope, dotted_name, iter_statements, last_name
 from conclint.analysis.summaries import (
     LOCAL,
     BlockingEvidence,
@@ -75,12 +75,22 @@ from conclint.knowledge.threads import (
     SMALL_RANGE,
     call_kind,
 )
+from conclint.knowledge.offloading import needs_loop_thread
 from conclint.syntax.traversal import CachedVisitorMethods
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
 
 LineOf = Callable[[cst.CSTNode], int]
+
+
+def _given(binding: Binding | None) -> bool:
+    """The name holds an object the function did not create: a parameter, a module, a global."""
+    if binding is None:
+        return False
+    if binding.kind in ("param", "self", "import"):
+        return True
+    return binding.kind == "assign" and binding.scope is not None and binding.scope.kind == "module"
 
 
 class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisitor):
@@ -187,17 +197,32 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         name = class_node if isinstance(class_node, str) else self.facts.scope.child_qualname(class_node.name.value)
         self._class_assigned_names.setdefault(name, set()).add(attribute)
 
+    def _new_loop(self, func: cst.BaseExpression) -> bool:
+        """`loop.run_until_complete` on a `loop = asyncio.new_event_loop()` of this function:
+        a loop of its own, which works on any thread."""
+        if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+            return False
+        binding = self.facts.scope.lookup(func.value.value)
+        if binding is None or binding.kind != "assign" or binding.scope is not self.facts.scope:
+            return False
+        value = binding.node
+        return isinstance(value, cst.Call) and self.facts.qualified_name(value.func) == "asyncio.new_event_loop"
+
     def _self_attribute_stored(self, target: cst.BaseExpression) -> None:
         """`self.x = ...` (also in a tuple target, or `self.x += 1`) in a method: `x` is
-        assigned by a method of its class."""
+        assigned by a method of its class. Setting an attribute of an object the function
+        did not create makes it `loop_thread_only`."""
         if isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self._self_attribute_stored(element.value)
             return
         if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
-            owner = self._self_owner(target.value.value)
+            name = target.value.value
+            owner = self._self_owner(name)
             if owner is not None:
                 self._assigned(owner, target.attr.value)
+            if owner is not None or _given(self.facts.scope.lookup(name)):
+                self._stack[-1].loop_thread_only = True
 
     def _remember_result(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         """`loop = asyncio.get_running_loop()`, `self.loop = get_running_loop()`: a later
@@ -675,6 +700,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         facts = self.facts
         func = node.func
         symbol = facts.resolve(func)
+        if symbol is not None and not symbol.local and needs_loop_thread(symbol.qualname) and not self._new_loop(func):
+            function.loop_thread_only = True
         self._consumed_arguments(node, symbol)
         self._offloaded_parameter(node, symbol)
         self._loop_run(node, symbol)
@@ -1034,6 +1061,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 decorators=function.decorators,
                 offloads_argument=function.offloads_argument,
                 returns_running_loop=function.returns_running_loop,
+                loop_thread_only=function.loop_thread_only,
             )
             self._nodes[function.qualname] = (
                 function.node,

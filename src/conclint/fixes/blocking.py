@@ -8,6 +8,11 @@
   Unsafe: the call now runs on another thread, which code relying on thread identity
   (thread-locals, locks a thread must own) does not expect.
 
+- A call returning a lazy iterator (LAZY_CALLS, a generator helper) is offloaded with what
+  consumes it (`list(...)`, `sorted(...)`, a `for` loop), or not at all.
+- A helper call is not offloaded when it constructs an object or its chain has a function
+  that must stay on the loop's thread (`HelperChain.movable`).
+
 No fix is offered when the module's async library is unclear, inside comprehensions (an
 `await` there turns a generator expression into an async one), or when a name the fix
 needs is taken.
@@ -24,9 +29,11 @@ from conclint.analysis.scopes import dotted_name
 from conclint.fixes.names import NameTaken, dotted, module_name
 from conclint.fixes.plan import FixPlan
 from conclint.knowledge.blocking import Category
+from conclint.knowledge.offloading import CONSUMERS, LAZY_CALLS, OFFLOAD_FUNCTIONS
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import BlockingMatch, FileFacts
+    from conclint.analysis.helpers import HelperChain
     from conclint.analysis.scopes import Scope
     from conclint.analysis.summary_collector import CoroutineCall
 
@@ -47,7 +54,7 @@ NOT_OFFLOADABLE = frozenset(
 )
 
 # The offloading call per library.
-OFFLOAD_FUNCTION = {"asyncio": "asyncio.to_thread", "trio": "trio.to_thread.run_sync", "anyio": "anyio.to_thread.run_sync"}
+OFFLOAD_FUNCTION = dict(OFFLOAD_FUNCTIONS)
 
 
 def fix_library(facts: FileFacts) -> str | None:
@@ -116,25 +123,67 @@ def blocking_fix(facts: FileFacts, call: cst.CSTNode, match: BlockingMatch, targ
         if match.entry.remedy.offloadable and match.entry.qualname not in NOT_OFFLOADABLE:
             if library == "asyncio" and _version(target_version) < (3, 9):
                 return None  # asyncio.to_thread is new in Python 3.9
+            if match.entry.qualname in LAZY_CALLS:
+                return _consumed_offload_fix(facts, call, library, facts.scope, facts.current_statement)
             return _offload_fix(facts, call, library)
     except NameTaken:
         return None
     return None
 
 
-def helper_call_fix(facts: FileFacts, call: CoroutineCall, target_version: str) -> FixPlan | None:
+def helper_call_fix(facts: FileFacts, call: CoroutineCall, chain: HelperChain, target_version: str) -> FixPlan | None:
     """The fix for a call in a coroutine of a helper that blocks: the same offload to a
-    worker thread as for a blocking call (unsafe), planned in the scope of the call."""
+    worker thread as for a blocking call (unsafe), planned in the scope of the call. None
+    when the chain has a function that must stay on the loop's thread or the call
+    constructs an object (`chain.movable`); a generator's call is offloaded with its
+    consumption, or not at all."""
     node = call.node
-    if not isinstance(node, cst.Call) or call.scope.kind == "comprehension":
+    if not isinstance(node, cst.Call) or call.scope.kind == "comprehension" or not chain.movable:
         return None
     library = fix_library(facts)
     if library is None or (library == "asyncio" and _version(target_version) < (3, 9)):
         return None
     try:
+        if chain.lazy:
+            return _consumed_offload_fix(facts, node, library, call.scope, call.statement)
         return _offload_fix(facts, node, library, call.scope, call.statement)
     except NameTaken:
         return None
+
+
+def _consumed_offload_fix(
+    facts: FileFacts, call: cst.Call, library: str, scope: Scope, statement: cst.CSTNode | None
+) -> FixPlan | None:
+    """The offload of a call returning a lazy iterator together with what consumes it:
+    `list(path.glob("*"))` -> `await asyncio.to_thread(list, path.glob("*"))`, and the
+    iterable of a `for` -> `await asyncio.to_thread(list, ...)`; None anywhere else (the
+    iterator is kept, returned or passed on, and would be read on the loop anyway)."""
+    if statement is None:
+        return None
+    if isinstance(statement, cst.For) and statement.iter is call and statement.asynchronous is None:
+        if scope.lookup("list") is not None:
+            raise NameTaken("list")
+        consumed = cst.Call(func=cst.Name("list"), args=[cst.Arg(call)])
+        return _offload_fix(facts, consumed, library, scope, statement, replaced=call)
+    consumer = _consumer(statement, call)
+    if consumer is None or facts.qualified_name(consumer.func) not in CONSUMERS:
+        return None
+    return _offload_fix(facts, consumer, library, scope, statement)
+
+
+def _consumer(statement: cst.CSTNode, call: cst.Call) -> cst.Call | None:
+    """The call in `statement` that takes `call` as its only positional argument."""
+    found: list[cst.Call] = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> bool:
+            positional = [arg for arg in node.args if arg.keyword is None]
+            if len(positional) == 1 and positional[0].value is call and not positional[0].star:
+                found.append(node)
+            return not found
+
+    statement.visit(Finder())
+    return found[0] if found else None
 
 
 def _is_statement(facts: FileFacts, call: cst.Call) -> bool:
@@ -158,8 +207,15 @@ def _sleep_fix(facts: FileFacts, call: cst.Call, library: str) -> FixPlan | None
 
 
 def _offload_fix(
-    facts: FileFacts, call: cst.Call, library: str, scope: Scope | None = None, statement: cst.CSTNode | None = None
+    facts: FileFacts,
+    call: cst.Call,
+    library: str,
+    scope: Scope | None = None,
+    statement: cst.CSTNode | None = None,
+    replaced: cst.CSTNode | None = None,
 ) -> FixPlan:
+    """`call` run in a worker thread, written in place of `replaced` (the call itself, unless
+    it was built around the original node)."""
     imports = module_name(facts, library, scope)
     offload = OFFLOAD_FUNCTION[library]
     args = list(call.args)
@@ -176,7 +232,7 @@ def _offload_fix(
     return FixPlan(
         f"Run `{callee}` in a worker thread with `{offload}`",
         False,
-        expressions=((call, new),),
+        expressions=((replaced or call, new),),
         imports=imports,
         statement=statement or facts.current_statement,
     )

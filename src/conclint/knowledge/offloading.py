@@ -43,3 +43,65 @@ def offloads(decorators: Iterable[str], known: frozenset[str]) -> bool:
 
 
 __all__ = ["OFFLOAD_DECORATORS", "offloading_names", "offloads"]
+
+
+# Calls that only work on the thread running the event loop (they find the loop from the
+# calling thread, or are not thread-safe): a function making one must not be moved to a
+# worker thread by an offload fix. `loop.<method>` stands for any method of a loop object
+# but those listed in LOOP_METHODS_ANY_THREAD.
+LOOP_THREAD_CALLS = frozenset(
+    {
+        "asyncio.get_running_loop",
+        "asyncio.get_event_loop",
+        "asyncio.create_task",
+        "asyncio.ensure_future",
+        "asyncio.current_task",
+        "asyncio.all_tasks",
+        "sniffio.current_async_library",
+        "trio.current_time",
+        "trio.lowlevel.current_task",
+        "trio.lowlevel.current_trio_token",
+        "anyio.get_current_task",
+    }
+)
+LOOP_TYPE = "asyncio.AbstractEventLoop"
+LOOP_METHODS_ANY_THREAD = frozenset({"call_soon_threadsafe", "is_running", "is_closed"})
+
+
+def needs_loop_thread(qualname: str) -> bool:
+    """Whether calling `qualname` (a resolved dotted name) must happen on the loop's thread."""
+    if qualname in LOOP_THREAD_CALLS:
+        return True
+    owner, _, method = qualname.rpartition(".")
+    return owner == LOOP_TYPE and method not in LOOP_METHODS_ANY_THREAD
+
+
+# The call that runs a function in a worker thread, per async library (what the offload fix
+# writes).
+OFFLOAD_FUNCTIONS: dict[str, str] = {
+    "asyncio": "asyncio.to_thread",
+    "trio": "trio.to_thread.run_sync",
+    "anyio": "anyio.to_thread.run_sync",
+}
+
+# Catalogued calls that return a lazy iterator: the disk is read while it is iterated, so
+# they are offloaded with what consumes them, and `to_thread(list, path.glob("*"))` reads
+# nothing on the loop (`os.scandir` opens the directory when called, a single system call,
+# and reads it as it is iterated).
+LAZY_CALLS = frozenset(
+    {
+        "os.scandir",
+        "pathlib.Path.glob",
+        "pathlib.Path.rglob",
+        "pathlib.Path.iterdir",
+        "pathlib.Path.walk",
+        "os.walk",
+        "os.fwalk",
+        "glob.iglob",
+    }
+)
+
+# Builtins that consume an iterable whole.
+CONSUMERS = frozenset(
+    {"builtins.list", "builtins.tuple", "builtins.set", "builtins.frozenset", "builtins.sorted", "builtins.dict"}
+)

@@ -47,7 +47,7 @@ function decorated with an offloading decorator (asgiref `sync_to_async`, channe
 standard library and installed packages (the catalog speaks for those). A suppression
 comment on the blocking call inside the helper silences the chains through it. The fix for
 such a call is the unsafe offload: `await asyncio.to_thread(load_config, path)` (or trio's and
-anyio's `to_thread.run_sync`)."""
+anyio's `to_thread.run_sync`), where "Fix safety" says it applies."""
 
 
 OFFLOAD_OPTION = """\
@@ -60,9 +60,17 @@ OFFLOAD_FIX_PARAGRAPH = """\
 Unsafe fix (`--unsafe-fixes`): the unchanged call moves to a worker thread, `await
 asyncio.to_thread(f, ...)`, or `await trio.to_thread.run_sync(f, ...)` / `await
 anyio.to_thread.run_sync(f, ...)` (through `functools.partial` when there are keyword
-arguments), for the library the module imports, importing it if needed. No fix is offered
-when the library is unclear (neither or both of asyncio and trio imported, anyio aside),
-inside a comprehension, or when the name the fix needs means something else there."""
+arguments), for the library the module imports, importing it if needed. A call returning a
+lazy iterator (`Path.glob`, `iterdir`, `os.scandir`, `os.walk`, a generator helper) moves with
+what consumes it, `await asyncio.to_thread(list, path.glob("*"))`, when that is `list()`,
+`sorted()` and the like or a `for` loop; kept in a name it gets no edit, since its iteration
+would still read on the loop. A helper call gets no edit when it constructs an object, or
+when a function of its chain must run on the loop's thread: it calls the loop's APIs
+(`asyncio.get_running_loop()`, `loop.call_soon`, `create_task`) or sets attributes of objects
+it was given (`self.x = ...`, as UI widgets do). Nor when the edit alone would not compile
+(a call already awaited). No fix is offered when the library is unclear (neither or both of
+asyncio and trio imported, anyio aside), inside a comprehension, or when the name the fix
+needs means something else there. The suggestion stays, in words, wherever there is no edit."""
 
 
 class BlockingCallInCoroutine(Rule):
@@ -96,7 +104,10 @@ class BlockingCallInCoroutine(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         facts = self.facts
-        if not facts.in_coroutine or facts.is_awaited(node):
+        if not facts.in_coroutine:
+            return
+        if facts.is_awaited(node):
+            facts.note_awaited_offload(node)
             return
         match = facts.blocking_call(node)
         if match is not None and match.entry.category is self.CATEGORY:
@@ -164,7 +175,7 @@ class BlockingCallInCoroutine(Rule):
             suggestion=suggestion + ".",
             statement=call.statement,
             origin=chain.node,
-            fix=lambda: helper_call_fix(facts, call, self.settings.target_version),
+            fix=lambda: helper_call_fix(facts, call, chain, self.settings.target_version),
         )
 
     def _report(self, node: cst.CSTNode, match: BlockingMatch) -> None:

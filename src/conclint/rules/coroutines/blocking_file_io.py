@@ -80,6 +80,16 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     VALID = (
         Valid(
             """
+            import asyncio
+            from pathlib import Path
+
+            async def configs(root: Path):
+                # glob() only makes the iterator; the worker thread reads the directory
+                return await asyncio.to_thread(sorted, root.glob("*.toml"))
+            """
+        ),
+        Valid(
+            """
             import io
             from typing import Union
 
@@ -353,6 +363,24 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             column=10,
             count=2,
             message_contains=("open()", "aiofiles.open(...)"),
+        ),
+        Invalid(
+            """
+            import asyncio
+            from pathlib import Path
+
+            async def configs(root: Path):
+                return sorted(root.glob("*.toml"))
+            """,
+            line=5,
+            message_contains=("root.glob()",),
+            fixed="""
+            import asyncio
+            from pathlib import Path
+
+            async def configs(root: Path):
+                return await asyncio.to_thread(sorted, root.glob("*.toml"))
+            """,
         ),
         Invalid(
             """
