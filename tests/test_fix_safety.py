@@ -25,7 +25,7 @@ from conclint.autofix.writing import OverwroteEdit, WriteRefused, is_within, rea
 # A coroutine whose `time.sleep` has a safe fix (to `await asyncio.sleep`); the
 # `requests.get` finding's fix is unsafe, so plain `--fix` leaves it.
 SLEEPY = "import asyncio, time, requests\n\nasync def handler(url):\n    time.sleep(1)\n    return requests.get(url)\n"
-SAFE_FIXED = SLEEPY.replace("time.sleep(1)", "await asyncio.sleep(1)")
+SAFE_FIXED = SLEEPY.replace("time.sleep(1)", "await asyncio.sleep(1)").replace("import asyncio, time, requests", "import asyncio, requests")
 CONCLINT = Path(sys.executable).parent / ("conclint.exe" if os.name == "nt" else "conclint")
 # Exit code of a run in which some file could not be checked or fixed.
 EXIT_ERROR = 2

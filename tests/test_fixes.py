@@ -74,7 +74,7 @@ def test_safe_mode_applies_only_safe_fixes() -> None:
         """
     assert fixed(source, FixMode()) == textwrap.dedent(
         """\
-        import asyncio, time, requests
+        import asyncio, requests
 
         async def f(url):
             await asyncio.sleep(1)
@@ -165,7 +165,6 @@ def test_an_import_is_added_once_after_docstring_and_future_imports() -> None:
 
         import asyncio
         import aiohttp
-        import time
 
         async def f():
             await asyncio.sleep(1)
@@ -177,7 +176,7 @@ def test_an_import_is_added_once_after_docstring_and_future_imports() -> None:
 def test_crlf_source_keeps_crlf() -> None:
     source = "import asyncio, time\r\n\r\nasync def f():\r\n    time.sleep(\r\n        1)\r\n"
     result = fix_text(source)
-    assert result.text == "import asyncio, time\r\n\r\nasync def f():\r\n    await asyncio.sleep(\r\n        1)\r\n"
+    assert result.text == "import asyncio\r\n\r\nasync def f():\r\n    await asyncio.sleep(\r\n        1)\r\n"
 
 
 def test_main_guard_fix_moves_code_into_an_existing_guard() -> None:

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
+from conclint.autofix.unused_imports import remove_imports_left_unused
 from conclint.core.settings import DEFAULT_SETTINGS, Settings
 from conclint.fixes.lines import LineTable
 from conclint.core.model import Diagnostic, Edit, Fix
@@ -88,7 +89,7 @@ def fix_text(
             new_text = apply_one_by_one(fixed_text, fixes, path)  # type: ignore[arg-type]
         if new_text == fixed_text:
             break
-        fixed_text = new_text
+        fixed_text = remove_imports_left_unused(text, new_text)
         current = lint(fixed_text, path, settings)
     if fixed_text == text:
         return TextFixResult(text, current)

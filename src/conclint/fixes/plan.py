@@ -11,6 +11,8 @@ that moving a statement moves its comments with it.
 from __future__ import annotations
 
 import bisect
+import re
+import sys
 from dataclasses import dataclass, replace
 from typing import Callable, Hashable, Mapping, Sequence, Union
 
@@ -254,34 +256,330 @@ def _import_edits(
     module: cst.Module, imports: Sequence[str], positions: Mapping[cst.CSTNode, CodeRange], lines: LineTable
 ) -> list[Edit]:
     """One insertion per import, at the same place for every fix of the file, so that fixes
-    needing the same import agree on its edit and it is added once."""
+    needing the same import agree on its edit and it is added once: the place depends on
+    nothing but the module and the import.
+
+    The place is after the docstring and the `__future__` imports. When the imports that
+    open the module are sorted the way isort and ruff sort them (ruff's `I001` with its
+    default settings), a standard-library import goes where they would put it, so that
+    `conclint --fix` followed by `ruff check --select I` in a pre-commit chain passes.
+    Otherwise (imports sorted some other way, or an import from outside the standard
+    library, whose section conclint cannot tell) it goes before the first import."""
+    body = module.body
+    start = next((index for index, statement in enumerate(body) if not _is_docstring_or_future(statement)), len(body))
+    if start == len(body):
+        return _appended(module, imports, lines)
+    block = _SortedBlock.read(module, start, positions, lines)
+    edits = []
+    for text in imports:
+        edit = block.insertion(text) if block is not None else None
+        edits.append(edit if edit is not None else _before_statement(module, body[start], positions, lines, text))
+    return edits
+
+
+def _before_statement(
+    module: cst.Module,
+    statement: cst.BaseStatement,
+    positions: Mapping[cst.CSTNode, CodeRange],
+    lines: LineTable,
+    text: str,
+) -> Edit:
+    """The simple rule: just before the first import, or before the first statement and its
+    comments, followed by a blank line, when the module does not start with an import."""
     newline = module.default_newline
-    for statement in module.body:
-        if _is_docstring_or_future(statement):
-            continue
-        at_import = isinstance(statement, cst.SimpleStatementLine) and isinstance(
-            statement.body[0], (cst.Import, cst.ImportFrom)
-        )
-        line = positions[statement].start.line
-        if not at_import:
-            line -= len(statement.leading_lines)
-        offset = lines.offset(line, 1)
-        trailer = "" if at_import else newline
-        return [Edit(Span(*lines.position(offset), *lines.position(offset)), text + newline + trailer) for text in imports]
-    # Only a docstring and `__future__` imports: append at the end.
-    end = len(lines.text)
+    at_import = isinstance(statement, cst.SimpleStatementLine) and isinstance(
+        statement.body[0], (cst.Import, cst.ImportFrom)
+    )
+    line = positions[statement].start.line
+    if not at_import:
+        line -= len(statement.leading_lines)
+    return _insert(lines, lines.offset(line, 1), text + newline + ("" if at_import else newline))
+
+
+def _appended(module: cst.Module, imports: Sequence[str], lines: LineTable) -> list[Edit]:
+    """Only a docstring and `__future__` imports: the imports go at the end."""
+    newline = module.default_newline
     lead = "" if not lines.text or lines.text.endswith(("\n", "\r")) else newline
-    where = lines.position(end)
-    return [Edit(Span(*where, *where), lead + text + newline) for text in imports]
+    return [_insert(lines, len(lines.text), lead + text + newline) for text in imports]
+
+
+def _insert(lines: LineTable, offset: int, text: str) -> Edit:
+    where = lines.position(offset)
+    return Edit(Span(*where, *where), text)
 
 
 def _is_docstring_or_future(statement: cst.BaseStatement) -> bool:
+    """A statement new imports go after: the docstring, or a `__future__` import, which
+    must stay first (a line holding one among other statements counts too)."""
     if not isinstance(statement, cst.SimpleStatementLine):
         return False
-    for small in statement.body:
-        if isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name) and small.module.value == "__future__":
-            continue
-        if isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
-            continue
-        return False
-    return True
+    if any(_is_future(small) for small in statement.body):
+        return True
+    return all(
+        isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+        for small in statement.body
+    )
+
+
+def _is_future(small: cst.BaseSmallStatement) -> bool:
+    return (
+        isinstance(small, cst.ImportFrom)
+        and not small.relative
+        and isinstance(small.module, cst.Name)
+        and small.module.value == "__future__"
+    )
+
+
+# How isort and ruff order imports (ruff's defaults: `order-by-type`, not case-sensitive,
+# natural order of numbers), as sort keys. Within a section every `import x` comes before
+# every `from x import y`; modules sort case-insensitively, then as written; the names a
+# `from` import takes sort CONSTANTS first, then Classes, then the rest.
+SortKey = tuple
+
+
+def _natural(text: str) -> tuple[Union[str, int], ...]:
+    """`text` with its runs of digits as numbers (`ab2` before `ab10`); runs alternate,
+    text first, so two keys only ever compare text with text and numbers with numbers."""
+    return tuple(int(part) if index % 2 else part for index, part in enumerate(re.split(r"(\d+)", text)))
+
+
+def _name_key(name: str) -> SortKey:
+    return (_natural(name.lower()), _natural(name))
+
+
+def _member_key(name: str, asname: str | None) -> SortKey:
+    if len(name) > 1 and name.upper() == name != name.lower():
+        kind = 0  # a constant
+    elif name[:1].isupper():
+        kind = 1  # a class
+    else:
+        kind = 2
+    return (kind, *_name_key(name), asname is not None, _natural(asname or ""))
+
+
+def _import_key(module: str, asname: str | None) -> SortKey:
+    return (0, *_name_key(module), asname is not None, _natural(asname or ""))
+
+
+def _from_key(level: int, module: str, first_member: SortKey) -> SortKey:
+    # Relative imports sort the furthest first (`..` before `.`).
+    return (1, -level, *_name_key(module), first_member)
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return node.value if isinstance(node, cst.Name) else ""
+
+
+def _asname(alias: cst.ImportAlias) -> str | None:
+    return _dotted(alias.asname.name) if alias.asname is not None else None  # type: ignore[arg-type]
+
+
+def _single_import(statement: cst.BaseStatement) -> Union[cst.Import, cst.ImportFrom, None]:
+    """The import a line holds alone, or None."""
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        small = statement.body[0]
+        if isinstance(small, (cst.Import, cst.ImportFrom)):
+            return small
+    return None
+
+
+def _statement_key(node: Union[cst.Import, cst.ImportFrom]) -> SortKey | None:
+    """The sort key of an import statement; None for one isort would rewrite whatever its
+    neighbours (`import a, b`, a star import, names out of order)."""
+    if isinstance(node, cst.Import):
+        if len(node.names) != 1:
+            return None
+        return _import_key(_dotted(node.names[0].name), _asname(node.names[0]))
+    if isinstance(node.names, cst.ImportStar):
+        return None
+    members = [_member_key(_dotted(alias.name), _asname(alias)) for alias in node.names]
+    if not _ascending(members):
+        return None
+    return _from_key(len(node.relative), _dotted(node.module) if node.module is not None else "", members[0])
+
+
+def _ascending(keys: Sequence[SortKey]) -> bool:
+    return all(first <= second for first, second in zip(keys, keys[1:]))
+
+
+def _is_standard_module(name: str) -> bool:
+    top = name.partition(".")[0]
+    return top != "__future__" and top in sys.stdlib_module_names
+
+
+def _imports_standard_module(node: Union[cst.Import, cst.ImportFrom]) -> bool:
+    if isinstance(node, cst.Import):
+        return all(_is_standard_module(_dotted(alias.name)) for alias in node.names)
+    return not node.relative and node.module is not None and _is_standard_module(_dotted(node.module))
+
+
+def _has_blank_line(statement: cst.SimpleStatementLine) -> bool:
+    return any(line.comment is None for line in statement.leading_lines)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A statement of the module's opening import block, with its sort key."""
+
+    statement: cst.SimpleStatementLine
+    node: Union[cst.Import, cst.ImportFrom]
+    key: SortKey
+    standard: bool
+
+
+_ADDED = re.compile(r"from ([\w.]+) import (\w+)|import ([\w.]+)")
+
+
+class _SortedBlock:
+    """The imports that open a module (one per line, up to the first other statement),
+    known to be sorted as isort sorts them: runs separated by blank lines, each in order,
+    the standard library's the first run when there is one."""
+
+    def __init__(
+        self, module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange], lines: LineTable, entries: list[_Entry]
+    ) -> None:
+        self.module, self.positions, self.lines = module, positions, lines
+        self.entries = entries
+        self.standard = [entry for entry in entries if entry.standard]
+
+    @classmethod
+    def read(
+        cls, module: cst.Module, start: int, positions: Mapping[cst.CSTNode, CodeRange], lines: LineTable
+    ) -> _SortedBlock | None:
+        """The block starting at body index `start`; None when there is none or it is not sorted."""
+        entries: list[_Entry] = []
+        for statement in module.body[start:]:
+            node = _single_import(statement)
+            if node is None:
+                break
+            key = _statement_key(node)
+            if key is None:
+                return None
+            entries.append(_Entry(statement, node, key, _imports_standard_module(node)))  # type: ignore[arg-type]
+        if not entries:
+            return None
+        runs: list[list[_Entry]] = [[entries[0]]]
+        for entry in entries[1:]:
+            if _has_blank_line(entry.statement):
+                runs.append([])
+            runs[-1].append(entry)
+        if not all(_ascending([entry.key for entry in run]) for run in runs):
+            return None
+        if any(entry.standard for entry in entries) and not all(entry.standard for entry in runs[0]):
+            return None
+        if any(entry.standard for run in runs[1:] for entry in run):
+            return None
+        return cls(module, positions, lines, entries)
+
+    def insertion(self, text: str) -> Edit | None:
+        """The edit adding `text` (`import x` or `from x import y`) where isort would put it,
+        or None when conclint cannot tell where that is (not a standard-library import)."""
+        match = _ADDED.fullmatch(text)
+        if match is None:
+            return None
+        module, name, plain = match.groups()
+        if not _is_standard_module(module or plain):
+            return None
+        if not self.standard:
+            return self._before_block(text)
+        if name is not None:
+            merged = self._merged(module, name)
+            if merged is not None:
+                return merged
+            key = _from_key(0, module, _member_key(name, None))
+        else:
+            key = _import_key(plain, None)
+        index = bisect.bisect_right([entry.key for entry in self.standard], key)
+        return self._at(self._line(index), text, after_line=name is None)
+
+    def _line(self, index: int) -> int:
+        """The line the new import is to start at, to stand at `index` of the standard
+        library's run: comments above the import it goes before stay with that import,
+        except above the first, where they head the run."""
+        standard = self.standard
+        if index == len(standard):
+            return self.positions[standard[-1].statement].end.line + 1
+        statement = standard[index].statement
+        line = self.positions[statement].start.line
+        return line if index == 0 else line - len(statement.leading_lines)
+
+    def _at(self, line: int, text: str, after_line: bool) -> Edit:
+        """The insertion of `text` as the line `line`. An `import x` is written at the end
+        of the line before (`\\nimport x`), a `from` import at the start of `line`: two
+        fixes adding one of each at the same place then make edits at different offsets,
+        which come out in isort's order (`import` lines first) whatever order the fixes
+        are applied in."""
+        lines, newline = self.lines, self.module.default_newline
+        start = lines.offset(line, 1)
+        if after_line and line > 1:
+            return _insert(lines, _line_end(lines, line - 1), newline + text)
+        if start > 0 and lines.text[start - 1] not in "\r\n":  # past the last line, no final newline
+            return _insert(lines, start, newline + text)
+        return _insert(lines, start, text + newline)
+
+    def _before_block(self, text: str) -> Edit:
+        """No standard-library import: the new one opens the block, a blank line after it as
+        between two sections, after the blank lines above the first import but before its
+        comments (which are about the third-party section)."""
+        statement = self.entries[0].statement
+        leading = statement.leading_lines
+        blank = next((index for index, line in enumerate(leading) if line.comment is not None), len(leading))
+        line = self.positions[statement].start.line - len(leading) + blank
+        newline = self.module.default_newline
+        return _insert(self.lines, self.lines.offset(line, 1), text + newline + newline)
+
+    def _merged(self, module: str, name: str) -> Edit | None:
+        """The insertion of `name` among the names of the standard-library statement that
+        imports from `module` already (isort makes one statement of the two), or None."""
+        for entry in self.standard:
+            node = entry.node
+            if (
+                isinstance(node, cst.ImportFrom)
+                and not node.relative
+                and node.module is not None
+                and _dotted(node.module) == module
+                and not isinstance(node.names, cst.ImportStar)
+                and all(alias.asname is None for alias in node.names)
+            ):
+                return self._member_insertion(node, node.names, name)
+        return None
+
+    def _member_insertion(self, node: cst.ImportFrom, names: Sequence[cst.ImportAlias], name: str) -> Edit | None:
+        present = [_dotted(alias.name) for alias in names]
+        if name in present:
+            return None
+        keys = [_member_key(member, None) for member in present]
+        index = bisect.bisect_right(keys, _member_key(name, None))
+        separator = _member_separator(node, names, self.module.default_newline)
+        if index < len(names):
+            where = self.positions[names[index].name].start
+            return _insert(self.lines, self.lines.offset(where.line, where.column + 1), name + separator)
+        where = self.positions[names[-1].name].end
+        return _insert(self.lines, self.lines.offset(where.line, where.column + 1), separator + name)
+
+
+def _member_separator(node: cst.ImportFrom, names: Sequence[cst.ImportAlias], newline: str) -> str:
+    """What separates two names in this statement (`, ` or, in parentheses, a comma and a
+    new line), comments left out."""
+    if len(names) > 1 and isinstance(names[0].comma, cst.Comma):
+        comma = names[0].comma
+        space = comma.whitespace_after
+    elif node.lpar is not None:
+        space = node.lpar.whitespace_after
+    else:
+        return ", "
+    if isinstance(space, cst.ParenthesizedWhitespace):
+        return "," + newline + space.last_line.value
+    if isinstance(space, cst.SimpleWhitespace) and space.value:
+        return "," + space.value
+    return ", "
+
+
+def _line_end(lines: LineTable, line: int) -> int:
+    """The offset of the line break ending `line`, or of the end of the text."""
+    if line >= len(lines.starts):
+        return len(lines.text)
+    following = lines.starts[line]
+    return following - (2 if lines.text[following - 2 : following] == "\r\n" else 1)

@@ -6,6 +6,16 @@ thread-only argument, used for nothing but `submit`, `map` and `shutdown` of fun
 pickle (module-level or imported, never lambdas), becomes a `ProcessPoolExecutor`, which
 has the same API.
 
+Whether the swap is right also depends on what the pool runs: a pool that reads files or
+waits on sockets for some of its tasks must stay a thread pool, however CPU-bound the others
+are. Only the rule knows which functions are CPU-bound (from the summaries, complete once the
+module is traversed), so `process_pool_fix` hands it every call sending work to the pool
+with the plan (`PoolSwap`), and the rule keeps the plan only when it judged each of them.
+
+When the `from concurrent.futures import ThreadPoolExecutor` import served only this pool,
+it is renamed (or dropped) rather than left unused, so the fixed module stays clean under
+pyflakes.
+
 Unsafe: arguments and results are now pickled, the function no longer shares memory with
 the caller (changes it makes to globals are lost), and the module needs the `__main__`
 guard under spawn.
@@ -13,11 +23,14 @@ guard under spawn.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 import libcst as cst
 
 from conclint.analysis.processes import origin_call
+from conclint.analysis.scopes import dotted_name
 from conclint.fixes.names import NameTaken, imported_name
 from conclint.fixes.plan import FixPlan
 
@@ -25,16 +38,36 @@ if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
 
 THREAD_EXECUTOR = "concurrent.futures.ThreadPoolExecutor"
+EXECUTOR_MODULE = "concurrent.futures"
 PROCESS_EXECUTOR = "ProcessPoolExecutor"
 # ThreadPoolExecutor arguments ProcessPoolExecutor accepts too (`thread_name_prefix` it does not).
 SHARED_ARGUMENTS = ("max_workers", "initializer", "initargs")
 POOL_METHODS = frozenset({"submit", "map", "shutdown"})
-DESCRIPTION = "Use a `ProcessPoolExecutor` (same API): the work then runs in parallel"
+# The methods that send work to the pool: the rule must judge each function they send.
+WORK_METHODS = frozenset({"submit", "map"})
+DESCRIPTION = (
+    "Use a `ProcessPoolExecutor` (same API): every function this pool runs is CPU-bound and "
+    "pickles, so the work then runs in parallel"
+)
+
+Replacement = tuple[cst.CSTNode, cst.CSTNode]
 
 
-def process_pool_fix(facts: FileFacts, dispatch: cst.Call) -> FixPlan | None:
-    """The plan swapping the thread pool `dispatch` (`pool.submit(f, ...)`) submits to for
-    a process pool; None when the swap is not mechanical. Called while `dispatch` is visited."""
+@dataclass(frozen=True)
+class PoolSwap:
+    """The plan turning one thread pool into a process pool, and the `submit`/`map` calls
+    that send work to that pool (the reported one among them). The plan holds only when
+    every one of them sends a CPU-bound function that pickles."""
+
+    plan: FixPlan
+    dispatches: tuple[cst.Call, ...]
+
+
+def process_pool_fix(facts: FileFacts, dispatch: cst.Call) -> PoolSwap | None:
+    """The swap of the thread pool `dispatch` (`pool.submit(f, ...)`) submits to for a
+    process pool; None when the swap is not mechanical (the pool is made elsewhere, passed
+    on, stored, returned, or sends something that does not pickle). Called while `dispatch`
+    is visited, since names resolve in the scope being visited."""
     func = dispatch.func
     if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
         return None
@@ -48,18 +81,14 @@ def process_pool_fix(facts: FileFacts, dispatch: cst.Call) -> FixPlan | None:
     creation = found[0]
     if facts.qualified_name(creation.func) != THREAD_EXECUTOR or not _shared_arguments_only(creation):
         return None
-    if scope.node is None or not _used_for_pickled_work(facts, scope.node, pool):
+    dispatches = _pool_dispatches(facts, scope.node, pool) if scope.node is not None else None
+    if not dispatches:
         return None
-    if isinstance(creation.func, cst.Attribute):
-        new: cst.BaseExpression = creation.func.with_changes(attr=cst.Name(PROCESS_EXECUTOR))
-        imports: tuple[str, ...] = ()
-    else:
-        try:
-            imports = imported_name(facts, "concurrent.futures", PROCESS_EXECUTOR)
-        except NameTaken:
-            return None
-        new = cst.Name(PROCESS_EXECUTOR)
-    return FixPlan(DESCRIPTION, False, expressions=((creation.func, new),), imports=imports, statement=None)
+    naming = _process_pool_name(facts, creation.func)
+    if naming is None:
+        return None
+    expressions, imports = naming
+    return PoolSwap(FixPlan(DESCRIPTION, False, expressions=expressions, imports=imports, statement=None), dispatches)
 
 
 def _shared_arguments_only(creation: cst.Call) -> bool:
@@ -72,21 +101,26 @@ def _shared_arguments_only(creation: cst.Call) -> bool:
     return True
 
 
-def _used_for_pickled_work(facts: FileFacts, scope_node: cst.CSTNode, pool: str) -> bool:
-    """Every use of `pool` in the scope is its binding or `pool.submit/map/shutdown(...)`,
-    and what `submit`/`map` send is a function by name that pickles."""
+def _pool_dispatches(facts: FileFacts, scope_node: cst.CSTNode, pool: str) -> tuple[cst.Call, ...] | None:
+    """The `pool.submit/map(...)` calls of the scope, when every use of `pool` there is its
+    binding or `pool.submit/map/shutdown(...)` and what `submit`/`map` send is a function by
+    name that pickles; None as soon as one use is anything else (the pool returned, stored,
+    passed to a function: code elsewhere may then hand it work nobody judged)."""
+    dispatches: list[cst.Call] = []
     for name, parents in _names(scope_node, pool):
         parent = parents[-1] if parents else None
         if isinstance(parent, (cst.AsName, cst.AssignTarget)):
             continue
         grand = parents[-2] if len(parents) > 1 else None
         if not (isinstance(parent, cst.Attribute) and parent.value is name and parent.attr.value in POOL_METHODS):
-            return False
+            return None
         if not isinstance(grand, cst.Call) or grand.func is not parent:
-            return False
-        if parent.attr.value != "shutdown" and not _pickles(facts, grand):
-            return False
-    return True
+            return None
+        if parent.attr.value in WORK_METHODS:
+            if not _pickles(facts, grand):
+                return None
+            dispatches.append(grand)
+    return tuple(dispatches)
 
 
 def _pickles(facts: FileFacts, call: cst.Call) -> bool:
@@ -115,3 +149,75 @@ def _names(root: cst.CSTNode, value: str) -> Iterator[tuple[cst.Name, list[cst.C
             continue
         inner = [*ancestors, node]
         stack.extend((child, inner) for child in node.children)
+
+
+# ----- naming the process pool -----------------------------------------------------------
+
+
+def _process_pool_name(
+    facts: FileFacts, func: cst.BaseExpression
+) -> tuple[tuple[Replacement, ...], tuple[str, ...]] | None:
+    """The replacements that make the creation call `ProcessPoolExecutor`, and the imports
+    they need; None when that name means something else here."""
+    if isinstance(func, cst.Attribute):  # `concurrent.futures.ThreadPoolExecutor()`: the module stays used
+        return ((func, func.with_changes(attr=cst.Name(PROCESS_EXECUTOR))),), ()
+    try:
+        imports = imported_name(facts, EXECUTOR_MODULE, PROCESS_EXECUTOR)
+    except NameTaken:
+        return None
+    creation: Replacement = (func, cst.Name(PROCESS_EXECUTOR))
+    found = _import_serving_only(facts, func) if isinstance(func, cst.Name) else None
+    if found is None:
+        return (creation,), imports
+    statement, alias = found
+    if imports:
+        # `ProcessPoolExecutor` is not imported yet: the thread pool's import becomes its import.
+        return (creation, (alias, cst.ImportAlias(name=cst.Name(PROCESS_EXECUTOR)))), ()
+    if len(statement.names) > 1:  # type: ignore[arg-type]
+        # Imported already: the thread pool leaves the import it shares with other names.
+        return (creation, (statement, _without(statement, alias))), ()
+    return (creation,), imports  # a statement of its own: left in place, unused
+
+
+def _import_serving_only(facts: FileFacts, name: cst.Name) -> tuple[cst.ImportFrom, cst.ImportAlias] | None:
+    """The module-level `from concurrent.futures import ThreadPoolExecutor` (`as name`) that
+    binds `name`, when the creation is the only other place the name appears in the source:
+    the swap leaves that import unused. Counting in the source, comments and strings
+    included, is conservative: a string annotation or an `__all__` entry keeps the import."""
+    binding = facts.scope.lookup(name.value)
+    if binding is None or binding.kind != "import" or binding.target != THREAD_EXECUTOR:
+        return None
+    if len(re.findall(rb"\b" + re.escape(name.value.encode()) + rb"\b", facts.source_bytes)) != 2:
+        return None
+    for line in facts.module.body:
+        if isinstance(line, cst.SimpleStatementLine):
+            for small in line.body:
+                alias = _alias_binding(small, name.value)
+                if alias is not None:
+                    return small, alias  # type: ignore[return-value]
+    return None
+
+
+def _alias_binding(statement: cst.BaseSmallStatement, local: str) -> cst.ImportAlias | None:
+    """The alias of `from concurrent.futures import ...` (not relative) that binds `local`."""
+    if not isinstance(statement, cst.ImportFrom) or statement.relative or isinstance(statement.names, cst.ImportStar):
+        return None
+    if dotted_name(statement.module) != EXECUTOR_MODULE:
+        return None
+    for alias in statement.names:
+        bound = alias.asname.name if alias.asname is not None else alias.name
+        if isinstance(bound, cst.Name) and bound.value == local and dotted_name(alias.name) == "ThreadPoolExecutor":
+            return alias
+    return None
+
+
+def _without(statement: cst.ImportFrom, alias: cst.ImportAlias) -> cst.ImportFrom:
+    """`statement` without `alias`; a last alias dropped hands its comma (or its lack of
+    one) to the alias before it, so that no trailing comma is left outside parentheses."""
+    names = list(statement.names)  # type: ignore[arg-type]
+    index = next(position for position, each in enumerate(names) if each is alias)
+    del names[index]
+    if index == len(names):
+        names[-1] = names[-1].with_changes(comma=alias.comma)
+    # The span replaced ends before a `;` after the import, so the new text must not hold it.
+    return statement.with_changes(names=names, semicolon=cst.MaybeSentinel.DEFAULT)

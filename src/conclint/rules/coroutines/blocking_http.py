@@ -182,6 +182,7 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
             column=12,
             fixed="""
             import functools
+
             import requests
             import trio
 

@@ -229,7 +229,6 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
             line=5,
             message_contains=("await trio.sleep(...)",),
             fixed="""
-            from time import sleep as pause
             import trio
 
             async def poll():
@@ -250,7 +249,6 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
             import anyio
 
             async def poll():
-                import time
                 await anyio.sleep(1)
             """,
         ),
@@ -299,7 +297,6 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
             line=6,
             fixed="""
             import asyncio
-            import time
 
             async def poll(client):
                 while not await client.ready():

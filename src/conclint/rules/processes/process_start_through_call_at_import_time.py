@@ -59,11 +59,15 @@ class ProcessStartThroughCallAtImportTime(Rule):
     ```
 
     ## Fix safety
-    Unsafe fix (`--unsafe-fixes`): as for CCL301, the call's module-level statement and the
-    module-level code after it (definitions, imports and dunder assignments excepted) move under
-    `if __name__ == "__main__":`, the module's own guard when it has one. A module also imported
-    for its side effects stops having them, and names those statements define no longer exist on
-    import: review it.
+    Unsafe fix (`--unsafe-fixes`), the same as CCL301's: a bare call moves under
+    `if __name__ == "__main__":` (the module's own guard when it has one); a call whose result
+    is kept (`results = run()`) moves into a function `main()` called under the guard, with
+    the module-level code after it and before it that only it uses, while imports,
+    definitions and every name that a function of the module, code that stays or (in a
+    package) another module may read stay at module level. When the call binds a name that
+    must stay (`POOL = make_pool()` read by a function), or the split would change the order
+    of code that is not a call-free definition, import or constant, there is no fix, only
+    the suggestion. A module also imported for its side effects stops having them: review it.
 
     ## Options
     No options.
@@ -223,8 +227,12 @@ class ProcessStartThroughCallAtImportTime(Rule):
                     self.manager = mp.Manager()
 
 
-            if __name__ == "__main__":
+            def main():
                 app = App()
+
+
+            if __name__ == "__main__":
+                main()
             """,
         ),
         Invalid(
@@ -293,6 +301,62 @@ class ProcessStartThroughCallAtImportTime(Rule):
                 sys.exit(main())
             """,
         ),
+        Invalid(
+            """
+            import multiprocessing as mp
+
+            def work(x):
+                return x * 2
+
+            def run(values):
+                with mp.Pool(2) as pool:
+                    return pool.map(work, values)
+
+            results = run([1, 2])
+            print(results)
+
+            if __name__ == "__main__":
+                print("main process")
+            """,
+            line=10,
+            message_contains=("run() -> mp.Pool()",),
+            fixed="""
+            import multiprocessing as mp
+
+            def work(x):
+                return x * 2
+
+            def run(values):
+                with mp.Pool(2) as pool:
+                    return pool.map(work, values)
+
+
+            def main():
+                results = run([1, 2])
+                print(results)
+
+
+            if __name__ == "__main__":
+                main()
+                print("main process")
+            """,
+        ),
+        # No fix: `POOL` is read by `submit`, so the call that binds it must stay at module level.
+        Invalid(
+            """
+            import multiprocessing as mp
+
+            def make_pool():
+                return mp.Pool(2)
+
+            POOL = make_pool()
+
+            def submit(values):
+                return POOL.map(abs, values)
+            """,
+            line=6,
+            message_contains=("make_pool() -> mp.Pool()",),
+        ),
     )
 
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
@@ -344,7 +408,7 @@ class ProcessStartThroughCallAtImportTime(Rule):
                 call,
                 statement=statement,
                 suggestion=f"Call `{text}` only under `{GUARD}`.",
-                fix=lambda call=call: main_guard_fix(node, call),
+                fix=lambda call=call: main_guard_fix(node, call, self.facts.module_name),
                 call=text,
                 chain=" -> ".join(steps),
             )

@@ -78,13 +78,26 @@ class ProcessStartedAtImportTime(Rule):
     (`python pkg/__main__.py`) it is re-imported by every spawned child, so it needs the guard.
 
     ## Fix safety
-    Unsafe fix (`--unsafe-fixes`): the module-level statement that starts processes, and every
-    module-level statement after it except definitions, imports and dunder assignments
-    (`__all__`), move under `if __name__ == "__main__":`, into the module's own plain guard when
-    it has one (keeping their order around its body), else into a new guard at the end. Review
-    it: names those statements define no longer exist when the module is imported, and the
-    definitions after them now run before them. Wrapping the code in a `main()` function is left
-    to you.
+    Unsafe fix (`--unsafe-fixes`): the statement that starts processes moves into a function
+    `main()` called under `if __name__ == "__main__":`, with the module-level statements after
+    it and the ones before it that bind names only the moved code uses (the context, the
+    `Process` object, the list of inputs); their names become locals of `main()`. What a
+    child process needs stays at module level: imports, function and class definitions,
+    statements testing `__name__`, and every name read by a function or class of the module
+    (defaults, decorators and `global` statements included), by code that stays, or, in a
+    module of a package, possibly by another module (any public name, and the names in
+    `__all__`). The module's plain guard receives the call (a new one closes the module
+    otherwise); an existing `def main():` that the guard calls first, without parameters,
+    receives the moved code at the start of its body; otherwise the function is `_main`.
+    Code that binds no name (a bare `main()` call) goes straight under the guard.
+
+    There is no fix, only the suggestion, when the split would change the program: the
+    start must stay (a function reads the pool it creates), a statement that stays would
+    run in another order relative to the moved code and is not a call-free definition,
+    import or constant, or a name is bound both by moved code and by code that stays.
+    Review the fix still: a moved statement that changes a shared object through a method
+    call (`CONFIG.update(...)`) now does so in the main process only, and a module also
+    imported for its side effects stops having them.
 
     ## Options
     No options.
@@ -306,9 +319,13 @@ class ProcessStartedAtImportTime(Rule):
                 return x * x
 
 
-            if __name__ == "__main__":
+            def main():
                 with Pool(4) as pool:
                     print(pool.map(square, range(10)))
+
+
+            if __name__ == "__main__":
+                main()
             """,
         ),
         Invalid(
@@ -330,12 +347,15 @@ class ProcessStartedAtImportTime(Rule):
             def work():
                 pass
 
-            p = mp.Process(target=work)
+
+            def main():
+                p = mp.Process(target=work)
+                p.start()
+                p.join()
 
 
             if __name__ == "__main__":
-                p.start()
-                p.join()
+                main()
             """,
         ),
         Invalid(
@@ -358,10 +378,14 @@ class ProcessStartedAtImportTime(Rule):
                 pass
 
 
-            if __name__ == "__main__":
+            def main():
                 mp.get_context("spawn").Process(target=work).start()
                 ctx = mp.get_context()
                 pool = ctx.Pool()
+
+
+            if __name__ == "__main__":
+                main()
             """,
         ),
         Invalid(
@@ -383,9 +407,13 @@ class ProcessStartedAtImportTime(Rule):
                 return x * x
 
 
-            if __name__ == "__main__":
+            def main():
                 with PPE() as ex:
                     results = list(ex.map(square, range(10)))
+
+
+            if __name__ == "__main__":
+                main()
             """,
         ),
         Invalid(
@@ -408,12 +436,15 @@ class ProcessStartedAtImportTime(Rule):
                 def run(self):
                     pass
 
-            workers = [Worker() for _ in range(4)]
+
+            def main():
+                workers = [Worker() for _ in range(4)]
+                for w in workers:
+                    w.start()
 
 
             if __name__ == "__main__":
-                for w in workers:
-                    w.start()
+                main()
             """,
         ),
         Invalid(
@@ -433,10 +464,14 @@ class ProcessStartedAtImportTime(Rule):
             import sys
 
 
-            if __name__ == "__main__":
+            def main():
                 manager = mp.Manager()
                 if sys.platform != "win32":
                     pool = mp.Pool()
+
+
+            if __name__ == "__main__":
+                main()
             """,
         ),
         Invalid(
@@ -451,9 +486,13 @@ class ProcessStartedAtImportTime(Rule):
             from multiprocessing.managers import SyncManager
 
 
-            if __name__ == "__main__":
+            def main():
                 with SyncManager() as manager:
                     shared = manager.dict()
+
+
+            if __name__ == "__main__":
+                main()
             """,
         ),
         Invalid(
@@ -474,8 +513,12 @@ class ProcessStartedAtImportTime(Rule):
                 return x * x
 
 
-            if __name__ == "__main__":
+            def main():
                 results = Parallel(n_jobs=-1, backend="multiprocessing")(delayed(square)(i) for i in range(10))
+
+
+            if __name__ == "__main__":
+                main()
             """,
         ),
         Invalid(
@@ -519,11 +562,14 @@ class ProcessStartedAtImportTime(Rule):
             def square(x):
                 return x * x
 
-            executor = ProcessPoolExecutor()
+
+            def main():
+                executor = ProcessPoolExecutor()
+                future = executor.submit(square, 3)
 
 
             if __name__ == "__main__":
-                future = executor.submit(square, 3)
+                main()
             """,
         ),
         Invalid(
@@ -538,10 +584,194 @@ class ProcessStartedAtImportTime(Rule):
             import multiprocessing as mp
 
 
-            if __name__ == "__main__":
+            def main():
                 class Service:
                     pool = mp.Pool(2)
+
+
+            if __name__ == "__main__":
+                main()
             """,
+        ),
+        Invalid(
+            """
+            import multiprocessing as mp
+
+            def work(x):
+                return x * FACTOR
+
+            ctx = mp.get_context("spawn")
+            pool = ctx.Pool(2)
+            FACTOR = 3
+            print(pool.map(work, [1, 2]))
+            """,
+            line=7,
+            fixed="""
+            import multiprocessing as mp
+
+            def work(x):
+                return x * FACTOR
+
+            FACTOR = 3
+
+
+            def main():
+                ctx = mp.get_context("spawn")
+                pool = ctx.Pool(2)
+                print(pool.map(work, [1, 2]))
+
+
+            if __name__ == "__main__":
+                main()
+            """,
+        ),
+        Invalid(
+            """
+            from concurrent.futures import ProcessPoolExecutor
+
+            LIMIT = 10
+            VALUES = [5, 50]
+
+            def clip(x):
+                return min(x, LIMIT)
+
+            with ProcessPoolExecutor(2) as ex:
+                print(list(ex.map(clip, VALUES)))
+            """,
+            line=9,
+            fixed="""
+            from concurrent.futures import ProcessPoolExecutor
+
+            LIMIT = 10
+
+            def clip(x):
+                return min(x, LIMIT)
+
+
+            def main():
+                VALUES = [5, 50]
+
+                with ProcessPoolExecutor(2) as ex:
+                    print(list(ex.map(clip, VALUES)))
+
+
+            if __name__ == "__main__":
+                main()
+            """,
+        ),
+        Invalid(
+            """
+            import multiprocessing as mp
+
+            def size(path):
+                return len(path)
+
+            # The files to measure.
+            paths = ["a.txt", "bb.txt"]
+            pool = mp.Pool(2)
+            print(pool.map(size, paths))
+            """,
+            line=8,
+            fixed="""
+            import multiprocessing as mp
+
+            def size(path):
+                return len(path)
+
+
+            def main():
+                # The files to measure.
+                paths = ["a.txt", "bb.txt"]
+                pool = mp.Pool(2)
+                print(pool.map(size, paths))
+
+
+            if __name__ == "__main__":
+                main()
+            """,
+        ),
+        Invalid(
+            """
+            import multiprocessing as mp
+
+            def work(x):
+                return x + 1
+
+            pool = mp.Pool(2)
+            results = pool.map(work, [1, 2])
+
+            if __name__ == "__main__":
+                print("main process")
+            """,
+            line=6,
+            fixed="""
+            import multiprocessing as mp
+
+            def work(x):
+                return x + 1
+
+
+            def main():
+                pool = mp.Pool(2)
+                results = pool.map(work, [1, 2])
+
+
+            if __name__ == "__main__":
+                main()
+                print("main process")
+            """,
+        ),
+        Invalid(
+            """
+            import multiprocessing as mp
+
+            def work(x):
+                return x + 1
+
+            def main():
+                '''Report the end.'''
+                print("done")
+
+            pool = mp.Pool(2)
+            print(pool.map(work, [1, 2]))
+
+            if __name__ == "__main__":
+                main()
+            """,
+            line=10,
+            fixed="""
+            import multiprocessing as mp
+
+            def work(x):
+                return x + 1
+
+            def main():
+                '''Report the end.'''
+                pool = mp.Pool(2)
+                print(pool.map(work, [1, 2]))
+                print("done")
+
+            if __name__ == "__main__":
+                main()
+            """,
+        ),
+        # No fix: the function `run` reads the pool, which must stay a module global, and a
+        # pool at module level starts in every child.
+        Invalid(
+            """
+            import multiprocessing as mp
+
+            def work(x):
+                return x + 1
+
+            pool = mp.Pool(2)
+
+            def run(values):
+                return pool.map(work, values)
+
+            print(run([1, 2]))
+            """,
+            line=6,
         ),
     )
 
@@ -567,11 +797,11 @@ class ProcessStartedAtImportTime(Rule):
                 self._report(item.item, start)
 
     def _report(self, node: cst.CSTNode, start: ProcessStart) -> None:
-        module = self.facts.module
+        module, name = self.facts.module, self.facts.module_name
         self.report(
             node,
             suggestion=MOVE_TO_MAIN,
-            fix=lambda: main_guard_fix(module, node),
+            fix=lambda: main_guard_fix(module, node, name),
             call=start.display,
             effect=start.effect,
         )

@@ -13,7 +13,7 @@ from conclint.analysis.summaries import FunctionSummary, cpu_bound
 from conclint.analysis.summary_collector import LineOf, SummaryCollector
 from conclint.core.settings import Settings
 from conclint.fixes.plan import FixPlan
-from conclint.fixes.process_pool import process_pool_fix
+from conclint.fixes.process_pool import PoolSwap, process_pool_fix
 from conclint.rules.base import Invalid, Rule, Valid
 
 # Dispatches whose thread pool the fix can turn into a process pool.
@@ -84,12 +84,19 @@ class CpuBoundFunctionOnThread(Rule):
     ## Fix safety
     Unsafe fix (`--unsafe-fixes`), for the mechanical case only: a `ThreadPoolExecutor` created
     in the same function or module (`with ThreadPoolExecutor() as pool:` or `pool =
-    ThreadPoolExecutor()`), without thread-only arguments (`thread_name_prefix`), and used for
-    nothing but `submit`, `map` and `shutdown` of functions named directly that pickle (module
-    level, or imported), becomes a `ProcessPoolExecutor`, which has the same API. Review it: a
-    process pool pickles the arguments and the results, the function no longer shares memory
-    with the caller (what it changes in globals is lost), and a pool created at import time then
-    needs the `if __name__ == "__main__":` guard (CCL301, whose fix adds it).
+    ThreadPoolExecutor()`), without thread-only arguments (`thread_name_prefix`), becomes a
+    `ProcessPoolExecutor`, which has the same API, when every use of the pool is a `submit`,
+    `map` or `shutdown` call and every function it submits or maps is one this rule reports:
+    a module-level function of this module, named directly, that is CPU-bound. A pool that also
+    runs an I/O-bound function, or one not known to be CPU-bound (unknown, a lambda, a method,
+    an attribute of an object, an imported function), keeps its threads, and so does a pool
+    passed to a function, stored, or returned, since code elsewhere may give it other work:
+    the finding then only suggests the change in words. When the
+    `from concurrent.futures import ThreadPoolExecutor` import served only that pool, it is
+    renamed rather than left unused. Review the fix: a process pool pickles the arguments and
+    the results, the function no longer shares memory with the caller (what it changes in
+    globals is lost), and a pool created at import time then needs the
+    `if __name__ == "__main__":` guard (CCL301, whose fix adds it).
 
     ## Options
     - `free-threaded` (`--free-threaded`): on a free-threaded (no-GIL) build threads do run
@@ -372,7 +379,6 @@ class CpuBoundFunctionOnThread(Rule):
             message_contains=("nested loop at line 5", "ProcessPoolExecutor"),
             fixed="""
             from concurrent.futures import ProcessPoolExecutor
-            from concurrent.futures import ThreadPoolExecutor
 
             def count_pairs(points):
                 close = 0
@@ -385,6 +391,84 @@ class CpuBoundFunctionOnThread(Rule):
             with ProcessPoolExecutor(max_workers=4) as pool:
                 futures = [pool.submit(count_pairs, chunk) for chunk in [[1.0], [2.0]]]
             """,
+        ),
+        # Every function the pool runs is CPU-bound: the swap applies, and both findings share it.
+        Invalid(
+            """
+            from concurrent.futures import ThreadPoolExecutor
+
+            def count_primes(limit):
+                found = 0
+                for n in range(2, limit):
+                    if all(n % d for d in range(2, int(n ** 0.5) + 1)):
+                        found += 1
+                return found
+
+            def collatz_steps(n):
+                steps = 0
+                while n != 1:
+                    n = n // 2 if n % 2 == 0 else 3 * n + 1
+                    steps += 1
+                return steps
+
+            if __name__ == "__main__":
+                with ThreadPoolExecutor() as pool:
+                    primes = pool.submit(count_primes, 20000)
+                    steps = list(pool.map(collatz_steps, range(1, 1000)))
+                print(primes.result(), sum(steps))
+            """,
+            line=19,
+            count=2,
+            message_contains=("`count_primes` is CPU-bound",),
+            fixed="""
+            from concurrent.futures import ProcessPoolExecutor
+
+            def count_primes(limit):
+                found = 0
+                for n in range(2, limit):
+                    if all(n % d for d in range(2, int(n ** 0.5) + 1)):
+                        found += 1
+                return found
+
+            def collatz_steps(n):
+                steps = 0
+                while n != 1:
+                    n = n // 2 if n % 2 == 0 else 3 * n + 1
+                    steps += 1
+                return steps
+
+            if __name__ == "__main__":
+                with ProcessPoolExecutor() as pool:
+                    primes = pool.submit(count_primes, 20000)
+                    steps = list(pool.map(collatz_steps, range(1, 1000)))
+                print(primes.result(), sum(steps))
+            """,
+        ),
+        # The same pool also reads a file: reported, but no swap, which would move the I/O
+        # to a process as well (give the CPU-bound work a process pool of its own instead).
+        Invalid(
+            """
+            from concurrent.futures import ThreadPoolExecutor
+
+            def checksum(data):
+                total = 0
+                for byte in data:
+                    for shift in range(8):
+                        total = (total * 31 + (byte >> shift)) % 65521
+                return total
+
+            def read_config(path):
+                with open(path, encoding="utf-8") as f:
+                    return f.read()
+
+            def main(blob):
+                with ThreadPoolExecutor() as pool:
+                    config = pool.submit(read_config, "settings.ini")
+                    total = pool.submit(checksum, blob)
+                return config.result(), total.result()
+            """,
+            line=17,
+            message_contains=("`checksum` is CPU-bound", "ProcessPoolExecutor"),
         ),
         Invalid(
             """
@@ -606,20 +690,28 @@ class CpuBoundFunctionOnThread(Rule):
 
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__(facts, settings)
-        self._sites: list[tuple[DispatchSite, cst.Call, cst.CSTNode | None, FixPlan | None]] = []
+        self._sites: list[tuple[DispatchSite, cst.Call, cst.CSTNode | None, PoolSwap | None]] = []
 
     def visit_Call(self, node: cst.Call) -> None:
         site = thread_dispatch(self.facts, node)
         if site is not None:
-            # The fix depends on the scope of the call: planned now, used if it is reported.
-            fix = process_pool_fix(self.facts, node) if site.api.qualname in POOL_DISPATCH else None
-            self._sites.append((site, node, self.facts.current_statement, fix))
+            # The swap depends on the scope of the call: planned now, judged once every
+            # function is summarised, used if the call is reported.
+            swap = process_pool_fix(self.facts, node) if site.api.qualname in POOL_DISPATCH else None
+            self._sites.append((site, node, self.facts.current_statement, swap))
 
     def leave_Module(self, node: cst.Module) -> None:
         summaries = self.facts.summaries
         assert summaries is not None
-        for site, call, statement, fix in self._sites:
-            judged = _imported(self.facts, site) if site.external else _local(summaries, site)
+        judged_sites = [
+            (site, call, statement, swap, _judge(self.facts, summaries, site))
+            for site, call, statement, swap in self._sites
+        ]
+        # The dispatches that could go to a process pool by themselves: the swap of a pool
+        # needs every `submit`/`map` of it among them, or it would move I/O-bound or
+        # unknown work off its thread as well.
+        movable = {call for site, call, _, _, judged in judged_sites if judged is not None and _movable(site, judged)}
+        for site, call, statement, swap, judged in judged_sites:
             if judged is None:
                 continue
             function, target, why, method = judged
@@ -630,13 +722,35 @@ class CpuBoundFunctionOnThread(Rule):
                 suggestion=f"Run it in processes instead: {site.api.remedy}; "
                 f"{_pickling(site, target, function.picklable, method)}.",
                 statement=statement,
-                fix=fix if function.picklable and not method and not site.external else None,
+                fix=_swap_plan(swap, call, movable),
             )
 
 
 # What a dispatch target is: its summary, its name as shown, why it is CPU-bound (once lines
 # are known), and whether it is a method.
 Judged = tuple[FunctionSummary, str, Callable[[LineOf], str], bool]
+
+
+def _judge(facts: FileFacts, summaries: SummaryCollector, site: DispatchSite) -> Judged | None:
+    """Whether the target of `site` is CPU-bound (what it is, and why), as this rule reports
+    it: by this module's summaries, or the project index for an imported target; None when
+    it is not known to be (I/O-bound, GIL-releasing, unknown)."""
+    return _imported(facts, site) if site.external else _local(summaries, site)
+
+
+def _movable(site: DispatchSite, judged: Judged) -> bool:
+    """A CPU-bound target the fix may send to a process pool: a module-level function of this
+    module (a method would need its instance pickled, a nested function cannot be)."""
+    function, _, _, method = judged
+    return function.picklable and not method and not site.external
+
+
+def _swap_plan(swap: PoolSwap | None, call: cst.Call, movable: set[cst.Call]) -> FixPlan | None:
+    """The plan of the swap planned at `call`, when its target and every other function the
+    pool runs is CPU-bound and movable: one I/O-bound or unknown task keeps the thread pool."""
+    if swap is None or call not in movable or not movable.issuperset(swap.dispatches):
+        return None
+    return swap.plan
 
 
 def _local(summaries: SummaryCollector, site: DispatchSite) -> Judged | None:
