@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from conclint.autofix.unused_imports import remove_imports_left_unused
 from conclint.core.settings import DEFAULT_SETTINGS, Settings
-from conclint.fixes.lines import LineTable
+from conclint.fixes.lines import LineTable, splice
+from conclint.fixes.compiling import python_compile_error
 from conclint.core.model import Diagnostic, Edit, Fix
 
 # Passes over one file: overlapping fixes wait for the next pass, and a fix may uncover
@@ -123,7 +123,7 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> str:
         if id(fix.edits) in looked_at:
             continue
         looked_at[id(fix.edits)] = fix.edits
-        edits = [_offsets(lines, edit) for edit in fix.edits]
+        edits = [lines.edit_offsets(edit) for edit in fix.edits]
         new = [edit for edit in dict.fromkeys(edits) if edit not in seen]
         if any(regions.overlaps(start, end) for start, end, _ in new):
             continue
@@ -131,19 +131,7 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> str:
             regions.add(start, end)
         taken.extend(new)
         seen.update(new)
-    pieces: list[str] = []
-    position = 0
-    for start, end, replacement in sorted(taken, key=lambda edit: (edit[0], edit[1])):
-        pieces.append(text[position:start])
-        pieces.append(replacement)
-        position = end
-    pieces.append(text[position:])
-    return "".join(pieces)
-
-
-def _offsets(lines: LineTable, edit: Edit) -> tuple[int, int, str]:
-    span = edit.span
-    return lines.offset(span.line, span.column), lines.offset(span.end_line, span.end_column), edit.replacement
+    return splice(text, taken)
 
 
 class _TakenRegions:
@@ -184,14 +172,9 @@ class _TakenRegions:
 def compile_error(text: str, path: str) -> str | None:
     """Why `text` does not compile as Python, or does not parse with libcst (which the next
     pass needs), or None when it does both."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(text, path, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
-        detail = getattr(error, "msg", None) or str(error)
-        line = getattr(error, "lineno", None)
-        return f"{detail} at line {line}" if line else detail
+    problem = python_compile_error(text, path)
+    if problem is not None:
+        return problem
     from conclint.syntax.parsing import SourceError, parse_source  # imports libcst
 
     try:

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import Iterable
+
+from conclint.core.model import Edit
+
+# (start offset, end offset, replacement) of an edit in a text.
+Offsets = tuple[int, int, str]
 
 # libcst's line breaks; str.splitlines would also split on form feeds and the like.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -27,3 +33,18 @@ class LineTable:
         """The 1-based line and column of `offset`."""
         index = bisect.bisect_right(self.starts, offset) - 1
         return index + 1, offset - self.starts[index] + 1
+
+    def edit_offsets(self, edit: Edit) -> Offsets:
+        """The offsets an edit covers in the text, with its replacement."""
+        span = edit.span
+        return self.offset(span.line, span.column), self.offset(span.end_line, span.end_column), edit.replacement
+
+
+def splice(text: str, edits: Iterable[Offsets], start: int = 0, end: int | None = None) -> str:
+    """text[start:end] with the edits (none overlapping, all within it) made."""
+    pieces, position = [], start
+    for edit_start, edit_end, replacement in sorted(edits, key=lambda edit: edit[:2]):
+        pieces += [text[position:edit_start], replacement]
+        position = edit_end
+    pieces.append(text[position:end])
+    return "".join(pieces)

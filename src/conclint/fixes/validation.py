@@ -14,17 +14,14 @@ function (the `__main__` guard fix, a module-level pool) is checked on the whole
 
 from __future__ import annotations
 
-import warnings
 from typing import Mapping, Sequence
 
 import libcst as cst
 from libcst.metadata import CodeRange
 
 from conclint.core.model import Edit, Fix
-from conclint.fixes.lines import LineTable
-
-# (start offset, end offset, replacement) of an edit in the file's text.
-_Offsets = tuple[int, int, str]
+from conclint.fixes.compiling import python_compile_error
+from conclint.fixes.lines import LineTable, Offsets, splice
 
 
 class FixCheck:
@@ -43,19 +40,15 @@ class FixCheck:
         return self._verdicts[key]
 
     def _applies(self, edits: Sequence[Edit]) -> bool:
-        offsets = [self._offsets(edit) for edit in edits]
+        offsets = [self.lines.edit_offsets(edit) for edit in edits]
         body = [edit for edit in offsets if not _is_import_insertion(edit)]
         if not body:
             return True
         function = self._innermost_function(min(start for start, _, _ in body), max(end for _, end, _ in body))
         if function is None:
-            return _compiles(_apply(self.text, offsets, 0, len(self.text)))
+            return python_compile_error(splice(self.text, offsets), "<fix>") is None
         start, end, indent = function
-        return _compiles(_dedent(_apply(self.text, body, start, end), indent))
-
-    def _offsets(self, edit: Edit) -> _Offsets:
-        span = edit.span
-        return self.lines.offset(span.line, span.column), self.lines.offset(span.end_line, span.end_column), edit.replacement
+        return python_compile_error(_dedent(splice(self.text, body, start, end), indent), "<fix>") is None
 
     def _innermost_function(self, start: int, end: int) -> tuple[int, int, int] | None:
         """The smallest function (from the start of its `def` line) holding [start, end)."""
@@ -74,19 +67,9 @@ class FixCheck:
         return self._functions
 
 
-def _is_import_insertion(edit: _Offsets) -> bool:
+def _is_import_insertion(edit: Offsets) -> bool:
     start, end, replacement = edit
     return start == end and replacement.lstrip().startswith(("import ", "from "))
-
-
-def _apply(text: str, edits: Sequence[_Offsets], start: int, end: int) -> str:
-    """text[start:end] with the edits (all within it) made."""
-    pieces, position = [], start
-    for edit_start, edit_end, replacement in sorted(edits, key=lambda edit: edit[:2]):
-        pieces += [text[position:edit_start], replacement]
-        position = edit_end
-    pieces.append(text[position:end])
-    return "".join(pieces)
 
 
 def _dedent(code: str, indent: int) -> str:
@@ -96,13 +79,3 @@ def _dedent(code: str, indent: int) -> str:
         return code
     lines = code.splitlines(keepends=True)
     return "".join(line[indent:] if line[:indent].isspace() and len(line) > indent else line for line in lines)
-
-
-def _compiles(code: str) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(code, "<fix>", "exec", dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
