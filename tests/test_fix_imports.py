@@ -20,6 +20,7 @@ import pytest
 from conclint.autofix.apply import FixMode, apply_fixes, fix_text
 from conclint.autofix.unused_imports import remove_imports_left_unused
 from conclint.core.model import Fix
+from conclint.fixes.import_order import arranged
 from conclint.fixes.lines import LineTable
 from conclint.fixes.plan import _import_edits
 from conclint.syntax.positions import node_positions
@@ -227,6 +228,83 @@ def test_an_import_and_a_from_import_added_at_one_place_come_out_sorted_either_w
     adding = ("import functools", "from concurrent.futures import ProcessPoolExecutor")
     assert placed(source, *adding) == expected
     assert placed(source, *adding, reverse=True) == expected
+
+
+# Two imports that fixes add at the same offset: (source, imports, expected), whichever
+# fix comes first.
+SAME_PLACE = {
+    "two `import` lines after the same standard-library line": (
+        "import abc\n\nimport requests\n",
+        ("import functools", "import asyncio"),
+        "import abc\nimport asyncio\nimport functools\n\nimport requests\n",
+    ),
+    "two `import` lines first of the standard library": (
+        "import os\n",
+        ("import functools", "import asyncio"),
+        "import asyncio\nimport functools\nimport os\n",
+    ),
+    "two standard-library imports opening one section, no blank line between": (
+        "import requests\n",
+        ("from concurrent.futures import ProcessPoolExecutor", "import functools"),
+        "import functools\nfrom concurrent.futures import ProcessPoolExecutor\n\nimport requests\n",
+    ),
+    "a standard-library import before a third-party one": (
+        "import requests\n",
+        ("import trio", "import functools"),
+        "import functools\n\nimport trio\nimport requests\n",
+    ),
+    "before the first statement": (
+        '"""Doc."""\n\nx = 1\n',
+        ("import functools", "import asyncio"),
+        '"""Doc."""\nimport asyncio\nimport functools\n\n\nx = 1\n',
+    ),
+    "at the end, no newline at the end of the file": (
+        '"""Doc."""',
+        ("import functools", "import asyncio"),
+        '"""Doc."""\nimport asyncio\nimport functools\n',
+    ),
+    "natural order of numbers, CRLF": (
+        "import abc\r\n\r\nx = 1\r\n",
+        ("import zlib", "import html", "import http"),
+        "import abc\r\nimport html\r\nimport http\r\nimport zlib\r\n\r\nx = 1\r\n",
+    ),
+}
+
+
+@pytest.mark.parametrize(("source", "imports", "expected"), SAME_PLACE.values(), ids=SAME_PLACE.keys())
+def test_imports_added_at_one_place_come_out_sorted_whatever_the_order_of_their_fixes(
+    source: str, imports: tuple[str, ...], expected: str
+) -> None:
+    assert placed(source, *imports) == expected
+    assert placed(source, *imports, reverse=True) == expected
+
+
+def test_names_added_to_one_statement_keep_the_order_of_their_fixes() -> None:
+    """Not import lines: `arranged` leaves them as they came."""
+    assert arranged(["b, ", "a, "]) == ["b, ", "a, "]
+    assert arranged(["\nimport b", "a, "]) == ["\nimport b", "a, "]
+
+
+def test_an_anyio_offload_adds_functools_and_anyio_in_their_sections() -> None:
+    """A real pair: `from anyio import run` leaves the name `anyio` free, and the offload of a
+    call with keywords needs `functools.partial`; both imports go before the first import."""
+    source = dedent(
+        """
+        import requests
+        from anyio import run
+
+
+        async def fetch(url):
+            return requests.get(url, timeout=3)
+
+
+        run(fetch, "http://example.com")
+        """
+    )
+    text = fix_text(source, "example.py", mode=UNSAFE).text
+    assert text.startswith("import functools\n\nimport anyio\nimport requests\nfrom anyio import run\n")
+    assert "await anyio.to_thread.run_sync(functools.partial(requests.get, url, timeout=3))" in text
+    assert fix_text(text, "example.py", mode=UNSAFE).text == text
 
 
 def test_every_fix_needing_an_import_makes_the_same_edit() -> None:

@@ -18,7 +18,8 @@ from typing import Callable, Iterable, Sequence
 
 from conclint.autofix.unused_imports import remove_imports_left_unused
 from conclint.core.settings import DEFAULT_SETTINGS, Settings
-from conclint.fixes.lines import LineTable, splice
+from conclint.fixes.import_order import arranged
+from conclint.fixes.lines import LineTable, Offsets, splice
 from conclint.fixes.compiling import python_compile_error
 from conclint.core.model import Diagnostic, Edit, Fix
 
@@ -131,7 +132,22 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> str:
             regions.add(start, end)
         taken.extend(new)
         seen.update(new)
-    return splice(text, taken)
+    return splice(text, _imports_in_order(taken))
+
+
+def _imports_in_order(edits: list[Offsets]) -> list[Offsets]:
+    """The edits with the insertions made at one offset in isort's order (`splice` keeps
+    the order of edits at one place): each fix places its imports without knowing the
+    others', so two of them adding `import asyncio` and `import functools` at the same
+    place would otherwise come out in the order of their findings."""
+    insertions: dict[int, list[str]] = {}
+    others: list[Offsets] = []
+    for start, end, replacement in edits:
+        if start == end:
+            insertions.setdefault(start, []).append(replacement)
+        else:
+            others.append((start, end, replacement))
+    return others + [(at, at, text) for at, texts in insertions.items() for text in arranged(texts)]
 
 
 class _TakenRegions:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import sys
 from dataclasses import dataclass, replace
 from typing import Callable, Hashable, Mapping, Sequence, Union
 
@@ -20,6 +19,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodeRange
 
+from conclint.fixes.import_order import SortKey, from_key, import_key, is_standard_module, member_key
 from conclint.fixes.lines import LineTable
 from conclint.core.model import Edit, Fix, Span
 
@@ -264,7 +264,10 @@ def _import_edits(
     default settings), a standard-library import goes where they would put it, so that
     `conclint --fix` followed by `ruff check --select I` in a pre-commit chain passes.
     Otherwise (imports sorted some other way, or an import from outside the standard
-    library, whose section conclint cannot tell) it goes before the first import."""
+    library, whose section conclint cannot tell) it goes before the first import.
+
+    Two different imports may land at the same offset; `autofix.apply` puts them in isort's
+    order there (`fixes.import_order.arranged`), whatever order their fixes came in."""
     body = module.body
     start = next((index for index, statement in enumerate(body) if not _is_docstring_or_future(statement)), len(body))
     if start == len(body):
@@ -330,42 +333,6 @@ def _is_future(small: cst.BaseSmallStatement) -> bool:
     )
 
 
-# How isort and ruff order imports (ruff's defaults: `order-by-type`, not case-sensitive,
-# natural order of numbers), as sort keys. Within a section every `import x` comes before
-# every `from x import y`; modules sort case-insensitively, then as written; the names a
-# `from` import takes sort CONSTANTS first, then Classes, then the rest.
-SortKey = tuple
-
-
-def _natural(text: str) -> tuple[Union[str, int], ...]:
-    """`text` with its runs of digits as numbers (`ab2` before `ab10`); runs alternate,
-    text first, so two keys only ever compare text with text and numbers with numbers."""
-    return tuple(int(part) if index % 2 else part for index, part in enumerate(re.split(r"(\d+)", text)))
-
-
-def _name_key(name: str) -> SortKey:
-    return (_natural(name.lower()), _natural(name))
-
-
-def _member_key(name: str, asname: str | None) -> SortKey:
-    if len(name) > 1 and name.upper() == name != name.lower():
-        kind = 0  # a constant
-    elif name[:1].isupper():
-        kind = 1  # a class
-    else:
-        kind = 2
-    return (kind, *_name_key(name), asname is not None, _natural(asname or ""))
-
-
-def _import_key(module: str, asname: str | None) -> SortKey:
-    return (0, *_name_key(module), asname is not None, _natural(asname or ""))
-
-
-def _from_key(level: int, module: str, first_member: SortKey) -> SortKey:
-    # Relative imports sort the furthest first (`..` before `.`).
-    return (1, -level, *_name_key(module), first_member)
-
-
 def _dotted(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Attribute):
         return f"{_dotted(node.value)}.{node.attr.value}"
@@ -391,28 +358,23 @@ def _statement_key(node: Union[cst.Import, cst.ImportFrom]) -> SortKey | None:
     if isinstance(node, cst.Import):
         if len(node.names) != 1:
             return None
-        return _import_key(_dotted(node.names[0].name), _asname(node.names[0]))
+        return import_key(_dotted(node.names[0].name), _asname(node.names[0]))
     if isinstance(node.names, cst.ImportStar):
         return None
-    members = [_member_key(_dotted(alias.name), _asname(alias)) for alias in node.names]
+    members = [member_key(_dotted(alias.name), _asname(alias)) for alias in node.names]
     if not _ascending(members):
         return None
-    return _from_key(len(node.relative), _dotted(node.module) if node.module is not None else "", members[0])
+    return from_key(len(node.relative), _dotted(node.module) if node.module is not None else "", members[0])
 
 
 def _ascending(keys: Sequence[SortKey]) -> bool:
     return all(first <= second for first, second in zip(keys, keys[1:]))
 
 
-def _is_standard_module(name: str) -> bool:
-    top = name.partition(".")[0]
-    return top != "__future__" and top in sys.stdlib_module_names
-
-
 def _imports_standard_module(node: Union[cst.Import, cst.ImportFrom]) -> bool:
     if isinstance(node, cst.Import):
-        return all(_is_standard_module(_dotted(alias.name)) for alias in node.names)
-    return not node.relative and node.module is not None and _is_standard_module(_dotted(node.module))
+        return all(is_standard_module(_dotted(alias.name)) for alias in node.names)
+    return not node.relative and node.module is not None and is_standard_module(_dotted(node.module))
 
 
 def _has_blank_line(statement: cst.SimpleStatementLine) -> bool:
@@ -480,7 +442,7 @@ class _SortedBlock:
         if match is None:
             return None
         module, name, plain = match.groups()
-        if not _is_standard_module(module or plain):
+        if not is_standard_module(module or plain):
             return None
         if not self.standard:
             return self._before_block(text)
@@ -488,9 +450,9 @@ class _SortedBlock:
             merged = self._merged(module, name)
             if merged is not None:
                 return merged
-            key = _from_key(0, module, _member_key(name, None))
+            key = from_key(0, module, member_key(name, None))
         else:
-            key = _import_key(plain, None)
+            key = import_key(plain, None)
         index = bisect.bisect_right([entry.key for entry in self.standard], key)
         return self._at(self._line(index), text, after_line=name is None)
 
@@ -550,8 +512,8 @@ class _SortedBlock:
         present = [_dotted(alias.name) for alias in names]
         if name in present:
             return None
-        keys = [_member_key(member, None) for member in present]
-        index = bisect.bisect_right(keys, _member_key(name, None))
+        keys = [member_key(member, None) for member in present]
+        index = bisect.bisect_right(keys, member_key(name, None))
         separator = _member_separator(node, names, self.module.default_newline)
         if index < len(names):
             where = self.positions[names[index].name].start
