@@ -154,6 +154,22 @@ LOOP_METHOD = Remedy(
     offloadable=False,
 )
 THREAD_OFFLOAD = Remedy()
+# Libraries with an async client of their own (issue 14, catalog holes). Those that only run
+# on asyncio are named for asyncio; trio and anyio modules are told to offload.
+TEMP_FILE = Remedy("`aiofiles.tempfile` (the same class, entered with `async with`)", None, None)
+TLS = Remedy(
+    "an asyncio TLS stream (`await asyncio.open_connection(host, port, ssl=context)`)",
+    "a trio TLS stream (`await trio.open_ssl_over_tcp_stream(...)`)",
+    "an anyio TLS stream (`await anyio.connect_tcp(..., tls=True)`)",
+)
+SENDFILE = Remedy("`await loop.sock_sendfile(sock, file)`", None, None)
+SMTP = Remedy("`aiosmtplib` (`await aiosmtplib.send(message, ...)`)", None, None)
+FTP = Remedy("`aioftp` (`async with aioftp.Client.context(...)`)", None, None)
+SSH = Remedy("`asyncssh` (`async with asyncssh.connect(...)`)", None, None)
+AWS = Remedy("`aioboto3` or `aiobotocore` (awaited client calls)", None, None)
+SQLALCHEMY = Remedy("SQLAlchemy's `AsyncSession` / `create_async_engine` (awaited `execute`, `commit`, ...)", None, None)
+PSYCOPG = Remedy("`psycopg.AsyncConnection` (awaited `execute`, `commit`, ...)", None, "`psycopg.AsyncConnection`")
+MYSQL_CONNECTOR = Remedy("`mysql.connector.aio` (or `aiomysql`)", None, None)
 
 
 def _methods(type_name: str, methods: str) -> str:
@@ -171,6 +187,112 @@ _BLOCK_FALSE = (NonBlockingWhen("block", 0, "False"), NonBlockingWhen("timeout",
 _PUT_BLOCK_FALSE = (NonBlockingWhen("block", 1, "False"), NonBlockingWhen("timeout", 2, "0"))
 _ACQUIRE_FALSE = (NonBlockingWhen("blocking", 0, "False"), NonBlockingWhen("timeout", 1, "0"))
 _TIMEOUT_ZERO = (NonBlockingWhen("timeout", 0, "0"),)
+
+# Issue 14, "catalog holes": callables that block and were missing, kept together.
+_CATALOG_HOLES: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] = (
+    # tempfile: each call creates a file or a directory on disk. Not gettempdir(): its answer
+    # is cached after the first call. Not SpooledTemporaryFile(): it holds the data in memory
+    # until it rolls over (past max_size, or asked for a descriptor), and only then writes.
+    (Category.FILE, TEMP_FILE, "tempfile.TemporaryFile tempfile.NamedTemporaryFile tempfile.TemporaryDirectory", ()),
+    (Category.FILE, THREAD_OFFLOAD, "tempfile.mkstemp tempfile.mkdtemp", ()),
+    (Category.FILE, THREAD_OFFLOAD, _methods("tempfile.SpooledTemporaryFile", "rollover fileno"), ()),
+    (Category.FILE, OPEN_FILE, "io.open_code", ()),
+    # Source reads: through linecache, which reads the file (getsourcefile checks it exists).
+    # Not inspect.getfile: it only returns the `__file__` or `co_filename` the object holds.
+    (
+        Category.FILE,
+        THREAD_OFFLOAD,
+        "netrc.netrc inspect.getsource inspect.getsourcelines inspect.getsourcefile inspect.getcomments "
+        "inspect.findsource os.getcwd os.getcwdb os.statvfs os.path.sameopenfile",
+        (),
+    ),
+    # Path.cwd() and absolute() ask the kernel for the working directory; the is_* tests stat
+    # the file. Not Path.home() nor expanduser(): they read HOME from the environment and fall
+    # back on the password database only when it is unset (or for `~user`), a rare path that
+    # would report every use of `~`. Not os.path.samestat: it compares two stat results.
+    (Category.FILE, PATH, _methods("pathlib.Path", "cwd absolute is_fifo is_socket is_block_device is_char_device"), ()),
+    # Not SSLContext.wrap_socket(): it does the handshake only on a socket already connected,
+    # which the call does not tell (the connect that precedes it is reported).
+    (
+        Category.NETWORK,
+        TLS,
+        _methods("ssl.SSLSocket", "connect connect_ex accept do_handshake unwrap read write recv recv_into send sendall sendfile"),
+        (),
+    ),
+    (Category.NETWORK, SENDFILE, "os.sendfile", ()),
+    # Constructing SMTP/FTP with a host connects too, but without one it does not, which the
+    # catalog cannot tell apart: the calls that follow are reported.
+    (
+        Category.NETWORK,
+        SMTP,
+        _methods(
+            "smtplib.SMTP",
+            "connect helo ehlo ehlo_or_helo_if_needed starttls login auth sendmail send_message "
+            "quit noop rset verify expn docmd mail rcpt data",
+        ),
+        (),
+    ),
+    (
+        Category.NETWORK,
+        FTP,
+        _methods(
+            "ftplib.FTP",
+            "connect login retrbinary retrlines storbinary storlines nlst dir mlsd cwd pwd mkd rmd "
+            "delete rename size quit sendcmd voidcmd transfercmd ntransfercmd abort acct auth prot_p prot_c ccc",
+        ),
+        (),
+    ),
+    (Category.NETWORK, SSH, _methods("paramiko.SSHClient", "connect exec_command open_sftp invoke_shell"), ()),
+    (
+        Category.NETWORK,
+        SSH,
+        _methods(
+            "paramiko.SFTPClient",
+            "get put getfo putfo open file listdir listdir_attr stat lstat remove unlink rename posix_rename "
+            "mkdir rmdir chmod chown chdir utime truncate readlink symlink normalize",
+        ),
+        (),
+    ),
+    (Category.NETWORK, SSH, _methods("paramiko.SFTPFile", "read readline readlines readv write writelines flush"), ()),
+    (Category.HTTP, HTTP, "httpx.Client.close", ()),
+    (Category.HTTP, HTTP, _methods("http.client.HTTPResponse", "read read1 readline readlines readinto peek"), ()),
+    # Every method of a client or service resource is a request, but for those of
+    # WILDCARD_EXCEPTIONS and the capitalised sub-resource constructors (`s3.Bucket(name)`).
+    (Category.HTTP, AWS, "botocore.client.BaseClient.* boto3.resources.base.ServiceResource.*", ()),
+    (
+        Category.DATABASE,
+        SQLALCHEMY,
+        _methods("sqlalchemy.orm.Session", "execute scalars scalar get get_one exec commit flush refresh rollback")
+        + " "
+        + _methods("sqlalchemy.orm.Query", "all first one one_or_none scalar count get delete update")
+        + " "
+        + _methods("sqlalchemy.Engine", "connect begin execute")
+        + " "
+        + _methods("sqlalchemy.Connection", "execute exec_driver_sql scalar scalars commit rollback"),
+        (),
+    ),
+    # Not Connection.cursor(): it makes an object; nor the fetch methods of a client-side
+    # cursor, which read rows execute() has already received.
+    (Category.DATABASE, PSYCOPG, "psycopg.connect psycopg.Connection.connect", ()),
+    (Category.DATABASE, PSYCOPG, _methods("psycopg.Connection", "execute commit rollback"), ()),
+    (Category.DATABASE, PSYCOPG, _methods("psycopg.Cursor", "execute executemany"), ()),
+    (Category.DATABASE, MYSQL_CONNECTOR, "mysql.connector.connect", ()),
+    (
+        Category.DATABASE,
+        MYSQL_CONNECTOR,
+        _methods("mysql.connector.MySQLConnection", "commit rollback ping reconnect start_transaction cmd_query"),
+        (),
+    ),
+    # Its cursors are unbuffered by default: fetching reads the rows from the server.
+    (
+        Category.DATABASE,
+        MYSQL_CONNECTOR,
+        _methods("mysql.connector.MySQLCursor", "execute executemany callproc fetchone fetchmany fetchall"),
+        (),
+    ),
+    # acquire_lock: the old alias of acquire.
+    (Category.WAIT, LOCK, "threading.Lock.acquire_lock", _ACQUIRE_FALSE),
+)
 
 # (category, remedy, space-separated qualified names, non-blocking exceptions)
 _GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] = (
@@ -276,10 +398,21 @@ _GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] =
     ),
     (Category.EVENT_LOOP, NESTED_LOOP, "asyncio.run trio.run anyio.run", ()),
     (Category.EVENT_LOOP, LOOP_METHOD, _methods("asyncio.AbstractEventLoop", "run_until_complete run_forever"), ()),
+    *_CATALOG_HOLES,
 )
 
-# Methods of wildcard types (`redis.Redis.*`) that return helpers instead of doing I/O.
-WILDCARD_EXCEPTIONS = frozenset({"pipeline", "pubsub", "lock", "register_script", "connection_pool", "close", "from_url"})
+# Methods of wildcard types (`redis.Redis.*`) that return helpers or describe the client
+# instead of doing I/O, per type.
+WILDCARD_EXCEPTIONS: Mapping[str, frozenset[str]] = {
+    "redis.Redis": frozenset({"pipeline", "pubsub", "lock", "register_script", "connection_pool", "close", "from_url"}),
+    "botocore.client.BaseClient": frozenset(
+        {
+            "get_paginator", "get_waiter", "can_paginate", "generate_presigned_url",
+            "generate_presigned_post", "close", "meta", "exceptions",
+        }
+    ),  # fmt: skip
+    "boto3.resources.base.ServiceResource": frozenset({"meta", "get_available_subresources"}),
+}
 
 
 class BlockingCatalog:
@@ -300,12 +433,18 @@ class BlockingCatalog:
             return found
         owner, _, method = qualname.rpartition(".")
         entry = self.wildcard.get(owner)
-        if entry is None or method in WILDCARD_EXCEPTIONS or method.startswith("_"):
+        if entry is None or method in WILDCARD_EXCEPTIONS.get(owner, ()) or not _is_plain_method(method):
             return None
         return BlockingCall(qualname, entry.category, entry.remedy, entry.nonblocking)
 
     def __contains__(self, qualname: str) -> bool:
         return self.lookup(qualname) is not None
+
+
+def _is_plain_method(name: str) -> bool:
+    """Private names are not the client's requests, and capitalised ones construct an object
+    (boto3's `s3.Bucket(name)` makes a sub-resource without a request)."""
+    return not name.startswith("_") and not name[:1].isupper()
 
 
 def builtin_entries() -> list[BlockingCall]:
