@@ -192,6 +192,112 @@ def test_the_thread_pool_import_stays_when_the_name_appears_elsewhere() -> None:
     assert "with ProcessPoolExecutor(max_workers=2) as pool:" in fixed.text
 
 
+# A function importing the thread pool for itself, as several functions of a module may:
+# the name is then bound several times in the module, which the general removal of unused
+# imports leaves alone, so the swap itself renames or drops the function's import.
+POOL_IMPORTED_BY_ITS_FUNCTION = _dedent(
+    """
+    def crunch(n):
+        total = 0
+        for i in range(n):
+            total += i * i
+        return total
+
+    def first():
+        {imports}
+        with ThreadPoolExecutor() as pool:
+            return pool.submit(crunch, 10).result(){also}
+
+    def second():
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            return pool.submit(crunch, 20).result()
+    """
+)
+SECOND_FIXED = (
+    "def second():\n"
+    "    from concurrent.futures import ProcessPoolExecutor\n"
+    "    with ProcessPoolExecutor(max_workers=2) as pool:\n"
+)
+
+# `first`'s imports before and after the fix, and what else it returns (`{also}`).
+IMPORTS_IN_A_FUNCTION = {
+    "renamed": (
+        "from concurrent.futures import ThreadPoolExecutor",
+        "from concurrent.futures import ProcessPoolExecutor",
+        "",
+    ),
+    "renamed-in-parentheses": (
+        "from concurrent.futures import (\n        ThreadPoolExecutor,\n        wait,\n    )",
+        "from concurrent.futures import (\n        ProcessPoolExecutor,\n        wait,\n    )",
+        ", wait",
+    ),
+    "dropped-in-parentheses-keeping-the-indentation": (
+        "from concurrent.futures import (\n        ProcessPoolExecutor,\n        ThreadPoolExecutor,\n    )",
+        "from concurrent.futures import (\n        ProcessPoolExecutor,\n    )",
+        ", ProcessPoolExecutor",
+    ),
+}
+
+
+def _imported_by_its_function(imports: str, also: str) -> str:
+    return POOL_IMPORTED_BY_ITS_FUNCTION.replace("{imports}", imports).replace("{also}", also)
+
+
+@pytest.mark.parametrize(("before", "after", "also"), IMPORTS_IN_A_FUNCTION.values(), ids=IMPORTS_IN_A_FUNCTION.keys())
+def test_the_thread_pool_import_of_a_function(before: str, after: str, also: str) -> None:
+    source = _imported_by_its_function(before, also)
+    fixed = fix_text(source, "example.py", Settings(select=(CODE,)), UNSAFE)
+    assert fixed.error is None and fixed.fixed[CODE] == 2
+    assert fixed.text == _imported_by_its_function(after, also).replace("ThreadPoolExecutor", "ProcessPoolExecutor")
+    assert SECOND_FIXED in fixed.text
+    assert fix_text(fixed.text, "example.py", Settings(select=(CODE,)), UNSAFE).text == fixed.text
+
+
+def test_a_function_importing_both_pools_on_their_own_lines_keeps_its_threads() -> None:
+    """Its own statement would be left unused (the function imports the process pool too):
+    no swap of that pool, rather than a fix that leaves work for flake8."""
+    imports = "from concurrent.futures import ProcessPoolExecutor\n    from concurrent.futures import ThreadPoolExecutor"
+    source = _imported_by_its_function(imports, ", ProcessPoolExecutor")
+    fixed = fix_text(source, "example.py", Settings(select=(CODE,)), UNSAFE)
+    assert fixed.fixed[CODE] == 1 and SECOND_FIXED in fixed.text
+    assert "    with ThreadPoolExecutor() as pool:" in fixed.text
+    assert _pyflakes_text(fixed.text) == set()
+
+
+def test_two_pools_of_one_name_in_one_function_keep_their_threads() -> None:
+    """Both `pool`s resolve to one creation (the name's binding in the scope): the swap
+    planned for the first pool's finding would change the second pool, and the finding
+    would stay, marked fixable. Neither gets a fix."""
+    source = _dedent(
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        def crunch(n):
+            total = 0
+            for i in range(n):
+                total += i * i
+            return total
+
+        def both():
+            with ThreadPoolExecutor() as pool:
+                first = list(pool.map(crunch, [10, 20]))
+            with ThreadPoolExecutor() as pool:
+                second = pool.submit(crunch, 30).result()
+            return first, second
+        """
+    )
+    found = _crunch_findings(source)
+    assert len(found) == 2 and not [d for d in found if d.fixable]
+    assert fix_text(source, "example.py", mode=UNSAFE).text == source
+
+
+def _pyflakes_text(text: str) -> set[str]:
+    checker = pytest.importorskip("pyflakes.checker")
+    found = checker.Checker(ast.parse(text), "example.py")
+    return {message.message % message.message_args for message in found.messages}
+
+
 def _imported_from_futures(source: str) -> set[str]:
     return {
         alias.asname or alias.name
@@ -251,6 +357,28 @@ PROGRAMS = {
 
         if __name__ == "__main__":
             main()
+        """,
+    "two-functions-each-importing-the-thread-pool": """
+        def digit_sum(n):
+            total = 0
+            for i in range(n):
+                total += sum(int(d) for d in str(i * i))
+            return total
+
+        def first():
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor() as pool:
+                return list(pool.map(digit_sum, [10, 200, 3000]))
+
+        def second():
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                return pool.submit(digit_sum, 4000).result()
+
+        if __name__ == "__main__":
+            print(first(), second())
         """,
     "pool-made-at-import-time": """
         from concurrent.futures import ThreadPoolExecutor

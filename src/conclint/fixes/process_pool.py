@@ -14,7 +14,9 @@ with the plan (`PoolSwap`), and the rule keeps the plan only when it judged each
 
 When the `from concurrent.futures import ThreadPoolExecutor` import served only this pool,
 it is renamed (or dropped) rather than left unused, so the fixed module stays clean under
-pyflakes.
+pyflakes: at module level, or in a function importing it for itself (several functions
+doing so bind the name several times, which the general removal of unused imports does not
+touch). A name bound to two pools in one scope gets no swap: it resolves to one creation.
 
 Unsafe: arguments and results are now pickled, the function no longer shares memory with
 the caller (changes it makes to globals are lost), and the module needs the `__main__`
@@ -36,6 +38,7 @@ from conclint.fixes.plan import FixPlan
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
+    from conclint.analysis.scopes import Binding, Scope
 
 THREAD_EXECUTOR = "concurrent.futures.ThreadPoolExecutor"
 EXECUTOR_MODULE = "concurrent.futures"
@@ -87,8 +90,8 @@ def process_pool_fix(facts: FileFacts, dispatch: cst.Call) -> PoolSwap | None:
     naming = _process_pool_name(facts, creation.func)
     if naming is None:
         return None
-    expressions, imports = naming
-    return PoolSwap(FixPlan(DESCRIPTION, False, expressions=expressions, imports=imports, statement=None), dispatches)
+    expressions, imports, statement = naming
+    return PoolSwap(FixPlan(DESCRIPTION, False, expressions=expressions, imports=imports, statement=statement), dispatches)
 
 
 def _shared_arguments_only(creation: cst.Call) -> bool:
@@ -105,11 +108,18 @@ def _pool_dispatches(facts: FileFacts, scope_node: cst.CSTNode, pool: str) -> tu
     """The `pool.submit/map(...)` calls of the scope, when every use of `pool` there is its
     binding or `pool.submit/map/shutdown(...)` and what `submit`/`map` send is a function by
     name that pickles; None as soon as one use is anything else (the pool returned, stored,
-    passed to a function: code elsewhere may then hand it work nobody judged)."""
+    passed to a function: code elsewhere may then hand it work nobody judged), and when the
+    name is bound twice (`with ThreadPoolExecutor() as pool:` twice in one function): the
+    name resolves to one creation for both, so the fix of the first pool's finding would
+    swap the second pool."""
     dispatches: list[cst.Call] = []
+    bindings = 0
     for name, parents in _names(scope_node, pool):
         parent = parents[-1] if parents else None
         if isinstance(parent, (cst.AsName, cst.AssignTarget)):
+            bindings += 1
+            if bindings > 1:
+                return None  # two pools of one name: which one a call sends work to is not told by name
             continue
         grand = parents[-2] if len(parents) > 1 else None
         if not (isinstance(parent, cst.Attribute) and parent.value is name and parent.attr.value in POOL_METHODS):
@@ -156,11 +166,12 @@ def _names(root: cst.CSTNode, value: str) -> Iterator[tuple[cst.Name, list[cst.C
 
 def _process_pool_name(
     facts: FileFacts, func: cst.BaseExpression
-) -> tuple[tuple[Replacement, ...], tuple[str, ...]] | None:
-    """The replacements that make the creation call `ProcessPoolExecutor`, and the imports
-    they need; None when that name means something else here."""
+) -> tuple[tuple[Replacement, ...], tuple[str, ...], cst.SimpleStatementLine | None] | None:
+    """The replacements that make the creation call `ProcessPoolExecutor`, the imports they
+    need, and the line of the import statement they rewrite (whose indentation the lines of
+    a rewritten statement in parentheses take); None when that name means something else here."""
     if isinstance(func, cst.Attribute):  # `concurrent.futures.ThreadPoolExecutor()`: the module stays used
-        return ((func, func.with_changes(attr=cst.Name(PROCESS_EXECUTOR))),), ()
+        return ((func, func.with_changes(attr=cst.Name(PROCESS_EXECUTOR))),), (), None
     try:
         imports = imported_name(facts, EXECUTOR_MODULE, PROCESS_EXECUTOR)
     except NameTaken:
@@ -168,33 +179,76 @@ def _process_pool_name(
     creation: Replacement = (func, cst.Name(PROCESS_EXECUTOR))
     found = _import_serving_only(facts, func) if isinstance(func, cst.Name) else None
     if found is None:
-        return (creation,), imports
-    statement, alias = found
-    if imports:
-        # `ProcessPoolExecutor` is not imported yet: the thread pool's import becomes its import.
-        return (creation, (alias, cst.ImportAlias(name=cst.Name(PROCESS_EXECUTOR)))), ()
-    if len(statement.names) > 1:  # type: ignore[arg-type]
+        return (creation,), imports, None
+    local = found.holder.kind != "module"
+    if imports or (local and PROCESS_EXECUTOR not in found.holder.bindings):
+        # `ProcessPoolExecutor` is not imported yet, or not by the function importing the
+        # thread pool for itself: the thread pool's import becomes its import. (In a
+        # function it then shadows a module-level import of the same class, harmlessly.)
+        return (creation, (found.alias, cst.ImportAlias(name=cst.Name(PROCESS_EXECUTOR)))), (), found.line
+    if len(found.statement.names) > 1:  # type: ignore[arg-type]
         # Imported already: the thread pool leaves the import it shares with other names.
-        return (creation, (statement, _without(statement, alias))), ()
-    return (creation,), imports  # a statement of its own: left in place, unused
+        return (creation, (found.statement, _without(found.statement, found.alias))), (), found.line
+    if local:
+        # A statement of its own in a function: it would be left unused, and the removal of
+        # unused imports keeps a name that several functions import.
+        return None
+    return (creation,), imports, None  # a statement of its own: left in place, unused
 
 
-def _import_serving_only(facts: FileFacts, name: cst.Name) -> tuple[cst.ImportFrom, cst.ImportAlias] | None:
-    """The module-level `from concurrent.futures import ThreadPoolExecutor` (`as name`) that
-    binds `name`, when the creation is the only other place the name appears in the source:
-    the swap leaves that import unused. Counting in the source, comments and strings
-    included, is conservative: a string annotation or an `__all__` entry keeps the import."""
+@dataclass(frozen=True)
+class _ServingImport:
+    """The import statement binding the thread pool's name, its line, its alias for the name,
+    and the scope it binds the name in (the module, or a function importing it for itself)."""
+
+    line: cst.SimpleStatementLine
+    statement: cst.ImportFrom
+    alias: cst.ImportAlias
+    holder: Scope
+
+
+def _import_serving_only(facts: FileFacts, name: cst.Name) -> _ServingImport | None:
+    """The `from concurrent.futures import ThreadPoolExecutor` (`as name`) that binds `name`
+    where the creation reads it, a statement of its own line at the top level of the module
+    or of a function, when the creation is the only other place the name appears in the
+    code where that binding is seen (the source, or the function's code): the swap leaves
+    that import unused. Counting in the code, comments and strings included, is
+    conservative: a string annotation or an `__all__` entry keeps the import.
+
+    A function's own import matters most: several functions importing the thread pool each
+    for itself bind the name several times in the module, which the general removal of
+    unused imports leaves alone."""
     binding = facts.scope.lookup(name.value)
     if binding is None or binding.kind != "import" or binding.target != THREAD_EXECUTOR:
         return None
-    if len(re.findall(rb"\b" + re.escape(name.value.encode()) + rb"\b", facts.source_bytes)) != 2:
+    holder = _binding_scope(facts.scope, name.value, binding)
+    if holder is None:
         return None
-    for line in facts.module.body:
+    if holder.kind == "module":
+        code, statements = facts.source_bytes, facts.module.body
+    elif holder.kind == "function" and isinstance(holder.node, cst.FunctionDef):
+        code = facts.module.code_for_node(holder.node).encode("utf-8", "surrogatepass")
+        statements = holder.node.body.body if isinstance(holder.node.body, cst.IndentedBlock) else ()
+    else:
+        return None
+    if len(re.findall(rb"\b" + re.escape(name.value.encode()) + rb"\b", code)) != 2:
+        return None
+    for line in statements:
         if isinstance(line, cst.SimpleStatementLine):
             for small in line.body:
                 alias = _alias_binding(small, name.value)
                 if alias is not None:
-                    return small, alias  # type: ignore[return-value]
+                    return _ServingImport(line, small, alias, holder)  # type: ignore[arg-type]
+    return None
+
+
+def _binding_scope(scope: Scope, name: str, binding: Binding) -> Scope | None:
+    """The scope, from `scope` outwards, whose own binding of `name` is `binding`."""
+    current: Scope | None = scope
+    while current is not None:
+        if current.bindings.get(name) is binding:
+            return current
+        current = current.parent
     return None
 
 
