@@ -32,6 +32,9 @@ class Binding:
     resolved: object = None
     resolving: bool = False
     done: bool = False
+    # A parameter's default value: an `IO` parameter defaulting to `sys.stderr` is a terminal
+    # stream at least as often as a file.
+    default: cst.BaseExpression | None = None
 
 
 @dataclass(eq=False)
@@ -231,6 +234,11 @@ def bind_target(scope: Scope, target: cst.CSTNode, binding: Binding) -> None:
         bind_target(scope, target.value, Binding("other"))
 
 
+def _parameter_binding(param: cst.Param, scope: Scope) -> Binding:
+    annotation = param.annotation.annotation if param.annotation is not None else None
+    return Binding("param", node=annotation, scope=scope.parent, default=param.default)
+
+
 def bind_parameters(scope: Scope, params: cst.Parameters, self_scope: Scope | None) -> None:
     """Bind a function's parameters; the first one of a method is `self` when `self_scope` is given."""
     ordered = [*params.posonly_params, *params.params]
@@ -238,11 +246,9 @@ def bind_parameters(scope: Scope, params: cst.Parameters, self_scope: Scope | No
         if index == 0 and self_scope is not None:
             scope.bind(param.name.value, Binding("self", scope=self_scope))
         else:
-            annotation = param.annotation.annotation if param.annotation is not None else None
-            scope.bind(param.name.value, Binding("param", node=annotation, scope=scope.parent))
+            scope.bind(param.name.value, _parameter_binding(param, scope))
     for param in params.kwonly_params:
-        annotation = param.annotation.annotation if param.annotation is not None else None
-        scope.bind(param.name.value, Binding("param", node=annotation, scope=scope.parent))
+        scope.bind(param.name.value, _parameter_binding(param, scope))
     for star in (params.star_arg, params.star_kwarg):
         if isinstance(star, cst.Param):
             scope.bind(star.name.value, Binding("other"))

@@ -18,6 +18,7 @@ from conclint.knowledge.types import (
     KNOWN_TYPES,
     OPTIONAL_ANNOTATIONS,
     PATH_TYPES,
+    STANDARD_STREAMS,
     SUBSCRIPT_RESULTS,
     canonical_name,
 )
@@ -101,9 +102,16 @@ def _binding_symbol(binding: Binding, depth: int) -> Symbol | None:
     if kind == "assign" and binding.node is not None and binding.scope is not None:
         return resolve(binding.node, binding.scope, depth + 1)
     if kind == "param" and binding.node is not None and binding.scope is not None:
+        if binding.default is not None and _is_standard_stream(binding.default, binding.scope, depth):
+            return None
         annotated = annotated_type(binding.node, binding.scope, depth + 1)
         return Symbol(annotated, instance=True) if annotated is not None else None
     return None
+
+
+def _is_standard_stream(expression: cst.BaseExpression, scope: Scope, depth: int) -> bool:
+    default = resolve(expression, scope, depth + 1)
+    return default is not None and not default.instance and default.qualname in STANDARD_STREAMS
 
 
 def annotated_type(annotation: cst.BaseExpression, scope: Scope, depth: int = 0) -> str | None:

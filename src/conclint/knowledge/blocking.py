@@ -321,6 +321,7 @@ _GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] =
     # reads and writes of the file object it returns are reported).
     (Category.FILE, OPEN_FILE, "builtins.open gzip.open bz2.open lzma.open", ()),
     (Category.FILE, FILE_OBJECT, _methods("io.file", "read read1 readline readlines readinto write writelines flush truncate"), ()),
+    (Category.FILE, FILE_OBJECT, _methods("io.stream", "read read1 readline readlines readinto"), ()),
     (Category.FILE, PATH, _methods("pathlib.Path", _PATH_METHODS), ()),
     (
         Category.FILE,

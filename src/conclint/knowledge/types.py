@@ -76,6 +76,7 @@ CANONICAL_PREFIXES: dict[str, str] = {
 }
 
 _FILE = "io.file"
+_STREAM = "io.stream"
 _PATH = "pathlib.Path"
 
 # Calling the key returns an instance of the value.
@@ -254,19 +255,17 @@ PATH_TYPES = frozenset({_PATH})
 
 # Classes that appear in annotations but are never called for an instance here: a parameter
 # annotated with the key holds an instance of the value (`f: io.TextIOWrapper` is a real file).
+# The concrete classes are what `open()` returns; the abstract `typing` protocols stand for any
+# stream (a terminal, a `StringIO`, a pipe, a file) and get the narrower `io.stream` type, whose
+# reads wait for data but whose writes are as likely a few bytes to a terminal as file I/O.
 ANNOTATION_TYPES: dict[str, str] = {
-    name: _FILE
-    for name in (
-        "io.TextIOWrapper",
-        "io.BufferedReader",
-        "io.BufferedWriter",
-        "io.BufferedRandom",
-        "io.FileIO",
-        "typing.IO",
-        "typing.TextIO",
-        "typing.BinaryIO",
-    )
+    **{name: _FILE for name in ("io.TextIOWrapper", "io.BufferedReader", "io.BufferedWriter", "io.BufferedRandom", "io.FileIO")},
+    **{name: _STREAM for name in ("typing.IO", "typing.TextIO", "typing.BinaryIO")},
 }
+
+# A file-annotated parameter defaulting to one of these is a terminal stream as often as a
+# file: writing a few bytes to it is not the file I/O the CCL1 rules mean, so its type is unknown.
+STANDARD_STREAMS = frozenset(f"sys.{prefix}{name}{suffix}" for name in ("stdin", "stdout", "stderr") for prefix, suffix in (("", ""), ("__", "__")))
 
 # `Optional[X]` and `Union[X, None]` annotate an X (or nothing): the X is what is called.
 OPTIONAL_ANNOTATIONS = frozenset({"typing.Optional", "typing.Union"})

@@ -11,8 +11,12 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     Finds synchronous file-system calls inside an `async def`: `open()` (and `gzip.open`,
     `bz2.open`, `lzma.open`), the `read`/`write`/`readline`/`flush`... methods of the file
     objects they and `os.fdopen` return and of parameters annotated as real files
-    (`io.TextIOWrapper`, `io.BufferedReader`/`Writer`/`Random`, `io.FileIO`, `typing.IO`,
-    `TextIO`, `BinaryIO`, also as `X | None`, `Optional[X]` or a string) (`os.fdopen` itself only wraps a descriptor that is
+    (`io.TextIOWrapper`, `io.BufferedReader`/`Writer`/`Random`, `io.FileIO`, also as
+    `X | None`, `Optional[X]` or a string; not when the parameter defaults to `sys.stdout`,
+    `sys.stderr` or `sys.stdin`, a terminal as often as a file), the reads of parameters
+    annotated `typing.IO`, `TextIO` or `BinaryIO` (any stream: a terminal, a `StringIO`, a
+    pipe; their writes are as likely a few bytes to a terminal as file I/O, so they are not
+    reported, like `print()`) (`os.fdopen` itself only wraps a descriptor that is
     already open, so it is not reported, unlike flake8-async's ASYNC231), the `pathlib.Path` methods that touch the disk
     (`read_text`, `write_bytes`, `exists`, `stat`, `iterdir`, `glob`, `mkdir`, `unlink`, ...),
     the `os.path` functions that ask the disk (`exists`, `isfile`, `getsize`, `realpath`, ...),
@@ -297,6 +301,29 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
                 return ping(10)
             """
         ),
+        Valid(
+            """
+            import io
+            import sys
+            from typing import IO, TextIO
+
+            class Spinner:
+                def __init__(self, file: io.TextIOWrapper = sys.stderr):
+                    self.file = file  # a terminal as often as a file
+
+                def finish(self):
+                    self.file.flush()
+
+            def finish(file: TextIO):
+                print("done", file=file)
+                file.flush()
+
+            async def report(out: IO[str]):
+                out.write("progress\\n")  # any stream: a few bytes to a terminal, like print()
+                Spinner().finish()
+                finish(out)
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -306,7 +333,7 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
 
             async def copy(source: io.BufferedReader, target: "Optional[IO[bytes]]", log: io.TextIOWrapper | None):
                 data = source.read()
-                target.write(data)
+                target.write(target.read() + data)  # the read waits for data, the write is not reported
                 if log:
                     log.write("copied")
             """,
