@@ -12,9 +12,20 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
     and `pymysql` connections and cursors (`connect`, `execute`, `executemany`, `fetchone`,
     `fetchall`, `commit`, ...), every command of a `redis.Redis` client (`get`, `set`,
     `hgetall`, ..., and `Pipeline.execute`), and `pymongo` client and collection operations
-    (`find_one`, `insert_one`, `update_many`, `aggregate`, ...). Connections, cursors and
-    collections are followed from the calls that create them (`conn = sqlite3.connect(...)`,
-    `cur = conn.cursor()`, `client.db.users`, `self.redis = redis.Redis()` in `__init__`).
+    (`find_one`, `insert_one`, `update_many`, `aggregate`, ...), psycopg 3 (`psycopg.connect`,
+    `execute`, `commit`, `rollback`, the cursor's `execute`), `mysql.connector` connections
+    and cursors, and synchronous SQLAlchemy and SQLModel: a `Session`'s `execute`, `scalars`,
+    `scalar`, `get`, `exec`, `commit`, `flush`, `refresh`, `rollback`, a query's `all()`,
+    `first()`, `one()`, `count()`, ..., an `Engine`'s `connect()` and `begin()`, and a
+    `Connection`'s `execute`. Connections, cursors, sessions and collections are followed from
+    the calls that create them (`conn = sqlite3.connect(...)`, `cur = conn.cursor()`,
+    `client.db.users`, `self.redis = redis.Redis()` in `__init__`, `with Session(engine) as
+    session:`) and from annotations (`db: Session`).
+
+    The async APIs are not reported: SQLAlchemy's `AsyncSession` and `create_async_engine`,
+    `psycopg.AsyncConnection`, and any awaited call. Nor are calls that wait for no server:
+    `Session.add()`, making a cursor, and the fetch methods of a psycopg 3 client-side cursor,
+    whose rows `execute()` has already received.
 
     ## Why is this bad?
     A synchronous driver waits for the database server (or, for sqlite3, the disk) on the
@@ -39,8 +50,8 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
             async with db.execute("SELECT count(*) FROM users") as cursor:
                 return (await cursor.fetchone())[0]
     ```
-    Async drivers exist for most databases: `asyncpg` or `psycopg.AsyncConnection` for
-    PostgreSQL, `aiomysql`/`asyncmy` for MySQL, `redis.asyncio.Redis` for Redis,
+    Async drivers exist for most databases: SQLAlchemy's `AsyncSession` over an async
+    driver, `asyncpg` or `psycopg.AsyncConnection` for PostgreSQL, `aiomysql`/`asyncmy` for MySQL, `redis.asyncio.Redis` for Redis,
     `pymongo.AsyncMongoClient` (or motor) for MongoDB. Where none fits (trio), run the whole
     transaction in a worker thread: `await trio.to_thread.run_sync(do_transaction)`.
 
@@ -59,6 +70,7 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
     - [aiosqlite](https://aiosqlite.omnilib.dev/en/stable/)
     - [asyncpg](https://magicstack.github.io/asyncpg/current/)
     - [psycopg 3: asynchronous operations](https://www.psycopg.org/psycopg3/docs/advanced/async.html)
+    - [SQLAlchemy: asynchronous I/O](https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html)
     - [redis-py: asyncio examples](https://redis.readthedocs.io/en/stable/examples/asyncio_examples.html)
     - [PyMongo async API](https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/index.html)
     - [trio.to_thread.run_sync](https://trio.readthedocs.io/en/stable/reference-core.html#trio.to_thread.run_sync)
@@ -167,6 +179,34 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
 
             async def main(path):
                 return await anyio.to_thread.run_sync(sqlite3.connect, path)
+            """
+        ),
+        Valid(
+            """
+            import psycopg
+            from sqlalchemy import select
+            from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+            engine = create_async_engine("postgresql+asyncpg://app")
+
+            async def users(session: AsyncSession, dsn, User):
+                session.add(User(name="new"))
+                await session.commit()
+                async with engine.connect() as conn:
+                    await conn.execute(select(User))
+                async with await psycopg.AsyncConnection.connect(dsn) as aconn:
+                    await aconn.execute("SELECT 1")
+                return (await session.execute(select(User))).scalars().all()
+            """
+        ),
+        Valid(
+            """
+            import psycopg
+            from sqlalchemy.orm import Session
+
+            async def stage(session: Session, conn: psycopg.Connection, user):
+                session.add(user)  # sent at the next flush or commit
+                return conn.cursor()
             """
         ),
     )
@@ -308,5 +348,65 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
                 pipe.set("a", 1)
                 await trio.to_thread.run_sync(pipe.execute)
             """,
+        ),
+        Invalid(
+            """
+            from sqlalchemy.orm import Session
+
+            from app.models import User
+
+            async def touch(db: Session, user_id: int):
+                user = db.get(User, user_id)
+                user.visits += 1
+                db.commit()
+                return db.query(User).filter(User.active).count()
+            """,
+            line=6,
+            count=3,
+            message_contains=("db.get()", "AsyncSession"),
+        ),
+        Invalid(
+            """
+            from sqlmodel import Session, create_engine, select
+
+            engine = create_engine("sqlite:///heroes.db")
+
+            async def heroes(Hero):
+                with Session(engine) as session:
+                    found = session.exec(select(Hero)).all()
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("VACUUM")
+                return found
+            """,
+            line=7,
+            count=3,
+            message_contains=("session.exec()",),
+        ),
+        Invalid(
+            """
+            import psycopg
+
+            async def archive(dsn, day):
+                with psycopg.connect(dsn) as conn:
+                    conn.execute("DELETE FROM events WHERE day < %s", (day,))
+                    conn.commit()
+            """,
+            line=4,
+            count=3,
+            message_contains=("psycopg.connect()", "psycopg.AsyncConnection"),
+        ),
+        Invalid(
+            """
+            import mysql.connector
+
+            async def names():
+                cnx = mysql.connector.connect(database="app")
+                cursor = cnx.cursor()
+                cursor.execute("SELECT name FROM users")
+                return cursor.fetchall()
+            """,
+            line=4,
+            count=3,
+            message_contains=("mysql.connector.aio",),
         ),
     )

@@ -20,8 +20,19 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     already open, so it is not reported, unlike flake8-async's ASYNC231), the `pathlib.Path` methods that touch the disk
     (`read_text`, `write_bytes`, `exists`, `stat`, `iterdir`, `glob`, `mkdir`, `unlink`, ...),
     the `os.path` functions that ask the disk (`exists`, `isfile`, `getsize`, `realpath`, ...),
-    the `os` file functions (`listdir`, `scandir`, `remove`, `rename`, `makedirs`, `walk`, ...)
-    and `shutil` (`copy`, `move`, `rmtree`, ...).
+    the `os` file functions (`listdir`, `scandir`, `remove`, `rename`, `makedirs`, `walk`,
+    `getcwd`, `statvfs`, ...) and `shutil` (`copy`, `move`, `rmtree`, ...), `Path.cwd()`,
+    `absolute()` and the file-type tests (`is_fifo`, `is_socket`, `is_block_device`,
+    `is_char_device`), `tempfile` (`mkstemp`, `mkdtemp`, `TemporaryFile`,
+    `NamedTemporaryFile`, `TemporaryDirectory`, and the methods of the files they return),
+    `io.open_code`, `netrc.netrc()` and the source reads of `inspect` (`getsource`,
+    `getsourcelines`, `getsourcefile`, ...).
+
+    Not reported, because they touch no disk: `tempfile.gettempdir()` (its answer is kept
+    after the first call), a `SpooledTemporaryFile` until it rolls over to disk
+    (`rollover()`, `fileno()`), `inspect.getfile()` (an attribute of the object),
+    `os.path.samestat()` (two stat results compared), `Path.home()` and `expanduser()` (they
+    read `HOME` from the environment, and the password database only when it is unset).
 
     Reads and writes on a descriptor the module sets non-blocking (`os.set_blocking(fd,
     False)`, opened with `O_NONBLOCK`) and calls inside a `try` that catches
@@ -299,6 +310,25 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
 
             async def play():
                 return ping(10)
+            """
+        ),
+        Valid(
+            """
+            import inspect
+            import os
+            import tempfile
+            from pathlib import Path
+
+            async def describe(obj, first, second, name):
+                spool = tempfile.SpooledTemporaryFile(max_size=1024)
+                spool.write(b"kept in memory")
+                return (
+                    tempfile.gettempdir(),
+                    inspect.getfile(obj),
+                    os.path.samestat(first, second),
+                    Path.home() / name,
+                    Path(name).expanduser(),
+                )
             """
         ),
         Valid(
@@ -614,6 +644,61 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             async def reload(path, loop):
                 config = (await asyncio.to_thread(read_config, path))["settings"]
                 return config
+            """,
+        ),
+        Invalid(
+            """
+            import tempfile
+
+            async def upload(data, send):
+                with tempfile.NamedTemporaryFile(suffix=".bin") as tmp:
+                    tmp.write(data)
+                    await send(tmp.name)
+            """,
+            line=4,
+            count=2,
+            message_contains=("tempfile.NamedTemporaryFile()", "aiofiles.tempfile"),
+        ),
+        Invalid(
+            """
+            import io
+            from pathlib import Path
+
+            async def load_plugin(path: Path):
+                if path.is_fifo() or path.is_socket():
+                    return None
+                with io.open_code(str(path.absolute())) as fh:
+                    return fh.read()
+            """,
+            line=5,
+            count=5,
+            message_contains=("path.is_fifo()",),
+        ),
+        Invalid(
+            """
+            import inspect
+            import netrc
+            import os
+            import trio
+
+            async def report(obj):
+                credentials = netrc.netrc()
+                source = inspect.getsource(obj)
+                return credentials, source, os.getcwd()
+            """,
+            line=7,
+            count=3,
+            message_contains=("netrc.netrc()", "trio.to_thread.run_sync(netrc.netrc, ...)"),
+            fixed="""
+            import inspect
+            import netrc
+            import os
+            import trio
+
+            async def report(obj):
+                credentials = await trio.to_thread.run_sync(netrc.netrc)
+                source = await trio.to_thread.run_sync(inspect.getsource, obj)
+                return credentials, source, await trio.to_thread.run_sync(os.getcwd)
             """,
         ),
     )

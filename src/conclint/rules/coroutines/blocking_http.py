@@ -10,9 +10,15 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     ## What it does
     Finds synchronous HTTP requests made inside an `async def`: the `requests` functions
     (`requests.get`, `requests.post`, ...) and `requests.Session` methods, the synchronous
-    `httpx` functions and `httpx.Client` methods, `urllib.request.urlopen`, `urllib3` pools
-    and `http.client` connections. Method calls are recognised on objects created from those
-    constructors (`s = requests.Session()`, `with httpx.Client() as client:`,
+    `httpx` functions and `httpx.Client` methods (`close()` included), `urllib.request.urlopen`
+    and the reads of the response it returns (`read`, `readline`, `readlines`), `urllib3`
+    pools (`PoolManager`, `ProxyManager`) and `http.client` connections and responses, and the
+    AWS SDK: every method of a `boto3`/`botocore` client or service resource
+    (`boto3.client("s3").put_object(...)`, `boto3.Session().resource("dynamodb").create_table(...)`)
+    but the helpers that send no request (`get_paginator`, `get_waiter`, `can_paginate`,
+    `generate_presigned_url`, `generate_presigned_post`, `close`, `meta`, `exceptions`, and
+    sub-resources such as `s3.Bucket(name)`). Method calls are recognised on objects created
+    from those constructors (`s = requests.Session()`, `with httpx.Client() as client:`,
     `self.session = requests.Session()` in `__init__`).
 
     ## Why is this bad?
@@ -41,7 +47,8 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     `httpx.AsyncClient` works under asyncio, trio and anyio; `aiohttp.ClientSession` under
     asyncio. To keep the synchronous client, run the request in a worker thread:
     `await asyncio.to_thread(requests.get, url)`, `await trio.to_thread.run_sync(requests.get, url)`
-    or `await anyio.to_thread.run_sync(requests.get, url)`.
+    or `await anyio.to_thread.run_sync(requests.get, url)`. For AWS under asyncio, `aioboto3`
+    or `aiobotocore` have the same calls, awaited.
 
     ## Fix safety
     {offload_fix} The
@@ -57,6 +64,7 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     - [asyncio: running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)
     - [HTTPX: async support](https://www.python-httpx.org/async/)
     - [aiohttp client quickstart](https://docs.aiohttp.org/en/stable/client_quickstart.html)
+    - [aioboto3](https://aioboto3.readthedocs.io/en/latest/)
     - [asyncio.to_thread](https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread)
     - [trio.to_thread.run_sync](https://trio.readthedocs.io/en/stable/reference-core.html#trio.to_thread.run_sync)
     - [AnyIO: working with threads](https://anyio.readthedocs.io/en/stable/threads.html)
@@ -166,6 +174,20 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
                 url = urllib.parse.urljoin(base, path)
                 prepared = requests.Request("GET", url).prepare()
                 return prepared
+            """
+        ),
+        Valid(
+            """
+            import aioboto3
+            import boto3
+
+            async def links(keys):
+                s3 = boto3.client("s3")
+                pages = s3.get_paginator("list_objects_v2")
+                bucket = boto3.resource("s3").Bucket("uploads")
+                async with aioboto3.Session().client("s3") as client:
+                    await client.put_object(Bucket="uploads", Key="new", Body=b"")
+                return [s3.generate_presigned_url("get_object", Params={"Key": key}) for key in keys], pages, bucket
             """
         ),
     )
@@ -308,5 +330,53 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
             line=4,
             message_contains=("mylib.download()", "await asyncio.to_thread(mylib.download, ...)"),
             settings={"extend_blocking_calls": (("mylib.download", "http"),)},
+        ),
+        Invalid(
+            """
+            import urllib.request
+
+            async def fetch(url):
+                with urllib.request.urlopen(url) as response:
+                    return response.read()
+            """,
+            line=4,
+            count=2,
+        ),
+        Invalid(
+            """
+            import httpx
+            import urllib3
+
+            async def shutdown(client: httpx.Client, proxy_url, url):
+                urllib3.ProxyManager(proxy_url).request("GET", url)
+                client.close()
+            """,
+            line=5,
+            count=2,
+            message_contains=("httpx.AsyncClient",),
+        ),
+        Invalid(
+            """
+            import boto3
+
+            s3 = boto3.client("s3")
+
+            async def save(key, body):
+                s3.put_object(Bucket="uploads", Key=key, Body=body)
+                return s3.generate_presigned_url("get_object", Params={"Bucket": "uploads", "Key": key})
+            """,
+            line=6,
+            message_contains=("s3.put_object()", "aioboto3"),
+        ),
+        Invalid(
+            """
+            import boto3
+
+            async def create(name):
+                dynamodb = boto3.Session().resource("dynamodb")
+                table = dynamodb.Table(name)
+                return dynamodb.create_table(TableName=name), table
+            """,
+            line=6,
         ),
     )

@@ -11,7 +11,17 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
     Finds blocking network calls of the standard `socket` module inside an `async def`:
     `socket.create_connection`, the name-resolution functions (`getaddrinfo`,
     `gethostbyname`, `gethostbyaddr`, `getfqdn`, ...) and the I/O methods of `socket.socket`
-    objects (`connect`, `accept`, `recv`, `send`, `sendall`, `sendfile`, ...).
+    objects (`connect`, `accept`, `recv`, `send`, `sendall`, `sendfile`, ...) and of the TLS
+    sockets `SSLContext.wrap_socket()` returns (the same, and `read`, `write`,
+    `do_handshake`, `unwrap`); `os.sendfile`; and the clients of other protocols: `smtplib`
+    (`SMTP`, `SMTP_SSL`: `starttls`, `login`, `sendmail`, `send_message`, `quit`, ...),
+    `ftplib` (`FTP`, `FTP_TLS`: `login`, `retrbinary`, `storbinary`, `nlst`, `cwd`, ...)
+    and `paramiko` (`SSHClient.connect`, `exec_command`, `open_sftp`, and the `SFTPClient`
+    methods `get`, `put`, `open`, `listdir`, `stat`, ..., and reads and writes of its files).
+
+    The constructors are not reported: `smtplib.SMTP(host)` and `ftplib.FTP(host)` connect
+    at once, but without a host they do not, and `wrap_socket()` shakes hands only on a
+    socket that is already connected; the calls that follow them are reported.
 
     Not reported: `getaddrinfo(..., flags=socket.AI_NUMERICHOST)`, which only parses a
     numeric address; calls on a socket the module sets non-blocking (`sock.setblocking(False)`,
@@ -50,7 +60,10 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
     ```
     In a trio module use `await trio.open_tcp_stream(host, port)`, in an anyio module
     `await anyio.connect_tcp(host, port)`. Resolve names with `await loop.getaddrinfo(...)`,
-    `await trio.socket.getaddrinfo(...)` or `await anyio.getaddrinfo(...)`.
+    `await trio.socket.getaddrinfo(...)` or `await anyio.getaddrinfo(...)`. For TLS, pass
+    `ssl=context` to `open_connection`, or use `trio.open_ssl_over_tcp_stream` or
+    `anyio.connect_tcp(..., tls=True)`. asyncio has async clients for mail (`aiosmtplib`),
+    FTP (`aioftp`) and SSH (`asyncssh`); elsewhere, run the session in a worker thread.
 
     ## Fix safety
     {offload_fix} The
@@ -68,6 +81,8 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
     - [asyncio: working with socket objects directly](https://docs.python.org/3/library/asyncio-eventloop.html#working-with-socket-objects-directly)
     - [trio.open_tcp_stream](https://trio.readthedocs.io/en/stable/reference-io.html#trio.open_tcp_stream)
     - [AnyIO: using sockets and streams](https://anyio.readthedocs.io/en/stable/networking.html)
+    - [aiosmtplib](https://aiosmtplib.readthedocs.io/en/stable/)
+    - [asyncssh](https://asyncssh.readthedocs.io/en/stable/)
     """
 
     CODE = "CCL105"
@@ -169,6 +184,24 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
             async def relay(connection, queue):
                 connection.send(b"x")
                 queue.send(await connection.recv())
+            """
+        ),
+        Valid(
+            """
+            import smtplib
+            import socket
+            import ssl
+
+            import aiosmtplib
+            import asyncssh
+
+            async def notify(message, host):
+                await aiosmtplib.send(message, hostname="mail.example.com", start_tls=True)
+                async with asyncssh.connect(host) as conn:
+                    await conn.run("uptime")
+                # Neither is connected yet: no handshake, no greeting.
+                tls = ssl.create_default_context().wrap_socket(socket.socket(), server_hostname=host)
+                return tls, smtplib.SMTP()
             """
         ),
     )
@@ -279,5 +312,91 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
                 return [socket.getaddrinfo(host, 443) for host in hosts]
             """,
             line=4,
+        ),
+        Invalid(
+            """
+            import ssl
+            import trio
+
+            async def fetch_banner(raw, host, request):
+                context = ssl.create_default_context()
+                tls = context.wrap_socket(raw, server_hostname=host)
+                tls.sendall(request)
+                return tls.recv(1024)
+            """,
+            line=7,
+            count=2,
+            message_contains=("tls.sendall()", "trio.open_ssl_over_tcp_stream"),
+            fixed="""
+            import ssl
+            import trio
+
+            async def fetch_banner(raw, host, request):
+                context = ssl.create_default_context()
+                tls = context.wrap_socket(raw, server_hostname=host)
+                await trio.to_thread.run_sync(tls.sendall, request)
+                return await trio.to_thread.run_sync(tls.recv, 1024)
+            """,
+        ),
+        Invalid(
+            """
+            import smtplib
+
+            async def notify(message):
+                with smtplib.SMTP("mail.example.com", 587) as smtp:
+                    smtp.starttls()
+                    smtp.send_message(message)
+            """,
+            line=5,
+            count=2,
+            message_contains=("smtp.starttls()", "aiosmtplib"),
+        ),
+        Invalid(
+            """
+            import ftplib
+
+            async def download(name, sink):
+                ftp = ftplib.FTP_TLS("ftp.example.com")
+                ftp.login()
+                ftp.retrbinary(f"RETR {name}", sink.write)
+            """,
+            line=5,
+            count=2,
+            message_contains=("ftp.login()", "aioftp"),
+        ),
+        Invalid(
+            """
+            import anyio
+            import paramiko
+
+            async def fetch_log(host):
+                client = paramiko.SSHClient()
+                client.connect(host)
+                sftp = client.open_sftp()
+                sftp.get("/var/log/app.log", "app.log")
+            """,
+            line=6,
+            count=3,
+            message_contains=("client.connect()", "anyio.to_thread.run_sync(client.connect, ...)"),
+            fixed="""
+            import anyio
+            import paramiko
+
+            async def fetch_log(host):
+                client = paramiko.SSHClient()
+                await anyio.to_thread.run_sync(client.connect, host)
+                sftp = await anyio.to_thread.run_sync(client.open_sftp)
+                await anyio.to_thread.run_sync(sftp.get, "/var/log/app.log", "app.log")
+            """,
+        ),
+        Invalid(
+            """
+            import os
+
+            async def send_file(sock, fd, size):
+                os.sendfile(sock.fileno(), fd, 0, size)
+            """,
+            line=4,
+            message_contains=("os.sendfile()", "loop.sock_sendfile"),
         ),
     )

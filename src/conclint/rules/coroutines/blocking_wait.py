@@ -9,8 +9,8 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     """
     ## What it does
     Finds waits on thread and process primitives inside an `async def`: acquiring a
-    `threading.Lock`, `RLock`, `Semaphore` or `Condition` (`acquire()` or a plain
-    `with lock:`), `Event.wait()`, `Condition.wait()`, `Barrier.wait()`, the blocking
+    `threading.Lock`, `RLock`, `Semaphore` or `Condition` (`acquire()`, the old alias
+    `acquire_lock()`, or a plain `with lock:`), `Event.wait()`, `Condition.wait()`, `Barrier.wait()`, the blocking
     `get()` / `put()` / `join()` of `queue.Queue` and `multiprocessing.Queue`,
     `Thread.join()`, `Process.join()`, `concurrent.futures.Future.result()` /
     `exception()`, `concurrent.futures.wait()` / `as_completed()`, and blocking pool calls
@@ -269,6 +269,18 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
                 return thread.is_alive()
             """
         ),
+        Valid(
+            """
+            import _thread
+
+            lock = _thread.allocate_lock()
+
+            async def try_tick(counter):
+                if lock.acquire_lock(False):
+                    counter.tick()
+                    lock.release()
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -488,5 +500,19 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
             """,
             line=7,
             message_contains=("`with self._lock:`",),
+        ),
+        Invalid(
+            """
+            import _thread
+
+            lock = _thread.allocate_lock()
+
+            async def critical(counter):
+                lock.acquire_lock()
+                counter.tick()
+                lock.release()
+            """,
+            line=6,
+            message_contains=("lock.acquire_lock()", "asyncio.Lock"),
         ),
     )
