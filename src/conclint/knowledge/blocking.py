@@ -416,6 +416,41 @@ WILDCARD_EXCEPTIONS: Mapping[str, frozenset[str]] = {
 }
 
 
+# Executors wait without a blocking call of their own: leaving `with executor:` calls
+# shutdown(wait=True), which waits for the work submitted in the block; `executor.map()` only
+# submits the work, and the iterator it returns waits for each result as it is consumed
+# (`list(executor.map(f, xs))`, `for r in executor.map(f, xs)`). The rules report these
+# where the wait happens, in a coroutine: a `with` block holding no `await` (the work
+# submitted there is not awaited before the exit waits for it), a consumed map.
+EXECUTOR_EXIT = Remedy(
+    "awaited work inside the block (`await loop.run_in_executor(executor, f)`, "
+    "`await asyncio.wrap_future(executor.submit(f))`), or the whole block in `await asyncio.to_thread(...)`",
+    "the whole block in a function run by `await trio.to_thread.run_sync(...)`",
+    "the whole block in a function run by `await anyio.to_thread.run_sync(...)`",
+    offloadable=False,
+)
+EXECUTOR_RESULTS = Remedy(
+    "`await asyncio.to_thread(list, executor.map(...))`",
+    "`await trio.to_thread.run_sync(list, executor.map(...))`",
+    "`await anyio.to_thread.run_sync(list, executor.map(...))`",
+)
+# Iterated by a `for` loop, the map cannot move to a thread on its own: no fix.
+EXECUTOR_RESULTS_LOOP = Remedy(EXECUTOR_RESULTS.asyncio, EXECUTOR_RESULTS.trio, EXECUTOR_RESULTS.anyio, offloadable=False)
+_EXECUTORS = ("concurrent.futures.ThreadPoolExecutor", "concurrent.futures.ProcessPoolExecutor")
+# executor type -> the wait of leaving its `with` block
+WAITS_ON_EXIT: Mapping[str, BlockingCall] = {
+    name: BlockingCall(f"{name}.__exit__", Category.WAIT, EXECUTOR_EXIT) for name in _EXECUTORS
+}
+# method -> the wait of consuming its result whole (`list(...)`), and of iterating it in a loop
+WAITS_WHEN_CONSUMED: Mapping[str, tuple[BlockingCall, BlockingCall]] = {
+    f"{name}.map": (
+        BlockingCall(f"{name}.map", Category.WAIT, EXECUTOR_RESULTS),
+        BlockingCall(f"{name}.map", Category.WAIT, EXECUTOR_RESULTS_LOOP),
+    )
+    for name in _EXECUTORS
+}
+
+
 class BlockingCatalog:
     """Looks qualified names up among the blocking callables, exact names first, then `Type.*`."""
 

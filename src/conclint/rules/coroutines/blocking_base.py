@@ -15,7 +15,9 @@ from conclint.core.settings import Settings
 from conclint.fixes.blocking import blocking_fix, helper_call_fix
 from conclint.analysis.helpers import HelperChain, LineOf, helper_chains
 from conclint.analysis.summary_collector import CoroutineCall
-from conclint.knowledge.blocking import OFFLOAD, Category
+from conclint.analysis.scopes import dotted_name
+from conclint.knowledge.blocking import OFFLOAD, WAITS_ON_EXIT, WAITS_WHEN_CONSUMED, Category
+from conclint.knowledge.offloading import CONSUMERS
 from conclint.syntax.prefilter import COROUTINE
 from conclint.rules.base import Rule
 
@@ -110,6 +112,8 @@ class BlockingCallInCoroutine(Rule):
             facts.note_awaited_offload(node)
             return
         match = facts.blocking_call(node)
+        if match is None and self.CATEGORY is Category.WAIT:
+            match = _consumed_results(facts, node)
         if match is not None and match.entry.category is self.CATEGORY:
             self._report_in_coroutine(node, match)
 
@@ -118,8 +122,31 @@ class BlockingCallInCoroutine(Rule):
             return
         for item in node.items:
             match = self.facts.blocking_with_item(item)
+            if match is None and self.CATEGORY is Category.WAIT:
+                match = _exit_waits(self.facts, item, node)
             if match is not None and match.entry.category is self.CATEGORY:
                 self._report_in_coroutine(item.item, match)
+
+    def visit_For(self, node: cst.For) -> None:
+        """`for r in executor.map(f, xs):` waits for each result on the loop's thread."""
+        if self.CATEGORY is Category.WAIT and node.asynchronous is None and self.facts.in_coroutine:
+            self._report_iterated(node.iter)
+
+    def _comprehension(self, node: cst.ListComp | cst.SetComp | cst.DictComp) -> None:
+        """`[r for r in executor.map(f, xs)]` is built at once (not a generator expression)."""
+        if self.CATEGORY is Category.WAIT and node.for_in.asynchronous is None and self.facts.in_coroutine:
+            self._report_iterated(node.for_in.iter)
+
+    visit_ListComp = visit_SetComp = visit_DictComp = _comprehension
+
+    def _report_iterated(self, iterable: cst.BaseExpression) -> None:
+        if not isinstance(iterable, cst.Call):
+            return
+        name = self.facts.qualified_name(iterable.func)
+        entries = WAITS_WHEN_CONSUMED.get(name) if name is not None else None
+        if entries is not None:
+            display = f"`{_callee(iterable, name)}()` (iterating its results)"
+            self._report_in_coroutine(iterable, BlockingMatch(entries[1], display))
 
     def _report_in_coroutine(self, node: cst.CSTNode, match: BlockingMatch) -> None:
         """Report a direct call; where the rule is silent on a loop of the coroutine's own,
@@ -190,6 +217,54 @@ class BlockingCallInCoroutine(Rule):
                 suggestion += f", or run it in a worker thread: {offload}"
         fix = blocking_fix(self.facts, node, match, self.settings.target_version)
         self.report(node, suggestion=suggestion + ".", call=call, replacement=replacement, fix=fix)
+
+
+def _consumed_results(facts: FileFacts, call: cst.Call) -> BlockingMatch | None:
+    """`list(executor.map(f, xs))`: consuming the iterator waits for every result (a bare
+    `executor.map(...)` only submits the work, and is not reported)."""
+    if not call.args or call.args[0].star or facts.qualified_name(call.func) not in CONSUMERS:
+        return None
+    inner = call.args[0].value
+    name = facts.qualified_name(inner.func) if isinstance(inner, cst.Call) else None
+    entries = WAITS_WHEN_CONSUMED.get(name) if name is not None else None
+    if entries is None:
+        return None
+    assert isinstance(inner, cst.Call)
+    consumer = dotted_name(call.func) or "list"
+    return BlockingMatch(entries[0], f"`{consumer}({_callee(inner, entries[0].qualname)}(...))`")
+
+
+def _exit_waits(facts: FileFacts, item: cst.WithItem, block: cst.With) -> BlockingMatch | None:
+    """`with ThreadPoolExecutor() as pool:` whose block awaits nothing: its exit calls
+    `shutdown(wait=True)`, which waits on the loop's thread for the work submitted in the
+    block. A block that awaits its work (`await loop.run_in_executor(pool, f)`) leaves none."""
+    symbol = facts.resolve(item.item)
+    if symbol is None or not symbol.instance or symbol.local:
+        return None
+    entry = WAITS_ON_EXIT.get(symbol.qualname)
+    if entry is None or _awaits(block.body):
+        return None
+    text = facts.module.code_for_node(item).strip().rstrip(",").strip()
+    shown = f"`with {text}:`" if len(text) <= 60 and "\n" not in text else f"`with` on a {symbol.qualname}"
+    return BlockingMatch(entry, f"{shown} (its exit waits for the work)")
+
+
+def _awaits(block: cst.CSTNode) -> bool:
+    """Whether `block` awaits anything itself (nested functions and classes aside)."""
+    stack: list[cst.CSTNode] = [block]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Await) or (isinstance(node, (cst.For, cst.With, cst.CompFor)) and node.asynchronous is not None):
+            return True
+        if not isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            stack.extend(node.children)
+    return False
+
+
+def _callee(call: cst.Call, qualname: str) -> str:
+    """How the source names a method (`pool.map`), or its type's short name."""
+    text = dotted_name(call.func)
+    return text if text and len(text) <= 40 else ".".join(qualname.split(".")[-2:])
 
 
 # Silent in a coroutine that only ever runs on a loop of its own in another thread

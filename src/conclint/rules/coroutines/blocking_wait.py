@@ -13,8 +13,17 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     `acquire_lock()`, or a plain `with lock:`), `Event.wait()`, `Condition.wait()`, `Barrier.wait()`, the blocking
     `get()` / `put()` / `join()` of `queue.Queue` and `multiprocessing.Queue`,
     `Thread.join()`, `Process.join()`, `concurrent.futures.Future.result()` /
-    `exception()`, `concurrent.futures.wait()` / `as_completed()`, and blocking pool calls
-    (`Pool.map`, `Executor.shutdown()`).
+    `exception()`, `concurrent.futures.wait()` / `as_completed()`, blocking pool calls
+    (`Pool.map`, `Executor.shutdown()`), the results of `ThreadPoolExecutor.map()` or
+    `ProcessPoolExecutor.map()` consumed (`list(pool.map(f, xs))`, `sorted(...)`, a `for`
+    loop or a list comprehension over them), and leaving a `with ThreadPoolExecutor() as
+    pool:` (or `ProcessPoolExecutor`) block that awaits nothing: its exit calls
+    `shutdown(wait=True)` and waits for the work submitted in it.
+
+    Not reported: a bare `pool.map(...)` (it only submits the work), its results consumed
+    in a worker thread (`await asyncio.to_thread(list, pool.map(f, xs))`), and a `with`
+    block on an executor that awaits its work (`await loop.run_in_executor(pool, f)`), as
+    in asyncio's documentation.
 
     The non-blocking forms are not reported: `get_nowait()`, `put_nowait()`,
     `get(block=False)`, `put(item, False)`, `acquire(blocking=False)`, `wait(0)`,
@@ -281,6 +290,21 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
                     lock.release()
             """
         ),
+        Valid(
+            """
+            import asyncio
+            import concurrent.futures
+
+            async def sizes(paths):
+                loop = asyncio.get_running_loop()
+                with concurrent.futures.ThreadPoolExecutor() as pool:
+                    pending = pool.map(len, paths)  # submitted, not waited for
+                    first = await loop.run_in_executor(pool, len, paths[0])
+                    rest = await asyncio.to_thread(list, pending)
+                    again = await asyncio.to_thread(pool.map, len, paths)
+                return first, rest, again
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -514,5 +538,46 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
             """,
             line=6,
             message_contains=("lock.acquire_lock()", "asyncio.Lock"),
+        ),
+        Invalid(
+            """
+            from concurrent.futures import ThreadPoolExecutor
+
+            async def thumbnails(images, render):
+                with ThreadPoolExecutor(max_workers=4) as pool:
+                    for image in images:
+                        pool.submit(render, image)
+            """,
+            line=4,
+            message_contains=("`with ThreadPoolExecutor(max_workers=4) as pool:`", "its exit waits"),
+        ),
+        Invalid(
+            """
+            import asyncio
+            from concurrent.futures import ProcessPoolExecutor
+
+            pool = ProcessPoolExecutor()
+
+            async def checksums(blobs, digest):
+                results = list(pool.map(digest, blobs))
+                for line in pool.map(str, results):
+                    print(line)
+                return results
+            """,
+            line=7,
+            count=2,
+            message_contains=("`list(pool.map(...))`", "asyncio.to_thread(list, executor.map(...))"),
+            fixed="""
+            import asyncio
+            from concurrent.futures import ProcessPoolExecutor
+
+            pool = ProcessPoolExecutor()
+
+            async def checksums(blobs, digest):
+                results = await asyncio.to_thread(list, pool.map(digest, blobs))
+                for line in pool.map(str, results):
+                    print(line)
+                return results
+            """,
         ),
     )
