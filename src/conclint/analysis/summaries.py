@@ -125,7 +125,8 @@ class FunctionSummary:
     returns_running_loop: bool = False
     # It must run on the thread that calls it: it calls the event loop's APIs
     # (`asyncio.get_running_loop()`, `loop.call_soon`) or sets attributes of objects it was
-    # given (`self.x = ...`, `widget.parent = ...`). An offload fix does not move it to a thread.
+    # given (`self.x = ...`, `widget.parent = ...`), or makes or uses an object bound to the
+    # thread that made it (a sqlite3 connection). An offload fix does not move it to a thread.
     loop_thread_only: bool = False
 
     @property

@@ -75,7 +75,7 @@ from conclint.knowledge.threads import (
     SMALL_RANGE,
     call_kind,
 )
-from conclint.knowledge.offloading import needs_loop_thread
+from conclint.knowledge.offloading import bound_to_its_thread, needs_loop_thread
 from conclint.syntax.traversal import CachedVisitorMethods
 
 if TYPE_CHECKING:
@@ -700,7 +700,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         facts = self.facts
         func = node.func
         symbol = facts.resolve(func)
-        if symbol is not None and not symbol.local and needs_loop_thread(symbol.qualname) and not self._new_loop(func):
+        if symbol is not None and not symbol.local and (
+            bound_to_its_thread(symbol.qualname) or (needs_loop_thread(symbol.qualname) and not self._new_loop(func))
+        ):
             function.loop_thread_only = True
         self._consumed_arguments(node, symbol)
         self._offloaded_parameter(node, symbol)

@@ -29,7 +29,7 @@ from conclint.analysis.scopes import dotted_name
 from conclint.fixes.names import NameTaken, dotted, module_name
 from conclint.fixes.plan import FixPlan
 from conclint.knowledge.blocking import Category
-from conclint.knowledge.offloading import CONSUMERS, LAZY_CALLS, OFFLOAD_FUNCTIONS
+from conclint.knowledge.offloading import CONSUMERS, LAZY_CALLS, OFFLOAD_FUNCTIONS, bound_to_its_thread
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import BlockingMatch, FileFacts
@@ -120,10 +120,11 @@ def blocking_fix(facts: FileFacts, call: cst.CSTNode, match: BlockingMatch, targ
     try:
         if match.entry.category is Category.SLEEP and _is_statement(facts, call):
             return _sleep_fix(facts, call, library)
-        if match.entry.remedy.offloadable and match.entry.qualname not in NOT_OFFLOADABLE:
+        qualname = match.entry.qualname
+        if match.entry.remedy.offloadable and qualname not in NOT_OFFLOADABLE and not bound_to_its_thread(qualname):
             if library == "asyncio" and _version(target_version) < (3, 9):
                 return None  # asyncio.to_thread is new in Python 3.9
-            if match.entry.qualname in LAZY_CALLS:
+            if qualname in LAZY_CALLS:
                 return _consumed_offload_fix(facts, call, library, facts.scope, facts.current_statement)
             return _offload_fix(facts, call, library)
     except NameTaken:

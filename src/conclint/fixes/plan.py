@@ -168,7 +168,7 @@ def to_fix(
         for node, new in plan.expressions:
             where = positions[node]
             code = _code(module, new, indent)
-            if isinstance(new, _LOOSE) and not getattr(new, "lpar", ()) and _followed_by_trailer(lines, where):
+            if isinstance(new, _LOOSE) and not getattr(new, "lpar", ()) and _has_trailer(plan.statement, node):
                 code = f"({code})"  # `(await f()).json()`: a trailer would bind tighter than `await`
             edits.append(Edit(_span(where), code))
         for statement, new_statements in plan.statements:
@@ -197,21 +197,25 @@ _LOOSE = (
 )
 
 
-def _followed_by_trailer(lines: LineTable, where: CodeRange) -> bool:
-    """Whether the code after `where` goes on with `.`, `[` or `(` applied to it (space,
-    line continuations and comments skipped)."""
-    text = lines.text
-    index = lines.offset(where.end.line, where.end.column + 1)
-    while index < len(text):
-        char = text[index]
-        if char == "#":
-            while index < len(text) and text[index] not in "\r\n":
-                index += 1
-        elif char in " \t\f\r\n\\":
-            index += 1
-        else:
-            return char in ".[("
-    return False
+def _has_trailer(statement: cst.CSTNode | None, node: cst.CSTNode) -> bool:
+    """Whether `node` is followed by a trailer in `statement`: it is the object of an
+    attribute or subscript, or the callee of a call (`time.sleep(1).x`), so that an `await`
+    put in its place needs parentheses. Unknown without the statement: assumed so, since
+    parentheses are never wrong."""
+    if statement is None:
+        return True
+    found: list[bool] = []
+
+    class Finder(cst.CSTVisitor):
+        def on_visit(self, visited: cst.CSTNode) -> bool:
+            if (isinstance(visited, (cst.Attribute, cst.Subscript)) and visited.value is node) or (
+                isinstance(visited, cst.Call) and visited.func is node
+            ):
+                found.append(True)
+            return not found
+
+    statement.visit(Finder())
+    return bool(found)
 
 
 def _indentation(statement: cst.CSTNode | None, positions: Mapping[cst.CSTNode, CodeRange], lines: LineTable) -> str:

@@ -68,12 +68,25 @@ LOOP_TYPE = "asyncio.AbstractEventLoop"
 LOOP_METHODS_ANY_THREAD = frozenset({"call_soon_threadsafe", "is_running", "is_closed"})
 
 
+# Objects that only the thread which made them may use (sqlite3 checks it on every call), and
+# the calls that make them: offloading one such call moves it to a thread that did not make
+# the object (or makes it where the next call will not run), and the next call raises.
+THREAD_BOUND_TYPES = frozenset({"sqlite3.Connection", "sqlite3.Cursor"})
+THREAD_BOUND_FACTORIES = frozenset({"sqlite3.connect"})
+
+
 def needs_loop_thread(qualname: str) -> bool:
     """Whether calling `qualname` (a resolved dotted name) must happen on the loop's thread."""
     if qualname in LOOP_THREAD_CALLS:
         return True
     owner, _, method = qualname.rpartition(".")
     return owner == LOOP_TYPE and method not in LOOP_METHODS_ANY_THREAD
+
+
+def bound_to_its_thread(qualname: str) -> bool:
+    """Whether calling `qualname` makes or uses an object bound to the thread that made it,
+    so that the call cannot move to a worker thread alone."""
+    return qualname in THREAD_BOUND_FACTORIES or qualname.rpartition(".")[0] in THREAD_BOUND_TYPES
 
 
 # The call that runs a function in a worker thread, per async library (what the offload fix
