@@ -22,7 +22,11 @@ class Binding:
     kind: "import" (target is the imported dotted name), "def" / "class" (node is the
     definition), "assign" (node is the assigned expression, resolved lazily), "self"
     (the first parameter of a method; scope is the class scope), "param" (node is the
-    annotation, if any), or "other" (bound to something we do not track).
+    annotation, if any), "merge" (one of `candidates`, where control flow joins), or
+    "other" (bound to something we do not track).
+
+    site: the id of the statement (or `except` handler) that binds the name, 0 for a
+    parameter; the flow pass (conclint.analysis.flow) finds a statement's bindings by it.
     """
 
     kind: str
@@ -32,6 +36,8 @@ class Binding:
     resolved: object = None
     resolving: bool = False
     done: bool = False
+    site: int = 0
+    candidates: tuple[Binding, ...] = ()
     # A parameter's default value: an `IO` parameter defaulting to `sys.stderr` is a terminal
     # stream at least as often as a file.
     default: cst.BaseExpression | None = None
@@ -50,12 +56,24 @@ class Scope:
     declared_global: set[str] = field(default_factory=set)
     declared_nonlocal: set[str] = field(default_factory=set)
     class_attributes: dict[int, dict[str, tuple[cst.BaseExpression, Scope]]] = field(default_factory=dict)
+    # Every binding of a name bound more than once (`x = None` left out), in source order:
+    # which one a use sees is decided by the flow pass, computed on first need into `flow`.
+    rebound: dict[str, list[Binding]] = field(default_factory=dict)
+    flow: object = None
 
-    def bind(self, name: str, binding: Binding) -> None:
-        """Record a binding; `x = None` never hides a real binding of the same name
-        (the `try: import x / except ImportError: x = None` idiom)."""
-        if binding.kind == "assign" and _is_none(binding.node) and name in self.bindings:
+    def bind(self, name: str, binding: Binding, fallback: bool = False) -> None:
+        """Record a binding; `x = None` never hides a real binding of the same name (the
+        `try: import x / except ImportError: x = None` idiom), nor does a `fallback`: a
+        binding an `except ImportError:` handler makes for a name its `try` imported."""
+        previous = self.bindings.get(name)
+        if binding.kind == "assign" and _is_none(binding.node):
+            if previous is None:
+                self.bindings[name] = binding
             return
+        if previous is not None and not _is_none_binding(previous):
+            self.rebound.setdefault(name, [previous]).append(binding)
+            if fallback and previous.kind == "import":
+                return
         self.bindings[name] = binding
 
     def lookup(self, name: str) -> Binding | None:
@@ -88,6 +106,10 @@ class Scope:
 
 def _is_none(node: cst.CSTNode | None) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
+
+
+def _is_none_binding(binding: Binding) -> bool:
+    return binding.kind == "assign" and _is_none(binding.node)
 
 
 def dotted_name(node: cst.BaseExpression | None) -> str:
@@ -151,55 +173,83 @@ def _blocks(statement: cst.CSTNode) -> Iterator[cst.BaseSuite]:
 
 def collect_bindings(scope: Scope, statements: Iterable[cst.CSTNode], module_name: str = "") -> None:
     """Fill `scope` with the bindings its statements create."""
+    fallbacks: set[int] = set()  # statements of `except ImportError:` handlers
     for statement in iter_statements(statements):
+        site = id(statement)
+        fallback = site in fallbacks
         if isinstance(statement, cst.FunctionDef):
-            scope.bind(statement.name.value, Binding("def", scope.child_qualname(statement.name.value), statement, scope))
+            name = statement.name.value
+            scope.bind(name, Binding("def", scope.child_qualname(name), statement, scope, site=site), fallback)
         elif isinstance(statement, cst.ClassDef):
-            scope.bind(statement.name.value, Binding("class", scope.child_qualname(statement.name.value), statement, scope))
+            name = statement.name.value
+            scope.bind(name, Binding("class", scope.child_qualname(name), statement, scope, site=site), fallback)
         elif isinstance(statement, cst.Import):
             for alias in statement.names:
                 full = dotted_name(alias.name)
                 if alias.asname is not None:
-                    bind_target(scope, alias.asname.name, Binding("import", canonical_name(full)))
+                    bind_target(scope, alias.asname.name, Binding("import", canonical_name(full), site=site), fallback)
                 else:
                     top = full.split(".")[0]
-                    scope.bind(top, Binding("import", canonical_name(top)))
+                    scope.bind(top, Binding("import", canonical_name(top), site=site), fallback)
         elif isinstance(statement, cst.ImportFrom):
-            _bind_import_from(scope, statement, module_name)
+            _bind_import_from(scope, statement, module_name, fallback)
         elif isinstance(statement, cst.Assign):
             for target in statement.targets:
-                bind_target(scope, target.target, Binding("assign", node=statement.value, scope=scope))
+                bind_target(scope, target.target, Binding("assign", node=statement.value, scope=scope, site=site), fallback)
         elif isinstance(statement, cst.AnnAssign):
             value = statement.value
             binding = (
-                Binding("assign", node=value, scope=scope)
+                Binding("assign", node=value, scope=scope, site=site)
                 if value is not None
-                else Binding("param", node=statement.annotation.annotation, scope=scope)
+                else Binding("param", node=statement.annotation.annotation, scope=scope, site=site)
             )
-            bind_target(scope, statement.target, binding)
+            bind_target(scope, statement.target, binding, fallback)
         elif isinstance(statement, cst.AugAssign):
-            bind_target(scope, statement.target, Binding("other"))
+            bind_target(scope, statement.target, Binding("other", site=site), fallback)
         elif isinstance(statement, (cst.For,)):
-            bind_target(scope, statement.target, Binding("other"))
+            bind_target(scope, statement.target, Binding("other", site=site), fallback)
         elif isinstance(statement, cst.With):
             for item in statement.items:
                 if item.asname is not None:
                     # `with X() as x` is taken to bind `X()` itself, as most `__enter__`s
                     # return self; an `__aenter__` often returns another object (a session
                     # of an async client), so `async with` binds something unknown.
-                    binding = Binding("other") if statement.asynchronous is not None else Binding("assign", node=item.item, scope=scope)
-                    bind_target(scope, item.asname.name, binding)
+                    binding = (
+                        Binding("other", site=site)
+                        if statement.asynchronous is not None
+                        else Binding("assign", node=item.item, scope=scope, site=site)
+                    )
+                    bind_target(scope, item.asname.name, binding, fallback)
         elif isinstance(statement, (cst.Try, cst.TryStar)):
+            if catches_only_import_errors(statement):
+                fallbacks.update(id(inner) for handler in statement.handlers for inner in iter_statements(handler.body.body))
             for handler in statement.handlers:
                 if handler.name is not None:
-                    bind_target(scope, handler.name.name, Binding("other"))
+                    bind_target(scope, handler.name.name, Binding("other", site=id(handler)), fallback)
         elif isinstance(statement, cst.Global):
             scope.declared_global.update(item.name.value for item in statement.names)
         elif isinstance(statement, cst.Nonlocal):
             scope.declared_nonlocal.update(item.name.value for item in statement.names)
 
 
-def _bind_import_from(scope: Scope, statement: cst.ImportFrom, module_name: str) -> None:
+# A `try` whose every handler catches only these is an import with a fallback.
+IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def catches_only_import_errors(statement: cst.Try | cst.TryStar) -> bool:
+    """`try: import x / except ImportError: import y as x`: the handlers run only when an
+    import failed, so what they bind stands in for what the `try` imported."""
+    if not statement.handlers:
+        return False
+    for handler in statement.handlers:
+        caught = handler.type
+        names = [element.value for element in caught.elements] if isinstance(caught, cst.Tuple) else [caught]
+        if not names or any(last_name(name) not in IMPORT_ERRORS for name in names):  # type: ignore[arg-type]
+            return False
+    return True
+
+
+def _bind_import_from(scope: Scope, statement: cst.ImportFrom, module_name: str, fallback: bool = False) -> None:
     if isinstance(statement.names, cst.ImportStar):
         return
     module = dotted_name(statement.module) if statement.module is not None else ""
@@ -209,7 +259,7 @@ def _bind_import_from(scope: Scope, statement: cst.ImportFrom, module_name: str)
         name = dotted_name(alias.name)
         local = alias.asname.name if alias.asname is not None else alias.name
         target = f"{module}.{name}" if module else name
-        bind_target(scope, local, Binding("import", canonical_name(target)))
+        bind_target(scope, local, Binding("import", canonical_name(target), site=id(statement)), fallback)
 
 
 def resolve_relative(module_name: str, level: int, module: str) -> str:
@@ -223,15 +273,15 @@ def resolve_relative(module_name: str, level: int, module: str) -> str:
     return ".".join(base + ([module] if module else []))
 
 
-def bind_target(scope: Scope, target: cst.CSTNode, binding: Binding) -> None:
+def bind_target(scope: Scope, target: cst.CSTNode, binding: Binding, fallback: bool = False) -> None:
     """Bind the names an assignment target introduces; only a plain name keeps the value."""
     if isinstance(target, cst.Name):
-        scope.bind(target.value, binding)
+        scope.bind(target.value, binding, fallback)
     elif isinstance(target, (cst.Tuple, cst.List)):
         for element in target.elements:
-            bind_target(scope, element.value, Binding("other"))
+            bind_target(scope, element.value, Binding("other", site=binding.site), fallback)
     elif isinstance(target, cst.StarredElement):
-        bind_target(scope, target.value, Binding("other"))
+        bind_target(scope, target.value, Binding("other", site=binding.site), fallback)
 
 
 def _parameter_binding(param: cst.Param, scope: Scope) -> Binding:

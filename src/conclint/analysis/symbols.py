@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from conclint.analysis.flow import reaching_binding
 from conclint.analysis.scopes import Binding, Scope, instance_attributes
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.types import (
@@ -47,7 +48,7 @@ def resolve(expression: cst.CSTNode, scope: Scope, depth: int = 0) -> Symbol | N
     if depth > 20:
         return None
     if isinstance(expression, cst.Name):
-        return _resolve_name(expression.value, scope, depth)
+        return _resolve_name(expression, scope, depth)
     if isinstance(expression, cst.Attribute):
         base = resolve(expression.value, scope, depth + 1)
         return _member(base, expression.attr.value, depth + 1) if base is not None else None
@@ -68,9 +69,11 @@ def resolve(expression: cst.CSTNode, scope: Scope, depth: int = 0) -> Symbol | N
     return None
 
 
-def _resolve_name(name: str, scope: Scope, depth: int) -> Symbol | None:
-    binding = scope.lookup(name)
+def _resolve_name(node: cst.Name, scope: Scope, depth: int) -> Symbol | None:
+    """The binding that reaches this use of the name (conclint.analysis.flow), resolved."""
+    binding = reaching_binding(node, scope)
     if binding is None:
+        name = node.value
         return Symbol(f"builtins.{name}") if name in _BUILTINS else None
     return binding_symbol(binding, depth)
 
@@ -96,6 +99,13 @@ def _binding_symbol(binding: Binding, depth: int) -> Symbol | None:
         return Symbol(binding.target)
     if kind in ("def", "class"):
         return Symbol(binding.target, local=True, node=binding.node, scope=binding.scope)
+    if kind == "merge":
+        # Where paths join: known only when every binding that may reach denotes the same.
+        first = binding_symbol(binding.candidates[0], depth + 1)
+        if first is None:
+            return None
+        same = all(binding_symbol(other, depth + 1) == first for other in binding.candidates[1:])
+        return first if same else None
     if kind == "self" and binding.scope is not None:
         class_scope = binding.scope
         return Symbol(class_scope.qualname, instance=True, local=True, node=class_scope.node, scope=class_scope.parent)

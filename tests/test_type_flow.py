@@ -1,0 +1,366 @@
+"""Types that flow (issue 14, items 1 and 3): a use of a name sees the binding that reaches it
+in execution order (conclint.analysis.flow), joins of paths with different bindings stay
+unknown, and imports with an `except ImportError:` fallback keep the imported name."""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+import pytest
+
+from conclint.analysis.flow import reaching_binding
+from conclint.analysis.scopes import Scope, bind_parameters, collect_bindings
+from conclint.analysis.symbols import resolve
+from conclint.core.settings import DEFAULT_SETTINGS
+from conclint.engine import lint_source
+
+
+def findings(source: str, prefix: str = "CCL1") -> list[tuple[int, str]]:
+    found = lint_source(textwrap.dedent(source).lstrip("\n"), "example.py", DEFAULT_SETTINGS)
+    return sorted((d.line, d.code) for d in found if d.code.startswith(prefix))
+
+
+def lines(source: str, prefix: str = "CCL1") -> list[int]:
+    return [line for line, _ in findings(source, prefix)]
+
+
+# ----- flow-sensitive locals ---------------------------------------------------------------
+
+
+def test_a_name_keeps_its_type_until_it_is_rebound() -> None:
+    source = """
+        from pathlib import Path
+
+        async def sizes(f, items):
+            path = Path(f)
+            path.stat()
+            for path, m in items:
+                print(path, m)
+    """
+    assert lines(source) == [5]
+
+
+def test_a_loop_over_strings_makes_the_name_a_string_there() -> None:
+    source = """
+        from pathlib import Path
+
+        async def check(f, strings):
+            path = Path(f)
+            path.stat()
+            for path in strings:
+                path.stat()
+    """
+    assert lines(source) == [5]
+
+
+def test_a_use_before_the_typed_binding_is_not_typed() -> None:
+    source = """
+        from pathlib import Path
+
+        async def check(f, strings):
+            for path in strings:
+                path.stat()
+            path = Path(f)
+            path.exists()
+    """
+    assert lines(source) == [7]
+
+
+def test_a_parameter_rebound_to_a_typed_value() -> None:
+    source = """
+        from pathlib import Path
+
+        async def load(path):
+            path.read_text()
+            path = Path(path)
+            path.read_text()
+    """
+    assert lines(source) == [6]
+
+
+def test_a_rebinding_to_an_unknown_object_is_not_reported() -> None:
+    source = """
+        import threading
+
+        async def run(make):
+            lock = threading.Lock()
+            lock.acquire()
+            lock = make()
+            lock.acquire()
+    """
+    assert lines(source) == [5]
+
+
+def test_branches_that_disagree_leave_the_name_unknown() -> None:
+    source = """
+        import threading
+
+        async def run(flag, other):
+            lock = threading.Lock()
+            if flag:
+                lock = other
+            lock.acquire()
+    """
+    assert lines(source) == []
+
+
+def test_branches_that_agree_keep_the_type() -> None:
+    source = """
+        from pathlib import Path
+
+        async def run(flag, a, b):
+            if flag:
+                path = Path(a)
+            else:
+                path = Path(b)
+            path.read_text()
+    """
+    assert lines(source) == [8]
+
+
+def test_a_branch_that_returns_does_not_reach_what_follows() -> None:
+    source = """
+        from pathlib import Path
+
+        async def run(flag, a, b):
+            path = Path(a)
+            if flag:
+                path = b
+                return path
+            path.read_text()
+    """
+    assert lines(source) == [8]
+
+
+def test_a_rebinding_later_in_a_loop_reaches_the_top_of_the_loop() -> None:
+    source = """
+        from pathlib import Path
+
+        async def run(a, names):
+            path = Path(a)
+            for name in names:
+                path.read_text()
+                path = name
+    """
+    assert lines(source) == []
+
+
+def test_a_handler_may_see_the_binding_from_before_the_try() -> None:
+    source = """
+        import threading
+
+        async def run(make):
+            lock = threading.Lock()
+            try:
+                lock = make()
+            except OSError:
+                lock.acquire()
+    """
+    assert lines(source) == []
+
+
+def test_a_walrus_rebinding_leaves_the_name_unknown() -> None:
+    source = """
+        from pathlib import Path
+
+        async def run(a, get):
+            path = Path(a)
+            while (path := get()):
+                path.read_text()
+            path = Path(a)
+    """
+    assert lines(source) == []
+
+
+def test_a_nested_function_sees_any_binding() -> None:
+    source = """
+        from pathlib import Path
+
+        async def run(a, name):
+            path = Path(a)
+
+            async def inner():
+                path.read_text()
+
+            path = name
+            await inner()
+    """
+    assert lines(source) == []
+
+
+def test_a_comprehension_reads_the_binding_that_reaches_it() -> None:
+    source = """
+        from pathlib import Path
+
+        async def run(a, names):
+            path = Path(a)
+            sizes = [path.stat() for _ in names]
+            path = names[0]
+            return sizes
+    """
+    assert lines(source) == [5]
+
+
+def test_a_module_name_rebound_under_a_condition_is_unknown_in_functions() -> None:
+    source = """
+        import sys
+        import threading
+
+        lock = threading.Lock()
+        if sys.platform == "win32":
+            lock = sys.modules["fake"].Lock()
+
+        async def run():
+            lock.acquire()
+    """
+    assert lines(source) == []
+
+
+def test_a_module_name_rebound_to_the_same_type_keeps_it() -> None:
+    source = """
+        import sys
+        import threading
+
+        lock = threading.Lock()
+        if sys.platform == "win32":
+            lock = threading.Lock()
+
+        async def run():
+            lock.acquire()
+    """
+    assert lines(source) == [9]
+
+
+# ----- imports that fall back --------------------------------------------------------------
+
+
+def test_a_fallback_import_keeps_the_module_the_try_imported() -> None:
+    source = """
+        try:
+            import asyncio
+        except ImportError:
+            import uasyncio as asyncio
+
+        async def main():
+            asyncio.run(main())
+    """
+    assert findings(source) == [(7, "CCL109")]
+
+
+def test_a_fallback_from_import_keeps_the_try_s_name() -> None:
+    source = """
+        try:
+            from requests import get
+        except ModuleNotFoundError:
+            from urllib3 import request as get
+
+        async def fetch(url):
+            return get(url)
+    """
+    assert findings(source) == [(7, "CCL102")]
+
+
+def test_a_fallback_definition_stands_in_for_the_import() -> None:
+    source = """
+        try:
+            from time import sleep
+        except ImportError:
+            def sleep(seconds):
+                pass
+
+        async def wait():
+            sleep(1)
+    """
+    assert findings(source) == [(8, "CCL101")]
+
+
+def test_a_handler_of_other_errors_is_not_a_fallback() -> None:
+    source = """
+        try:
+            from time import sleep
+        except Exception:
+            from asyncio import sleep
+
+        async def wait():
+            sleep(1)
+    """
+    assert findings(source) == []
+
+
+def test_a_fallback_to_none_keeps_the_import() -> None:
+    source = """
+        try:
+            import requests
+        except ImportError:
+            requests = None
+
+        async def fetch(url):
+            return requests.get(url)
+    """
+    assert findings(source) == [(7, "CCL102")]
+
+
+def test_a_fallback_in_a_function_keeps_the_import() -> None:
+    source = """
+        async def fetch(url):
+            try:
+                from requests import get
+            except ImportError:
+                from urllib.request import urlopen as get
+            return get(url)
+    """
+    assert findings(source) == [(6, "CCL102")]
+
+
+# ----- the pass itself ---------------------------------------------------------------------
+
+
+def _function_scope(source: str) -> tuple[Scope, cst.FunctionDef]:
+    module = cst.parse_module(textwrap.dedent(source))
+    module_scope = Scope("module", "", None, module)
+    collect_bindings(module_scope, module.body)
+    function = next(node for node in module.body if isinstance(node, cst.FunctionDef))
+    scope = Scope("function", function.name.value, module_scope, function)
+    bind_parameters(scope, function.params, None)
+    collect_bindings(scope, function.body.body)
+    return scope, function
+
+
+def _reads(function: cst.FunctionDef, name: str) -> list[cst.Name]:
+    """The receivers named `name` of the method calls in `function`, in source order."""
+    found: list[cst.Name] = []
+
+    class Reads(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            if isinstance(node.value, cst.Name) and node.value.value == name:
+                found.append(node.value)
+
+    function.body.visit(Reads())
+    return found
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # each read of `x`, in order: the type it resolves to, or None
+        ("x = Path(a)\nx.stat()\nx = 1\nx.bit_length()", ["pathlib.Path", None]),
+        ("x = Path(a)\nwhile c:\n    x.stat()\n    x = Path(b)", ["pathlib.Path"]),
+        ("x = Path(a)\nwhile c:\n    x.stat()\n    x = b", [None]),
+        ("x = Path(a)\nwith m:\n    x = b\nx.stat()", [None]),
+        ("x = Path(a)\ndel x\nx = b\nx.stat()", [None]),
+        ("x = b\ntry:\n    x = Path(a)\nfinally:\n    x.stat()", [None]),
+        ("x = b\ntry:\n    x = Path(a)\nexcept OSError:\n    raise\nx.stat()", ["pathlib.Path"]),
+        ("x = b\nmatch c:\n    case [x]:\n        pass\nx = Path(a)\nx.stat()", [None]),
+    ],
+)
+def test_which_binding_a_read_sees(body: str, expected: list[str | None]) -> None:
+    source = "from pathlib import Path\n\ndef f(a, b, c, m):\n" + textwrap.indent(body, "    ") + "\n"
+    scope, function = _function_scope(source)
+    reads = _reads(function, "x")
+    assert all(reaching_binding(read, scope) is not None for read in reads)
+    types = []
+    for read in reads:
+        symbol = resolve(read, scope)
+        types.append(symbol.qualname if symbol is not None and symbol.instance else None)
+    assert types == expected
