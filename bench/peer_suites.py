@@ -150,6 +150,8 @@ DELIBERATE: tuple[Cause, ...] = (
 CAUSES: tuple[Cause, ...] = (
     Cause("catalog hole: httpx2 (the continuation of httpx), module functions", r"^httpx2\.\w+\("),
     Cause("catalog hole: httpx2.Client methods", r"^client\.\w+\(", r"httpx2\.Client\b"),
+    Cause("catalog hole: os.path.abspath (reads the working directory, like os.getcwd and Path.absolute)", r"\bos\.path\.abspath\("),
+    Cause("types: tuple unpacking (`(a, b) = (Path(...), Path(...))`)", r"^\w+\.\w+\(", r"^\s*\(?\w+\s*,\s*\w+\)?\s*=[^=]"),
     Cause("types: annotated assignment without a value (`x: T = ...`), also re-annotating a name", r"^\w+\.\w+\(", r"^\s*\w+: [\w.]+ = \.\.\.\s*$"),
     Cause("types: module-level variable read in a coroutine (`g: TextIOWrapper = ...`, `c = httpx.Client()`)", r"^(g|glob_client)\.\w+\("),
 )
@@ -158,7 +160,8 @@ CAUSES: tuple[Cause, ...] = (
 # matching no row is "not reviewed" and may be a false finding.
 EXTRAS: tuple[Cause, ...] = (
     Cause("open() handed to trio.wrap_file: the peer exempts it; opening the file still blocks", r"wrap_file\(open\("),
-    Cause("open() in a coroutine: ASYNC230, a code this eval file is not checked for", r"\bopen\("),
+    Cause("open() in a coroutine: ASYNC230, a code this file is not checked for", r"\bopen\("),
+    Cause("marked `# ASYNC2xx` in the peer's file, yet not expected (its snapshot lacks it)", r"#\s*ASYNC2\d\d\b"),
     Cause("urllib3 PoolManager.request blocks whatever the method string (the peer needs a verb literal)", r"^foo\.request\(", r"PoolManager\(\)"),
     Cause("the peer's own 'should error' case (attributes and return types it does not track)", r"# should error|return_textiowrapper\(\)"),
     Cause("the peer's own 'not handled' case (`None | TextIOWrapper | None`)", r"^f\.read\(\)$", r"None \| TextIOWrapper \| None"),
@@ -391,7 +394,7 @@ def snapshot_diagnostics(text: str) -> Iterator[tuple[str, int, str]]:
 
 def ruff_suite(root: Path, work: Path, origin: str) -> Suite:
     """ruff's ASYNC2xx fixtures with the lines its snapshots report."""
-    suite = Suite(f"{RUFF.name} {origin} ASYNC2xx fixtures", work / "ruff")
+    suite = Suite(f"{RUFF.name} ASYNC2xx fixtures ({origin})", work / "ruff")
     fixtures = sorted((root / RUFF_FIXTURES).glob("ASYNC2*.py"))
     if not fixtures:
         suite.unavailable = f"no {RUFF_FIXTURES}/ASYNC2*.py in {origin}: ruff's sdists leave its test fixtures and snapshots out; pass --ruff-source with a checkout of its repository"
