@@ -21,11 +21,12 @@ repository:
   the sdist's own PKG-INFO into the metadata directory, which is all `pip download` needs.
   The fixtures are `crates/ruff_linter/resources/test/fixtures/flake8_async/ASYNC2*.py`; the
   expected lines are the diagnostics of those files in
-  `crates/ruff_linter/src/rules/flake8_async/snapshots/*.snap`. ruff's `[tool.maturin]`
-  configuration leaves both directories out of its sdists (every release checked, 0.0.280 to
-  0.17.6), so the suite can only be measured from a checkout of ruff's repository at the
-  pinned tag, given with --ruff-source; without one it is reported as not measured, with the
-  reason.
+  `crates/ruff_linter/src/rules/flake8_async/snapshots/*.snap` (both output formats are
+  read: `FILE:LINE:COL: CODE` and a `CODE` header over `--> FILE:LINE:COL`). The `exclude`
+  of ruff's `[tool.maturin]` configuration leaves both directories out of its sdists (so in
+  each release checked: 0.0.280, 0.1.0, 0.4.10 and 0.17.6), so the suite needs a checkout of
+  ruff's repository, given with --ruff-source; without one it is reported as not measured,
+  with the reason, after the pinned sdist was looked into.
 
 conclint runs as `python -m conclint DIR --no-cache --format json --exit-zero` with this
 interpreter and, with --reference, with a reference install's interpreter too. Per suite the
@@ -34,8 +35,9 @@ script prints the expected lines, the ones found, recall, then every miss groupe
 is "unclassified"). Lines where conclint differs from the peer on purpose (DELIBERATE) are
 listed apart and left out of a second figure, "recall excluding deliberate differences".
 Findings on lines the peer does not expect are printed last, grouped by what a reading of
-them found (EXTRAS); those under "not reviewed" may be false findings. --json writes the figures and the classified lines, with paths relative to each
-suite's directory.
+them found (EXTRAS); those under "not reviewed" may be false findings. --json writes the
+figures and the classified lines, with paths relative to each suite's directory and the
+lines of the peer's own files (not of the copies with imports added).
 """
 
 from __future__ import annotations
@@ -152,7 +154,11 @@ CAUSES: tuple[Cause, ...] = (
     Cause("catalog hole: httpx2.Client methods", r"^client\.\w+\(", r"httpx2\.Client\b"),
     Cause("catalog hole: os.path.abspath (reads the working directory, like os.getcwd and Path.absolute)", r"\bos\.path\.abspath\("),
     Cause("types: tuple unpacking (`(a, b) = (Path(...), Path(...))`)", r"^\w+\.\w+\(", r"^\s*\(?\w+\s*,\s*\w+\)?\s*=[^=]"),
-    Cause("types: annotated assignment without a value (`x: T = ...`), also re-annotating a name", r"^\w+\.\w+\(", r"^\s*\w+: [\w.]+ = \.\.\.\s*$"),
+    Cause(
+        "types: annotated assignment without a value (`x: T = ...`), also re-annotating a name",
+        r"^\w+\.\w+\(",
+        r"^\s*\w+: [\w.]+ = \.\.\.\s*$",
+    ),
     Cause("types: module-level variable read in a coroutine (`g: TextIOWrapper = ...`, `c = httpx.Client()`)", r"^(g|glob_client)\.\w+\("),
 )
 
@@ -162,7 +168,11 @@ EXTRAS: tuple[Cause, ...] = (
     Cause("open() handed to trio.wrap_file: the peer exempts it; opening the file still blocks", r"wrap_file\(open\("),
     Cause("open() in a coroutine: ASYNC230, a code this file is not checked for", r"\bopen\("),
     Cause("marked `# ASYNC2xx` in the peer's file, yet not expected (its snapshot lacks it)", r"#\s*ASYNC2\d\d\b"),
-    Cause("urllib3 PoolManager.request blocks whatever the method string (the peer needs a verb literal)", r"^foo\.request\(", r"PoolManager\(\)"),
+    Cause(
+        "urllib3 PoolManager.request blocks whatever the method string (the peer needs a verb literal)",
+        r"^foo\.request\(",
+        r"PoolManager\(\)",
+    ),
     Cause("the peer's own 'should error' case (attributes and return types it does not track)", r"# should error|return_textiowrapper\(\)"),
     Cause("the peer's own 'not handled' case (`None | TextIOWrapper | None`)", r"^f\.read\(\)$", r"None \| TextIOWrapper \| None"),
     Cause("httpx Client imported by name (the peer: 'not implemented')", r"^client\.send\(\)$", r"client: Client = Client\(\)"),
@@ -244,6 +254,7 @@ def eval_expectations(path: Path) -> dict[int, set[str]]:
 
 
 def module_names() -> frozenset[str]:
+    """Names an unbound dotted root must have for an import to be implied."""
     return frozenset(sys.stdlib_module_names) | THIRD_PARTY_MODULES
 
 
@@ -277,7 +288,19 @@ def enclosing_function(tree: ast.Module, line: int) -> ast.FunctionDef | ast.Asy
 
 
 def loaded_names(nodes: Iterable[ast.AST | None]) -> set[str]:
-    return {name.id for node in nodes if node is not None for name in ast.walk(node) if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load)}
+    """The names read anywhere in the nodes (absent ones skipped)."""
+    return {
+        name.id
+        for node in nodes
+        if node is not None
+        for name in ast.walk(node)
+        if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load)
+    }
+
+
+def target_names(node: ast.Assign) -> set[str]:
+    """The plain names an assignment binds, tuple targets included."""
+    return {name.id for target in node.targets for name in ast.walk(target) if isinstance(name, ast.Name)}
 
 
 def unbound_reached(tree: ast.Module, line: int) -> set[str]:
@@ -293,7 +316,7 @@ def unbound_reached(tree: ast.Module, line: int) -> set[str]:
     for node in sources:
         if isinstance(node, ast.arg) and node.arg in on_line:
             reached |= loaded_names([node.annotation])
-        elif isinstance(node, ast.Assign) and {name.id for target in node.targets for name in ast.walk(target) if isinstance(name, ast.Name)} & on_line:
+        elif isinstance(node, ast.Assign) and target_names(node) & on_line:
             reached |= loaded_names([node.value])
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id in on_line:
             reached |= loaded_names([node.annotation, node.value])
@@ -397,7 +420,10 @@ def ruff_suite(root: Path, work: Path, origin: str) -> Suite:
     suite = Suite(f"{RUFF.name} ASYNC2xx fixtures ({origin})", work / "ruff")
     fixtures = sorted((root / RUFF_FIXTURES).glob("ASYNC2*.py"))
     if not fixtures:
-        suite.unavailable = f"no {RUFF_FIXTURES}/ASYNC2*.py in {origin}: ruff's sdists leave its test fixtures and snapshots out; pass --ruff-source with a checkout of its repository"
+        suite.unavailable = (
+            f"no {RUFF_FIXTURES}/ASYNC2*.py in {origin}: ruff's sdists leave its test fixtures and "
+            "snapshots out; pass --ruff-source with a checkout of its repository"
+        )
         return suite
     shutil.rmtree(suite.directory, ignore_errors=True)
     suite.directory.mkdir(parents=True)
