@@ -471,3 +471,215 @@ def test_the_fixed_program_runs_as_before(source: str, tmp_path: Path) -> None:
     if "print(" in source:
         assert before.stdout.strip(), "a program that prints must print something to compare"
 
+
+
+# ----- imported targets, judged through the project index ---------------------------------
+
+# Runs a program as `python program.py` would, its directory first on `sys.path`, so that it
+# imports the other modules of its project; under spawn the workers receive that path.
+PROJECT_RUNNER = (
+    "import multiprocessing, os, runpy, sys\n"
+    "multiprocessing.set_start_method(sys.argv[1])\n"
+    "sys.path.insert(0, os.path.dirname(os.path.abspath(sys.argv[2])))\n"
+    "runpy.run_path(sys.argv[2], run_name='__main__')\n"
+)
+
+MATHS = """
+    def digit_sum(n):
+        total = 0
+        for i in range(n):
+            total += sum(int(d) for d in str(i * i))
+        return total
+
+    def collatz_steps(n):
+        steps = 0
+        while n != 1:
+            n = n // 2 if n % 2 == 0 else 3 * n + 1
+            steps += 1
+        return steps
+    """
+
+# Projects (file -> text) whose `program.py` sends work imported from another module of the
+# project to a thread pool.
+PROJECTS = {
+    "imported-by-name": {
+        "maths.py": MATHS,
+        "program.py": """
+            from concurrent.futures import ThreadPoolExecutor
+
+            from maths import digit_sum
+
+            def main():
+                with ThreadPoolExecutor(max_workers=2) as pool:
+                    print(list(pool.map(digit_sum, [10, 200, 3000])))
+
+            if __name__ == "__main__":
+                main()
+            """,
+    },
+    "through-the-module": {
+        "maths.py": MATHS,
+        "program.py": """
+            import concurrent.futures
+
+            import maths
+
+            if __name__ == "__main__":
+                with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+                    futures = [pool.submit(maths.collatz_steps, n) for n in (27, 97, 871)]
+                    print([future.result() for future in futures])
+            """,
+    },
+    "from-a-package-with-a-function-of-the-program": {
+        "tools/__init__.py": "",
+        "tools/maths.py": MATHS,
+        "program.py": """
+            from concurrent.futures import ThreadPoolExecutor
+
+            from tools.maths import collatz_steps, digit_sum
+
+            def squares(n):
+                total = 0
+                for i in range(n):
+                    total += i * i
+                return total
+
+            def main():
+                pool = ThreadPoolExecutor(max_workers=2)
+                jobs = [pool.submit(digit_sum, 500), pool.submit(squares, 1000)]
+                print([job.result() for job in jobs], list(pool.map(collatz_steps, range(1, 50))))
+                pool.shutdown()
+
+            if __name__ == "__main__":
+                main()
+            """,
+    },
+}
+
+
+def _write_project(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_dedent(text), encoding="utf-8")
+    return root / "program.py"
+
+
+def _conclint(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command line run in the project's directory: the project index is on."""
+    return subprocess.run(
+        [sys.executable, "-m", "conclint", "--no-cache", "--unsafe-fixes", "--select", CODE, *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+
+
+def _no_fixes(root: Path, *args: str) -> bool:
+    """Whether `--diff` of the project's program shows nothing to fix."""
+    done = _conclint(root, *args, "--diff", "program.py")
+    return done.returncode == 0 and not done.stdout and "No fixes to apply" in done.stderr
+
+
+def _run_project(program: Path, start_method: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-I", "-c", PROJECT_RUNNER, start_method, str(program)],
+        cwd=program.parent,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+
+
+@pytest.mark.parametrize("files", PROJECTS.values(), ids=PROJECTS.keys())
+def test_a_pool_of_imported_cpu_bound_functions_is_swapped_and_runs_as_before(files: dict[str, str], tmp_path: Path) -> None:
+    original, fixed = tmp_path / "original", tmp_path / "fixed"
+    before_program, program = _write_project(original, files), _write_project(fixed, files)
+    reported = _conclint(fixed, "--format", "json", "program.py")
+    assert '"fixable": true' in reported.stdout and '"fixable": false' not in reported.stdout, reported.stdout
+
+    done = _conclint(fixed, "--fix", "program.py")
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = program.read_text(encoding="utf-8")
+    assert "ProcessPoolExecutor(max_workers=2)" in text and "ThreadPoolExecutor" not in text, text
+    assert _no_fixes(fixed)
+    flakes = _pyflakes(before_program, program)
+    assert flakes[program] <= flakes[before_program], text
+
+    before_method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    before, after = _run_project(before_program, before_method), _run_project(program, "spawn")
+    assert before.returncode == 0 and before.stdout.strip(), before.stderr
+    assert after.returncode == 0, f"{after.stderr}\n{text}"
+    assert after.stdout == before.stdout
+
+
+# A helpers module, and what the pool runs besides, by why the pool keeps its threads.
+HELPERS = """
+    import functools
+    import urllib.request
+
+    def tally(function):
+        def counted(*args):
+            return function(*args)
+        return counted
+
+    def crunch(n):
+        total = 0
+        for i in range(n):
+            total += i * i
+        return total
+
+    @tally
+    def counted_crunch(n):
+        total = 0
+        for i in range(n):
+            total += i * i
+        return total
+
+    class Maths:
+        @staticmethod
+        def crunch(n):
+            total = 0
+            for i in range(n):
+                total += i * i
+            return total
+
+    def fetch(url):
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read()
+    """
+IMPORTED_KEEPS_THREADS = {
+    "also-runs-an-imported-io-function": ("crunch", 'pool.submit(fetch, "https://example.com")', ""),
+    "decorated-by-a-wrapper-of-another-name": ("counted_crunch", "", ""),
+    "a-method": ("Maths.crunch", "", ""),
+    "its-module-starts-processes": ("crunch", "", "from concurrent.futures import ProcessPoolExecutor as _Pool\n"),
+}
+
+
+@pytest.mark.parametrize(("target", "other", "also"), IMPORTED_KEEPS_THREADS.values(), ids=IMPORTED_KEEPS_THREADS.keys())
+def test_a_pool_of_imported_work_that_does_not_move_keeps_its_threads(
+    target: str, other: str, also: str, tmp_path: Path
+) -> None:
+    program = f"""
+        from concurrent.futures import ThreadPoolExecutor
+
+        from helpers import Maths, counted_crunch, crunch, fetch
+
+        def main():
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                first = pool.submit({target}, 10**5)
+                {other}
+            return first, Maths, counted_crunch, crunch, fetch
+        """
+    _write_project(tmp_path, {"helpers.py": HELPERS + also, "program.py": program})
+    reported = _conclint(tmp_path, "--format", "json", "program.py").stdout
+    assert f"`helpers.{target}` is CPU-bound" in reported, "the function must still be reported"
+    assert '"fixable": true' not in reported
+    assert _no_fixes(tmp_path)
+
+
+def test_without_the_project_index_an_imported_target_gets_no_swap(tmp_path: Path) -> None:
+    """`--per-file` (and the flake8 plugin) know nothing of the imported function."""
+    _write_project(tmp_path, PROJECTS["imported-by-name"])
+    assert _no_fixes(tmp_path, "--per-file")

@@ -11,6 +11,8 @@ waits on sockets for some of its tasks must stay a thread pool, however CPU-boun
 are. Only the rule knows which functions are CPU-bound (from the summaries, complete once the
 module is traversed), so `process_pool_fix` hands it every call sending work to the pool
 with the plan (`PoolSwap`), and the rule keeps the plan only when it judged each of them.
+A function imported from another module of the project, which the rule judges through the
+project index, must also be one a worker can import (`imported_target_moves`).
 
 When the `from concurrent.futures import ThreadPoolExecutor` import served only this pool,
 it is renamed (or dropped) rather than left unused, so the fixed module stays clean under
@@ -38,7 +40,9 @@ from conclint.fixes.plan import FixPlan
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
+    from conclint.analysis.project_index import ProjectView
     from conclint.analysis.scopes import Binding, Scope
+    from conclint.analysis.summaries import FunctionSummary
 
 THREAD_EXECUTOR = "concurrent.futures.ThreadPoolExecutor"
 EXECUTOR_MODULE = "concurrent.futures"
@@ -92,6 +96,30 @@ def process_pool_fix(facts: FileFacts, dispatch: cst.Call) -> PoolSwap | None:
         return None
     expressions, imports, statement = naming
     return PoolSwap(FixPlan(DESCRIPTION, False, expressions=expressions, imports=imports, statement=statement), dispatches)
+
+
+def imported_target_moves(project: ProjectView | None, function: FunctionSummary) -> bool:
+    """Whether a function imported from another module of the project, its summary found
+    through the project index (`function`, names absolute), may run in a process pool.
+
+    Pickle sends a function as a reference, its module and name, which the worker imports:
+    under spawn a fresh interpreter, whose `sys.path` is the parent's, so a module the
+    parent imported is found. That holds for a plain module-level function: not a method
+    or a nested function; not a coroutine or a generator function, whose result (a
+    coroutine, a generator) does not pickle back; with no decorator that may replace it by
+    an object of another name (the summary keeps no parameters then). And its module must
+    start no processes (its text names no process start): the worker imports it afresh,
+    and would start them again before it is ready."""
+    if project is None:
+        return False
+    return (
+        function.picklable
+        and not function.is_async
+        and not function.is_generator
+        and function.params is not None
+        and not project.is_method(function.qualname)
+        and not project.names_process_starts(function.qualname)
+    )
 
 
 def _shared_arguments_only(creation: cst.Call) -> bool:

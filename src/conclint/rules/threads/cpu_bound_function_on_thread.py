@@ -13,7 +13,7 @@ from conclint.analysis.summaries import FunctionSummary, cpu_bound
 from conclint.analysis.summary_collector import LineOf, SummaryCollector
 from conclint.core.settings import Settings
 from conclint.fixes.plan import FixPlan
-from conclint.fixes.process_pool import PoolSwap, process_pool_fix
+from conclint.fixes.process_pool import PoolSwap, imported_target_moves, process_pool_fix
 from conclint.rules.base import Invalid, Rule, Valid
 
 # Dispatches whose thread pool the fix can turn into a process pool.
@@ -87,13 +87,16 @@ class CpuBoundFunctionOnThread(Rule):
     ThreadPoolExecutor()`), without thread-only arguments (`thread_name_prefix`), becomes a
     `ProcessPoolExecutor`, which has the same API, when every use of the pool is a `submit`,
     `map` or `shutdown` call and every function it submits or maps is one this rule reports:
-    a module-level function of this module, named directly, that is CPU-bound. A pool that also
-    runs an I/O-bound function, or one not known to be CPU-bound (unknown, a lambda, a method,
-    an attribute of an object, an imported function), keeps its threads, and so does a pool
-    passed to a function, stored, or returned, since code elsewhere may give it other work:
-    the finding then only suggests the change in words. When the
-    `from concurrent.futures import ThreadPoolExecutor` import served only that pool, it is
-    renamed rather than left unused. Review the fix: a process pool pickles the arguments and
+    a module-level function, named directly, that is CPU-bound, of this module or, with the
+    project index, imported from another module of the project (one a worker can import: no
+    decorator that replaces it, in a module that starts no processes). A pool that also runs
+    an I/O-bound function, or one not known to be CPU-bound (unknown, a lambda, a method, an
+    attribute of an object, a function from outside the project), keeps its threads, and so
+    does a pool passed to a function, stored, returned, or sharing its name with another pool
+    of the same scope, since code elsewhere may give it other work: the finding then only
+    suggests the change in words. When the `from concurrent.futures import
+    ThreadPoolExecutor` import served only that pool (in the module or in the function), it
+    is renamed rather than left unused. Review the fix: a process pool pickles the arguments and
     the results, the function no longer shares memory with the caller (what it changes in
     globals is lost), and a pool created at import time then needs the
     `if __name__ == "__main__":` guard (CCL301, whose fix adds it).
@@ -710,7 +713,9 @@ class CpuBoundFunctionOnThread(Rule):
         # The dispatches that could go to a process pool by themselves: the swap of a pool
         # needs every `submit`/`map` of it among them, or it would move I/O-bound or
         # unknown work off its thread as well.
-        movable = {call for site, call, _, _, judged in judged_sites if judged is not None and _movable(site, judged)}
+        movable = {
+            call for site, call, _, _, judged in judged_sites if judged is not None and _movable(self.facts, site, judged)
+        }
         for site, call, statement, swap, judged in judged_sites:
             if judged is None:
                 continue
@@ -738,11 +743,13 @@ def _judge(facts: FileFacts, summaries: SummaryCollector, site: DispatchSite) ->
     return _imported(facts, site) if site.external else _local(summaries, site)
 
 
-def _movable(site: DispatchSite, judged: Judged) -> bool:
+def _movable(facts: FileFacts, site: DispatchSite, judged: Judged) -> bool:
     """A CPU-bound target the fix may send to a process pool: a module-level function of this
-    module (a method would need its instance pickled, a nested function cannot be)."""
+    module (a method would need its instance pickled, a nested function cannot be), or of
+    another module of the project that a worker can import (`imported_target_moves`)."""
     function, _, _, method = judged
-    return function.picklable and not method and not site.external
+    external = site.external and not imported_target_moves(facts.project, function)
+    return function.picklable and not method and not external
 
 
 def _swap_plan(swap: PoolSwap | None, call: cst.Call, movable: set[cst.Call]) -> FixPlan | None:
