@@ -162,6 +162,8 @@ TLS = Remedy(
     "a trio TLS stream (`await trio.open_ssl_over_tcp_stream(...)`)",
     "an anyio TLS stream (`await anyio.connect_tcp(..., tls=True)`)",
 )
+# httpx2 continues httpx (same API); its users are pointed at its own async client.
+HTTPX2 = Remedy("`httpx2.AsyncClient`", "`httpx2.AsyncClient`", "`httpx2.AsyncClient`")
 SENDFILE = Remedy("`await loop.sock_sendfile(sock, file)`", None, None)
 SMTP = Remedy("`aiosmtplib` (`await aiosmtplib.send(message, ...)`)", None, None)
 FTP = Remedy("`aioftp` (`async with aioftp.Client.context(...)`)", None, None)
@@ -255,6 +257,8 @@ _CATALOG_HOLES: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]],
     ),
     (Category.NETWORK, SSH, _methods("paramiko.SFTPFile", "read readline readlines readv write writelines flush"), ()),
     (Category.HTTP, HTTP, "httpx.Client.close", ()),
+    (Category.HTTP, HTTPX2, " ".join(f"httpx2.{verb}" for verb in (_HTTP_VERBS + " stream").split()), ()),
+    (Category.HTTP, HTTPX2, _methods("httpx2.Client", _HTTP_VERBS + " send stream close"), ()),
     (Category.HTTP, HTTP, _methods("http.client.HTTPResponse", "read read1 readline readlines readinto peek"), ()),
     # Every method of a client or service resource is a request, but for those of
     # WILDCARD_EXCEPTIONS and the capitalised sub-resource constructors (`s3.Bucket(name)`).

@@ -46,6 +46,8 @@ CANONICAL_PREFIXES: dict[str, str] = {
     "asyncio.events": "asyncio",
     "asyncio.runners": "asyncio",
     # issue 14, catalog holes
+    "httpx2._api": "httpx2",
+    "httpx2._client.Client": "httpx2.Client",
     "urllib3.poolmanager.ProxyManager": "urllib3.ProxyManager",
     "urllib3.poolmanager.proxy_from_url": "urllib3.proxy_from_url",
     "paramiko.client.SSHClient": "paramiko.SSHClient",
@@ -173,6 +175,7 @@ CALL_RESULTS: dict[str, str] = {
     "asyncio.new_event_loop": "asyncio.AbstractEventLoop",
     "asyncio.get_running_loop": "asyncio.AbstractEventLoop",
     # issue 14, catalog holes
+    "httpx2.Client": "httpx2.Client",
     "tempfile.TemporaryFile": _FILE,
     "tempfile.NamedTemporaryFile": _FILE,
     "tempfile.SpooledTemporaryFile": "tempfile.SpooledTemporaryFile",

@@ -10,7 +10,8 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     ## What it does
     Finds synchronous HTTP requests made inside an `async def`: the `requests` functions
     (`requests.get`, `requests.post`, ...) and `requests.Session` methods, the synchronous
-    `httpx` functions and `httpx.Client` methods (`close()` included), `urllib.request.urlopen`
+    `httpx` functions and `httpx.Client` methods (`close()` included), the same of `httpx2`
+    (which continues httpx), `urllib.request.urlopen`
     and the reads of the response it returns (`read`, `readline`, `readlines`), `urllib3`
     pools (`PoolManager`, `ProxyManager`) and `http.client` connections and responses, and the
     AWS SDK: every method of a `boto3`/`botocore` client or service resource
@@ -378,5 +379,16 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
                 return dynamodb.create_table(TableName=name), table
             """,
             line=6,
+        ),
+        Invalid(
+            """
+            import httpx2
+
+            async def publish(url, payload):
+                with httpx2.Client() as client:
+                    return client.post(url, json=payload)
+            """,
+            line=5,
+            message_contains=("client.post()", "httpx2.AsyncClient"),
         ),
     )
