@@ -364,3 +364,114 @@ def test_which_binding_a_read_sees(body: str, expected: list[str | None]) -> Non
         symbol = resolve(read, scope)
         types.append(symbol.qualname if symbol is not None and symbol.instance else None)
     assert types == expected
+
+
+# ----- containers and loops ----------------------------------------------------------------
+
+
+def test_elements_of_a_comprehension_of_threads() -> None:
+    source = """
+        import threading
+
+        async def stop(n, k):
+            threads = [threading.Thread(target=print) for _ in range(n)]
+            for t in threads:
+                t.join()
+            threads[k].join()
+    """
+    assert lines(source) == [6, 7]
+
+
+def test_futures_built_in_a_comprehension_and_a_dict() -> None:
+    source = """
+        from concurrent.futures import ThreadPoolExecutor
+
+        async def run(jobs):
+            with ThreadPoolExecutor() as executor:
+                futures = [executor.submit(print, job) for job in jobs]
+                futures[0].result()
+                by_job = {job: executor.submit(print, job) for job in jobs}
+                by_job["a"].result()
+                for future in by_job.values():
+                    future.result()
+    """
+    assert [line for line in lines(source) if line != 4] == [6, 8, 10]
+
+
+def test_paths_yielded_by_iterdir_and_glob() -> None:
+    source = """
+        from pathlib import Path
+
+        def listing(root):
+            for child in Path(root).iterdir():
+                pass
+            return [p for p in Path(root).glob("*.txt")]
+
+        async def read(root: Path):
+            for child in sorted(root.rglob("*.py")):
+                child.read_text()
+    """
+    assert lines(source) == [9, 10]
+
+
+def test_tuple_unpacking_pairs_values() -> None:
+    source = """
+        from pathlib import Path
+
+        async def read():
+            first, second = Path("x"), Path("y")
+            second.read_text()
+            left, right = Path("x"), "y"
+            right.read_text()
+    """
+    assert lines(source) == [5]
+
+
+def test_list_annotations_type_their_elements() -> None:
+    source = """
+        import threading
+        from typing import Sequence
+
+        async def stop(workers: list[threading.Thread], names: Sequence[str], more: "list[threading.Thread]"):
+            for worker in workers:
+                worker.join()
+            for name in names:
+                name.join()
+            [other.join() for other in more]
+    """
+    assert lines(source) == [6, 9]
+
+
+def test_containers_of_unknown_or_mixed_elements_stay_unknown() -> None:
+    source = """
+        import threading
+        from pathlib import Path
+
+        async def valid(strings, workers):
+            for path in strings:
+                path.stat()
+            items = [Path("a"), "b"]
+            for item in items:
+                item.read_text()
+            pool = []
+            for t in pool:
+                t.join()
+            for key in {"a": threading.Thread()}:
+                key.join()
+            async for worker in workers:
+                worker.join()
+    """
+    assert lines(source) == []
+
+
+def test_a_loop_variable_after_the_loop_may_be_the_earlier_value() -> None:
+    source = """
+        import threading
+
+        async def stop(threads, other):
+            t = other
+            for t in [threading.Thread(), threading.Thread()]:
+                t.join()
+            t.join()
+    """
+    assert lines(source) == [6]

@@ -18,7 +18,6 @@ from conclint.analysis.dispatch import call_argument
 from conclint.analysis.library import async_library
 from conclint.analysis.nonblocking import catches_nonblocking_errors, nonblocking_handles
 from conclint.analysis.scopes import (
-    Binding,
     Scope,
     bind_parameters,
     bind_target,
@@ -27,6 +26,7 @@ from conclint.analysis.scopes import (
     instance_attributes,
     is_instance_method,
     last_name,
+    loop_binding,
 )
 from conclint.analysis.symbols import Symbol, resolve
 from conclint.core.settings import Settings
@@ -305,8 +305,10 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def _enter_comprehension(self, node: cst.BaseComp) -> None:
         scope = Scope("comprehension", self.scope.qualname, self.scope, node)
         clause: cst.CompFor | None = node.for_in
+        outer = self.scope  # the first iterable is evaluated outside the comprehension
         while clause is not None:
-            bind_target(scope, clause.target, Binding("other"))
+            bind_target(scope, clause.target, loop_binding(clause.target, clause.iter, outer, clause.asynchronous is not None))
+            outer = scope
             clause = clause.inner_for_in
         self.scope = scope
 

@@ -66,7 +66,7 @@ def _loop_element(facts: FileFacts, name: str) -> Symbol | None:
     """What `name` holds when it is the variable of an enclosing `for` loop or comprehension
     over a list, tuple or comprehension of known objects (`for p in procs: p.start()`)."""
     binding = facts.scope.lookup(name)
-    if binding is None or binding.kind != "other":
+    if binding is None or binding.kind not in ("other", "element"):
         return None
     scope: Scope | None = facts.scope
     while scope is not None and scope.kind == "comprehension":

@@ -22,8 +22,9 @@ class Binding:
     kind: "import" (target is the imported dotted name), "def" / "class" (node is the
     definition), "assign" (node is the assigned expression, resolved lazily), "self"
     (the first parameter of a method; scope is the class scope), "param" (node is the
-    annotation, if any), "merge" (one of `candidates`, where control flow joins), or
-    "other" (bound to something we do not track).
+    annotation, if any), "element" (node is an iterable, the name one of its elements: a
+    `for` variable), "merge" (one of `candidates`, where control flow joins), or "other"
+    (bound to something we do not track).
 
     site: the id of the statement (or `except` handler) that binds the name, 0 for a
     parameter; the flow pass (conclint.analysis.flow) finds a statement's bindings by it.
@@ -206,8 +207,10 @@ def collect_bindings(scope: Scope, statements: Iterable[cst.CSTNode], module_nam
             bind_target(scope, statement.target, binding, fallback)
         elif isinstance(statement, cst.AugAssign):
             bind_target(scope, statement.target, Binding("other", site=site), fallback)
-        elif isinstance(statement, (cst.For,)):
-            bind_target(scope, statement.target, Binding("other", site=site), fallback)
+        elif isinstance(statement, cst.For):
+            binding = loop_binding(statement.target, statement.iter, scope, statement.asynchronous is not None)
+            binding.site = site
+            bind_target(scope, statement.target, binding, fallback)
         elif isinstance(statement, cst.With):
             for item in statement.items:
                 if item.asname is not None:
@@ -274,12 +277,16 @@ def resolve_relative(module_name: str, level: int, module: str) -> str:
 
 
 def bind_target(scope: Scope, target: cst.CSTNode, binding: Binding, fallback: bool = False) -> None:
-    """Bind the names an assignment target introduces; only a plain name keeps the value."""
+    """Bind the names an assignment target introduces; only a plain name keeps the value,
+    and each name of `a, b = x, y` its own element."""
     if isinstance(target, cst.Name):
         scope.bind(target.value, binding, fallback)
     elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
-            bind_target(scope, element.value, Binding("other", site=binding.site), fallback)
+        values = _unpacked(target, binding)
+        for index, element in enumerate(target.elements):
+            value = values[index] if values else None
+            part = Binding("assign", node=value, scope=binding.scope, site=binding.site) if value else Binding("other", site=binding.site)
+            bind_target(scope, element.value, part, fallback)
     elif isinstance(target, cst.StarredElement):
         bind_target(scope, target.value, Binding("other", site=binding.site), fallback)
 
@@ -287,6 +294,25 @@ def bind_target(scope: Scope, target: cst.CSTNode, binding: Binding, fallback: b
 def _parameter_binding(param: cst.Param, scope: Scope) -> Binding:
     annotation = param.annotation.annotation if param.annotation is not None else None
     return Binding("param", node=annotation, scope=scope.parent, default=param.default)
+
+
+def _unpacked(target: cst.Tuple | cst.List, binding: Binding) -> list[cst.BaseExpression]:
+    """The values `a, b = x, y` assigns one by one; empty when they cannot be paired."""
+    value = binding.node
+    if binding.kind != "assign" or not isinstance(value, (cst.Tuple, cst.List)) or len(value.elements) != len(target.elements):
+        return []
+    elements = [*value.elements, *target.elements]
+    if any(not isinstance(element, cst.Element) for element in elements):
+        return []
+    return [element.value for element in value.elements]
+
+
+def loop_binding(target: cst.BaseExpression, iterable: cst.BaseExpression, scope: Scope, asynchronous: bool) -> Binding:
+    """What a `for` (or comprehension) variable holds: an element of the iterable when it
+    is a plain name of a sync loop; an async iterator's items are something else."""
+    if isinstance(target, cst.Name) and not asynchronous:
+        return Binding("element", node=iterable, scope=scope)
+    return Binding("other")
 
 
 def bind_parameters(scope: Scope, params: cst.Parameters, self_scope: Scope | None) -> None:

@@ -4,22 +4,26 @@ or something defined in this module. Cheap enough to run on every call in the fi
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
 
 from conclint.analysis.flow import reaching_binding
-from conclint.analysis.scopes import Binding, Scope, instance_attributes
+from conclint.analysis.scopes import Binding, Scope, bind_target, instance_attributes, loop_binding
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.types import (
     ANNOTATION_TYPES,
     ATTRIBUTE_RESULTS,
     CALL_RESULTS,
+    ELEMENT_PRESERVING,
+    ITERATION_RESULTS,
     KNOWN_TYPES,
+    MAPPING_ANNOTATIONS,
     OPTIONAL_ANNOTATIONS,
     PATH_TYPES,
     STANDARD_STREAMS,
+    SEQUENCE_ANNOTATIONS,
     SUBSCRIPT_RESULTS,
     canonical_name,
 )
@@ -58,6 +62,8 @@ def resolve(expression: cst.CSTNode, scope: Scope, depth: int = 0) -> Symbol | N
         base = resolve(expression.value, scope, depth + 1)
         if base is not None and base.instance and base.qualname in SUBSCRIPT_RESULTS:
             return Symbol(SUBSCRIPT_RESULTS[base.qualname], instance=True)
+        if len(expression.slice) == 1 and isinstance(expression.slice[0].slice, cst.Index):
+            return element_symbol(expression.value, scope, depth + 1, indexed=True)
         return None
     if isinstance(expression, cst.BinaryOperation) and isinstance(expression.operator, cst.Divide):
         base = resolve(expression.left, scope, depth + 1)
@@ -116,7 +122,110 @@ def _binding_symbol(binding: Binding, depth: int) -> Symbol | None:
             return None
         annotated = annotated_type(binding.node, binding.scope, depth + 1)
         return Symbol(annotated, instance=True) if annotated is not None else None
+    if kind == "element" and binding.node is not None and binding.scope is not None:
+        return element_symbol(binding.node, binding.scope, depth + 1)
     return None
+
+
+def element_symbol(iterable: cst.CSTNode, scope: Scope, depth: int = 0, indexed: bool = False) -> Symbol | None:
+    """What iterating over `iterable` yields (or, when `indexed`, what `iterable[i]` is),
+    when every element is known to denote the same thing: a list, tuple or set display or a
+    comprehension of such values (a dict's values when indexed), a container annotation
+    (`list[X]`, `dict[K, V]`), `Path.iterdir()`-like calls, `sorted(...)` of those.
+    None otherwise: an empty display, mixed elements, anything built by appending."""
+    if depth > 20:
+        return None
+    if isinstance(iterable, cst.Name):
+        binding = reaching_binding(iterable, scope)
+        return _binding_elements(binding, depth + 1, indexed) if binding is not None else None
+    if isinstance(iterable, (cst.List, cst.Tuple, cst.Set)):
+        if any(not isinstance(element, cst.Element) for element in iterable.elements):
+            return None
+        return _same(resolve(element.value, scope, depth + 1) for element in iterable.elements)
+    if isinstance(iterable, cst.Dict):
+        if not indexed or any(not isinstance(element, cst.DictElement) for element in iterable.elements):
+            return None
+        return _same(resolve(element.value, scope, depth + 1) for element in iterable.elements)
+    if isinstance(iterable, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+        return resolve(iterable.elt, comprehension_scope(iterable, scope), depth + 1)
+    if isinstance(iterable, cst.DictComp):
+        return resolve(iterable.value, comprehension_scope(iterable, scope), depth + 1) if indexed else None
+    if isinstance(iterable, cst.Call):
+        return _call_elements(iterable, scope, depth + 1)
+    return None
+
+
+def _call_elements(call: cst.Call, scope: Scope, depth: int) -> Symbol | None:
+    func = call.func
+    positional = [arg.value for arg in call.args if not arg.keyword and not arg.star]
+    if isinstance(func, cst.Attribute) and func.attr.value == "values" and not call.args:
+        return element_symbol(func.value, scope, depth, indexed=True)  # `d.values()`
+    callee = resolve(func, scope, depth)
+    if callee is None or callee.instance or callee.local:
+        return None
+    made = ITERATION_RESULTS.get(callee.qualname)
+    if made is not None:
+        return Symbol(made, instance=True)
+    if callee.qualname in ELEMENT_PRESERVING and len(positional) == 1 and len(call.args) == 1:
+        return element_symbol(positional[0], scope, depth)
+    return None
+
+
+def _binding_elements(binding: Binding, depth: int, indexed: bool) -> Symbol | None:
+    if binding.kind == "assign" and binding.node is not None and binding.scope is not None:
+        return element_symbol(binding.node, binding.scope, depth, indexed)
+    if binding.kind == "param" and binding.node is not None and binding.scope is not None:
+        return _annotated_elements(binding.node, binding.scope, depth, indexed)
+    if binding.kind == "merge":
+        return _same(_binding_elements(candidate, depth + 1, indexed) for candidate in binding.candidates)
+    return None
+
+
+def _annotated_elements(annotation: cst.BaseExpression, scope: Scope, depth: int, indexed: bool) -> Symbol | None:
+    """`list[X]`, `Sequence[X]`, `set[X]`: X; `dict[K, V]`, `Mapping[K, V]` when indexed: V."""
+    if isinstance(annotation, cst.SimpleString):
+        try:
+            annotation = cst.parse_expression(annotation.evaluated_value)  # type: ignore[arg-type]
+        except (cst.ParserSyntaxError, TypeError):
+            return None
+    if not isinstance(annotation, cst.Subscript):
+        return None
+    base = resolve(annotation.value, scope, depth + 1)
+    if base is None or base.instance:
+        return None
+    members = [element.slice.value for element in annotation.slice if isinstance(element.slice, cst.Index)]
+    if base.qualname in SEQUENCE_ANNOTATIONS and len(members) == 1:
+        member = members[0]
+    elif base.qualname in MAPPING_ANNOTATIONS and indexed and len(members) == 2:
+        member = members[1]
+    else:
+        return None
+    annotated = annotated_type(member, scope, depth + 1)
+    return Symbol(annotated, instance=True) if annotated is not None else None
+
+
+def _same(symbols: Iterable[Symbol | None]) -> Symbol | None:
+    """The one symbol all of `symbols` are; None when one is unknown, they differ, or there
+    are none."""
+    first: Symbol | None = None
+    for symbol in symbols:
+        if symbol is None or (first is not None and symbol != first):
+            return None
+        first = first or symbol
+    return first
+
+
+def comprehension_scope(node: cst.BaseComp, scope: Scope) -> Scope:
+    """The scope a comprehension's element is evaluated in: each `for` variable that is a
+    plain name holds an element of its iterable (the first evaluated in `scope`)."""
+    inner = Scope("comprehension", scope.qualname, scope, node)
+    clause: cst.CompFor | None = node.for_in
+    outer = scope
+    while clause is not None:
+        bind_target(inner, clause.target, loop_binding(clause.target, clause.iter, outer, clause.asynchronous is not None))
+        outer = inner
+        clause = clause.inner_for_in
+    return inner
 
 
 def _is_standard_stream(expression: cst.BaseExpression, scope: Scope, depth: int) -> bool:

@@ -273,6 +273,22 @@ STANDARD_STREAMS = frozenset(f"sys.{prefix}{name}{suffix}" for name in ("stdin",
 # `Optional[X]` and `Union[X, None]` annotate an X (or nothing): the X is what is called.
 OPTIONAL_ANNOTATIONS = frozenset({"typing.Optional", "typing.Union"})
 
+# Iterating over what the key returns yields instances of the value (`for p in d.iterdir()`).
+# A DirEntry caches what scandir read: only its stat() may make a system call (always on Unix).
+ITERATION_RESULTS: dict[str, str] = {f"pathlib.Path.{name}": _PATH for name in ("iterdir", "glob", "rglob")}
+ITERATION_RESULTS["os.scandir"] = "os.DirEntry"
+# Calls whose result holds the elements of their one argument (`for t in sorted(threads)`).
+ELEMENT_PRESERVING = frozenset({f"builtins.{name}" for name in ("list", "tuple", "set", "frozenset", "sorted", "reversed", "iter")})
+# Annotations of containers: `list[X]` elements, `dict[K, V]` values (the last argument) are X, V.
+SEQUENCE_ANNOTATIONS = frozenset(
+    {f"builtins.{name}" for name in ("list", "set", "frozenset")}
+    | {f"{module}.{name}" for module in ("typing", "collections.abc") for name in ("Sequence", "MutableSequence", "Iterable", "Iterator", "Collection", "Set", "MutableSet")}
+    | {"typing.List", "typing.FrozenSet"}
+)
+MAPPING_ANNOTATIONS = frozenset(
+    {"builtins.dict", "typing.Dict"} | {f"{module}.{name}" for module in ("typing", "collections.abc") for name in ("Mapping", "MutableMapping")}
+)
+
 KNOWN_TYPES = frozenset(CALL_RESULTS.values()) | frozenset(ATTRIBUTE_RESULTS.values())
 
 
