@@ -10,7 +10,7 @@ import pytest
 
 from conclint.core.settings import Settings
 from conclint.engine import lint_source
-from conclint.autofix.apply import FixMode, apply_fixes, compile_error, fix_text
+from conclint.autofix.apply import FixMode, apply_fixes, apply_one_by_one, compile_error, fix_text
 from conclint.core.model import Edit, Fix, Span
 from conclint.rules.registry import all_rules
 from conclint.rules.base import Invalid, Rule
@@ -257,6 +257,20 @@ def test_a_fix_that_would_not_compile_is_dropped_alone() -> None:
     result = fix_text(source, lint=lint)
     assert result.text == "x = 1\ny = 2\n"
     assert result.error is None
+
+
+def test_fixes_applied_one_by_one_keep_their_positions() -> None:
+    """The fixes of a pass that do not compile together are tried one at a time, each with
+    its spans in the text the pass started from: a kept fix adding a line above does not
+    send a later fix to the line above its own."""
+    source = "x = 1\ny = 1\nz = 1\n"
+    fixes = [
+        Fix((Edit(Span(1, 1, 1, 1), "import os\n"),), True),
+        Fix((Edit(Span(2, 1, 2, 2), "("),), True),  # does not compile: dropped alone
+        Fix((Edit(Span(3, 5, 3, 6), "3"),), True),
+    ]
+    assert compile_error(apply_fixes(source, fixes), "example.py") is not None
+    assert apply_one_by_one(source, fixes, "example.py") == "import os\nx = 1\ny = 1\nz = 3\n"
 
 
 # `helper()` is already awaited: offloading it would write `await await ...`.

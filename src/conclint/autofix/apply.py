@@ -101,12 +101,19 @@ def apply_one_by_one(text: str, fixes: Sequence[Fix], path: str) -> str:
     """`text` with each fix that keeps it compiling, taken in turn: the fixes that break the
     code only together with others (each was checked alone when it was planned) are dropped
     alone, and the file's other fixes still apply. One compile per fix: only for the rare
-    file whose fixes, made all at once, do not compile."""
+    file whose fixes, made all at once, do not compile.
+
+    Each candidate is made from `text` itself, with the fixes kept so far and the next one:
+    every fix's spans are positions in `text`, which a fix applied before would shift (one
+    adding an import line moves every later line down)."""
+    kept: list[Fix] = []
+    current = text
     for fix in fixes:
-        candidate = apply_fixes(text, [fix])
-        if candidate != text and compile_error(candidate, path) is None:
-            text = candidate
-    return text
+        candidate = apply_fixes(text, [*kept, fix])
+        if candidate != current and compile_error(candidate, path) is None:
+            kept.append(fix)
+            current = candidate
+    return current
 
 
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> str:
