@@ -475,3 +475,100 @@ def test_a_loop_variable_after_the_loop_may_be_the_earlier_value() -> None:
             t.join()
     """
     assert lines(source) == [6]
+
+
+# ----- classes -----------------------------------------------------------------------------
+
+
+def test_self_in_a_subclass_of_a_catalogued_class() -> None:
+    source = """
+        import queue
+        import threading
+
+        class Jobs(queue.LifoQueue):
+            async def take(self):
+                return self.get()
+
+        class Worker(threading.Thread):
+            async def stop(self):
+                self.join()
+
+        async def drain(jobs: Jobs):
+            return Jobs().get()
+    """
+    assert lines(source) == [6, 10, 13]
+
+
+def test_what_a_subclass_defines_or_may_inherit_unseen_is_not_the_base_s() -> None:
+    source = """
+        import queue
+        from elsewhere import Mixin
+
+        class Unbounded(queue.Queue):
+            async def push(self, item):
+                self.put(item)
+
+        class Own(queue.Queue):
+            def get(self):
+                return self.get_nowait()
+
+            async def take(self):
+                return self.get()
+
+        class Mixed(Mixin, queue.Queue):
+            async def take(self):
+                return self.get()
+
+        class Local:
+            def get(self):
+                return 1
+
+        class Both(Local, queue.Queue):
+            async def take(self):
+                return self.get()
+    """
+    assert lines(source) == []
+
+
+def test_attributes_a_local_base_assigns_and_super() -> None:
+    source = """
+        import requests
+
+        class Base:
+            def __init__(self):
+                self.http = requests.Session()
+
+        class Client(Base):
+            def __init__(self):
+                super().__init__()
+
+            async def fetch(self, url):
+                return self.http.get(url)
+
+        class Session(requests.Session):
+            async def fetch(self, url):
+                super().__init__()
+                return super().get(url)
+    """
+    assert lines(source) == [12, 17]
+
+
+def test_a_class_held_in_an_attribute_and_a_future_built_directly() -> None:
+    source = """
+        import concurrent.futures
+        import requests
+
+        class Api:
+            _session_class = requests.Session
+
+            def __init__(self):
+                self.session = self._session_class()
+
+            async def fetch(self, url):
+                return self.session.get(url)
+
+        async def wait():
+            future = concurrent.futures.Future()
+            return future.result()
+    """
+    assert lines(source) == [11, 15]

@@ -57,6 +57,7 @@ class Scope:
     declared_global: set[str] = field(default_factory=set)
     declared_nonlocal: set[str] = field(default_factory=set)
     class_attributes: dict[int, dict[str, tuple[cst.BaseExpression, Scope]]] = field(default_factory=dict)
+    class_methods: dict[int, frozenset[str]] = field(default_factory=dict)
     # Every binding of a name bound more than once (`x = None` left out), in source order:
     # which one a use sees is decided by the flow pass, computed on first need into `flow`.
     rebound: dict[str, list[Binding]] = field(default_factory=dict)
@@ -388,6 +389,18 @@ def _method_scope(method: cst.FunctionDef, class_scope: Scope) -> Scope:
     bind_parameters(scope, method.params, class_scope)
     collect_bindings(scope, method.body.body)
     return scope
+
+
+def class_methods(class_node: cst.ClassDef, scope: Scope) -> frozenset[str]:
+    """The names a class body defines with `def` (kept on the module scope, once per class)."""
+    module = scope.module()
+    cached = module.class_methods.get(id(class_node))
+    if cached is None:
+        cached = frozenset(
+            statement.name.value for statement in iter_statements(class_node.body.body) if isinstance(statement, cst.FunctionDef)
+        )
+        module.class_methods[id(class_node)] = cached
+    return cached
 
 
 def is_instance_method(function: cst.FunctionDef) -> bool:

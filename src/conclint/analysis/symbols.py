@@ -10,13 +10,14 @@ from dataclasses import dataclass
 import libcst as cst
 
 from conclint.analysis.flow import reaching_binding
-from conclint.analysis.scopes import Binding, Scope, bind_target, instance_attributes, loop_binding
+from conclint.analysis.scopes import Binding, Scope, bind_target, class_methods, instance_attributes, loop_binding
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.types import (
     ANNOTATION_TYPES,
     ATTRIBUTE_RESULTS,
     CALL_RESULTS,
     ELEMENT_PRESERVING,
+    EMPTY_BASES,
     ITERATION_RESULTS,
     KNOWN_TYPES,
     MAPPING_ANNOTATIONS,
@@ -25,6 +26,7 @@ from conclint.knowledge.types import (
     STANDARD_STREAMS,
     SEQUENCE_ANNOTATIONS,
     SUBSCRIPT_RESULTS,
+    UNKNOWN_IN_SUBCLASSES,
     canonical_name,
 )
 
@@ -45,6 +47,8 @@ class Symbol:
     local: bool = False
     node: cst.CSTNode | None = None
     scope: Scope | None = None
+    # `super()` in a method of the local class `qualname`: its members are the bases'.
+    bases_only: bool = False
 
 
 def resolve(expression: cst.CSTNode, scope: Scope, depth: int = 0) -> Symbol | None:
@@ -57,7 +61,10 @@ def resolve(expression: cst.CSTNode, scope: Scope, depth: int = 0) -> Symbol | N
         base = resolve(expression.value, scope, depth + 1)
         return _member(base, expression.attr.value, depth + 1) if base is not None else None
     if isinstance(expression, cst.Call):
-        return _call_result(resolve(expression.func, scope, depth + 1))
+        callee = resolve(expression.func, scope, depth + 1)
+        if callee is not None and callee.qualname == "builtins.super" and not expression.args:
+            return _super(scope)
+        return _call_result(callee)
     if isinstance(expression, cst.Subscript):
         base = resolve(expression.value, scope, depth + 1)
         if base is not None and base.instance and base.qualname in SUBSCRIPT_RESULTS:
@@ -300,14 +307,79 @@ def _is_known_method(path: str) -> bool:
 
 def _local_instance_attribute(base: Symbol, attr: str, depth: int) -> Symbol | None:
     """`self.attr` or `obj.attr` of a class of this module whose methods assign `self.attr = <expr>`
-    (or whose body assigns `attr = <expr>`), resolved where that expression is evaluated."""
+    (or whose body assigns `attr = <expr>`), resolved where that expression is evaluated;
+    else what its bases give it (`self.get()` in a subclass of `queue.Queue`)."""
     if not isinstance(base.node, cst.ClassDef) or base.scope is None:
         return Symbol(f"{base.qualname}.{attr}", local=True)
-    assigned = instance_attributes(base.node, base.scope).get(attr)
-    if assigned is None:
-        return Symbol(f"{base.qualname}.{attr}", local=True)
-    value, scope = assigned
-    return resolve(value, scope, depth + 1)
+    if not base.bases_only:
+        found = _own_member(base.node, base.scope, base.qualname, attr, depth)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+    inherited = _inherited_member(base.node, base.scope, attr, depth + 1)
+    if inherited is _MISSING or inherited is _UNCERTAIN:
+        return None if base.bases_only else Symbol(f"{base.qualname}.{attr}", local=True)
+    return inherited  # type: ignore[return-value]
+
+
+# What a class lookup may answer besides a symbol: the class does not define the name, or a
+# base it cannot see into (a library class no catalog describes) may.
+_MISSING = object()
+_UNCERTAIN = object()
+
+
+def _own_member(class_node: cst.ClassDef, scope: Scope, qualname: str, attr: str, depth: int) -> object:
+    assigned = instance_attributes(class_node, scope).get(attr)
+    if assigned is not None:
+        value, value_scope = assigned
+        return resolve(value, value_scope, depth + 1)
+    if attr in class_methods(class_node, scope):
+        return Symbol(f"{qualname}.{attr}", local=True)
+    return _MISSING
+
+
+def _inherited_member(class_node: cst.ClassDef, scope: Scope, attr: str, depth: int) -> object:
+    """`attr` of the bases of a class of this module, in the order Python searches them
+    (depth first, left to right, which the MRO follows unless bases are shared): from a
+    local base that defines it, or from the one catalogued type (`queue.Queue`) a base is.
+    _UNCERTAIN as soon as a base could define it unseen."""
+    if depth > 20:
+        return _UNCERTAIN
+    for argument in class_node.bases:
+        if argument.keyword is not None or argument.star:
+            continue
+        expression = argument.value.value if isinstance(argument.value, cst.Subscript) else argument.value
+        base = resolve(expression, scope, depth + 1)
+        if base is None or base.instance:
+            return _UNCERTAIN
+        if base.local:
+            if not isinstance(base.node, cst.ClassDef) or base.scope is None:
+                return _UNCERTAIN
+            found = _own_member(base.node, base.scope, base.qualname, attr, depth)
+            if found is _MISSING:
+                found = _inherited_member(base.node, base.scope, attr, depth + 1)
+            if found is not _MISSING:
+                return found
+            continue
+        if base.qualname in EMPTY_BASES:
+            continue
+        made = CALL_RESULTS.get(base.qualname)
+        if made is None or not (made == base.qualname or base.qualname.rpartition(".")[2][:1].isupper()):
+            return _UNCERTAIN  # not a catalogued class (a factory function cannot be a base)
+        member = _member(Symbol(made, instance=True), attr, depth + 1)
+        if member is None or member.qualname in UNKNOWN_IN_SUBCLASSES:
+            return _UNCERTAIN
+        return member
+    return _MISSING
+
+
+def _super(scope: Scope) -> Symbol | None:
+    """`super()` in a method of a class of this module: `self`, whose members come from the bases."""
+    class_scope = scope.parent
+    if scope.kind != "function" or class_scope is None or class_scope.kind != "class":
+        return None
+    if not isinstance(class_scope.node, cst.ClassDef) or class_scope.parent is None:
+        return None
+    return Symbol(class_scope.qualname, instance=True, local=True, node=class_scope.node, scope=class_scope.parent, bases_only=True)
 
 
 def _call_result(callee: Symbol | None) -> Symbol | None:

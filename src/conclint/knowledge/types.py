@@ -167,6 +167,7 @@ CALL_RESULTS: dict[str, str] = {
     "torch.multiprocessing.get_context": "multiprocessing.context.BaseContext",
     "concurrent.futures.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
     "concurrent.futures.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
+    "concurrent.futures.Future": "concurrent.futures.Future",
     "concurrent.futures.ThreadPoolExecutor.submit": "concurrent.futures.Future",
     "concurrent.futures.ProcessPoolExecutor.submit": "concurrent.futures.Future",
     "asyncio.run_coroutine_threadsafe": "concurrent.futures.Future",
@@ -285,6 +286,11 @@ SEQUENCE_ANNOTATIONS = frozenset(
     | {f"{module}.{name}" for module in ("typing", "collections.abc") for name in ("Sequence", "MutableSequence", "Iterable", "Iterator", "Collection", "Set", "MutableSet")}
     | {"typing.List", "typing.FrozenSet"}
 )
+# Methods a subclass inherits whose blocking depends on how its __init__ built the instance
+# (a queue's put() blocks only when made with a maxsize): unknown on a subclass.
+UNKNOWN_IN_SUBCLASSES = frozenset({"queue.Queue.put"})
+# Bases that define no method a subclass could call by a plain name.
+EMPTY_BASES = frozenset({"builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol"})
 MAPPING_ANNOTATIONS = frozenset(
     {"builtins.dict", "typing.Dict"} | {f"{module}.{name}" for module in ("typing", "collections.abc") for name in ("Mapping", "MutableMapping")}
 )
