@@ -25,6 +25,8 @@ from conclint.analysis.conditions import (
     Value,
 )
 from conclint.analysis.scopes import dotted_name, last_name
+from conclint.analysis.summaries import LOCAL
+from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.types import CONSTRUCTED_TYPES
 
 if TYPE_CHECKING:
@@ -171,6 +173,9 @@ def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
     found = subject(node, facts)
     if found is not None:
         return found
+    function = function_value(node, facts)
+    if function is not None:
+        return function
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
         kind = "builtins.bytes" if isinstance(node, cst.SimpleString) else "builtins.str"
         truthy = _nonempty_literal(node) if isinstance(node, cst.SimpleString) else None
@@ -188,6 +193,29 @@ def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
         symbol = facts.resolve(func)
         if symbol is not None and not symbol.instance and not symbol.local and symbol.qualname in CONSTRUCTED_TYPES:
             return ("t", symbol.qualname, None)
+    return None
+
+
+def function_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
+    """("f", name) when `node` hands over a sync function of the project uncalled: its name
+    (`load`, a function of this module, `<local>.`-prefixed; an imported one by its dotted
+    name), `functools.partial(load, ...)`, or a lambda whose body is one call of it
+    (`lambda: load(path)`). Found through bindings alone: resolving every argument would cost
+    more than it tells."""
+    if isinstance(node, cst.Lambda):
+        body = node.body
+        return function_value(body.func, facts) if isinstance(body, cst.Call) else None
+    if isinstance(node, cst.Call) and last_name(node.func) == "partial" and node.args and node.args[0].keyword is None:
+        return function_value(node.args[0].value, facts)
+    if not isinstance(node, cst.Name):
+        return None
+    binding = facts.scope.lookup(node.value)
+    if binding is None:
+        return None
+    if binding.kind == "def" and isinstance(binding.node, cst.FunctionDef) and binding.node.asynchronous is None:
+        return ("f", LOCAL + binding.target)
+    if binding.kind == "import" and not binding.target.startswith(("builtins.", ".")) and not is_library_name(binding.target):
+        return ("f", binding.target)
     return None
 
 

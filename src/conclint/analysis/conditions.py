@@ -18,6 +18,10 @@ Values (what a parameter or attribute holds, as far as a call site can tell):
   ("c", scalar)             a constant: None, True, 3, "x"
   ("t", type, truthy)       an object of a known type (`io.BytesIO(...)`, `[]`): truthy is
                             True, False or None (unknown)
+  ("f", function)           a function of the project, passed uncalled (`retry(load)`,
+                            `functools.partial(load, path)`, `lambda: load(path)`): its
+                            qualified name, `<local>.`-prefixed in its own module until
+                            `absolutized`, or the dotted name of another module's
   ("p", name) / ("a", name) only in a call site's arguments: the caller's own parameter, or
                             its `self.name`, passed through (resolved against the caller's
                             environment as the search moves down the chain)
@@ -256,6 +260,8 @@ def dead(guard: Guard, frame: Frame, attribute: World) -> bool:
 
 def _test(test: str, value: Value, operand: object) -> bool | None:
     kind = value[0]
+    if kind == "f":
+        return True if test == "truthy" else False if test == "none" else None
     if test == "truthy":
         return bool(value[1]) if kind == "c" else value[2]
     if test == "none":

@@ -139,7 +139,7 @@ class FunctionRecord:
         "is_generator", "evidence", "blocking", "releases", "edges", "unknown", "unknown_in_loops",
         "recursive_call", "loop_facts", "unknown_iterations", "external_edges", "guards", "sites",
         "params", "method", "decorators", "self_name", "offloads_argument",
-        "results", "returns_running_loop", "returned", "loop_thread_only",
+        "results", "returns_running_loop", "returned", "loop_thread_only", "called_parameters",
     )
 
     def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
@@ -184,8 +184,9 @@ class FunctionRecord:
         self.results: dict[str, tuple] = {}
         self.returns_running_loop = False
         self.returned = False
-        # See FunctionSummary.loop_thread_only.
+        # See FunctionSummary.loop_thread_only and called_parameters.
         self.loop_thread_only = False
+        self.called_parameters: list[str] = []
 
     def guard(self) -> tuple:
         """The conjunction of the tests the current point of the walk sits under."""

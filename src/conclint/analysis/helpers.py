@@ -24,6 +24,7 @@ from conclint.analysis.summaries import (
     FunctionSummary,
     Lookup,
     ModuleSummary,
+    absolute_arguments,
     absolutized,
     blocking_chains,
 )
@@ -56,6 +57,9 @@ class HelperChain:
     # its call alone would run none of it on the thread).
     movable: bool = True
     lazy: bool = False
+    # The first function is a coroutine: the chain goes through a function the call hands it
+    # (`await retry(load)`, `retry` calling `operation()` itself).
+    through_argument: bool = False
 
     def explain(self, line_of: LineOf) -> str:
         """`load_config -> open() (line 8)`."""
@@ -159,6 +163,8 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
         site = call.site
         if site is not None and not call.external:
             site = site._replace(callee=start, new_class=names.absolute(site.new_class) if site.new_class else "")
+        if site is not None and names.external:
+            site = absolute_arguments(site, names.absolute)
         chains = blocking_chains(names.lookup, start, site, names.classes, offloaded)
         result = {}
         for category, chain in chains.items():
@@ -170,9 +176,11 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
                 found = HelperChain(shown, chain.evidence.callee, _shown(chain.evidence), where)
             summaries = [names.lookup(name) for name in chain.chain]
             constructs = site is not None and bool(site.new_class)
-            movable = not constructs and not any(s is not None and s.loop_thread_only for s in summaries)
+            # A coroutine's call (`await retry(load)`) is not a sync call to move to a thread.
+            coroutine = summaries[0] is not None and summaries[0].is_async
+            movable = not constructs and not coroutine and not any(s is not None and s.loop_thread_only for s in summaries)
             lazy = summaries[0] is not None and summaries[0].is_generator
-            result[category] = replace(found, movable=movable, lazy=lazy)
+            result[category] = replace(found, movable=movable, lazy=lazy, through_argument=coroutine)
         if result:
             yield call, result
 

@@ -128,6 +128,9 @@ class FunctionSummary:
     # given (`self.x = ...`, `widget.parent = ...`), or makes or uses an object bound to the
     # thread that made it (a sqlite3 connection). An offload fix does not move it to a thread.
     loop_thread_only: bool = False
+    # The parameters it calls itself, on its own thread and not awaited (`operation()` in
+    # `def retry(operation)`): a function a caller passes there runs as if called there.
+    called_parameters: tuple[str, ...] = ()
 
     @property
     def all_calls(self) -> tuple[str, ...]:
@@ -164,6 +167,7 @@ class FunctionSummary:
             **({"offloads_argument": True} if self.offloads_argument else {}),
             **({"returns_running_loop": True} if self.returns_running_loop else {}),
             **({"loop_thread_only": True} if self.loop_thread_only else {}),
+            **({"called_parameters": list(self.called_parameters)} if self.called_parameters else {}),
         }
 
     @classmethod
@@ -191,6 +195,7 @@ class FunctionSummary:
             offloads_argument=bool(data.get("offloads_argument", False)),
             returns_running_loop=bool(data.get("returns_running_loop", False)),
             loop_thread_only=bool(data.get("loop_thread_only", False)),
+            called_parameters=tuple(data.get("called_parameters", ())),  # type: ignore[arg-type]
         )
 
 
@@ -309,9 +314,15 @@ def blocking_chains(
     chain (its arguments, defaults for the rest), and each call down the chain passes its own
     values on. Not followed either: async callees (calling one only creates a coroutine),
     generators whose result is not iterated (their body has not run), functions `offloaded`
-    says run elsewhere (`@sync_to_async`). Cycles and recursion terminate."""
+    says run elsewhere (`@sync_to_async`). Cycles and recursion terminate.
+
+    A function passed to a parameter that the callee calls itself (`retry(load)` where
+    `retry` calls `operation()`) runs as the callee's call: the chain goes on into it, also
+    from a coroutine `qualname` (`await retry(load)`), whose own calls are its own findings."""
     start = lookup(qualname)
-    if start is None or start.is_async or (offloaded is not None and offloaded(start)):
+    if start is None or (offloaded is not None and offloaded(start)):
+        return {}
+    if start.is_async and (site is None or not start.called_parameters):
         return {}
     attribute = _world(lookup, classes)
     frame = UNKNOWN_FRAME
@@ -325,6 +336,13 @@ def blocking_chains(
     pending = deque([(start, frame, 1)])
     while pending:
         summary, frame, depth = pending.popleft()
+        if summary.is_async:  # the coroutine the chain starts from: only what it is given
+            for inner in _called_arguments(summary, frame, lookup):
+                key = (inner.qualname, UNKNOWN_FRAME)
+                if key not in parents and not inner.is_async and not (offloaded is not None and offloaded(inner)):
+                    parents[key] = (summary.qualname, frame)
+                    pending.append((inner, UNKNOWN_FRAME, depth + 1))
+            continue
         for index, evidence in enumerate(summary.blocking):
             if evidence.category not in found and not evidence.suppressed and not dead(evidence.guard, frame, attribute):
                 found[evidence.category] = BlockingChain(
@@ -347,15 +365,31 @@ def blocking_chains(
             if key not in parents:
                 parents[key] = (summary.qualname, frame)
                 pending.append((callee, inner, depth + 1))
+        for passed in _called_arguments(summary, frame, lookup):
+            key = (passed.qualname, UNKNOWN_FRAME)
+            if key not in parents and not passed.is_async and not (offloaded is not None and offloaded(passed)):
+                parents[key] = (summary.qualname, frame)
+                pending.append((passed, UNKNOWN_FRAME, depth + 1))
     return found
+
+
+def _called_arguments(summary: FunctionSummary, frame: Frame, lookup: Lookup) -> Iterator[FunctionSummary]:
+    """The functions the caller passed to the parameters `summary` calls itself."""
+    env = dict(frame.env) if summary.called_parameters else {}
+    for name in summary.called_parameters:
+        value = env.get(name)
+        if value is not None and value[0] == "f":
+            found = lookup(value[1].removeprefix(LOCAL))
+            if found is not None:
+                yield found
 
 
 def _uses_frame(summary: FunctionSummary, cache: dict[int, bool]) -> bool:
     """Whether what is known of a function's parameters or `self` can matter in it: it has a
-    guard, or passes a parameter or attribute on, or calls a method on `self`."""
+    guard, calls a parameter, or passes a parameter or attribute on, or calls a method on `self`."""
     found = cache.get(id(summary))
     if found is None:
-        found = cache[id(summary)] = any(evidence.guard for evidence in summary.blocking) or any(
+        found = cache[id(summary)] = bool(summary.called_parameters) or any(evidence.guard for evidence in summary.blocking) or any(
             site.guard or site.bound or any(v is not None and v[0] in ("p", "a") for v in site.args)
             or any(v is not None and v[0] in ("p", "a") for _, v in site.keywords)
             for site in summary.sites
@@ -538,12 +572,29 @@ def absolutized(summary: FunctionSummary, module: str) -> FunctionSummary:
         decorators=tuple(prefix + name.removeprefix(LOCAL) if name.startswith(LOCAL) else name for name in summary.decorators),
         blocking=tuple(evidence._replace(guard=_absolute_guard(evidence.guard, prefix)) for evidence in summary.blocking),
         sites=tuple(
-            (site if site.external else site._replace(callee=prefix + site.callee, new_class=prefix + site.new_class if site.new_class else ""))._replace(
-                guard=_absolute_guard(site.guard, prefix)
+            absolute_arguments(
+                (site if site.external else site._replace(callee=prefix + site.callee, new_class=prefix + site.new_class if site.new_class else ""))._replace(
+                    guard=_absolute_guard(site.guard, prefix)
+                ),
+                lambda name: prefix + name,
             )
             for site in summary.sites
         ),
     )
+
+
+def absolute_arguments(site: CallSite, absolute_name: Callable[[str], str]) -> CallSite:
+    """`site` with the functions of this module it passes (`("f", "<local>.load")`) named
+    absolutely by `absolute_name` (`load` -> `app.io.load`)."""
+
+    def absolute(value: tuple | None) -> tuple | None:
+        if value is not None and value[0] == "f" and value[1].startswith(LOCAL):
+            return ("f", absolute_name(value[1].removeprefix(LOCAL)))
+        return value
+
+    if not any(v is not None and v[0] == "f" for v in site.args) and not any(v is not None and v[0] == "f" for _, v in site.keywords):
+        return site
+    return site._replace(args=tuple(absolute(v) for v in site.args), keywords=tuple((name, absolute(v)) for name, v in site.keywords))
 
 
 def _absolute_guard(guard: tuple, prefix: str) -> tuple:

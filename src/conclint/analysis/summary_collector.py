@@ -40,6 +40,7 @@ from conclint.analysis.branch_guards import (
     CONSUMERS,
     after_if,
     argument_value,
+    function_value,
     iteration_literals,
     literals,
     parameters,
@@ -710,6 +711,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         if isinstance(func, cst.Name) and func.value == "setattr" and node.args:
             self._setattr(node)
         if symbol is None:
+            self._parameter_call(node, func)
             if function.cls_name is not None and isinstance(func, cst.Attribute) and is_cls_receiver(func.value, function.cls_name):
                 self._edge(f"{function.class_qualname}.{func.attr.value}", node, "unknown")
             else:
@@ -721,6 +723,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             elif isinstance(symbol.node, cst.FunctionDef):
                 if symbol.node.asynchronous is None:
                     self._edge(symbol.qualname, node, "unknown")
+                elif function.is_async:
+                    self._coroutine_handing_functions(symbol.qualname, node)
             elif isinstance(symbol.node, cst.ClassDef):
                 self._edge(f"{symbol.qualname}.__init__", node, "ignore", new_class=symbol.qualname)
             else:
@@ -748,6 +752,24 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             self._edge(qualname, node, "unknown", external=True)
         else:
             self._unknown()
+
+    def _parameter_call(self, node: cst.Call, func: cst.BaseExpression) -> None:
+        """`operation()` of the function's own parameter, on its own thread (not awaited,
+        not in a lambda): a function a caller passes there runs as called here."""
+        function = self._stack[-1]
+        if not isinstance(func, cst.Name) or function.lambda_depth or self.facts.is_awaited(node):
+            return
+        binding = self.facts.scope.bindings.get(func.value)
+        if binding is not None and binding.kind == "param" and func.value not in function.called_parameters:
+            function.called_parameters.append(func.value)
+
+    def _coroutine_handing_functions(self, qualname: str, node: cst.Call) -> None:
+        """A coroutine's call of a coroutine function of this module that hands it a function
+        (`await retry(load)`): a chain starts there when the callee calls what it is given."""
+        if self._stack[-1].lambda_depth or not any(function_value(arg.value, self.facts) for arg in node.args):
+            return
+        site = self._site(qualname, node, False, "", False)
+        self._coroutine_calls.append((node, self.facts.current_statement, self.facts.scope, qualname, False, site._replace(guard=())))
 
     def _loop_run(self, node: cst.Call, symbol: Symbol | None) -> None:
         """`Thread(target=self._run)`, `loop.run_until_complete(self._beat())`,
@@ -1064,6 +1086,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 offloads_argument=function.offloads_argument,
                 returns_running_loop=function.returns_running_loop,
                 loop_thread_only=function.loop_thread_only,
+                called_parameters=tuple(function.called_parameters),
             )
             self._nodes[function.qualname] = (
                 function.node,

@@ -45,7 +45,11 @@ generator function whose result is not iterated or entered (its body has not run
 function decorated with an offloading decorator (asgiref `sync_to_async`, channels
 `database_sync_to_async`, textual `work(thread=True)`, asyncer `asyncify`, tornado
 `run_on_executor`, and those of the `offload-decorators` setting); calls handed to a thread
-(`asyncio.to_thread(helper)`); calls in lambdas and nested functions; functions of the
+(`asyncio.to_thread(helper)`); calls in lambdas and nested functions, unless the coroutine
+hands the function to one of the project that calls it itself (`await retry(load)` or
+`timed(functools.partial(load, path))` where `retry` or `timed` calls `operation()`, not
+awaited; a lambda counts when its body is one call of a function of the project,
+`lambda: load(path)`); functions of the
 standard library and installed packages (the catalog speaks for those). A suppression
 comment on the blocking call inside the helper silences the chains through it. The fix for
 such a call is the unsafe offload: `await asyncio.to_thread(load_config, path)` (or trio's and
@@ -187,9 +191,16 @@ class BlockingCallInCoroutine(Rule):
         shown = facts.module.code_for_node(function)
         entry = facts.catalog.lookup(chain.callee)
         native = entry.remedy.for_library(library) if entry is not None else None
-        suggestion = f"Run it in a worker thread: {OFFLOAD[library].format(call=shown)}"
-        if native is not None:
-            suggestion += f"; or make `{chain.chain[0]}` a coroutine that uses {native}"
+        first = chain.chain[0]
+        if chain.through_argument:
+            suggestion = (
+                f"`{first}` calls the function it is given on the event loop's thread: give it one that does not "
+                f"block, or make `{first}` run it in a worker thread ({OFFLOAD[library].format(call='function')})"
+            )
+        else:
+            suggestion = f"Run it in a worker thread: {OFFLOAD[library].format(call=shown)}"
+            if native is not None:
+                suggestion += f"; or make `{first}` a coroutine that uses {native}"
 
         def message(line_of: LineOf) -> str:
             text = f"`{shown}()` blocks the event loop: {chain.explain(line_of)}"

@@ -169,6 +169,25 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
                 clock.sleep(1)
             """
         ),
+        Valid(
+            """
+            import asyncio
+            import time
+
+            def settle():
+                time.sleep(1)
+
+            async def retry(operation):
+                return await operation()
+
+            def later(callbacks, callback):
+                callbacks.append(callback)
+
+            async def step(callbacks):
+                later(callbacks, settle)  # kept, not called here
+                await retry(lambda: asyncio.to_thread(settle))  # awaited: run on a thread
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -324,5 +343,26 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
                 delay = await asyncio.to_thread(time.sleep, 0.1) or 0
                 return delay
             """,
+        ),
+        Invalid(
+            """
+            import asyncio
+            import time
+
+            def settle():
+                time.sleep(1)
+
+            async def retry(operation):
+                while True:
+                    try:
+                        return operation()
+                    except OSError:
+                        await asyncio.sleep(1)
+
+            async def step():
+                await retry(settle)
+            """,
+            line=15,
+            message_contains=("`retry()` blocks the event loop: retry -> settle -> time.sleep() (line 5)",),
         ),
     )
