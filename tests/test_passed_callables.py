@@ -1,7 +1,7 @@
 """Callables that arrive as arguments (issue 14, item 4): a function the coroutine hands to a
 function of the project that calls it itself, on its own thread, runs there as if called
 there; a chain goes on into it. Handed over: a function by its name, `functools.partial` of
-one, or a lambda whose body is one call of one. Kept, stored, awaited, or handed to a thread,
+one, or a lambda whose body is one call of one or one blocking call of the catalog. Kept, stored, awaited, or handed to a thread,
 it is not called on the loop, and nothing is reported."""
 
 from __future__ import annotations
@@ -65,6 +65,9 @@ def lines(body: str) -> list[tuple[int, str]]:
     [
         ("await retry(functools.partial(nap, 1))", True),
         ("await retry(lambda: nap(1))", True),
+        ("await retry(lambda: time.sleep(1))", True),  # the lambda's own call blocks
+        ("forward(lambda x: time.sleep(x))", True),
+        ("await asyncio.to_thread(timed, lambda: time.sleep(1))", False),
         ("timed(nap, 1)", True),
         ("forward(nap)", True),  # handed on to a function that calls it
         ("maybe(nap)", True),
@@ -100,6 +103,19 @@ def test_function_values_and_called_parameters_round_trip_through_json() -> None
     assert site.args[0] == ("f", "<local>.nap")
     again = type(summary).from_dict(json.loads(json.dumps(summary.as_dict())))
     assert again.function("timed").called_parameters == ("fn",)  # type: ignore[union-attr]
+    assert CallSite.from_list(json.loads(json.dumps(site.as_list()))) == site
+
+
+def test_a_lambda_that_blocks_itself_is_named_in_the_message() -> None:
+    source = textwrap.dedent(HELPERS).lstrip("\n") + "\nasync def main():\n    await retry(lambda: time.sleep(1))\n"
+    (finding,) = lint_source(source, "example.py", DEFAULT_SETTINGS)
+    assert finding.message == "`retry()` blocks the event loop: retry -> time.sleep() (in the lambda it is given)"
+
+
+def test_a_blocking_lambda_value_round_trips_through_json() -> None:
+    source = textwrap.dedent(HELPERS) + "\ndef main():\n    timed(lambda: time.sleep(1))\n"
+    (site,) = summarize_source(source).function("main").sites  # type: ignore[union-attr]
+    assert site.args[0] == ("b", "time.sleep", "sleep", "time.sleep()")
     assert CallSite.from_list(json.loads(json.dumps(site.as_list()))) == site
 
 

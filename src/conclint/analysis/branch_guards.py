@@ -200,11 +200,17 @@ def function_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
     """("f", name) when `node` hands over a sync function of the project uncalled: its name
     (`load`, a function of this module, `<local>.`-prefixed; an imported one by its dotted
     name), `functools.partial(load, ...)`, or a lambda whose body is one call of it
-    (`lambda: load(path)`). Found through bindings alone: resolving every argument would cost
-    more than it tells."""
+    (`lambda: load(path)`); ("b", catalog name, category, display) for a lambda whose body
+    is one blocking call (`lambda: requests.get(url)`). Found through bindings alone, but for
+    lambdas: resolving every argument would cost more than it tells."""
     if isinstance(node, cst.Lambda):
         body = node.body
-        return function_value(body.func, facts) if isinstance(body, cst.Call) else None
+        if not isinstance(body, cst.Call):
+            return None
+        found = function_value(body.func, facts)
+        if found is None and (match := facts.blocking_call(body)) is not None:
+            return ("b", match.entry.qualname, match.entry.category.value, match.display)
+        return found
     if isinstance(node, cst.Call) and last_name(node.func) == "partial" and node.args and node.args[0].keyword is None:
         return function_value(node.args[0].value, facts)
     if not isinstance(node, cst.Name):

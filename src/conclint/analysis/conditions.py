@@ -22,6 +22,8 @@ Values (what a parameter or attribute holds, as far as a call site can tell):
                             `functools.partial(load, path)`, `lambda: load(path)`): its
                             qualified name, `<local>.`-prefixed in its own module until
                             `absolutized`, or the dotted name of another module's
+  ("b", name, category, shown) a lambda whose body is one blocking call of the catalog
+                            (`lambda: requests.get(url)`), passed uncalled
   ("p", name) / ("a", name) only in a call site's arguments: the caller's own parameter, or
                             its `self.name`, passed through (resolved against the caller's
                             environment as the search moves down the chain)
@@ -260,7 +262,7 @@ def dead(guard: Guard, frame: Frame, attribute: World) -> bool:
 
 def _test(test: str, value: Value, operand: object) -> bool | None:
     kind = value[0]
-    if kind == "f":
+    if kind in ("f", "b"):
         return True if test == "truthy" else False if test == "none" else None
     if test == "truthy":
         return bool(value[1]) if kind == "c" else value[2]

@@ -21,6 +21,7 @@ from conclint.analysis.summaries import (
     BlockingChain,
     BlockingEvidence,
     LOCAL,
+    PASSED_BLOCKING,
     FunctionSummary,
     Lookup,
     ModuleSummary,
@@ -169,7 +170,9 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
         result = {}
         for category, chain in chains.items():
             shown = tuple(names.shown(name) for name in chain.chain)
-            if project is None or shown[-1] != chain.function:  # the blocking call is in this module
+            if chain.index == PASSED_BLOCKING:
+                found = HelperChain(shown, chain.evidence.callee, _shown(chain.evidence), lambda line_of: "in the lambda it is given")
+            elif project is None or shown[-1] != chain.function:  # the blocking call is in this module
                 found = _local(BlockingChain(shown, chain.evidence, chain.index), collector)
             else:
                 where = elsewhere(project, chain.function, "blocking", chain.index)

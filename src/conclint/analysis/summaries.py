@@ -276,10 +276,16 @@ def cpu_bound(lookup: Lookup, qualname: str) -> CpuVerdict | None:
     return None
 
 
+# The index of a chain's blocking call that is not the function's own but a lambda's the
+# caller handed it (`retry(lambda: requests.get(url))`).
+PASSED_BLOCKING = -1
+
+
 @dataclass(frozen=True)
 class BlockingChain:
     """How calling a function blocks: the functions from it down to the one that makes the
-    blocking call (`("load_config", "read_text")`), and that call (`index` in its `blocking`)."""
+    blocking call (`("load_config", "read_text")`), and that call (`index` in its `blocking`,
+    or PASSED_BLOCKING)."""
 
     chain: tuple[str, ...]
     evidence: BlockingEvidence
@@ -336,21 +342,17 @@ def blocking_chains(
     pending = deque([(start, frame, 1)])
     while pending:
         summary, frame, depth = pending.popleft()
-        if summary.is_async:  # the coroutine the chain starts from: only what it is given
-            for inner in _called_arguments(summary, frame, lookup):
-                key = (inner.qualname, UNKNOWN_FRAME)
-                if key not in parents and not inner.is_async and not (offloaded is not None and offloaded(inner)):
-                    parents[key] = (summary.qualname, frame)
-                    pending.append((inner, UNKNOWN_FRAME, depth + 1))
-            continue
-        for index, evidence in enumerate(summary.blocking):
+        # A coroutine (where the chain starts) is followed only into what it is given: its own
+        # blocking calls and calls are findings in it.
+        own = () if summary.is_async else tuple(enumerate(summary.blocking))
+        for index, evidence in (*own, *((PASSED_BLOCKING, e) for e in _passed_blocking(summary, frame))):
             if evidence.category not in found and not evidence.suppressed and not dead(evidence.guard, frame, attribute):
                 found[evidence.category] = BlockingChain(
                     tuple(name for name, _ in _path(parents, (summary.qualname, frame))), evidence, index
                 )
         if depth == MAX_CHAIN_FUNCTIONS or len(parents) > MAX_CHAIN_STATES:
             continue
-        for call in summary.sites:
+        for call in () if summary.is_async else summary.sites:
             if dead(call.guard, frame, attribute):
                 continue
             callee = lookup(call.callee)
@@ -375,13 +377,27 @@ def blocking_chains(
 
 def _called_arguments(summary: FunctionSummary, frame: Frame, lookup: Lookup) -> Iterator[FunctionSummary]:
     """The functions the caller passed to the parameters `summary` calls itself."""
-    env = dict(frame.env) if summary.called_parameters else {}
+    for value in _called_values(summary, frame, "f"):
+        found = lookup(value[1].removeprefix(LOCAL))
+        if found is not None:
+            yield found
+
+
+def _passed_blocking(summary: FunctionSummary, frame: Frame) -> Iterator[BlockingEvidence]:
+    """The blocking calls of the lambdas (`lambda: requests.get(url)`) the caller passed to
+    the parameters `summary` calls itself; their index in a chain is PASSED_BLOCKING."""
+    for _, callee, category, shown in _called_values(summary, frame, "b"):
+        yield BlockingEvidence(0, callee, category, shown=shown)
+
+
+def _called_values(summary: FunctionSummary, frame: Frame, kind: str) -> Iterator[tuple]:
+    if not summary.called_parameters or not frame.env:
+        return
+    env = dict(frame.env)
     for name in summary.called_parameters:
         value = env.get(name)
-        if value is not None and value[0] == "f":
-            found = lookup(value[1].removeprefix(LOCAL))
-            if found is not None:
-                yield found
+        if value is not None and value[0] == kind:
+            yield value
 
 
 def _uses_frame(summary: FunctionSummary, cache: dict[int, bool]) -> bool:

@@ -48,8 +48,8 @@ function decorated with an offloading decorator (asgiref `sync_to_async`, channe
 (`asyncio.to_thread(helper)`); calls in lambdas and nested functions, unless the coroutine
 hands the function to one of the project that calls it itself (`await retry(load)` or
 `timed(functools.partial(load, path))` where `retry` or `timed` calls `operation()`, not
-awaited; a lambda counts when its body is one call of a function of the project,
-`lambda: load(path)`); functions of the
+awaited; a lambda counts when its body is one call of a function of the project or one
+blocking call, `lambda: load(path)`, `lambda: requests.get(url)`); functions of the
 standard library and installed packages (the catalog speaks for those). A suppression
 comment on the blocking call inside the helper silences the chains through it. The fix for
 such a call is the unsafe offload: `await asyncio.to_thread(load_config, path)` (or trio's and
