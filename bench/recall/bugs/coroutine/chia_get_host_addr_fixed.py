@@ -1,0 +1,28 @@
+"""Fixed as Chia-Network/chia-blockchain#14999 did: an async resolve() over loop.getaddrinfo."""
+import asyncio
+import socket
+from ipaddress import ip_address
+
+
+async def resolve(host: str, prefer_ipv6: bool = False) -> str:
+    try:
+        return str(ip_address(host))
+    except ValueError:
+        pass
+    addrset = await asyncio.get_running_loop().getaddrinfo(host, None)
+    for family, _, _, _, sockaddr in addrset:
+        if prefer_ipv6 == (family == socket.AF_INET6):
+            return sockaddr[0]
+    return addrset[0][4][0]
+
+
+class ChiaServer:
+    def __init__(self, prefer_ipv6: bool):
+        self.prefer_ipv6 = prefer_ipv6
+
+    async def start_client(self, host: str, port: int) -> bool:
+        target = await resolve(host, self.prefer_ipv6)
+        reader, writer = await asyncio.open_connection(target, port)
+        writer.close()
+        await writer.wait_closed()
+        return True
