@@ -43,6 +43,11 @@ class Diagnostic:
     message: str
     suggestion: str = ""
     fix: Fix | None = field(default=None, compare=False)
+    # What a baseline matches findings by, instead of lines that move: the qualified name of
+    # the function (or class) the finding is in, "<module>" at module level, and for a
+    # finding through helpers the names of the functions from the callee to the blocking call.
+    function: str = ""
+    chain: tuple[str, ...] = ()
 
     @property
     def line(self) -> int:

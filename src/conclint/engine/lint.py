@@ -38,6 +38,7 @@ from conclint.syntax.positions import node_positions
 from conclint.rules.registry import category_codes, select_rules
 from conclint.rules.base import LineOf, Report, Rule, Text
 from conclint.rules.general.parse_error import ParseError
+from conclint.engine.enclosing import EnclosingNames
 from conclint.engine.suppression import is_suppressed, suppresses_any
 from conclint.syntax.traversal import visit_batched
 
@@ -214,6 +215,7 @@ def _to_diagnostics(
     if any(fixes):
         check = FixCheck(text, LineTable(text), positions)
         fixes = [fix if fix is not None and check.applies(fix) else None for fix in fixes]
+    enclosing = EnclosingNames(module, positions) if kept else None
     diagnostics = [
         Diagnostic(
             path=path,
@@ -223,6 +225,8 @@ def _to_diagnostics(
             message=_text(report.message, line_of),
             suggestion=_text(report.suggestion, line_of),
             fix=fix,
+            function=enclosing.name_at(span.line, span.column - 1) if enclosing is not None else "",
+            chain=report.chain,
         )
         for (report, span), fix in zip(kept, fixes)
     ]

@@ -53,7 +53,7 @@ from conclint.core.model import Diagnostic, Edit, Fix, Span
 from conclint.core.safe_files import TEMPORARY_NAME, Directory, read_regular
 
 DEFAULT_DIRECTORY_NAME = ".conclint_cache"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This directory holds conclint's cache; see https://bford.info/cachedir/\n"
 # Results kept per file: one per recent key, so that runs alternating between settings (a
 # pre-commit hook with `--select`, a full run) do not evict each other.
@@ -460,7 +460,16 @@ def _encode(diagnostic: Diagnostic) -> list[Any]:
     if fix is not None:
         edits = [[*_span_values(edit.span), edit.replacement] for edit in fix.edits]
         encoded_fix = [edits, fix.safe, fix.description]
-    return [*_span_values(span), diagnostic.code, diagnostic.name, diagnostic.message, diagnostic.suggestion, encoded_fix]
+    return [
+        *_span_values(span),
+        diagnostic.code,
+        diagnostic.name,
+        diagnostic.message,
+        diagnostic.suggestion,
+        encoded_fix,
+        diagnostic.function,
+        list(diagnostic.chain),
+    ]
 
 
 def _span_values(span: Span) -> list[int]:
@@ -468,7 +477,7 @@ def _span_values(span: Span) -> list[int]:
 
 
 def _decode(path: str, item: list[Any]) -> Diagnostic:
-    line, column, end_line, end_column, code, name, message, suggestion, encoded_fix = item
+    line, column, end_line, end_column, code, name, message, suggestion, encoded_fix, function, chain = item
     fix = None
     if encoded_fix is not None:
         edits, safe, description = encoded_fix
@@ -481,6 +490,8 @@ def _decode(path: str, item: list[Any]) -> Diagnostic:
         message=_text(message),
         suggestion=_text(suggestion),
         fix=fix,
+        function=_text(function),
+        chain=tuple(_text(link) for link in chain),
     )
 
 

@@ -86,6 +86,9 @@ class Report:
     # Where a finding reported elsewhere comes from (the blocking call inside a helper): a
     # suppression comment there silences it too.
     origin: cst.CSTNode | None = None
+    # For a finding through helpers, the functions from the callee to the blocking call, by
+    # name: what a baseline matches it by, since its lines move when the helpers do.
+    chain: tuple[str, ...] = ()
 
 
 class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
@@ -133,13 +136,15 @@ class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
         statement: cst.CSTNode | None = None,
         fix: PlanSource | None = None,
         origin: cst.CSTNode | None = None,
+        helper_chain: tuple[str, ...] = (),
         **fields: object,
     ) -> None:
         """Record a finding at `node`; MESSAGE is formatted with `fields` unless `message` is given.
 
         `statement` (for suppression comments) defaults to the statement being visited; a rule
         reporting from `leave_Module` passes the one it remembered. `fix`: the rewrite that
-        removes the finding (see `conclint.fixes.plan`), if there is one.
+        removes the finding (see `conclint.fixes.plan`), if there is one. `helper_chain`: for a
+        finding through helpers, the names of the functions from the callee to the blocking call.
         """
         text = message if message is not None else self.MESSAGE.format(**fields)
         self.reports.append(
@@ -152,6 +157,7 @@ class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 suggestion=suggestion,
                 fix=fix,
                 origin=origin,
+                chain=helper_chain,
             )
         )
 

@@ -213,6 +213,7 @@ class BlockingCallInCoroutine(Rule):
             suggestion=suggestion + ".",
             statement=call.statement,
             origin=chain.node,
+            helper_chain=chain.chain,
             fix=lambda: helper_call_fix(facts, call, chain, self.settings.target_version),
         )
 

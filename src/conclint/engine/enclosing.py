@@ -1,0 +1,66 @@
+"""The function (or class) a finding lies in, by qualified name: what a baseline keys on.
+
+A finding's lines change whenever code is added above it; the name of the function holding it
+does not. Computed only for files with findings, from the positions already paid for.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping
+
+import libcst as cst
+from libcst.metadata import CodeRange
+
+MODULE_LEVEL = "<module>"
+
+
+class _Definitions(cst.CSTVisitor):
+    """Every function and class of a module with its qualified name (`Outer.method.inner`)."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, cst.CSTNode]] = []
+        self._names: list[str] = []
+
+    def _enter(self, node: cst.FunctionDef | cst.ClassDef) -> None:
+        self._names.append(node.name.value)
+        self.found.append((".".join(self._names), node))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._enter(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._names.pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._enter(node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._names.pop()
+
+
+class EnclosingNames:
+    """Answers "which definition holds this line and column?" for one module."""
+
+    def __init__(self, module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange]) -> None:
+        visitor = _Definitions()
+        module.visit(visitor)
+        ranges = []
+        for name, node in visitor.found:
+            where = positions[node]
+            ranges.append(((where.start.line, where.start.column), (where.end.line, where.end.column), name))
+        # By start: the innermost definition holding a position is the last one starting
+        # before it that also ends after it (definitions nest, they never overlap otherwise).
+        ranges.sort()
+        self._ranges = ranges
+        self._starts = [start for start, _, _ in ranges]
+
+    def name_at(self, line: int, column: int) -> str:
+        """The qualified name of the innermost function or class holding the 1-based `line`
+        and 0-based `column`; MODULE_LEVEL outside every definition."""
+        point = (line, column)
+        index = bisect.bisect_right(self._starts, point)
+        for start, end, name in reversed(self._ranges[:index]):
+            if start <= point < end:
+                return name
+        return MODULE_LEVEL
