@@ -372,12 +372,16 @@ def _display(qualname: str) -> str:
 
 
 def _made_nonblocking(entry: BlockingCall, call: cst.Call) -> bool:
-    """`q.get(block=False)`, `lock.acquire(False)`, `event.wait(0)`: these return at once."""
+    """`q.get(block=False)`, `lock.acquire(False)`, `event.wait(0)`, `smtplib.SMTP()`: these
+    return at once."""
     positional = [arg for arg in call.args if arg.keyword is None and arg.star == ""]
+    splat = any(arg.star for arg in call.args)
     for rule in entry.nonblocking:
         values = [arg.value for arg in call.args if arg.keyword is not None and arg.keyword.value == rule.name]
         if len(positional) > rule.position:
             values.append(positional[rule.position].value)
+        if rule.omitted and not values and not splat:
+            return True
         for value in values:
             if _names_flag(value, rule.literal) if rule.flag else _literal(value) == rule.literal:
                 return True
@@ -396,6 +400,8 @@ def _literal(node: cst.BaseExpression) -> str | None:
         return node.value
     if isinstance(node, (cst.Integer, cst.Float)):
         return "0" if float(node.value.replace("_", "")) == 0 else node.value
+    if isinstance(node, cst.SimpleString) and node.evaluated_value in ("", b""):
+        return "''"
     return None
 
 

@@ -56,12 +56,14 @@ class Remedy:
 class NonBlockingWhen:
     """The call does not block when argument `name` (or positional `position`) is `literal`;
     with `flag`, when the argument names the constant `literal` (`socket.AI_NUMERICHOST`,
-    alone or or-ed with others)."""
+    alone or or-ed with others); with `omitted`, also when the argument is left out."""
 
     name: str
     position: int
     literal: str
     flag: bool = False
+    # Also when the argument is not given at all (its default is the literal).
+    omitted: bool = False
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,7 @@ _BLOCK_FALSE = (NonBlockingWhen("block", 0, "False"), NonBlockingWhen("timeout",
 _PUT_BLOCK_FALSE = (NonBlockingWhen("block", 1, "False"), NonBlockingWhen("timeout", 2, "0"))
 _ACQUIRE_FALSE = (NonBlockingWhen("blocking", 0, "False"), NonBlockingWhen("timeout", 1, "0"))
 _TIMEOUT_ZERO = (NonBlockingWhen("timeout", 0, "0"),)
+_HOST_OMITTED = (NonBlockingWhen("host", 0, "''", omitted=True),)
 
 # Issue 14, "catalog holes": callables that block and were missing, kept together.
 _CATALOG_HOLES: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] = (
@@ -222,8 +225,10 @@ _CATALOG_HOLES: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]],
         (),
     ),
     (Category.NETWORK, SENDFILE, "os.sendfile", ()),
-    # Constructing SMTP/FTP with a host connects too, but without one it does not, which the
-    # catalog cannot tell apart: the calls that follow are reported.
+    # Constructing SMTP/FTP with a host connects; without one (or with an empty one) it does
+    # not, and the calls that follow are reported.
+    (Category.NETWORK, SMTP, "smtplib.SMTP smtplib.SMTP_SSL smtplib.LMTP", _HOST_OMITTED),
+    (Category.NETWORK, FTP, "ftplib.FTP ftplib.FTP_TLS", _HOST_OMITTED),
     (
         Category.NETWORK,
         SMTP,

@@ -19,9 +19,10 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
     and `paramiko` (`SSHClient.connect`, `exec_command`, `open_sftp`, and the `SFTPClient`
     methods `get`, `put`, `open`, `listdir`, `stat`, ..., and reads and writes of its files).
 
-    The constructors are not reported: `smtplib.SMTP(host)` and `ftplib.FTP(host)` connect
-    at once, but without a host they do not, and `wrap_socket()` shakes hands only on a
-    socket that is already connected; the calls that follow them are reported.
+    `smtplib.SMTP(host)` and `ftplib.FTP(host)` connect at once and are reported; without a
+    host (or with an empty one) they do not connect and are not, and neither is
+    `wrap_socket()`, which shakes hands only on a socket that is already connected: the calls
+    that follow them are reported.
 
     Not reported: `getaddrinfo(..., flags=socket.AI_NUMERICHOST)`, which only parses a
     numeric address; calls on a socket the module sets non-blocking (`sock.setblocking(False)`,
@@ -201,7 +202,7 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
                     await conn.run("uptime")
                 # Neither is connected yet: no handshake, no greeting.
                 tls = ssl.create_default_context().wrap_socket(socket.socket(), server_hostname=host)
-                return tls, smtplib.SMTP()
+                return tls, smtplib.SMTP(), smtplib.SMTP(host="")
             """
         ),
     )
@@ -347,9 +348,9 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
                     smtp.starttls()
                     smtp.send_message(message)
             """,
-            line=5,
-            count=2,
-            message_contains=("smtp.starttls()", "aiosmtplib"),
+            line=4,
+            count=3,
+            message_contains=("smtplib.SMTP()", "aiosmtplib"),
         ),
         Invalid(
             """
@@ -360,9 +361,9 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
                 ftp.login()
                 ftp.retrbinary(f"RETR {name}", sink.write)
             """,
-            line=5,
-            count=2,
-            message_contains=("ftp.login()", "aioftp"),
+            line=4,
+            count=3,
+            message_contains=("ftplib.FTP_TLS()", "aioftp"),
         ),
         Invalid(
             """
