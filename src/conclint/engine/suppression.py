@@ -1,8 +1,15 @@
-"""Inline suppression comments: `# noqa`, `# noqa: CCL101`, `# conclint: ignore[CCL101]`."""
+"""Inline suppression comments: `# noqa`, `# noqa: CCL101`, `# conclint: ignore[CCL101]`.
+
+A listed code silences a rule whose code it is or starts with (`CCL1`), and the code of
+another linter that reports the same thing (`ASYNC251` for CCL101, see
+`knowledge/equivalent_codes.py`) silences that rule too.
+"""
 
 from __future__ import annotations
 
 import re
+
+from conclint.knowledge.equivalent_codes import SILENCED_BY
 
 _NOQA = re.compile(r"#\s*noqa\b(?P<rest>:\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?", re.I)
 _IGNORE = re.compile(r"#\s*conclint:\s*ignore\b(?:\[(?P<codes>[^\]]*)\])?", re.I)
@@ -26,11 +33,26 @@ def suppressed_codes(line: str) -> frozenset[str] | None:
 
 
 def is_suppressed(line: str, code: str) -> bool:
-    """Whether `line` carries a comment that silences `code` (exact code or a prefix of it)."""
+    """Whether `line` carries a comment that silences `code` (exact code or a prefix of it,
+    or the equivalent code of another linter)."""
+    return silencing_codes(line, code) is not None
+
+
+def silencing_codes(line: str, code: str) -> frozenset[str] | None:
+    """The codes listed on `line` that silence `code`: None when none does, an empty set for
+    a comment that silences everything (`# noqa`). What tells a used code from an unused one."""
     codes = suppressed_codes(line)
     if codes is None:
-        return False
-    return not codes or any(code.startswith(listed) for listed in codes)
+        return None
+    if not codes:
+        return codes
+    used = frozenset(listed for listed in codes if silences(listed, code))
+    return used or None
+
+
+def silences(listed: str, code: str) -> bool:
+    """Whether the code `listed` in a comment silences the rule `code`."""
+    return code.startswith(listed) or code in SILENCED_BY.get(listed, ())
 
 
 _COMMENT = re.compile(r"^.*#\s*(?:noqa|conclint:).*$", re.I | re.M)
