@@ -3,7 +3,9 @@
 `thread_dispatch(facts, call)` recognises the APIs of `conclint.knowledge.threads` and
 resolves the callable to a function of this module: `f`, `self.method`, `Class.method`,
 `functools.partial(f, ...)`, or `lambda: f(...)`, or to a function imported from elsewhere
-in the project (for the project index to judge). Anything else (a parameter, a library
+in the project (for the project index to judge). A builtin that consumes a lazy iterable,
+`to_thread(sum, (f(x) for x in xs))` or `run_in_executor(None, list, map(f, xs))`, runs `f`
+once per element on the thread: the target is `f`. Anything else (a parameter, a library
 function, a callable object) is left alone.
 """
 
@@ -17,6 +19,8 @@ import libcst as cst
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.threads import (
     CALLABLE_WRAPPERS,
+    CONSUMING_CALLABLES,
+    LAZY_APPLY,
     DISPATCH_BY_METHOD_NAME,
     THREAD_DISPATCH,
     THREAD_EXECUTORS,
@@ -30,7 +34,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class DispatchSite:
     """`api` runs the function `target` on a thread; `wrapper` is "partial" or "lambda" when
-    the callable wraps it, else "". `external`: `target` is not of this module but imported
+    the callable wraps it, "map" or "generator" when a builtin consuming `map(target, ...)` or
+    `(target(x) for x in ...)` is what runs, else "". `external`: `target` is not of this module but imported
     (its dotted name), which only a project index can judge."""
 
     api: ThreadDispatch
@@ -64,7 +69,33 @@ def thread_dispatch(facts: FileFacts, call: cst.Call) -> DispatchSite | None:
     callable_ = call_argument(call, api.position, api.keyword)
     if callable_ is None:
         return None
-    return _local_target(facts, api, callable_, "")
+    site = _local_target(facts, api, callable_, "")
+    if site is None and api.position is not None:
+        return _consumed_target(facts, api, callable_, call_argument(call, api.position + 1, None))
+    return site
+
+
+# How a target reached through a consumed lazy iterable is shown (DispatchSite.wrapper).
+LAZY_WRAPPERS = frozenset({"map", "generator"})
+
+
+def _consumed_target(
+    facts: FileFacts, api: ThreadDispatch, callable_: cst.BaseExpression, iterable: cst.BaseExpression | None
+) -> DispatchSite | None:
+    """`list` handed `map(f, xs)`, `sum` handed `(f(x) for x in xs)`: the thread iterates
+    the lazy iterable to its end, so the work it does is `f`, once per element."""
+    consumer = facts.resolve(callable_)
+    if consumer is None or consumer.local or consumer.instance or consumer.qualname not in CONSUMING_CALLABLES:
+        return None
+    if isinstance(iterable, cst.GeneratorExp) and isinstance(iterable.elt, cst.Call):
+        return _local_target(facts, api, iterable.elt.func, "generator")
+    if not isinstance(iterable, cst.Call):
+        return None
+    lazy = facts.resolve(iterable.func)
+    if lazy is None or lazy.local or lazy.instance or lazy.qualname not in LAZY_APPLY:
+        return None
+    function = call_argument(iterable, LAZY_APPLY[lazy.qualname], None)
+    return _local_target(facts, api, function, "map") if function is not None else None
 
 
 def _runs_on_thread(facts: FileFacts, executor: cst.BaseExpression | None) -> bool:

@@ -25,6 +25,9 @@ MULTIPLICATIVE_OPERATORS: tuple[type, ...] = (
     cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power, cst.LeftShift,
     cst.RightShift, cst.BitXor, cst.MatrixMultiply,
 )  # fmt: skip
+# Operators whose result, computed as a statement of its own and thrown away, can only have
+# been computation (`k * k`); `+`, `|` and the shifts double as joins and pipelines.
+COMPUTING_OPERATORS: tuple[type, ...] = (cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power)
 AUGMENTED_ARITHMETIC = tuple(getattr(cst, f"{op.__name__}Assign") for op in ARITHMETIC_OPERATORS)
 AUGMENTED_MULTIPLICATIVE = tuple(getattr(cst, f"{op.__name__}Assign") for op in MULTIPLICATIVE_OPERATORS)
 STRING_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
@@ -146,6 +149,26 @@ def _operands(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
     if isinstance(node, cst.Comparison):
         return (node.left, *(target.comparator for target in node.comparisons))
     return ()
+
+
+def idle_body(body: cst.BaseSuite) -> bool:
+    """A block of `pass` and `...` only: a loop with such a body does nothing but count."""
+    statements = body.body if isinstance(body, cst.IndentedBlock) else (body,)
+    for statement in statements:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return False
+        for small in statement.body:
+            if not isinstance(small, cst.Pass) and not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Ellipsis)):
+                return False
+    return True
+
+
+def literal_only(node: cst.BaseExpression) -> bool:
+    """`3 ** 20`, `-2 * 4.5`: numbers only, which the compiler folds into one constant."""
+    if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary)):
+        return True
+    operands = _operands(node)
+    return bool(operands) and all(literal_only(operand) for operand in operands)  # type: ignore[arg-type]
 
 
 def is_bytes_literal(node: cst.BaseExpression) -> bool:

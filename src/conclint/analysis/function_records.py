@@ -66,7 +66,8 @@ class LoopRecord:
     __slots__ = (
         "node", "kind", "over_range", "numeric", "small", "arithmetic", "multiplicative", "updates",
         "compares", "inner_loops", "inner_numeric", "inner_small", "impure", "heavy", "calls", "pending",
-        "clauses", "names", "dependent", "independent_inner", "nesting", "breaks",
+        "clauses", "names", "dependent", "independent_inner", "nesting", "breaks", "conditionals", "outputs",
+        "in_body", "body_loops", "idle",
     )
 
     def __init__(self, node: cst.CSTNode, kind: str) -> None:
@@ -98,6 +99,18 @@ class LoopRecord:
         # Left early by `break`: a search or a scan that stops on what it finds, whose work
         # depends on the data rather than on numbers.
         self.breaks = False
+        # How many `if` bodies and `except` handlers the loop starts in, and the prints and
+        # logging calls made in its own rounds, not under a condition opened inside it: one
+        # such call per round makes the loop output, not computation (see
+        # conclint.knowledge.threads.INCIDENTAL_OUTPUT).
+        self.conditionals = 0
+        self.outputs: list[tuple[cst.CSTNode, str]] = []
+        # The walk has reached the body (past a `for`'s iterable, a `while`'s test), and the
+        # loops left since: loops of the body, unlike a comprehension in the iterable.
+        self.in_body = kind == "comprehension"
+        self.body_loops = 0
+        # A `for` whose body is only `pass` or `...`: it does nothing but count its rounds.
+        self.idle = False
 
     def evidence(self) -> tuple[str, str] | None:
         """(reason, kind) when this loop, pure, is CPU work, else None (kinds: CpuEvidence)."""
@@ -118,6 +131,8 @@ class LoopRecord:
         if self.kind == "while":
             if self.updates:
                 return "while loop updating numbers", NUMERIC if self.numeric else DATA
+        elif self.over_range and self.numeric and self.idle:
+            return "loop over range() that only counts", NUMERIC
         elif self.over_range and self.arithmetic:
             if self.kind == "comprehension":
                 reason = "numeric comprehension over range()"

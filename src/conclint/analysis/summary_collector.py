@@ -25,12 +25,15 @@ from conclint.analysis.expressions import (
     ARITHMETIC_OPERATORS,
     AUGMENTED_ARITHMETIC,
     AUGMENTED_MULTIPLICATIVE,
+    COMPUTING_OPERATORS,
     MULTIPLICATIVE_OPERATORS,
     STRING_LITERALS,
     bound_names,
     is_bytes_literal,
     is_classmethod,
+    idle_body,
     is_cls_receiver,
+    literal_only,
     mentions,
     mentions_len,
     recursion_kind,
@@ -68,13 +71,20 @@ from conclint.knowledge.threads import (
     CALLABLE_ARGUMENTS,
     HEAVY,
     HEAVY_METHODS,
+    INCIDENTAL_OUTPUT,
     ITERATING_METHODS,
+    LAZY_APPLY,
+    LOG_METHODS,
+    LOGGER_FACTORIES,
+    LOGGER_NAMES,
     PURE,
     PURE_METHODS_ANY_RECEIVER,
     RELEASE_REASONS,
     RELEASES,
     SMALL_RANGE,
+    ThreadDispatch,
     call_kind,
+    is_numeric_function,
 )
 from conclint.knowledge.offloading import bound_to_its_thread, needs_loop_thread
 from conclint.syntax.traversal import CachedVisitorMethods
@@ -119,6 +129,12 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         # How many f-strings and calls the walk is inside.
         self._fstrings = 0
         self._call_args = 0
+        # How many `if` statements and `except` handlers the walk is inside (LoopRecord.outputs).
+        self._conditionals = 0
+        # Lazy iterables handed to a thread or an executor (`to_thread(sum, (f(x) for x in
+        # xs))`, `run_in_executor(None, list, map(f, xs))`), by id: what they run, they run
+        # there, so the walk treats them like a lambda's body.
+        self._offloaded: set[int] = set()
         self._nodes: dict[str, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode], list[cst.CSTNode]]] = {}
         self.summary = ModuleSummary()
         self.loops: dict[str, tuple[LoopFacts, ...]] = {}
@@ -341,7 +357,17 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
 
     leave_If_orelse = leave_If_body
 
+    def visit_If(self, node: cst.If) -> None:
+        self._conditionals += 1
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self._conditionals += 1
+
+    def leave_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self._conditionals -= 1
+
     def leave_If(self, node: cst.If) -> None:
+        self._conditionals -= 1
         if self._stack and self._stack[-1].guards and id(node) not in self._elifs:
             function = self._stack[-1]
             function.guards[-1].extend(after_if(node, self.facts, function.results))
@@ -353,12 +379,19 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
 
     def visit_While_body(self, node: cst.While) -> None:
         self._branch(node.test, True)
+        self._enter_body(node)
 
     def leave_While_body(self, node: cst.While) -> None:
         self._pop_guard()
 
     def visit_For_body(self, node: cst.For) -> None:
         self._push_guard(iteration_literals(node.iter, self.facts))
+        self._enter_body(node)
+
+    def _enter_body(self, node: cst.For | cst.While) -> None:
+        loops = self._stack[-1].loops if self._stack else []
+        if loops and loops[-1].node is node:
+            loops[-1].in_body = True
 
     def leave_For_body(self, node: cst.For) -> None:
         self._pop_guard()
@@ -404,6 +437,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         if node.asynchronous is not None:
             loop.impure = True
         loop.dependent = walks_element(node.iter, outer_names)
+        loop.idle = idle_body(node.body)
         self._iterate(node.iter, outer_names)
         loop.names.update(bound_names(node.target))
         self._classify_range(loop, node.iter)
@@ -441,11 +475,16 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         loop.small = small
         self._push_guard(guard)
 
-    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _visit_comprehension
+    visit_ListComp = visit_SetComp = visit_DictComp = _visit_comprehension
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._enter_offloaded(node)
+        self._visit_comprehension(node)
 
     def _push_loop(self, node: cst.CSTNode, kind: str) -> LoopRecord:
         loop = LoopRecord(node, kind)
         loop.nesting = (self._fstrings, self._call_args)
+        loop.conditionals = self._conditionals
         self._stack[-1].loops.append(loop)
         return loop
 
@@ -457,6 +496,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         if not loops or loops[-1].node is not node:
             return
         loop = loops.pop()
+        if loop.outputs and not loop.body_loops:
+            # Printing or logging in every round of the innermost loop: output is its work.
+            loop.impure = True
+            function.releases.extend(loop.outputs)
         if loop.kind == "while":
             # A while loop is numeric when numbers drive it (`while n != 1: n = ...`); a
             # worklist (`while stack: stack.pop()`) or a scan (`while i < len(data)`) grows
@@ -469,6 +512,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         if loops:
             outer = loops[-1]
             outer.inner_loops += 1
+            outer.body_loops += outer.in_body
             outer.inner_numeric = outer.inner_numeric or loop.numeric or loop.inner_numeric
             outer.inner_small = outer.inner_small and loop.small and loop.inner_small
             outer.independent_inner = outer.independent_inner or not loop.dependent or loop.independent_inner
@@ -490,7 +534,19 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             self._pop_guard()
         self._leave_loop(node)
 
-    leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _leave_comprehension
+    leave_ListComp = leave_SetComp = leave_DictComp = _leave_comprehension
+
+    def leave_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._leave_comprehension(node)
+        self._leave_offloaded(node)
+
+    def _enter_offloaded(self, node: cst.CSTNode) -> None:
+        if self._stack and id(node) in self._offloaded:
+            self._stack[-1].lambda_depth += 1
+
+    def _leave_offloaded(self, node: cst.CSTNode) -> None:
+        if self._stack and id(node) in self._offloaded:
+            self._stack[-1].lambda_depth -= 1
 
     def _iterate(self, iterable: cst.BaseExpression, loop_names: set[str]) -> None:
         """Iterating an object of unknown type runs its `__next__`, which may read a file, a
@@ -593,6 +649,16 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
 
     def leave_Call(self, node: cst.Call) -> None:
         self._call_args -= 1  # entered in visit_Call
+        self._leave_offloaded(node)
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        """`k * k` as a statement, in a loop: computed and thrown away, it is still the loop's
+        arithmetic (`total += i * i` counts through the loop's names; this has none)."""
+        value = node.value
+        if not self._stack or not self._stack[-1].loops or not isinstance(value, cst.BinaryOperation):
+            return
+        if isinstance(value.operator, COMPUTING_OPERATORS) and not literal_only(value):
+            self._stack[-1].loops[-1].arithmetic = True
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
         if self._stack and self._stack[-1].loops and isinstance(node.operator, ARITHMETIC_OPERATORS):
@@ -697,6 +763,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self._call_args += 1  # inside a call (its arguments, mostly): left in leave_Call
         if not self._stack:
             return
+        self._enter_offloaded(node)
         function = self._stack[-1]
         facts = self.facts
         func = node.func
@@ -706,10 +773,17 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         ):
             function.loop_thread_only = True
         self._consumed_arguments(node, symbol)
-        self._offloaded_parameter(node, symbol)
+        api = self._dispatch_api(func, symbol)
+        if api is not None:
+            self._offloaded_parameter(node, api)
+            self._offloaded_iterables(node, api)
         self._loop_run(node, symbol)
         if isinstance(func, cst.Name) and func.value == "setattr" and node.args:
             self._setattr(node)
+        output = self._output_name(func, symbol)
+        if output:
+            self._output(node, output)
+            return
         if symbol is None:
             self._parameter_call(node, func)
             if function.cls_name is not None and isinstance(func, cst.Attribute) and is_cls_receiver(func.value, function.cls_name):
@@ -747,6 +821,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             self._heavy(qualname.removeprefix("builtins."))
             self._callable_arguments(qualname, node)
         elif kind == PURE:
+            self._numeric_call(qualname, node)
             self._callable_arguments(qualname, node)
         elif _may_be_project_function(qualname):
             self._edge(qualname, node, "unknown", external=True)
@@ -803,19 +878,75 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             else:
                 records.runs.append((self._stack[-1].qualname, name))
 
-    def _offloaded_parameter(self, node: cst.Call, symbol: Symbol | None) -> None:
+    def _dispatch_api(self, func: cst.BaseExpression, symbol: Symbol | None) -> ThreadDispatch | None:
+        """The API a call hands a callable to a thread with (`asyncio.to_thread`,
+        `executor.submit` on an executor this module cannot resolve), else None."""
+        if symbol is not None and not symbol.local and not symbol.instance:
+            return THREAD_DISPATCH.get(symbol.qualname)
+        if isinstance(func, cst.Attribute) and func.attr.value in OFFLOADING_METHOD_NAMES:
+            return THREAD_DISPATCH.get(OFFLOADING_METHOD_NAMES[func.attr.value])
+        return None
+
+    def _offloaded_iterables(self, node: cst.Call, api: ThreadDispatch) -> None:
+        """The lazy iterables a dispatch passes after its callable (`map(f, xs)`, a generator
+        expression): they run where the callable iterates them, not here."""
+        if api.position is None:
+            return
+        positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+        for value in positional[api.position + 1 :]:
+            if isinstance(value, cst.GeneratorExp) or (isinstance(value, cst.Call) and self._lazy_apply(value)):
+                self._offloaded.add(id(value))
+
+    def _lazy_apply(self, call: cst.Call) -> bool:
+        symbol = self.facts.resolve(call.func)
+        return symbol is not None and not symbol.local and not symbol.instance and symbol.qualname in LAZY_APPLY
+
+    def _output_name(self, func: cst.BaseExpression, symbol: Symbol | None) -> str:
+        """`print`, `logging.info`, `logger.debug`: the call prints or logs (what it shows as),
+        else ""."""
+        if symbol is not None and not symbol.local and not symbol.instance and symbol.qualname in INCIDENTAL_OUTPUT:
+            return symbol.qualname.removeprefix("builtins.")
+        unresolved = symbol is None or (symbol.local and symbol.node is None)
+        if unresolved and isinstance(func, cst.Attribute) and func.attr.value in LOG_METHODS and self._is_logger(func.value):
+            return f"{last_name(func.value)}.{func.attr.value}"
+        return ""
+
+    def _is_logger(self, receiver: cst.BaseExpression) -> bool:
+        """A logger by its name (`log`, `self.logger`) or by what it was assigned
+        (`audit = logging.getLogger("audit")`)."""
+        if last_name(receiver) in LOGGER_NAMES:
+            return True
+        if not isinstance(receiver, cst.Name):
+            return False
+        binding = self.facts.scope.lookup(receiver.value)
+        value = binding.node if binding is not None and binding.kind == "assign" else None
+        return isinstance(value, cst.Call) and self.facts.qualified_name(value.func) in LOGGER_FACTORIES
+
+    def _output(self, node: cst.Call, name: str) -> None:
+        """A print or a logging call: cheap, unless made in every round of the innermost loop
+        (decided when the loop is left, see LoopRecord.outputs)."""
+        function = self._stack[-1]
+        if function.lambda_depth or not function.loops:
+            return
+        loop = function.loops[-1]
+        if self._conditionals > loop.conditionals:
+            return  # now and then: `if i % 1000 == 0: print(i)`
+        loop.outputs.append((node, f"{name}() in every round of a loop (output)"))
+
+    def _numeric_call(self, qualname: str, call: cst.Call) -> None:
+        """`math.sqrt(i)`, `abs(i - j)` on a loop's names: the loop's arithmetic, as `i * i` is."""
+        function = self._stack[-1]
+        if not function.loops or function.loops[-1].kind == "comprehension" or not is_numeric_function(qualname):
+            return  # a comprehension's calls compute its elements: judged by its own arithmetic
+        if self._fstrings > function.loops[-1].nesting[0]:
+            return  # `f"{math.sqrt(i)}"` formats text
+        if any(mentions(arg.value, self._loop_names()) for arg in call.args):
+            function.loops[-1].arithmetic = True
+
+    def _offloaded_parameter(self, node: cst.Call, api: ThreadDispatch) -> None:
         """`asyncio.to_thread(fn, ...)`, `loop.run_in_executor(pool, partial(fn, ...))`,
         `executor.submit(fn)` on a parameter `fn` of an enclosing function: that function is a
         decorator (or a decorator factory) that runs what it decorates on a thread."""
-        func = node.func
-        if symbol is not None and not symbol.local and not symbol.instance:
-            api = THREAD_DISPATCH.get(symbol.qualname)
-        elif isinstance(func, cst.Attribute) and func.attr.value in OFFLOADING_METHOD_NAMES:
-            api = THREAD_DISPATCH.get(OFFLOADING_METHOD_NAMES[func.attr.value])
-        else:
-            api = None
-        if api is None:
-            return
         argument = _leading_argument(node, api.position, api.keyword)
         if isinstance(argument, cst.Call) and argument.args:
             inner = self.facts.resolve(argument.func)

@@ -170,10 +170,12 @@ _EXCEPTIONS = " ".join(
 )
 # Functions of `os` that compute or look up and never touch the file system.
 _PURE_OS = "os.getenv os.environ os.getpid os.getppid os.cpu_count os.fspath os.fsencode os.fsdecode os.sep os.linesep os.urandom os.get_terminal_size"
+# Functions of `logging` that look a logger up rather than write (`logging.getLogger(__name__)`).
+_PURE_LOGGING = "logging.getLogger logging.getLevelName"
 
 CALL_KINDS: Mapping[str, str] = {
     **{f"builtins.{name}": PURE for name in (_PURE_BUILTINS + " " + _EXCEPTIONS).split()},
-    **{name: PURE for name in (_PURE_MODULES + " " + _PURE_OS).split()},
+    **{name: PURE for name in (_PURE_MODULES + " " + _PURE_OS + " " + _PURE_LOGGING).split()},
     **{name: HEAVY for name in _HEAVY},
     **{name: RELEASES for name in _RELEASING},
 }
@@ -192,6 +194,27 @@ def call_kind(qualname: str) -> tuple[str | None, str]:
         if cut < 0:
             return None, ""
         prefix = prefix[:cut]
+
+
+# ----- output that reports on the work ----------------------------------------------------
+
+# Calls that print or log. One costs microseconds, so it does not make a function I/O-bound
+# when it runs outside the loop doing the work, only now and then inside it (under an `if`
+# or in an `except`), or once per round of an outer loop whose inner loop does the work.
+# Made once per round of the innermost loop, it is the work (a report printed row by row)
+# and counts as I/O, like every other call of `print` and `logging` did before.
+LOG_METHODS = frozenset("debug info warning warn error exception critical fatal log".split())
+INCIDENTAL_OUTPUT = frozenset(
+    {
+        "builtins.print",
+        *(f"{owner}.{method}" for owner in ("logging", "logging.Logger", "logging.LoggerAdapter") for method in LOG_METHODS),
+    }
+)
+# A receiver of a `LOG_METHODS` call that this module cannot resolve is a logger when its
+# name says so (`logger.debug(...)`, `self.log.info(...)`) or when it was assigned a call of
+# one of `LOGGER_FACTORIES` (`audit = logging.getLogger("audit")`).
+LOGGER_NAMES = frozenset("log logger _log _logger LOG LOGGER _LOG _LOGGER".split())
+LOGGER_FACTORIES = frozenset({"logging.getLogger", "logging.LoggerAdapter", "structlog.get_logger"})
 
 
 # Methods, looked up by name when the receiver's type is a builtin one this module can see
@@ -271,6 +294,30 @@ CALLABLE_ARGUMENTS: Mapping[str, tuple[int | None, str | None]] = {
     "heapq.nlargest": (None, "key"),
     "list.sort": (None, "key"),
 }
+
+# Pure functions that compute on numbers: applied to a loop's variable (`math.sqrt(i)`,
+# `abs(a - b)`), they are the loop's arithmetic, even when their result is discarded. Module
+# names cover every function of the module.
+NUMERIC_FUNCTIONS = frozenset(
+    "math cmath builtins.abs builtins.pow builtins.divmod builtins.round "
+    "operator.mul operator.pow operator.truediv operator.floordiv operator.mod".split()
+)
+
+
+def is_numeric_function(qualname: str) -> bool:
+    """`math.sqrt`, `abs`: a function of `NUMERIC_FUNCTIONS` or of a module listed there."""
+    return qualname in NUMERIC_FUNCTIONS or qualname.rpartition(".")[0] in NUMERIC_FUNCTIONS
+
+
+# Builtins that iterate their argument to the end when called (`list`, `sum`): handed to a
+# thread with a lazy iterable, `to_thread(sum, (f(x) for x in xs))`, they run `f` there.
+CONSUMING_CALLABLES = frozenset(
+    f"builtins.{name}" for name in "list tuple set frozenset dict sum min max sorted any all".split()
+)
+# Lazy iterables that call a function per element (its position): `map(f, xs)` runs nothing
+# until it is iterated, wherever that happens.
+LAZY_APPLY: Mapping[str, int] = {"builtins.map": 0, "builtins.filter": 0, "itertools.starmap": 0, "itertools.filterfalse": 0}
+
 
 # A `range()` whose literal bounds stay below this is too short to be evidence by itself:
 # a hundred thousand rounds of simple arithmetic take a few milliseconds, and a loop of

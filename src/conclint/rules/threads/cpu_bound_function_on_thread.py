@@ -6,7 +6,7 @@ from typing import Callable
 
 import libcst as cst
 
-from conclint.analysis.dispatch import DispatchSite, thread_dispatch
+from conclint.analysis.dispatch import LAZY_WRAPPERS, DispatchSite, thread_dispatch
 from conclint.analysis.facts import FileFacts
 from conclint.analysis.helpers import name_space
 from conclint.analysis.summaries import FunctionSummary, cpu_bound
@@ -30,14 +30,19 @@ class CpuBoundFunctionOnThread(Rule):
     `trio.to_thread.run_sync(f)`, and `map`/`apply`/`imap`/`starmap` (and their `_async`
     forms) of `multiprocessing.pool.ThreadPool` and `multiprocessing.dummy.Pool`. The target
     may be written `f`, `self.method`, `Class.method`, `functools.partial(f, ...)` or
-    `lambda: f(...)`.
+    `lambda: f(...)`; a builtin that consumes a lazy iterable, `run_in_executor(None, list,
+    map(f, xs))` or `to_thread(sum, (f(x) for x in xs))`, is judged by `f`, which the
+    thread runs once per element.
 
     A function is CPU-bound when it, or a function of the module it calls, loops over a
     `range()` doing arithmetic, nests loops, runs a `while` loop updating numbers, recurses,
     builds a numeric comprehension over a `range()`, or runs GIL-holding work (`sorted`,
     `json.loads`, `re`) in a loop; and nothing it reaches does I/O, sleeps, waits, or calls
     a GIL-releasing library (numpy, scipy, pandas, torch, hashlib, zlib, bz2, lzma, and
-    functions compiled by numba or jax). A call of a function no catalog knows might be
+    functions compiled by numba or jax). A `print()` or a logging call (`logging.info`,
+    `logger.debug` on a `logging.getLogger()` logger, `self.log.info`) is not I/O for this
+    judgement when it runs outside the innermost loop or only now and then inside it (under
+    an `if`, in an `except`); made in every round of the innermost loop, it is. A call of a function no catalog knows might be
     I/O: inside a loop it keeps the function from being reported; outside loops it does so
     too when the computation only grows with the data (a loop over a list, recursion over a
     tree) rather than with numbers (`range(n)`, a counting `while`, `fib(n - 1)`), since the
@@ -329,6 +334,28 @@ class CpuBoundFunctionOnThread(Rule):
                 return await loop.run_in_executor(executor, count, 10**7)
             """
         ),
+        # A log line in every round is the loop's work; the mapped function does I/O.
+        Valid(
+            """
+            import asyncio
+            import logging
+            import threading
+
+            log = logging.getLogger("audit")
+
+            def audit(n):
+                for i in range(n):
+                    log.info("entry %d: %d", i, i * i)
+
+            def fetch(path):
+                with open(path) as f:
+                    return len(f.read()) * 2
+
+            async def main(paths):
+                threading.Thread(target=audit, args=(10**6,)).start()
+                return await asyncio.to_thread(list, map(fetch, paths))
+            """
+        ),
         # Iterating a cursor fetches rows from the database as the loop goes.
         Valid(
             """
@@ -347,6 +374,51 @@ class CpuBoundFunctionOnThread(Rule):
         ),
     )
     INVALID = (
+        # Progress logged now and then, and a result printed once, do not make it I/O-bound.
+        Invalid(
+            """
+            import logging
+            import threading
+
+            logger = logging.getLogger(__name__)
+
+            def crunch(n):
+                total = 0
+                for i in range(n):
+                    total += i * i
+                    if i % 1_000_000 == 0:
+                        logger.debug("round %d", i)
+                logging.info("done")
+                print("total", total)
+                return total
+
+            threading.Thread(target=crunch, args=(10**7,)).start()
+            """,
+            line=16,
+            message_contains=("`crunch` is CPU-bound", "loop over range() doing arithmetic at line 8"),
+        ),
+        # The thread runs `count` once per element of the lazy map or generator.
+        Invalid(
+            """
+            import asyncio
+
+            def count(n):
+                steps = 0
+                while n != 1:
+                    n = n // 2 if n % 2 == 0 else 3 * n + 1
+                    steps += 1
+                return steps
+
+            async def main(ns):
+                loop = asyncio.get_running_loop()
+                each = await loop.run_in_executor(None, list, map(count, ns))
+                total = await asyncio.to_thread(sum, (count(n) for n in ns))
+                return each, total
+            """,
+            line=12,
+            count=2,
+            message_contains=("`count` is CPU-bound", "process pool's `map`"),
+        ),
         Invalid(
             """
             import threading
@@ -749,7 +821,7 @@ def _movable(facts: FileFacts, site: DispatchSite, judged: Judged) -> bool:
     another module of the project that a worker can import (`imported_target_moves`)."""
     function, _, _, method = judged
     external = site.external and not imported_target_moves(facts.project, function)
-    return function.picklable and not method and not external
+    return function.picklable and not method and not external and site.wrapper not in LAZY_WRAPPERS
 
 
 def _swap_plan(swap: PoolSwap | None, call: cst.Call, movable: set[cst.Call]) -> FixPlan | None:
@@ -794,6 +866,8 @@ def _pickling(site: DispatchSite, target: str, picklable: bool, method: bool) ->
     )
     if site.wrapper == "lambda":
         return f"submit `{target}` itself, not a lambda (lambdas cannot be pickled); `{target}` is {kind}"
+    if site.wrapper in LAZY_WRAPPERS:
+        return f"give `{target}` and the elements to the process pool's `map`, not a lazy iterable; `{target}` is {kind}"
     if site.wrapper == "partial":
         return f"`functools.partial` pickles when its function does, and `{target}` is {kind}"
     return f"`{target}` is {kind}"

@@ -29,10 +29,16 @@ class CpuBoundLoopInCoroutine(Rule):
     contains one (directly or through its own calls; with the command line, also a function
     of another module of the project), that does pure-Python computation and never
     awaits: nested loops doing arithmetic or comparisons, a loop over a `range()` doing
-    arithmetic, a `while` loop updating numbers, or a numeric comprehension over a
-    `range()`. The loop must make no call that may do I/O or wait (an unknown function, the
-    CCL1 blocking catalog, GIL-releasing libraries such as numpy); the functions of the
-    module it calls must only compute too. Only work that grows with its input is reported:
+    arithmetic (`math` functions of the loop variable and a product computed and thrown
+    away count), a loop over a `range()` that only counts (`for i in range(n): pass`), a
+    `while` loop updating numbers, or a numeric comprehension over a `range()`. The loop must
+    make no call that may do I/O or wait (an unknown function, the CCL1 blocking catalog,
+    GIL-releasing libraries such as numpy); the functions of the module it calls must only
+    compute too. A `print()` or a logging call does not count as I/O when it runs now and
+    then (under an `if`, in an `except`) or outside the innermost loop; one in every round
+    of the innermost loop does. A lazy `map(f, xs)` or generator expression handed to a
+    thread or an executor (`run_in_executor(None, list, map(f, xs))`) runs there, not in the
+    coroutine, and is left to CCL201. Only work that grows with its input is reported:
     loops over data of unknown size doing a little arithmetic, loops bounded by a literal
     `range()` of fewer than 100,000 rounds, recursion over a structure (`diff(a[key],
     path + (key,))`, as opposed to numbers shrinking by a literal, `fib(n - 1)`), pointer
@@ -259,6 +265,35 @@ class CpuBoundLoopInCoroutine(Rule):
                 await run_process(["cat"], stdin=data)
             """
         ),
+        # The work is handed to a thread: the lazy map and the generator run there (CCL201's
+        # business), not on the event loop.
+        Valid(
+            """
+            import asyncio
+
+            def crunch(n):
+                total = 0
+                for i in range(n):
+                    total += i * i
+                return total
+
+            async def main(ns, n):
+                loop = asyncio.get_running_loop()
+                totals = await loop.run_in_executor(None, list, map(crunch, ns))
+                squares = await asyncio.to_thread(sum, (i * i for i in range(n)))
+                return totals, squares
+            """
+        ),
+        # Waiting a few rounds, and printing every round: output, not computation.
+        Valid(
+            """
+            async def settle(n):
+                for _ in range(1000):
+                    pass
+                for i in range(n):
+                    print(i, i * i)
+            """
+        ),
         # From trio's tests: a range() bounded by a small constant.
         Valid(
             """
@@ -270,6 +305,39 @@ class CpuBoundLoopInCoroutine(Rule):
         ),
     )
     INVALID = (
+        # From a FastAPI report: a loop that only counts still burns the CPU on the loop.
+        Invalid(
+            """
+            import asyncio
+
+            async def get_list():
+                for i in range(100000000):
+                    pass
+                await asyncio.sleep(1)
+                return ["a", "b"]
+            """,
+            line=4,
+            message_contains=("loop over range() that only counts",),
+        ),
+        # A progress line now and then, and logging outside the loop, leave it computation.
+        Invalid(
+            """
+            import logging
+
+            logger = logging.getLogger(__name__)
+
+            async def handle(n):
+                total = 0.0
+                for i in range(n):
+                    total += i ** 0.5
+                    if i % 100_000 == 0:
+                        logger.debug("at %d", i)
+                print("done")
+                return total
+            """,
+            line=7,
+            message_contains=("loop over range() doing arithmetic",),
+        ),
         Invalid(
             """
             async def handle(n):
