@@ -16,7 +16,7 @@ from typing import Callable, Iterator, TextIO
 import click
 
 from conclint import __version__
-from conclint.project.configuration import ConfigError, find_pyproject, load_settings
+from conclint.project.configuration import ConfigError, Configurations, run_root
 from conclint.project.cache import DEFAULT_DIRECTORY_NAME, Cache, CacheDirectoryError
 from conclint.autofix.apply import FixMode, usable_fix_only
 from conclint.project.interruption import exits_on_signals
@@ -95,7 +95,13 @@ def exit_code(result: RunResult, exit_zero: bool) -> int:
     "--config",
     "config_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The pyproject.toml to use (default: the nearest one with [tool.conclint], from the working directory up).",
+    help="The pyproject.toml to use for every file (default: for each file, the nearest one with [tool.conclint] above it).",
+)
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=None,
+    help="Skip what git ignores (.gitignore, .git/info/exclude) when walking directories (the default); "
+    "overrides `respect-gitignore` in the configuration.",
 )
 @click.option(
     "--free-threaded/--no-free-threaded",
@@ -149,6 +155,7 @@ def main(
     explain: str | None,
     quiet: bool,
     config_path: Path | None,
+    respect_gitignore: bool | None,
     free_threaded: bool | None,
     max_file_size: str | None,
     jobs: int | None,
@@ -171,14 +178,20 @@ def main(
         cwd = Path.cwd()
     except OSError as error:
         raise FatalError(f"the working directory is not accessible: {error.strerror}") from None
-    pyproject = config_path or find_pyproject(cwd)
     try:
-        settings = load_settings(
-            pyproject, select=_codes(select), ignore=_codes(ignore), free_threaded=free_threaded, max_file_size=max_file_size
+        configurations = Configurations(
+            cwd,
+            config_path,
+            select=_codes(select),
+            ignore=_codes(ignore),
+            free_threaded=free_threaded,
+            max_file_size=max_file_size,
+            respect_gitignore=respect_gitignore,
         )
+        root = run_root(configurations, paths or (".",))
+        settings = configurations.for_directory(cwd).settings
     except ConfigError as error:
         raise FatalError(str(error)) from None
-    root = pyproject.resolve().parent if pyproject is not None else cwd
     try:  # a cache directory that is not conclint's (a symlink a repository ships): refuse, never write
         cache = None if no_cache else Cache(cache_dir or root / DEFAULT_DIRECTORY_NAME, root)
     except CacheDirectoryError as error:
@@ -186,16 +199,26 @@ def main(
     project = None if per_file else IndexOptions(str(cache.directory) if cache is not None else None)
     try:
         result = check(
-            paths or (".",), settings, root, progress=_progress_bar, jobs=jobs or default_jobs(), cache=cache, project=project
+            paths or (".",),
+            settings,
+            root,
+            progress=_progress_bar,
+            jobs=jobs or default_jobs(),
+            cache=cache,
+            project=project,
+            configurations=configurations,
         )
     except EngineUnavailable as error:
         raise FatalError(f"conclint cannot load its engine ({error}): reinstall conclint and libcst") from None
+    except ConfigError as error:  # a nested configuration, met while walking
+        raise FatalError(str(error)) from None
     fix_mode = FixMode(unsafe=unsafe_fixes)
     fixed: int | None = None
     if fix or show_diff:
         from conclint.autofix.run import fix_files
 
-        fixes = fix_files(result, settings, root, fix_mode, write=not show_diff, project=project, paths=paths or (".",))
+        # fix_files asks settings_for_file, which takes the Configurations, for each file's settings.
+        fixes = fix_files(result, configurations, root, fix_mode, write=not show_diff, project=project, paths=paths or (".",))  # type: ignore[arg-type]
         if show_diff:
             write_diffs(fixes, sys.stdout, sys.stderr)
             write_errors(sorted([*result.errors, *fixes.errors]), sys.stderr)
@@ -204,7 +227,13 @@ def main(
         fixed = fixes.fixed_count
         if fixes.changed:  # the findings left, linted anew with the same options
             result = check(
-                paths or (".",), settings, root, jobs=jobs or default_jobs(), cache=cache, project=project
+                paths or (".",),
+                settings,
+                root,
+                jobs=jobs or default_jobs(),
+                cache=cache,
+                project=project,
+                configurations=configurations,
             )
         result.errors = sorted([*result.errors, *fixes.errors])
     result.diagnostics = [usable_fix_only(d, fix_mode) for d in result.diagnostics]

@@ -28,6 +28,8 @@ class Settings:
     (see `conclint.knowledge.blocking.Category`). `offload_decorators` names decorators
     (qualified names) that run each call of the function they decorate elsewhere, on a
     thread or another process: calls of such a function are not followed into its body.
+    `respect_gitignore`: directories walked skip what git ignores (see
+    `conclint.project.gitignore`); like `exclude`, it only decides which files are checked.
     """
 
     select: tuple[str, ...] = ("ALL",)
@@ -39,6 +41,7 @@ class Settings:
     free_threaded: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     offload_decorators: tuple[str, ...] = ()
+    respect_gitignore: bool = True
 
 
 DEFAULT_SETTINGS = Settings()

@@ -1,10 +1,14 @@
 """Paths on the command line -> the Python files to check, plus the paths that could not be used.
 
 Directories are walked for `*.py` files; tool, cache, build and virtual-environment
-directories are skipped, and so is anything the configured `exclude` patterns match. A file
-named on the command line is checked whatever its suffix (pre-commit passes files), unless
-`exclude` matches it. Every directory is entered at most once, however many symlinks lead to
-it, so symlink loops end; a file reachable through several names is checked once.
+directories are skipped, and so is anything the configured `exclude` patterns match or, in a
+git work tree, git ignores (`gitignore.py`; off with `respect-gitignore = false`). With
+`Configurations`, each path walked is judged by the configuration of the directory holding
+it, `exclude` patterns relative to that configuration's directory. A file named on the command
+line is checked whatever its suffix (pre-commit passes files), unless `exclude` matches it;
+a path named on the command line is checked even if git ignores it. Every directory is
+entered at most once, however many symlinks lead to it, so symlink loops end; a file
+reachable through several names is checked once.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Iterable, Sequence
+
+from conclint.project.configuration import Configuration, Configurations
+from conclint.project.gitignore import GitIgnored
 
 PYTHON_SUFFIX = ".py"
 
@@ -48,15 +55,21 @@ def discover(
     paths: Iterable[str | os.PathLike[str]],
     exclude: Sequence[str] = (),
     root: str | os.PathLike[str] | None = None,
+    *,
+    respect_gitignore: bool = True,
+    configurations: Configurations | None = None,
 ) -> tuple[list[str], list[PathError]]:
     """The files to check under `paths`, sorted, and the `(path, message)` pairs that failed.
 
     Reported paths keep the spelling the user gave (`src/` -> `src/pkg/mod.py`, `.` ->
     `pkg/mod.py`). `exclude` holds glob patterns matched against the path relative to
     `root` (the project directory; the working directory when None), against each of its
-    leading sub-paths and against each single path component.
+    leading sub-paths and against each single path component. With `configurations`, the
+    `exclude` and `respect-gitignore` of each path's own configuration are used instead of
+    `exclude`, `root` and `respect_gitignore`.
     """
-    walker = _Walker(_Excluder(exclude, Path(root) if root is not None else Path.cwd()))
+    default = _Excluder(exclude, Path(root) if root is not None else Path.cwd())
+    walker = _Walker(_Rules(default, respect_gitignore, configurations))
     for given in paths:
         walker.add_argument(os.fspath(given))
     walker.walk_deferred()
@@ -109,15 +122,67 @@ class _Excluder:
 
 
 @dataclass
+class _Rules:
+    """Which paths discovery skips: `exclude` patterns, and what git ignores.
+
+    Without `configurations`, `default` and `respect_gitignore` apply everywhere; with them,
+    each path follows the configuration of the directory holding it (a directory named on
+    the command line, its own), and each configuration's excluder is built once.
+    """
+
+    default: _Excluder
+    respect_gitignore: bool
+    configurations: Configurations | None
+    gitignore: GitIgnored = field(default_factory=GitIgnored)
+    _excluders: dict[Path | None, _Excluder] = field(default_factory=dict)
+
+    def excluded(self, path: str, own_directory: bool = False) -> bool:
+        """Whether `exclude` drops `path`, judged in its directory (`own_directory`: itself)."""
+        return self._excluder(self._configuration(path, own_directory)).excluded(path)
+
+    def skipped(self, path: str, is_dir: bool, floor: str | None) -> bool:
+        """Whether a path met while walking is left out: excluded, or ignored by git (counting
+        only the ignore files at or below `floor` when given, see `GitIgnored.ignored`)."""
+        configuration = self._configuration(path, False)
+        if self._excluder(configuration).excluded(path):
+            return True
+        respect = configuration.settings.respect_gitignore if configuration is not None else self.respect_gitignore
+        return respect and self.gitignore.ignored(path, is_dir, floor)
+
+    def ignored_by_git(self, directory: str) -> bool:
+        """Whether git ignores a directory named on the command line (it is walked anyway)."""
+        configuration = self._configuration(directory, True)
+        respect = configuration.settings.respect_gitignore if configuration is not None else self.respect_gitignore
+        return respect and self.gitignore.ignored(directory, True)
+
+    def _configuration(self, path: str, own_directory: bool) -> Configuration | None:
+        if self.configurations is None:
+            return None
+        if own_directory:
+            return self.configurations.for_directory(path)
+        return self.configurations.for_file(path)
+
+    def _excluder(self, configuration: Configuration | None) -> _Excluder:
+        if configuration is None:
+            return self.default
+        found = self._excluders.get(configuration.source)
+        if found is None:
+            found = self._excluders[configuration.source] = _Excluder(
+                configuration.settings.exclude, configuration.exclude_base
+            )
+        return found
+
+
+@dataclass
 class _Walker:
     """Collects files and errors; remembers which directories and files it has already seen."""
 
-    excluder: _Excluder
+    rules: _Rules
     files: list[str] = field(default_factory=list)
     errors: list[PathError] = field(default_factory=list)
     _seen_dirs: set[tuple[int, int]] = field(default_factory=set)
     _seen_files: set[tuple[int, int]] = field(default_factory=set)
-    _deferred: list[str] = field(default_factory=list)
+    _deferred: list[tuple[str, str | None]] = field(default_factory=list)
 
     def add_argument(self, given: str) -> None:
         """One command-line path: a directory to walk, or a file checked whatever its suffix."""
@@ -130,10 +195,13 @@ class _Walker:
         except OSError as error:
             self.errors.append((given, _reason(error)))
             return
-        if self.excluder.excluded(given):
+        is_dir = stat.S_ISDIR(info.st_mode)
+        if self.rules.excluded(given, own_directory=is_dir):
             return
-        if stat.S_ISDIR(info.st_mode):
-            self._walk(given, info)
+        if is_dir:
+            # Named, so walked even if git ignores it; then only the ignore files inside count.
+            floor = os.path.abspath(given) if self.rules.ignored_by_git(given) else None
+            self._walk(given, info, floor)
         elif stat.S_ISREG(info.st_mode):
             self._add_file(given, info)
         else:
@@ -146,16 +214,17 @@ class _Walker:
         reaches that too, rather than under whichever symlink sorts first.
         """
         while self._deferred:
-            pending, self._deferred = sorted(self._deferred), []
-            for directory in pending:
+            pending, self._deferred = sorted(self._deferred, key=lambda item: item[0]), []
+            for directory, floor in pending:
                 try:
                     info = os.stat(directory)
                 except OSError:
                     continue  # the link broke meanwhile; nothing to check
-                self._walk(directory, info)
+                self._walk(directory, info, floor)
 
-    def _walk(self, top: str, info: os.stat_result) -> None:
-        """Walk `top` depth-first with an explicit stack: no recursion limit on deep trees."""
+    def _walk(self, top: str, info: os.stat_result, floor: str | None = None) -> None:
+        """Walk `top` depth-first with an explicit stack: no recursion limit on deep trees.
+        `floor`: see `GitIgnored.ignored`."""
         stack = [(top, info)]
         while stack:
             directory, dir_info = stack.pop()
@@ -163,10 +232,10 @@ class _Walker:
             if key in self._seen_dirs:
                 continue
             self._seen_dirs.add(key)
-            subdirs = self._scan(directory)
+            subdirs = self._scan(directory, floor)
             stack.extend(reversed(subdirs))
 
-    def _scan(self, directory: str) -> list[tuple[str, os.stat_result]]:
+    def _scan(self, directory: str, floor: str | None) -> list[tuple[str, os.stat_result]]:
         """Record the Python files in `directory`; return its sub-directories to walk next."""
         try:
             with os.scandir(directory) as scan:
@@ -179,13 +248,17 @@ class _Walker:
             path = _join(directory, entry.name)
             try:
                 if entry.is_dir():
-                    if is_skipped_dir(entry) or self.excluder.excluded(path):
+                    if is_skipped_dir(entry) or self.rules.skipped(path, True, floor):
                         continue
                     if entry.is_symlink():
-                        self._deferred.append(path)
+                        self._deferred.append((path, floor))
                     else:
                         subdirs.append((path, entry.stat()))
-                elif entry.is_file() and entry.name.endswith(PYTHON_SUFFIX) and not self.excluder.excluded(path):
+                elif (
+                    entry.is_file()
+                    and entry.name.endswith(PYTHON_SUFFIX)
+                    and not self.rules.skipped(path, False, floor)
+                ):
                     self._add_file(path, entry.stat())
                 # Anything else (FIFOs, sockets, broken symlinks such as editor lock files) is not source.
             except OSError as error:

@@ -14,7 +14,9 @@ may be linted before its turn, once (see `lint_ahead`).
 `per-file-ignores` patterns are matched here, against each file's path relative to the
 project root (the directory of the pyproject.toml in use), so they apply the same whether
 conclint runs from the root, from a sub-directory or on absolute paths; the engine then
-sees them as plain ignores.
+sees them as plain ignores. Given `Configurations`, each file gets the settings of its own
+configuration (the nearest pyproject.toml with `[tool.conclint]` above it), its patterns
+relative to that file's directory.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from conclint.core.model import Diagnostic
 from conclint.core.settings import Settings
 from conclint.project import lint_ahead, pool
 from conclint.project.cache import Cache, cache_key
+from conclint.project.configuration import Configurations
 from conclint.project.deep_stack import run_with_deep_stack
 from conclint.project.discovery import PathError, discover
 from conclint.project.lint_one import LINT_GC_THRESHOLDS, EngineUnavailable, lint_for_run, load_engine, read_source
@@ -75,15 +78,24 @@ def check(
     jobs: int = 1,
     cache: Cache | None = None,
     project: IndexOptions | None = None,
+    configurations: Configurations | None = None,
 ) -> RunResult:
     """Discover the files under `paths` (honouring `settings.exclude`) and lint them.
 
     `root` is the project directory (default: the working directory): `exclude` and
-    `per-file-ignores` patterns are relative to it. `jobs`, `cache`, `project`: see `lint_paths`.
+    `per-file-ignores` patterns are relative to it. With the run's `configurations`, each
+    path follows its own configuration instead of `settings`, and `root` only says where the
+    cache's paths are relative to. `jobs`, `cache`, `project`: see `lint_paths`.
+    ConfigError when a configuration met on the way cannot be used.
     """
-    files, discovery_errors = discover(paths, settings.exclude, root)
+    if configurations is not None:
+        files, discovery_errors = discover(paths, configurations=configurations)
+    else:
+        files, discovery_errors = discover(paths, settings.exclude, root, respect_gitignore=settings.respect_gitignore)
     with (progress or _no_progress)(len(files)) as advance:
-        result = lint_paths(files, settings, root, on_file_done=advance, jobs=jobs, cache=cache, project=project)
+        result = lint_paths(
+            files, configurations or settings, root, on_file_done=advance, jobs=jobs, cache=cache, project=project
+        )
     result.errors = sorted([*discovery_errors, *result.errors])
     return result
 
@@ -98,7 +110,7 @@ def default_jobs() -> int:
 
 def lint_paths(
     files: Sequence[str],
-    settings: Settings,
+    settings: Settings | Configurations,
     root: str | os.PathLike[str] | None = None,
     *,
     on_file_done: Callable[[], None] | None = None,
@@ -107,6 +119,9 @@ def lint_paths(
     project: IndexOptions | None = None,
 ) -> RunResult:
     """Lint each file in `files`; diagnostics sorted by path, position and code.
+
+    `settings` may be the run's `Configurations`: each file then gets its own (see
+    `settings_for_file`).
 
     With a `cache`, files whose cached result is still valid are not linted, and new results
     are saved to it. The others are linted by `jobs` worker processes when there are at
@@ -171,13 +186,17 @@ def _from_cache(cache: Cache, path: str, settings: Settings, scope: str) -> File
     return FileResult(path, diagnostics=diagnostics) if diagnostics is not None else None
 
 
-def settings_for_file(path: str, settings: Settings, root: Path) -> Settings:
+def settings_for_file(path: str, settings: Settings | Configurations, root: Path) -> Settings:
     """`settings` with the `per-file-ignores` entries matching `path` folded into `ignore`.
 
     Patterns match the path relative to `root` (a file outside it: the path as given). The
     ignored selectors become rule names, the most specific selector there is, so a per-file
-    ignore wins over any `select`, as it should.
+    ignore wins over any `select`, as it should. Given the run's `Configurations`, the
+    settings and the patterns' directory are those of the configuration of `path`.
     """
+    if isinstance(settings, Configurations):
+        configuration = settings.for_file(path)
+        settings, root = configuration.settings, configuration.ignores_base
     if not settings.per_file_ignores:
         return settings
     relative = project_relative_path(path, root)
