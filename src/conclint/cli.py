@@ -8,6 +8,7 @@ or configuration error or a path that could not be checked, 128 + N when stopped
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 import os
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from conclint.autofix.apply import FixMode, usable_fix_only
 from conclint.project.interruption import exits_on_signals
 from conclint.reporters import REPORTERS, STATISTICS_FORMATS, ReportOptions, write_errors
 from conclint.reporters.fixes import write_diffs
+from conclint.project.baseline import BaselineError, BaselineKey, read_baseline, without_baselined, write_baseline
 from conclint.project.runner import EngineUnavailable, IndexOptions, RunResult, check, default_jobs
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -138,6 +140,24 @@ def exit_code(result: RunResult, exit_zero: bool) -> int:
 @click.option("--fix", is_flag=True, help="Apply the safe fixes; report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="Count unsafe fixes as fixes too (applied with --fix, shown with --diff).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff instead of applying them.")
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Silence every finding with a `# noqa: CODE` comment on its line (kept with existing codes) and exit.",
+)
+@click.option(
+    "--write-baseline",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the findings to FILE as a baseline (matched by path, code and function, not lines) and exit.",
+)
+@click.option(
+    "--baseline",
+    "baseline_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report only the findings that the baseline FILE (from --write-baseline) does not record.",
+)
 @click.version_option(__version__, "--version", prog_name="conclint", message="%(prog)s %(version)s")
 @click.pass_context
 @exits_on_signals
@@ -165,6 +185,9 @@ def main(
     fix: bool,
     unsafe_fixes: bool,
     show_diff: bool,
+    add_noqa: bool,
+    write_baseline: Path | None,
+    baseline_path: Path | None,
 ) -> None:
     """Find concurrency misuse in the Python files under PATHS (default: the current directory)."""
     _tolerate_unencodable_output()
@@ -197,6 +220,9 @@ def main(
     except CacheDirectoryError as error:
         raise FatalError(str(error)) from None
     project = None if per_file else IndexOptions(str(cache.directory) if cache is not None else None)
+    known = _read_baseline(baseline_path)
+    if (add_noqa or write_baseline is not None) and (fix or show_diff):
+        raise FatalError("--add-noqa and --write-baseline cannot be combined with --fix or --diff")
     try:
         result = check(
             paths or (".",),
@@ -212,6 +238,8 @@ def main(
         raise FatalError(f"conclint cannot load its engine ({error}): reinstall conclint and libcst") from None
     except ConfigError as error:  # a nested configuration, met while walking
         raise FatalError(str(error)) from None
+    if write_baseline is not None or add_noqa:
+        ctx.exit(_adopt(result, root, paths or (".",), known, write_baseline, add_noqa))
     fix_mode = FixMode(unsafe=unsafe_fixes)
     fixed: int | None = None
     if fix or show_diff:
@@ -236,6 +264,9 @@ def main(
                 configurations=configurations,
             )
         result.errors = sorted([*result.errors, *fixes.errors])
+    baselined = 0
+    if known is not None:
+        result.diagnostics, baselined = without_baselined(result.diagnostics, known, root)
     result.diagnostics = [usable_fix_only(d, fix_mode) for d in result.diagnostics]
     options = ReportOptions(
         fixed=fixed,
@@ -252,6 +283,8 @@ def main(
             sys.stdout.flush()
         except BrokenPipeError:
             _detach_stdout()
+    if baselined and not quiet:
+        click.echo(f"{baselined} finding{'s' if baselined != 1 else ''} recorded in the baseline not shown.", err=True)
     write_errors(result.errors, sys.stderr)
     ctx.exit(exit_code(result, exit_zero))
 
@@ -265,6 +298,42 @@ def _explain(code_or_name: str) -> None:
         raise FatalError(f"unknown rule code or name: {code_or_name!r}")
     click.echo(render_rule_page(rule), nl=False)
 
+
+def _read_baseline(path: Path | None) -> Counter[BaselineKey] | None:
+    """The baseline `--baseline` names, read before the run so a bad file costs no lint."""
+    if path is None:
+        return None
+    try:
+        return read_baseline(path)
+    except BaselineError as error:
+        raise FatalError(f"{path}: {error}") from None
+
+
+def _adopt(
+    result: RunResult,
+    root: Path,
+    paths: tuple[str, ...],
+    known: Counter[BaselineKey] | None,
+    baseline_file: Path | None,
+    add_noqa: bool,
+) -> int:
+    """`--write-baseline` and `--add-noqa`: record the findings, or silence them with comments
+    (those a `--baseline` does not record); say what was done. The exit code."""
+    if baseline_file is not None:
+        try:
+            count = write_baseline(baseline_file, result.diagnostics, root)
+        except OSError as error:
+            raise FatalError(f"{baseline_file}: cannot write the baseline: {(error.strerror or str(error)).lower()}") from None
+        click.echo(f"Wrote a baseline of {count} finding{'s' if count != 1 else ''} to {baseline_file}.")
+    if add_noqa:
+        from conclint.autofix.add_noqa import add_noqa as add_comments
+
+        found = result.diagnostics if known is None else without_baselined(result.diagnostics, known, root)[0]
+        done = add_comments(found, root, paths)
+        click.echo(done.summary())
+        result.errors = sorted([*result.errors, *done.errors])
+    write_errors(result.errors, sys.stderr)
+    return EXIT_ERROR if result.errors else EXIT_CLEAN
 
 def _color(flag: bool | None, to_file: bool) -> bool | None:
     """--color/--no-color decide; otherwise NO_COLOR (any non-empty value) turns colour off, a

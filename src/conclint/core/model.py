@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+# The `function` of a finding outside every function and class.
+MODULE_LEVEL = "<module>"
+
+
 @dataclass(frozen=True, order=True)
 class Span:
     """A source range: 1-based lines and columns, the end column one past the last character."""

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import libcst as cst
 from libcst.metadata import CodeRange
 
-MODULE_LEVEL = "<module>"
+from conclint.core.model import MODULE_LEVEL
 
 
 class _Definitions(cst.CSTVisitor):

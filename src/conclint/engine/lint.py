@@ -39,7 +39,7 @@ from conclint.rules.registry import category_codes, select_rules
 from conclint.rules.base import LineOf, Report, Rule, Text
 from conclint.rules.general.parse_error import ParseError
 from conclint.engine.enclosing import EnclosingNames
-from conclint.engine.suppression import is_suppressed, suppresses_any
+from conclint.engine.suppression import is_suppressed, source_lines, suppresses_any
 from conclint.syntax.traversal import visit_batched
 
 
@@ -199,7 +199,7 @@ def _to_diagnostics(
 ) -> list[Diagnostic]:
     positions = _positions(module)
     text = _source_text(module, source)
-    lines = text.splitlines()
+    lines = source_lines(text)
 
     def line_of(node: cst.CSTNode) -> int:
         return positions[node].start.line
@@ -305,7 +305,7 @@ def _may_suppress(source: str | bytes) -> bool:
 def _mark_suppressed(summary: ModuleSummary, module: cst.Module, source: str | bytes) -> ModuleSummary:
     """Blocking calls whose line holds a suppression comment for their rule's code."""
     codes = category_codes()
-    lines = _source_text(module, source).splitlines()
+    lines = source_lines(_source_text(module, source))
     functions = {}
     for name, function in summary.functions.items():
         blocking = tuple(

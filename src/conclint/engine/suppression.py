@@ -16,6 +16,20 @@ _IGNORE = re.compile(r"#\s*conclint:\s*ignore\b(?:\[(?P<codes>[^\]]*)\])?", re.I
 _CODE = re.compile(r"[A-Za-z]+[0-9]+")
 
 
+# Python's line breaks; str.splitlines also breaks at form feeds and other separators that
+# are no line break in source, which would put every later comment on the wrong line.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """The physical lines of source `text` as Python and libcst number them, without their
+    line breaks (the text after the last break is a line only when not empty)."""
+    lines = _LINE_BREAK.split(text)
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
 def suppressed_codes(line: str) -> frozenset[str] | None:
     """Codes a line's comment suppresses: None for no comment, an empty set for "everything"."""
     if "#" not in line:
@@ -53,6 +67,17 @@ def silencing_codes(line: str, code: str) -> frozenset[str] | None:
 def silences(listed: str, code: str) -> bool:
     """Whether the code `listed` in a comment silences the rule `code`."""
     return code.startswith(listed) or code in SILENCED_BY.get(listed, ())
+
+
+def listed_codes_end(comment: str) -> int | None:
+    """Where another code can be added to the codes a comment lists (`# noqa: X` first, then
+    `# conclint: ignore[X]`): the index just past the last one; None when it lists none."""
+    for pattern in (_NOQA, _IGNORE):
+        match = pattern.search(comment)
+        listed = match.group("codes") if match else None
+        if match and listed and listed.strip():
+            return match.start("codes") + len(listed.rstrip())
+    return None
 
 
 _COMMENT = re.compile(r"^.*#\s*(?:noqa|conclint:).*$", re.I | re.M)
