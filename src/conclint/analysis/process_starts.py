@@ -4,7 +4,9 @@
 starts processes, with the words that say so (`Pool()`, `worker.start()`): a
 multiprocessing or concurrent.futures API, `.start()` on a Process or a manager, work
 dispatched to a process executor, or a joblib `Parallel` with a backend that re-imports the
-main module. Starts made from a fork context are left out.
+main module. Starts made from a fork context are left out. `iteration_start(facts, iterable)`:
+iterating the object (`for batch in loader:`) starts processes, as a PyTorch `DataLoader`
+with worker processes does, also through `enumerate`, `zip` or `tqdm`.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from conclint.analysis.process_display import callee_text
 from conclint.analysis.process_layout import module_layout
 from conclint.analysis.process_literals import integer_literal, string_literal
 from conclint.analysis.process_objects import catalogued_origin, origin_call, process_object_kind
-from conclint.analysis.process_start_methods import creation_forks, forks
-from conclint.analysis.scopes import Scope
+from conclint.analysis.process_start_methods import context_method, creation_forks, forks
+from conclint.analysis.scopes import Scope, dotted_name
 from conclint.analysis.symbols import Symbol, resolve
 from conclint.knowledge import processes as catalog
 
@@ -51,6 +53,11 @@ def process_start(facts: FileFacts, call: cst.Call, symbol: Symbol | None = None
     if symbol is None and isinstance(func, cst.Name):
         return _joblib_start(facts, call, func, facts.scope)
     if symbol is not None and not symbol.local and not symbol.instance:
+        if symbol.qualname in catalog.ITERATING_CALLS:
+            iterated = call_argument(call, 0, None)
+            if iterated is not None and _loader_with_workers(facts, iterated, facts.scope):
+                return ProcessStart(catalog.DATALOADER, f"{callee_text(func)}({_shown(iterated)})")
+            return None
         kind = catalog.PROCESS_STARTING_CALLS.get(symbol.qualname)
         if kind is not None:
             if forks(facts, call, facts.scope):
@@ -69,6 +76,57 @@ def process_start(facts: FileFacts, call: cst.Call, symbol: Symbol | None = None
             if not creation_forks(facts, func.value):
                 return ProcessStart(catalog.EXECUTOR, f"{callee_text(func)}()")
     return None
+
+
+def iteration_start(facts: FileFacts, iterable: cst.BaseExpression) -> ProcessStart | None:
+    """The processes a `for` loop over `iterable` (evaluated in the current scope) starts:
+    those of a DataLoader with worker processes, or None."""
+    if _loader_with_workers(facts, iterable, facts.scope):
+        return ProcessStart(catalog.DATALOADER, f"for ... in {_shown(iterable)}")
+    return None
+
+
+def _shown(expression: cst.BaseExpression) -> str:
+    """`loader`, `enumerate(...)`: how a message names an iterated object."""
+    if isinstance(expression, cst.Call):
+        return f"{callee_text(expression.func)}(...)"
+    text = dotted_name(expression)
+    return text if text and len(text) <= 40 else "..."
+
+
+def _loader_with_workers(facts: FileFacts, iterable: cst.BaseExpression, scope: Scope, depth: int = 0) -> bool:
+    """`iterable` is a DataLoader made here with `num_workers` not known to be 0 and no fork
+    context, or a lazy wrapper (`enumerate(loader)`, `tqdm(loader)`) of one."""
+    if depth > 4:
+        return False
+    if isinstance(iterable, cst.Call):
+        symbol = resolve(iterable.func, scope)
+        if symbol is not None and not symbol.local and not symbol.instance and symbol.qualname in catalog.LAZY_ITERATION_WRAPPERS:
+            return any(
+                _loader_with_workers(facts, arg.value, scope, depth + 1) for arg in iterable.args if arg.keyword is None and not arg.star
+            )
+    origin = catalogued_origin(iterable, scope, catalog.DATALOADER_TYPES)
+    if origin is None:
+        return False
+    loader, where = origin
+    position, keyword = catalog.DATALOADER_WORKERS
+    workers = call_argument(loader, position, keyword)
+    if workers is None or _known_zero(workers, where):
+        return False  # omitted: the default, 0, loads in this process
+    context = call_argument(loader, None, catalog.DATALOADER_CONTEXT_KEYWORD)
+    if context is not None and (string_literal(context) or context_method(facts, context, where)) == catalog.FORK:
+        return False
+    return True
+
+
+def _known_zero(value: cst.BaseExpression, scope: Scope) -> bool:
+    """`0`, or a name assigned `0` (`WORKERS = 0`)."""
+    if isinstance(value, cst.Name):
+        binding = scope.lookup(value.value)
+        if binding is None or binding.kind != "assign" or not isinstance(binding.node, cst.BaseExpression):
+            return False
+        value = binding.node
+    return integer_literal(value) == 0
 
 
 def with_item_start(facts: FileFacts, item: cst.WithItem) -> ProcessStart | None:

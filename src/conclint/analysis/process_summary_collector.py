@@ -13,7 +13,7 @@ import libcst as cst
 
 from conclint.analysis.function_records import LambdaDepth
 from conclint.analysis.process_callees import local_callee
-from conclint.analysis.process_starts import process_start, with_item_start
+from conclint.analysis.process_starts import iteration_start, process_start, with_item_start
 from conclint.analysis.process_summaries import FunctionProcesses, ProcessSummary
 from conclint.syntax.traversal import CachedVisitorMethods
 
@@ -70,6 +70,20 @@ class ProcessSummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCS
                 start = with_item_start(self.facts, item)
                 if start is not None:
                     function.starts[start.display] = None
+
+    def visit_For(self, node: cst.For) -> None:
+        self._iteration(node.iter)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._iteration(node.iter)
+
+    def _iteration(self, iterable: cst.BaseExpression) -> None:
+        """A loop over a DataLoader with worker processes starts them."""
+        function = self._current()
+        if function is not None:
+            start = iteration_start(self.facts, iterable)
+            if start is not None:
+                function.starts[start.display] = None
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self._current()

@@ -18,6 +18,7 @@ MANAGER = "manager"
 PROCESS = "process"
 EXECUTOR = "executor"
 JOBLIB = "joblib"
+DATALOADER = "dataloader"
 
 # What a start does, for messages: "`Pool()` starts a pool of worker processes".
 EFFECTS: Mapping[str, str] = {
@@ -26,6 +27,7 @@ EFFECTS: Mapping[str, str] = {
     PROCESS: "starts a process",
     EXECUTOR: "starts the worker processes of a ProcessPoolExecutor",
     JOBLIB: "starts joblib worker processes (backend=\"multiprocessing\")",
+    DATALOADER: "starts the worker processes of a DataLoader (num_workers > 0)",
 }
 
 # Calling one of these starts processes at once. `multiprocessing.Pool.__init__` starts its
@@ -89,6 +91,23 @@ JOBLIB_CONTEXT_ARGS = {
 }
 # `n_jobs` values that certainly start more than one worker, besides integer literals != 1.
 CPU_COUNT_CALLS = frozenset({"os.cpu_count", "multiprocessing.cpu_count", "joblib.cpu_count", "os.process_cpu_count"})
+
+# PyTorch's DataLoader starts `num_workers` worker processes each time it is iterated
+# (`DataLoader.__iter__` builds a `_MultiProcessingDataLoaderIter`, whose `__init__` starts
+# them), with the start method of multiprocessing: under spawn they re-import the main module.
+# `num_workers` is 0 by default, and 0 loads in the main process. Checked against torch 2.3.
+DATALOADER_TYPES = frozenset({"torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader"})
+DATALOADER_WORKERS = (5, "num_workers")  # DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers)
+# `multiprocessing_context="fork"` (or a fork context) makes the workers forked children.
+DATALOADER_CONTEXT_KEYWORD = "multiprocessing_context"
+# Calls that iterate their argument at once (`iter(loader)`, `list(loader)`).
+ITERATING_CALLS = frozenset(f"builtins.{name}" for name in "iter list tuple set sorted".split())
+# Lazy wrappers that iterate what they wrap when they are iterated (`for i, batch in
+# enumerate(tqdm(loader))`): every positional argument is iterated.
+LAZY_ITERATION_WRAPPERS = frozenset(
+    "builtins.enumerate builtins.zip itertools.islice itertools.chain "
+    "tqdm.tqdm tqdm.auto.tqdm tqdm.notebook.tqdm tqdm.std.tqdm".split()
+)
 
 # ----- the start method --------------------------------------------------------------------------
 
@@ -227,8 +246,9 @@ HARMLESS_CALLS = frozenset(
 # only concurrent.futures entry; every joblib entry starts with `joblib`. tests/test_prefilter.py
 # checks each table against these tuples.
 MULTIPROCESSING_TOKEN = b"multiprocess"
-# CCL301/CCL302: starts (multiprocessing, torch, ProcessPoolExecutor, joblib Parallel).
-START_TOKENS = (MULTIPROCESSING_TOKEN, b"ProcessPoolExecutor", b"joblib")
+# CCL301/CCL302: starts (multiprocessing, torch, ProcessPoolExecutor, joblib Parallel, the
+# DataLoader of torch.utils.data).
+START_TOKENS = (MULTIPROCESSING_TOKEN, b"ProcessPoolExecutor", b"joblib", b"DataLoader")
 # CCL303: pools, executors and constructors that send callables to children.
 DISPATCH_TOKENS = (MULTIPROCESSING_TOKEN, b"ProcessPoolExecutor")
 # CCL304: `set_start_method` of multiprocessing, torch.multiprocessing and multiprocess.

@@ -91,6 +91,18 @@ class ProcessStartThroughCallAtImportTime(Rule):
     FOLLOWS_IMPORTED_CALLS = True
 
     VALID = (
+        # Without num_workers the DataLoader loads in the main process.
+        Valid(
+            """
+            from torch.utils.data import DataLoader
+
+            def train(dataset):
+                for batch in DataLoader(dataset, batch_size=32):
+                    print(batch)
+
+            train(list(range(1000)))
+            """
+        ),
         Valid(
             """
             from multiprocessing import Pool
@@ -170,6 +182,33 @@ class ProcessStartThroughCallAtImportTime(Rule):
         ),
     )
     INVALID = (
+        # Iterating a DataLoader with worker processes starts them.
+        Invalid(
+            """
+            from torch.utils.data import DataLoader
+
+            def train(dataset):
+                loader = DataLoader(dataset, batch_size=32, num_workers=4)
+                for batch in loader:
+                    print(batch)
+
+            train(list(range(1000)))
+            """,
+            line=8,
+            message_contains=("train() -> for ... in loader",),
+            fixed="""
+            from torch.utils.data import DataLoader
+
+            def train(dataset):
+                loader = DataLoader(dataset, batch_size=32, num_workers=4)
+                for batch in loader:
+                    print(batch)
+
+
+            if __name__ == "__main__":
+                train(list(range(1000)))
+            """,
+        ),
         Invalid(
             """
             from multiprocessing import Pool
@@ -382,6 +421,12 @@ class ProcessStartThroughCallAtImportTime(Rule):
 
     def visit_With(self, node: cst.With) -> None:
         self.collector.visit_With(node)
+
+    def visit_For(self, node: cst.For) -> None:
+        self.collector.visit_For(node)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self.collector.visit_CompFor(node)
 
     def visit_Call(self, node: cst.Call) -> None:
         self.collector.visit_Call(node)

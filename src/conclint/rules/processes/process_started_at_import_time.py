@@ -6,7 +6,7 @@ import libcst as cst
 
 from conclint.analysis.process_layout import module_layout, runs_at_import_time
 from conclint.analysis.process_objects import origin_call
-from conclint.analysis.process_starts import ProcessStart, process_start, with_item_start
+from conclint.analysis.process_starts import ProcessStart, iteration_start, process_start, with_item_start
 from conclint.knowledge.processes import EXECUTOR, START_TOKENS
 from conclint.fixes.main_guard import main_guard_fix
 from conclint.rules.base import Invalid, Rule, Valid
@@ -26,8 +26,11 @@ class ProcessStartedAtImportTime(Rule):
     blocks, and class bodies) that are not under an `if __name__ == "__main__":` guard and
     that create a `multiprocessing.Pool` or `Manager`, call `.start()` on a `Process`, a
     manager or a `Process` subclass of the module, enter a `SyncManager` or a
-    `ProcessPoolExecutor` in a `with` statement, submit work to a `ProcessPoolExecutor`, or
-    run a `joblib.Parallel` with `backend="multiprocessing"`. The same calls through
+    `ProcessPoolExecutor` in a `with` statement, submit work to a `ProcessPoolExecutor`,
+    run a `joblib.Parallel` with `backend="multiprocessing"`, or iterate a PyTorch
+    `DataLoader` made with `num_workers` other than 0 (`for batch in loader:`, also through
+    `enumerate`, `zip` or `tqdm`, and `iter(loader)` or `list(loader)`), which starts its
+    worker processes on every iteration. The same calls through
     `multiprocessing.get_context(...)` count. Every spelling of the guard is recognised:
     `==` or `is` with either operand order and either quote, the `else` branch of
     `if __name__ != "__main__":`, a guard joined with `and`, and tests of
@@ -36,8 +39,10 @@ class ProcessStartedAtImportTime(Rule):
     Not reported: thread pools (`ThreadPool`, `multiprocessing.dummy`, `ThreadPoolExecutor`);
     creating a `Process` or a `ProcessPoolExecutor` without starting it or submitting to it;
     harmless calls such as `cpu_count()`, `freeze_support()`, `Queue()`; processes of a
-    `get_context("fork")` context (a forked child does not re-import anything); and joblib's
-    default loky backend, whose workers do not re-import the main module.
+    `get_context("fork")` context (a forked child does not re-import anything); joblib's
+    default loky backend, whose workers do not re-import the main module; and a `DataLoader`
+    without `num_workers` (its default, 0, loads in the main process), with `num_workers=0`,
+    or with `multiprocessing_context="fork"`.
 
     ## Why is this bad?
     With the spawn start method (the default on Windows and macOS, and the safe choice
@@ -115,6 +120,32 @@ class ProcessStartedAtImportTime(Rule):
     REQUIRED_TOKENS = START_TOKENS
 
     VALID = (
+        # No worker processes, forked ones, or iterated only under the guard.
+        Valid(
+            """
+            from torch.utils.data import DataLoader
+
+            WORKERS = 0
+            dataset = list(range(100))
+            preview = DataLoader(dataset, batch_size=8)
+            single = DataLoader(dataset, num_workers=WORKERS)
+            forked = DataLoader(dataset, num_workers=4, multiprocessing_context="fork")
+            training = DataLoader(dataset, num_workers=4)
+
+            for batch in preview:
+                print(batch)
+            first = next(iter(single))
+            sizes = [len(batch) for batch in forked]
+
+            def train():
+                for batch in training:
+                    print(batch)
+
+            if __name__ == "__main__":
+                for batch in training:
+                    print(batch)
+            """
+        ),
         Valid(
             """
             from multiprocessing import Pool
@@ -299,6 +330,71 @@ class ProcessStartedAtImportTime(Rule):
         ),
     )
     INVALID = (
+        # From PyTorch's tutorial report: iterating a DataLoader starts its workers.
+        Invalid(
+            """
+            import torch
+            from torch.utils.data import DataLoader, TensorDataset
+
+            dataset = TensorDataset(torch.arange(100.0))
+            loader = DataLoader(dataset, batch_size=8, shuffle=True, num_workers=2)
+
+            for epoch in range(2):
+                for i, (batch,) in enumerate(loader):
+                    print(epoch, i, batch.sum())
+            """,
+            line=8,
+            column=24,
+            message_contains=("`for ... in enumerate(...)` starts the worker processes of a DataLoader",),
+            fixed="""
+            import torch
+            from torch.utils.data import DataLoader, TensorDataset
+
+
+            def main():
+                dataset = TensorDataset(torch.arange(100.0))
+                loader = DataLoader(dataset, batch_size=8, shuffle=True, num_workers=2)
+
+                for epoch in range(2):
+                    for i, (batch,) in enumerate(loader):
+                        print(epoch, i, batch.sum())
+
+
+            if __name__ == "__main__":
+                main()
+            """,
+        ),
+        Invalid(
+            """
+            import os
+            import torch.utils.data
+
+            def load(path):
+                return torch.utils.data.DataLoader(path, num_workers=os.cpu_count())
+
+            images = torch.utils.data.DataLoader(["a.png", "b.png"], 2, False, None, None, 4)
+            first = next(iter(images))
+            """,
+            line=8,
+            column=14,
+            message_contains=("`iter(images)` starts the worker processes of a DataLoader",),
+            fixed="""
+            import os
+            import torch.utils.data
+
+            def load(path):
+                return torch.utils.data.DataLoader(path, num_workers=os.cpu_count())
+
+
+            def main():
+                images = torch.utils.data.DataLoader(["a.png", "b.png"], 2, False, None, None, 4)
+                first = next(iter(images))
+
+
+            if __name__ == "__main__":
+                main()
+            """,
+        ),
         Invalid(
             """
             from multiprocessing import Pool
@@ -787,6 +883,19 @@ class ProcessStartedAtImportTime(Rule):
             if origin is not None and id(origin[0]) in module_layout(facts).import_time_with_items:
                 return  # reported at the `with` that entered the executor
         self._report(node, start)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._iteration(node, node.iter)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._iteration(node, node.iter)
+
+    def _iteration(self, node: cst.CSTNode, iterable: cst.BaseExpression) -> None:
+        """`for batch in loader:` over a DataLoader with worker processes starts them."""
+        if runs_at_import_time(self.facts, node):
+            start = iteration_start(self.facts, iterable)
+            if start is not None:
+                self._report(iterable, start)
 
     def visit_With(self, node: cst.With) -> None:
         if not runs_at_import_time(self.facts, node):
