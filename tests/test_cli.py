@@ -188,8 +188,8 @@ def test_statistics_counts_per_code(project: Path) -> None:
 
 
 @pytest.mark.parametrize("selector", ["CCL101", "ccl101", "blocking-sleep-in-async"])
-def test_explain_prints_the_whole_rule_page(selector: str) -> None:
-    result = invoke("--explain", selector)
+def test_explain_prints_the_whole_rule_page_as_markdown(selector: str) -> None:
+    result = invoke("--explain", selector, "--format", "markdown")
     assert result.exit_code == 0
     rule = rule_for("CCL101")
     assert rule is not None

@@ -45,7 +45,7 @@ def test_fix_applies_safe_fixes_and_reports_what_remains(project: Path) -> None:
     assert (project / "app.py").read_text() == SAFE_FIXED
     assert result.exit_code == 1
     assert "app.py:5:12: CCL102 " in result.stdout
-    assert "Found 2 problems (1 fixed, 1 remaining)." in result.stdout
+    assert "Found 2 problems (1 fixed, 1 remaining, 1 fixable with --fix --unsafe-fixes)." in result.stdout
 
 
 def test_unsafe_fixes_fix_everything_and_a_second_run_changes_nothing(project: Path) -> None:
@@ -65,7 +65,7 @@ def test_a_fix_that_cannot_apply_is_neither_marked_nor_an_error(project: Path) -
     # has no fix, the sleep's fix still applies, and the run exits 1 for the finding left.
     (project / "app.py").write_text(AWAITED_HELPER)
     listed = invoke("--unsafe-fixes", "app.py").stdout
-    assert "app.py:8:11: CCL101 `helper()`" in listed and "(1 fixable)" in listed
+    assert "app.py:8:11: CCL101 `helper()`" in listed and "(1 fixable with --fix)" in listed
     result = invoke("--fix", "--unsafe-fixes", "app.py")
     assert result.exit_code == 1
     assert "could not be checked" not in result.stdout + result.stderr
@@ -179,7 +179,7 @@ def test_fix_uses_cached_findings_and_caches_the_fixed_file(project: Path) -> No
     assert run("app.py").exit_code == 1  # fills the cache, fixes included
     fixed = run("--fix", "app.py")
     assert (project / "app.py").read_text() == SAFE_FIXED
-    assert "Found 2 problems (1 fixed, 1 remaining)." in fixed.stdout
+    assert "Found 2 problems (1 fixed, 1 remaining, 1 fixable with --fix --unsafe-fixes)." in fixed.stdout
     again = run("app.py")
     assert again.stdout.splitlines()[0].startswith("app.py:5:12: CCL102 ")
-    assert "Found 1 problem in 1 file." in again.stdout
+    assert "Found 1 problem in 1 file (1 fixable with --fix --unsafe-fixes)." in again.stdout

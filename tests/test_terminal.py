@@ -200,18 +200,17 @@ def test_show_source_frames_each_finding_with_its_suggestion(project: Path) -> N
     assert lines[6] == "Found 1 problem in 1 file."
 
 
-def test_show_source_underlines_every_line_of_a_multi_line_span(project: Path) -> None:
+def test_show_source_underlines_only_the_first_line_of_a_multi_line_call(project: Path) -> None:
+    # issue 19: carets under every argument line hid the call; the first line says where it is
     lines = invoke("--show-source", "multi.py").stdout.splitlines()
-    assert lines[1:8] == [
+    assert lines[1:6] == [
         "  |",
         "4 |     time.sleep(",
         "  |     ^^^^^^^^^^^",
         "5 |         1,",
-        "  |         ^^",
         "6 |     )",
-        "  |     ^",
     ]
-    assert lines[8].startswith("  = help: ")
+    assert lines[6].startswith("  = help: ")
 
 
 def test_show_source_keeps_carets_under_tabs_and_wide_characters() -> None:
@@ -224,7 +223,8 @@ def test_show_source_keeps_carets_under_tabs_and_wide_characters() -> None:
 def test_show_source_cuts_long_spans(tmp_path: Path) -> None:
     diagnostic = Diagnostic("x.py", Span(1, 1, 40, 2), "CCL101", "n", "m")
     frame = [click.unstyle(line) for line in code_frame(diagnostic, [f"line{n}" for n in range(1, 41)])]
-    assert frame[-2] == "  ..." and sum(1 for line in frame if "^" in line) == 5
+    assert frame[-2] == "  ..." and sum(1 for line in frame if "^" in line) == 1
+    assert sum(1 for line in frame if line.startswith(("1 |", " 1 |", "5 |", " 5 |"))) == 2
 
 
 def test_show_source_without_the_file_still_shows_the_suggestion() -> None:
@@ -261,9 +261,33 @@ def _diagnostic(path: str, fixable: bool = False) -> Diagnostic:
 
 def test_summary_counts_problems_files_and_fixable() -> None:
     diagnostics = [_diagnostic("a.py", True), _diagnostic("a.py"), _diagnostic("b.py", True)]
-    assert summary(RunResult(diagnostics, files_checked=5)) == "Found 3 problems in 2 files (2 fixable)."
+    assert summary(RunResult(diagnostics, files_checked=5)) == "Found 3 problems in 2 files (2 fixable with --fix)."
     assert summary(RunResult(diagnostics[1:2], files_checked=5)) == "Found 1 problem in 1 file."
     assert summary(RunResult([], files_checked=5)) == "All checks passed."
+
+
+def test_summary_says_what_unsafe_fixes_would_remove() -> None:
+    diagnostics = [_diagnostic("a.py", True), _diagnostic("a.py"), _diagnostic("b.py")]
+    result = RunResult(diagnostics, files_checked=5)
+    assert summary(result, unsafe_fixable=2) == "Found 3 problems in 2 files (1 fixable with --fix, 2 more with --unsafe-fixes)."
+    only_unsafe = RunResult(diagnostics[1:], files_checked=5)
+    assert summary(only_unsafe, unsafe_fixable=2) == "Found 2 problems in 2 files (2 fixable with --fix --unsafe-fixes)."
+    assert summary(RunResult(diagnostics[1:2]), fixed=1, unsafe_fixable=1) == (
+        "Found 2 problems (1 fixed, 1 remaining, 1 fixable with --fix --unsafe-fixes)."
+    )
+
+
+def test_summary_counts_hidden_unsafe_fixes_through_the_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a helper call's offload fix is unsafe: without --unsafe-fixes it is not `[*]` but counted
+    source = "import asyncio\nimport time\n\ndef nap():\n    time.sleep(1)\n\nasync def main():\n    nap()\n"
+    (tmp_path / "pyproject.toml").write_text("[tool.conclint]\n")
+    (tmp_path / "app.py").write_text(source)
+    monkeypatch.chdir(tmp_path)
+    hidden = invoke("--no-cache", "app.py").stdout.splitlines()
+    assert "[*]" not in hidden[0]
+    assert hidden[-1] == "Found 1 problem in 1 file (1 fixable with --fix --unsafe-fixes)."
+    shown = invoke("--no-cache", "--unsafe-fixes", "app.py").stdout.splitlines()
+    assert "[*]" in shown[0] and shown[-1] == "Found 1 problem in 1 file (1 fixable with --fix)."
 
 
 def test_summary_through_the_command(project: Path) -> None:

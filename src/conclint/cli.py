@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
+import json
 import os
+import shutil
 import sys
 from pathlib import Path
-from typing import Callable, Iterator, TextIO
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TextIO
 
 import click
 
@@ -25,6 +27,9 @@ from conclint.reporters import REPORTERS, STATISTICS_FORMATS, ReportOptions, wri
 from conclint.reporters.fixes import write_diffs
 from conclint.project.baseline import BaselineError, BaselineKey, read_baseline, without_baselined, write_baseline
 from conclint.project.runner import EngineUnavailable, IndexOptions, RunResult, check, default_jobs
+
+if TYPE_CHECKING:
+    from conclint.rules.base import Rule
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Runs on fewer files finish before a progress bar would tell anyone anything.
@@ -51,7 +56,26 @@ def exit_code(result: RunResult, exit_zero: bool) -> int:
     return EXIT_CLEAN
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+class _WithSubcommands(click.Command):
+    """`conclint PATH...` lints; `conclint rules ...` (a first argument naming a subcommand)
+    runs that subcommand instead. Not a click group: a group would need `conclint check PATH`
+    or treat every first path as a command name. A file or directory named like a subcommand is
+    linted as `./rules` or after `--` (`conclint -- rules`); `rules.py` is a path."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        command = SUBCOMMANDS.get(args[0]) if args else None
+        if command is not None:
+            with command.make_context(f"{ctx.info_name} {args[0]}", args[1:]) as sub:
+                command.invoke(sub)
+            ctx.exit(EXIT_CLEAN)
+        return super().parse_args(ctx, args)
+
+
+@click.command(
+    cls=_WithSubcommands,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Subcommand: `conclint rules [SELECTORS] [--format text|json|markdown]` lists the rules.",
+)
 @click.argument("paths", nargs=-1)
 @click.option(
     "--select",
@@ -68,10 +92,11 @@ def exit_code(result: RunResult, exit_zero: bool) -> int:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(REPORTERS)),
+    type=click.Choice(sorted([*REPORTERS, "markdown"])),
     default="text",
     show_default=True,
-    help="Output format: text, json, sarif (SARIF 2.1.0) or github (GitHub Actions annotations).",
+    help="Output format: text, json, sarif (SARIF 2.1.0) or github (GitHub Actions annotations); "
+    "with --explain, text or markdown.",
 )
 @click.option(
     "--output-file",
@@ -91,7 +116,11 @@ def exit_code(result: RunResult, exit_zero: bool) -> int:
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors still exit 2).")
 @click.option("--statistics", is_flag=True, help="Show the number of findings per rule instead of the findings.")
-@click.option("--explain", metavar="CODE", help="Print the documentation of a rule and exit.")
+@click.option(
+    "--explain",
+    metavar="RULE",
+    help="Print the documentation of a rule (code or name) and exit; a prefix (CCL10) lists the rules it matches.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the findings, no summary line.")
 @click.option(
     "--config",
@@ -192,8 +221,12 @@ def main(
     """Find concurrency misuse in the Python files under PATHS (default: the current directory)."""
     _tolerate_unencodable_output()
     if explain is not None:
-        _explain(explain)
+        _explain(explain, output_format)
         return
+    if output_format == "markdown":
+        raise FatalError("--format markdown works with --explain only")
+    if select and _codes(select) is None:
+        raise FatalError("--select needs a rule code, prefix or name (ALL for every rule), not an empty value")
     if statistics and output_format not in STATISTICS_FORMATS:
         formats = " or ".join(sorted(STATISTICS_FORMATS))
         raise FatalError(f"--statistics works with --format {formats}, not {output_format}")
@@ -267,9 +300,12 @@ def main(
     baselined = 0
     if known is not None:
         result.diagnostics, baselined = without_baselined(result.diagnostics, known, root)
-    result.diagnostics = [usable_fix_only(d, fix_mode) for d in result.diagnostics]
+    usable = [usable_fix_only(d, fix_mode) for d in result.diagnostics]
+    unsafe_fixable = sum(d.fixable and not kept.fixable for d, kept in zip(result.diagnostics, usable))
+    result.diagnostics = usable
     options = ReportOptions(
         fixed=fixed,
+        unsafe_fixable=unsafe_fixable,
         statistics=statistics,
         quiet=quiet,
         show_source=show_source,
@@ -289,14 +325,75 @@ def main(
     ctx.exit(exit_code(result, exit_zero))
 
 
-def _explain(code_or_name: str) -> None:
-    from conclint.docs import render_rule_page
-    from conclint.rules.registry import rule_for
+def _explain(selector: str, output_format: str) -> None:
+    """One rule's page (plain text, or Markdown with `--format markdown`); the list of the
+    rules a prefix matches when it matches several (`--explain CCL10`)."""
+    from conclint.docs import render_rule_page, render_rule_text, rules_matching
 
-    rule = rule_for(code_or_name)
-    if rule is None:
-        raise FatalError(f"unknown rule code or name: {code_or_name!r}")
-    click.echo(render_rule_page(rule), nl=False)
+    rules = rules_matching(selector) if selector.strip() else []
+    if not rules:
+        raise FatalError(f"unknown rule code, prefix or name: {selector!r} (`conclint rules` lists them)")
+    if len(rules) > 1:
+        _list_rules(rules, output_format)
+        if output_format in ("text", "markdown"):
+            click.echo(f"\n{len(rules)} rules match {selector!r}; `conclint --explain CODE` explains one.")
+        return
+    if output_format == "markdown":
+        click.echo(render_rule_page(rules[0]), nl=False)
+    else:
+        click.echo(render_rule_text(rules[0], _text_width()), nl=False)
+
+
+def _list_rules(rules: Sequence[type[Rule]], output_format: str) -> None:
+    """The rules as a table (text), a JSON array, or a Markdown table."""
+    from conclint.docs import rule_rows
+
+    rows = rule_rows(rules)
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if output_format == "markdown":
+        lines = ["| Code | Name | Family | Fix | Summary |", "|---|---|---|---|---|"]
+        lines += [f"| {r['code']} | `{r['name']}` | {r['family']} | {'yes' if r['fix'] else ''} | {r['summary']} |" for r in rows]
+        click.echo("\n".join(lines))
+        return
+    widths = [max(len(str(row[key])) for row in rows) for key in ("code", "name", "family")]
+    header = f"{'Code':<{widths[0]}}  {'Name':<{widths[1]}}  {'Family':<{widths[2]}}  Fix"
+    lines = [header] + [
+        f"{row['code']:<{widths[0]}}  {row['name']:<{widths[1]}}  {row['family']:<{widths[2]}}  {'yes' if row['fix'] else '-'}"
+        for row in rows
+    ]
+    click.echo("\n".join(lines))
+
+
+@click.command(name="rules", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("selectors", nargs=-1)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="A table, a JSON array of {code, name, family, fix, summary}, or a Markdown table.",
+)
+def rules_command(selectors: tuple[str, ...], output_format: str) -> None:
+    """List the rules (code, name, family, whether a fix exists), or those SELECTORS match:
+    codes, prefixes (CCL1) or names."""
+    from conclint.docs import rules_matching
+    from conclint.rules.registry import all_rules
+
+    chosen = list(all_rules()) if not selectors else []
+    for selector in selectors:
+        found = rules_matching(selector) if selector.strip() else []
+        if not found:
+            raise FatalError(f"unknown rule code, prefix or name: {selector!r}")
+        chosen += [cls for cls in found if cls not in chosen]
+    _list_rules(sorted(chosen, key=lambda cls: cls.CODE), output_format)
+
+
+def _text_width() -> int:
+    """The terminal's width, at most 88 columns (long lines are hard to read), for `--explain`."""
+    return max(40, min(88, shutil.get_terminal_size((88, 24)).columns - 1))
 
 
 def _read_baseline(path: Path | None) -> Counter[BaselineKey] | None:
@@ -385,3 +482,7 @@ def _detach_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):
         pass  # not a real file descriptor (e.g. under a test runner); nothing left to protect
+
+
+# The first arguments that name a subcommand rather than a path (see _WithSubcommands).
+SUBCOMMANDS: dict[str, click.Command] = {"rules": rules_command}

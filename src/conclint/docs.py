@@ -3,13 +3,15 @@
 The class is the single source (code, name, message, docstring sections, examples), so the
 pages in `rules/` can never drift from the code: `python -m conclint.docs` regenerates
 them, and `python -m conclint.docs --check` (also run by the test suite) fails on a missing,
-stale or extra page. `conclint --explain` prints the same page.
+stale or extra page. `conclint --explain` prints the same page, as plain text on a terminal
+(`render_rule_text`) or as Markdown (`--format markdown`); `conclint rules` lists `rule_rows`.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import textwrap
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -42,6 +44,100 @@ def render_rule_page(rule_cls: type[Rule]) -> str:
                 if fixed is not None:
                     blocks.append("Fixed by `conclint --fix --unsafe-fixes`:\n\n" + _fenced(fixed, "python"))
     return "\n\n".join(blocks) + "\n"
+
+
+def rules_matching(selector: str) -> list[type[Rule]]:
+    """The rules `--explain` and `conclint rules` mean by `selector`: a name, a code or a
+    prefix of codes (`CCL10`), in code order; every rule for an empty selector."""
+    key = selector.strip()
+    return [cls for cls in all_rules() if cls.CODE.startswith(key.upper()) or cls.NAME == key.lower()]
+
+
+def rule_family(rule_cls: type[Rule]) -> str:
+    """The package a rule lives in (`coroutines`, `threads`, `processes`, `general`)."""
+    parts = rule_cls.__module__.split(".")
+    return parts[-2] if len(parts) >= 2 else ""
+
+
+def has_fix(rule_cls: type[Rule]) -> bool:
+    """Whether the rule offers a fix: every rule that has one shows it in a reported example
+    (`Invalid(fixed=...)`, which the test suite applies)."""
+    return any(getattr(example, "fixed_source", None) is not None for example in rule_cls.INVALID)
+
+
+def rule_rows(rules: Iterable[type[Rule]]) -> list[dict[str, object]]:
+    """What `conclint rules` lists: code, name, family, whether a fix exists, summary."""
+    return [
+        {"code": cls.CODE, "name": cls.NAME, "family": rule_family(cls), "fix": has_fix(cls), "summary": cls.summary()}
+        for cls in rules
+    ]
+
+
+def render_rule_text(rule_cls: type[Rule], width: int = 88) -> str:
+    """The rule's page for a terminal: plain text wrapped to `width`, headings underlined,
+    code indented, and no Markdown markers (fences, backticks, `#`, link syntax)."""
+    return markdown_to_text(render_rule_page(rule_cls), width)
+
+
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_FENCE = re.compile(r"^(`{3,})")
+_ITEM = re.compile(r"^(\s*)(- |\d+\. )")
+
+
+def markdown_to_text(markdown: str, width: int = 88) -> str:
+    """The subset of Markdown the rule pages use (headings, paragraphs, `-` and numbered
+    lists, fenced code, inline code, links) as plain text for a terminal."""
+    out: list[str] = []
+    paragraph: list[str] = []
+    item_prefix = ""
+
+    def flush() -> None:
+        nonlocal item_prefix
+        if paragraph:
+            text = _inline(" ".join(part.strip() for part in paragraph))
+            indent = " " * len(item_prefix)
+            out.extend(textwrap.wrap(text, width, initial_indent=item_prefix, subsequent_indent=indent, break_on_hyphens=False))
+            paragraph.clear()
+        item_prefix = ""
+
+    lines = iter(markdown.splitlines())
+    for line in lines:
+        fence = _FENCE.match(line)
+        if fence:
+            flush()
+            for code in lines:
+                if code.startswith(fence.group(1)) and not code.strip("`"):
+                    break
+                out.append(f"    {code}".rstrip())
+            out.append("")
+            continue
+        if line.startswith("<!--"):
+            continue
+        if line.startswith("#"):
+            flush()
+            level, title = len(line) - len(line.lstrip("#")), _inline(line.lstrip("#").strip())
+            out += [title, ("=" if level == 1 else "-") * len(title), ""]
+            continue
+        item = _ITEM.match(line)
+        if item or not line.strip():
+            flush()
+            if item:
+                item_prefix = item.group(1) + ("- " if item.group(2) == "- " else item.group(2))
+                paragraph.append(line[item.end() :])
+            elif out and out[-1] != "":
+                out.append("")
+            continue
+        paragraph.append(line)
+    flush()
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def _inline(text: str) -> str:
+    """`[text](url)` -> `text (url)`; inline code and emphasis lose their markers."""
+    text = _LINK.sub(lambda match: f"{match.group(1)} ({match.group(2)})", text)
+    return text.replace("**", "").replace("`", "")
 
 
 def render_index(rules: Iterable[type[Rule]]) -> str:

@@ -17,6 +17,8 @@ class ReportOptions:
     a terminal. `source_root` is the directory SARIF locations are relative to (default: the
     working directory, where the reported paths are relative to as well). `fixed`: with
     `--fix`, how many findings the fixes removed (the result holds the ones left).
+    `unsafe_fixable`: how many findings have a fix this run's mode does not count (unsafe
+    fixes without `--unsafe-fixes`), for the summary to say they exist.
     """
 
     statistics: bool = False
@@ -25,3 +27,4 @@ class ReportOptions:
     color: bool | None = None
     source_root: Path | None = None
     fixed: int | None = None
+    unsafe_fixable: int = 0

@@ -39,7 +39,8 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
                 lines += code_frame(diagnostic, sources.get(diagnostic.path))
     if not options.quiet:
         passed = not result.diagnostics and not result.errors
-        lines.append(click.style(summary(result, options.fixed), bold=True, fg="green" if passed else None))
+        closing = summary(result, options.fixed, options.unsafe_fixable)
+        lines.append(click.style(closing, bold=True, fg="green" if passed else None))
     if lines:
         # one echo: click decides once whether to keep the colour, and flushes once
         click.echo("\n".join(lines), file=stream, color=options.color)
@@ -71,25 +72,34 @@ def statistics_lines(diagnostics: Sequence[Diagnostic], styled: bool = False) ->
     ]
 
 
-def summary(result: RunResult, fixed: int | None = None) -> str:
-    """The closing line: how many problems in how many files (how many fixable), how many
-    paths failed; after `--fix` (`fixed` given), how many were fixed and how many remain."""
+def summary(result: RunResult, fixed: int | None = None, unsafe_fixable: int = 0) -> str:
+    """The closing line: how many problems in how many files (how many `--fix` would remove,
+    how many more `--unsafe-fixes` would), how many paths failed; after `--fix` (`fixed`
+    given), how many were fixed and how many remain."""
     problems, files = len(result.diagnostics), result.files_with_findings
     unchecked = f"{_plural(len(result.errors), 'path')} could not be checked." if result.errors else ""
+    fixable = sum(d.fixable for d in result.diagnostics)
     if fixed:
-        fixable = sum(d.fixable for d in result.diagnostics)
-        left = f"{problems} remaining" + (f", {fixable} fixable" if fixable else "")
+        left = ", ".join([f"{problems} remaining", *_fixable_counts(fixable, unsafe_fixable)])
         return f"Found {_plural(problems + fixed, 'problem')} ({fixed} fixed, {left}). {unchecked}".strip()
     if problems:
-        fixable = sum(d.fixable for d in result.diagnostics)
+        counts = ", ".join(_fixable_counts(fixable, unsafe_fixable))
         found = f"Found {_plural(problems, 'problem')} in {_plural(files, 'file')}"
-        found += f" ({fixable} fixable)." if fixable else "."
+        found += f" ({counts})." if counts else "."
         return f"{found} {unchecked}".strip()
     if unchecked:
         return f"No problems found, but {unchecked}"
     if result.files_checked == 0:
         return "No Python files found."
     return "All checks passed."
+
+
+def _fixable_counts(fixable: int, unsafe: int) -> list[str]:
+    """`["2 fixable with --fix", "1 more with --unsafe-fixes"]`: what each option would remove."""
+    counts = [f"{fixable} fixable with --fix"] if fixable else []
+    if unsafe:
+        counts.append(f"{unsafe} more with --unsafe-fixes" if fixable else f"{unsafe} fixable with --fix --unsafe-fixes")
+    return counts
 
 
 def _plural(count: int, noun: str) -> str:
@@ -100,8 +110,8 @@ def _plural(count: int, noun: str) -> str:
 
 
 def code_frame(diagnostic: Diagnostic, lines: Sequence[str] | None) -> list[str]:
-    """The lines under a finding: the source of its span with carets under the span, then
-    the suggestion. Without the source (the file changed or vanished), the suggestion only."""
+    """The lines under a finding: the source of its span with carets under the part of the
+    span on its first line, then the suggestion. Without the source (the file changed or vanished), the suggestion only."""
     frame: list[str] = []
     span = diagnostic.span
     width = len(str(span.line))
@@ -113,6 +123,8 @@ def code_frame(diagnostic: Diagnostic, lines: Sequence[str] | None) -> list[str]
         for number in range(span.line, last + 1):
             source = lines[number - 1]
             frame.append(click.style(f"{number:>{width}} |", fg="blue", bold=True) + f" {source}".rstrip())
+            if number != span.line:
+                continue  # a call over several lines: its first line says where it is, not every argument
             start, end = _underlined_columns(span, number, source)
             if end > start:
                 carets = click.style("^" * _display_width(source[start:end]), fg="red", bold=True)
