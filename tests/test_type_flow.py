@@ -572,3 +572,88 @@ def test_a_class_held_in_an_attribute_and_a_future_built_directly() -> None:
             return future.result()
     """
     assert lines(source) == [11, 15]
+
+
+# ----- context managers and annotated classes ----------------------------------------------
+
+
+def test_with_binds_what_a_local_enter_is_annotated_to_return() -> None:
+    source = """
+        from requests_oauthlib import OAuth2Session
+
+        class Sessions:
+            def __enter__(self) -> OAuth2Session:
+                return OAuth2Session(client=None)
+
+            def __exit__(self, *exc):
+                return False
+
+        class Closing:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                return False
+
+            def get(self, url):
+                return url
+
+        async def fetch(url):
+            with Sessions() as api:
+                api.get(url)
+            with Closing() as closing:
+                closing.get(url)
+    """
+    assert lines(source) == [22]
+
+
+def test_with_on_a_local_enter_returning_something_else_is_unknown() -> None:
+    source = """
+        import threading
+
+        class Guard(threading.Thread):
+            def __enter__(self):
+                return make_handle()
+
+            def __exit__(self, *exc):
+                return False
+
+        async def run():
+            with Guard() as handle:
+                handle.join()
+            Guard().join()
+    """
+    assert lines(source) == [13]
+
+
+def test_a_parameter_annotated_with_a_local_class() -> None:
+    source = """
+        import sqlite3
+        from typing import Protocol
+
+        class Database:
+            def __init__(self, path):
+                self.conn = sqlite3.connect(path)
+
+            def list_tasks(self):
+                return self.conn.execute("SELECT * FROM tasks").fetchall()
+
+        class Store(Protocol):
+            def list_tasks(self): ...
+
+        async def tasks(db: Database, store: Store, other: "Database"):
+            db.list_tasks()
+            store.list_tasks()
+            other.list_tasks()
+    """
+    assert lines(source) == [15, 17]
+
+
+def test_a_parameter_annotated_with_an_uncatalogued_library_class_is_unknown() -> None:
+    source = """
+        import argparse
+
+        async def run(options: argparse.Namespace):
+            options.join()
+    """
+    assert lines(source) == []

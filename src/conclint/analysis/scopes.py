@@ -42,6 +42,9 @@ class Binding:
     # A parameter's default value: an `IO` parameter defaulting to `sys.stderr` is a terminal
     # stream at least as often as a file.
     default: cst.BaseExpression | None = None
+    # `with X as x`: x is what X's `__enter__` returns (X itself, unless a class of this
+    # module says otherwise).
+    entered: bool = False
 
 
 @dataclass(eq=False)
@@ -221,7 +224,7 @@ def collect_bindings(scope: Scope, statements: Iterable[cst.CSTNode], module_nam
                     binding = (
                         Binding("other", site=site)
                         if statement.asynchronous is not None
-                        else Binding("assign", node=item.item, scope=scope, site=site)
+                        else Binding("assign", node=item.item, scope=scope, site=site, entered=True)
                     )
                     bind_target(scope, item.asname.name, binding, fallback)
         elif isinstance(statement, (cst.Try, cst.TryStar)):

@@ -10,7 +10,16 @@ from dataclasses import dataclass
 import libcst as cst
 
 from conclint.analysis.flow import reaching_binding
-from conclint.analysis.scopes import Binding, Scope, bind_target, class_methods, instance_attributes, loop_binding
+from conclint.analysis.scopes import (
+    Binding,
+    Scope,
+    bind_target,
+    class_methods,
+    instance_attributes,
+    iter_statements,
+    last_name,
+    loop_binding,
+)
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.types import (
     ANNOTATION_TYPES,
@@ -123,12 +132,17 @@ def _binding_symbol(binding: Binding, depth: int) -> Symbol | None:
         class_scope = binding.scope
         return Symbol(class_scope.qualname, instance=True, local=True, node=class_scope.node, scope=class_scope.parent)
     if kind == "assign" and binding.node is not None and binding.scope is not None:
-        return resolve(binding.node, binding.scope, depth + 1)
+        value = resolve(binding.node, binding.scope, depth + 1)
+        if binding.entered and value is not None and value.local and value.instance:
+            return _entered(value, depth + 1)
+        return value
     if kind == "param" and binding.node is not None and binding.scope is not None:
         if binding.default is not None and _is_standard_stream(binding.default, binding.scope, depth):
             return None
         annotated = annotated_type(binding.node, binding.scope, depth + 1)
-        return Symbol(annotated, instance=True) if annotated is not None else None
+        if annotated is not None:
+            return Symbol(annotated, instance=True)
+        return annotated_class(binding.node, binding.scope, depth + 1)
     if kind == "element" and binding.node is not None and binding.scope is not None:
         return element_symbol(binding.node, binding.scope, depth + 1)
     return None
@@ -233,6 +247,69 @@ def comprehension_scope(node: cst.BaseComp, scope: Scope) -> Scope:
         outer = inner
         clause = clause.inner_for_in
     return inner
+
+
+def annotated_class(annotation: cst.BaseExpression, scope: Scope, depth: int = 0) -> Symbol | None:
+    """A value annotated with a class of this module or of the project (`db: Database`) is an
+    instance of it, so its methods name the class's, whose summaries say what they do. Not
+    for library classes: what their methods do is the catalogs' to say (`annotated_type`)."""
+    if isinstance(annotation, cst.SimpleString):
+        try:
+            annotation = cst.parse_expression(annotation.evaluated_value)  # type: ignore[arg-type]
+        except (cst.ParserSyntaxError, TypeError):
+            return None
+    if not isinstance(annotation, (cst.Name, cst.Attribute)):
+        return None
+    symbol = resolve(annotation, scope, depth + 1)
+    if symbol is None or symbol.instance:
+        return None
+    if symbol.local:
+        if not isinstance(symbol.node, cst.ClassDef):
+            return None
+        return Symbol(symbol.qualname, instance=True, local=True, node=symbol.node, scope=symbol.scope)
+    if symbol.qualname.rpartition(".")[2][:1].isupper() and not is_library_name(symbol.qualname):
+        return Symbol(symbol.qualname, instance=True)
+    return None
+
+
+def _entered(value: Symbol, depth: int) -> Symbol | None:
+    """What `with value as x` binds when `value` is an instance of a class of this module: what
+    its `__enter__` is annotated to return, or the instance when it returns `self`; the
+    instance too when the class defines no `__enter__` (a base's returns self, as most do)."""
+    found = _method(value.node, value.scope, "__enter__", depth)  # type: ignore[arg-type]
+    if found is None:
+        return value
+    method, scope = found
+    params = [*method.params.posonly_params, *method.params.params]
+    if method.returns is not None:
+        annotation = method.returns.annotation
+        if isinstance(annotation, (cst.Name, cst.Attribute, cst.SimpleString)) and last_name(annotation) in ("Self", value.qualname.rpartition(".")[2]):
+            return value
+        annotated = annotated_type(annotation, scope, depth + 1)
+        return Symbol(annotated, instance=True) if annotated is not None else annotated_class(annotation, scope, depth + 1)
+    returns = [
+        statement.value for statement in iter_statements(method.body.body) if isinstance(statement, cst.Return)
+    ]
+    if params and returns and all(isinstance(v, cst.Name) and v.value == params[0].name.value for v in returns):
+        return value
+    return None
+
+
+def _method(class_node: cst.ClassDef, scope: Scope, name: str, depth: int) -> tuple[cst.FunctionDef, Scope] | None:
+    """The `def name` of a class of this module or of its local bases (depth first, left to
+    right), with the scope its annotations are evaluated in; None when none defines it."""
+    if depth > 20:
+        return None
+    for statement in iter_statements(class_node.body.body):
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
+            return statement, scope
+    for argument in class_node.bases:
+        base = resolve(argument.value, scope, depth + 1)
+        if base is not None and base.local and isinstance(base.node, cst.ClassDef) and base.scope is not None:
+            found = _method(base.node, base.scope, name, depth + 1)
+            if found is not None:
+                return found
+    return None
 
 
 def _is_standard_stream(expression: cst.BaseExpression, scope: Scope, depth: int) -> bool:

@@ -11,6 +11,9 @@ CANONICAL_PREFIXES: dict[str, str] = {
     "requests.api": "requests",
     "requests.sessions.Session": "requests.Session",
     "requests.sessions.session": "requests.session",
+    # A requests.Session subclass whose requests go through the same blocking methods.
+    "requests_oauthlib.OAuth2Session": "requests.Session",
+    "requests_oauthlib.oauth2_session.OAuth2Session": "requests.Session",
     "httpx._api": "httpx",
     "httpx._client.Client": "httpx.Client",
     "urllib3.poolmanager.PoolManager": "urllib3.PoolManager",
