@@ -354,6 +354,16 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
                 finish(out)
             """
         ),
+        Valid(
+            """
+            from pathlib import Path
+
+            async def manifest(root, bundle):
+                path = Path(root) / "manifest.json"
+                path = bundle.member(path)  # an in-memory member of the bundle from here on
+                return path.read_text()
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -700,5 +710,20 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
                 source = await trio.to_thread.run_sync(inspect.getsource, obj)
                 return credentials, source, await trio.to_thread.run_sync(os.getcwd)
             """,
+        ),
+        Invalid(
+            """
+            from pathlib import Path
+
+            async def total_size(root, entries):
+                path = Path(root)
+                total = path.stat().st_size  # a Path up to the loop that rebinds the name
+                for path, size in entries:
+                    total += size
+                return total
+            """,
+            line=5,
+            column=13,
+            message_contains=("path.stat()",),
         ),
     )

@@ -305,6 +305,15 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
                 return first, rest, again
             """
         ),
+        Valid(
+            """
+            import queue
+
+            class Jobs(queue.Queue):
+                async def add(self, job):
+                    self.put(job)  # blocks only if a maxsize was given, which __init__ decides
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -579,5 +588,20 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
                     print(line)
                 return results
             """,
+        ),
+        Invalid(
+            """
+            import threading
+
+            async def stop_workers(jobs, work):
+                workers = [threading.Thread(target=work, args=(job,)) for job in jobs]
+                for worker in workers:
+                    worker.start()
+                for worker in workers:
+                    worker.join()
+            """,
+            line=8,
+            column=9,
+            message_contains=("worker.join()",),
         ),
     )
