@@ -90,9 +90,9 @@ def test_config_option_applies_one_file_to_every_file(monorepo: Path, tmp_path_f
     outside = tmp_path_factory.mktemp("shared") / "pyproject.toml"
     outside.write_text('[tool.conclint]\nselect = ["CCL2"]\n', encoding="utf-8")
     assert findings(invoke("--format", "json", "--config", str(outside))) == []
-    # the package's own per-file-ignores no longer apply, and neither does the root's exclude
+    # the package's own per-file-ignores no longer apply; the named file's exclude does, everywhere
     named = findings(invoke("--format", "json", "--config", str(monorepo / "pyproject.toml"), "proj"))
-    assert ("proj/scripts/tool.py", "CCL101") in named
+    assert named == [("proj/app/main.py", "CCL101"), ("proj/scripts/tool.py", "CCL101")]
 
 
 def test_command_line_options_override_every_configuration(monorepo: Path) -> None:
