@@ -6,6 +6,7 @@ import libcst as cst
 
 from conclint.analysis.facts import FileFacts
 from conclint.analysis.pickling import process_dispatches, unpicklable
+from conclint.analysis.process_parameters import ParameterDispatches
 from conclint.analysis.process_literals import string_literal
 from conclint.analysis.dispatch import call_argument
 from conclint.analysis.scopes import last_name
@@ -41,6 +42,10 @@ class UnpicklableCallableSentToProcess(Rule):
     the `initializer` of a pool or executor. Reported callables: lambdas (written inline or bound to a name), functions and
     classes defined inside another function, methods of such classes, functions and classes
     defined under `if __name__ == "__main__":`, and `functools.partial` of any of those.
+    The callable may also reach the API through a function of the module that sends its
+    parameter on (`def run(fn): Process(target=fn).start()` called as `run(inner)`),
+    directly or through up to five such functions (`f(x)` or `self.method(x)`, by position
+    or keyword); the message names them.
 
     Not reported: the same callables given to thread pools (`ThreadPoolExecutor`,
     `ThreadPool`, `threading.Thread`), which share memory and pickle nothing; module-level
@@ -102,6 +107,32 @@ class UnpicklableCallableSentToProcess(Rule):
     REQUIRED_TOKENS = DISPATCH_TOKENS
 
     VALID = (
+        # The helper runs its parameter on a thread, or is given a module-level function.
+        Valid(
+            """
+            import threading
+            from multiprocessing import Process
+
+            def in_thread(fn):
+                threading.Thread(target=fn).start()
+
+            def in_process(fn):
+                Process(target=fn).start()
+
+            def work():
+                pass
+
+            def main():
+                def report():
+                    print("done")
+
+                in_thread(report)
+                in_process(work)
+
+            if __name__ == "__main__":
+                main()
+            """
+        ),
         Valid(
             """
             from multiprocessing import Pool
@@ -217,6 +248,36 @@ class UnpicklableCallableSentToProcess(Rule):
         ),
     )
     INVALID = (
+        # The nested function reaches the process through the helpers' parameters.
+        Invalid(
+            """
+            from multiprocessing import Pool, Process
+
+            def run(fn):
+                Process(target=fn).start()
+
+            def parallel_map(fn, items):
+                with Pool(4) as pool:
+                    return pool.map(fn, items)
+
+            def main(items):
+                def show():
+                    print(len(items))
+
+                def scale(x):
+                    return x * len(items)
+
+                run(show)
+                return parallel_map(scale, items)
+
+            if __name__ == "__main__":
+                main([1, 2, 3])
+            """,
+            line=17,
+            column=9,
+            count=2,
+            message_contains=("`show` cannot be sent to a child process by `Process(target=...)` in `run()`", "defined inside `main()`"),
+        ),
         Invalid(
             """
             from multiprocessing import Pool
@@ -331,6 +392,8 @@ class UnpicklableCallableSentToProcess(Rule):
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__(facts, settings)
         self._spawn_only: list[tuple[cst.CSTNode, cst.CSTNode | None, dict[str, str], str]] = []
+        # Callables passed to a function of the module that sends that parameter on.
+        self._parameters = ParameterDispatches()
         self._forks = False
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -339,6 +402,8 @@ class UnpicklableCallableSentToProcess(Rule):
         if name in _SETTER_NAMES:
             self._note_start_method(node)
             return
+        if node.args:
+            self._parameters.call(self.facts, node)
         if not (
             name in _DISPATCH_METHODS
             or name in _CONSTRUCTOR_NAMES
@@ -346,6 +411,7 @@ class UnpicklableCallableSentToProcess(Rule):
         ):
             return
         for dispatch in process_dispatches(self.facts, node):
+            self._parameters.dispatch(self.facts, dispatch)
             if dispatch.forks:
                 continue
             problem = unpicklable(self.facts, dispatch.callable)
@@ -371,6 +437,14 @@ class UnpicklableCallableSentToProcess(Rule):
                 self._forks = True
 
     def leave_Module(self, node: cst.Module) -> None:
+        for sent in self._parameters.sent_through():
+            problem = sent.call.problem
+            spawn_only = problem.spawn_only or not sent.dispatch.always_pickled
+            fields = {"subject": problem.subject, "api": sent.api, "when": SPAWN if spawn_only else "", "reason": problem.reason}
+            if spawn_only:
+                self._spawn_only.append((sent.call.callable, sent.call.statement, fields, problem.fix))
+            else:
+                self.report(sent.call.callable, statement=sent.call.statement, suggestion=problem.fix + ".", **fields)
         if self._forks:
             return
         for callable_, statement, fields, fix in self._spawn_only:
