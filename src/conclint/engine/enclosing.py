@@ -48,19 +48,31 @@ class EnclosingNames:
         ranges = []
         for name, node in visitor.found:
             where = positions[node]
-            ranges.append(((where.start.line, where.start.column), (where.end.line, where.end.column), name))
+            is_coroutine = isinstance(node, cst.FunctionDef) and node.asynchronous is not None
+            ranges.append(((where.start.line, where.start.column), (where.end.line, where.end.column), name, is_coroutine))
         # By start: the innermost definition holding a position is the last one starting
         # before it that also ends after it (definitions nest, they never overlap otherwise).
         ranges.sort()
         self._ranges = ranges
-        self._starts = [start for start, _, _ in ranges]
+        self._starts = [start for start, *_ in ranges]
+
+    def _innermost(self, line: int, column: int) -> tuple[str, bool] | None:
+        """The name of the innermost definition holding the position, and whether it is an
+        `async def`; None at module level."""
+        point = (line, column)
+        index = bisect.bisect_right(self._starts, point)
+        for start, end, name, is_coroutine in reversed(self._ranges[:index]):
+            if start <= point < end:
+                return name, is_coroutine
+        return None
 
     def name_at(self, line: int, column: int) -> str:
         """The qualified name of the innermost function or class holding the 1-based `line`
         and 0-based `column`; MODULE_LEVEL outside every definition."""
-        point = (line, column)
-        index = bisect.bisect_right(self._starts, point)
-        for start, end, name in reversed(self._ranges[:index]):
-            if start <= point < end:
-                return name
-        return MODULE_LEVEL
+        found = self._innermost(line, column)
+        return found[0] if found is not None else MODULE_LEVEL
+
+    def in_coroutine(self, line: int, column: int) -> bool:
+        """Whether the innermost definition holding the position is an `async def`."""
+        found = self._innermost(line, column)
+        return found is not None and found[1]

@@ -38,8 +38,10 @@ from conclint.syntax.positions import node_positions
 from conclint.rules.registry import category_codes, select_rules
 from conclint.rules.base import LineOf, Report, Rule, Text
 from conclint.rules.general.parse_error import ParseError
+from conclint.rules.general.unused_noqa import UnusedNoqa
 from conclint.engine.enclosing import EnclosingNames
-from conclint.engine.suppression import is_suppressed, source_lines, suppresses_any
+from conclint.engine.suppression import is_suppressed, silencing_codes, source_lines, suppresses_any
+from conclint.engine.unused_noqa import unused_codes
 from conclint.syntax.traversal import visit_batched
 
 
@@ -102,9 +104,11 @@ def _lint_parsed(
             return []
     module = parse_source(source, checked=checked)
     reports = _run_rules(module, applicable, settings, project, source)
-    if not reports:
+    # CCL002 reports the suppression comments that silenced nothing, even with no finding.
+    unused_check = (rules, project is not None) if UnusedNoqa in applicable else None
+    if not reports and unused_check is None:
         return []
-    return _to_diagnostics(module, source, path, reports)
+    return _to_diagnostics(module, source, path, reports, unused_check)
 
 
 def _size_above(source: str | bytes, limit: int) -> int | None:
@@ -195,8 +199,14 @@ def _run_rules(
 
 
 def _to_diagnostics(
-    module: cst.Module, source: str | bytes, path: str, reports: list[Report]
+    module: cst.Module,
+    source: str | bytes,
+    path: str,
+    reports: list[Report],
+    unused_check: tuple[Sequence[type[Rule]], bool] | None = None,
 ) -> list[Diagnostic]:
+    """The diagnostics of the reports no comment suppresses; with `unused_check` (the rules
+    selected for the file, and whether the project index was used), also CCL002's findings."""
     positions = _positions(module)
     text = _source_text(module, source)
     lines = source_lines(text)
@@ -205,17 +215,18 @@ def _to_diagnostics(
         return positions[node].start.line
 
     kept: list[tuple[Report, Span]] = []
+    used: set[tuple[int, str]] = set()  # (line, listed code) of the comments that silenced a report
     for report in reports:
         where = positions[report.node]
         span = Span(where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
-        if not _suppressed(lines, report, span, positions):
+        if not _suppressed(lines, report, span, positions, used):
             kept.append((report, span))
     # Fixes are planned for the kept findings together: some share one fix (see FromStatement).
     fixes = build_fixes(module, positions, text, [report.fix for report, _ in kept])
     if any(fixes):
         check = FixCheck(text, LineTable(text), positions)
         fixes = [fix if fix is not None and check.applies(fix) else None for fix in fixes]
-    enclosing = EnclosingNames(module, positions) if kept else None
+    enclosing = EnclosingNames(module, positions) if kept or unused_check is not None else None
     diagnostics = [
         Diagnostic(
             path=path,
@@ -230,7 +241,34 @@ def _to_diagnostics(
         )
         for (report, span), fix in zip(kept, fixes)
     ]
+    if unused_check is not None and enclosing is not None:
+        diagnostics += _unused_noqa(text, lines, path, used, unused_check, enclosing)
     return sorted(set(diagnostics), key=Diagnostic.sort_key)
+
+
+def _unused_noqa(
+    text: str,
+    lines: list[str],
+    path: str,
+    used: set[tuple[int, str]],
+    unused_check: tuple[Sequence[type[Rule]], bool],
+    enclosing: EnclosingNames,
+) -> list[Diagnostic]:
+    """CCL002's findings, minus those a comment for CCL002 silences."""
+    selected, with_project = unused_check
+    return [
+        Diagnostic(
+            path=path,
+            span=Span(item.line, item.column, item.line, item.end_column),
+            code=UnusedNoqa.CODE,
+            name=UnusedNoqa.NAME,
+            message=item.message(),
+            suggestion="Remove the codes it names from the comment, or the comment when it lists no other code.",
+            function=enclosing.name_at(item.line, item.column - 1),
+        )
+        for item in unused_codes(text, used, selected, enclosing.in_coroutine, with_project)
+        if not is_suppressed(lines[item.line - 1], UnusedNoqa.CODE)
+    ]
 
 
 def _text(text: Text, line_of: LineOf) -> str:
@@ -344,11 +382,19 @@ def _source_text(module: cst.Module, source: str | bytes) -> str:
     return source if isinstance(source, str) else source.decode(module.encoding, errors="replace")
 
 
-def _suppressed(lines: list[str], report: Report, span: Span, positions: object) -> bool:
+def _suppressed(lines: list[str], report: Report, span: Span, positions: object, used: set[tuple[int, str]]) -> bool:
+    """Whether a comment on the report's line, its statement's first line or its origin's line
+    silences it; every (line, listed code) that does goes into `used` (for CCL002)."""
     candidates = {span.line}
     for node in (report.statement, report.origin):
         if node is not None:
             candidates.add(positions[node].start.line)  # type: ignore[index]
-    return any(0 < n <= len(lines) and is_suppressed(lines[n - 1], report.code) for n in candidates)
+    silenced = False
+    for number in candidates:
+        codes = silencing_codes(lines[number - 1], report.code) if 0 < number <= len(lines) else None
+        if codes is not None:
+            silenced = True
+            used.update((number, code) for code in codes)
+    return silenced
 
 

@@ -116,6 +116,10 @@ class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
     # With a project index, the rule also runs on files without its tokens that call, at
     # import time, a function they import from the project (the call may lead to its tokens).
     FOLLOWS_IMPORTED_CALLS: ClassVar[bool] = False
+    # Selected only when named by its exact code or name, never by ALL or a prefix: for a
+    # rule about the linting itself (CCL002) that a project turns on when it wants it. Written
+    # as the literal `EXPLICIT_ONLY = True`, which the rule catalog reads from the source text.
+    EXPLICIT_ONLY: ClassVar[bool] = False
 
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__()

@@ -21,15 +21,18 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RuleInfo:
-    """What selection needs to know about a rule: its code and its name."""
+    """What selection needs to know about a rule: its code, its name, and whether only its
+    exact code or name selects it (`Rule.EXPLICIT_ONLY`)."""
 
     code: str
     name: str
+    explicit: bool = False
 
 
 # One rule class per module (docs/ARCHITECTURE.md, "Adding a rule"), its CODE and NAME written as string literals.
 _CODE_LINE = re.compile(r"""^[ \t]+CODE[ \t]*(?::[^=\n]*)?=[ \t]*["']([A-Z]+[0-9]+)["']""", re.MULTILINE)
 _NAME_LINE = re.compile(r"""^[ \t]+NAME[ \t]*(?::[^=\n]*)?=[ \t]*["']([a-z0-9-]+)["']""", re.MULTILINE)
+_EXPLICIT_LINE = re.compile(r"^[ \t]+EXPLICIT_ONLY[ \t]*(?::[^=\n]*)?=[ \t]*True\b", re.MULTILINE)
 
 
 class UnknownSelectorError(ValueError):
@@ -72,7 +75,8 @@ def rule_catalog() -> tuple[RuleInfo, ...]:
                 codes, names = _CODE_LINE.findall(text), _NAME_LINE.findall(text)
                 if len(codes) != len(names) or len(codes) > 1:
                     return _imported_catalog()
-                found.extend(RuleInfo(code, name) for code, name in zip(codes, names))
+                explicit = bool(codes) and _EXPLICIT_LINE.search(text) is not None
+                found.extend(RuleInfo(code, name, explicit) for code, name in zip(codes, names))
     except (OSError, UnicodeDecodeError):
         return _imported_catalog()
     if not found or len({info.code for info in found}) != len(found):
@@ -81,7 +85,7 @@ def rule_catalog() -> tuple[RuleInfo, ...]:
 
 
 def _imported_catalog() -> tuple[RuleInfo, ...]:
-    return tuple(RuleInfo(cls.CODE, cls.NAME) for cls in all_rules())
+    return tuple(RuleInfo(cls.CODE, cls.NAME, cls.EXPLICIT_ONLY) for cls in all_rules())
 
 
 @lru_cache(maxsize=None)
@@ -129,6 +133,8 @@ def select_catalog(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Ru
     def specificity(rule: RuleInfo, selectors: tuple[str, ...]) -> int:
         best = -1
         for selector in selectors:
+            if rule.explicit and selector.strip().upper() != rule.code and selector.strip().lower() != rule.name:
+                continue
             if _matches(rule, selector):
                 if selector.strip().upper() == "ALL":
                     weight = 0
