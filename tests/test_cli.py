@@ -22,7 +22,7 @@ from conclint.rules.base import DOC_SECTIONS
 BLOCKING = "import time\nasync def handler():\n    time.sleep(1)\n"
 CLEAN = "import asyncio\nasync def handler():\n    await asyncio.sleep(1)\n"
 FINDING_LINE = "bad.py:3:5: CCL101 "
-JSON_KEYS = ["path", "line", "column", "end_line", "end_column", "code", "name", "message", "suggestion", "fixable"]
+JSON_KEYS = ["path", "line", "column", "end_line", "end_column", "code", "name", "message", "suggestion", "fixable", "chain"]
 CONCLINT = Path(sys.executable).parent / ("conclint.exe" if os.name == "nt" else "conclint")
 
 
@@ -368,6 +368,19 @@ JSON_SCHEMA = {
             "message": {"type": "string", "minLength": 1},
             "suggestion": {"type": "string"},
             "fixable": {"type": "boolean"},
+            "chain": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["path", "line", "function"],
+                    "properties": {
+                        "path": {"type": "string", "minLength": 1},
+                        "line": {"type": ["integer", "null"], "minimum": 1},
+                        "function": {"type": "string", "minLength": 1},
+                    },
+                },
+            },
         },
     },
 }

@@ -70,7 +70,8 @@ def test_every_line_is_one_annotation_matching_the_json_findings(project: Path) 
         assert int(match["endLine"]) == finding["end_line"]
         assert int(match["endColumn"]) == finding["end_column"]
         assert match["title"] == finding["code"]
-        assert unescape(match["message"]) == finding["message"]
+        # the suggestion follows the message, on its own line of the annotation
+        assert unescape(match["message"]) == f"{finding['message']}\n{finding['suggestion']}"
 
 
 def test_a_comma_in_a_file_name_is_escaped(project: Path) -> None:
@@ -105,6 +106,11 @@ def test_escaping_follows_the_runner(raw: str, data: str, prop: str) -> None:
     assert escape_data(raw) == data
     assert escape_property(raw) == prop
     assert unescape(data) == raw and unescape(prop) == raw
+
+
+def test_an_annotation_without_a_suggestion_is_the_message_alone() -> None:
+    diagnostic = Diagnostic("a.py", Span(1, 1, 1, 2), "CCL001", "parse-error", "invalid syntax")
+    assert annotation(diagnostic).endswith("title=CCL001::invalid syntax")
 
 
 def test_an_annotation_with_every_special_character() -> None:

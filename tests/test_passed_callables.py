@@ -87,7 +87,9 @@ def test_a_function_handed_to_a_caller_of_its_parameter(call: str, reported: boo
 def test_the_message_shows_the_chain_through_the_argument_and_the_coroutine_gets_no_offload() -> None:
     source = textwrap.dedent(HELPERS).lstrip("\n") + "\nasync def main():\n    await retry(functools.partial(nap, 1))\n"
     (finding,) = lint_source(source, "example.py", DEFAULT_SETTINGS)
-    assert finding.message.startswith("`retry()` blocks the event loop: retry -> nap -> time.sleep()")
+    assert finding.message.startswith(
+        "`retry()` blocks the event loop (give `retry` a function that does not block) via retry -> nap -> time.sleep()"
+    )
     assert "calls the function it is given on the event loop's thread" in finding.suggestion
     assert finding.fix is None  # moving `retry(...)`, a coroutine, to a thread would run nothing
 
@@ -109,7 +111,10 @@ def test_function_values_and_called_parameters_round_trip_through_json() -> None
 def test_a_lambda_that_blocks_itself_is_named_in_the_message() -> None:
     source = textwrap.dedent(HELPERS).lstrip("\n") + "\nasync def main():\n    await retry(lambda: time.sleep(1))\n"
     (finding,) = lint_source(source, "example.py", DEFAULT_SETTINGS)
-    assert finding.message == "`retry()` blocks the event loop: retry -> time.sleep() (in the lambda it is given)"
+    assert finding.message == (
+        "`retry()` blocks the event loop (give `retry` a function that does not block) "
+        "via retry -> time.sleep() (in the lambda it is given)"
+    )
 
 
 def test_a_blocking_lambda_value_round_trips_through_json() -> None:

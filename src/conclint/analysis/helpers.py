@@ -31,6 +31,7 @@ from conclint.analysis.summaries import (
 )
 
 from conclint.analysis.conditions import ClassFacts
+from conclint.core.model import ChainLink
 from conclint.knowledge.offloading import offloading_names, offloads
 
 if TYPE_CHECKING:
@@ -61,10 +62,22 @@ class HelperChain:
     # The first function is a coroutine: the chain goes through a function the call hands it
     # (`await retry(load)`, `retry` calling `operation()` itself).
     through_argument: bool = False
+    # Where each function of the chain is defined, then where the blocking call is: the
+    # finding's `chain` (a link's empty path is this file).
+    links: Callable[[LineOf], tuple[ChainLink, ...]] = lambda line_of: ()
 
     def explain(self, line_of: LineOf) -> str:
-        """`load_config -> open() (line 8)`."""
-        return f"{' -> '.join(self.chain)} -> {self.shown} ({self.where(line_of)})"
+        """`via load_config -> read -> open() (line 8)`; a chain of more than MAX_SHOWN_LINKS
+        links shows its first and last (`via a -> … -> open() (line 8)`): the one-line view
+        stays short, and the finding's `chain` (JSON, SARIF) has every link."""
+        names = [*self.chain, self.shown]
+        if len(names) > MAX_SHOWN_LINKS:
+            names = [names[0], "…", names[-1]]
+        return f"via {' -> '.join(names)} ({self.where(line_of)})"
+
+
+# A chain of more links than this is shown by its first and last in a message.
+MAX_SHOWN_LINKS = 3
 
 
 _CHAINS: weakref.WeakKeyDictionary[SummaryCollector, list[tuple[CoroutineCall, dict[str, HelperChain]]]] = (
@@ -177,6 +190,7 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
             else:
                 where = elsewhere(project, chain.function, "blocking", chain.index)
                 found = HelperChain(shown, chain.evidence.callee, _shown(chain.evidence), where)
+            found = replace(found, links=_links(chain, shown, found, collector, project))
             summaries = [names.lookup(name) for name in chain.chain]
             constructs = site is not None and bool(site.new_class)
             # A coroutine's call (`await retry(load)`) is not a sync call to move to a thread.
@@ -197,6 +211,31 @@ def _local(chain: BlockingChain, collector: SummaryCollector) -> HelperChain:
         lambda line_of: f"line {line_of(node)}" if node is not None else "this module",
         node,
     )
+
+
+def _links(
+    chain: BlockingChain, shown: tuple[str, ...], found: HelperChain, collector: SummaryCollector, project: ProjectView | None
+) -> Callable[[LineOf], tuple[ChainLink, ...]]:
+    """The chain's links, made once lines are known: each function where it is defined (in
+    this module when its shown name is one of this module's functions), then the blocking call."""
+
+    def links(line_of: LineOf) -> tuple[ChainLink, ...]:
+        made = []
+        for name, text in zip(chain.chain, shown):
+            node = collector.function_node(text) if project is None or text != name or not project.module_name else None
+            if node is not None:
+                made.append(ChainLink("", line_of(node), text))
+            elif project is not None:
+                made.append(ChainLink(project.function_file(name), project.definition_line(name), text))
+        if found.node is not None:
+            made.append(ChainLink("", line_of(found.node), found.shown))
+        elif project is not None and chain.index != PASSED_BLOCKING and shown[-1] == chain.function:
+            made.append(ChainLink(project.function_file(chain.function), project.line(chain.function, "blocking", chain.index), found.shown))
+        else:  # in a lambda the coroutine hands over, or a line that cannot be told
+            made.append(ChainLink("", 0, found.shown))
+        return tuple(made)
+
+    return links
 
 
 def elsewhere(project: ProjectView, function: str, evidence: str, index: int) -> Callable[[LineOf], str]:

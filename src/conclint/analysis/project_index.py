@@ -358,6 +358,21 @@ class ProjectView:
         items = getattr(summary, evidence, ()) if summary is not None else ()
         return items[index].line if index < len(items) else 0
 
+    def definition_line(self, function: str) -> int:
+        """The line of the `def` of `function` (found earlier by `function`); 0 when it
+        cannot be told."""
+        module = self._where.get(function)
+        located = self.index.located(module) if module is not None else None
+        if module is None or located is None:
+            return 0
+        summary = located.function(function[len(module.name) + 1 :])
+        return summary.line if summary is not None else 0
+
+    def function_file(self, function: str) -> str:
+        """The absolute path of the file defining `function` (found earlier), or ""."""
+        module = self._where.get(function)
+        return os.path.abspath(module.path) if module is not None else ""
+
     def where(self, function: str) -> str:
         """The file defining `function` (found earlier by `function`), relative to the root."""
         module = self._where.get(function)

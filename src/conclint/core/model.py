@@ -37,6 +37,17 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class ChainLink:
+    """One step of a finding through helpers: a function of the chain (`line` is its `def`),
+    or, last, the blocking call it makes. `path` is the file as the finding's own path is
+    written (relative to the same directory); `line` 0 when it cannot be told."""
+
+    path: str
+    line: int
+    function: str
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     """One finding in one file."""
 
@@ -49,9 +60,10 @@ class Diagnostic:
     fix: Fix | None = field(default=None, compare=False)
     # What a baseline matches findings by, instead of lines that move: the qualified name of
     # the function (or class) the finding is in, "<module>" at module level, and for a
-    # finding through helpers the names of the functions from the callee to the blocking call.
+    # finding through helpers its chain: the functions from the callee down, then the
+    # blocking call (a baseline keys on their names; the reports show where each one is).
     function: str = ""
-    chain: tuple[str, ...] = ()
+    chain: tuple[ChainLink, ...] = ()
 
     @property
     def line(self) -> int:

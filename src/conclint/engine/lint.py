@@ -11,6 +11,7 @@ of bytes of memory per byte of source (see `config.DEFAULT_MAX_FILE_SIZE`).
 from __future__ import annotations
 
 import ast
+import os
 import fnmatch
 from dataclasses import replace
 from pathlib import PurePosixPath
@@ -32,11 +33,11 @@ from conclint.fixes.lines import LineTable
 from conclint.fixes.plan import build_fixes
 from conclint.fixes.validation import FixCheck
 from conclint.syntax import prefilter
-from conclint.core.model import Diagnostic, Span
+from conclint.core.model import ChainLink, Diagnostic, Span
 from conclint.syntax.parsing import SourceError, check_source, parse_source
 from conclint.syntax.positions import node_positions
 from conclint.rules.registry import category_codes, select_rules
-from conclint.rules.base import LineOf, Report, Rule, Text
+from conclint.rules.base import Chain, LineOf, Report, Rule, Text
 from conclint.rules.general.parse_error import ParseError
 from conclint.rules.general.unused_noqa import UnusedNoqa
 from conclint.engine.enclosing import EnclosingNames
@@ -237,7 +238,7 @@ def _to_diagnostics(
             suggestion=_text(report.suggestion, line_of),
             fix=fix,
             function=enclosing.name_at(span.line, span.column - 1) if enclosing is not None else "",
-            chain=report.chain,
+            chain=_chain(report.chain, line_of, path),
         )
         for (report, span), fix in zip(kept, fixes)
     ]
@@ -273,6 +274,25 @@ def _unused_noqa(
 
 def _text(text: Text, line_of: LineOf) -> str:
     return text if isinstance(text, str) else text(line_of)
+
+
+def _chain(chain: Chain, line_of: LineOf, path: str) -> tuple[ChainLink, ...]:
+    """The links with their lines, each path written as the finding's own: the reported
+    file for an empty one, another module's file relative to the working directory when
+    `path` is relative (absolute paths stay absolute)."""
+    links = chain if isinstance(chain, tuple) else chain(line_of)
+    return tuple(replace(link, path=_link_path(link.path, path)) for link in links)
+
+
+def _link_path(link: str, path: str) -> str:
+    if not link:
+        return path
+    if os.path.isabs(path) or not os.path.isabs(link):
+        return link
+    try:
+        return os.path.relpath(link)
+    except ValueError:  # another drive
+        return link
 
 
 def summarize_source(

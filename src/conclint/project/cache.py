@@ -49,11 +49,11 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import conclint
 from conclint.core.settings import Settings
 from conclint.core.digests import content_digest
-from conclint.core.model import Diagnostic, Edit, Fix, Span
+from conclint.core.model import ChainLink, Diagnostic, Edit, Fix, Span
 from conclint.core.safe_files import TEMPORARY_NAME, Directory, read_regular
 
 DEFAULT_DIRECTORY_NAME = ".conclint_cache"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This directory holds conclint's cache; see https://bford.info/cachedir/\n"
 # Results kept per file: one per recent key, so that runs alternating between settings (a
 # pre-commit hook with `--select`, a full run) do not evict each other.
@@ -468,8 +468,32 @@ def _encode(diagnostic: Diagnostic) -> list[Any]:
         diagnostic.suggestion,
         encoded_fix,
         diagnostic.function,
-        list(diagnostic.chain),
+        [_encode_link(link, diagnostic.path) for link in diagnostic.chain],
     ]
+
+
+def _encode_link(link: ChainLink, path: str) -> list[Any]:
+    """`[where, line, function]`: where is "" for the finding's own file, else the link's file
+    relative to the finding's directory, so that the entry still holds when the run names
+    files differently (from another working directory, or absolutely)."""
+    if link.path == path:
+        where = ""
+    else:
+        try:
+            where = os.path.relpath(os.path.abspath(link.path), os.path.dirname(os.path.abspath(path)))
+        except ValueError:  # another drive: kept absolute
+            where = os.path.abspath(link.path)
+    return [where.replace(os.sep, "/"), link.line, link.function]
+
+
+def _decode_link(item: Any, path: str) -> ChainLink:
+    where, line, function = item
+    if type(line) is not int:
+        raise ValueError("malformed chain link")
+    where = _text(where)
+    if where and not os.path.isabs(where):
+        where = os.path.normpath(os.path.join(os.path.dirname(path), where))
+    return ChainLink(where or path, line, _text(function))
 
 
 def _span_values(span: Span) -> list[int]:
@@ -491,7 +515,7 @@ def _decode(path: str, item: list[Any]) -> Diagnostic:
         suggestion=_text(suggestion),
         fix=fix,
         function=_text(function),
-        chain=tuple(_text(link) for link in chain),
+        chain=tuple(_decode_link(link, path) for link in chain),
     )
 
 

@@ -1,7 +1,9 @@
 """`--format github`: one GitHub Actions workflow command per finding, which the Actions
 runner turns into an annotation on the pull request's diff.
 
-    ::error file=app.py,line=3,col=5,endLine=3,endColumn=18,title=CCL101::`time.sleep()` blocks ...
+    ::error file=app.py,line=3,col=5,endLine=3,endColumn=18,title=CCL101::`time.sleep()` blocks ...%0AReplace ...
+
+The message is followed by the suggestion on a second line (an escaped newline).
 
 Escaping follows the runner's rules (actions/toolkit, `command.ts`): `%`, CR and LF in the
 message, and additionally `:` and `,` in property values, are percent-encoded.
@@ -38,7 +40,9 @@ def annotation(diagnostic: Diagnostic) -> str:
         "title": diagnostic.code,
     }
     joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
-    return f"::error {joined}::{escape_data(encodable(diagnostic.message))}"
+    # The annotation is all a reviewer sees on the diff: the fix goes with the problem.
+    text = f"{diagnostic.message}\n{diagnostic.suggestion}" if diagnostic.suggestion else diagnostic.message
+    return f"::error {joined}::{escape_data(encodable(text))}"
 
 
 def escape_data(value: str) -> str:

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from conclint.reporters.options import ReportOptions
     from conclint.project.runner import RunResult
 
-FIELDS = ("path", "line", "column", "end_line", "end_column", "code", "name", "message", "suggestion", "fixable")
+FIELDS = ("path", "line", "column", "end_line", "end_column", "code", "name", "message", "suggestion", "fixable", "chain")
 
 
 def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
@@ -39,4 +39,7 @@ def to_json(diagnostic: Diagnostic) -> dict[str, Any]:
         "message": diagnostic.message,
         "suggestion": diagnostic.suggestion,
         "fixable": diagnostic.fixable,
+        # A finding through helpers: each function from the callee down, then the blocking
+        # call; `line` is null when it cannot be told. Empty for any other finding.
+        "chain": [{"path": link.path, "line": link.line or None, "function": link.function} for link in diagnostic.chain],
     }

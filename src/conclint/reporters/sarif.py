@@ -115,7 +115,40 @@ def _result(diagnostic: Diagnostic, rule_index: dict[str, int], root: Path) -> d
     }
     if diagnostic.code in rule_index:
         result["ruleIndex"] = rule_index[diagnostic.code]
+    if diagnostic.chain:
+        related = chain_locations(diagnostic, root)
+        result["relatedLocations"] = related
+        # One thread: the call in the coroutine, then each link; viewers (GitHub code scanning)
+        # show it as the path from the report down to the blocking call.
+        start = {"location": {**result["locations"][0], "message": {"text": f"{_first_call(diagnostic)} is called here"}}}
+        steps = [{"location": {key: value for key, value in link.items() if key != "id"}} for link in related]
+        result["codeFlows"] = [{"threadFlows": [{"locations": [start, *steps]}]}]
     return result
+
+
+def chain_locations(diagnostic: Diagnostic, root: Path) -> list[dict[str, Any]]:
+    """The chain of a finding through helpers as related locations: each function where it
+    is defined (saying what it calls), then the blocking call."""
+    links = diagnostic.chain
+    locations = []
+    for number, link in enumerate(links):
+        if number + 1 < len(links):
+            text = f"`{link.function}` calls `{links[number + 1].function}`"
+        else:
+            text = f"`{link.function}` blocks"
+        physical: dict[str, Any] = {"artifactLocation": artifact_location(link.path, root)}
+        if link.line > 0:
+            physical["region"] = {"startLine": link.line}
+        locations.append({"id": number + 1, "physicalLocation": physical, "message": {"text": encodable(text)}})
+    return locations
+
+
+def _first_call(diagnostic: Diagnostic) -> str:
+    """`load()` from a message that starts with the call as written, else the first link."""
+    message = diagnostic.message
+    if message.startswith("`") and "`" in message[1:]:
+        return message[: message.index("`", 1) + 1]
+    return f"`{diagnostic.chain[0].function}`"
 
 
 def _notification(path: str, message: str, root: Path) -> dict[str, Any]:

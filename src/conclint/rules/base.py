@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable, ClassVar, Mapping, Sequence, Union
 
 import libcst as cst
 
+from conclint.core.model import ChainLink
 from conclint.syntax.traversal import CachedVisitorMethods
 
 if TYPE_CHECKING:
@@ -70,6 +71,8 @@ class Invalid:
 # engine knows positions: a callable taking `line_of(node)` and returning the text.
 LineOf = Callable[[cst.CSTNode], int]
 Text = Union[str, Callable[[LineOf], str]]
+# A helper chain's links, or (as for Text) a callable giving them once lines are known.
+Chain = Union[tuple[ChainLink, ...], Callable[[LineOf], tuple[ChainLink, ...]]]
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,10 @@ class Report:
     # Where a finding reported elsewhere comes from (the blocking call inside a helper): a
     # suppression comment there silences it too.
     origin: cst.CSTNode | None = None
-    # For a finding through helpers, the functions from the callee to the blocking call, by
-    # name: what a baseline matches it by, since its lines move when the helpers do.
-    chain: tuple[str, ...] = ()
+    # For a finding through helpers, the functions from the callee down, then the blocking
+    # call: a baseline matches it by their names (its lines move when the helpers do), the
+    # reports show where each one is. A link's empty path is the reported file.
+    chain: Chain = ()
 
 
 class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
@@ -140,7 +144,7 @@ class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
         statement: cst.CSTNode | None = None,
         fix: PlanSource | None = None,
         origin: cst.CSTNode | None = None,
-        helper_chain: tuple[str, ...] = (),
+        helper_chain: Chain = (),
         **fields: object,
     ) -> None:
         """Record a finding at `node`; MESSAGE is formatted with `fields` unless `message` is given.
@@ -148,7 +152,7 @@ class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
         `statement` (for suppression comments) defaults to the statement being visited; a rule
         reporting from `leave_Module` passes the one it remembered. `fix`: the rewrite that
         removes the finding (see `conclint.fixes.plan`), if there is one. `helper_chain`: for a
-        finding through helpers, the names of the functions from the callee to the blocking call.
+        finding through helpers, the links from the callee to the blocking call.
         """
         text = message if message is not None else self.MESSAGE.format(**fields)
         self.reports.append(

@@ -25,8 +25,11 @@ from conclint.rules.base import Rule
 HELPERS_PARAGRAPH = """\
 A call in a coroutine of a sync function or method of the project that makes such a call,
 directly or through further sync calls (through at most five functions), is reported at the
-call in the coroutine, with the shortest chain down to the blocking call: `load_config()
-blocks the event loop: load_config -> read_text -> open() (line 4)`. The command line follows
+call in the coroutine, with what to do and the shortest chain down to the blocking call:
+`load_config() blocks the event loop (run it in a worker thread) via load_config -> read_text
+-> open() (line 4)`. A chain of more than three links is shown by its first and last (`via
+load_config -> … -> open()`); the JSON output (`chain`) and SARIF (related locations and a
+code flow) give every link with its file and line. The command line follows
 calls into the other modules of the project (a function of `app/io.py` is shown as
 `app.io.read_text`, with its file); the flake8 plugin and `--per-file` follow calls within the
 file only. A call that reaches blocking calls of several categories is one finding, by the
@@ -197,13 +200,17 @@ class BlockingCallInCoroutine(Rule):
                 f"`{first}` calls the function it is given on the event loop's thread: give it one that does not "
                 f"block, or make `{first}` run it in a worker thread ({OFFLOAD[library].format(call='function')})"
             )
+            advice = f"give `{first}` a function that does not block"
         else:
             suggestion = f"Run it in a worker thread: {OFFLOAD[library].format(call=shown)}"
+            advice = "run it in a worker thread"
             if native is not None:
                 suggestion += f"; or make `{first}` a coroutine that uses {native}"
 
         def message(line_of: LineOf) -> str:
-            text = f"`{shown}()` blocks the event loop: {chain.explain(line_of)}"
+            """Short, for the one-line view: what blocks, what to do, the chain it blocks
+            through (cut when long; the finding's `chain` has every link)."""
+            text = f"`{shown}()` blocks the event loop ({advice}) {chain.explain(line_of)}"
             also = "; ".join(f"{other.shown} ({other.where(line_of)})" for other in others)
             return f"{text}; it also calls {also}" if also else text
 
@@ -213,7 +220,7 @@ class BlockingCallInCoroutine(Rule):
             suggestion=suggestion + ".",
             statement=call.statement,
             origin=chain.node,
-            helper_chain=chain.chain,
+            helper_chain=chain.links,
             fix=lambda: helper_call_fix(facts, call, chain, self.settings.target_version),
         )
 

@@ -418,7 +418,7 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             """,
             line=28,
             count=4,
-            message_contains=("`Upload()` blocks the event loop: Upload.__init__ -> open() (line 7)",),
+            message_contains=("`Upload()` blocks the event loop (run it in a worker thread) via Upload.__init__ -> open() (line 7)",),
         ),
         Invalid(
             """
@@ -592,7 +592,7 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             line=14,
             column=14,
             message_contains=(
-                "`load_config()` blocks the event loop: load_config -> parse -> read_text -> open() (line 4)",
+                "`load_config()` blocks the event loop (run it in a worker thread) via load_config -> … -> open() (line 4)",
                 "await asyncio.to_thread(load_config, ...)",
             ),
         ),
@@ -626,7 +626,7 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             """,
             line=23,
             count=3,
-            message_contains=("`self.refresh()` blocks the event loop: Store.refresh -> Store._names -> os.listdir() (line 8)",),
+            message_contains=("`self.refresh()` blocks the event loop (run it in a worker thread) via Store.refresh -> Store._names -> os.listdir() (line 8)",),
         ),
         Invalid(
             """
@@ -642,7 +642,7 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
                 return config
             """,
             line=9,
-            message_contains=("`read_config()` blocks the event loop: read_config -> open() (line 5)",),
+            message_contains=("`read_config()` blocks the event loop (run it in a worker thread) via read_config -> open() (line 5)",),
             fixed="""
             import asyncio
             import json

@@ -210,7 +210,7 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
                 settle()
             """,
             line=16,
-            message_contains=("`settle()` blocks the event loop: settle -> time.sleep() (line 13)",),
+            message_contains=("`settle()` blocks the event loop (run it in a worker thread) via settle -> time.sleep() (line 13)",),
         ),
         Invalid(
             """
@@ -224,7 +224,7 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
                 pause(0.5)
             """,
             line=8,
-            message_contains=("`pause()` blocks the event loop: pause -> time.sleep() (line 5)",),
+            message_contains=("`pause()` blocks the event loop (run it in a worker thread) via pause -> time.sleep() (line 5)",),
         ),
         Invalid(
             """
@@ -363,6 +363,6 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
                 await retry(settle)
             """,
             line=15,
-            message_contains=("`retry()` blocks the event loop: retry -> settle -> time.sleep() (line 5)",),
+            message_contains=("`retry()` blocks the event loop (give `retry` a function that does not block) via retry -> settle -> time.sleep() (line 5)",),
         ),
     )

@@ -213,7 +213,7 @@ class NestedEventLoopInAsync(BlockingCallInCoroutine):
                 return client.execute("{ x }")
             """,
             line=26,
-            message_contains=("`client.execute()` blocks the event loop: Client.execute -> loop.run_until_complete()",),
+            message_contains=("`client.execute()` blocks the event loop (run it in a worker thread) via Client.execute -> loop.run_until_complete()",),
             fixed="""
             import asyncio
 
