@@ -151,3 +151,15 @@ def test_cli_refuses_add_noqa_with_fix(project: Path) -> None:
     assert completed.returncode == 2
     assert "cannot be combined" in completed.stderr
     assert (project / "app.py").read_text() == SOURCE
+
+
+def test_stale_comments_and_unparsable_files_get_no_comment(project: Path) -> None:
+    (project / "app.py").write_text("import asyncio\n\nasync def f():\n    await asyncio.sleep(1)  # noqa: CCL304\n")
+    (project / "broken.py").write_text("def f(:\n")
+    before = {path.name: path.read_text() for path in project.glob("*.py")}
+    reported = run_installed("--select", "ALL,CCL002", cwd=project).stdout
+    assert " CCL002 " in reported and " CCL001 " in reported
+    completed = run_installed("--add-noqa", "--select", "ALL,CCL002", cwd=project)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "Added a noqa comment to 0 lines in 0 files."
+    assert {path.name: path.read_text() for path in project.glob("*.py")} == before

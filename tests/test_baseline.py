@@ -182,3 +182,21 @@ def test_add_noqa_leaves_baselined_findings_alone(project: Path) -> None:
     assert completed.stdout.strip() == "Added a noqa comment to 1 line in 1 file."
     lines = (project / "service.py").read_text().splitlines()
     assert [line for line in lines if "noqa" in line] == ["        time.sleep(3)  # noqa: CCL101"]
+
+
+def test_the_innermost_definition_names_a_position() -> None:
+    import libcst as cst
+
+    from conclint.engine.enclosing import EnclosingNames
+    from conclint.syntax.positions import node_positions
+
+    source = (
+        "class A:\n    if x:\n        def f():\n            pass\n    else:\n        try:\n            pass\n"
+        "        finally:\n            async def k():\n                with y:\n                    def z():\n"
+        "                        pass\n                return 1\nmatch q:\n    case 1:\n        def m():\n"
+        "            pass\nv = 1\n"
+    )
+    module = cst.parse_module(source)
+    names = EnclosingNames(module, node_positions(module))
+    assert [names.name_at(line, 8) for line in (4, 12, 13, 17, 18)] == ["A.f", "A.k.z", "A.k", "m", "<module>"]
+    assert [names.in_coroutine(line, 8) for line in (12, 13, 4)] == [False, True, False]

@@ -11,8 +11,8 @@ A line that already has a `# noqa: X` (or `# conclint: ignore[X]`) gets the new 
 to that list; every line is edited once, with all its codes; a second run finds nothing left
 to silence and changes nothing. Files are read and written by `autofix.writing` (encoding,
 BOM and newlines kept; only under the project root and the paths given), and one whose new
-text would not compile is not written. CCL001 findings are skipped: a file that cannot be
-analysed is not silenced by a comment.
+text would not compile is not written. CCL001 and CCL002 findings are skipped: no comment
+silences a file that cannot be analysed, and a stale comment is to be removed, not covered.
 """
 
 from __future__ import annotations
@@ -33,8 +33,9 @@ from conclint.core.model import Diagnostic
 from conclint.engine.suppression import listed_codes_end, silencing_codes
 from conclint.fixes.compiling import python_compile_error
 
-# Findings about the file itself, which no comment silences.
-UNSILENCEABLE = frozenset({"CCL001"})
+# Codes no comment is added for: CCL001 is about the file itself, which no comment silences;
+# CCL002 reports a stale comment, which is to be removed, not covered by another one.
+UNSILENCEABLE = frozenset({"CCL001", "CCL002"})
 
 
 @dataclass

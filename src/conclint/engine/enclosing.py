@@ -15,38 +15,50 @@ from libcst.metadata import CodeRange
 from conclint.core.model import MODULE_LEVEL
 
 
-class _Definitions(cst.CSTVisitor):
-    """Every function and class of a module with its qualified name (`Outer.method.inner`)."""
+def _definitions(module: cst.Module) -> list[tuple[str, cst.FunctionDef | cst.ClassDef]]:
+    """Every function and class of a module with its qualified name (`Outer.method.inner`).
 
-    def __init__(self) -> None:
-        self.found: list[tuple[str, cst.CSTNode]] = []
-        self._names: list[str] = []
+    Only statements are walked, never expressions (a `def` is a statement, a lambda is not a
+    definition here): a full traversal of the tree would cost more than the positions do."""
+    found: list[tuple[str, cst.FunctionDef | cst.ClassDef]] = []
+    pending: list[tuple[tuple[str, ...], object]] = [((), statement) for statement in reversed(module.body)]
+    while pending:
+        names, node = pending.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            names = (*names, node.name.value)
+            found.append((".".join(names), node))
+        if not isinstance(node, _BLOCKS):
+            continue
+        for field in _BLOCK_FIELDS:
+            value = getattr(node, field, None)
+            if isinstance(value, (tuple, list)):
+                pending.extend((names, item) for item in reversed(value))
+            elif value is not None:
+                pending.append((names, value))
+    return found
 
-    def _enter(self, node: cst.FunctionDef | cst.ClassDef) -> None:
-        self._names.append(node.name.value)
-        self.found.append((".".join(self._names), node))
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._enter(node)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._names.pop()
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._enter(node)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._names.pop()
+# Nodes that may hold a `def` or `class` somewhere below them (compound statements and the
+# blocks and clauses they are made of), and the fields that hold it. Simple statements and
+# expressions never do.
+_BLOCKS = (
+    cst.BaseCompoundStatement,
+    cst.IndentedBlock,
+    cst.Else,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.Finally,
+    cst.MatchCase,
+)
+_BLOCK_FIELDS = ("body", "orelse", "handlers", "finalbody", "cases")
 
 
 class EnclosingNames:
     """Answers "which definition holds this line and column?" for one module."""
 
     def __init__(self, module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange]) -> None:
-        visitor = _Definitions()
-        module.visit(visitor)
         ranges = []
-        for name, node in visitor.found:
+        for name, node in _definitions(module):
             where = positions[node]
             is_coroutine = isinstance(node, cst.FunctionDef) and node.asynchronous is not None
             ranges.append(((where.start.line, where.start.column), (where.end.line, where.end.column), name, is_coroutine))
