@@ -177,3 +177,23 @@ def test_the_cache_keeps_chain_links_relative_to_the_finding(tmp_path: Path, mon
         str(tmp_path / "lib" / "io.py"),
         str(tmp_path / "lib" / "io.py"),
     ]
+
+
+# --- calls shown as written ------------------------------------------------------------------------
+
+
+def test_a_method_of_a_made_object_is_shown_as_written_and_the_advice_runs() -> None:
+    source = "import asyncio\nfrom pathlib import Path\n\nasync def load(x):\n    return Path(x).read_bytes()\n"
+    (finding,) = lint_source(source, "m.py", DEFAULT_SETTINGS)
+    assert finding.message.startswith("`Path(x).read_bytes()` blocks the event loop")
+    assert "pathlib.Path.read_bytes" not in finding.message + finding.suggestion
+    assert "`await asyncio.to_thread(Path(x).read_bytes)`" in finding.suggestion
+    # the advice, copied, is code that does the same read on a thread
+    compile("async def load(x):\n    return await asyncio.to_thread(Path(x).read_bytes)\n", "advice", "exec")
+
+
+def test_the_advice_says_dots_only_for_calls_that_pass_arguments() -> None:
+    source = "import asyncio\nimport time\n\ndef nap():\n    time.sleep(1)\n\nasync def main():\n    nap()\n    time.sleep(2)\n"
+    helper, direct = lint_source(source, "m.py", DEFAULT_SETTINGS)
+    assert "`await asyncio.to_thread(nap)`" in helper.suggestion
+    assert "`await asyncio.sleep(...)`" in direct.suggestion  # the native replacement keeps its placeholder

@@ -57,6 +57,8 @@ class BlockingMatch:
     # How the source names the callable (`session.get`), for "run it in a worker thread"
     # advice; None when the blocking operation is not a call (a `with` statement).
     callee: str | None = None
+    # Whether the call passes arguments: the advice writes `, ...` for them only then.
+    arguments: bool = True
 
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
@@ -154,7 +156,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 and not self._put_on_unbounded_queue(entry, call)
             ):
                 callee = self._callee_text(call.func, name)
-                match = BlockingMatch(entry, f"{callee}()", callee)
+                match = BlockingMatch(entry, f"{callee}()", callee, bool(call.args))
         self._blocking[key] = match
         return match
 
@@ -245,11 +247,14 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
     def _callee_text(self, func: cst.BaseExpression, qualname: str) -> str:
         """Functions are named by their library name (`time.sleep`, whatever the alias);
-        methods of objects named by a plain variable or attribute as the source writes them
-        (`session.get`, not the made-up `requests.Session.get`), so that advice such as
-        `to_thread(session.get, ...)` is code. Other receivers (`Path(p).read_text`) keep the
-        type's name: repeating a receiver that calls something would repeat its work."""
+        methods as the source writes them when their receiver is an object, named by a plain
+        variable or attribute (`session.get`, not the made-up `requests.Session.get`) or made
+        by a call (`Path(p).read_text`), so that advice such as `to_thread(session.get, ...)`
+        is code that runs: `to_thread(Path(p).read_text)` still makes the path once, on the
+        loop, and reads it on the thread. Long or multi-line receivers keep the type's name."""
         if isinstance(func, cst.Attribute):
+            if isinstance(func.value, cst.Call):
+                return self._short_source(func) or _display(qualname)
             text = dotted_name(func)
             if text and len(text) <= 40:
                 receiver = resolve(func.value, self.scope)

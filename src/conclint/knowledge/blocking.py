@@ -35,6 +35,13 @@ OFFLOAD: Mapping[str, str] = {
 }
 
 
+def offload_text(library: str, call: str, arguments: bool = True) -> str:
+    """OFFLOAD for `call`; without `, ...` when the call passes no argument, so that the
+    advice is code that runs as written (`await asyncio.to_thread(Path(x).read_bytes)`)."""
+    template = OFFLOAD[library] if arguments else OFFLOAD[library].replace(", ...)", ")")
+    return template.format(call=call)
+
+
 @dataclass(frozen=True)
 class Remedy:
     """The async replacement per library; None means offloading is the answer there.
@@ -73,15 +80,16 @@ class BlockingCall:
     remedy: Remedy
     nonblocking: tuple[NonBlockingWhen, ...] = ()
 
-    def replacement(self, library: str, callee: str | None = None) -> str:
+    def replacement(self, library: str, callee: str | None = None, arguments: bool = True) -> str:
         """What to write instead, in the module's async library."""
         native = self.remedy.for_library(library)
-        return native if native is not None else self.offload(library, callee)
+        return native if native is not None else self.offload(library, callee, arguments)
 
-    def offload(self, library: str, callee: str | None = None) -> str:
+    def offload(self, library: str, callee: str | None = None, arguments: bool = True) -> str:
         """Running the call in a worker thread; `callee` is how the source names the callable
-        (`session.get`), defaulting to its qualified name."""
-        return OFFLOAD[library].format(call=callee or self.qualname.removeprefix("builtins."))
+        (`session.get`), defaulting to its qualified name; `arguments`: whether the call
+        passes any (`, ...` in the advice)."""
+        return offload_text(library, callee or self.qualname.removeprefix("builtins."), arguments)
 
 
 SLEEP = Remedy("`await asyncio.sleep(...)`", "`await trio.sleep(...)`", "`await anyio.sleep(...)`")

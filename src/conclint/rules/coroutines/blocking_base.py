@@ -16,7 +16,7 @@ from conclint.fixes.blocking import blocking_fix, helper_call_fix
 from conclint.analysis.helpers import HelperChain, LineOf, helper_chains
 from conclint.analysis.summary_collector import CoroutineCall
 from conclint.analysis.scopes import dotted_name
-from conclint.knowledge.blocking import OFFLOAD, WAITS_ON_EXIT, WAITS_WHEN_CONSUMED, Category
+from conclint.knowledge.blocking import OFFLOAD, WAITS_ON_EXIT, WAITS_WHEN_CONSUMED, Category, offload_text
 from conclint.knowledge.offloading import CONSUMERS
 from conclint.syntax.prefilter import COROUTINE
 from conclint.rules.base import Rule
@@ -202,7 +202,8 @@ class BlockingCallInCoroutine(Rule):
             )
             advice = f"give `{first}` a function that does not block"
         else:
-            suggestion = f"Run it in a worker thread: {OFFLOAD[library].format(call=shown)}"
+            arguments = not isinstance(call.node, cst.Call) or bool(call.node.args)
+            suggestion = f"Run it in a worker thread: {offload_text(library, shown, arguments)}"
             advice = "run it in a worker thread"
             if native is not None:
                 suggestion += f"; or make `{first}` a coroutine that uses {native}"
@@ -227,11 +228,11 @@ class BlockingCallInCoroutine(Rule):
     def _report(self, node: cst.CSTNode, match: BlockingMatch) -> None:
         library = self.facts.library
         entry = match.entry
-        replacement = entry.replacement(library, match.callee)
+        replacement = entry.replacement(library, match.callee, match.arguments)
         call = match.display if match.display.startswith("`") else f"`{match.display}`"
         suggestion = f"Replace {call} with {replacement}"
         if match.callee is not None and entry.remedy.offloadable:
-            offload = entry.offload(library, match.callee)
+            offload = entry.offload(library, match.callee, match.arguments)
             if replacement != offload:
                 suggestion += f", or run it in a worker thread: {offload}"
         fix = blocking_fix(self.facts, node, match, self.settings.target_version)

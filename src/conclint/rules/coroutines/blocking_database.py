@@ -336,7 +336,7 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
                 pipe.execute()
             """,
             line=9,
-            message_contains=("pipe.execute()", "trio.to_thread.run_sync(pipe.execute, ...)"),
+            message_contains=("pipe.execute()", "trio.to_thread.run_sync(pipe.execute)"),
             fixed="""
             import redis
             import trio

@@ -458,7 +458,7 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
                 return Path(path).read_text()
             """,
             line=5,
-            message_contains=("pathlib.Path.read_text()", "trio.Path"),
+            message_contains=("`Path(path).read_text()`", "trio.Path", "trio.to_thread.run_sync(Path(path).read_text)`"),
             fixed="""
             import trio
             from pathlib import Path
@@ -698,7 +698,7 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             """,
             line=7,
             count=3,
-            message_contains=("netrc.netrc()", "trio.to_thread.run_sync(netrc.netrc, ...)"),
+            message_contains=("netrc.netrc()", "trio.to_thread.run_sync(netrc.netrc)`"),
             fixed="""
             import inspect
             import netrc

@@ -146,7 +146,7 @@ class BlockingInputInAsync(BlockingCallInCoroutine):
                 return sys.stdin.read()
             """,
             line=5,
-            message_contains=("sys.stdin.read()", "await trio.to_thread.run_sync(sys.stdin.read, ...)"),
+            message_contains=("sys.stdin.read()", "await trio.to_thread.run_sync(sys.stdin.read)`"),
             fixed="""
             import sys
             import trio

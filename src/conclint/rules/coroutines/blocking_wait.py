@@ -470,7 +470,7 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
                 process.join()
             """,
             line=5,
-            message_contains=("process.join()", "await asyncio.to_thread(process.join, ...)"),
+            message_contains=("process.join()", "await asyncio.to_thread(process.join)`"),
         ),
         Invalid(
             """
