@@ -161,8 +161,35 @@ def many_files(project: Path) -> Path:
 @posix_only
 def test_progress_bar_on_a_terminal_for_long_runs(many_files: Path) -> None:
     stdout, stderr = _run_on_terminal(["-q"], clean_env(), stdout_tty=False, stderr_tty=True)
-    assert "Checking" in stderr and f"{cli.PROGRESS_MIN_FILES + 12}/{cli.PROGRESS_MIN_FILES + 12}" in stderr
+    assert "Checking" in stderr and f"{cli.PROGRESS_MIN_FILES + 12}/{cli.PROGRESS_MIN_FILES + 12} files" in stderr
     assert "Checking" not in stdout and stdout.startswith("bad.py:4:5: CCL101 ")
+    # issue 19: the bar is erased when the run ends (and the cursor shown again)
+    assert stderr.endswith("\r\x1b[2K\x1b[?25h")
+
+
+def test_the_progress_bar_counts_lines(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # the pool lints the biggest files first: counted per file, the estimate was hours long
+    big = tmp_path / "big.py"
+    big.write_text("x = 1\n" * 99)
+    files = [str(big)]
+    for index in range(cli.PROGRESS_MIN_FILES + 1):
+        (tmp_path / f"small{index}.py").write_text("x = 1\n")
+        files.append(str(tmp_path / f"small{index}.py"))
+    monkeypatch.setattr(cli, "_is_terminal", lambda stream: True)
+    monkeypatch.delenv("CI", raising=False)
+    bars: list[object] = []
+    real = click.progressbar
+
+    def spy(**kwargs: object) -> object:
+        bars.append(real(**kwargs))
+        return bars[-1]
+
+    monkeypatch.setattr(click, "progressbar", spy)
+    with cli._progress_bar(files) as advance:
+        advance(str(big))
+        (bar,) = bars
+        assert bar.length == 99 + 1 + cli.PROGRESS_MIN_FILES  # type: ignore[attr-defined]
+        assert bar.pos == 99  # type: ignore[attr-defined]
 
 
 @posix_only

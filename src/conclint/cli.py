@@ -451,14 +451,44 @@ def _report_to_file(path: Path, write: Callable[[TextIO], None]) -> None:
 
 
 @contextlib.contextmanager
-def _progress_bar(total: int) -> Iterator[Callable[[], None]]:
-    """A progress bar on stderr for long runs watched by a person: a terminal, not CI logs."""
+def _progress_bar(files: Sequence[str]) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr for long runs watched by a person: a terminal, not CI logs.
+
+    It advances by lines, not files: the pool lints the biggest files first, so an estimate
+    per file started hours long and ended in seconds. It is erased when the run ends, which
+    leaves the report alone on the screen."""
     ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false")
-    if total <= PROGRESS_MIN_FILES or ci or not _is_terminal(sys.stderr):
-        yield lambda: None
+    if len(files) <= PROGRESS_MIN_FILES or ci or not _is_terminal(sys.stderr):
+        yield lambda path: None
         return
-    with click.progressbar(length=total, label="Checking", file=sys.stderr, show_pos=True) as bar:
-        yield lambda: bar.update(1)
+    lines = {path: _line_count(path) for path in files}
+    done = [0]
+
+    def files_done(item: object) -> str:
+        return f"{done[0]}/{len(files)} files"
+
+    def advance(path: str) -> None:
+        done[0] += 1
+        bar.update(lines.get(path, 1))
+
+    bar = click.progressbar(
+        length=sum(lines.values()), label="Checking", file=sys.stderr, show_eta=True, item_show_func=files_done
+    )
+    bar.__enter__()  # drawn now; never closed by click, which would leave it on the screen
+    try:
+        yield advance
+    finally:
+        sys.stderr.write("\r\x1b[2K\x1b[?25h")  # erase the line, show the cursor again
+        sys.stderr.flush()
+
+
+def _line_count(path: str) -> int:
+    """The lines of `path` (at least 1, so that every file moves the bar)."""
+    try:
+        with open(path, "rb") as stream:
+            return max(1, sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 16), b"")))
+    except OSError:
+        return 1
 
 
 def _is_terminal(stream: TextIO) -> bool:

@@ -131,7 +131,10 @@ def _chunks(tasks: Sequence[Task], order: Sequence[int], sizes: Sequence[int]) -
 
 
 def lint_in_pool(
-    tasks: Sequence[Task], jobs: int, advance: Callable[[], None], serially: Callable[[Sequence[Task], Callable[[], None]], list[Linted]]
+    tasks: Sequence[Task],
+    jobs: int,
+    advance: Callable[[str], None],
+    serially: Callable[[Sequence[Task], Callable[[str], None]], list[Linted]],
 ) -> list[Linted]:
     """Lint `tasks` in `jobs` worker processes; results in the order of `tasks`.
 
@@ -168,7 +171,7 @@ def lint_in_pool(
             if breaks > MAX_POOL_BREAKS or _run_pool(tasks, lone, 1, results, advance, heavy, setup):
                 breaks += 1
                 results[index] = (FileResult(tasks[index][0], error=_CRASHED), None, {})
-                advance()
+                advance(tasks[index][0])
     except _PoolUnavailable:  # no process pool on this system (no POSIX semaphores, say)
         rest = [index for index in range(len(tasks)) if index not in results]
         results.update(zip(rest, serially([tasks[index] for index in rest], advance)))
@@ -201,7 +204,7 @@ def _run_pool(
     queue: collections.deque[list[int]],
     jobs: int,
     results: dict[int, Linted],
-    advance: Callable[[], None],
+    advance: Callable[[str], None],
     heavy: frozenset[int],
     setup: tuple[dict[str, Task], str | None],
 ) -> list[list[int]]:
@@ -248,7 +251,7 @@ def _run_pool(
                         continue
                     for index, outcome in zip(chunk, future.result()):
                         results[index] = outcome
-                        advance()
+                        advance(tasks[index][0])
         except BaseException:  # Ctrl-C, a stop signal, an engine that cannot load: end the workers now
             stop_workers(pool)
             raise

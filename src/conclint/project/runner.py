@@ -45,8 +45,9 @@ from conclint.rules.registry import select_catalog
 
 __all__ = ["EngineUnavailable", "FileResult", "IndexOptions", "RunResult", "check", "default_jobs", "lint_paths"]
 
-# `progress(total)` is entered around the run; the callable it yields is called once per file done.
-Progress = Callable[[int], ContextManager[Callable[[], None]]]
+# `progress(files)` is entered around the run; the callable it yields is called with each
+# file's path once that file is done (in any order: a pool lints the biggest files first).
+Progress = Callable[[Sequence[str]], ContextManager[Callable[[str], None]]]
 
 # Below this many files to lint, starting worker processes (about half a second) costs more
 # than it saves.
@@ -92,7 +93,7 @@ def check(
         files, discovery_errors = discover(paths, configurations=configurations)
     else:
         files, discovery_errors = discover(paths, settings.exclude, root, respect_gitignore=settings.respect_gitignore)
-    with (progress or _no_progress)(len(files)) as advance:
+    with (progress or _no_progress)(files) as advance:
         result = lint_paths(
             files, configurations or settings, root, on_file_done=advance, jobs=jobs, cache=cache, project=project
         )
@@ -113,7 +114,7 @@ def lint_paths(
     settings: Settings | Configurations,
     root: str | os.PathLike[str] | None = None,
     *,
-    on_file_done: Callable[[], None] | None = None,
+    on_file_done: Callable[[str], None] | None = None,
     jobs: int = 1,
     cache: Cache | None = None,
     project: IndexOptions | None = None,
@@ -134,14 +135,14 @@ def lint_paths(
         project = dataclasses.replace(project, run=next(_RUNS))
     base = Path(root) if root is not None else Path.cwd()
     file_settings = [settings_for_file(path, settings, base) for path in files]
-    advance = on_file_done or (lambda: None)
+    advance = on_file_done or (lambda path: None)
     outcomes: dict[int, FileResult] = {}
     todo: list[int] = []
     for index, path in enumerate(files):
         cached = _from_cache(cache, path, file_settings[index], scope) if cache is not None else None
         if cached is not None:
             outcomes[index] = cached
-            advance()
+            advance(path)
         else:
             todo.append(index)
     tasks = [(files[index], file_settings[index], project) for index in todo]
@@ -230,11 +231,11 @@ def _matches(relative: str, pattern: str) -> bool:
 
 
 @contextlib.contextmanager
-def _no_progress(total: int) -> Iterator[Callable[[], None]]:
-    yield lambda: None
+def _no_progress(files: Sequence[str]) -> Iterator[Callable[[str], None]]:
+    yield lambda path: None
 
 
-def _lint_serially(tasks: Sequence[Task], advance: Callable[[], None]) -> list[Linted]:
+def _lint_serially(tasks: Sequence[Task], advance: Callable[[str], None]) -> list[Linted]:
     """Lint `tasks` here, in a thread set up like a worker's, so the findings for a deeply
     nested file do not depend on whether a pool ran."""
     if not tasks:
@@ -245,7 +246,7 @@ def _lint_serially(tasks: Sequence[Task], advance: Callable[[], None]) -> list[L
     def lint_all() -> None:
         for task in tasks:
             results.append(lint_ahead.lint_task(task, lint_for_run))
-            advance()
+            advance(task[0])
 
     previous = gc.get_threshold()
     gc.set_threshold(*LINT_GC_THRESHOLDS)
