@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conclint.core.model import Diagnostic, Span
+from conclint.core.model import ChainLink, Diagnostic, Span
 from conclint.engine import lint_source
 from conclint.project.baseline import (
     BaselineError,
@@ -52,7 +52,7 @@ class Service:
 """
 
 
-def finding(line: int, code: str = "CCL101", function: str = "f", chain: tuple[str, ...] = ()) -> Diagnostic:
+def finding(line: int, code: str = "CCL101", function: str = "f", chain: tuple[ChainLink, ...] = ()) -> Diagnostic:
     return Diagnostic("pkg/a.py", Span(line, 1, line, 2), code, "name", f"message (line {line})", function=function, chain=chain)
 
 
@@ -72,7 +72,12 @@ def test_a_finding_at_module_level_is_keyed_on_the_module(tmp_path: Path) -> Non
 def test_the_key_ignores_lines_and_messages(tmp_path: Path) -> None:
     assert baseline_key(finding(3), tmp_path) == baseline_key(finding(30), tmp_path)
     assert baseline_key(finding(3), tmp_path) != baseline_key(finding(3, function="g"), tmp_path)
-    assert baseline_key(finding(3), tmp_path) != baseline_key(finding(3, chain=("helper",)), tmp_path)
+    chained = finding(3, chain=(ChainLink("", 8, "helper"), ChainLink("", 9, "open(path)")))
+    assert baseline_key(chained, tmp_path).chain == ("helper",)
+    assert baseline_key(finding(3), tmp_path) != baseline_key(chained, tmp_path)
+    # The blocking call at the chain's end is shown as written: its arguments do not count.
+    edited = finding(5, chain=(ChainLink("", 10, "helper"), ChainLink("", 12, "open(other)")))
+    assert baseline_key(chained, tmp_path) == baseline_key(edited, tmp_path)
 
 
 def test_the_path_is_relative_to_the_root_with_forward_slashes(tmp_path: Path) -> None:
@@ -148,7 +153,7 @@ def test_baseline_round_trip_survives_moved_code(project: Path) -> None:
     entries = json.loads((project / "baseline.json").read_text())["findings"]
     (chained_entry,) = [entry for entry in entries if entry["chain"]]
     assert (chained_entry["path"], chained_entry["function"], chained_entry["count"]) == ("service.py", "Service.handle", 1)
-    assert chained_entry["chain"][:2] == ["helpers.fetch", "helpers.load"]
+    assert chained_entry["chain"] == ["helpers.fetch", "helpers.load"]
 
     # Lines above the coroutine and above the helper's blocking call: every line moves.
     (project / "service.py").write_text(SERVICE.replace("class Service:", "import os\n\n\nclass Service:"))

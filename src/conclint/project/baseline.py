@@ -4,10 +4,11 @@
 the file records and reports the rest. A finding is matched by what stays the same while
 code around it changes: its path (relative to the project root, with forward slashes), its
 code, the qualified name of the function (or class) holding it (`<module>` at module level),
-and for a finding through helpers the names of the functions of the chain. Line numbers and
-messages are left out, since they change whenever lines are added above the finding or the
-helper it goes through moves. Each key keeps a count: two identical findings in one function
-are two findings, and a third one there is new.
+and for a finding through helpers the names of the functions of the chain (not the blocking
+call at its end, whose text changes with its arguments). Line numbers and messages are left
+out, since they change whenever lines are added above the finding or the helper it goes
+through moves. Each key keeps a count: two identical findings in one function are two
+findings, and a third one there is new.
 
 The file is JSON with a `version` key and its entries sorted, so that it diffs well and a
 run on unchanged code writes the same bytes.
@@ -46,9 +47,9 @@ class BaselineKey:
 
 def baseline_key(diagnostic: Diagnostic, root: Path) -> BaselineKey:
     """The key of `diagnostic`; its path is made relative to the project `root`."""
-    # A chain link may be a plain name or a value with a `function` (a richer chain for
-    # output formats): either way, only the function names count here.
-    chain = tuple(str(getattr(link, "function", link)) for link in diagnostic.chain)
+    # The chain's functions by name; its last link is the blocking call itself, shown as
+    # written (`Path(p).read_text()`), which an edit of its arguments would change.
+    chain = tuple(link.function for link in diagnostic.chain[:-1])
     return BaselineKey(
         project_relative_path(diagnostic.path, root), diagnostic.code, diagnostic.function or MODULE_LEVEL, chain
     )
