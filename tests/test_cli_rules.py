@@ -138,7 +138,9 @@ def test_empty_select_is_an_error(project: Path, value: str) -> None:
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
-def test_ctrl_c_exits_130(tmp_path: Path) -> None:
+@pytest.mark.parametrize("delay", [1.0, 2.5])
+def test_ctrl_c_exits_130_with_one_line_and_no_process_left(tmp_path: Path, delay: float) -> None:
+    # early: while the forkserver imports the engine and workers start; later: while they lint
     (tmp_path / "pyproject.toml").write_text("[tool.conclint]\n")
     for n in range(400):  # enough work that the run is still going when the signal comes
         (tmp_path / f"m{n}.py").write_text("import time\n" + "async def f():\n    time.sleep(1)\n" * 200)
@@ -150,10 +152,18 @@ def test_ctrl_c_exits_130(tmp_path: Path) -> None:
         text=True,
         start_new_session=True,
     )
-    time.sleep(2.5)
+    time.sleep(delay)
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
     _, stderr = process.communicate(timeout=60)
-    if process.returncode == 0 or process.returncode == 1:
+    if process.returncode in (0, 1):
         pytest.skip("the run finished before the signal")
     assert process.returncode == 130
-    assert "interrupted (SIGINT)" in stderr
+    assert stderr.strip().splitlines() == ["conclint: interrupted (SIGINT)"], stderr
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # the workers and the forkserver go too
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    pytest.fail("processes of the run are left after Ctrl-C")

@@ -110,7 +110,8 @@ def _pool_context() -> BaseContext:
     `fork` copies from a threaded parent. spawn elsewhere (Windows)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["conclint.project.pool", "conclint.engine"])
+        # quiet_forkserver first: Ctrl-C must not interrupt the server while it imports.
+        context.set_forkserver_preload(["conclint.project.quiet_forkserver", "conclint.project.pool", "conclint.engine"])
         return context
     return multiprocessing.get_context("spawn")
 
