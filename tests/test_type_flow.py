@@ -657,3 +657,13 @@ def test_a_parameter_annotated_with_an_uncatalogued_library_class_is_unknown() -
             options.join()
     """
     assert lines(source) == []
+
+
+def test_a_join_of_many_bindings_is_left_unknown() -> None:
+    """Past MAX_CANDIDATES bindings a join is not compared (generated code would make the
+    comparison quadratic): unknown, which only costs a finding."""
+    branches = "".join(f"    if c == {i}:\n        x = Path(a)\n" for i in range(40))
+    source = f"from pathlib import Path\n\nasync def f(a, c):\n    x = Path(a)\n{branches}    x.stat()\n"
+    assert lines(source) == []
+    few = "".join(f"    if c == {i}:\n        x = Path(a)\n" for i in range(3))
+    assert lines(f"from pathlib import Path\n\nasync def f(a, c):\n    x = Path(a)\n{few}    x.stat()\n") == [11]

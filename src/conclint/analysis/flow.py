@@ -110,14 +110,26 @@ def _body(node: cst.CSTNode | None) -> Sequence[cst.CSTNode]:
     return ()
 
 
+# A join of more bindings than this is left unknown: past a few they seldom agree, and
+# comparing them all would take quadratic time on generated code.
+MAX_CANDIDATES = 16
+_TOO_MANY = Binding("other")
+
+
 def _merge(first: Binding, second: Binding) -> Binding:
     """The binding a join of two paths sees: one of both (a "merge")."""
     if first is second:
         return first
+    if first is _TOO_MANY or second is _TOO_MANY:
+        return _TOO_MANY
     candidates = list(first.candidates or (first,))
+    seen = {id(candidate) for candidate in candidates}
     for candidate in second.candidates or (second,):
-        if not any(candidate is known for known in candidates):
+        if id(candidate) not in seen:
+            seen.add(id(candidate))
             candidates.append(candidate)
+    if len(candidates) > MAX_CANDIDATES:
+        return _TOO_MANY
     return candidates[0] if len(candidates) == 1 else Binding("merge", candidates=tuple(candidates))
 
 
