@@ -110,13 +110,17 @@ def spin(n, out, handle):
 def test_a_lazy_iterable_handed_to_a_process_pool_is_neither_ccl201_nor_ccl202() -> None:
     source = """
     import asyncio
+    from concurrent.futures import ProcessPoolExecutor
+
+    processes = ProcessPoolExecutor()
 
     def crunch(n):
         return sum(i * i for i in range(n))
 
     async def main(pool, ns):
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(pool, list, map(crunch, ns))
+        first = await loop.run_in_executor(pool, list, map(crunch, ns))
+        return first, processes.submit(sorted, map(crunch, ns))
     """
     assert _codes(source, "CCL2") == []
 

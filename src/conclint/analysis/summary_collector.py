@@ -87,6 +87,7 @@ from conclint.knowledge.threads import (
     is_numeric_function,
 )
 from conclint.knowledge.offloading import bound_to_its_thread, needs_loop_thread
+from conclint.knowledge.processes import POOL_DISPATCH
 from conclint.syntax.traversal import CachedVisitorMethods
 
 if TYPE_CHECKING:
@@ -776,7 +777,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         api = self._dispatch_api(func, symbol)
         if api is not None:
             self._offloaded_parameter(node, api)
-            self._offloaded_iterables(node, api)
+        position = api.position if api is not None else _process_dispatch_position(symbol)
+        if position is not None:
+            self._offloaded_iterables(node, position)
         self._loop_run(node, symbol)
         if isinstance(func, cst.Name) and func.value == "setattr" and node.args:
             self._setattr(node)
@@ -887,13 +890,11 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             return THREAD_DISPATCH.get(OFFLOADING_METHOD_NAMES[func.attr.value])
         return None
 
-    def _offloaded_iterables(self, node: cst.Call, api: ThreadDispatch) -> None:
-        """The lazy iterables a dispatch passes after its callable (`map(f, xs)`, a generator
-        expression): they run where the callable iterates them, not here."""
-        if api.position is None:
-            return
+    def _offloaded_iterables(self, node: cst.Call, position: int) -> None:
+        """The lazy iterables a dispatch passes after its callable (at `position`): `map(f,
+        xs)`, a generator expression. They run where the callable iterates them, not here."""
         positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
-        for value in positional[api.position + 1 :]:
+        for value in positional[position + 1 :]:
             if isinstance(value, cst.GeneratorExp) or (isinstance(value, cst.Call) and self._lazy_apply(value)):
                 self._offloaded.add(id(value))
 
@@ -1246,6 +1247,16 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
 _RECEIVER_KINDS = {"self": True, "import": False, "def": False, "class": False}
 
 _LOOP_RUN_NAMES = frozenset({"Thread", "run_until_complete", "run", *THREAD_RUNNERS})
+
+
+def _process_dispatch_position(symbol: Symbol | None) -> int | None:
+    """Where a process pool's `submit`/`map`/`apply_async` (`symbol`, the method called)
+    takes the callable it runs in a child process, else None."""
+    if symbol is None or symbol.local or symbol.instance:
+        return None
+    owner, _, method = symbol.qualname.rpartition(".")
+    dispatch = POOL_DISPATCH.get(owner, {}).get(method)
+    return dispatch.position if dispatch is not None else None
 
 
 def _leading_argument(call: cst.Call, position: int | None, keyword: str | None) -> cst.BaseExpression | None:
