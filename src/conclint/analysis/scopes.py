@@ -45,6 +45,9 @@ class Binding:
     # `with X as x`: x is what X's `__enter__` returns (X itself, unless a class of this
     # module says otherwise).
     entered: bool = False
+    # What iterating over (False) or subscripting (True) the bound value gives, once known;
+    # None while being computed, so that a cycle is unknown.
+    elements: dict[bool, object] | None = None
 
 
 @dataclass(eq=False)

@@ -193,6 +193,18 @@ def _call_elements(call: cst.Call, scope: Scope, depth: int) -> Symbol | None:
 
 
 def _binding_elements(binding: Binding, depth: int, indexed: bool) -> Symbol | None:
+    """The elements of what a binding holds, remembered on it (merges share candidates)."""
+    if binding.elements is None:
+        binding.elements = {}
+    elif indexed in binding.elements:
+        return binding.elements[indexed]  # type: ignore[return-value]
+    binding.elements[indexed] = None
+    found = _compute_binding_elements(binding, depth, indexed)
+    binding.elements[indexed] = found
+    return found
+
+
+def _compute_binding_elements(binding: Binding, depth: int, indexed: bool) -> Symbol | None:
     if binding.kind == "assign" and binding.node is not None and binding.scope is not None:
         return element_symbol(binding.node, binding.scope, depth, indexed)
     if binding.kind == "param" and binding.node is not None and binding.scope is not None:
