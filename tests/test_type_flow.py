@@ -667,3 +667,19 @@ def test_a_join_of_many_bindings_is_left_unknown() -> None:
     assert lines(source) == []
     few = "".join(f"    if c == {i}:\n        x = Path(a)\n" for i in range(3))
     assert lines(f"from pathlib import Path\n\nasync def f(a, c):\n    x = Path(a)\n{few}    x.stat()\n") == [11]
+
+
+def test_a_walrus_is_a_binding_the_pre_scan_sees() -> None:
+    source = """
+        from pathlib import Path
+
+        async def run(a, get, items):
+            path = Path(a)
+            path.read_text()
+            if (path := get()):
+                path.read_text()
+            other = Path(a)
+            found = [other for item in items if (other := item)]
+            other.read_text()
+    """
+    assert lines(source) == [5]

@@ -78,6 +78,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.settings = settings
         self.catalog: BlockingCatalog = blocking_catalog(settings.extend_blocking_calls)
         self.module_scope = Scope("module", "", None, module)
+        self.module_scope.walrus = (":=" if isinstance(source, str) else b":=") in source  # type: ignore[operator]
         collect_bindings(self.module_scope, module.body, module_name)
         self.library = async_library(self.module_scope)
         self.scope = self.module_scope

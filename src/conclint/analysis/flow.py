@@ -17,18 +17,17 @@ for a name its `try` imported stands in for that import (`scopes.catches_only_im
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
 
-from conclint.analysis.scopes import Binding, Scope, catches_only_import_errors, iter_statements
+from conclint.analysis.scopes import Binding, Scope, catches_only_import_errors, expression_fields, iter_statements
 
 State = dict[str, Binding]
 
 # What a use sees where the name has no binding yet on some path that the pass cannot
-# rule out, or where it is rebound in a way the pass does not follow (walrus, `case ... as`).
+# rule out, or where it is rebound to something unknown (`:=`, `case ... as`).
 UNKNOWN = Binding("other")
 
 # Scopes whose statements the pass walks; class bodies and comprehensions keep the last binding.
@@ -156,24 +155,7 @@ def join(*states: State | None) -> State | None:
     return result
 
 
-# Fields of libcst nodes that hold only whitespace or punctuation: never a name.
-_SKIPPED_FIELDS = (
-    "whitespace", "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after",
-    "header", "footer", "colon", "equal", "operator", "lbracket", "rbracket", "lbrace",
-    "rbrace", "dot", "newline", "asynchronous", "walrus", "arrow", "prefix", "quote",
-)
-_FIELDS: dict[type, tuple[str, ...]] = {}
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
-
-
-def _fields(kind: type) -> tuple[str, ...]:
-    """The fields of a node type that may hold expressions, computed once per type."""
-    names = _FIELDS.get(kind)
-    if names is None:
-        names = _FIELDS[kind] = tuple(
-            item.name for item in dataclasses.fields(kind) if not any(part in item.name for part in _SKIPPED_FIELDS)
-        )
-    return names
 
 
 class _Walker:
@@ -426,9 +408,12 @@ class _Walker:
                         stack.append((param.default, shadowed))
                 continue
             if kind is cst.NamedExpr:
+                # The pre-scan bound the target (a file with `:=` is scanned for them), so
+                # loop heads know it; from here on the name holds something unknown. Reads
+                # the walk reaches after this one in the same expression see it too: sound.
                 target = node.target  # type: ignore[attr-defined]
                 if isinstance(target, cst.Name) and target.value in tracked:
-                    self.poisoned.add(target.value)
+                    state[target.value] = UNKNOWN
                 stack.append((node.value, shadowed))  # type: ignore[attr-defined]
                 continue
             if kind is cst.Param:
@@ -438,7 +423,7 @@ class _Walker:
                 continue
             if isinstance(node, _COMPREHENSIONS):
                 shadowed = shadowed | _comprehension_names(node)
-            for name in _fields(kind):
+            for name in expression_fields(kind):
                 value = getattr(node, name)
                 if isinstance(value, cst.CSTNode):
                     stack.append((value, shadowed))

@@ -7,6 +7,7 @@ nested definitions), and names then resolve through the chain of enclosing scope
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -68,6 +69,8 @@ class Scope:
     # which one a use sees is decided by the flow pass, computed on first need into `flow`.
     rebound: dict[str, list[Binding]] = field(default_factory=dict)
     flow: object = None
+    # On the module scope: the source holds `:=`, so the pre-scan looks into expressions.
+    walrus: bool = False
 
     def bind(self, name: str, binding: Binding, fallback: bool = False) -> None:
         """Record a binding; `x = None` never hides a real binding of the same name (the
@@ -182,9 +185,13 @@ def _blocks(statement: cst.CSTNode) -> Iterator[cst.BaseSuite]:
 def collect_bindings(scope: Scope, statements: Iterable[cst.CSTNode], module_name: str = "") -> None:
     """Fill `scope` with the bindings its statements create."""
     fallbacks: set[int] = set()  # statements of `except ImportError:` handlers
+    walrus = scope.module().walrus
     for statement in iter_statements(statements):
         site = id(statement)
         fallback = site in fallbacks
+        if walrus:
+            for name in walrus_targets(statement):
+                scope.bind(name, Binding("other", site=site))
         if isinstance(statement, cst.FunctionDef):
             name = statement.name.value
             scope.bind(name, Binding("def", scope.child_qualname(name), statement, scope, site=site), fallback)
@@ -240,6 +247,56 @@ def collect_bindings(scope: Scope, statements: Iterable[cst.CSTNode], module_nam
             scope.declared_global.update(item.name.value for item in statement.names)
         elif isinstance(statement, cst.Nonlocal):
             scope.declared_nonlocal.update(item.name.value for item in statement.names)
+
+
+# Fields of libcst nodes that hold only whitespace or punctuation: never a name.
+_SKIPPED_FIELDS = (
+    "whitespace", "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after",
+    "header", "footer", "colon", "equal", "operator", "lbracket", "rbracket", "lbrace",
+    "rbrace", "dot", "newline", "asynchronous", "walrus", "arrow", "prefix", "quote",
+)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def expression_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a node type that may hold expressions, computed once per type: walking
+    them is many times faster than libcst's `children`."""
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(
+            item.name for item in dataclasses.fields(kind) if not any(part in item.name for part in _SKIPPED_FIELDS)
+        )
+    return names
+
+
+def walrus_targets(statement: cst.CSTNode) -> Iterator[str]:
+    """The names `:=` binds in a statement's own expressions (a compound statement's header,
+    comprehensions included: they bind in the enclosing scope; not lambdas' bodies)."""
+    if isinstance(statement, (cst.If, cst.While)):
+        roots: list[cst.CSTNode] = [statement.test]
+    elif isinstance(statement, cst.For):
+        roots = [statement.iter]
+    elif isinstance(statement, cst.With):
+        roots = [item.item for item in statement.items]
+    elif isinstance(statement, cst.Match):
+        roots = [statement.subject, *(case.guard for case in statement.cases if case.guard is not None)]
+    elif isinstance(statement, cst.BaseSmallStatement):
+        roots = [statement]
+    else:
+        return
+    stack = roots
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Lambda):
+            continue
+        if isinstance(node, cst.NamedExpr) and isinstance(node.target, cst.Name):
+            yield node.target.value
+        for name in expression_fields(type(node)):
+            value = getattr(node, name)
+            if isinstance(value, cst.CSTNode):
+                stack.append(value)
+            elif isinstance(value, (tuple, list)):
+                stack.extend(item for item in value if isinstance(item, cst.CSTNode))
 
 
 # A `try` whose every handler catches only these is an import with a fallback.
