@@ -39,6 +39,8 @@ class ModuleLayout:
     joblib_contexts: statement -> the `parallel_backend(...)` / `parallel_config(...)` call
         of the innermost import-time `with` around it.
     class_kinds: memo of `class_kind` per local class.
+    spells_dataloader: the source holds `DataLoader`, without which no loop can iterate one
+        (`conclint.analysis.process_starts.iteration_start` asks first).
     """
 
     guard_defined: set[int] = field(default_factory=set)
@@ -47,6 +49,7 @@ class ModuleLayout:
     import_time_with_items: set[int] = field(default_factory=set)
     joblib_contexts: dict[int, cst.Call] = field(default_factory=dict)
     class_kinds: dict[int, str | None] = field(default_factory=dict)
+    spells_dataloader: bool = False
 
 
 _LAYOUTS: weakref.WeakKeyDictionary[FileFacts, ModuleLayout] = weakref.WeakKeyDictionary()
@@ -56,7 +59,7 @@ def module_layout(facts: FileFacts) -> ModuleLayout:
     """The layout of the module `facts` describes, computed on first use."""
     layout = _LAYOUTS.get(facts)
     if layout is None:
-        layout = _LAYOUTS[facts] = ModuleLayout()
+        layout = _LAYOUTS[facts] = ModuleLayout(spells_dataloader=catalog.DATALOADER_TOKEN in facts.source_bytes)
         _Scanner(facts, layout).scan(facts.module.body, _Flags())
     return layout
 

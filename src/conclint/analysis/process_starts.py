@@ -97,7 +97,7 @@ def _shown(expression: cst.BaseExpression) -> str:
 def _loader_with_workers(facts: FileFacts, iterable: cst.BaseExpression, scope: Scope, depth: int = 0) -> bool:
     """`iterable` is a DataLoader made here with `num_workers` not known to be 0 and no fork
     context, or a lazy wrapper (`enumerate(loader)`, `tqdm(loader)`) of one."""
-    if depth > 4:
+    if depth > 4 or not module_layout(facts).spells_dataloader:
         return False
     if isinstance(iterable, cst.Call):
         symbol = resolve(iterable.func, scope)

@@ -248,7 +248,8 @@ HARMLESS_CALLS = frozenset(
 MULTIPROCESSING_TOKEN = b"multiprocess"
 # CCL301/CCL302: starts (multiprocessing, torch, ProcessPoolExecutor, joblib Parallel, the
 # DataLoader of torch.utils.data).
-START_TOKENS = (MULTIPROCESSING_TOKEN, b"ProcessPoolExecutor", b"joblib", b"DataLoader")
+DATALOADER_TOKEN = b"DataLoader"
+START_TOKENS = (MULTIPROCESSING_TOKEN, b"ProcessPoolExecutor", b"joblib", DATALOADER_TOKEN)
 # CCL303: pools, executors and constructors that send callables to children.
 DISPATCH_TOKENS = (MULTIPROCESSING_TOKEN, b"ProcessPoolExecutor")
 # CCL304: `set_start_method` of multiprocessing, torch.multiprocessing and multiprocess.
