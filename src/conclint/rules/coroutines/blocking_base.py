@@ -255,30 +255,40 @@ def _consumed_results(facts: FileFacts, call: cst.Call) -> BlockingMatch | None:
 
 
 def _exit_waits(facts: FileFacts, item: cst.WithItem, block: cst.With) -> BlockingMatch | None:
-    """`with ThreadPoolExecutor() as pool:` whose block awaits nothing: its exit calls
-    `shutdown(wait=True)`, which waits on the loop's thread for the work submitted in the
-    block. A block that awaits its work (`await loop.run_in_executor(pool, f)`) leaves none."""
+    """`with ThreadPoolExecutor() as pool:` whose block never waits for its work: its exit
+    calls `shutdown(wait=True)`, which waits on the loop's thread for the work submitted in
+    the block. A block that awaits its work (`await loop.run_in_executor(pool, f)`) leaves
+    none, and one that waits for it on the loop (`future.result()`, reported itself) leaves
+    none either: a second finding would say nothing new."""
     symbol = facts.resolve(item.item)
     if symbol is None or not symbol.instance or symbol.local:
         return None
     entry = WAITS_ON_EXIT.get(symbol.qualname)
-    if entry is None or _awaits(block.body):
+    if entry is None or _waits_for_work(facts, block.body):
         return None
     text = facts.module.code_for_node(item).strip().rstrip(",").strip()
     shown = f"`with {text}:`" if len(text) <= 60 and "\n" not in text else f"`with` on a {symbol.qualname}"
     return BlockingMatch(entry, f"{shown} (its exit waits for the work)")
 
 
-def _awaits(block: cst.CSTNode) -> bool:
-    """Whether `block` awaits anything itself (nested functions and classes aside)."""
+def _waits_for_work(facts: FileFacts, block: cst.CSTNode) -> bool:
+    """Whether `block` awaits anything itself, or waits for the work of an executor on the
+    loop's thread (`future.result()`, `list(pool.map(...))`): nested functions and classes
+    aside."""
     stack: list[cst.CSTNode] = [block]
     while stack:
         node = stack.pop()
         if isinstance(node, cst.Await) or (isinstance(node, (cst.For, cst.With, cst.CompFor)) and node.asynchronous is not None):
             return True
+        if isinstance(node, cst.Call) and (_waits(facts.blocking_call(node)) or _consumed_results(facts, node) is not None):
+            return True
         if not isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
             stack.extend(node.children)
     return False
+
+
+def _waits(match: BlockingMatch | None) -> bool:
+    return match is not None and match.entry.category is Category.WAIT
 
 
 def _callee(call: cst.Call, qualname: str) -> str:

@@ -17,8 +17,9 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     (`Pool.map`, `Executor.shutdown()`), the results of `ThreadPoolExecutor.map()` or
     `ProcessPoolExecutor.map()` consumed (`list(pool.map(f, xs))`, `sorted(...)`, a `for`
     loop or a list comprehension over them), and leaving a `with ThreadPoolExecutor() as
-    pool:` (or `ProcessPoolExecutor`) block that awaits nothing: its exit calls
-    `shutdown(wait=True)` and waits for the work submitted in it.
+    pool:` (or `ProcessPoolExecutor`) block that never waits for its work: its exit calls
+    `shutdown(wait=True)` and waits for the work submitted in it (a block that waits for the
+    work itself, `future.result()`, has that wait reported, not its exit).
 
     Not reported: a bare `pool.map(...)` (it only submits the work), its results consumed
     in a worker thread (`await asyncio.to_thread(list, pool.map(f, xs))`), and a `with`
@@ -559,6 +560,18 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
             """,
             line=4,
             message_contains=("`with ThreadPoolExecutor(max_workers=4) as pool:`", "its exit waits"),
+        ),
+        Invalid(
+            """
+            from concurrent.futures import ThreadPoolExecutor
+
+            async def thumbnail(image, render):
+                with ThreadPoolExecutor() as pool:
+                    return pool.submit(render, image).result()
+            """,
+            line=5,
+            count=1,
+            message_contains=("result()",),
         ),
         Invalid(
             """
