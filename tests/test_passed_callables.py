@@ -165,4 +165,6 @@ def test_a_function_of_another_module_handed_to_a_coroutine_of_a_third(tmp_path:
     result = check([str(package / "api.py")], DEFAULT_SETTINGS, tmp_path, project=IndexOptions(None))
     assert not result.errors
     assert [(Path(d.path).name, d.line, d.code) for d in result.diagnostics] == [("api.py", 8, "CCL104")]
-    assert "app.retrying.retry -> app.files.load -> open()" in result.diagnostics[0].message
+    finding = result.diagnostics[0]
+    assert "via retrying.retry -> files.load -> open() (line 3 of app/files.py)" in finding.message
+    assert [link.function for link in finding.chain] == ["app.retrying.retry", "app.files.load", "open()"]

@@ -68,9 +68,11 @@ class HelperChain:
 
     def explain(self, line_of: LineOf) -> str:
         """`via load_config -> read -> open() (line 8)`; a chain of more than MAX_SHOWN_LINKS
-        links shows its first and last (`via a -> … -> open() (line 8)`): the one-line view
-        stays short, and the finding's `chain` (JSON, SARIF) has every link."""
-        names = [*self.chain, self.shown]
+        links shows its first and last (`via a -> … -> open() (line 8)`), and a function by
+        the last two parts of its name (`Stylesheet.read`, not
+        `textual.css.stylesheet.Stylesheet.read`; the file is named at the end): the one-line
+        view stays short, and the finding's `chain` (JSON, SARIF) has every link in full."""
+        names = [*(short_name(name) for name in self.chain), self.shown]
         if len(names) > MAX_SHOWN_LINKS:
             names = [names[0], "…", names[-1]]
         return f"via {' -> '.join(names)} ({self.where(line_of)})"
@@ -78,6 +80,11 @@ class HelperChain:
 
 # A chain of more links than this is shown by its first and last in a message.
 MAX_SHOWN_LINKS = 3
+
+
+def short_name(name: str) -> str:
+    """The last two parts of a dotted name: `Class.method`, or `module.function`."""
+    return ".".join(name.split(".")[-2:])
 
 
 _CHAINS: weakref.WeakKeyDictionary[SummaryCollector, list[tuple[CoroutineCall, dict[str, HelperChain]]]] = (
@@ -247,4 +254,4 @@ def _shown(evidence: BlockingEvidence) -> str:
     return evidence.shown.strip("`") or f"{evidence.callee.removeprefix('builtins.')}()"
 
 
-__all__ = ["HelperChain", "NameSpace", "elsewhere", "helper_chains", "name_space"]
+__all__ = ["HelperChain", "NameSpace", "elsewhere", "helper_chains", "name_space", "short_name"]

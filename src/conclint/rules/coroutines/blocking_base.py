@@ -13,7 +13,7 @@ import libcst as cst
 from conclint.analysis.facts import BlockingMatch, FileFacts
 from conclint.core.settings import Settings
 from conclint.fixes.blocking import blocking_fix, helper_call_fix
-from conclint.analysis.helpers import HelperChain, LineOf, helper_chains
+from conclint.analysis.helpers import HelperChain, LineOf, helper_chains, short_name
 from conclint.analysis.summary_collector import CoroutineCall
 from conclint.analysis.scopes import dotted_name
 from conclint.knowledge.blocking import OFFLOAD, WAITS_ON_EXIT, WAITS_WHEN_CONSUMED, Category, offload_text
@@ -31,7 +31,8 @@ call in the coroutine, with what to do and the shortest chain down to the blocki
 load_config -> … -> open()`); the JSON output (`chain`) and SARIF (related locations and a
 code flow) give every link with its file and line. The command line follows
 calls into the other modules of the project (a function of `app/io.py` is shown as
-`app.io.read_text`, with its file); the flake8 plugin and `--per-file` follow calls within the
+`io.read_text`, the last two parts of its name, with its file; the chain in JSON and SARIF
+has `app.io.read_text`); the flake8 plugin and `--per-file` follow calls within the
 file only. A call that reaches blocking calls of several categories is one finding, by the
 first category's rule (sleep, http, subprocess, file, network, database, input, wait, in that
 order, among the selected rules), and its message names the others.
@@ -200,7 +201,7 @@ class BlockingCallInCoroutine(Rule):
                 f"`{first}` calls the function it is given on the event loop's thread: give it one that does not "
                 f"block, or make `{first}` run it in a worker thread ({OFFLOAD[library].format(call='function')})"
             )
-            advice = f"give `{first}` a function that does not block"
+            advice = f"give `{short_name(first)}` a function that does not block"
         else:
             arguments = not isinstance(call.node, cst.Call) or bool(call.node.args)
             suggestion = f"Run it in a worker thread: {offload_text(library, shown, arguments)}"
