@@ -69,6 +69,25 @@ def test_a_comprehension_in_the_iterable_is_not_an_inner_loop_of_the_body() -> N
     assert summary.functions["show"].releases_gil
 
 
+def test_a_comprehension_in_the_iterable_does_not_make_the_loop_nested() -> None:
+    """`for fmt in [h.formatter for h in handlers]: assert ...` walks the handlers twice,
+    one after the other; a comprehension in a `while` test does run every round."""
+    summary = _summary(
+        """
+        def check(handlers, expected):
+            for fmt in [h.formatter for h in handlers]:
+                assert fmt == expected
+
+        def drain(items, limit):
+            while any(item > limit for item in items):
+                limit += 1
+            return limit
+        """
+    )
+    assert summary.functions["check"].cpu_evidence == ()
+    assert [e.reason for e in summary.functions["drain"].cpu_evidence] == ["nested loop"]
+
+
 @pytest.mark.parametrize(
     ("body", "reason"),
     [

@@ -105,9 +105,10 @@ class LoopRecord:
         # conclint.knowledge.threads.INCIDENTAL_OUTPUT).
         self.conditionals = 0
         self.outputs: list[tuple[cst.CSTNode, str]] = []
-        # The walk has reached the body (past a `for`'s iterable, a `while`'s test), and the
-        # loops left since: loops of the body, unlike a comprehension in the iterable.
-        self.in_body = kind == "comprehension"
+        # The walk has reached the body (past a `for`'s iterable, which produces the items
+        # once; a `while`'s test runs every round), and the loops left since: loops run in
+        # every round.
+        self.in_body = kind != "for"
         self.body_loops = 0
         # A `for` whose body is only `pass` or `...`: it does nothing but count its rounds.
         self.idle = False

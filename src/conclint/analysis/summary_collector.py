@@ -380,7 +380,6 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
 
     def visit_While_body(self, node: cst.While) -> None:
         self._branch(node.test, True)
-        self._enter_body(node)
 
     def leave_While_body(self, node: cst.While) -> None:
         self._pop_guard()
@@ -389,7 +388,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self._push_guard(iteration_literals(node.iter, self.facts))
         self._enter_body(node)
 
-    def _enter_body(self, node: cst.For | cst.While) -> None:
+    def _enter_body(self, node: cst.For) -> None:
         loops = self._stack[-1].loops if self._stack else []
         if loops and loops[-1].node is node:
             loops[-1].in_body = True
@@ -512,15 +511,19 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         items = [(loop.node, found[0], found[1], tuple(loop.calls))] if found is not None else loop.pending
         if loops:
             outer = loops[-1]
-            outer.inner_loops += 1
-            outer.body_loops += outer.in_body
-            outer.inner_numeric = outer.inner_numeric or loop.numeric or loop.inner_numeric
-            outer.inner_small = outer.inner_small and loop.small and loop.inner_small
-            outer.independent_inner = outer.independent_inner or not loop.dependent or loop.independent_inner
             outer.impure = outer.impure or loop.impure
-            outer.arithmetic = outer.arithmetic or loop.arithmetic
-            outer.compares = outer.compares or loop.compares
-            outer.heavy = outer.heavy or loop.heavy
+            if outer.in_body:
+                # A comprehension in a `for`'s iterable produces the items once: its work
+                # adds to the rounds rather than multiplying them, so the outer loop is
+                # neither nested nor arithmetic by it.
+                outer.inner_loops += 1
+                outer.body_loops += 1
+                outer.inner_numeric = outer.inner_numeric or loop.numeric or loop.inner_numeric
+                outer.inner_small = outer.inner_small and loop.small and loop.inner_small
+                outer.independent_inner = outer.independent_inner or not loop.dependent or loop.independent_inner
+                outer.arithmetic = outer.arithmetic or loop.arithmetic
+                outer.compares = outer.compares or loop.compares
+                outer.heavy = outer.heavy or loop.heavy
             outer.calls.extend(loop.calls)
             outer.pending.extend(items)
         else:
