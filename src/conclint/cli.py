@@ -278,8 +278,7 @@ def main(
     if fix or show_diff:
         from conclint.autofix.run import fix_files
 
-        # fix_files asks settings_for_file, which takes the Configurations, for each file's settings.
-        fixes = fix_files(result, configurations, root, fix_mode, write=not show_diff, project=project, paths=paths or (".",))  # type: ignore[arg-type]
+        fixes = fix_files(result, configurations, root, fix_mode, write=not show_diff, project=project, paths=paths or (".",))
         if show_diff:
             write_diffs(fixes, sys.stdout, sys.stderr)
             write_errors(sorted([*result.errors, *fixes.errors]), sys.stderr)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from conclint.core.settings import Settings
+from conclint.project.configuration import Configurations
 from conclint.autofix.apply import FixMode, fix_text
 from conclint.core.model import Diagnostic
 from conclint.project.lint_one import project_view
@@ -69,7 +70,7 @@ def fixable_paths(diagnostics: list[Diagnostic], mode: FixMode) -> list[str]:
 
 def fix_files(
     result: RunResult,
-    settings: Settings,
+    settings: Settings | Configurations,
     root: str | os.PathLike[str] | None,
     mode: FixMode,
     write: bool,
@@ -77,7 +78,9 @@ def fix_files(
     paths: Iterable[str | os.PathLike[str]] = (),
 ) -> FixRun:
     """Fix every file of `result` that has a usable fix; write them back when `write`.
-    With `project`, files are linted with the project index, as the run was. Only files
+    Each file is fixed with its own settings (`settings_for_file`: those of its configuration,
+    given the run's `Configurations`). With `project`, files are linted with the project
+    index, as the run was. Only files
     under `root` or the `paths` the run was given are written (`writable_roots`)."""
     base = Path(root) if root is not None else Path.cwd()
     allowed = writable_roots(paths, base)
