@@ -23,17 +23,62 @@ def imported_calls_at_import_time(tree: ast.Module, anchor: str, in_project: Cal
     imported = _imported_names(tree, anchor, in_project)
     if not imported:
         return set()
+    nodes = list(_import_time_nodes(tree.body))
+    instances = _imported_instances(nodes, imported)
     called: set[str] = set()
-    for node in _import_time_nodes(tree.body):
+    for node in nodes:
         if isinstance(node, ast.Call):
-            attributes: list[str] = []
-            root = node.func
-            while isinstance(root, ast.Attribute):
-                attributes.append(root.attr)
-                root = root.value
-            if isinstance(root, ast.Name) and root.id in imported:
-                called.add(".".join([imported[root.id], *reversed(attributes)]))
+            name = _dotted_callee(node.func, imported, instances)
+            if name is not None:
+                called.add(name)
     return called
+
+
+def _dotted_callee(func: ast.expr, imported: dict[str, str], instances: dict[str, str]) -> str | None:
+    """The dotted name calling `func` runs: `app.jobs.run` through an imported name, or a
+    method of an imported class through an instance of it (`op.expval()` after
+    `op = Operator(...)`, `Operator(...).expval()`): the libcst rules resolve such a method to
+    `app.ops.Operator.expval`, so the project index must be asked about it too."""
+    attributes: list[str] = []
+    root = func
+    while isinstance(root, ast.Attribute):
+        attributes.append(root.attr)
+        root = root.value
+    if isinstance(root, ast.Name) and root.id in imported:
+        base = imported[root.id]
+    elif attributes and isinstance(root, ast.Name) and root.id in instances:
+        base = instances[root.id]
+    elif attributes and isinstance(root, ast.Call) and (made := _class_made(root, imported)) is not None:
+        base = made
+    else:
+        return None
+    return ".".join([base, *reversed(attributes)])
+
+
+def _imported_instances(nodes: list[ast.AST], imported: dict[str, str]) -> dict[str, str]:
+    """Names an import-time assignment binds to an instance of an imported class of the
+    project (`op = Operator(...)`), and that class's dotted name."""
+    instances: dict[str, str] = {}
+    for node in nodes:
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        made = _class_made(value, imported) if isinstance(value, ast.Call) else None
+        if made is not None:
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    instances[target.id] = made
+    return instances
+
+
+def _class_made(call: ast.Call, imported: dict[str, str]) -> str | None:
+    """The imported class `call` instantiates (`Operator(...)`, `ops.Operator(...)`), by the
+    same convention the libcst resolution uses for project classes: a capitalised name."""
+    name = _dotted_callee(call.func, imported, {})
+    return name if name is not None and name.rpartition(".")[2][:1].isupper() else None
 
 
 def _imported_names(tree: ast.Module, anchor: str, in_project: Callable[[str], bool]) -> dict[str, str]:

@@ -1,0 +1,105 @@
+"""Process-family (CCL3) recall on shapes of real reported bugs (issue 14), across modules: each
+case is a small project linted with its project index, next to its fixed version, which must
+stay silent."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+from conclint.analysis.imported_calls import imported_calls_at_import_time
+from conclint.core.settings import DEFAULT_SETTINGS
+from conclint.project.runner import IndexOptions, check
+
+
+def findings(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, str]]:
+    """Write `files` (relative path -> source) as a project under `tmp_path` and lint it with
+    the project index: the CCL3 findings as (file name, line, code)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    for name, source in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source).lstrip("\n"))
+    result = check([str(tmp_path)], DEFAULT_SETTINGS, tmp_path, project=IndexOptions(None))
+    assert not result.errors
+    return sorted((Path(d.path).name, d.line, d.code) for d in result.diagnostics if d.code.startswith("CCL3"))
+
+
+OPERATORS = """
+    import multiprocessing as mp
+
+    def _term(args):
+        return sum(args)
+
+    class Operator:
+        def __init__(self, terms):
+            self.terms = terms
+
+        def expval(self):
+            with mp.Pool(2) as pool:
+                return sum(pool.map(_term, self.terms))
+
+        def size(self):
+            return len(self.terms)
+    """
+
+
+def test_method_of_an_imported_class_starting_a_pool_called_at_import_time(tmp_path: Path) -> None:
+    script = """
+        from lib.ops import Operator
+
+        op = Operator([(1, 2), (3, 4)])
+        energy = op.expval()
+        other = Operator([(5, 6)]).expval()
+        print(op.size(), energy, other)
+        """
+    files = {"lib/__init__.py": "", "lib/ops.py": OPERATORS, "experiment.py": script}
+    assert findings(tmp_path, files) == [("experiment.py", 4, "CCL302"), ("experiment.py", 5, "CCL302")]
+
+
+def test_method_of_an_imported_class_called_under_the_guard_is_silent(tmp_path: Path) -> None:
+    script = """
+        from lib.ops import Operator
+
+        op = Operator([(1, 2)])
+        print(op.size())
+
+        def main():
+            print(op.expval())
+
+        if __name__ == "__main__":
+            main()
+        """
+    files = {"lib/__init__.py": "", "lib/ops.py": OPERATORS, "experiment.py": script}
+    assert findings(tmp_path, files) == []
+
+
+def test_import_time_calls_name_the_methods_of_imported_instances() -> None:
+    tree = ast.parse(
+        textwrap.dedent(
+            """
+            from lib.ops import Operator, helper
+            import lib.jobs as jobs
+
+            op = Operator()
+            op.expval()
+            Operator().size()
+            jobs.Runner().run()
+            value = helper()
+            value.method()
+
+            def later():
+                op.later()
+            """
+        )
+    )
+    names = imported_calls_at_import_time(tree, "main", lambda module: module.startswith("lib"))
+    assert names == {
+        "lib.ops.Operator",
+        "lib.ops.Operator.expval",
+        "lib.ops.Operator.size",
+        "lib.jobs.Runner",
+        "lib.jobs.Runner.run",
+        "lib.ops.helper",
+    }
