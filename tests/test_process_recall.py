@@ -10,6 +10,7 @@ from pathlib import Path
 
 from conclint.analysis.imported_calls import imported_calls_at_import_time
 from conclint.core.settings import DEFAULT_SETTINGS
+from conclint.engine import lint_source
 from conclint.project.runner import IndexOptions, check
 
 
@@ -103,3 +104,21 @@ def test_import_time_calls_name_the_methods_of_imported_instances() -> None:
         "lib.jobs.Runner.run",
         "lib.ops.helper",
     }
+
+
+def test_lambda_initializer_of_a_manager_start_is_unpicklable_under_spawn() -> None:
+    source = """
+        import signal
+        from multiprocessing.managers import SyncManager, BaseManager
+
+        def ignore_sigint():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+        def main():
+            manager = SyncManager()
+            manager.start(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+            BaseManager().start(initializer=lambda: None)
+            SyncManager().start(ignore_sigint)
+        """
+    found = lint_source(textwrap.dedent(source), "x.py", DEFAULT_SETTINGS)
+    assert [(d.line, d.code) for d in found if d.code.startswith("CCL3")] == [(10, "CCL303"), (11, "CCL303")]

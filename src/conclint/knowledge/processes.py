@@ -149,13 +149,19 @@ class Dispatch:
 _POOL_TASK = Dispatch(0, "func", True)
 _EXECUTOR_TASK = Dispatch(0, "fn", True)
 
-# Methods of process pools, by instance type.
+# `BaseManager.start(initializer=None, initargs=())`: the manager's server process runs the
+# initializer, pickled to it under spawn and forkserver.
+_MANAGER_INITIALIZER = Dispatch(0, "initializer", False)
+
+# Methods of process pools and managers that send a callable to a child, by instance type.
 POOL_DISPATCH: Mapping[str, Mapping[str, Dispatch]] = {
     "multiprocessing.pool.Pool": {
         method: _POOL_TASK
         for method in ("map", "map_async", "imap", "imap_unordered", "starmap", "starmap_async", "apply", "apply_async")
     },
     "concurrent.futures.ProcessPoolExecutor": {"submit": _EXECUTOR_TASK, "map": _EXECUTOR_TASK},
+    "multiprocessing.managers.BaseManager": {"start": _MANAGER_INITIALIZER},
+    "multiprocessing.managers.SyncManager": {"start": _MANAGER_INITIALIZER},
 }
 
 # Constructors that take a callable a child runs, by qualified name.

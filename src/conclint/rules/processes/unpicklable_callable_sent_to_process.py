@@ -39,7 +39,7 @@ class UnpicklableCallableSentToProcess(Rule):
     `imap_unordered`, `starmap`, `apply` methods (and their `_async` forms) of
     `multiprocessing.Pool`, `ProcessPoolExecutor.submit` / `.map`,
     `loop.run_in_executor(<a ProcessPoolExecutor>, ...)`, `torch.multiprocessing.spawn`, and
-    the `initializer` of a pool or executor. Reported callables: lambdas (written inline or bound to a name), functions and
+    the `initializer` of a pool, an executor or a manager's `start()`. Reported callables: lambdas (written inline or bound to a name), functions and
     classes defined inside another function, methods of such classes, functions and classes
     defined under `if __name__ == "__main__":`, and `functools.partial` of any of those.
     The callable may also reach the API through a function of the module that sends its
@@ -246,6 +246,21 @@ class UnpicklableCallableSentToProcess(Rule):
                     return pool.map(lambda job: job(), jobs)
             """
         ),
+        # A manager started with a module-level initializer: pickled by name.
+        Valid(
+            """
+            import signal
+            from multiprocessing.managers import SyncManager
+
+            def ignore_sigint():
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+            def main():
+                manager = SyncManager()
+                manager.start(ignore_sigint)
+                return manager
+            """
+        ),
     )
     INVALID = (
         # The nested function reaches the process through the helpers' parameters.
@@ -386,6 +401,21 @@ class UnpicklableCallableSentToProcess(Rule):
             """,
             line=7,
             message_contains=("by `mp.spawn(fn=...)`:",),
+        ),
+        # From patator's report: a manager's server process runs the initializer it was given.
+        Invalid(
+            """
+            import signal
+            from multiprocessing.managers import SyncManager
+
+            def main():
+                manager = SyncManager()
+                manager.start(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+                return manager
+            """,
+            line=6,
+            column=19,
+            message_contains=("a lambda cannot be sent to a child process by `manager.start()` under the spawn",),
         ),
     )
 
