@@ -34,7 +34,7 @@ from typing import Callable, ContextManager, Iterable, Iterator, Sequence
 from conclint.core.digests import content_digest
 from conclint.core.model import Diagnostic
 from conclint.core.settings import Settings
-from conclint.project import lint_ahead, pool
+from conclint.project import lint_ahead
 from conclint.project.cache import Cache, cache_key
 from conclint.project.configuration import Configurations
 from conclint.project.deep_stack import run_with_deep_stack
@@ -147,6 +147,10 @@ def lint_paths(
             todo.append(index)
     tasks = [(files[index], file_settings[index], project) for index in todo]
     if jobs > 1 and len(tasks) >= PARALLEL_MIN_FILES:
+        # Imported here: multiprocessing and concurrent.futures take 10 to 20 ms to import,
+        # which a run on a few files (pre-commit, an editor) never needs.
+        from conclint.project import pool
+
         # More workers than cores only adds start-up time and memory.
         linted = pool.lint_in_pool(tasks, min(jobs, default_jobs()), advance, _lint_serially)
     else:
