@@ -60,6 +60,19 @@ PROJECTS = (
     ("gql", "3.5.0"),
     ("grpclib", "0.4.7"),
     ("tortoise-orm", "0.21.6"),
+    # Added on 2026-12-06 for the recall changes of issue 14: never linted here before, picked
+    # for variety (web framework, client SDK, task queue, database wrapper, browser automation,
+    # CLI, process pools, a scientific sampler).
+    ("quart", "0.19.6"),
+    ("slack_sdk", "3.31.0"),
+    ("huey", "2.5.1"),
+    ("databases", "0.9.0"),
+    ("pyppeteer", "2.0.0"),
+    ("aria2p", "0.12.0"),
+    ("pebble", "5.0.7"),
+    ("mpire", "2.10.2"),
+    ("emcee", "3.1.6"),
+    ("telethon", "1.36.0"),
 )
 
 # Path parts that mark code that is not the library: tests, docs, examples, benchmarks.
