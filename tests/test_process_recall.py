@@ -122,3 +122,56 @@ def test_lambda_initializer_of_a_manager_start_is_unpicklable_under_spawn() -> N
         """
     found = lint_source(textwrap.dedent(source), "x.py", DEFAULT_SETTINGS)
     assert [(d.line, d.code) for d in found if d.code.startswith("CCL3")] == [(10, "CCL303"), (11, "CCL303")]
+
+
+STRATEGIES = """
+    from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+
+    class Strategy:
+        executor_factory = Executor
+
+        def create_executor(self):
+            return self.executor_factory()
+
+        def execute(self, nodes):
+            executor = self.create_executor()
+            for node in nodes:
+                def _runner():
+                    node.loop()
+                executor.submit(_runner)
+
+    class ThreadStrategy(Strategy):
+        executor_factory = ThreadPoolExecutor
+    """
+
+
+def test_closure_submitted_to_an_executor_a_subclass_makes_a_process_pool() -> None:
+    source = STRATEGIES + """
+    class ProcessStrategy(Strategy):
+        executor_factory = ProcessPoolExecutor
+    """
+    found = lint_source(textwrap.dedent(source), "x.py", DEFAULT_SETTINGS)
+    assert [(d.line, d.code) for d in found if d.code.startswith("CCL3")] == [(15, "CCL303")]
+    assert "(a `ProcessStrategy` makes a process pool)" in found[0].message
+
+
+def test_executor_factories_that_never_make_a_process_pool_for_the_method_are_silent() -> None:
+    threads_only = STRATEGIES
+    overridden = STRATEGIES + """
+    class ProcessStrategy(Strategy):
+        executor_factory = ProcessPoolExecutor
+
+        def create_executor(self):
+            return ThreadPoolExecutor()
+    """
+    below_an_override = STRATEGIES + """
+    class Local(Strategy):
+        def execute(self, nodes):
+            return [node.loop() for node in nodes]
+
+    class ProcessStrategy(Local):
+        executor_factory = ProcessPoolExecutor
+    """
+    for source in (threads_only, overridden, below_an_override):
+        found = lint_source(textwrap.dedent(source), "x.py", DEFAULT_SETTINGS)
+        assert [d for d in found if d.code.startswith("CCL3")] == [], source

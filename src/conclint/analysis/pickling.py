@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from conclint.analysis.dispatch import call_argument
+from conclint.analysis.process_factories import factory_process_executor
 from conclint.analysis.processes import callee_text, creation_forks, module_layout
 from conclint.analysis.scopes import Scope
 from conclint.analysis.symbols import Symbol, resolve
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
 
 GUARD = 'if __name__ == "__main__":'
+# An executor a class makes through a factory attribute is one of these when a subclass
+# sets that attribute to the class (conclint.analysis.process_factories).
+_PROCESS_EXECUTOR = "concurrent.futures.ProcessPoolExecutor"
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,12 @@ def process_dispatches(facts: FileFacts, call: cst.Call) -> list[ProcessDispatch
             dispatch = catalog.POOL_DISPATCH.get(receiver.qualname, {}).get(method)
             if dispatch is not None:
                 _add(found, call, dispatch, f"`{callee_text(func)}()`", creation_forks(facts, func.value))
+                return found
+        dispatch = catalog.POOL_DISPATCH[_PROCESS_EXECUTOR].get(method)
+        if dispatch is not None and receiver is None:
+            made_by = factory_process_executor(func.value, facts.scope)
+            if made_by is not None:
+                _add(found, call, dispatch, f"`{callee_text(func)}()` (a `{made_by}` makes a process pool)", False)
                 return found
     symbol = facts.resolve(func)
     if symbol is None or symbol.local or symbol.instance:

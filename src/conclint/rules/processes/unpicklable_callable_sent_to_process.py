@@ -39,7 +39,10 @@ class UnpicklableCallableSentToProcess(Rule):
     `imap_unordered`, `starmap`, `apply` methods (and their `_async` forms) of
     `multiprocessing.Pool`, `ProcessPoolExecutor.submit` / `.map`,
     `loop.run_in_executor(<a ProcessPoolExecutor>, ...)`, `torch.multiprocessing.spawn`, and
-    the `initializer` of a pool, an executor or a manager's `start()`. Reported callables: lambdas (written inline or bound to a name), functions and
+    the `initializer` of a pool, an executor or a manager's `start()`; also `submit` / `map`
+    on an executor a method makes through a factory class attribute
+    (`self.executor_factory()`) that the class, or a subclass of the module inheriting the
+    method, sets to `ProcessPoolExecutor`. Reported callables: lambdas (written inline or bound to a name), functions and
     classes defined inside another function, methods of such classes, functions and classes
     defined under `if __name__ == "__main__":`, and `functools.partial` of any of those.
     The callable may also reach the API through a function of the module that sends its
@@ -246,6 +249,36 @@ class UnpicklableCallableSentToProcess(Rule):
                     return pool.map(lambda job: job(), jobs)
             """
         ),
+        # The only process-pool strategy runs its own `execute`, which sends a module-level
+        # function; the base class's closure only ever goes to threads.
+        Valid(
+            """
+            from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+
+            def run_node(node):
+                node.loop()
+
+            class Strategy:
+                executor_factory = Executor
+
+                def execute(self, nodes):
+                    executor = self.executor_factory()
+                    for node in nodes:
+                        def _runner():
+                            node.loop()
+                        executor.submit(_runner)
+
+            class ThreadStrategy(Strategy):
+                executor_factory = ThreadPoolExecutor
+
+            class ProcessStrategy(Strategy):
+                executor_factory = ProcessPoolExecutor
+
+                def execute(self, nodes):
+                    executor = self.executor_factory()
+                    return [executor.submit(run_node, node) for node in nodes]
+            """
+        ),
         # A manager started with a module-level initializer: pickled by name.
         Valid(
             """
@@ -401,6 +434,31 @@ class UnpicklableCallableSentToProcess(Rule):
             """,
             line=7,
             message_contains=("by `mp.spawn(fn=...)`:",),
+        ),
+        # From bonobo's report: the base class submits a closure to the executor its factory
+        # attribute makes, and a subclass sets that factory to a process pool.
+        Invalid(
+            """
+            from concurrent.futures import Executor, ProcessPoolExecutor
+
+            class Strategy:
+                executor_factory = Executor
+
+                def create_executor(self):
+                    return self.executor_factory()
+
+                def execute(self, nodes):
+                    executor = self.create_executor()
+                    for node in nodes:
+                        def _runner():
+                            node.loop()
+                        executor.submit(_runner)
+
+            class ProcessStrategy(Strategy):
+                executor_factory = ProcessPoolExecutor
+            """,
+            line=14,
+            message_contains=("by `executor.submit()` (a `ProcessStrategy` makes a process pool)",),
         ),
         # From patator's report: a manager's server process runs the initializer it was given.
         Invalid(
