@@ -73,6 +73,10 @@ PROJECTS = (
     ("mpire", "2.10.2"),
     ("emcee", "3.1.6"),
     ("telethon", "1.36.0"),
+    ("taskiq", "0.11.7"),
+    ("saq", "0.12.5"),
+    ("aiormq", "6.8.0"),
+    ("discord.py", "2.4.0"),
 )
 
 # Path parts that mark code that is not the library: tests, docs, examples, benchmarks.
