@@ -10,7 +10,8 @@ from pathlib import Path
 
 from conclint.analysis.imported_calls import imported_calls_at_import_time
 from conclint.core.settings import DEFAULT_SETTINGS
-from conclint.engine import lint_source
+from conclint.analysis.summaries import FunctionSummary
+from conclint.engine import lint_source, summarize_source
 from conclint.project.runner import IndexOptions, check
 
 
@@ -175,3 +176,45 @@ def test_executor_factories_that_never_make_a_process_pool_for_the_method_are_si
     for source in (threads_only, overridden, below_an_override):
         found = lint_source(textwrap.dedent(source), "x.py", DEFAULT_SETTINGS)
         assert [d for d in found if d.code.startswith("CCL3")] == [], source
+
+
+LOADERS = """
+    import torch.utils.data
+
+    def get_loader(dataset, batch_size=64, workers=4):
+        return torch.utils.data.DataLoader(dataset, batch_size=batch_size, num_workers=int(workers))
+
+    def preview_loader(dataset, workers=0):
+        return torch.utils.data.DataLoader(dataset, num_workers=workers)
+    """
+
+
+def test_loop_at_import_time_over_a_loader_another_module_returns(tmp_path: Path) -> None:
+    script = """
+        from torch.utils.data import DataLoader
+
+        from misc import get_loader, preview_loader
+
+        loader: DataLoader = get_loader(list(range(100)), 1)
+        for i, batch in enumerate(loader, 0):
+            print(i, batch)
+        for batch in preview_loader(list(range(10))):
+            print(batch)
+
+        def main():
+            for batch in get_loader(list(range(100))):
+                print(batch)
+
+        if __name__ == "__main__":
+            main()
+        """
+    assert findings(tmp_path, {"misc.py": LOADERS, "test.py": script}) == [("test.py", 6, "CCL301")]
+
+
+def test_returns_worker_loader_is_kept_in_the_summary_only_when_set() -> None:
+    summaries = {s.qualname: s for s in summarize_source(textwrap.dedent(LOADERS), module_name="misc").functions.values()}
+    loader, preview = summaries["get_loader"], summaries["preview_loader"]
+    assert loader.returns_worker_loader and not preview.returns_worker_loader
+    assert loader.as_dict()["returns_worker_loader"] is True
+    assert "returns_worker_loader" not in preview.as_dict()
+    assert FunctionSummary.from_dict(loader.as_dict()) == loader

@@ -22,9 +22,10 @@ from conclint.analysis.process_layout import module_layout
 from conclint.analysis.process_literals import integer_literal, string_literal
 from conclint.analysis.process_objects import catalogued_origin, origin_call, process_object_kind
 from conclint.analysis.process_start_methods import context_method, creation_forks, forks
-from conclint.analysis.scopes import Scope, dotted_name
+from conclint.analysis.scopes import Scope, bind_parameters, collect_bindings, dotted_name, is_instance_method, iter_statements
 from conclint.analysis.symbols import Symbol, resolve
 from conclint.knowledge import processes as catalog
+from conclint.knowledge.libraries import is_library_name
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -94,29 +95,98 @@ def _shown(expression: cst.BaseExpression) -> str:
     return text if text and len(text) <= 40 else "..."
 
 
-def _loader_with_workers(facts: FileFacts, iterable: cst.BaseExpression, scope: Scope, depth: int = 0) -> bool:
+def returns_loader_with_workers(facts: FileFacts, value: cst.BaseExpression) -> bool:
+    """`return <value>` (in the current scope) hands the caller a DataLoader with worker
+    processes, made here or by a function of this module, whose iteration starts them: the
+    fact a function summary keeps so that a module-level loop over the result of a helper
+    of another module is judged. A worker count taken from a parameter that defaults to 0
+    does not count: callers that leave it out load in their own process."""
+    if catalog.DATALOADER_TOKEN not in facts.source_bytes:
+        return False
+    return _loader_with_workers(facts, value, facts.scope, returned=True)
+
+
+def _loader_with_workers(
+    facts: FileFacts, iterable: cst.BaseExpression, scope: Scope, depth: int = 0, *, returned: bool = False
+) -> bool:
     """`iterable` is a DataLoader made here with `num_workers` not known to be 0 and no fork
-    context, or a lazy wrapper (`enumerate(loader)`, `tqdm(loader)`) of one."""
-    if depth > 4 or not module_layout(facts).spells_dataloader:
+    context, or a lazy wrapper (`enumerate(loader)`, `tqdm(loader)`) of one, or the result
+    of a function (of this module, or of the project) that returns one. `returned`: judged
+    for a function's summary, so a worker count from a parameter defaulting to 0 is 0."""
+    if depth > 4:
+        return False
+    spelled = module_layout(facts).spells_dataloader
+    if not spelled and (facts.project is None or returned):
         return False
     if isinstance(iterable, cst.Call):
         symbol = resolve(iterable.func, scope)
         if symbol is not None and not symbol.local and not symbol.instance and symbol.qualname in catalog.LAZY_ITERATION_WRAPPERS:
             return any(
-                _loader_with_workers(facts, arg.value, scope, depth + 1) for arg in iterable.args if arg.keyword is None and not arg.star
+                _loader_with_workers(facts, arg.value, scope, depth + 1, returned=returned)
+                for arg in iterable.args
+                if arg.keyword is None and not arg.star
             )
-    origin = catalogued_origin(iterable, scope, catalog.DATALOADER_TYPES)
+    origin = catalogued_origin(iterable, scope, catalog.DATALOADER_TYPES) if spelled else None
     if origin is None:
-        return False
+        made = origin_call(iterable, scope)
+        return made is not None and _helper_returns_loader(facts, made[0], made[1], depth, returned)
     loader, where = origin
     position, keyword = catalog.DATALOADER_WORKERS
     workers = call_argument(loader, position, keyword)
-    if workers is None or _known_zero(workers, where):
+    if workers is None or _known_zero(workers, where) or (returned and _zero_by_default(workers, where)):
         return False  # omitted: the default, 0, loads in this process
     context = call_argument(loader, None, catalog.DATALOADER_CONTEXT_KEYWORD)
     if context is not None and (string_literal(context) or context_method(facts, context, where)) == catalog.FORK:
         return False
     return True
+
+
+def _helper_returns_loader(facts: FileFacts, call: cst.Call, scope: Scope, depth: int, returned: bool) -> bool:
+    """`call` runs a function that returns a DataLoader with worker processes: one of this
+    module (its returns are judged as its summary judges them: a worker count from a
+    parameter defaulting to 0 is 0), or, with a project index, one of another module of the
+    project whose summary says so (`returns_worker_loader`)."""
+    symbol = resolve(call.func, scope)
+    if symbol is None or symbol.instance:
+        return False
+    if symbol.local:
+        node = symbol.node
+        if not isinstance(node, cst.FunctionDef) or symbol.scope is None or node.asynchronous is not None:
+            return False
+        inner = _function_scope(node, symbol.scope, facts.module_name)
+        return any(
+            isinstance(statement, cst.Return)
+            and statement.value is not None
+            and _loader_with_workers(facts, statement.value, inner, depth + 1, returned=True)
+            for statement in iter_statements(node.body.body)
+        )
+    if returned or facts.project is None or symbol.qualname.startswith("builtins.") or is_library_name(symbol.qualname):
+        return False
+    summary = facts.project.function(symbol.qualname)
+    return summary is not None and summary.returns_worker_loader
+
+
+def _function_scope(node: cst.FunctionDef, parent: Scope, module_name: str) -> Scope:
+    """The scope a function's body runs in, bound as the traversal binds it, to judge what
+    its `return` statements hand back from a call site elsewhere in the module."""
+    scope = Scope("function", parent.child_qualname(node.name.value), parent, node, node.asynchronous is not None)
+    bind_parameters(scope, node.params, parent if parent.kind == "class" and is_instance_method(node) else None)
+    collect_bindings(scope, node.body.body, module_name)
+    return scope
+
+
+def _zero_by_default(value: cst.BaseExpression, scope: Scope) -> bool:
+    """`workers` or `int(workers)`, a parameter of the function `scope` belongs to whose
+    default is 0 (`def loader(data, workers=0)`)."""
+    if isinstance(value, cst.Call) and len(value.args) == 1 and dotted_name(value.func) == "int":
+        value = value.args[0].value
+    if not isinstance(value, cst.Name) or not isinstance(scope.node, cst.FunctionDef):
+        return False
+    params = scope.node.params
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.name.value == value.value:
+            return param.default is not None and integer_literal(param.default) == 0
+    return False
 
 
 def _known_zero(value: cst.BaseExpression, scope: Scope) -> bool:

@@ -131,6 +131,9 @@ class FunctionSummary:
     # The parameters it calls itself, on its own thread and not awaited (`operation()` in
     # `def retry(operation)`): a function a caller passes there runs as if called there.
     called_parameters: tuple[str, ...] = ()
+    # It returns a PyTorch DataLoader with worker processes: a caller iterating the result
+    # at import time starts them (CCL301 across modules).
+    returns_worker_loader: bool = False
 
     @property
     def all_calls(self) -> tuple[str, ...]:
@@ -168,6 +171,7 @@ class FunctionSummary:
             **({"returns_running_loop": True} if self.returns_running_loop else {}),
             **({"loop_thread_only": True} if self.loop_thread_only else {}),
             **({"called_parameters": list(self.called_parameters)} if self.called_parameters else {}),
+            **({"returns_worker_loader": True} if self.returns_worker_loader else {}),
         }
 
     @classmethod
@@ -196,6 +200,7 @@ class FunctionSummary:
             returns_running_loop=bool(data.get("returns_running_loop", False)),
             loop_thread_only=bool(data.get("loop_thread_only", False)),
             called_parameters=tuple(data.get("called_parameters", ())),  # type: ignore[arg-type]
+            returns_worker_loader=bool(data.get("returns_worker_loader", False)),
         )
 
 

@@ -87,6 +87,7 @@ from conclint.knowledge.threads import (
     is_numeric_function,
 )
 from conclint.knowledge.offloading import bound_to_its_thread, needs_loop_thread
+from conclint.analysis.process_starts import returns_loader_with_workers
 from conclint.knowledge.processes import POOL_DISPATCH
 from conclint.syntax.traversal import CachedVisitorMethods
 
@@ -124,6 +125,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         # Calls whose result is iterated or entered (`for x in gen()`, `with cm():`), by id.
         self._iterated: set[int] = set()
         self._elifs: set[int] = set()
+        # Functions returning a DataLoader with worker processes (`returns_worker_loader`).
+        self._worker_loaders: set[str] = set()
         # Loop runs and threads, for the coroutines on a loop of their own (own_loops.py).
         self._own_loops = OwnLoopRecords()
         self.own_loop_coroutines: frozenset[str] = frozenset()
@@ -422,6 +425,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             function = self._stack[-1]
             function.returned = True
             function.returns_running_loop = not function.guard() and self._call_result(node.value) == RUNNING_LOOP_SUBJECT
+        if node.value is not None and self._stack and returns_loader_with_workers(self.facts, node.value):
+            self._worker_loaders.add(self._stack[-1].qualname)
 
     def visit_StarredElement(self, node: cst.StarredElement) -> None:
         self._iterated.add(id(node.value))
@@ -1222,6 +1227,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 returns_running_loop=function.returns_running_loop,
                 loop_thread_only=function.loop_thread_only,
                 called_parameters=tuple(function.called_parameters),
+                returns_worker_loader=function.qualname in self._worker_loaders,
             )
             self._nodes[function.qualname] = (
                 function.node,

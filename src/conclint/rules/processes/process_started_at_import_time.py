@@ -29,7 +29,8 @@ class ProcessStartedAtImportTime(Rule):
     `ProcessPoolExecutor` in a `with` statement, submit work to a `ProcessPoolExecutor`,
     run a `joblib.Parallel` with `backend="multiprocessing"`, or iterate a PyTorch
     `DataLoader` made with `num_workers` other than 0 (`for batch in loader:`, also through
-    `enumerate`, `zip` or `tqdm`, and `iter(loader)` or `list(loader)`), which starts its
+    `enumerate`, `zip` or `tqdm`, and `iter(loader)` or `list(loader)`; also a loader a
+    function of the module, or of another module of the project, returns), which starts its
     worker processes on every iteration. The same calls through
     `multiprocessing.get_context(...)` count. Every spelling of the guard is recognised:
     `==` or `is` with either operand order and either quote, the `else` branch of
@@ -328,8 +329,35 @@ class ProcessStartedAtImportTime(Rule):
                     Parallel(n_jobs=2)(delayed(double)(i) for i in range(10))
             """
         ),
+        # The helper's worker count defaults to 0: a caller leaving it out loads in-process.
+        Valid(
+            """
+            from torch.utils.data import DataLoader
+
+            def get_loader(dataset, workers=0):
+                return DataLoader(dataset, batch_size=8, num_workers=int(workers))
+
+            for batch in get_loader(list(range(100))):
+                print(batch)
+            """
+        ),
     )
     INVALID = (
+        # From DID-MDN's report: the loader comes from a helper that sets its workers.
+        Invalid(
+            """
+            import torch.utils.data
+
+            def get_loader(dataset, batch_size=64, workers=4):
+                return torch.utils.data.DataLoader(dataset, batch_size=batch_size, num_workers=int(workers))
+
+            dataloader = get_loader(list(range(100)), 1)
+            for i, data in enumerate(dataloader, 0):
+                print(i, data)
+            """,
+            line=7,
+            message_contains=("`for ... in enumerate(...)` starts the worker processes of a DataLoader",),
+        ),
         # From PyTorch's tutorial report: iterating a DataLoader starts its workers.
         Invalid(
             """
