@@ -25,6 +25,10 @@ OFFLOAD_DECORATORS: dict[str, str] = {
     "aiofiles.ospath.wrap": "runs the function in the loop's default executor",
     "aiofiles.os.wrap": "runs the function in the loop's default executor",
     "starlette.concurrency.run_in_threadpool": "runs the function in anyio's thread pool",
+    "pebble.asynchronous.process": "runs each call in a child process and returns an asyncio future",
+    "pebble.asynchronous.thread": "runs each call in a new thread and returns an asyncio future",
+    "pebble.concurrent.process": "runs each call in a child process and returns a concurrent future",
+    "pebble.concurrent.thread": "runs each call in a new thread and returns a concurrent future",
 }
 
 

@@ -48,7 +48,8 @@ environment, configuration, a computed value) keeps the call. Not followed eithe
 generator function whose result is not iterated or entered (its body has not run); a
 function decorated with an offloading decorator (asgiref `sync_to_async`, channels
 `database_sync_to_async`, textual `work(thread=True)`, asyncer `asyncify`, tornado
-`run_on_executor`, and those of the `offload-decorators` setting); calls handed to a thread
+`run_on_executor`, pebble's `asynchronous`/`concurrent` `process` and `thread`, and those of
+the `offload-decorators` setting); calls handed to a thread
 (`asyncio.to_thread(helper)`); calls in lambdas and nested functions, unless the coroutine
 hands the function to one of the project that calls it itself (`await retry(load)` or
 `timed(functools.partial(load, path))` where `retry` or `timed` calls `operation()`, not

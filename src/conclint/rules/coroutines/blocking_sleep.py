@@ -188,6 +188,20 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
                 await retry(lambda: asyncio.to_thread(settle))  # awaited: run on a thread
             """
         ),
+        Valid(
+            """
+            import time
+
+            from pebble import asynchronous
+
+            @asynchronous.process
+            def settle():
+                time.sleep(1)  # in a child process
+
+            async def step():
+                await settle()
+            """
+        ),
     )
     INVALID = (
         Invalid(
