@@ -62,6 +62,8 @@ class BlockingMatch:
 
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+# Statements after which the rest of their block never runs.
+_ENDS_BLOCK = (cst.Raise, cst.Return, cst.Continue, cst.Break)
 
 
 # Offloading calls that may take a consumer and a lazy iterator: `to_thread(list, it)`.
@@ -84,6 +86,11 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.scope = self.module_scope
         self.frames: list[Frame] = [Frame("module", False, module)]
         self.statements: list[cst.CSTNode] = []
+        # Per open block (the module's body, then each indented block): whether one of its
+        # statements ended it (`raise`, `return`, `continue`, `break`), and how many open
+        # blocks are past such a statement: what follows there never runs.
+        self._ended: list[bool] = [False]
+        self._dead_blocks = 0
         self.main_guard_depth = 0
         self._awaited: set[int] = set()
         # Handles set non-blocking in this module, and how many `try` bodies catching
@@ -122,6 +129,13 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def at_import_time(self) -> bool:
         """True for module-level code (not in a def or class body) outside a `__main__` guard."""
         return len(self.frames) == 1 and self.main_guard_depth == 0
+
+    @property
+    def unreachable(self) -> bool:
+        """True after a `raise`, `return`, `continue` or `break` of the same block or of an
+        enclosing one: code left there (`raise NotImplementedError` above an old body) never
+        runs, so nothing in it is reported."""
+        return self._dead_blocks > 0
 
     @property
     def current_statement(self) -> cst.CSTNode | None:
@@ -344,7 +358,20 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.statements.pop()
 
     visit_SimpleStatementLine = visit_If = visit_While = visit_For = visit_With = _push_statement
-    leave_SimpleStatementLine = leave_If = leave_While = leave_For = leave_With = _pop_statement
+    leave_If = leave_While = leave_For = leave_With = _pop_statement
+
+    def leave_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.statements.pop()
+        if not self._ended[-1] and any(isinstance(small, _ENDS_BLOCK) for small in node.body):
+            self._ended[-1] = True
+            self._dead_blocks += 1
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._ended.append(False)
+
+    def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        if self._ended.pop():
+            self._dead_blocks -= 1
 
     # `if __name__ == "__main__":` at module level.
     def visit_If_body(self, node: cst.If) -> None:

@@ -773,6 +773,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         if not self._stack:
             return
         self._enter_offloaded(node)
+        if self.facts.unreachable:
+            return  # after a `raise` or `return` of its block: it never runs
         function = self._stack[-1]
         facts = self.facts
         func = node.func

@@ -154,6 +154,8 @@ class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
         removes the finding (see `conclint.fixes.plan`), if there is one. `helper_chain`: for a
         finding through helpers, the links from the callee to the blocking call.
         """
+        if self.facts.unreachable:
+            return  # code after a `raise` or `return` of its block never runs
         text = message if message is not None else self.MESSAGE.format(**fields)
         self.reports.append(
             Report(

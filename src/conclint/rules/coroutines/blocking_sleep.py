@@ -202,6 +202,24 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
                 await settle()
             """
         ),
+        Valid(
+            """
+            import time
+
+            def settle():
+                return
+                time.sleep(1)  # never runs
+
+            async def step(items):
+                for item in items:
+                    if item is None:
+                        continue
+                        time.sleep(1)  # never runs
+                settle()
+                raise NotImplementedError
+                time.sleep(1)  # an old body left below the stub: never runs
+            """
+        ),
     )
     INVALID = (
         Invalid(
