@@ -218,3 +218,49 @@ def test_returns_worker_loader_is_kept_in_the_summary_only_when_set() -> None:
     assert loader.as_dict()["returns_worker_loader"] is True
     assert "returns_worker_loader" not in preview.as_dict()
     assert FunctionSummary.from_dict(loader.as_dict()) == loader
+
+
+BANK = """
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    class Bank:
+        def __init__(self, executor=None):
+            self.executor = executor
+
+        def _map(self, func, items):
+            if self.executor is None:
+                return map(func, items)
+            return self.executor.map(func, items)
+
+        def put(self, events, path):
+            def write(event):
+                event.write(path)
+            return list(self._map(write, events))
+    """
+
+
+def test_nested_function_mapped_over_an_attribute_the_module_sets_to_a_process_pool() -> None:
+    at_module_level = BANK + """
+    if __name__ == "__main__":
+        bank = Bank()
+        bank.executor = ProcessPoolExecutor()
+    """
+    in_a_method = BANK + """
+        def use_processes(self):
+            self.executor = ProcessPoolExecutor(4)
+    """
+    for source in (at_module_level, in_a_method):
+        found = [d for d in lint_source(textwrap.dedent(source), "x.py", DEFAULT_SETTINGS) if d.code.startswith("CCL3")]
+        assert [(d.line, d.code) for d in found] == [(16, "CCL303")], source
+        assert "ProcessPoolExecutor" in found[0].message
+
+
+def test_attribute_executors_never_set_to_a_process_pool_are_silent() -> None:
+    threads = BANK + """
+    bank = Bank()
+    bank.executor = ThreadPoolExecutor()
+    other = object()
+    other.executor = ProcessPoolExecutor()
+    """
+    found = lint_source(textwrap.dedent(threads), "x.py", DEFAULT_SETTINGS)
+    assert [d for d in found if d.code.startswith("CCL3")] == []

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from conclint.analysis.dispatch import call_argument
-from conclint.analysis.process_factories import factory_process_executor
+from conclint.analysis.process_factories import attribute_process_executor, factory_process_executor
 from conclint.analysis.processes import callee_text, creation_forks, module_layout
 from conclint.analysis.scopes import Scope
 from conclint.analysis.symbols import Symbol, resolve
@@ -67,6 +67,10 @@ def process_dispatches(facts: FileFacts, call: cst.Call) -> list[ProcessDispatch
             made_by = factory_process_executor(func.value, facts.scope)
             if made_by is not None:
                 _add(found, call, dispatch, f"`{callee_text(func)}()` (a `{made_by}` makes a process pool)", False)
+                return found
+            assigned = attribute_process_executor(func.value, facts.scope)
+            if assigned is not None:
+                _add(found, call, dispatch, f"`{callee_text(func)}()` (the module sets {assigned})", False)
                 return found
     symbol = facts.resolve(func)
     if symbol is None or symbol.local or symbol.instance:

@@ -1,4 +1,4 @@
-"""Executors made by a factory a class holds in an attribute, set by a subclass.
+"""Executors a class holds in an attribute, known to be process pools elsewhere in the module.
 
 A strategy class often names its executor's class in a class attribute and calls it in a
 method (`executor_factory = Executor` ... `self.executor_factory()`), and a subclass picks the
@@ -6,15 +6,20 @@ pool (`executor_factory = ProcessPoolExecutor`). The base class's methods then r
 process pool whenever that subclass is used, so a callable they submit is pickled.
 `factory_process_executor` finds such a subclass in the module for the receiver of a
 `submit`/`map` call, following the object back to the call that made it, through methods of
-the class that return `self.<factory>()`.
+the class that return `self.<factory>()`. `attribute_process_executor` finds, for
+`self.<attr>.submit(...)`, an assignment of a `ProcessPoolExecutor()` to that attribute: in a
+method of the class, or at module level on an instance of it (`bank.executor =
+ProcessPoolExecutor()`), which makes every method using the attribute send work to processes.
 """
 
 from __future__ import annotations
 
+from typing import Callable, Sequence
+
 import libcst as cst
 
 from conclint.analysis.process_objects import origin_call
-from conclint.analysis.scopes import Scope, iter_statements
+from conclint.analysis.scopes import Scope, dotted_name, iter_statements
 from conclint.analysis.symbols import resolve
 from conclint.knowledge import processes as catalog
 
@@ -144,3 +149,56 @@ def _is_process_executor_class(value: cst.BaseExpression, module: Scope) -> bool
     """`value` names a process pool executor class (not an instance), resolved at module level."""
     symbol = resolve(value, module)
     return symbol is not None and not symbol.instance and not symbol.local and symbol.qualname in catalog.PROCESS_EXECUTOR_TYPES
+
+
+def attribute_process_executor(receiver: cst.BaseExpression, scope: Scope) -> str | None:
+    """For `receiver` = `self.<attr>` in a method: how the module makes that attribute a
+    process pool executor (`` `bank.executor = ProcessPoolExecutor()` ``), when a method of
+    the class assigns it `self.<attr> = ProcessPoolExecutor(...)` or a module-level statement
+    assigns it on an instance of the class. None otherwise."""
+    if not isinstance(receiver, cst.Attribute) or not isinstance(receiver.value, cst.Name):
+        return None
+    binding = scope.lookup(receiver.value.value)
+    if binding is None or binding.kind != "self" or binding.scope is None:
+        return None
+    owner, module = binding.scope, binding.scope.parent
+    if not isinstance(owner.node, cst.ClassDef) or module is None or not isinstance(module.node, cst.Module):
+        return None
+    attribute = receiver.attr.value
+    for method in iter_statements(owner.node.body.body):
+        if isinstance(method, cst.FunctionDef):
+            params = [*method.params.posonly_params, *method.params.params]
+            if params:
+                found = _assigned_executor(method.body.body, attribute, module, lambda name: name == params[0].name.value)
+                if found is not None:
+                    return found
+    return _assigned_executor(module.node.body, attribute, module, lambda name: _instance_of(name, owner.node, module))
+
+
+def _assigned_executor(
+    statements: Sequence[cst.CSTNode], attribute: str, module: Scope, is_owner: Callable[[str], bool]
+) -> str | None:
+    """The first `<name>.<attribute> = <a ProcessPoolExecutor() call>` among `statements`
+    (blocks entered, defs not) whose `<name>` `is_owner` accepts, as the source spells it."""
+    for statement in iter_statements(statements):
+        if not isinstance(statement, cst.Assign) or not isinstance(statement.value, cst.Call):
+            continue
+        for target in statement.targets:
+            node = target.target
+            if (
+                isinstance(node, cst.Attribute)
+                and node.attr.value == attribute
+                and isinstance(node.value, cst.Name)
+                and is_owner(node.value.value)
+            ):
+                symbol = resolve(statement.value, module)
+                if symbol is not None and symbol.instance and not symbol.local and symbol.qualname in catalog.PROCESS_EXECUTOR_TYPES:
+                    shown = dotted_name(statement.value.func) or "ProcessPoolExecutor"
+                    return f"`{node.value.value}.{attribute} = {shown}()`"
+    return None
+
+
+def _instance_of(name: str, cls: cst.ClassDef, module: Scope) -> bool:
+    """`name`, at module level, holds an instance of the module's class `cls`."""
+    symbol = resolve(cst.Name(name), module)
+    return symbol is not None and symbol.instance and symbol.local and symbol.node is cls

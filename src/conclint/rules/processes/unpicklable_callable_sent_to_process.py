@@ -42,7 +42,9 @@ class UnpicklableCallableSentToProcess(Rule):
     the `initializer` of a pool, an executor or a manager's `start()`; also `submit` / `map`
     on an executor a method makes through a factory class attribute
     (`self.executor_factory()`) that the class, or a subclass of the module inheriting the
-    method, sets to `ProcessPoolExecutor`. Reported callables: lambdas (written inline or bound to a name), functions and
+    method, sets to `ProcessPoolExecutor`, or on `self.<attr>` that a method of the class or a
+    module-level statement (`bank.executor = ProcessPoolExecutor()`) sets to a process pool
+    executor. Reported callables: lambdas (written inline or bound to a name), functions and
     classes defined inside another function, methods of such classes, functions and classes
     defined under `if __name__ == "__main__":`, and `functools.partial` of any of those.
     The callable may also reach the API through a function of the module that sends its
@@ -279,6 +281,24 @@ class UnpicklableCallableSentToProcess(Rule):
                     return [executor.submit(run_node, node) for node in nodes]
             """
         ),
+        # The executor attribute only ever holds threads.
+        Valid(
+            """
+            from concurrent.futures import ThreadPoolExecutor
+
+            class Bank:
+                def __init__(self, executor=None):
+                    self.executor = executor
+
+                def put(self, events, path):
+                    def write(event):
+                        event.write(path)
+                    return list(self.executor.map(write, events))
+
+            bank = Bank()
+            bank.executor = ThreadPoolExecutor()
+            """
+        ),
         # A manager started with a module-level initializer: pickled by name.
         Valid(
             """
@@ -459,6 +479,33 @@ class UnpicklableCallableSentToProcess(Rule):
             """,
             line=14,
             message_contains=("by `executor.submit()` (a `ProcessStrategy` makes a process pool)",),
+        ),
+        # From obsplus's report: the executor attribute is given a process pool at module level.
+        Invalid(
+            """
+            from concurrent.futures import ProcessPoolExecutor
+
+            class Bank:
+                def __init__(self, executor=None):
+                    self.executor = executor
+
+                def _map(self, func, items):
+                    if self.executor is None:
+                        return map(func, items)
+                    return self.executor.map(func, items)
+
+                def put(self, events, path):
+                    def write(event):
+                        event.write(path)
+                    return list(self._map(write, events))
+
+            if __name__ == "__main__":
+                bank = Bank()
+                bank.executor = ProcessPoolExecutor()
+                bank.put([], "out")
+            """,
+            line=15,
+            message_contains=("(the module sets `bank.executor = ProcessPoolExecutor()`) in `Bank._map()`",),
         ),
         # From patator's report: a manager's server process runs the initializer it was given.
         Invalid(
