@@ -93,9 +93,10 @@ class LoopRecord:
         # that only walks a structure once. `independent_inner`: some inner loop does not.
         self.dependent = False
         self.independent_inner = False
-        # How deep in f-strings and call arguments the loop starts (see SummaryCollector):
-        # arithmetic nested deeper only formats text or computes an argument.
-        self.nesting = (0, 0)
+        # How deep in f-strings, call arguments and subscripts the loop starts (see
+        # SummaryCollector): arithmetic nested deeper only formats text, computes an argument
+        # or a position.
+        self.nesting = (0, 0, 0)
         # Left early by `break`: a search or a scan that stops on what it finds, whose work
         # depends on the data rather than on numbers.
         self.breaks = False

@@ -133,6 +133,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         # How many f-strings and calls the walk is inside.
         self._fstrings = 0
         self._call_args = 0
+        self._subscripts = 0  # how many subscripts (`x[i * n]`, `m[a:b]`) the walk is inside
         # How many `if` statements and `except` handlers the walk is inside (LoopRecord.outputs).
         self._conditionals = 0
         # Lazy iterables handed to a thread or an executor (`to_thread(sum, (f(x) for x in
@@ -488,7 +489,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
 
     def _push_loop(self, node: cst.CSTNode, kind: str) -> LoopRecord:
         loop = LoopRecord(node, kind)
-        loop.nesting = (self._fstrings, self._call_args)
+        loop.nesting = (self._fstrings, self._call_args, self._subscripts)
         loop.conditionals = self._conditionals
         self._stack[-1].loops.append(loop)
         return loop
@@ -656,6 +657,12 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
     def leave_FormattedString(self, node: cst.FormattedString) -> None:
         self._fstrings -= 1
 
+    def visit_SubscriptElement(self, node: cst.SubscriptElement) -> None:
+        self._subscripts += 1
+
+    def leave_SubscriptElement(self, node: cst.SubscriptElement) -> None:
+        self._subscripts -= 1
+
     def leave_Call(self, node: cst.Call) -> None:
         self._call_args -= 1  # entered in visit_Call
         self._leave_offloaded(node)
@@ -676,9 +683,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             if not mentions(node, self._loop_names()):
                 return
             loop = self._stack[-1].loops[-1]
-            fstrings, call_args = loop.nesting
-            if self._fstrings > fstrings or (loop.kind == "comprehension" and self._call_args > call_args):
-                return  # `f"{i + 1}"`, `[make(i * 2) for i in ...]`: text, or an argument
+            fstrings, call_args, subscripts = loop.nesting
+            if self._fstrings > fstrings or self._subscripts > subscripts or (loop.kind == "comprehension" and self._call_args > call_args):
+                return  # `f"{i + 1}"`, `m[i * n:(i + 1) * n]`, `[make(i * 2) for i in ...]`: text, a position, an argument
             loop.arithmetic = True
             if isinstance(node.operator, MULTIPLICATIVE_OPERATORS):
                 loop.multiplicative = True

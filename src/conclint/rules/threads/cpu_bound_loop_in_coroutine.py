@@ -104,6 +104,15 @@ class CpuBoundLoopInCoroutine(Rule):
     VALID = (
         Valid(
             """
+            import math
+
+            async def chunks(message, size):
+                # Arithmetic inside a subscript picks positions: slicing is the work, in C.
+                return [message[i * size:(i + 1) * size] for i in range(math.ceil(len(message) / size))]
+            """
+        ),
+        Valid(
+            """
             def diff(a, b, path=()):
                 if a == b:
                     return []
