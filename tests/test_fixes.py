@@ -19,7 +19,9 @@ UNSAFE = FixMode(unsafe=True)
 
 
 def _rule_settings(rule: type[Rule], example: Invalid) -> Settings:
-    return dataclasses.replace(Settings(), **dict(example.settings), select=(rule.CODE,))
+    """The rule alone, unless the example selects rules itself (CCL002 needs the rules whose
+    suppression codes it judges)."""
+    return dataclasses.replace(Settings(), **{"select": (rule.CODE,), **dict(example.settings)})
 
 
 def _examples(fixable: bool) -> list:

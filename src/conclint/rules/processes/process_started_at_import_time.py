@@ -357,6 +357,22 @@ class ProcessStartedAtImportTime(Rule):
             """,
             line=7,
             message_contains=("`for ... in enumerate(...)` starts the worker processes of a DataLoader",),
+            fixed="""
+            import torch.utils.data
+
+            def get_loader(dataset, batch_size=64, workers=4):
+                return torch.utils.data.DataLoader(dataset, batch_size=batch_size, num_workers=int(workers))
+
+
+            def main():
+                dataloader = get_loader(list(range(100)), 1)
+                for i, data in enumerate(dataloader, 0):
+                    print(i, data)
+
+
+            if __name__ == "__main__":
+                main()
+            """,
         ),
         # From PyTorch's tutorial report: iterating a DataLoader starts its workers.
         Invalid(
