@@ -61,6 +61,19 @@ such a call is the unsafe offload: `await asyncio.to_thread(load_config, path)` 
 anyio's `to_thread.run_sync`), where "Fix safety" says it applies."""
 
 
+PEERS_HEADING = "Differences from flake8-async and ruff"
+PEERS_PARAGRAPH = """\
+flake8-async, and ruff's ASYNC rules that follow it, match a call by how it is spelled in the
+one file they read. conclint resolves names through the file's imports: a module that is never
+imported is not reported (`requests.get(url)` without `import requests`), an alias or a
+`from ... import` is, and a local name that shadows a library one is not. It also follows calls
+into helpers and into other modules of the project, which the peers do not. A call that is
+awaited is not reported (what it returns is awaitable, so it is not the sync call the rule
+means). flake8-async's ASYNC200 (calls you configure) is `extend-blocking-calls` here (CCL110).
+`bench/peer_suites.py` runs both peers' test suites against conclint and lists these
+differences apart from the misses."""
+
+
 OFFLOAD_OPTION = """\
 - `offload-decorators`: qualified names of your own decorators that run the decorated
   function on a thread (`["mylib.run_in_thread"]`); calls of functions they decorate are not
@@ -106,6 +119,8 @@ class BlockingCallInCoroutine(Rule):
             sections["Fix safety"] = sections["Fix safety"].replace("{offload_fix}", OFFLOAD_FIX_PARAGRAPH)
         if "Options" in sections:
             sections["Options"] += "\n" + OFFLOAD_OPTION
+        own = sections.get(PEERS_HEADING)
+        sections[PEERS_HEADING] = PEERS_PARAGRAPH + ("\n\n" + own if own else "")
         return sections
 
     def __init__(self, facts: FileFacts, settings: Settings) -> None:

@@ -87,6 +87,17 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     - [trio: asynchronous filesystem I/O](https://trio.readthedocs.io/en/stable/reference-io.html#asynchronous-filesystem-i-o)
     - [AnyIO: asynchronous file I/O support](https://anyio.readthedocs.io/en/stable/fileio.html)
     - [aiofiles](https://github.com/Tinche/aiofiles)
+
+    ## Differences from flake8-async and ruff
+    - The `os.path` functions that only compute a string (`normpath`, `relpath`, `join`,
+      `basename`, ...) are not reported; flake8-async's suite expects some of them. Those that
+      ask the disk (`exists`, `isfile`, `getsize`, `realpath`, ...) are.
+    - `os.fdopen` is not reported (ASYNC231 is): it wraps a descriptor that is already open.
+      The reads and writes of the file it returns are.
+    - On a file object, only the methods that do I/O are reported (`read`, `write`, `flush`,
+      `readline`, ...), not any method called on it.
+    - `open()` handed to `trio.wrap_file(open(path))` is reported: opening the file is the
+      blocking part, and `await trio.open_file(path)` avoids it.
     """
 
     CODE = "CCL104"

@@ -69,6 +69,11 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     - [asyncio.to_thread](https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread)
     - [trio.to_thread.run_sync](https://trio.readthedocs.io/en/stable/reference-core.html#trio.to_thread.run_sync)
     - [AnyIO: working with threads](https://anyio.readthedocs.io/en/stable/threads.html)
+
+    ## Differences from flake8-async and ruff
+    - On a `urllib3` pool or an `http.client` connection, only the methods that send a request
+      or read a response are reported (`request`, `urlopen`, `getresponse`, `read`, ...), not
+      any method called on it.
     """
 
     CODE = "CCL102"
