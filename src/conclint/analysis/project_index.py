@@ -21,6 +21,7 @@ result is reused only while those files are unchanged. This module does not impo
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import os
 from dataclasses import dataclass, field
@@ -131,6 +132,7 @@ class ProjectIndex:
         self._roots: dict[Path, Path | None] = {}
         self._packages: dict[tuple[tuple[Path, ...], str], bool] = {}
         self._located: dict[Path, ModuleSummary | None] = {}
+        self._definitions: dict[Path, dict[str, int]] = {}
         self._mentions: dict[tuple[Path, tuple[bytes, ...]], bool] = {}
 
     def view(self, path: str | os.PathLike[str], digest: str = "") -> ProjectView:
@@ -206,6 +208,21 @@ class ProjectIndex:
             except Exception:  # noqa: BLE001 - the message then goes without the line
                 found = None
             self._located[module.path] = found
+        return found
+
+    def definition_lines(self, module: LoadedModule) -> dict[str, int]:
+        """The line of each function's `def` in `module`, by qualified name. A chain's links
+        need only these: read off CPython's tree, they cost a fraction of the summary with
+        every line (`located`), which only the module holding the blocking call needs."""
+        found = self._definitions.get(module.path)
+        if found is None:
+            from conclint.syntax.parsing import check_source  # libcst: not at start-up
+
+            try:
+                tree = check_source(self._read(module.path))
+            except Exception:  # noqa: BLE001 - the link then goes without its line
+                tree = None
+            found = self._definitions[module.path] = _definition_lines(tree.body) if tree is not None else {}
         return found
 
     def mentions(self, file: Path, tokens: tuple[bytes, ...]) -> bool:
@@ -362,11 +379,9 @@ class ProjectView:
         """The line of the `def` of `function` (found earlier by `function`); 0 when it
         cannot be told."""
         module = self._where.get(function)
-        located = self.index.located(module) if module is not None else None
-        if module is None or located is None:
+        if module is None:
             return 0
-        summary = located.function(function[len(module.name) + 1 :])
-        return summary.line if summary is not None else 0
+        return self.index.definition_lines(module).get(function[len(module.name) + 1 :], 0)
 
     def function_file(self, function: str) -> str:
         """The absolute path of the file defining `function` (found earlier), or ""."""
@@ -381,6 +396,26 @@ class ProjectView:
         with contextlib.suppress(ValueError):
             return module.path.relative_to(self.root).as_posix()
         return module.path.name
+
+
+def _definition_lines(body: list[ast.stmt], prefix: str = "") -> dict[str, int]:
+    """`{qualified name: line of its def}` for the functions of `body`, named as the scopes
+    name them (`Class.method`, `outer.<locals>.inner`), through the blocks of compound
+    statements."""
+    found: dict[str, int] = {}
+    pending = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            name = f"{prefix}{node.name}"
+            if not isinstance(node, ast.ClassDef):
+                found[name] = node.lineno
+            inner = f"{name}.<locals>." if not isinstance(node, ast.ClassDef) else f"{name}."
+            found.update(_definition_lines(node.body, inner))
+            continue
+        for field_name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            pending.extend(getattr(node, field_name, ()))
+    return found
 
 
 def _anchor(file: Path, module_name: str) -> str:
