@@ -27,6 +27,7 @@ from conclint.analysis.scopes import (
     is_instance_method,
     last_name,
     loop_binding,
+    walrus_scopes,
 )
 from conclint.analysis.symbols import Symbol, resolve
 from conclint.core.settings import Settings
@@ -80,7 +81,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.settings = settings
         self.catalog: BlockingCatalog = blocking_catalog(settings.extend_blocking_calls)
         self.module_scope = Scope("module", "", None, module)
-        self.module_scope.walrus = (":=" if isinstance(source, str) else b":=") in source  # type: ignore[operator]
+        self.module_scope.walrus = walrus_scopes(source)
         collect_bindings(self.module_scope, module.body, module_name)
         self.library = async_library(self.module_scope)
         self.scope = self.module_scope
