@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 import libcst as cst
 
 from conclint.knowledge.types import canonical_name
+from conclint.syntax.parsing import cpython_tree
 
 
 @dataclass(eq=False)
@@ -278,10 +279,9 @@ def walrus_scopes(source: str | bytes) -> frozenset[str]:
     cost up to a tenth of a file's lint, and few scopes of a file that uses `:=` do."""
     if (":=" if isinstance(source, str) else b":=") not in source:
         return frozenset()
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return frozenset()  # no libcst tree to scan either
+    tree = cpython_tree(source)
+    if tree is None:
+        return frozenset()  # what CPython rejects, only a newer libcst parses: no walrus there
     found: set[str] = set()
     pending: list[tuple[ast.AST, str, str]] = [(tree, "", "module")]
     while pending:

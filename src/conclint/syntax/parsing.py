@@ -124,7 +124,26 @@ def _cpython_precheck(source: str | bytes) -> tuple[ast.Module | None, SourceErr
         raise SourceError(f"cannot parse the file: {error}") from None
     if _may_hold_long_boolean_chain(source):
         _check_boolean_chains(tree)
+    global _last_checked
+    _last_checked = (source, tree)  # type: ignore[assignment]
     return tree, None  # type: ignore[return-value]
+
+
+# The tree of the last source CPython's check accepted, with that source: the lint that
+# checked it asks for it again right after (`cpython_tree`), and need not parse it twice.
+_last_checked: tuple[str | bytes, ast.Module] | None = None
+
+
+def cpython_tree(source: str | bytes) -> ast.Module | None:
+    """CPython's tree of `source`, which the check of this very source object built when it
+    was the last one checked; parsed anew otherwise. None when CPython rejects it."""
+    last = _last_checked
+    if last is not None and last[0] is source:
+        return last[1]
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def _compile_at_default_limit(source: str | bytes) -> ast.AST:
