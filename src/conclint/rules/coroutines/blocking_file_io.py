@@ -380,6 +380,20 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         Invalid(
             """
             import io
+
+            log: io.TextIOWrapper = ...  # declared: set up elsewhere
+
+            async def tail():
+                latest: io.BufferedReader = ...
+                return log.readline(), latest.read()
+            """,
+            line=7,
+            count=2,
+            message_contains=("`log.readline()` blocks the event loop",),
+        ),
+        Invalid(
+            """
+            import io
             from typing import IO, Optional
 
             async def copy(source: io.BufferedReader, target: "Optional[IO[bytes]]", log: io.TextIOWrapper | None):
