@@ -10,26 +10,15 @@ reasons (libcst may know newer syntax than the running interpreter), reaches lib
 from __future__ import annotations
 
 import ast
-import sys
-import warnings
 
 import libcst as cst
 from libcst._nodes.base import CSTNode
 
-# CPython keeps `a and b and c ...` flat, libcst nests it: long chains pass CPython's
-# depth limits and still overflow libcst (seen from about 10,000 operands).
-MAX_BOOLEAN_OPERANDS = 2000
-# CPython's default; see `_compile_at_default_limit`.
-PRECHECK_RECURSION_LIMIT = 1000
-_NESTING_MESSAGES = ("too many nested", "too many levels", "too many statically nested", "too complex")
-
-
-class SourceError(Exception):
-    """The source cannot be analysed; carries the reason and where it was found."""
-
-    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
-        super().__init__(message)
-        self.message, self.line, self.column = message, line, column
+from conclint.syntax.cpython_check import (  # noqa: F401 - re-exported: callers import them from here
+    SourceError,
+    cpython_precheck as _cpython_precheck,
+    cpython_tree,
+)
 
 
 def parse_source(source: str | bytes, *, checked: bool = False) -> cst.Module:
@@ -104,89 +93,3 @@ def check_source(source: str | bytes) -> ast.Module | None:
     if error is not None:
         parse_source(source)  # CPython rejects it; libcst, which may know newer syntax, decides
     return tree
-
-
-def _cpython_precheck(source: str | bytes) -> tuple[ast.Module | None, SourceError | None]:
-    """Raise SourceError for what must not reach libcst; return CPython's tree, or its
-    ordinary syntax error to report should libcst reject the file too."""
-    try:
-        tree = _compile_at_default_limit(source)
-    except SyntaxError as error:
-        located = SourceError(f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1)
-        if any(marker in error.msg for marker in _NESTING_MESSAGES) or "null bytes" in error.msg:
-            raise located from None
-        if isinstance(error, UnicodeError) or "encoding" in error.msg or "decode" in error.msg:
-            raise SourceError(f"cannot decode the file: {error.msg}", error.lineno or 1, 1) from None
-        return None, located
-    except (RecursionError, MemoryError):
-        raise SourceError("the file is too deeply nested for the parser") from None
-    except ValueError as error:
-        raise SourceError(f"cannot parse the file: {error}") from None
-    if _may_hold_long_boolean_chain(source):
-        _check_boolean_chains(tree)
-    global _last_checked
-    _last_checked = (source, tree)  # type: ignore[assignment]
-    return tree, None  # type: ignore[return-value]
-
-
-# The tree of the last source CPython's check accepted, with that source: the lint that
-# checked it asks for it again right after (`cpython_tree`), and need not parse it twice.
-_last_checked: tuple[str | bytes, ast.Module] | None = None
-
-
-def cpython_tree(source: str | bytes) -> ast.Module | None:
-    """CPython's tree of `source`, which the check of this very source object built when it
-    was the last one checked; parsed anew otherwise. None when CPython rejects it."""
-    last = _last_checked
-    if last is not None and last[0] is source:
-        return last[1]
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-
-
-def _compile_at_default_limit(source: str | bytes) -> ast.AST:
-    """CPython's AST of `source`, built under the default recursion limit.
-
-    Up to Python 3.11, the depth of the AST CPython agrees to build grows with the recursion
-    limit (about 3 levels per unit). At the default limit nothing deeper than ~3,000 levels
-    passes, and libcst's parse, whose time grows with the square of the depth, stays within
-    a few seconds (measured: 2 s at 3,000 levels; over a minute at 20,000, which a raised
-    limit lets through). Worker threads raise the limit for libcst's recursive code
-    generation; this check must not follow them.
-    """
-    limit = sys.getrecursionlimit()
-    lowered = False
-    if limit > PRECHECK_RECURSION_LIMIT:
-        try:
-            sys.setrecursionlimit(PRECHECK_RECURSION_LIMIT)
-            lowered = True
-        except RecursionError:  # already deeper than that: check at the current limit
-            pass
-    try:
-        # Compiling warns about questionable code (`1()`, an invalid escape sequence, which is
-        # a SyntaxWarning from 3.12): not ours to print, and under `-W error` it would raise
-        # and turn a valid file into CCL001.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return compile(source, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    finally:
-        if lowered:
-            sys.setrecursionlimit(limit)
-
-
-def _may_hold_long_boolean_chain(source: str | bytes) -> bool:
-    if isinstance(source, bytes):
-        return source.count(b" and ") + source.count(b" or ") > MAX_BOOLEAN_OPERANDS
-    return source.count(" and ") + source.count(" or ") > MAX_BOOLEAN_OPERANDS
-
-
-def _check_boolean_chains(tree: ast.AST) -> None:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.BoolOp) and len(node.values) > MAX_BOOLEAN_OPERANDS:
-            raise SourceError(
-                f"a boolean expression with {len(node.values)} operands is too long to analyse",
-                getattr(node, "lineno", 1),
-                getattr(node, "col_offset", 0) + 1,
-            )
