@@ -167,10 +167,10 @@ def test_progress_bar_on_a_terminal_for_long_runs(many_files: Path) -> None:
     assert stderr.endswith("\r\x1b[2K\x1b[?25h")
 
 
-def test_the_progress_bar_counts_lines(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_the_progress_bar_counts_sizes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # the pool lints the biggest files first: counted per file, the estimate was hours long
     big = tmp_path / "big.py"
-    big.write_text("x = 1\n" * 99)
+    big.write_text("x = 1\n" * 99)  # 6 bytes a line
     files = [str(big)]
     for index in range(cli.PROGRESS_MIN_FILES + 1):
         (tmp_path / f"small{index}.py").write_text("x = 1\n")
@@ -188,8 +188,8 @@ def test_the_progress_bar_counts_lines(monkeypatch: pytest.MonkeyPatch, tmp_path
     with cli._progress_bar(files) as advance:
         advance(str(big))
         (bar,) = bars
-        assert bar.length == 99 + 1 + cli.PROGRESS_MIN_FILES  # type: ignore[attr-defined]
-        assert bar.pos == 99  # type: ignore[attr-defined]
+        assert bar.length == 6 * (99 + 1 + cli.PROGRESS_MIN_FILES)  # type: ignore[attr-defined]
+        assert bar.pos == 6 * 99  # type: ignore[attr-defined]
 
 
 @posix_only

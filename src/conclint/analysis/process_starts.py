@@ -101,8 +101,6 @@ def returns_loader_with_workers(facts: FileFacts, value: cst.BaseExpression) -> 
     fact a function summary keeps so that a module-level loop over the result of a helper
     of another module is judged. A worker count taken from a parameter that defaults to 0
     does not count: callers that leave it out load in their own process."""
-    if not module_layout(facts).spells_dataloader:  # searched once per file, not per return
-        return False
     return _loader_with_workers(facts, value, facts.scope, returned=True)
 
 

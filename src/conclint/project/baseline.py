@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from conclint.core.model import MODULE_LEVEL, Diagnostic
+from conclint.core.safe_files import read_regular
 from conclint.project.runner import project_relative_path
 
 BASELINE_VERSION = 1
@@ -117,12 +118,9 @@ def _entry(entry: Any) -> tuple[BaselineKey, int]:
 def read_baseline(path: Path) -> Counter[BaselineKey]:
     """The baseline in file `path`; BaselineError when it cannot be read or is malformed."""
     try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_BASELINE_BYTES + 1)
+        data = read_regular(path, MAX_BASELINE_BYTES, follow=True)
     except OSError as error:
         raise BaselineError(f"cannot read it: {(error.strerror or str(error)).lower()}") from None
-    if len(data) > MAX_BASELINE_BYTES:
-        raise BaselineError(f"larger than {MAX_BASELINE_BYTES} bytes")
     try:
         return parse_baseline(data.decode("utf-8"))
     except UnicodeDecodeError:

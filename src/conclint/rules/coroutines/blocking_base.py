@@ -311,7 +311,7 @@ def _waits(match: BlockingMatch | None) -> bool:
 def _callee(call: cst.Call, qualname: str) -> str:
     """How the source names a method (`pool.map`), or its type's short name."""
     text = dotted_name(call.func)
-    return text if text and len(text) <= 40 else ".".join(qualname.split(".")[-2:])
+    return text if text and len(text) <= 40 else short_name(qualname)
 
 
 # Silent in a coroutine that only ever runs on a loop of its own in another thread
