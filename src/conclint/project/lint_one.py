@@ -2,8 +2,8 @@
 index, and run the engine on it.
 
 The engine, and with it libcst, is imported only here and only when a file needs linting, so
-a run served entirely from the cache never loads it. Every failure of one file becomes that
-file's error, never the run's.
+a run served entirely from the cache never loads it, nor one whose files no rule needs to
+parse (`parse_needed`). Every failure of one file becomes that file's error, never the run's.
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from conclint.core.digests import content_digest
 from conclint.core.model import Diagnostic
 from conclint.core.settings import Settings
 from conclint.project import lint_ahead
+from conclint.project.parse_needed import needs_engine
 from conclint.project.tasks import FileResult, IndexOptions, Linted
 
 if TYPE_CHECKING:
     from conclint.analysis.project_index import ProjectIndex, ProjectView
+    from conclint.analysis.summaries import ModuleSummary
 
 # Opening a FIFO for reading blocks until a writer appears; O_NONBLOCK makes open() return
 # at once so the fstat check below can refuse it.
@@ -52,7 +54,11 @@ def lint_file(path: str, settings: Settings, index: IndexOptions | None = None) 
 
 
 def lint_source(source: bytes, path: str, settings: Settings, project: ProjectView | None = None) -> list[Diagnostic]:
-    """`conclint.engine.lint_source`, imported on first use: importing it imports libcst."""
+    """`conclint.engine.lint_source`, imported on first use: importing it imports libcst.
+    A file no rule needs to parse is answered here, without it (`parse_needed`)."""
+    if not needs_engine(source, settings, project is not None):
+        return []  # what the engine would find
+    load_engine()
     from conclint.engine import lint_source as engine_lint_source
 
     return engine_lint_source(source, path, settings, project)
@@ -74,6 +80,8 @@ def lint_for_run(
         project.summary_wanted = summary_wanted
     try:
         diagnostics = lint_source(source, path, settings, project)
+    except EngineUnavailable:
+        raise  # the run's problem, not this file's
     except Exception as error:  # noqa: BLE001 - one file's engine failure must not end the run
         detail = " ".join(str(error).split())
         message = f"internal error: {type(error).__name__}" + (f": {detail}" if detail else "")
@@ -101,13 +109,17 @@ def _project_index(settings: Settings, options: IndexOptions) -> ProjectIndex:
         from conclint.analysis.project_index import ProjectIndex
         from conclint.project.summary_store import SummaryStore
         from conclint.project.cache import engine_fingerprint, settings_digest
-        from conclint.engine import summarize_source
+
+        def summarize(source: bytes, anchor: str, located: bool) -> ModuleSummary:
+            from conclint.engine import summarize_source  # libcst: only once a module is summarized
+
+            return summarize_source(source, settings, anchor, located=located)
 
         store = None
         if options.store is not None:
             store = SummaryStore(options.store, f"{engine_fingerprint()}-{settings_digest(settings)}")
         index = _INDEXES[key] = ProjectIndex(
-            lambda source, anchor, located: summarize_source(source, settings, anchor, located=located),
+            summarize,
             store,
             lint_ahead.lint_ahead,
             max_file_size=settings.max_file_size,

@@ -39,7 +39,7 @@ from conclint.project.cache import Cache, cache_key
 from conclint.project.configuration import Configurations
 from conclint.project.deep_stack import run_with_deep_stack
 from conclint.project.discovery import PathError, discover
-from conclint.project.lint_one import LINT_GC_THRESHOLDS, EngineUnavailable, lint_for_run, load_engine, read_source
+from conclint.project.lint_one import LINT_GC_THRESHOLDS, EngineUnavailable, lint_for_run, read_source
 from conclint.project.tasks import FileResult, IndexOptions, Linted, Task
 from conclint.rules.registry import select_catalog
 
@@ -244,8 +244,7 @@ def _lint_serially(tasks: Sequence[Task], advance: Callable[[str], None]) -> lis
     nested file do not depend on whether a pool ran."""
     if not tasks:
         return []
-    load_engine()
-    results: list[Linted] = []
+    results: list[Linted] = []  # `lint_for_run` loads the engine for the first file that needs it
 
     def lint_all() -> None:
         for task in tasks:
