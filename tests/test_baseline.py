@@ -15,6 +15,7 @@ import pytest
 from conclint.core.model import ChainLink, Diagnostic, Span
 from conclint.engine import lint_source
 from conclint.project.baseline import (
+    BASELINE_VERSION,
     BaselineError,
     BaselineKey,
     baseline_key,
@@ -97,7 +98,7 @@ def test_the_file_is_sorted_stable_and_versioned(tmp_path: Path) -> None:
     text = baseline_text(findings, tmp_path)
     assert text == baseline_text(list(reversed(findings)), tmp_path)
     document = json.loads(text)
-    assert document["version"] == 1
+    assert document["version"] == BASELINE_VERSION
     assert document["findings"][0] == {"path": "pkg/a.py", "code": "CCL101", "function": "f", "chain": [], "count": 2}
     assert [entry["function"] for entry in document["findings"]] == ["f", "z", "f"]
     assert "line" not in text and "message" not in text
@@ -110,9 +111,9 @@ def test_the_file_is_sorted_stable_and_versioned(tmp_path: Path) -> None:
         "not json",
         '{"findings": []}',
         '{"version": 99, "findings": []}',
-        '{"version": 1, "findings": [{"path": "a.py", "code": "CCL101"}]}',
-        '{"version": 1, "findings": [{"path": "a.py", "code": "CCL101", "function": "f", "count": 0}]}',
-        '{"version": 1, "findings": [{"path": "a.py", "code": "CCL101", "function": "f", "chain": [1]}]}',
+        f'{{"version": {BASELINE_VERSION}, "findings": [{{"path": "a.py", "code": "CCL101"}}]}}',
+        f'{{"version": {BASELINE_VERSION}, "findings": [{{"path": "a.py", "code": "CCL101", "function": "f", "count": 0}}]}}',
+        f'{{"version": {BASELINE_VERSION}, "findings": [{{"path": "a.py", "code": "CCL101", "function": "f", "chain": [1]}}]}}',
     ],
 )
 def test_malformed_baselines_are_refused(text: str) -> None:
@@ -203,5 +204,5 @@ def test_the_innermost_definition_names_a_position() -> None:
     )
     module = cst.parse_module(source)
     names = EnclosingNames(module, node_positions(module))
-    assert [names.name_at(line, 8) for line in (4, 12, 13, 17, 18)] == ["A.f", "A.k.z", "A.k", "m", "<module>"]
+    assert [names.name_at(line, 8) for line in (4, 12, 13, 17, 18)] == ["A.f", "A.k.<locals>.z", "A.k", "m", "<module>"]
     assert [names.in_coroutine(line, 8) for line in (12, 13, 4)] == [False, True, False]

@@ -16,25 +16,29 @@ from conclint.core.model import MODULE_LEVEL
 
 
 def _definitions(module: cst.Module) -> list[tuple[str, cst.FunctionDef | cst.ClassDef]]:
-    """Every function and class of a module with its qualified name (`Outer.method.inner`).
+    """Every function and class of a module with its qualified name, as the scopes and the
+    project index name them (`Outer.method.<locals>.inner`).
 
     Only statements are walked, never expressions (a `def` is a statement, a lambda is not a
     definition here): a full traversal of the tree would cost more than the positions do."""
     found: list[tuple[str, cst.FunctionDef | cst.ClassDef]] = []
-    pending: list[tuple[tuple[str, ...], object]] = [((), statement) for statement in reversed(module.body)]
+    # (qualified name of the enclosing definition, whether it is a function, node)
+    pending: list[tuple[str, bool, object]] = [("", False, statement) for statement in reversed(module.body)]
     while pending:
-        names, node = pending.pop()
+        qualname, in_function, node = pending.pop()
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            names = (*names, node.name.value)
-            found.append((".".join(names), node))
+            name = node.name.value
+            qualname = f"{qualname}.<locals>.{name}" if in_function else f"{qualname}.{name}" if qualname else name
+            in_function = isinstance(node, cst.FunctionDef)
+            found.append((qualname, node))
         if not isinstance(node, _BLOCKS):
             continue
         for field in _BLOCK_FIELDS:
             value = getattr(node, field, None)
             if isinstance(value, (tuple, list)):
-                pending.extend((names, item) for item in reversed(value))
+                pending.extend((qualname, in_function, item) for item in reversed(value))
             elif value is not None:
-                pending.append((names, value))
+                pending.append((qualname, in_function, value))
     return found
 
 

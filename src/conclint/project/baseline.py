@@ -27,7 +27,8 @@ from conclint.core.model import MODULE_LEVEL, Diagnostic
 from conclint.core.safe_files import read_regular
 from conclint.project.runner import project_relative_path
 
-BASELINE_VERSION = 1
+# 2: nested functions are named `outer.<locals>.inner`, as everywhere else.
+BASELINE_VERSION = 2
 # A baseline larger than this is not a file conclint wrote for a real project.
 MAX_BASELINE_BYTES = 64 * 1024 * 1024
 
