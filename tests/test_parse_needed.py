@@ -83,31 +83,72 @@ def test_a_file_left_to_cpython_gets_what_the_engine_gives(settings: Settings, i
     shortcut = engine = 0
     for file in _files(tmp_path):
         source = file.read_bytes()
-        if needs_engine(source, settings, indexed):
+        view = lint_one.project_view(str(file), settings, IndexOptions(run=1)) if indexed else None
+        if needs_engine(source, settings, view.is_project_module if view is not None else None):
             engine += 1
             continue
         shortcut += 1
-        view = lint_one.project_view(str(file), settings, IndexOptions(run=1)) if indexed else None
         assert lint_source(source, str(file), settings, view) == [], file
     # Both ways are taken, or the comparison above proves nothing.
     assert shortcut and engine
 
 
 def test_a_rejected_file_is_left_to_the_engine() -> None:
-    assert needs_engine(SOURCES["bad.py"].encode(), Settings(), False)
-    assert not needs_engine(SOURCES["bad.py"].encode(), Settings(ignore=("CCL001",)), False)
+    assert needs_engine(SOURCES["bad.py"].encode(), Settings(), None)
+    assert not needs_engine(SOURCES["bad.py"].encode(), Settings(ignore=("CCL001",)), None)
 
 
-def test_an_import_is_left_to_the_engine_when_a_rule_follows_imported_calls() -> None:
-    source = SOURCES["imports.py"].encode()
-    assert needs_engine(source, Settings(), True)
-    assert not needs_engine(source, Settings(), False)
-    assert not needs_engine(source, Settings(ignore=("CCL302",)), True)
+def _in_app(module: str) -> bool:
+    return module.partition(".")[0] == "app"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from app.jobs import run\n\nrun()\n",
+        "import app.jobs\n\napp.jobs.run()\n",
+        "from . import jobs\n\njobs.run()\n",
+        "from app.ops import Operator\n\nOperator().expval()\n",
+        "from app.jobs import run\n\n\n@run()\ndef f():\n    pass\n",
+        "from app.jobs import run\n\n\nclass C:\n    x = run()\n",
+        "from app.jobs import run\n\n\ndef f(x=run()):\n    pass\n",
+    ],
+)
+def test_an_import_time_call_of_a_project_import_is_left_to_the_engine(source: str) -> None:
+    assert needs_engine(source.encode(), Settings(), _in_app)
+    assert not needs_engine(source.encode(), Settings(), None)
+    assert not needs_engine(source.encode(), Settings(ignore=("CCL302",)), _in_app)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import logging\n\nlog = logging.getLogger(__name__)\n",
+        "from app.jobs import run\n\n\ndef main():\n    run()\n",
+        "from app.jobs import run\n\nhandler = lambda: run()\n",
+        "import app.jobs\n\nx = len([])\n",
+    ],
+)
+def test_no_import_time_call_of_a_project_import_needs_no_engine(source: str) -> None:
+    assert not needs_engine(source.encode(), Settings(), _in_app)
+
+
+def test_a_process_start_through_an_imported_call_is_still_found(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.conclint]\n", encoding="utf-8")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "app" / "workers.py").write_text(
+        "import multiprocessing\n\n\ndef main():\n    multiprocessing.Process(target=print).start()\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "app" / "run.py").write_text("from app.workers import main\n\nmain()\n", encoding="utf-8")
+    result = lint_one.lint_file(str(tmp_path / "app" / "run.py"), Settings(), IndexOptions(run=2))
+    assert [diagnostic.code for diagnostic in result.diagnostics] == ["CCL302"]
 
 
 def test_per_file_ignores_are_left_to_the_engine() -> None:
     settings = dataclasses.replace(Settings(), per_file_ignores=(("*.py", ("CCL1",)),))
-    assert needs_engine(PLAIN.encode(), settings, False)
+    assert needs_engine(PLAIN.encode(), settings, None)
 
 
 def _run_cold(project: Path, file: str) -> subprocess.CompletedProcess[str]:

@@ -56,7 +56,7 @@ def lint_file(path: str, settings: Settings, index: IndexOptions | None = None) 
 def lint_source(source: bytes, path: str, settings: Settings, project: ProjectView | None = None) -> list[Diagnostic]:
     """`conclint.engine.lint_source`, imported on first use: importing it imports libcst.
     A file no rule needs to parse is answered here, without it (`parse_needed`)."""
-    if not needs_engine(source, settings, project is not None):
+    if not needs_engine(source, settings, project.is_project_module if project is not None else None):
         return []  # what the engine would find
     load_engine()
     from conclint.engine import lint_source as engine_lint_source

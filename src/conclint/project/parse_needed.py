@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Mapping
+from typing import Callable, Iterator, Mapping
 
 from conclint.core.settings import Settings
 from conclint.knowledge.rule_tokens import RULE_PREFILTERS, Prefilter
@@ -28,24 +28,27 @@ PARSE_ERROR = "CCL001"
 PATTERNS: Mapping[str, re.Pattern[bytes]] = {"coroutine": COROUTINE}
 
 
-def needs_engine(source: bytes, settings: Settings, indexed: bool) -> bool:
+def needs_engine(source: bytes, settings: Settings, in_project: Callable[[str], bool] | None) -> bool:
     """False only when the engine would report nothing in `source`: no selected rule passes
     its prefilter, and CPython accepts the file (when CCL001 is selected, or a rule following
-    imported calls needs its tree). `indexed`: the run has a project index."""
+    imported calls needs its tree). `in_project`: with a project index, whether a module
+    name is the project's (`ProjectView.is_project_module`); None without one."""
     prefilters = _selected(settings)
     if prefilters is None or len(source) > settings.max_file_size:
         return True
     others = [prefilter for code, prefilter in prefilters.items() if code != PARSE_ERROR]
     if any(_passes(prefilter, source) for prefilter in others):
         return True
-    follows = indexed and any(prefilter.follows_imported_calls for prefilter in others)
+    follows = in_project is not None and any(prefilter.follows_imported_calls for prefilter in others)
     if PARSE_ERROR not in prefilters and not follows:
         return False
     try:
         tree, error = cpython_precheck(source)
     except (SourceError, MemoryError):
         return True
-    return error is not None or tree is None or (follows and _imports(tree))
+    if error is not None or tree is None:
+        return True
+    return follows and in_project is not None and _may_call_imported(tree, in_project)
 
 
 def _selected(settings: Settings) -> dict[str, Prefilter] | None:
@@ -70,8 +73,47 @@ def _passes(prefilter: Prefilter, source: bytes) -> bool:
     return holds(prefilter.tokens, pattern, source)
 
 
-def _imports(tree: ast.Module) -> bool:
-    """Whether the module imports anything: without an import it calls no imported function,
-    so a rule following imported calls (CCL302) cannot apply. (With one, the engine asks the
-    project index, which needs the engine.)"""
-    return any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(tree))
+def _may_call_imported(tree: ast.Module, in_project: Callable[[str], bool]) -> bool:
+    """Whether the module may call at import time a function it imports from its project:
+    what the engine asks `analysis.imported_calls` before it follows such calls (CCL302),
+    which imports libcst. This answer errs on the side of yes: any call outside function
+    bodies whose callee starts with a name a module-level import of the project binds (a
+    relative import always counts), including `__main__` guards and annotations."""
+    imported = _project_imports(tree, in_project)
+    return bool(imported) and any(
+        isinstance(node, ast.Call) and _root_name(node.func) in imported for node in _outside_functions(tree)
+    )
+
+
+def _project_imports(tree: ast.Module, in_project: Callable[[str], bool]) -> set[str]:
+    """The names module-level imports of the project (or relative ones) bind."""
+    names: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.Import):
+            kept = [alias for alias in statement.names if in_project(alias.name)]
+            names.update(alias.asname or alias.name.partition(".")[0] for alias in kept)
+        elif isinstance(statement, ast.ImportFrom) and (statement.level or in_project(statement.module or "")):
+            names.update(alias.asname or alias.name for alias in statement.names if alias.name != "*")
+    return names
+
+
+def _root_name(func: ast.expr) -> str | None:
+    """The name a callee's attribute chain starts from (`a` of `a.b.c`, and of `a(...).b`)."""
+    while isinstance(func, (ast.Attribute, ast.Call)):
+        func = func.value if isinstance(func, ast.Attribute) else func.func
+    return func.id if isinstance(func, ast.Name) else None
+
+
+def _outside_functions(tree: ast.Module) -> Iterator[ast.AST]:
+    """Every node of the module but those in the bodies of functions and lambdas."""
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            pending.extend([*node.decorator_list, node.args, *([node.returns] if node.returns else [])])
+            pending.extend(getattr(node, "type_params", []))
+        elif isinstance(node, ast.Lambda):
+            pending.append(node.args)
+        else:
+            pending.extend(ast.iter_child_nodes(node))
