@@ -224,12 +224,19 @@ def _links(
     chain: BlockingChain, shown: tuple[str, ...], found: HelperChain, collector: SummaryCollector, project: ProjectView | None
 ) -> Callable[[LineOf], tuple[ChainLink, ...]]:
     """The chain's links, made once lines are known: each function where it is defined (in
-    this module when its shown name is one of this module's functions), then the blocking call."""
+    this module when its shown name is one of this module's functions), then the blocking call.
+
+    The definitions of this module are looked up now, not in the closure: the chains are
+    cached per collector (weakly), and a closure holding the collector would keep it, and
+    the file's whole tree, alive for the rest of the run."""
+    nodes = [
+        collector.function_node(text) if project is None or text != name or not project.module_name else None
+        for name, text in zip(chain.chain, shown)
+    ]
 
     def links(line_of: LineOf) -> tuple[ChainLink, ...]:
         made = []
-        for name, text in zip(chain.chain, shown):
-            node = collector.function_node(text) if project is None or text != name or not project.module_name else None
+        for name, text, node in zip(chain.chain, shown, nodes):
             if node is not None:
                 made.append(ChainLink("", line_of(node), text))
             elif project is not None:
