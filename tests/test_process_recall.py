@@ -211,6 +211,23 @@ def test_loop_at_import_time_over_a_loader_another_module_returns(tmp_path: Path
     assert findings(tmp_path, {"misc.py": LOADERS, "test.py": script}) == [("test.py", 6, "CCL301")]
 
 
+def test_loop_over_an_imported_helpers_loader_in_a_script_that_never_spells_dataloader(tmp_path: Path) -> None:
+    # DID-MDN's test.py: the loader comes from the project's own module, and the script names
+    # neither DataLoader nor any process API, so only the index can send it to the rule.
+    script = """
+        from misc import get_loader, preview_loader
+
+        dataloader = get_loader(list(range(100)), 1)
+        for i, data in enumerate(dataloader, 0):
+            print(i, data)
+        for batch in preview_loader(list(range(10))):
+            print(batch)
+        """
+    assert findings(tmp_path, {"misc.py": LOADERS, "test.py": script}) == [("test.py", 4, "CCL301")]
+    (tmp_path / "test.py").write_text("from misc import preview_loader\n\nfor batch in preview_loader([1]):\n    print(batch)\n")
+    assert findings(tmp_path, {}) == []
+
+
 def test_returns_worker_loader_is_kept_in_the_summary_only_when_set() -> None:
     summaries = {s.qualname: s for s in summarize_source(textwrap.dedent(LOADERS), module_name="misc").functions.values()}
     loader, preview = summaries["get_loader"], summaries["preview_loader"]

@@ -347,6 +347,12 @@ class ProjectView:
         directly or through the project's functions it calls."""
         return reaches_process_start(self.function, name)
 
+    def returns_worker_loader(self, name: str) -> bool:
+        """Whether the function `name` (absolute dotted name) returns a DataLoader whose
+        iteration starts worker processes (its summary's `returns_worker_loader`)."""
+        summary = self.function(name)
+        return summary is not None and summary.returns_worker_loader
+
     def names_process_starts(self, name: str) -> bool:
         """Whether the module defining `name` mentions a process start at all (its text
         holds START_TOKENS): a cheap test, read off the file without parsing it."""

@@ -129,11 +129,15 @@ _MAX_UTF8_BYTES = 4
 
 def _starts_processes_through_imports(tree: ast.Module, project: ProjectView) -> bool:
     """Whether the module calls at import time an imported function of the project that
-    starts processes, as the project index tells without parsing this file with libcst."""
+    starts processes, or returns a DataLoader with worker processes (which the module may
+    then iterate), as the project index tells without parsing this file with libcst."""
     names = imported_calls_at_import_time(tree, project.location.anchor, project.is_project_module)
     # Only a function of a module that names a process start is followed: a file naming
     # no process API is not parsed for a start two modules away (the price of the prefilter).
-    return any(project.names_process_starts(name) and project.starts_processes(name) for name in sorted(names))
+    return any(
+        project.names_process_starts(name) and (project.starts_processes(name) or project.returns_worker_loader(name))
+        for name in sorted(names)
+    )
 
 
 def rules_for_path(path: str, settings: Settings) -> tuple[type[Rule], ...]:

@@ -28,7 +28,8 @@ class UnusedNoqa(Rule):
     - a code of a blocking-call rule (CCL1) on a line outside an `async def` is left alone: it
       may silence a finding through a helper, reported in another module;
     - with `--per-file` (no project index) the codes of rules that follow calls into other
-      modules are left alone, and CCL302's code always is.
+      modules are left alone, and so are, always, the codes of CCL301 and CCL302, which may
+      run on a file only because the project index sent them there.
 
     The flake8 plugin does not run this rule: flake8 reads `# noqa` comments itself.
 
@@ -137,10 +138,10 @@ class UnusedNoqa(Rule):
             """
             import multiprocessing
 
-            multiprocessing.set_start_method("spawn")  # conclint: ignore[CCL304, CCL301]
+            multiprocessing.set_start_method("spawn")  # conclint: ignore[CCL304, CCL303]
             """,
             line=3,
-            message_contains=("`CCL301`",),
+            message_contains=("`CCL303`",),
             settings=_ON,
         ),
     )

@@ -119,6 +119,9 @@ class ProcessStartedAtImportTime(Rule):
     NAME = "process-started-at-import-time"
     MESSAGE = "`{call}` {effect} at import time; " + SPAWN
     REQUIRED_TOKENS = START_TOKENS
+    # A script that loops over what an imported helper returns (`loader = get_loader(...)`)
+    # need not spell DataLoader itself: the helper's summary says it returns one with workers.
+    FOLLOWS_IMPORTED_CALLS = True
 
     VALID = (
         # No worker processes, forked ones, or iterated only under the guard.
