@@ -29,7 +29,7 @@ from conclint.analysis.summary_collector import SummaryCollector
 from conclint.knowledge.blocking import Category
 from conclint.knowledge.processes import START_TOKENS
 from conclint.core.settings import DEFAULT_SETTINGS, Settings
-from conclint.fixes.lines import LineTable
+from conclint.fixes.lines import LineTable, source_lines
 from conclint.fixes.plan import build_fixes
 from conclint.fixes.validation import FixCheck
 from conclint.syntax import prefilter
@@ -41,7 +41,7 @@ from conclint.rules.base import Chain, LineOf, Report, Rule, Text
 from conclint.rules.general.parse_error import ParseError
 from conclint.rules.general.unused_noqa import UnusedNoqa
 from conclint.engine.enclosing import EnclosingNames
-from conclint.engine.suppression import is_suppressed, silencing_codes, source_lines, suppresses_any
+from conclint.engine.suppression import is_suppressed, silencing_codes, suppresses_any
 from conclint.engine.unused_noqa import unused_codes
 from conclint.syntax.traversal import visit_batched
 

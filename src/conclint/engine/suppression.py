@@ -16,20 +16,6 @@ _IGNORE = re.compile(r"#\s*conclint:\s*ignore\b(?:\[(?P<codes>[^\]]*)\])?", re.I
 _CODE = re.compile(r"[A-Za-z]+[0-9]+")
 
 
-# Python's line breaks; str.splitlines also breaks at form feeds and other separators that
-# are no line break in source, which would put every later comment on the wrong line.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def source_lines(text: str) -> list[str]:
-    """The physical lines of source `text` as Python and libcst number them, without their
-    line breaks (the text after the last break is a line only when not empty)."""
-    lines = _LINE_BREAK.split(text)
-    if lines and not lines[-1]:
-        lines.pop()
-    return lines
-
-
 def suppressed_codes(line: str) -> frozenset[str] | None:
     """Codes a line's comment suppresses: None for no comment, an empty set for "everything"."""
     if "#" not in line:

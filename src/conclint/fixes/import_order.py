@@ -21,6 +21,8 @@ import re
 import sys
 from typing import Sequence, Union
 
+from conclint.fixes.lines import LINE_BREAK
+
 SortKey = tuple
 
 
@@ -64,7 +66,6 @@ def is_standard_module(name: str) -> bool:
 # An insertion of one import line, as `fixes.plan` writes them: line breaks before and
 # after it (`\nimport x` at the end of a line, `import x\n\n` opening a section).
 _INSERTED = re.compile(r"([\r\n]*)(import ([\w.]+)|from ([\w.]+) import (\w+))([\r\n]*)")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def arranged(insertions: Sequence[str]) -> list[str]:
@@ -103,4 +104,4 @@ def _insertion_key(match: re.Match[str]) -> tuple[bool, SortKey]:
 
 def _newline(insertions: Sequence[str]) -> str:
     """The line break the insertions use (each holds at least one)."""
-    return next((found.group() for found in map(_LINE_BREAK.search, insertions) if found), "\n")
+    return next((found.group() for found in map(LINE_BREAK.search, insertions) if found), "\n")

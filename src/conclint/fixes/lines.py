@@ -12,8 +12,18 @@ from conclint.core.model import Edit
 # (start offset, end offset, replacement) of an edit in a text.
 Offsets = tuple[int, int, str]
 
-# libcst's line breaks; str.splitlines would also split on form feeds and the like.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Python's and libcst's line breaks; str.splitlines also breaks at form feeds and other
+# separators that are no line break in source, which would misnumber every later line.
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """The physical lines of source `text` as Python and libcst number them, without their
+    line breaks (the text after the last break is a line only when not empty)."""
+    lines = LINE_BREAK.split(text)
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
 
 
 class LineTable:
@@ -21,7 +31,7 @@ class LineTable:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
+        self.starts = [0, *(match.end() for match in LINE_BREAK.finditer(text))]
 
     def offset(self, line: int, column: int) -> int:
         """The offset of 1-based `line`, 1-based `column`; one line past the end is the end."""
