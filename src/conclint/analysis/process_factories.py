@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 import libcst as cst
 
 from conclint.analysis.process_objects import origin_call
-from conclint.analysis.scopes import Scope, dotted_name, iter_statements
+from conclint.analysis.scopes import Scope, dotted_name, iter_statements, own_method
 from conclint.analysis.symbols import resolve
 from conclint.knowledge import processes as catalog
 
@@ -69,7 +69,7 @@ def _factory_attribute(call: cst.Call, scope: Scope) -> tuple[Scope, str, tuple[
     name = func.attr.value
     followed: list[str] = []
     for _ in range(_MAX_METHODS):
-        method = _method(owner.node, name)
+        method = own_method(owner.node, name)
         if method is None:
             return owner, name, tuple(followed)
         returned = _returned_self_call(method)
@@ -77,13 +77,6 @@ def _factory_attribute(call: cst.Call, scope: Scope) -> tuple[Scope, str, tuple[
             return None
         followed.append(name)
         name = returned
-    return None
-
-
-def _method(cls: cst.ClassDef, name: str) -> cst.FunctionDef | None:
-    for statement in iter_statements(cls.body.body):
-        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
-            return statement
     return None
 
 
@@ -121,7 +114,7 @@ def _family(base: cst.ClassDef, module: cst.Module, methods: tuple[str, ...]) ->
     while pending:
         pending = False
         for cls in classes:
-            if cls in family or any(_method(cls, name) is not None for name in methods):
+            if cls in family or any(own_method(cls, name) is not None for name in methods):
                 continue
             if any(_names_class(arg.value, family) for arg in cls.bases if arg.keyword is None and not arg.star):
                 family.append(cls)

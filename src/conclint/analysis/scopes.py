@@ -492,6 +492,14 @@ def _method_scope(method: cst.FunctionDef, class_scope: Scope) -> Scope:
     return scope
 
 
+def own_method(class_node: cst.ClassDef, name: str) -> cst.FunctionDef | None:
+    """The `def name` of the class body itself (bases aside), or None."""
+    for statement in iter_statements(class_node.body.body):
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
+            return statement
+    return None
+
+
 def class_methods(class_node: cst.ClassDef, scope: Scope) -> frozenset[str]:
     """The names a class body defines with `def` (kept on the module scope, once per class)."""
     module = scope.module()

@@ -19,6 +19,7 @@ from conclint.analysis.scopes import (
     iter_statements,
     last_name,
     loop_binding,
+    own_method,
 )
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.types import (
@@ -312,9 +313,9 @@ def _method(class_node: cst.ClassDef, scope: Scope, name: str, depth: int) -> tu
     right), with the scope its annotations are evaluated in; None when none defines it."""
     if depth > 20:
         return None
-    for statement in iter_statements(class_node.body.body):
-        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
-            return statement, scope
+    own = own_method(class_node, name)
+    if own is not None:
+        return own, scope
     for argument in class_node.bases:
         base = resolve(argument.value, scope, depth + 1)
         if base is not None and base.local and isinstance(base.node, cst.ClassDef) and base.scope is not None:
