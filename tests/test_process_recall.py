@@ -281,3 +281,19 @@ def test_attribute_executors_never_set_to_a_process_pool_are_silent() -> None:
     """
     found = lint_source(textwrap.dedent(threads), "x.py", DEFAULT_SETTINGS)
     assert [d for d in found if d.code.startswith("CCL3")] == []
+
+
+def test_a_worker_count_rebound_to_zero_later_does_not_hide_the_loader_iterated_before() -> None:
+    # The name read at the DataLoader call is the binding that reaches it, not the last one.
+    source = textwrap.dedent(
+        """
+        from torch.utils.data import DataLoader
+
+        WORKERS = 4
+        loader = DataLoader(list(range(10)), num_workers=WORKERS)
+        for batch in loader:
+            print(batch)
+        WORKERS = 0
+        """
+    ).lstrip("\n")
+    assert [(d.line, d.code) for d in lint_source(source, "script.py", DEFAULT_SETTINGS)] == [(5, "CCL301")]

@@ -24,6 +24,7 @@ from conclint.analysis.conditions import (
     Param,
     Value,
 )
+from conclint.analysis.flow import reaching_binding
 from conclint.analysis.scopes import dotted_name, last_name
 from conclint.analysis.summaries import LOCAL
 from conclint.knowledge.libraries import is_library_name
@@ -215,7 +216,7 @@ def function_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
         return function_value(node.args[0].value, facts)
     if not isinstance(node, cst.Name):
         return None
-    binding = facts.scope.lookup(node.value)
+    binding = reaching_binding(node, facts.scope)
     if binding is None:
         return None
     if binding.kind == "def" and isinstance(binding.node, cst.FunctionDef) and binding.node.asynchronous is None:

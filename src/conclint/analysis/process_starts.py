@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from conclint.analysis.dispatch import call_argument
+from conclint.analysis.flow import reaching_binding
 from conclint.analysis.process_display import callee_text
 from conclint.analysis.process_layout import module_layout
 from conclint.analysis.process_literals import integer_literal, string_literal
@@ -190,7 +191,7 @@ def _zero_by_default(value: cst.BaseExpression, scope: Scope) -> bool:
 def _known_zero(value: cst.BaseExpression, scope: Scope) -> bool:
     """`0`, or a name assigned `0` (`WORKERS = 0`)."""
     if isinstance(value, cst.Name):
-        binding = scope.lookup(value.value)
+        binding = reaching_binding(value, scope)
         if binding is None or binding.kind != "assign" or not isinstance(binding.node, cst.BaseExpression):
             return False
         value = binding.node

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Callable
 import libcst as cst
 
 from conclint.analysis.dispatch import call_argument
+from conclint.analysis.flow import reaching_binding
 from conclint.analysis.expressions import (
     ARITHMETIC_OPERATORS,
     AUGMENTED_ARITHMETIC,
@@ -936,7 +937,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             return True
         if not isinstance(receiver, cst.Name):
             return False
-        binding = self.facts.scope.lookup(receiver.value)
+        binding = reaching_binding(receiver, self.facts.scope)
         value = binding.node if binding is not None and binding.kind == "assign" else None
         return isinstance(value, cst.Call) and self.facts.qualified_name(value.func) in LOGGER_FACTORIES
 
