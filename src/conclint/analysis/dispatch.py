@@ -20,6 +20,7 @@ from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.threads import (
     CALLABLE_WRAPPERS,
     CONSUMING_CALLABLES,
+    EXECUTOR_ARGUMENT_DISPATCH,
     LAZY_APPLY,
     DISPATCH_BY_METHOD_NAME,
     THREAD_DISPATCH,
@@ -47,7 +48,9 @@ class DispatchSite:
 # The last component of every dispatch API's name: an attribute call named otherwise
 # (`self.items.append(x)`) is not a dispatch, and needs no resolving. Plain names are always
 # resolved, since `from threading import Thread as T` renames them.
-_LAST_NAMES = frozenset(name.rpartition(".")[2] for name in THREAD_DISPATCH)
+_LAST_NAMES = frozenset(name.rpartition(".")[2] for name in THREAD_DISPATCH) | {
+    method for _, method in EXECUTOR_ARGUMENT_DISPATCH
+}
 
 
 def thread_dispatch(facts: FileFacts, call: cst.Call) -> DispatchSite | None:
@@ -61,10 +64,13 @@ def thread_dispatch(facts: FileFacts, call: cst.Call) -> DispatchSite | None:
     elif symbol is None or symbol.local or symbol.instance:
         return None
     else:
-        api = THREAD_DISPATCH.get(symbol.qualname)
+        api = THREAD_DISPATCH.get(symbol.qualname) or _executor_argument_api(symbol.qualname)
     if api is None:
         return None
-    if api.executor_position is not None and not _runs_on_thread(facts, call_argument(call, api.executor_position, "executor")):
+    if api.executor_keyword is not None:
+        if not _thread_pool(facts, call_argument(call, api.executor_position, api.executor_keyword)):
+            return None
+    elif api.executor_position is not None and not _runs_on_thread(facts, call_argument(call, api.executor_position, "executor")):
         return None
     callable_ = call_argument(call, api.position, api.keyword)
     if callable_ is None:
@@ -98,12 +104,24 @@ def _consumed_target(
     return _local_target(facts, api, function, "map") if function is not None else None
 
 
+def _executor_argument_api(qualname: str) -> ThreadDispatch | None:
+    """A library method that runs its callable on the executor it is given
+    (`optimizer.minimize(f, executor=pool)` of nevergrad, whichever optimizer class)."""
+    package, _, rest = qualname.partition(".")
+    return EXECUTOR_ARGUMENT_DISPATCH.get((package, rest.rpartition(".")[2])) if rest else None
+
+
 def _runs_on_thread(facts: FileFacts, executor: cst.BaseExpression | None) -> bool:
     """`run_in_executor(None, ...)` uses the loop's default thread pool."""
-    if executor is None:
-        return False
     if isinstance(executor, cst.Name) and executor.value == "None":
         return True
+    return _thread_pool(facts, executor)
+
+
+def _thread_pool(facts: FileFacts, executor: cst.BaseExpression | None) -> bool:
+    """The executor is known to be a thread pool (`ThreadPoolExecutor()`, by its binding)."""
+    if executor is None:
+        return False
     symbol = facts.resolve(executor)
     return symbol is not None and symbol.instance and symbol.qualname in THREAD_EXECUTORS
 

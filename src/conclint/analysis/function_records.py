@@ -153,7 +153,7 @@ class FunctionRecord:
 
     __slots__ = (
         "node", "qualname", "is_async", "class_qualname", "cls_name", "loops", "lambda_depth",
-        "is_generator", "evidence", "blocking", "releases", "edges", "unknown", "unknown_in_loops",
+        "is_generator", "evidence", "blocking", "releases", "array_setup", "edges", "unknown", "unknown_in_loops",
         "recursive_call", "loop_facts", "unknown_iterations", "external_edges", "guards", "sites",
         "params", "method", "decorators", "self_name", "offloads_argument",
         "results", "returns_running_loop", "returned", "loop_thread_only", "called_parameters",
@@ -172,6 +172,8 @@ class FunctionRecord:
         # (node, catalog name, category, as shown, guard)
         self.blocking: list[tuple[cst.CSTNode, str, str, str, tuple]] = []
         self.releases: list[tuple[cst.CSTNode, str]] = []
+        # How many of `releases` are array-library calls outside every loop (FunctionSummary).
+        self.array_setup = 0
         # (qualname, in a loop, fallback when the name turns out not to be a function:
         # "pure", "unknown" or "ignore")
         self.edges: list[tuple[str, bool, str]] = []

@@ -101,6 +101,10 @@ class FunctionSummary:
     cpu_evidence: tuple[CpuEvidence, ...] = ()
     blocking: tuple[BlockingEvidence, ...] = ()
     releases_gil: tuple[Evidence, ...] = ()
+    # How many of `releases_gil` are array-library calls made outside every loop (`f =
+    # np.zeros(n)` before the loops): setting data up once, which leaves loops counting over
+    # numbers (evidence of the "numeric" kind) as GIL-bound as they were.
+    array_setup: int = 0
     calls: tuple[str, ...] = ()
     calls_in_loops: tuple[str, ...] = ()
     external_calls: tuple[str, ...] = ()
@@ -167,6 +171,7 @@ class FunctionSummary:
             # Left out when they hold their defaults, as most functions' do.
             **({"method": self.method} if self.method else {}),
             **({"decorators": list(self.decorators)} if self.decorators else {}),
+            **({"array_setup": self.array_setup} if self.array_setup else {}),
             **({"offloads_argument": True} if self.offloads_argument else {}),
             **({"returns_running_loop": True} if self.returns_running_loop else {}),
             **({"loop_thread_only": True} if self.loop_thread_only else {}),
@@ -196,6 +201,7 @@ class FunctionSummary:
             method=str(data.get("method", "")),
             sites=tuple(CallSite.from_list(site) for site in data["sites"]),  # type: ignore[attr-defined]
             decorators=tuple(data.get("decorators", ())),  # type: ignore[arg-type]
+            array_setup=int(data.get("array_setup", 0)),  # type: ignore[call-overload]
             offloads_argument=bool(data.get("offloads_argument", False)),
             returns_running_loop=bool(data.get("returns_running_loop", False)),
             loop_thread_only=bool(data.get("loop_thread_only", False)),
@@ -240,7 +246,10 @@ def cpu_bound(lookup: Lookup, qualname: str) -> CpuVerdict | None:
 
     It is when it, or a function it reaches through `calls` (cycles terminate), has CPU
     evidence, and nothing it reaches blocks, releases the GIL, or calls an unknown function
-    inside a loop (directly, or through a function called in a loop). Evidence of the "data"
+    inside a loop (directly, or through a function called in a loop). Array-library calls
+    made outside every loop (`array_setup`) are allowed for evidence of the "numeric" kind
+    only: nested loops counting over numbers run in Python whatever arrays were allocated
+    before them, while a loop over data may walk rows the library then works on. Evidence of the "data"
     kind also needs every call it reaches to be known: work that grows with its input may be
     outweighed by an unknown call handling the same input (`yaml.dump(tree, stream)`).
     Async functions and generators are never CPU-bound targets: calling them only creates an
@@ -252,12 +261,13 @@ def cpu_bound(lookup: Lookup, qualname: str) -> CpuVerdict | None:
     parents: dict[str, str | None] = {start.qualname: None}
     order = [start]
     pending = deque(order)
-    unknown = False
+    unknown = setup = False
     while pending:
         summary = pending.popleft()
-        if summary.blocking or summary.releases_gil or summary.unknown_calls_in_loops:
+        if summary.blocking or len(summary.releases_gil) > summary.array_setup or summary.unknown_calls_in_loops:
             return None
         unknown = unknown or summary.unknown_calls > 0
+        setup = setup or summary.array_setup > 0
         in_loops = set(summary.all_calls_in_loops)
         for name in summary.all_calls:
             callee = lookup(name)
@@ -273,7 +283,7 @@ def cpu_bound(lookup: Lookup, qualname: str) -> CpuVerdict | None:
                 parents[callee.qualname] = summary.qualname
                 order.append(callee)
                 pending.append(callee)
-    for kinds in ((NUMERIC, QUADRATIC), (DATA,) if not unknown else ()):
+    for kinds in ((NUMERIC,) if setup else (NUMERIC, QUADRATIC), (DATA,) if not (unknown or setup) else ()):
         for summary in order:
             for index, evidence in enumerate(summary.cpu_evidence):
                 if evidence.kind in kinds:

@@ -65,6 +65,7 @@ from conclint.analysis.summaries import (
 )
 from conclint.analysis.symbols import Symbol, resolve
 from conclint.knowledge.threads import (
+    ARRAY_WORK,
     CALLABLE_WRAPPERS,
     THREAD_DISPATCH,
     BUILTIN_RESULT_TYPES,
@@ -837,7 +838,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 return
         kind, key = call_kind(qualname)
         if kind == RELEASES:
-            self._release(node, f"{qualname.removeprefix('builtins.')}() ({RELEASE_REASONS[key]})")
+            self._release(node, f"{qualname.removeprefix('builtins.')}() ({RELEASE_REASONS[key]})", RELEASE_REASONS[key] == ARRAY_WORK)
         elif kind == HEAVY:
             self._heavy(qualname.removeprefix("builtins."))
             self._callable_arguments(qualname, node)
@@ -1084,10 +1085,14 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         else:
             function.blocking.append((node, callee, category, display, function.guard()))
 
-    def _release(self, node: cst.CSTNode, reason: str) -> None:
+    def _release(self, node: cst.CSTNode, reason: str, array: bool = False) -> None:
+        """A GIL-releasing call; an `array` one (numpy ...) outside every loop and lambda
+        only sets data up (FunctionSummary.array_setup)."""
         function = self._stack[-1]
         if function.loops:
             function.loops[-1].impure = True
+        elif array and not function.lambda_depth:
+            function.array_setup += 1
         function.releases.append((node, reason))
 
     def _heavy(self, callee: str) -> None:
@@ -1223,6 +1228,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                     for _, callee, category, display, guard in function.blocking
                 ),
                 releases_gil=tuple(Evidence(0, reason) for _, reason in function.releases),
+                array_setup=function.array_setup,
                 calls=tuple(calls),
                 calls_in_loops=tuple(in_loops),
                 external_calls=external,

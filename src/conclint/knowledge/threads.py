@@ -34,7 +34,9 @@ class ThreadDispatch:
 
     The callable is positional argument `position` or keyword `keyword`. `executor_position`
     names the executor argument of `run_in_executor`: the call runs on a thread only when it
-    is `None` or a thread pool. `remedy` says what to use instead for CPU-bound work.
+    is `None` or a thread pool. With `executor_keyword` too, the executor may be passed by
+    that name and must be a thread pool: None there runs the callable in the caller.
+    `remedy` says what to use instead for CPU-bound work.
     """
 
     qualname: str
@@ -42,6 +44,7 @@ class ThreadDispatch:
     keyword: str | None
     remedy: str
     executor_position: int | None = None
+    executor_keyword: str | None = None
 
     @property
     def display(self) -> str:
@@ -84,6 +87,22 @@ DISPATCH_BY_METHOD_NAME: Mapping[str, str] = {
     "run_in_executor": "asyncio.AbstractEventLoop.run_in_executor",
 }
 
+# Library methods documented to run the callable they are given on the executor they are
+# given, by (top-level package, method name), whatever class of the package the receiver is
+# (nevergrad has dozens of optimizers): on a thread pool, the callable runs on its threads.
+EXECUTOR_ARGUMENT_DISPATCH: Mapping[tuple[str, str], ThreadDispatch] = {
+    # nevergrad's `Optimizer.minimize(objective_function, executor=None, ...)`: "an executor
+    # object, with method submit(callable, *args, **kwargs)"; without one it runs in turn.
+    ("nevergrad", "minimize"): ThreadDispatch(
+        "nevergrad.optimization.base.Optimizer.minimize",
+        0,
+        "objective_function",
+        "a `concurrent.futures.ProcessPoolExecutor` as `executor` (under the `__main__` guard)",
+        executor_position=1,
+        executor_keyword="executor",
+    ),
+}
+
 # The executors `run_in_executor` may be given that run the callable on a thread.
 THREAD_EXECUTORS = frozenset({"concurrent.futures.ThreadPoolExecutor"})
 
@@ -98,9 +117,15 @@ CALLABLE_WRAPPERS = frozenset({"functools.partial"})
 
 RELEASES, HEAVY, PURE = "releases", "heavy", "pure"
 
+# The reason of the array and tensor libraries' calls. Made once, outside every loop of a
+# function (`f = np.zeros(n)`), such a call sets data up for the Python loops that follow;
+# it does not make nested loops counting over numbers any less GIL-bound (see
+# conclint.analysis.summaries.cpu_bound).
+ARRAY_WORK = "array operations in C"
+
 _RELEASING: dict[str, str] = {
     # Array and tensor libraries run their kernels in C with the GIL released.
-    **dict.fromkeys("numpy scipy pandas torch tensorflow jax cupy numba numexpr sklearn cv2 PIL pyarrow polars".split(), "array operations in C"),
+    **dict.fromkeys("numpy scipy pandas torch tensorflow jax cupy numba numexpr sklearn cv2 PIL pyarrow polars".split(), ARRAY_WORK),
     # Compression and hashing release the GIL on large buffers.
     **dict.fromkeys("hashlib hmac zlib bz2 lzma gzip zstandard zstd lz4 brotli snappy xxhash blake3".split(), "hashing or compression in C"),
     # I/O of every kind.

@@ -28,7 +28,9 @@ class CpuBoundFunctionOnThread(Rule):
     `ThreadPoolExecutor.submit(f, ...)` / `.map(f, ...)`, `asyncio.to_thread(f, ...)`,
     `loop.run_in_executor(None or a thread pool, f, ...)`, `anyio.to_thread.run_sync(f)`,
     `trio.to_thread.run_sync(f)`, and `map`/`apply`/`imap`/`starmap` (and their `_async`
-    forms) of `multiprocessing.pool.ThreadPool` and `multiprocessing.dummy.Pool`. The target
+    forms) of `multiprocessing.pool.ThreadPool` and `multiprocessing.dummy.Pool`, and library
+    methods documented to run their callable on the executor they are given, when that is a
+    `ThreadPoolExecutor` (nevergrad's `optimizer.minimize(f, executor=pool)`). The target
     may be written `f`, `self.method`, `Class.method`, `functools.partial(f, ...)` or
     `lambda: f(...)`; a builtin that consumes a lazy iterable, `run_in_executor(None, list,
     map(f, xs))` or `to_thread(sum, (f(x) for x in xs))`, is judged by `f`, which the
@@ -39,7 +41,10 @@ class CpuBoundFunctionOnThread(Rule):
     builds a numeric comprehension over a `range()`, or runs GIL-holding work (`sorted`,
     `json.loads`, `re`) in a loop; and nothing it reaches does I/O, sleeps, waits, or calls
     a GIL-releasing library (numpy, scipy, pandas, torch, hashlib, zlib, bz2, lzma, and
-    functions compiled by numba or jax). A `print()` or a logging call (`logging.info`,
+    functions compiled by numba or jax). An array library called only outside every loop
+    (`f = np.zeros(n)` before the loops) sets data up once: it does not excuse loops counting
+    over numbers (`range(n)`), which run in Python, though it does excuse loops over data (the
+    rows of an array, which numpy may process with the GIL released). A `print()` or a logging call (`logging.info`,
     `logger.debug` on a `logging.getLogger()` logger, `self.log.info`) is not I/O for this
     judgement when it runs outside the innermost loop or only now and then inside it (under
     an `if`, in an `except`); made in every round of the innermost loop, it is. A call of a function no catalog knows might be
@@ -372,8 +377,90 @@ class CpuBoundFunctionOnThread(Rule):
                 threading.Thread(target=tally, args=(connection.cursor(),)).start()
             """
         ),
+        # Arrays set up before a loop over their rows: each round is a vector operation in
+        # numpy, which may release the GIL on long rows.
+        Valid(
+            """
+            import threading
+            import numpy as np
+
+            def energy(frames, gain):
+                stack = np.stack(frames)
+                total = 0
+                for frame in stack:
+                    total += frame * gain
+                return total
+
+            threading.Thread(target=energy, args=([], 2.0)).start()
+            """
+        ),
+        # nevergrad's `minimize` without an executor, or with a process pool, runs nothing
+        # on a thread.
+        Valid(
+            """
+            from concurrent import futures
+            import nevergrad as ng
+
+            def square(x):
+                total = 0
+                for k in range(4_000_000):
+                    total += k * k
+                return total * x
+
+            if __name__ == "__main__":
+                optimizer = ng.optimizers.NGOpt(parametrization=2, budget=100)
+                optimizer.minimize(square)
+                optimizer.minimize(square, executor=None)
+                with futures.ProcessPoolExecutor() as executor:
+                    optimizer.minimize(square, executor=executor)
+            """
+        ),
     )
     INVALID = (
+        # Arrays allocated once before the loops do not make them release the GIL: the
+        # nested loops over atom pairs run in Python (a bound method as the target).
+        Invalid(
+            """
+            import threading
+            import numpy as np
+
+            class LennardJones:
+                def poll(self, request):
+                    threading.Thread(target=self.evaluate, args=[request]).start()
+
+                def evaluate(self, request):
+                    q = request["pos"].reshape((len(request["pos"]) // 3, 3))
+                    forces = np.zeros(q.shape)
+                    nat = len(q)
+                    v = 0.0
+                    for i in range(nat):
+                        for j in range(i):
+                            rij2 = sum((q[i][k] - q[j][k]) ** 2 for k in range(3))
+                            v += rij2 ** -6 - rij2 ** -3
+                    request["result"] = v, forces
+            """,
+            line=6,
+            message_contains=("`LennardJones.evaluate` is CPU-bound", "nested loop at line 13"),
+        ),
+        # nevergrad's optimizers run the objective on the executor they are given.
+        Invalid(
+            """
+            from concurrent import futures
+            import nevergrad as ng
+
+            def square(x):
+                total = 0
+                for k in range(4_000_000):
+                    total += k * k
+                return total * x
+
+            optimizer = ng.optimizers.NGOpt(parametrization=2, budget=100, num_workers=4)
+            with futures.ThreadPoolExecutor(max_workers=optimizer.num_workers) as executor:
+                optimizer.minimize(square, executor=executor, batch_mode=False)
+            """,
+            line=12,
+            message_contains=("`square` is CPU-bound", "ProcessPoolExecutor` as `executor`"),
+        ),
         # Progress logged now and then, and a result printed once, do not make it I/O-bound.
         Invalid(
             """
