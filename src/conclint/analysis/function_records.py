@@ -16,7 +16,7 @@ import libcst as cst
 
 from conclint.analysis.conditions import CallSite, Param
 from conclint.analysis.scopes import Scope
-from conclint.analysis.summaries import DATA, NUMERIC, QUADRATIC
+from conclint.analysis.summaries import DATA, ELEMENTWISE, NUMERIC, QUADRATIC
 
 
 class LambdaDepth:
@@ -67,7 +67,7 @@ class LoopRecord:
         "node", "kind", "over_range", "numeric", "small", "arithmetic", "multiplicative", "updates",
         "compares", "inner_loops", "inner_numeric", "inner_small", "impure", "heavy", "calls", "pending",
         "clauses", "names", "dependent", "independent_inner", "nesting", "breaks", "conditionals", "outputs",
-        "in_body", "body_loops", "idle",
+        "in_body", "body_loops", "idle", "floating",
     )
 
     def __init__(self, node: cst.CSTNode, kind: str) -> None:
@@ -113,6 +113,9 @@ class LoopRecord:
         self.body_loops = 0
         # A `for` whose body is only `pass` or `...`: it does nothing but count its rounds.
         self.idle = False
+        # Raises the loop's data to a power or takes its `math.exp`, `log`, `sqrt` ...:
+        # floating-point work per element (FLOAT_FUNCTIONS).
+        self.floating = False
 
     def evidence(self) -> tuple[str, str] | None:
         """(reason, kind) when this loop, pure, is CPU work, else None (kinds: CpuEvidence)."""
@@ -143,6 +146,8 @@ class LoopRecord:
             return reason, NUMERIC if self.numeric else DATA
         if self.heavy is not None:
             return f"{self.heavy}() in a loop", DATA
+        if self.floating and not self.over_range:
+            return "floating-point arithmetic on each element", ELEMENTWISE
         if self.multiplicative:
             return ("comprehension" if self.kind == "comprehension" else "loop") + " doing arithmetic", DATA
         return None

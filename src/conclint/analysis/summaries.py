@@ -41,6 +41,10 @@ MAX_CHAIN_FUNCTIONS = 5
 # Evidence kinds (see CpuEvidence). In a coroutine only "numeric" loops are reported: small
 # loops over data are routine there.
 NUMERIC, QUADRATIC, DATA = "numeric", "quadratic", "data"
+# Data of unknown size, each element raised to a power or put through `math.exp`, `sqrt` ...:
+# floating-point work per element, judged like "data" except that the loop's iterable may be
+# of unknown type (an iterator of a file or a cursor would be cheap beside that work).
+ELEMENTWISE = "elementwise"
 
 
 class Evidence(NamedTuple):
@@ -55,7 +59,8 @@ class CpuEvidence(NamedTuple):
     amount of work (`range(n)`, a counting `while`, `fib(n - 1)`); "quadratic" for loops
     nested over independent data (`for a in xs: for b in ys`), whose work outgrows any
     linear handling of that data; "data" when it grows linearly with data of unknown size
-    (`for x in items`, a worklist, recursion over a tree)."""
+    (`for x in items`, a worklist, recursion over a tree); "elementwise" for such a loop
+    raising each element to a power or taking its `math.exp`, `log`, `sqrt` ..."""
 
     line: int
     reason: str
@@ -111,6 +116,8 @@ class FunctionSummary:
     external_calls_in_loops: tuple[str, ...] = ()
     unknown_calls: int = 0
     unknown_calls_in_loops: int = 0
+    # How many of `unknown_calls` are iterations of objects of unknown type (`for x in param`).
+    unknown_iterations: int = 0
     # The processes it starts itself (`Pool()`), filled in for the project index only.
     process_starts: tuple[str, ...] = ()
     # For reachability (conclint.analysis.conditions): its parameters (None when a decorator
@@ -172,6 +179,7 @@ class FunctionSummary:
             **({"method": self.method} if self.method else {}),
             **({"decorators": list(self.decorators)} if self.decorators else {}),
             **({"array_setup": self.array_setup} if self.array_setup else {}),
+            **({"unknown_iterations": self.unknown_iterations} if self.unknown_iterations else {}),
             **({"offloads_argument": True} if self.offloads_argument else {}),
             **({"returns_running_loop": True} if self.returns_running_loop else {}),
             **({"loop_thread_only": True} if self.loop_thread_only else {}),
@@ -202,6 +210,7 @@ class FunctionSummary:
             sites=tuple(CallSite.from_list(site) for site in data["sites"]),  # type: ignore[attr-defined]
             decorators=tuple(data.get("decorators", ())),  # type: ignore[arg-type]
             array_setup=int(data.get("array_setup", 0)),  # type: ignore[call-overload]
+            unknown_iterations=int(data.get("unknown_iterations", 0)),  # type: ignore[call-overload]
             offloads_argument=bool(data.get("offloads_argument", False)),
             returns_running_loop=bool(data.get("returns_running_loop", False)),
             loop_thread_only=bool(data.get("loop_thread_only", False)),
@@ -251,7 +260,10 @@ def cpu_bound(lookup: Lookup, qualname: str) -> CpuVerdict | None:
     only: nested loops counting over numbers run in Python whatever arrays were allocated
     before them, while a loop over data may walk rows the library then works on. Evidence of the "data"
     kind also needs every call it reaches to be known: work that grows with its input may be
-    outweighed by an unknown call handling the same input (`yaml.dump(tree, stream)`).
+    outweighed by an unknown call handling the same input (`yaml.dump(tree, stream)`), and
+    iterating an object of unknown type may read a file or a cursor. Evidence of the
+    "elementwise" kind needs every call known but not every iterable: a power or a `math.exp`
+    per element outweighs the iterator.
     Async functions and generators are never CPU-bound targets: calling them only creates an
     object. `lookup` maps qualified names to summaries: one module's, or a whole project's.
     """
@@ -261,12 +273,13 @@ def cpu_bound(lookup: Lookup, qualname: str) -> CpuVerdict | None:
     parents: dict[str, str | None] = {start.qualname: None}
     order = [start]
     pending = deque(order)
-    unknown = setup = False
+    unknown = unknown_call = setup = False
     while pending:
         summary = pending.popleft()
         if summary.blocking or len(summary.releases_gil) > summary.array_setup or summary.unknown_calls_in_loops:
             return None
         unknown = unknown or summary.unknown_calls > 0
+        unknown_call = unknown_call or summary.unknown_calls > summary.unknown_iterations
         setup = setup or summary.array_setup > 0
         in_loops = set(summary.all_calls_in_loops)
         for name in summary.all_calls:
@@ -274,7 +287,7 @@ def cpu_bound(lookup: Lookup, qualname: str) -> CpuVerdict | None:
             if callee is None:
                 if name in in_loops:
                     return None
-                unknown = True
+                unknown = unknown_call = True
                 continue
             # A recursive call is covered by the function's own unknown_calls_in_loops.
             if name in in_loops and callee is not summary and _may_do_unknown_work(lookup, callee):
@@ -283,12 +296,21 @@ def cpu_bound(lookup: Lookup, qualname: str) -> CpuVerdict | None:
                 parents[callee.qualname] = summary.qualname
                 order.append(callee)
                 pending.append(callee)
-    for kinds in ((NUMERIC,) if setup else (NUMERIC, QUADRATIC), (DATA,) if not (unknown or setup) else ()):
+    for kinds in ((NUMERIC,) if setup else (NUMERIC, QUADRATIC), _data_kinds(unknown, unknown_call, setup)):
         for summary in order:
             for index, evidence in enumerate(summary.cpu_evidence):
                 if evidence.kind in kinds:
                     return CpuVerdict(_path(parents, summary.qualname), evidence.reason, evidence.line, index)
     return None
+
+
+def _data_kinds(unknown: bool, unknown_call: bool, setup: bool) -> tuple[str, ...]:
+    """The kinds of evidence growing with data that make a verdict: none after an array
+    set-up (the loop may walk rows numpy then works on) or with an unknown call; "data" only
+    when every iterable is known too; "elementwise" when every call is."""
+    if setup or unknown_call:
+        return ()
+    return (ELEMENTWISE,) if unknown else (DATA, ELEMENTWISE)
 
 
 # The index of a chain's blocking call that is not the function's own but a lambda's the
@@ -657,6 +679,7 @@ def inherited_method(name: str, defined: Container[str], bases: Mapping[str, tup
 
 __all__ = [
     "DATA",
+    "ELEMENTWISE",
     "NUMERIC",
     "QUADRATIC",
     "BlockingChain",

@@ -67,6 +67,7 @@ from conclint.analysis.symbols import Symbol, resolve
 from conclint.knowledge.threads import (
     ARRAY_WORK,
     CALLABLE_WRAPPERS,
+    FLOAT_FUNCTIONS,
     THREAD_DISPATCH,
     BUILTIN_RESULT_TYPES,
     BUILTIN_TYPE_METHODS,
@@ -691,6 +692,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             loop.arithmetic = True
             if isinstance(node.operator, MULTIPLICATIVE_OPERATORS):
                 loop.multiplicative = True
+            if isinstance(node.operator, cst.Power):
+                loop.floating = True  # `10 ** (-0.4 * mag)`, `d ** 0.5`
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if self._stack:
@@ -962,6 +965,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             return  # `f"{math.sqrt(i)}"` formats text
         if any(mentions(arg.value, self._loop_names()) for arg in call.args):
             function.loops[-1].arithmetic = True
+            function.loops[-1].floating = function.loops[-1].floating or qualname in FLOAT_FUNCTIONS
 
     def _offloaded_parameter(self, node: cst.Call, api: ThreadDispatch) -> None:
         """`asyncio.to_thread(fn, ...)`, `loop.run_in_executor(pool, partial(fn, ...))`,
@@ -1235,6 +1239,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 external_calls_in_loops=external_in_loops,
                 unknown_calls=unknown,
                 unknown_calls_in_loops=unknown_in_loops,
+                unknown_iterations=function.unknown_iterations,
                 params=function.params,
                 method=function.method,
                 sites=_resolved_sites(function.sites, target),

@@ -329,6 +329,16 @@ NUMERIC_FUNCTIONS = frozenset(
 )
 
 
+# Functions whose every call is floating-point work (a power, an exponential, a root, a
+# trigonometric function): applied to the elements of a loop over data, they make it
+# "elementwise" evidence (conclint.analysis.summaries.ELEMENTWISE), as `x ** 0.5` does.
+FLOAT_FUNCTIONS = frozenset(
+    f"{module}.{name}"
+    for module in ("math", "cmath")
+    for name in "sqrt exp expm1 log log10 log2 log1p pow sin cos tan asin acos atan atan2 sinh cosh tanh hypot erf erfc gamma lgamma cbrt".split()
+) | {"builtins.pow"}
+
+
 def is_numeric_function(qualname: str) -> bool:
     """`math.sqrt`, `abs`: a function of `NUMERIC_FUNCTIONS` or of a module listed there."""
     return qualname in NUMERIC_FUNCTIONS or qualname.rpartition(".")[0] in NUMERIC_FUNCTIONS

@@ -51,7 +51,11 @@ class CpuBoundFunctionOnThread(Rule):
     I/O: inside a loop it keeps the function from being reported; outside loops it does so
     too when the computation only grows with the data (a loop over a list, recursion over a
     tree) rather than with numbers (`range(n)`, a counting `while`, `fib(n - 1)`), since the
-    unknown call may handle the same data. The message names the reason, its line, and the
+    unknown call may handle the same data. Iterating an object of unknown type (a parameter)
+    might read a file or a database cursor, so a loop over it doing a little arithmetic is not
+    reported either; one raising each element to a power or taking its `math.exp`, `log`,
+    `sqrt` ... is, as that work outweighs the iterator (a scan that may stop early with
+    `break` is not). The message names the reason, its line, and the
     call chain. `run_in_executor` is recognised on any receiver when its executor is `None`.
 
     ## Why is this bad?
@@ -394,6 +398,31 @@ class CpuBoundFunctionOnThread(Rule):
             threading.Thread(target=energy, args=([], 2.0)).start()
             """
         ),
+        # A power per element, but the scan stops at the first match; and one that only
+        # formats text.
+        Valid(
+            """
+            import asyncio
+
+            def first_outlier(values, limit):
+                found = None
+                for value in values:
+                    if value ** 2 > limit:
+                        found = value
+                        break
+                return found
+
+            def labels(values):
+                names = []
+                for value in values:
+                    names.append(f"{value ** 2:.3f}")
+                return names
+
+            async def main(values):
+                await asyncio.to_thread(first_outlier, values, 9.0)
+                return await asyncio.to_thread(labels, values)
+            """
+        ),
         # nevergrad's `minimize` without an executor, or with a process pool, runs nothing
         # on a thread.
         Valid(
@@ -417,6 +446,27 @@ class CpuBoundFunctionOnThread(Rule):
         ),
     )
     INVALID = (
+        # A power and a logarithm per element: floating-point work that grows with the data,
+        # whatever the object iterated turns out to be.
+        Invalid(
+            """
+            import asyncio
+            import math
+
+            def light_curve_points(observations):
+                points = []
+                for obs in observations:
+                    flux = 10 ** (-0.4 * (obs["mag"] - 23.9))
+                    flux_err = flux * obs["magerr"] * math.log(10) / 2.5
+                    points.append({"mjd": obs["mjd"] - 58000.0, "flux": flux, "flux_err": flux_err})
+                return points
+
+            async def plot_data(observations):
+                return await asyncio.to_thread(light_curve_points, observations)
+            """,
+            line=13,
+            message_contains=("floating-point arithmetic on each element at line 6",),
+        ),
         # Arrays allocated once before the loops do not make them release the GIL: the
         # nested loops over atom pairs run in Python (a bound method as the target).
         Invalid(
