@@ -65,12 +65,7 @@ def thread_dispatch(facts: FileFacts, call: cst.Call) -> DispatchSite | None:
         return None
     else:
         api = THREAD_DISPATCH.get(symbol.qualname) or _executor_argument_api(symbol.qualname)
-    if api is None:
-        return None
-    if api.executor_keyword is not None:
-        if not _thread_pool(facts, call_argument(call, api.executor_position, api.executor_keyword)):
-            return None
-    elif api.executor_position is not None and not _runs_on_thread(facts, call_argument(call, api.executor_position, "executor")):
+    if api is None or not runs_on_thread(facts, call, api):
         return None
     callable_ = call_argument(call, api.position, api.keyword)
     if callable_ is None:
@@ -102,6 +97,23 @@ def _consumed_target(
         return None
     function = call_argument(iterable, LAZY_APPLY[lazy.qualname], None)
     return _local_target(facts, api, function, "map") if function is not None else None
+
+
+def forwarded_dispatch(facts: FileFacts, call: cst.Call, api: ThreadDispatch) -> DispatchSite | None:
+    """The dispatch `call` makes through a project function that hands one of its parameters
+    to a thread (`api` names it: its position and keyword, FunctionSummary.thread_parameters),
+    when what the call passes there is a function of this module or of the project."""
+    callable_ = call_argument(call, api.position, api.keyword)
+    return _local_target(facts, api, callable_, "") if callable_ is not None else None
+
+
+def runs_on_thread(facts: FileFacts, call: cst.Call, api: ThreadDispatch) -> bool:
+    """The executor `call` gives `api`, if it takes one, runs the callable on a thread."""
+    if api.executor_keyword is not None:
+        return _thread_pool(facts, call_argument(call, api.executor_position, api.executor_keyword))
+    if api.executor_position is not None:
+        return _runs_on_thread(facts, call_argument(call, api.executor_position, "executor"))
+    return True
 
 
 def _executor_argument_api(qualname: str) -> ThreadDispatch | None:
@@ -152,7 +164,8 @@ def _local_target(facts: FileFacts, api: ThreadDispatch, expression: cst.BaseExp
 
 
 def call_argument(call: cst.Call, position: int | None, keyword: str | None) -> cst.BaseExpression | None:
-    """The argument at `position` or named `keyword`, if the call passes it plainly."""
+    """The argument at `position` or named `keyword`, if the call passes it plainly: a
+    `*args` or `**kwargs` hides the positions from its own on, not those before it."""
     if keyword is not None:
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value == keyword:
@@ -160,10 +173,8 @@ def call_argument(call: cst.Call, position: int | None, keyword: str | None) -> 
     if position is not None:
         positional = []
         for arg in call.args:
-            if arg.keyword is not None:
+            if arg.keyword is not None or arg.star:
                 break
-            if arg.star:
-                return None
             positional.append(arg.value)
         if position < len(positional):
             return positional[position]

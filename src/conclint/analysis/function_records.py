@@ -67,7 +67,7 @@ class LoopRecord:
         "node", "kind", "over_range", "numeric", "small", "arithmetic", "multiplicative", "updates",
         "compares", "inner_loops", "inner_numeric", "inner_small", "impure", "heavy", "calls", "pending",
         "clauses", "names", "dependent", "independent_inner", "nesting", "breaks", "conditionals", "outputs",
-        "in_body", "body_loops", "idle", "floating",
+        "in_body", "body_loops", "idle", "floating", "hashes",
     )
 
     def __init__(self, node: cst.CSTNode, kind: str) -> None:
@@ -116,6 +116,9 @@ class LoopRecord:
         # Raises the loop's data to a power or takes its `math.exp`, `log`, `sqrt` ...:
         # floating-point work per element (FLOAT_FUNCTIONS).
         self.floating = False
+        # The hashes computed in its own rounds (node, reason): GIL-releasing calls, unless
+        # the round also runs a nested loop over numbers (knowledge.threads.HASHING_MODULES).
+        self.hashes: list[tuple[cst.CSTNode, str]] = []
 
     def evidence(self) -> tuple[str, str] | None:
         """(reason, kind) when this loop, pure, is CPU work, else None (kinds: CpuEvidence)."""
@@ -162,6 +165,7 @@ class FunctionRecord:
         "recursive_call", "loop_facts", "unknown_iterations", "external_edges", "guards", "sites",
         "params", "method", "decorators", "self_name", "offloads_argument",
         "results", "returns_running_loop", "returned", "loop_thread_only", "called_parameters",
+        "thread_parameters",
     )
 
     def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
@@ -211,6 +215,7 @@ class FunctionRecord:
         # See FunctionSummary.loop_thread_only and called_parameters.
         self.loop_thread_only = False
         self.called_parameters: list[str] = []
+        self.thread_parameters: list[str] = []
 
     def guard(self) -> tuple:
         """The conjunction of the tests the current point of the walk sits under."""

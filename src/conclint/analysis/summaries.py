@@ -142,6 +142,10 @@ class FunctionSummary:
     # The parameters it calls itself, on its own thread and not awaited (`operation()` in
     # `def retry(operation)`): a function a caller passes there runs as if called there.
     called_parameters: tuple[str, ...] = ()
+    # The parameters it hands, itself, to a thread (`loop.run_in_executor(self._threads,
+    # callback, *args)` in `def run_cpu(self, callback, *args)`): a function a caller passes
+    # there runs on that thread (CCL201).
+    thread_parameters: tuple[str, ...] = ()
     # It returns a PyTorch DataLoader with worker processes: a caller iterating the result
     # at import time starts them (CCL301 across modules).
     returns_worker_loader: bool = False
@@ -184,6 +188,7 @@ class FunctionSummary:
             **({"returns_running_loop": True} if self.returns_running_loop else {}),
             **({"loop_thread_only": True} if self.loop_thread_only else {}),
             **({"called_parameters": list(self.called_parameters)} if self.called_parameters else {}),
+            **({"thread_parameters": list(self.thread_parameters)} if self.thread_parameters else {}),
             **({"returns_worker_loader": True} if self.returns_worker_loader else {}),
         }
 
@@ -215,6 +220,7 @@ class FunctionSummary:
             returns_running_loop=bool(data.get("returns_running_loop", False)),
             loop_thread_only=bool(data.get("loop_thread_only", False)),
             called_parameters=tuple(data.get("called_parameters", ())),  # type: ignore[arg-type]
+            thread_parameters=tuple(data.get("thread_parameters", ())),  # type: ignore[arg-type]
             returns_worker_loader=bool(data.get("returns_worker_loader", False)),
         )
 

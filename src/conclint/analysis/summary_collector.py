@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable
 
 import libcst as cst
 
-from conclint.analysis.dispatch import call_argument
+from conclint.analysis.dispatch import call_argument, runs_on_thread
 from conclint.analysis.flow import reaching_binding
 from conclint.analysis.expressions import (
     ARITHMETIC_OPERATORS,
@@ -55,6 +55,7 @@ from conclint.analysis.own_loops import THREAD_RUNNERS, OwnLoopRecords, own_loop
 from conclint.analysis.scopes import Binding, Scope, dotted_name, iter_statements, last_name
 from conclint.analysis.summaries import (
     LOCAL,
+    NUMERIC,
     BlockingEvidence,
     CpuEvidence,
     CpuVerdict,
@@ -67,7 +68,9 @@ from conclint.analysis.symbols import Symbol, resolve
 from conclint.knowledge.threads import (
     ARRAY_WORK,
     CALLABLE_WRAPPERS,
+    DIGEST_METHODS,
     FLOAT_FUNCTIONS,
+    HASHING_MODULES,
     THREAD_DISPATCH,
     BUILTIN_RESULT_TYPES,
     BUILTIN_TYPE_METHODS,
@@ -515,6 +518,12 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             # with data of unknown size.
             loop.numeric = loop.numeric and loop.updates
         found = loop.evidence()
+        if loop.hashes and not (found is not None and found[1] == NUMERIC and loop.body_loops):
+            # Not a hash per round beside a nested loop over numbers: the hashing may be
+            # the work, done in C with the GIL released.
+            loop.impure = True
+            function.releases.extend(loop.hashes)
+            found = None
         if function.lambda_depth:
             found = None
         items = [(loop.node, found[0], found[1], tuple(loop.calls))] if found is not None else loop.pending
@@ -840,7 +849,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 self._blocking(node, match.entry.qualname, match.entry.category.value, match.display)
                 return
         kind, key = call_kind(qualname)
-        if kind == RELEASES:
+        if kind == RELEASES and key in HASHING_MODULES and function.loops and not function.lambda_depth:
+            function.loops[-1].hashes.append((node, f"{qualname}() ({RELEASE_REASONS[key]})"))
+        elif kind == RELEASES:
             self._release(node, f"{qualname.removeprefix('builtins.')}() ({RELEASE_REASONS[key]})", RELEASE_REASONS[key] == ARRAY_WORK)
         elif kind == HEAVY:
             self._heavy(qualname.removeprefix("builtins."))
@@ -984,10 +995,20 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             if binding is not None:
                 if binding.kind == "param":
                     owner = scope.qualname
+                    self._thread_parameter(node, api, owner, argument.value)
                     for function in self._stack:
                         function.offloads_argument = function.offloads_argument or owner == function.qualname or owner.startswith(function.qualname + ".")
                 return
             scope = scope.parent
+
+    def _thread_parameter(self, node: cst.Call, api: ThreadDispatch, owner: str, name: str) -> None:
+        """The function's own parameter `name` handed to a thread (not a process pool) where
+        the function itself runs it, outside lambdas: FunctionSummary.thread_parameters."""
+        function = self._stack[-1]
+        if owner != function.qualname or function.lambda_depth or name in function.thread_parameters:
+            return
+        if runs_on_thread(self.facts, node, api):
+            function.thread_parameters.append(name)
 
     def _setattr(self, node: cst.Call) -> None:
         """`setattr(self, "x", v)` assigns `x`; `setattr(self, name, v)` may assign anything."""
@@ -1012,6 +1033,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             self._unknown()
             return
         method = func.attr.value
+        if method in DIGEST_METHODS and self._is_hash(func.value):
+            return  # `hashlib.sha1(data).hexdigest()`: reads the digest out
         receiver = self._builtin_type(func.value)
         if receiver is not None:
             pure = method in BUILTIN_TYPE_METHODS.get(receiver, ())
@@ -1021,6 +1044,20 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             self._unknown()
         elif method in HEAVY_METHODS:
             self._heavy(f"{receiver or 'list'}.{method}")
+
+    def _is_hash(self, receiver: cst.BaseExpression) -> bool:
+        """A hash object: a call of a hashing module (`hashlib.blake2b(data)`), directly or
+        through the local it was assigned to (`h = hmac.new(key, msg, sha1)`)."""
+        if isinstance(receiver, cst.Name):
+            binding = reaching_binding(receiver, self.facts.scope)
+            receiver = binding.node if binding is not None and binding.kind == "assign" else receiver
+        if not isinstance(receiver, cst.Call):
+            return False
+        symbol = self.facts.resolve(receiver.func)
+        if symbol is None or symbol.local or symbol.instance:
+            return False
+        kind, key = call_kind(symbol.qualname)
+        return kind == RELEASES and key in HASHING_MODULES
 
     def _callable_arguments(self, qualname: str, call: cst.Call) -> None:
         """`map(f, xs)`, `sorted(xs, key=f)`: `f` runs once per element."""
@@ -1248,6 +1285,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 returns_running_loop=function.returns_running_loop,
                 loop_thread_only=function.loop_thread_only,
                 called_parameters=tuple(function.called_parameters),
+                thread_parameters=tuple(function.thread_parameters),
                 returns_worker_loader=function.qualname in self._worker_loaders,
             )
             self._nodes[function.qualname] = (

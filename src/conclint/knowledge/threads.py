@@ -329,6 +329,16 @@ NUMERIC_FUNCTIONS = frozenset(
 )
 
 
+# Hashing modules (catalog keys above) and the methods of a hash object that only read its
+# digest out. hashlib releases the GIL only while it hashes more than 2047 bytes at once
+# (its documentation says so): a loop that hashes an element per round and then walks the
+# digest in a nested loop over numbers, in Python (simhash, Bloom filters, minhash), holds
+# the GIL for most of each round, so such a hash does not excuse that loop
+# (conclint.analysis.summary_collector).
+HASHING_MODULES = frozenset({"hashlib", "hmac", "xxhash", "blake3"})
+DIGEST_METHODS = frozenset({"digest", "hexdigest", "intdigest"})
+
+
 # Functions whose every call is floating-point work (a power, an exponential, a root, a
 # trigonometric function): applied to the elements of a loop over data, they make it
 # "elementwise" evidence (conclint.analysis.summaries.ELEMENTWISE), as `x ** 0.5` does.

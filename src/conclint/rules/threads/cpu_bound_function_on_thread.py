@@ -6,7 +6,8 @@ from typing import Callable
 
 import libcst as cst
 
-from conclint.analysis.dispatch import LAZY_WRAPPERS, DispatchSite, thread_dispatch
+from conclint.analysis.conditions import POSITIONAL, POSITIONAL_ONLY
+from conclint.analysis.dispatch import LAZY_WRAPPERS, DispatchSite, forwarded_dispatch, thread_dispatch
 from conclint.analysis.facts import FileFacts
 from conclint.analysis.helpers import name_space
 from conclint.analysis.summaries import FunctionSummary, cpu_bound
@@ -14,6 +15,8 @@ from conclint.analysis.summary_collector import LineOf, SummaryCollector
 from conclint.core.settings import Settings
 from conclint.fixes.plan import FixPlan
 from conclint.fixes.process_pool import PoolSwap, imported_target_moves, process_pool_fix
+from conclint.knowledge.libraries import is_library_name
+from conclint.knowledge.threads import ThreadDispatch
 from conclint.rules.base import Invalid, Rule, Valid
 
 # Dispatches whose thread pool the fix can turn into a process pool.
@@ -30,7 +33,12 @@ class CpuBoundFunctionOnThread(Rule):
     `trio.to_thread.run_sync(f)`, and `map`/`apply`/`imap`/`starmap` (and their `_async`
     forms) of `multiprocessing.pool.ThreadPool` and `multiprocessing.dummy.Pool`, and library
     methods documented to run their callable on the executor they are given, when that is a
-    `ThreadPoolExecutor` (nevergrad's `optimizer.minimize(f, executor=pool)`). The target
+    `ThreadPoolExecutor` (nevergrad's `optimizer.minimize(f, executor=pool)`), and functions
+    of the module or, with the project index, of the project that hand one of their own
+    parameters to a thread (`async def run_cpu(self, callback, *args)` running
+    `loop.run_in_executor(self._cpu_pool, callback, *args)` on a `ThreadPoolExecutor`): the
+    function passed there is the target (in a file that spells one of the rule's tokens,
+    such as `Thread` or `run_in_executor`, since the rule runs only there). The target
     may be written `f`, `self.method`, `Class.method`, `functools.partial(f, ...)` or
     `lambda: f(...)`; a builtin that consumes a lazy iterable, `run_in_executor(None, list,
     map(f, xs))` or `to_thread(sum, (f(x) for x in xs))`, is judged by `f`, which the
@@ -44,7 +52,10 @@ class CpuBoundFunctionOnThread(Rule):
     functions compiled by numba or jax). An array library called only outside every loop
     (`f = np.zeros(n)` before the loops) sets data up once: it does not excuse loops counting
     over numbers (`range(n)`), which run in Python, though it does excuse loops over data (the
-    rows of an array, which numpy may process with the GIL released). A `print()` or a logging call (`logging.info`,
+    rows of an array, which numpy may process with the GIL released). hashlib releases the
+    GIL only on inputs over 2047 bytes: a loop that hashes an element per round and then
+    walks the digest in a nested loop over numbers (a simhash, a Bloom filter) is CPU-bound,
+    while a hash in any other loop still excuses it (the data hashed may be large). A `print()` or a logging call (`logging.info`,
     `logger.debug` on a `logging.getLogger()` logger, `self.log.info`) is not I/O for this
     judgement when it runs outside the innermost loop or only now and then inside it (under
     an `if`, in an `except`); made in every round of the innermost loop, it is. A call of a function no catalog knows might be
@@ -398,6 +409,54 @@ class CpuBoundFunctionOnThread(Rule):
             threading.Thread(target=energy, args=([], 2.0)).start()
             """
         ),
+        # A project helper that hands its callable to a process pool, or calls it itself.
+        Valid(
+            """
+            import asyncio
+            from concurrent.futures import ProcessPoolExecutor
+
+            class Helpers:
+                def __init__(self):
+                    self._processes = ProcessPoolExecutor(max_workers=4)
+
+                async def run_cpu(self, callback, *args):
+                    loop = asyncio.get_running_loop()
+                    return await loop.run_in_executor(self._processes, callback, *args)
+
+                def run_here(self, callback, *args):
+                    return callback(*args)
+
+            def collatz_steps(n):
+                steps = 0
+                while n != 1:
+                    n = n // 2 if n % 2 == 0 else 3 * n + 1
+                    steps += 1
+                return steps
+
+            helpers = Helpers()
+
+            async def handle(n):
+                helpers.run_here(collatz_steps, n)
+                return await helpers.run_cpu(collatz_steps, n)
+            """
+        ),
+        # Each blob hashed whole, its digest summed: hashlib releases the GIL on large blobs.
+        Valid(
+            """
+            import hashlib
+            import threading
+
+            def fingerprint(blobs):
+                total = 0
+                for blob in blobs:
+                    digest = hashlib.sha256(blob).digest()
+                    for i in range(len(digest)):
+                        total += digest[i]
+                return total
+
+            threading.Thread(target=fingerprint, args=([b"x"],)).start()
+            """
+        ),
         # A power per element, but the scan stops at the first match; and one that only
         # formats text.
         Valid(
@@ -446,6 +505,55 @@ class CpuBoundFunctionOnThread(Rule):
         ),
     )
     INVALID = (
+        # A helper of the project that hands the function it is given to a thread pool.
+        Invalid(
+            """
+            import asyncio
+            from concurrent.futures import ThreadPoolExecutor
+
+            class Helpers:
+                def __init__(self):
+                    self._cpu_executor = ThreadPoolExecutor(max_workers=8)
+
+                async def run_cpu(self, callback, *args):
+                    loop = asyncio.get_running_loop()
+                    return await loop.run_in_executor(self._cpu_executor, callback, *args)
+
+            def collatz_steps(n):
+                steps = 0
+                while n != 1:
+                    n = n // 2 if n % 2 == 0 else 3 * n + 1
+                    steps += 1
+                return steps
+
+            helpers = Helpers()
+
+            async def handle(n):
+                return await helpers.run_cpu(collatz_steps, n)
+            """,
+            line=22,
+            message_contains=("`collatz_steps` is CPU-bound", "not through `Helpers.run_cpu`"),
+        ),
+        # A short hash per token, then its bits walked in Python: the hashing holds the GIL
+        # (hashlib releases it only on inputs over 2 KB), the bit loop is the work.
+        Invalid(
+            """
+            import hashlib
+            import threading
+
+            def simhash(tokens, width):
+                vector = [0] * width
+                for token in tokens:
+                    h = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
+                    for bit in range(width):
+                        vector[bit] += 1 if (h >> bit) & 1 else -1
+                return vector
+
+            threading.Thread(target=simhash, args=(["a", "b"], 64)).start()
+            """,
+            line=12,
+            message_contains=("`simhash` is CPU-bound", "nested loop at line 6"),
+        ),
         # A power and a logarithm per element: floating-point work that grows with the data,
         # whatever the object iterated turns out to be.
         Invalid(
@@ -903,6 +1011,10 @@ class CpuBoundFunctionOnThread(Rule):
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__(facts, settings)
         self._sites: list[tuple[DispatchSite, cst.Call, cst.CSTNode | None, PoolSwap | None]] = []
+        # Calls of functions of the module or the project that may hand a function they are
+        # passed to a thread (known once every function is summarised): (callee, whether it
+        # is of another module, call, statement).
+        self._forwarding: list[tuple[str, bool, cst.Call, cst.CSTNode | None]] = []
 
     def visit_Call(self, node: cst.Call) -> None:
         site = thread_dispatch(self.facts, node)
@@ -911,10 +1023,18 @@ class CpuBoundFunctionOnThread(Rule):
             # function is summarised, used if the call is reported.
             swap = process_pool_fix(self.facts, node) if site.api.qualname in POOL_DISPATCH else None
             self._sites.append((site, node, self.facts.current_statement, swap))
+        elif any(isinstance(arg.value, (cst.Name, cst.Attribute)) for arg in node.args):
+            callee = _project_callee(self.facts, node.func)
+            if callee is not None:
+                self._forwarding.append((*callee, node, self.facts.current_statement))
 
     def leave_Module(self, node: cst.Module) -> None:
         summaries = self.facts.summaries
         assert summaries is not None
+        for callee, external, call, statement in self._forwarding:
+            site = _forwarded(self.facts, summaries, callee, external, call)
+            if site is not None:
+                self._sites.append((site, call, statement, None))
         judged_sites = [
             (site, call, statement, swap, _judge(self.facts, summaries, site))
             for site, call, statement, swap in self._sites
@@ -993,6 +1113,50 @@ def _imported(facts: FileFacts, site: DispatchSite) -> Judged | None:
         return f"{verdict.explain(line)} of {project.where(verdict.function)}"
 
     return function, site.target, why, project.is_method(site.target)
+
+
+def _project_callee(facts: FileFacts, func: cst.BaseExpression) -> tuple[str, bool] | None:
+    """The function `func` names, when it is of this module (`run_cpu`, `self.run_cpu`) or
+    may be of the project (`self.helpers.run_cpu` of an imported class), and whether it is
+    of another module; None for libraries, builtins, objects and what does not resolve."""
+    if not isinstance(func, (cst.Name, cst.Attribute)):
+        return None
+    symbol = facts.resolve(func)
+    if symbol is None or symbol.instance:
+        return None
+    if symbol.local:
+        # A method reached through an instance (`helpers.run_cpu`) resolves without its node.
+        return (symbol.qualname, False) if symbol.node is None or isinstance(symbol.node, cst.FunctionDef) else None
+    if is_library_name(symbol.qualname) or symbol.qualname.startswith("builtins."):
+        return None
+    return (symbol.qualname, True) if facts.project is not None else None
+
+
+def _forwarded(facts: FileFacts, summaries: SummaryCollector, callee: str, external: bool, call: cst.Call) -> DispatchSite | None:
+    """The dispatch `call` makes through `callee`, a function that hands one of its own
+    parameters to a thread (FunctionSummary.thread_parameters): the function passed there."""
+    function = name_space(facts).lookup(callee) if external else summaries.summary.function(callee)
+    if function is None or not function.thread_parameters or function.params is None:
+        return None
+    # Called as `obj.method(f)` or `self.method(f)`, a method's receiver is not an argument.
+    names = [param.name for param in function.params][1 if function.method else 0 :]
+    kinds = [param.kind for param in function.params][1 if function.method else 0 :]
+    shown = ".".join(callee.rsplit(".", 2)[-2:]) if function.method else callee.rpartition(".")[2]
+    for name in function.thread_parameters:
+        if name not in names:
+            continue
+        index = names.index(name)
+        api = ThreadDispatch(
+            callee,
+            index if kinds[index] in (POSITIONAL, POSITIONAL_ONLY) else None,
+            name,
+            f"not through `{shown}`, which hands it to a thread pool, but through a "
+            "`concurrent.futures.ProcessPoolExecutor` (`await loop.run_in_executor(process_pool, ...)`)",
+        )
+        site = forwarded_dispatch(facts, call, api)
+        if site is not None:
+            return site
+    return None
 
 
 def _pickling(site: DispatchSite, target: str, picklable: bool, method: bool) -> str:
