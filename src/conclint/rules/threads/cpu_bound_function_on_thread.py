@@ -1023,7 +1023,7 @@ class CpuBoundFunctionOnThread(Rule):
             # function is summarised, used if the call is reported.
             swap = process_pool_fix(self.facts, node) if site.api.qualname in POOL_DISPATCH else None
             self._sites.append((site, node, self.facts.current_statement, swap))
-        elif any(isinstance(arg.value, (cst.Name, cst.Attribute)) for arg in node.args):
+        elif any(_function_value(self.facts, arg.value) for arg in node.args):
             callee = _project_callee(self.facts, node.func)
             if callee is not None:
                 self._forwarding.append((*callee, node, self.facts.current_statement))
@@ -1113,6 +1113,19 @@ def _imported(facts: FileFacts, site: DispatchSite) -> Judged | None:
         return f"{verdict.explain(line)} of {project.where(verdict.function)}"
 
     return function, site.target, why, project.is_method(site.target)
+
+
+def _function_value(facts: FileFacts, value: cst.BaseExpression) -> bool:
+    """`value` names a function of this module or of the project (not a library's): only a
+    call passing one may forward it to a thread, and only those calls are looked into."""
+    if not isinstance(value, (cst.Name, cst.Attribute)):
+        return False
+    symbol = facts.resolve(value)
+    if symbol is None or symbol.instance:
+        return False
+    if symbol.local:
+        return isinstance(symbol.node, cst.FunctionDef)
+    return not is_library_name(symbol.qualname) and not symbol.qualname.startswith("builtins.")
 
 
 def _project_callee(facts: FileFacts, func: cst.BaseExpression) -> tuple[str, bool] | None:
