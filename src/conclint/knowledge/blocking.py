@@ -224,6 +224,10 @@ _CATALOG_HOLES: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]],
     # back on the password database only when it is unset (or for `~user`), a rare path that
     # would report every use of `~`. Not os.path.samestat: it compares two stat results.
     (Category.FILE, PATH, _methods("pathlib.Path", "cwd absolute is_fifo is_socket is_block_device is_char_device"), ()),
+    # os.path.abspath() joins a relative path to os.getcwd(), as Path.absolute() does, and
+    # relpath() makes both its paths absolute that way (its start defaults to "."). Not
+    # normpath, join, basename, dirname, splitext...: they only compute a string.
+    (Category.FILE, THREAD_OFFLOAD, "os.path.abspath os.path.relpath", ()),
     # Not SSLContext.wrap_socket(): it does the handshake only on a socket already connected,
     # which the call does not tell (the connect that precedes it is reported).
     (

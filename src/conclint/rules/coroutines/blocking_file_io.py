@@ -22,8 +22,10 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     the `os.path` functions that ask the disk (`exists`, `isfile`, `getsize`, `realpath`, ...),
     the `os` file functions (`listdir`, `scandir`, `remove`, `rename`, `makedirs`, `walk`,
     `getcwd`, `statvfs`, ...) and `shutil` (`copy`, `move`, `rmtree`, ...), `Path.cwd()`,
-    `absolute()` and the file-type tests (`is_fifo`, `is_socket`, `is_block_device`,
-    `is_char_device`), `tempfile` (`mkstemp`, `mkdtemp`, `TemporaryFile`,
+    `absolute()`, `os.path.abspath()` and `relpath()` (a relative path is joined to the
+    working directory, which they ask the kernel for, as `os.getcwd()` does), the file-type
+    tests (`is_fifo`, `is_socket`, `is_block_device`, `is_char_device`), `tempfile`
+    (`mkstemp`, `mkdtemp`, `TemporaryFile`,
     `NamedTemporaryFile`, `TemporaryDirectory`, and the methods of the files they return),
     `io.open_code`, `netrc.netrc()` and the source reads of `inspect` (`getsource`,
     `getsourcelines`, `getsourcefile`, ...).
@@ -89,9 +91,10 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     - [aiofiles](https://github.com/Tinche/aiofiles)
 
     ## Differences from flake8-async and ruff
-    - The `os.path` functions that only compute a string (`normpath`, `relpath`, `join`,
-      `basename`, ...) are not reported; flake8-async's suite expects some of them. Those that
-      ask the disk (`exists`, `isfile`, `getsize`, `realpath`, ...) are.
+    - The `os.path` functions that only compute a string (`normpath`, `join`, `basename`,
+      ...) are not reported; flake8-async's suite expects some of them. Those that ask the
+      disk (`exists`, `isfile`, `getsize`, `realpath`, ...) or the working directory
+      (`abspath`, `relpath`) are; flake8-async leaves `abspath` out, ruff's ASYNC240 has it.
     - `os.fdopen` is not reported (ASYNC231 is): it wraps a descriptor that is already open.
       The reads and writes of the file it returns are.
     - On a file object, only the methods that do I/O are reported (`read`, `write`, `flush`,
@@ -193,6 +196,16 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
                 path = os.path.join(root, name)
                 stem, ext = os.path.splitext(os.path.basename(path))
                 return os.path.dirname(path), stem, ext, os.path.normpath(path)
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+            import os.path
+
+            async def locate(root, name):
+                joined = os.path.normpath(os.path.join(root, name))  # only computes a string
+                return await asyncio.to_thread(os.path.abspath, joined)  # the working directory is read in a thread
             """
         ),
         Valid(
@@ -735,6 +748,18 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
                 source = await trio.to_thread.run_sync(inspect.getsource, obj)
                 return credentials, source, await trio.to_thread.run_sync(os.getcwd)
             """,
+        ),
+        Invalid(
+            """
+            import os.path
+
+            async def describe(path, root):
+                full = os.path.abspath(path)  # a relative path is joined to os.getcwd()
+                return full, os.path.relpath(path, root)
+            """,
+            line=4,
+            count=2,
+            message_contains=("os.path.abspath()",),
         ),
         Invalid(
             """

@@ -74,6 +74,10 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     - On a `urllib3` pool or an `http.client` connection, only the methods that send a request
       or read a response are reported (`request`, `urlopen`, `getresponse`, `read`, ...), not
       any method called on it.
+    - A module-level name is read as its last module-level assignment gives it: a coroutine
+      runs after the import. A client the module binds again further down to something else
+      (`glob_client: int = 4` below the coroutine) is not reported; flake8-async's suite
+      expects it, reading the binding above the function.
     """
 
     CODE = "CCL102"
