@@ -26,7 +26,11 @@ repository:
   of ruff's `[tool.maturin]` configuration leaves both directories out of its sdists (so in
   each release checked: 0.0.280, 0.1.0, 0.4.10 and 0.17.6), so the suite needs a checkout of
   ruff's repository, given with --ruff-source; without one it is reported as not measured,
-  with the reason, after the pinned sdist was looked into.
+  with the reason, after the pinned sdist was looked into. A partial checkout will do (only
+  those two directories, with their relative paths). Each diagnostic's line is checked
+  against the source line the snapshot quotes for it: a snapshot of another version of its
+  fixture (a checkout that mixes versions) quotes other lines, and those of its diagnostics
+  are left out of the expected lines and listed apart.
 
 conclint runs as `python -m conclint DIR --no-cache --format json --exit-zero` with this
 interpreter and, with --reference, with a reference install's interpreter too. Per suite the
@@ -108,6 +112,8 @@ EVAL_ENABLE = re.compile(r"#\s*ARG\s+--enable=([\w,]+)")
 SNAP_CONCISE = re.compile(r"^(?P<file>[\w.-]+\.py):(?P<line>\d+):\d+: (?P<code>[A-Z]+\d+)\b")
 SNAP_HEADER = re.compile(r"^(?P<code>[A-Z]+\d+)\b")
 SNAP_ARROW = re.compile(r"^\s*-->\s*(?P<file>[\w.-]+\.py):(?P<line>\d+):\d+")
+# The source a snapshot quotes under a diagnostic: `LINE | text` (`LINE |` for an empty line).
+SNAP_SOURCE = re.compile(r"^\s*(?P<line>\d+) \|(?: (?P<text>.*))?$")
 
 
 @dataclass(frozen=True)
@@ -127,13 +133,20 @@ NEVER_IMPORTED = (
     "name never imported or bound in the file (the peer matches the text; conclint resolves names through imports)"
 )
 
+REBOUND_LATER = (
+    "module-level name bound again further down the module (`glob_client: int = 4` below the coroutine): "
+    "the coroutine runs after the import and finds the last value (the peer reads the binding above it)"
+)
+
 # Lines conclint leaves alone on purpose, matched before CAUSES; a line whose call reaches a
-# name the file never binds (NEVER_IMPORTED, computed, not a row) comes after these rows.
+# name the file never binds (NEVER_IMPORTED) or a module-level name bound again below its
+# function (REBOUND_LATER), both computed, not rows, comes after these rows.
 DELIBERATE: tuple[Cause, ...] = (
     Cause("peer configuration: calls its test lists with --async200-blocking-calls, wildcards included", r"#\s*ASYNC200:"),
     Cause(
-        "pure path function: normpath/relpath and os.path's private helpers compute a string, no I/O",
-        r"\b(normpath|relpath|_path_normpath|_joinrealpath)\(",
+        "normpath only computes a string; os.path's private helpers (`_path_normpath`, `_joinrealpath`) are not "
+        "catalogued (the peer flags any name of os.path)",
+        r"\b(normpath|_path_normpath|_joinrealpath)\(",
     ),
     Cause("sync call that is awaited: `await os.path.isfile()` fails at run time whatever blocks", r"^await\s+os(\.path)?\.\w+\("),
     Cause("os.fdopen opens nothing (wraps a descriptor already open); the file's methods are reported", r"\bos\.fdopen\("),
@@ -152,14 +165,12 @@ DELIBERATE: tuple[Cause, ...] = (
 CAUSES: tuple[Cause, ...] = (
     Cause("catalog hole: httpx2 (the continuation of httpx), module functions", r"^httpx2\.\w+\("),
     Cause("catalog hole: httpx2.Client methods", r"^client\.\w+\(", r"httpx2\.Client\b"),
-    Cause("catalog hole: os.path.abspath (reads the working directory, like os.getcwd and Path.absolute)", r"\bos\.path\.abspath\("),
     Cause("types: tuple unpacking (`(a, b) = (Path(...), Path(...))`)", r"^\w+\.\w+\(", r"^\s*\(?\w+\s*,\s*\w+\)?\s*=[^=]"),
     Cause(
         "types: annotated assignment without a value (`x: T = ...`), also re-annotating a name",
         r"^\w+\.\w+\(",
         r"^\s*\w+: [\w.]+ = \.\.\.\s*$",
     ),
-    Cause("types: module-level variable read in a coroutine (`g: TextIOWrapper = ...`, `c = httpx.Client()`)", r"^(g|glob_client)\.\w+\("),
 )
 
 # Findings on lines the peer does not expect, with what a reading of them found; a finding
@@ -167,6 +178,10 @@ CAUSES: tuple[Cause, ...] = (
 EXTRAS: tuple[Cause, ...] = (
     Cause("open() handed to trio.wrap_file: the peer exempts it; opening the file still blocks", r"wrap_file\(open\("),
     Cause("open() in a coroutine: ASYNC230, a code this file is not checked for", r"\bopen\("),
+    Cause(
+        "os.path.abspath reads the working directory for a relative path (ruff's ASYNC240 expects it; flake8-async's list leaves it out)",
+        r"\bos\.path\.abspath\(",
+    ),
     Cause("marked `# ASYNC2xx` in the peer's file, yet not expected (its snapshot lacks it)", r"#\s*ASYNC2\d\d\b"),
     Cause(
         "urllib3 PoolManager.request blocks whatever the method string (the peer needs a verb literal)",
@@ -175,6 +190,7 @@ EXTRAS: tuple[Cause, ...] = (
     ),
     Cause("the peer's own 'should error' case (attributes and return types it does not track)", r"# should error|return_textiowrapper\(\)"),
     Cause("the peer's own 'not handled' case (`None | TextIOWrapper | None`)", r"^f\.read\(\)$", r"None \| TextIOWrapper \| None"),
+    Cause("the peer's own 'not handled' case (an element of a `list[TextIOWrapper]` parameter)", r"# not handled", r"list\[TextIOWrapper\]"),
     Cause("httpx Client imported by name (the peer: 'not implemented')", r"^client\.send\(\)$", r"client: Client = Client\(\)"),
 )
 
@@ -189,6 +205,8 @@ class Suite:
     # The line in the peer's own file, when the copy has lines added.
     origin: dict[tuple[str, int], int] = field(default_factory=dict)
     unavailable: str | None = None
+    # Peer expectations left out because their snapshot does not match the fixture.
+    left_out: list[str] = field(default_factory=list)
 
     def source_line(self, path: str, line: int) -> str:
         lines = (self.directory / path).read_text(encoding="utf-8").splitlines()
@@ -204,6 +222,10 @@ class Suite:
     def never_imported(self, path: str, line: int) -> bool:
         """Whether the call on the line reaches a name the file never binds."""
         return bool(unbound_reached(ast.parse((self.directory / path).read_text(encoding="utf-8")), line))
+
+    def rebound_later(self, path: str, line: int) -> bool:
+        """Whether the line reads a module-level name the module binds again below its function."""
+        return bool(rebound_below(ast.parse((self.directory / path).read_text(encoding="utf-8")), line))
 
 
 def fetch(peer: Peer, work: Path) -> Path:
@@ -323,6 +345,38 @@ def unbound_reached(tree: ast.Module, line: int) -> set[str]:
     return reached - bound_names(tree) - set(dir(builtins))
 
 
+def module_bindings(tree: ast.Module) -> Iterator[tuple[int, str]]:
+    """(line, name) of each plain name a module-level assignment binds (`x: T` alone binds none)."""
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign):
+            targets = statement.targets
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets = [statement.target]
+        else:
+            continue
+        for target in targets:
+            for name in ast.walk(target):
+                if isinstance(name, ast.Name):
+                    yield statement.lineno, name.id
+
+
+def rebound_below(tree: ast.Module, line: int) -> set[str]:
+    """Module-level names the line reads, not bound in its function, that the module assigns
+    both above the function and below it: the function runs after the import, when the name
+    holds what the assignment below gave it."""
+    function = enclosing_function(tree, line)
+    if function is None:
+        return set()
+    arguments = function.args
+    local = {arg.arg for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]}
+    local |= {node.id for node in ast.walk(function) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)}
+    read = {node.id for node in ast.walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.lineno == line}
+    bindings = list(module_bindings(tree))
+    above = {name for at, name in bindings if at < function.lineno}
+    below = {name for at, name in bindings if at > (function.end_lineno or function.lineno)}
+    return (read & above & below) - local
+
+
 def dotted(node: ast.Attribute) -> str | None:
     """`a.b.c` for an attribute chain on a plain name, else None."""
     parts: list[str] = []
@@ -403,16 +457,44 @@ def flake8_async_suites(root: Path, work: Path) -> list[Suite]:
     return [plain, added]
 
 
-def snapshot_diagnostics(text: str) -> Iterator[tuple[str, int, str]]:
-    """(file, line, code) of every diagnostic in a ruff snapshot, in either output format."""
+@dataclass
+class SnapshotDiagnostic:
+    """One diagnostic of a ruff snapshot; `quoted` is the source the snapshot shows for its
+    line (None when it shows none), to check the snapshot against the fixture at hand."""
+
+    file: str
+    line: int
+    code: str
+    quoted: str | None = None
+
+
+def snapshot_diagnostics(text: str) -> list[SnapshotDiagnostic]:
+    """Every diagnostic in a ruff snapshot, in either output format, with the source it quotes."""
     code = ""
+    found: list[SnapshotDiagnostic] = []
+    current: SnapshotDiagnostic | None = None
     for line in text.splitlines():
         if concise := SNAP_CONCISE.match(line):
-            yield concise["file"], int(concise["line"]), concise["code"]
-        elif header := SNAP_HEADER.match(line):
-            code = header["code"]
+            current = SnapshotDiagnostic(concise["file"], int(concise["line"]), concise["code"])
+            found.append(current)
         elif (arrow := SNAP_ARROW.match(line)) and code:
-            yield arrow["file"], int(arrow["line"]), code
+            current = SnapshotDiagnostic(arrow["file"], int(arrow["line"]), code)
+            found.append(current)
+        elif header := SNAP_HEADER.match(line):
+            code, current = header["code"], None
+        elif current and (quoted := SNAP_SOURCE.match(line)) and int(quoted["line"]) == current.line:
+            current.quoted = quoted["text"] or ""
+    return found
+
+
+def disagrees(diagnostic: SnapshotDiagnostic, fixture: Path) -> bool:
+    """Whether the snapshot quotes another source for the line than the fixture has there:
+    the snapshot belongs to another version of the fixture."""
+    if diagnostic.quoted is None:
+        return False
+    lines = fixture.read_text(encoding="utf-8").splitlines()
+    actual = lines[diagnostic.line - 1] if 0 < diagnostic.line <= len(lines) else None
+    return actual is None or actual.rstrip() != diagnostic.quoted.rstrip()
 
 
 def ruff_suite(root: Path, work: Path, origin: str) -> Suite:
@@ -427,13 +509,18 @@ def ruff_suite(root: Path, work: Path, origin: str) -> Suite:
         return suite
     shutil.rmtree(suite.directory, ignore_errors=True)
     suite.directory.mkdir(parents=True)
-    names = {path.name for path in fixtures}
+    by_name = {path.name: path for path in fixtures}
     for path in fixtures:
         shutil.copy(path, suite.directory / path.name)
     for snapshot in sorted((root / RUFF_SNAPSHOTS).glob("*.snap")):
-        for name, line, code in snapshot_diagnostics(snapshot.read_text(encoding="utf-8")):
-            if name in names and code.startswith("ASYNC2"):
-                suite.expected.setdefault((name, line), set()).add(code)
+        for diagnostic in snapshot_diagnostics(snapshot.read_text(encoding="utf-8")):
+            fixture = by_name.get(diagnostic.file)
+            if fixture is None or not diagnostic.code.startswith("ASYNC2"):
+                continue
+            if disagrees(diagnostic, fixture):
+                suite.left_out.append(f"{snapshot.name}: {diagnostic.file}:{diagnostic.line} {diagnostic.code}")
+            else:
+                suite.expected.setdefault((diagnostic.file, diagnostic.line), set()).add(diagnostic.code)
     return suite
 
 
@@ -465,7 +552,11 @@ def score(suite: Suite, found: dict[tuple[str, int], set[str]]) -> dict[str, obj
     for key in sorted(set(suite.expected) - set(found)):
         source, scope = suite.source_line(*key), suite.scope_text(*key)
         entry = {"file": key[0], "line": suite.origin.get(key, key[1]), "peer": sorted(suite.expected[key]), "source": source}
-        label = classify(source, scope, DELIBERATE) or (NEVER_IMPORTED if suite.never_imported(*key) else None)
+        label = (
+            classify(source, scope, DELIBERATE)
+            or (NEVER_IMPORTED if suite.never_imported(*key) else None)
+            or (REBOUND_LATER if suite.rebound_later(*key) else None)
+        )
         if label:
             deliberate.setdefault(label, []).append(entry)
         else:
@@ -485,6 +576,7 @@ def score(suite: Suite, found: dict[tuple[str, int], set[str]]) -> dict[str, obj
         "misses": dict(sorted(misses.items(), key=lambda item: (-len(item[1]), item[0]))),
         "deliberate_differences": dict(sorted(deliberate.items(), key=lambda item: (-len(item[1]), item[0]))),
         "extra_findings": dict(sorted(extra.items(), key=lambda item: (-len(item[1]), item[0]))),
+        **({"snapshot_lines_left_out": suite.left_out} if suite.left_out else {}),
     }
 
 
@@ -499,6 +591,10 @@ def report(suite: Suite, result: dict[str, object]) -> None:
         f"   expected lines {result['expected']}, found {result['found']}, recall {result['recall']};"
         f" deliberate differences {result['deliberate']}, recall excluding them {result['recall_excluding_deliberate']}"
     )
+    if suite.left_out:
+        print(f"   left out, their snapshot quoting other source than the fixture's line: {len(suite.left_out)}")
+        for place in suite.left_out:
+            print(f"      {place}")
     for title, key, codes in (("misses", "misses", "peer"), ("deliberate differences", "deliberate_differences", "peer")):
         groups: dict[str, list[dict[str, object]]] = result[key]  # type: ignore[assignment]
         print(f"   {title} by cause:")
