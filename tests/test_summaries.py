@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ast
 import textwrap
 
 import pytest
@@ -16,6 +17,7 @@ from conclint.analysis.summaries import (
     ModuleSummary,
     cpu_bound,
 )
+from conclint.analysis.project_index import _definition_lines
 from conclint.engine import lint_source, summarize_source
 
 
@@ -154,8 +156,55 @@ def test_blocking_and_gil_releasing_calls_are_recorded_with_lines() -> None:
         """
     )
     step = module.functions["step"]
-    assert step.blocking == (BlockingEvidence(5, "time.sleep", "sleep", shown="time.sleep()"),)
+    assert step.blocking == (BlockingEvidence(5, "time.sleep", "sleep", shown="time.sleep()", offset=1),)
     assert step.releases_gil == (Evidence(6, "numpy.dot() (array operations in C)"),)
+
+
+def test_blocking_offsets_without_positions_match_the_located_lines() -> None:
+    """The offsets the index reads a cited line from (without summarizing the module again)
+    agree with the lines of the located summary, through decorators, comments before the
+    `def`, a signature over several lines, nested classes and functions, `async def`."""
+    code = textwrap.dedent(
+        '''
+        import time, functools
+
+        class Outer:
+            # a comment before the method
+
+            @functools.cache
+            @staticmethod
+            def method(
+                a,
+                b=1,
+            ):
+                """Docstring
+                over lines."""
+                time.sleep(a)
+                with open("x") as f:
+                    f.read()
+
+            class Inner:
+                async def go(self):
+                    def helper():
+                        time.sleep(2)
+                    time.sleep(
+                        3
+                    )
+        '''
+    )
+    plain = summarize_source(code, located=False)
+    located = summarize_source(code, located=True)
+    assert plain.functions.keys() == located.functions.keys()
+    # The `def` lines the index adds the offsets to, from CPython's tree, are the located ones.
+    definitions = _definition_lines(ast.parse(code).body)
+    assert {name: definitions[name] for name in located.functions} == {name: f.line for name, f in located.functions.items()}
+    checked = 0
+    for name, function in located.functions.items():
+        offsets = [evidence.offset for evidence in plain.functions[name].blocking]
+        assert offsets == [evidence.line - function.line for evidence in function.blocking]
+        assert all(evidence.line == 0 for evidence in plain.functions[name].blocking)
+        checked += len(offsets)
+    assert checked >= 4
 
 
 def test_calls_name_functions_of_the_module_and_skip_lambdas_nested_defs_and_offloads() -> None:

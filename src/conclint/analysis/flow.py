@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from conclint.analysis.scopes import Binding, Scope, catches_only_import_errors, expression_fields, iter_statements
+from conclint.analysis.scopes import Binding, Scope, catches_only_import_errors, expression_children, iter_statements
+from conclint.syntax.node_types import SMALL_STATEMENTS
 
 State = dict[str, Binding]
 
@@ -155,7 +156,10 @@ def join(*states: State | None) -> State | None:
     return result
 
 
-_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+# Small statements that read no tracked name and may bind one.
+_BINDING_ONLY = frozenset((cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal, cst.Pass))
+
+_COMPREHENSIONS = frozenset((cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp))
 
 
 class _Walker:
@@ -209,50 +213,53 @@ class _Walker:
             state[name] = binding
 
     def statement(self, node: cst.CSTNode, state: State) -> State | None:
-        if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-            return self.block(node.body, state)
-        if isinstance(node, cst.BaseSmallStatement):
-            return self.small(node, state)
-        if isinstance(node, cst.If):
-            return self.if_statement(node, state)
-        if isinstance(node, (cst.For, cst.While)):
-            return self.loop(node, state)
-        if isinstance(node, (cst.Try, cst.TryStar)):
-            return self.try_statement(node, state)
-        if isinstance(node, cst.With):
-            return self.with_statement(node, state)
-        if isinstance(node, cst.Match):
-            return self.match(node, state)
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            self.definition(node, state)
+        # Dispatched on the exact type: `isinstance` against libcst's abstract classes is slow.
+        kind = type(node)
+        if kind is cst.SimpleStatementLine or kind is cst.SimpleStatementSuite:
+            return self.block(node.body, state)  # type: ignore[attr-defined]
+        if kind is cst.If:
+            return self.if_statement(node, state)  # type: ignore[arg-type]
+        if kind is cst.For or kind is cst.While:
+            return self.loop(node, state)  # type: ignore[arg-type]
+        if kind is cst.Try or kind is cst.TryStar:
+            return self.try_statement(node, state)  # type: ignore[arg-type]
+        if kind is cst.With:
+            return self.with_statement(node, state)  # type: ignore[arg-type]
+        if kind is cst.Match:
+            return self.match(node, state)  # type: ignore[arg-type]
+        if kind is cst.FunctionDef or kind is cst.ClassDef:
+            self.definition(node, state)  # type: ignore[arg-type]
             return state
+        if kind in SMALL_STATEMENTS:
+            return self.small(node, state)  # type: ignore[arg-type]
         self.loads(node, state)
         return state
 
     def small(self, node: cst.BaseSmallStatement, state: State) -> State | None:
-        if isinstance(node, cst.Return):
-            self.loads(node.value, state)
+        kind = type(node)
+        if kind is cst.Return:
+            self.loads(node.value, state)  # type: ignore[attr-defined]
             return None
-        if isinstance(node, cst.Raise):
-            self.loads(node.exc, state)
-            self.loads(node.cause, state)
+        if kind is cst.Raise:
+            self.loads(node.exc, state)  # type: ignore[attr-defined]
+            self.loads(node.cause, state)  # type: ignore[attr-defined]
             return None
-        if isinstance(node, (cst.Break, cst.Continue)):
+        if kind is cst.Break or kind is cst.Continue:
             return None
-        if isinstance(node, cst.Assign):
-            self.loads(node.value, state)
-            for target in node.targets:
+        if kind is cst.Assign:
+            self.loads(node.value, state)  # type: ignore[attr-defined]
+            for target in node.targets:  # type: ignore[attr-defined]
                 self.target_loads(target.target, state)
-        elif isinstance(node, cst.AnnAssign):
-            self.loads(node.value, state)
-            self.target_loads(node.target, state)
-        elif isinstance(node, cst.AugAssign):
-            self.loads(node.target, state)
-            self.loads(node.value, state)
-        elif isinstance(node, cst.Del):
-            self.delete(node.target, state)
+        elif kind is cst.AnnAssign:
+            self.loads(node.value, state)  # type: ignore[attr-defined]
+            self.target_loads(node.target, state)  # type: ignore[attr-defined]
+        elif kind is cst.AugAssign:
+            self.loads(node.target, state)  # type: ignore[attr-defined]
+            self.loads(node.value, state)  # type: ignore[attr-defined]
+        elif kind is cst.Del:
+            self.delete(node.target, state)  # type: ignore[attr-defined]
             return state
-        elif not isinstance(node, (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal, cst.Pass)):
+        elif kind not in _BINDING_ONLY:
             self.loads(node, state)
             return state
         self.bind(id(node), state)
@@ -421,14 +428,9 @@ class _Walker:
                     if part is not None:
                         stack.append((part, shadowed))
                 continue
-            if isinstance(node, _COMPREHENSIONS):
-                shadowed = shadowed | _comprehension_names(node)
-            for name in expression_fields(kind):
-                value = getattr(node, name)
-                if isinstance(value, cst.CSTNode):
-                    stack.append((value, shadowed))
-                elif isinstance(value, (tuple, list)):
-                    stack.extend((item, shadowed) for item in value if isinstance(item, cst.CSTNode))
+            if kind in _COMPREHENSIONS:
+                shadowed = shadowed | _comprehension_names(node)  # type: ignore[arg-type]
+            stack.extend((child, shadowed) for child in expression_children(node))
 
 
 def _sites(heads: Sequence[cst.CSTNode], statements: Sequence[cst.CSTNode]) -> Iterator[int]:

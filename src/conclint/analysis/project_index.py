@@ -372,8 +372,17 @@ class ProjectView:
 
     def line(self, function: str, evidence: str, index: int) -> int:
         """The line of the `index`-th item of `evidence` ("blocking" or "cpu_evidence") of
-        `function` (found earlier by `function`); 0 when it cannot be told."""
+        `function` (found earlier by `function`); 0 when it cannot be told. A blocking call's
+        is its offset from the `def` line, read off CPython's tree of the module (a tenth of
+        summarizing it again with positions, which the other evidence needs)."""
         module = self._where.get(function)
+        if evidence == "blocking" and module is not None and module.summary is not None:
+            summary = module.summary.functions.get(function[len(module.name) + 1 :])
+            items = summary.blocking if summary is not None else ()
+            offset = items[index].offset if index < len(items) else -1
+            start = self.definition_line(function) if offset >= 0 else 0
+            if start:
+                return start + offset
         located = self.index.located(module) if module is not None else None
         if module is None or located is None:
             return 0

@@ -8,14 +8,16 @@ nested definitions), and names then resolve through the chain of enclosing scope
 from __future__ import annotations
 
 import ast
+import bisect
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import libcst as cst
 
 from conclint.knowledge.types import canonical_name
+from conclint.syntax.node_types import SMALL_STATEMENTS
 from conclint.syntax.parsing import cpython_tree
 
 
@@ -148,42 +150,60 @@ def last_name(node: cst.BaseExpression | None) -> str:
 
 def iter_statements(statements: Iterable[cst.CSTNode]) -> Iterator[cst.CSTNode]:
     """Every statement reachable without entering a def or class body: compound statements
-    first, then the statements of their blocks; small statements are yielded one by one."""
-    stack = list(reversed(list(statements)))
+    first, then the statements of their blocks; small statements are yielded one by one.
+
+    Dispatched on the exact node type: libcst's node classes are ABCs, whose `isinstance`
+    misses cost several times a dict look-up, and this walk runs for every scope."""
+    stack = list(statements)
+    stack.reverse()
     while stack:
         statement = stack.pop()
-        if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-            stack.extend(reversed(statement.body))
+        kind = type(statement)
+        if kind in _STATEMENT_LINES:
+            stack.extend(reversed(statement.body))  # type: ignore[attr-defined]
             continue
         yield statement
-        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-            continue
-        stack.extend(reversed(list(_child_blocks(statement))))
+        inner = _INNER_STATEMENTS.get(kind)
+        if inner is not None:
+            stack.extend(reversed(inner(statement)))
 
 
-def _child_blocks(statement: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """The statements directly inside a compound statement's blocks, in source order."""
-    for block in _blocks(statement):
-        yield from block.body
-    if isinstance(statement, cst.If) and isinstance(statement.orelse, cst.If):
-        yield statement.orelse  # an `elif`
+_STATEMENT_LINES = frozenset((cst.SimpleStatementLine, cst.SimpleStatementSuite))
 
 
-def _blocks(statement: cst.CSTNode) -> Iterator[cst.BaseSuite]:
-    if isinstance(statement, (cst.If, cst.For, cst.While, cst.With, cst.Try, cst.TryStar)):
-        yield statement.body
-    if isinstance(statement, (cst.Try, cst.TryStar)):
-        for handler in statement.handlers:
-            yield handler.body
-        if statement.orelse is not None:
-            yield statement.orelse.body
-        if statement.finalbody is not None:
-            yield statement.finalbody.body
-    elif isinstance(statement, (cst.If, cst.For, cst.While)) and isinstance(statement.orelse, cst.Else):
-        yield statement.orelse.body
-    elif isinstance(statement, cst.Match):
-        for case in statement.cases:
-            yield case.body
+def _else_statements(orelse: cst.CSTNode | None) -> list[cst.CSTNode]:
+    """An `else:` block's statements; an `elif` is the `If` statement itself."""
+    if orelse is None:
+        return []
+    return list(orelse.body.body) if isinstance(orelse, cst.Else) else [orelse]
+
+
+def _try_statements(statement: cst.Try | cst.TryStar) -> list[cst.CSTNode]:
+    inner: list[cst.CSTNode] = [*statement.body.body]
+    for handler in statement.handlers:
+        inner.extend(handler.body.body)
+    if statement.orelse is not None:
+        inner.extend(statement.orelse.body.body)
+    if statement.finalbody is not None:
+        inner.extend(statement.finalbody.body.body)
+    return inner
+
+
+def _looping_statements(statement: cst.If | cst.For | cst.While) -> list[cst.CSTNode]:
+    return [*statement.body.body, *_else_statements(statement.orelse)]
+
+
+# The statements directly inside each kind of compound statement's blocks, in source order
+# (def and class bodies are scopes of their own: not entered).
+_INNER_STATEMENTS: dict[type, Callable[[Any], list[cst.CSTNode]]] = {
+    cst.If: _looping_statements,
+    cst.For: _looping_statements,
+    cst.While: _looping_statements,
+    cst.With: lambda statement: list(statement.body.body),
+    cst.Try: _try_statements,
+    cst.TryStar: _try_statements,
+    cst.Match: lambda statement: [inner for case in statement.cases for inner in case.body.body],
+}
 
 
 def collect_bindings(scope: Scope, statements: Iterable[cst.CSTNode], module_name: str = "") -> None:
@@ -196,6 +216,8 @@ def collect_bindings(scope: Scope, statements: Iterable[cst.CSTNode], module_nam
         if walrus:
             for name in walrus_targets(statement):
                 scope.bind(name, Binding("other", site=site))
+        if type(statement) not in _BINDING_STATEMENTS:
+            continue  # most statements are expressions, returns, raises: spare the checks below
         if isinstance(statement, cst.FunctionDef):
             name = statement.name.value
             scope.bind(name, Binding("def", scope.child_qualname(name), statement, scope, site=site), fallback)
@@ -254,6 +276,12 @@ def collect_bindings(scope: Scope, statements: Iterable[cst.CSTNode], module_nam
             scope.declared_nonlocal.update(item.name.value for item in statement.names)
 
 
+# The statements that may bind a name of their scope (a `:=` aside).
+_BINDING_STATEMENTS = frozenset((
+    cst.FunctionDef, cst.ClassDef, cst.Import, cst.ImportFrom, cst.Assign, cst.AnnAssign, cst.AugAssign,
+    cst.For, cst.With, cst.Try, cst.TryStar, cst.Global, cst.Nonlocal,
+))
+
 # Fields of libcst nodes that hold only whitespace or punctuation: never a name.
 _SKIPPED_FIELDS = (
     "whitespace", "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after",
@@ -274,6 +302,31 @@ def expression_fields(kind: type) -> tuple[str, ...]:
     return names
 
 
+_IS_NODE: dict[type, bool] = {}
+
+
+def expression_children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The nodes in `node`'s expression fields (see expression_fields), in field order.
+    Whether a field's value is a node is remembered per type: `isinstance` against libcst's
+    abstract base classes costs several dict look-ups, and these walks test every field."""
+    children: list[cst.CSTNode] = []
+    for name in expression_fields(type(node)):
+        value = getattr(node, name)
+        kind = type(value)
+        if kind is tuple or kind is list:
+            children.extend(item for item in value if _is_node(type(item)))
+        elif _is_node(kind):
+            children.append(value)
+    return children
+
+
+def _is_node(kind: type) -> bool:
+    known = _IS_NODE.get(kind)
+    if known is None:
+        known = _IS_NODE[kind] = issubclass(kind, cst.CSTNode)
+    return known
+
+
 def walrus_scopes(source: str | bytes) -> frozenset[str]:
     """The qualified names of the scopes in which `:=` binds a name (`""` for the module),
     read off CPython's tree: looking for the targets in every expression of every statement
@@ -283,11 +336,14 @@ def walrus_scopes(source: str | bytes) -> frozenset[str]:
     tree = cpython_tree(source)
     if tree is None:
         return frozenset()  # what CPython rejects, only a newer libcst parses: no walrus there
+    marked = _walrus_lines(source)
     found: set[str] = set()
     pending: list[tuple[ast.AST, str, str]] = [(tree, "", "module")]
     while pending:
         node, scope, kind = pending.pop()
         for child in ast.iter_child_nodes(node):
+            if not _spans_a_line(child, marked):
+                continue  # no `:=` within its lines: nothing below binds one
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 name = child.name if kind == "module" else f"{scope}.{child.name}" if kind == "class" else f"{scope}.<locals>.{child.name}"
                 # Decorators, defaults and bases are evaluated in the enclosing scope.
@@ -301,6 +357,27 @@ def walrus_scopes(source: str | bytes) -> frozenset[str]:
                     found.add(scope)
                 pending.append((child, scope, kind))
     return frozenset(found)
+
+
+def _walrus_lines(source: str | bytes) -> list[int]:
+    """The lines (1-based, ascending) where the text `:=` appears, in code or not."""
+    text = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
+    lines: list[int] = []
+    at = text.find(b":=")
+    while at >= 0:
+        lines.append(text.count(b"\n", 0, at) + 1)
+        at = text.find(b":=", at + 2)
+    return lines
+
+
+def _spans_a_line(node: ast.AST, lines: list[int]) -> bool:
+    """Whether one of `lines` lies within the node's lines (a node without a position, such
+    as `arguments` or a comprehension's `for`, is always entered)."""
+    first = getattr(node, "lineno", None)
+    if first is None:
+        return True
+    at = bisect.bisect_left(lines, first)
+    return at < len(lines) and lines[at] <= (node.end_lineno or first)  # type: ignore[attr-defined]
 
 
 def _defaults(arguments: ast.arguments) -> list[ast.expr]:
@@ -318,7 +395,7 @@ def walrus_targets(statement: cst.CSTNode) -> Iterator[str]:
         roots = [item.item for item in statement.items]
     elif isinstance(statement, cst.Match):
         roots = [statement.subject, *(case.guard for case in statement.cases if case.guard is not None)]
-    elif isinstance(statement, cst.BaseSmallStatement):
+    elif type(statement) in SMALL_STATEMENTS:
         roots = [statement]
     else:
         return
@@ -329,12 +406,7 @@ def walrus_targets(statement: cst.CSTNode) -> Iterator[str]:
             continue
         if isinstance(node, cst.NamedExpr) and isinstance(node.target, cst.Name):
             yield node.target.value
-        for name in expression_fields(type(node)):
-            value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
-                stack.append(value)
-            elif isinstance(value, (tuple, list)):
-                stack.extend(item for item in value if isinstance(item, cst.CSTNode))
+        stack.extend(expression_children(node))
 
 
 # A `try` whose every handler catches only these is an import with a fallback.

@@ -80,6 +80,10 @@ class BlockingEvidence(NamedTuple):
     shown: str = ""
     # The tests on parameters and `self` attributes it runs under (conclint.analysis.conditions).
     guard: tuple = ()
+    # Its line less the line of its function's `def` (-1: not known). Every summary has it,
+    # so that a message pointing into another module finds the line from the `def` lines
+    # alone, without summarizing that module again with positions (`ProjectView.line`).
+    offset: int = -1
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,7 @@ class FunctionSummary:
             "is_generator": self.is_generator,
             "picklable": self.picklable,
             "cpu_evidence": [list(e) for e in self.cpu_evidence],
-            "blocking": [list(e) if e.guard else list(e)[:-1] for e in self.blocking],
+            "blocking": [[*e[:5], e.offset, *([e.guard] if e.guard else [])] for e in self.blocking],
             "releases_gil": [list(e) for e in self.releases_gil],
             "calls": list(self.calls),
             "calls_in_loops": list(self.calls_in_loops),
@@ -226,8 +230,8 @@ class FunctionSummary:
 
 
 def _blocking_evidence(data: list) -> BlockingEvidence:  # type: ignore[type-arg]
-    line, callee, category, suppressed, shown, *guard = data
-    return BlockingEvidence(line, callee, category, suppressed, shown, guard_from_lists(guard[0]) if guard else ())
+    line, callee, category, suppressed, shown, offset, *guard = data
+    return BlockingEvidence(line, callee, category, suppressed, shown, guard_from_lists(guard[0]) if guard else (), offset)
 
 
 @dataclass(frozen=True)

@@ -180,12 +180,29 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         functions = {}
         for qualname, summary in self.summary.functions.items():
             node, cpu, blocking, releases = self._nodes[qualname]
+            line = line_of(node)
             functions[qualname] = replace(
                 summary,
-                line=line_of(node),
+                line=line,
                 cpu_evidence=tuple(e._replace(line=line_of(n)) for e, n in zip(summary.cpu_evidence, cpu)),
-                blocking=tuple(e._replace(line=line_of(n)) for e, n in zip(summary.blocking, blocking)),
+                blocking=tuple(e._replace(line=line_of(n), offset=line_of(n) - line) for e, n in zip(summary.blocking, blocking)),
                 releases_gil=tuple(e._replace(line=line_of(n)) for e, n in zip(summary.releases_gil, releases)),
+            )
+        return replace(self.summary, functions=functions)
+
+    def with_blocking_offsets(self, lines_within: Callable[[cst.CSTNode], LineOf]) -> ModuleSummary:
+        """The summaries (lines 0) with each blocking call's `offset` from its function's
+        `def` line: `lines_within(function)` numbers the lines of that function's code alone,
+        which costs a fraction of the whole module's positions (few functions block)."""
+        functions = dict(self.summary.functions)
+        for qualname, summary in self.summary.functions.items():
+            node, _, blocking, _ = self._nodes[qualname]
+            if not summary.blocking or not isinstance(node, cst.FunctionDef):
+                continue
+            line_of = lines_within(node)
+            start = line_of(node)
+            functions[qualname] = replace(
+                summary, blocking=tuple(e._replace(offset=line_of(n) - start) for e, n in zip(summary.blocking, blocking))
             )
         return replace(self.summary, functions=functions)
 

@@ -13,6 +13,7 @@ import libcst as cst
 from libcst.metadata import CodeRange
 
 from conclint.core.model import MODULE_LEVEL
+from conclint.syntax.node_types import COMPOUND_STATEMENTS, DEFINITIONS
 
 
 def _definitions(module: cst.Module) -> list[tuple[str, cst.FunctionDef | cst.ClassDef]]:
@@ -26,12 +27,13 @@ def _definitions(module: cst.Module) -> list[tuple[str, cst.FunctionDef | cst.Cl
     pending: list[tuple[str, bool, object]] = [("", False, statement) for statement in reversed(module.body)]
     while pending:
         qualname, in_function, node = pending.pop()
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            name = node.name.value
+        kind = type(node)
+        if kind in DEFINITIONS:
+            name = node.name.value  # type: ignore[attr-defined]
             qualname = f"{qualname}.<locals>.{name}" if in_function else f"{qualname}.{name}" if qualname else name
-            in_function = isinstance(node, cst.FunctionDef)
-            found.append((qualname, node))
-        if not isinstance(node, _BLOCKS):
+            in_function = kind is cst.FunctionDef
+            found.append((qualname, node))  # type: ignore[arg-type]
+        if kind not in _BLOCKS:
             continue
         for field in _BLOCK_FIELDS:
             value = getattr(node, field, None)
@@ -45,15 +47,14 @@ def _definitions(module: cst.Module) -> list[tuple[str, cst.FunctionDef | cst.Cl
 # Nodes that may hold a `def` or `class` somewhere below them (compound statements and the
 # blocks and clauses they are made of), and the fields that hold it. Simple statements and
 # expressions never do.
-_BLOCKS = (
-    cst.BaseCompoundStatement,
+_BLOCKS = COMPOUND_STATEMENTS | {
     cst.IndentedBlock,
     cst.Else,
     cst.ExceptHandler,
     cst.ExceptStarHandler,
     cst.Finally,
     cst.MatchCase,
-)
+}
 _BLOCK_FIELDS = ("body", "orelse", "handlers", "finalbody", "cases")
 
 

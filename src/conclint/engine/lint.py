@@ -35,7 +35,7 @@ from conclint.fixes.validation import FixCheck
 from conclint.syntax import prefilter
 from conclint.core.model import ChainLink, Diagnostic, Span
 from conclint.syntax.parsing import SourceError, check_source, parse_source
-from conclint.syntax.positions import node_positions
+from conclint.syntax.positions import node_positions, subtree_lines
 from conclint.rules.registry import category_codes, select_rules
 from conclint.rules.base import Chain, LineOf, Report, Rule, Text
 from conclint.rules.general.parse_error import ParseError
@@ -198,7 +198,7 @@ def _run_rules(
     except RecursionError:
         raise SourceError("the file is too deeply nested to analyse") from None
     if learning:
-        project.learn(_with_process_starts(facts.summaries.summary, processes))  # type: ignore[union-attr]
+        project.learn(_with_process_starts(_blocking_offsets(facts.summaries, module), processes))  # type: ignore[arg-type]
     return [report for rule in rules for report in rule.reports]
 
 
@@ -330,8 +330,19 @@ def summarize_source(
         positions = _positions(module)
         summary = _mark_suppressed(collector.located(lambda node: positions[node].start.line), module, source)
     else:
-        summary = collector.summary
+        summary = _blocking_offsets(collector, module)
     return _with_process_starts(summary, processes)
+
+
+def _blocking_offsets(collector: SummaryCollector, module: cst.Module) -> ModuleSummary:
+    """`collector`'s summary with the offsets of its blocking calls; without them (unknown,
+    as for any summary) when a function nests too deeply for libcst's code generation."""
+    try:
+        return collector.with_blocking_offsets(lambda function: subtree_lines(module, function))
+    except (RecursionError, KeyError) as error:
+        if not _from_recursion(error):
+            raise
+        return collector.summary
 
 
 def _process_collector(facts: FileFacts, source: str | bytes) -> ProcessSummaryCollector | None:

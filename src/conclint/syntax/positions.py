@@ -17,7 +17,7 @@ which halves what is left (measured over the corpus files with findings).
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Iterator, Mapping, Optional
+from typing import Callable, Iterator, Mapping, Optional
 
 import libcst as cst
 from libcst._position import CodePosition, CodeRange
@@ -31,6 +31,18 @@ def node_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
     state.ranges = {}
     module._codegen(state)
     return _Positions(state.ranges)
+
+
+def subtree_lines(module: cst.Module, node: cst.CSTNode) -> Callable[[cst.CSTNode], int]:
+    """The start line of each node under `node`, counted within `node`'s own code (its first
+    line, leading blank and comment lines included, is 1): line differences inside it, at the
+    cost of its code alone. -1 for a node outside it. Columns would be off (the enclosing
+    blocks' indentation is not generated), so only lines are given."""
+    state = _PositionState(default_indent=module.default_indent, default_newline=module.default_newline, provider=None)
+    state.ranges = {}
+    node._codegen(state)
+    ranges = state.ranges
+    return lambda inner: ranges[inner][0] if inner in ranges else -1
 
 
 # (start line, start column, end line, end column), lines from 1 and columns from 0 as in
