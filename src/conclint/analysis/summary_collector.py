@@ -190,10 +190,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             )
         return replace(self.summary, functions=functions)
 
-    def with_blocking_offsets(self, lines_within: Callable[[cst.CSTNode], LineOf]) -> ModuleSummary:
+    def with_blocking_offsets(self, offsets: Callable[[cst.CSTNode, list[cst.CSTNode]], list[int]]) -> ModuleSummary:
         """The summaries (lines 0) with each blocking call's `offset` from its function's
-        `def` line: `lines_within(function)` numbers the lines of that function's code alone,
-        which costs a fraction of the whole module's positions (few functions block)."""
+        `def` line: `offsets(function, nodes)` (`syntax.positions.offsets_within`) counts
+        them on that function's code alone, a fraction of the module's positions."""
         functions = dict(self.summary.functions)
         for qualname, summary in self.summary.functions.items():
             node, _, blocking, _ = self._nodes[qualname]

@@ -35,7 +35,7 @@ from conclint.fixes.validation import FixCheck
 from conclint.syntax import prefilter
 from conclint.core.model import ChainLink, Diagnostic, Span
 from conclint.syntax.parsing import SourceError, check_source, parse_source
-from conclint.syntax.positions import node_positions, subtree_lines
+from conclint.syntax.positions import node_positions, offsets_within
 from conclint.rules.registry import category_codes, select_rules
 from conclint.rules.base import Chain, LineOf, Report, Rule, Text
 from conclint.rules.general.parse_error import ParseError
@@ -338,7 +338,7 @@ def _blocking_offsets(collector: SummaryCollector, module: cst.Module) -> Module
     """`collector`'s summary with the offsets of its blocking calls; without them (unknown,
     as for any summary) when a function nests too deeply for libcst's code generation."""
     try:
-        return collector.with_blocking_offsets(lambda function: subtree_lines(module, function))
+        return collector.with_blocking_offsets(lambda function, nodes: offsets_within(module, function, nodes))
     except (RecursionError, KeyError) as error:
         if not _from_recursion(error):
             raise

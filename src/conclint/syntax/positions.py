@@ -16,10 +16,14 @@ which halves what is left (measured over the corpus files with findings).
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import dataclass, field
+
 from types import TracebackType
-from typing import Callable, Iterator, Mapping, Optional
+from typing import Iterator, Mapping, Optional, Sequence
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState
 from libcst._position import CodePosition, CodeRange
 from libcst.metadata.position_provider import NEWLINE_RE, PositionProvidingCodegenState
 
@@ -33,16 +37,63 @@ def node_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
     return _Positions(state.ranges)
 
 
-def subtree_lines(module: cst.Module, node: cst.CSTNode) -> Callable[[cst.CSTNode], int]:
-    """The start line of each node under `node`, counted within `node`'s own code (its first
-    line, leading blank and comment lines included, is 1): line differences inside it, at the
-    cost of its code alone. -1 for a node outside it. Columns would be off (the enclosing
-    blocks' indentation is not generated), so only lines are given."""
-    state = _PositionState(default_indent=module.default_indent, default_newline=module.default_newline, provider=None)
-    state.ranges = {}
-    node._codegen(state)
-    ranges = state.ranges
-    return lambda inner: ranges[inner][0] if inner in ranges else -1
+def offsets_within(module: cst.Module, definition: cst.CSTNode, nodes: Sequence[cst.CSTNode]) -> list[int]:
+    """How many lines below the `def` line of `definition` (a function or class of `module`)
+    each of `nodes` starts, -1 for one not under it.
+
+    Only the definition's own code is generated, and only up to the last of `nodes`, counting
+    newlines and recording nothing else: a fraction of the module's positions, for the few
+    nodes a summary keeps offsets of (see `SummaryCollector.with_blocking_offsets`)."""
+    state = _LineCounter(default_indent=module.default_indent, default_newline=module.default_newline)
+    state.root = definition
+    state.wanted = {id(node) for node in nodes}
+    with contextlib.suppress(_AllFound):
+        definition._codegen(state)
+    start = state.found.get(id(definition))
+    if start is None:
+        return [-1 for _ in nodes]
+    return [state.found[id(node)] - start if id(node) in state.found else -1 for node in nodes]
+
+
+class _AllFound(Exception):
+    """Every wanted node has been reached: the rest of the code need not be generated."""
+
+
+@dataclass
+class _LineCounter(CodegenState):
+    """A code-generation state that keeps no tokens: it counts lines, and notes the line on
+    which each wanted node starts (as PositionProvider would: where its code generation
+    begins) and the line of the root's syntactic start (its `def` or `class` keyword)."""
+
+    line: int = 1
+    root: object = None
+    wanted: set[int] = field(default_factory=set)
+    found: dict[int, int] = field(default_factory=dict)
+
+    def add_token(self, value: str) -> None:
+        if "\n" in value or "\r" in value:
+            self.line += len(NEWLINE_RE.split(value)) - 1
+
+    def add_indent_tokens(self) -> None:
+        return None
+
+    def pop_trailing_newline(self) -> None:
+        return None
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        key = id(node)
+        if key in self.wanted and key not in self.found:
+            self.found[key] = self.line
+            if len(self.found) > len(self.wanted):  # the root's line is in `found` too
+                raise _AllFound
+
+    @contextlib.contextmanager
+    def record_syntactic_position(
+        self, node: cst.CSTNode, *, start_node: Optional[cst.CSTNode] = None, end_node: Optional[cst.CSTNode] = None
+    ) -> Iterator[None]:
+        if node is self.root:
+            self.found[id(node)] = self.line
+        yield
 
 
 # (start line, start column, end line, end column), lines from 1 and columns from 0 as in
