@@ -199,10 +199,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             node, _, blocking, _ = self._nodes[qualname]
             if not summary.blocking or not isinstance(node, cst.FunctionDef):
                 continue
-            line_of = lines_within(node)
-            start = line_of(node)
+            found = offsets(node, blocking)
             functions[qualname] = replace(
-                summary, blocking=tuple(e._replace(offset=line_of(n) - start) for e, n in zip(summary.blocking, blocking))
+                summary, blocking=tuple(e._replace(offset=offset) for e, offset in zip(summary.blocking, found))
             )
         return replace(self.summary, functions=functions)
 
@@ -1024,7 +1023,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         function = self._stack[-1]
         if owner != function.qualname or function.lambda_depth or name in function.thread_parameters:
             return
-        if runs_on_thread(self.facts, node, api):
+        # `pool.submit(fn)` on a receiver that does not resolve may be a process pool's.
+        symbol = self.facts.resolve(node.func)
+        known = symbol is not None and not symbol.local and not symbol.instance and symbol.qualname == api.qualname
+        if (known or api.executor_position is not None) and runs_on_thread(self.facts, node, api):
             function.thread_parameters.append(name)
 
     def _setattr(self, node: cst.Call) -> None:
