@@ -1,0 +1,59 @@
+"""The lifecycle rules' catalog (CCL4xx): calls that start a task or a piece of work whose
+result (the task, the future, the iterator) must be kept for it to survive or for its
+exception to be seen, and the tokens that let a file without them skip those rules.
+
+Names are resolved names (`conclint.analysis.symbols`): `loop.create_task` is
+`asyncio.AbstractEventLoop.create_task` when `loop` comes from `asyncio.get_running_loop()`,
+`get_event_loop()` or `new_event_loop()` (or is annotated as a loop), and an executor's
+`submit` is `concurrent.futures.ThreadPoolExecutor.submit` when the executor is made by that
+class in the file (`with ThreadPoolExecutor() as pool`, `self.pool = ...` in `__init__`).
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+# CCL403: calls that wrap a coroutine in a task the event loop holds only weakly.
+TASK_STARTS = frozenset({"asyncio.create_task", "asyncio.AbstractEventLoop.create_task"})
+# ensure_future makes a task only when given a coroutine: given a future it returns that same
+# future, already referenced by whoever made it.
+TASK_OR_FUTURE = frozenset({"asyncio.ensure_future"})
+# Calls returning a future (not a coroutine): `ensure_future(loop.run_in_executor(...))` makes
+# no task, so dropping its result loses nothing the rule is about.
+FUTURE_RESULTS = frozenset(
+    {
+        "asyncio.AbstractEventLoop.run_in_executor",
+        "asyncio.AbstractEventLoop.create_future",
+        "asyncio.Future",
+        "asyncio.wrap_future",
+        "asyncio.gather",
+        "asyncio.shield",
+        "asyncio.run_coroutine_threadsafe",
+        *TASK_STARTS,
+        *TASK_OR_FUTURE,
+    }
+)
+TASK_TOKENS = (b"create_task", b"ensure_future")
+
+# CCL404.
+GET_EVENT_LOOP = "asyncio.get_event_loop"
+GET_RUNNING_LOOP = "get_running_loop"
+# Loop methods that run the loop: a sync function calling one on a loop has no loop running
+# (they raise under a running one), so its `get_event_loop()` depends on the deprecated
+# fallback of creating or finding a loop for the thread.
+LOOP_RUNNERS = frozenset({"asyncio.AbstractEventLoop.run_until_complete", "asyncio.AbstractEventLoop.run_forever"})
+# A module that sets the thread's loop makes `get_event_loop()` return it, on every version.
+SETS_LOOP_TOKEN = b"set_event_loop"
+GET_EVENT_LOOP_TOKENS = (b"get_event_loop",)
+
+# CCL405: executor methods whose result is the only way to the work's exception, and what is
+# lost when the result is dropped.
+EXECUTOR_RESULTS: Mapping[str, str] = {
+    **{f"concurrent.futures.{kind}.submit": "future" for kind in ("ThreadPoolExecutor", "ProcessPoolExecutor")},
+    **{f"concurrent.futures.{kind}.map": "iterator" for kind in ("ThreadPoolExecutor", "ProcessPoolExecutor")},
+}
+GATHER = "asyncio.gather"
+# Exception types a handler catching everything a worker function raises names.
+CATCH_ALL = frozenset({"Exception", "BaseException"})
+# An executor type must be named in the file for its instances to resolve.
+EXCEPTION_TOKENS = (b"PoolExecutor", b"return_exceptions")

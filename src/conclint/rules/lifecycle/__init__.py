@@ -1,0 +1,1 @@
+"""Rules about the life of coroutines, tasks and futures (CCL4xx)."""

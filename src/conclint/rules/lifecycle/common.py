@@ -1,0 +1,26 @@
+"""What the lifecycle rules (CCL4xx) share: reading `target-version`, and telling a call whose
+result is thrown away from one whose result is used."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+
+def version(target_version: str) -> tuple[int, int]:
+    """`"3.11"` as `(3, 11)`: settings hold the version normalised (`py311` is `3.11`)."""
+    major, _, minor = target_version.partition(".")
+    return int(major), int(minor or 0)
+
+
+def dropped_call(statement: cst.Expr, through_callback: bool = False) -> cst.Call | None:
+    """The call an expression statement evaluates and throws away: `f(x)` as a statement.
+    With `through_callback`, also the receiver of a chained `.add_done_callback(...)`:
+    `create_task(c).add_done_callback(cb)` registers a callback on the task but keeps no
+    reference to it either (the task holds the callback, not the reverse)."""
+    value = statement.value
+    if not isinstance(value, cst.Call):
+        return None
+    func = value.func
+    if through_callback and isinstance(func, cst.Attribute) and func.attr.value == "add_done_callback" and isinstance(func.value, cst.Call):
+        return func.value
+    return value

@@ -1,0 +1,358 @@
+"""CCL403: a task started with create_task/ensure_future whose reference is thrown away."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from conclint.analysis.dispatch import call_argument
+from conclint.analysis.process_display import callee_text
+from conclint.knowledge.lifecycle import FUTURE_RESULTS, TASK_OR_FUTURE, TASK_STARTS, TASK_TOKENS
+from conclint.rules.base import Invalid, Rule, Valid
+from conclint.rules.lifecycle.common import dropped_call, version
+
+if TYPE_CHECKING:
+    from conclint.analysis.facts import FileFacts
+    from conclint.core.settings import Settings
+
+
+@dataclass
+class _Function:
+    """One open function: the names its code (nested functions included) reads, and the
+    names it binds to a new task, to be judged when the function ends."""
+
+    reads: set[str] = field(default_factory=set)
+    bound: list[tuple[str, cst.Call, cst.CSTNode | None, str]] = field(default_factory=list)
+
+
+class TaskReferenceDropped(Rule):
+    """
+    ## What it does
+    Finds a task started with `asyncio.create_task(...)`, `asyncio.ensure_future(...)` of a
+    coroutine, or `loop.create_task(...)` whose reference is not kept: the call is a statement
+    of its own (also with `.add_done_callback(...)` chained on it), its result is assigned to
+    `_`, or to a local name that the function never reads. `loop` is an event loop conclint
+    can trace: the result of `asyncio.get_running_loop()`, `get_event_loop()` or
+    `new_event_loop()` (also kept in `self.loop` by `__init__`), or a parameter annotated
+    `asyncio.AbstractEventLoop`.
+
+    Not reported, because something may hold the task: a task returned, awaited, stored in an
+    attribute or a container, or passed to any call (`tasks.add(task)`, `register(task)`); a
+    local name read anywhere in its function, nested functions included, whatever the reading
+    code does with it; a module-level name other than `_` (another module may read it);
+    `create_task` of a task group (`asyncio.TaskGroup`, and trio's and anyio's nurseries and
+    task groups, which hold their tasks); `ensure_future` of a future or of a call returning
+    one (`loop.run_in_executor(...)`, `asyncio.gather(...)`, `asyncio.shield(...)`), which
+    returns that same future and makes no task. Loops conclint cannot trace (one passed in
+    without an annotation, uvloop's) are not followed.
+
+    ## Why is this bad?
+    The event loop keeps only weak references to its tasks. A task that nothing else refers to
+    can be garbage-collected while it waits, and then it vanishes mid-flight: the rest of its
+    work never runs, and the only trace is a "Task was destroyed but it is pending!" line in
+    the log, if that. Its exception, if it fails, is never retrieved by anyone either.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def on_message(message):
+        asyncio.create_task(store(message))
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    background_tasks = set()
+
+    async def on_message(message):
+        task = asyncio.create_task(store(message))
+        background_tasks.add(task)
+        task.add_done_callback(background_tasks.discard)
+    ```
+    or, from Python 3.11, start it in an `asyncio.TaskGroup` (`async with asyncio.TaskGroup()
+    as tg: tg.create_task(store(message))`), which holds its tasks and waits for them.
+
+    ## Fix safety
+    There is no automatic fix: where the reference should live (a set of the module, an
+    attribute of an object that outlives the task, a task group whose block then waits for
+    it) changes when the task may end and who sees its exception, which is for you to decide.
+
+    ## Options
+    - `target-version`: from `"3.11"` on, the suggestion for a task started in a coroutine
+      also names `asyncio.TaskGroup`.
+
+    ## References
+    - [asyncio.create_task: "Save a reference to the result of this function"](https://docs.python.org/3/library/asyncio-task.html#asyncio.create_task)
+    - [asyncio.ensure_future](https://docs.python.org/3/library/asyncio-future.html#asyncio.ensure_future)
+    - [asyncio: task groups](https://docs.python.org/3/library/asyncio-task.html#task-groups)
+    """
+
+    CODE = "CCL403"
+    NAME = "task-reference-dropped"
+    MESSAGE = (
+        "the task `{call}` starts {how}: the event loop holds tasks only weakly, so it can be "
+        "garbage-collected before it finishes"
+    )
+    REQUIRED_TOKENS = TASK_TOKENS
+
+    VALID = (
+        Valid(
+            """
+            import asyncio
+
+            background_tasks = set()
+
+            async def on_message(message):
+                task = asyncio.create_task(store(message))
+                background_tasks.add(task)
+                task.add_done_callback(background_tasks.discard)
+
+            async def store(message):
+                await asyncio.sleep(0)
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+
+            class Worker:
+                def __init__(self):
+                    self.tasks = []
+                    self.pending = {}
+
+                async def start(self, job):
+                    self.task = asyncio.create_task(job())
+                    self.pending[job] = asyncio.ensure_future(job())
+                    self.tasks.append(asyncio.create_task(job()))
+                    return asyncio.create_task(job())
+
+                async def run(self, job):
+                    return await asyncio.create_task(job())
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+
+            async def main(jobs):
+                async with asyncio.TaskGroup() as tg:
+                    for job in jobs:
+                        tg.create_task(job())
+            """
+        ),
+        Valid(
+            """
+            import anyio
+            import trio
+
+            async def main(job):
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(job)
+                async with trio.open_nursery() as nursery:
+                    nursery.start_soon(job)
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+
+            async def offload(work):
+                loop = asyncio.get_running_loop()
+                asyncio.ensure_future(loop.run_in_executor(None, work))
+                asyncio.ensure_future(asyncio.gather(work(), work()))
+                future = loop.create_future()
+                asyncio.ensure_future(future)
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+
+            async def supervise(job, on_done):
+                task = asyncio.create_task(job())
+                task.add_done_callback(on_done)
+
+            async def later(job):
+                task = asyncio.create_task(job())
+
+                async def wait():
+                    await task
+
+                return wait
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+
+            def schedule(loop, job):
+                loop.create_task(job())
+
+            def start(scheduler, job):
+                scheduler.create_task(job())
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            import asyncio
+
+            async def on_message(message):
+                asyncio.create_task(store(message))
+
+            async def store(message):
+                await asyncio.sleep(0)
+            """,
+            line=4,
+            column=5,
+            message_contains=("the task `asyncio.create_task()` starts is thrown away", "weakly", "add_done_callback(background_tasks.discard)"),
+        ),
+        Invalid(
+            """
+            import asyncio
+
+            def main(job):
+                loop = asyncio.new_event_loop()
+                loop.create_task(job())
+                loop.run_forever()
+            """,
+            line=5,
+            message_contains=("`loop.create_task()`",),
+        ),
+        Invalid(
+            """
+            from asyncio import ensure_future, get_running_loop
+
+            async def notify(listeners, event):
+                for listener in listeners:
+                    _ = ensure_future(listener(event))
+                get_running_loop().create_task(log(event)).add_done_callback(print)
+
+            async def log(event):
+                pass
+            """,
+            line=5,
+            count=2,
+            message_contains=("is assigned to `_`",),
+        ),
+        Invalid(
+            """
+            import asyncio
+
+            class Client:
+                def __init__(self):
+                    self.loop = asyncio.get_event_loop()
+
+                async def send(self, message):
+                    task = self.loop.create_task(self.write(message))
+                    return None
+
+                async def write(self, message):
+                    pass
+            """,
+            line=8,
+            column=16,
+            message_contains=("is kept only in `task`, which is never read",),
+        ),
+    )
+
+    def __init__(self, facts: FileFacts, settings: Settings) -> None:
+        super().__init__(facts, settings)
+        self._functions: list[_Function] = []
+        self._targets: set[int] = set()  # the Name nodes that bind a new task: not reads
+
+    # ----- the names a function reads ------------------------------------------------------
+
+    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self._functions.append(_Function())
+
+    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        """Report the tasks bound to names the function never read; what it read (a closure
+        may read its parent's names) counts as read in its parent too."""
+        function = self._functions.pop()
+        for name, call, statement, suggestion in function.bound:
+            if name not in function.reads:
+                how = "is assigned to `_`" if name == "_" else f"is kept only in `{name}`, which is never read"
+                self.report(call, suggestion=suggestion, statement=statement, call=_display(call), how=how)
+        if self._functions:
+            self._functions[-1].reads |= function.reads
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if self._functions and id(node) not in self._targets:
+            self._functions[-1].reads.add(node.value)
+
+    # ----- where a task's reference goes ---------------------------------------------------
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        call = dropped_call(node, through_callback=True)
+        if call is not None and self._starts_task(call):
+            self.report(call, suggestion=self._suggestion(), call=_display(call), how="is thrown away")
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1:
+            self._bound(node.targets[0].target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bound(node.target, node.value)
+
+    def _bound(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        """A task bound to a plain name: `_` is thrown away at once; a local name is judged
+        when its function ends, by whether anything there reads it."""
+        if not isinstance(target, cst.Name) or not isinstance(value, cst.Call) or not self._starts_task(value):
+            return
+        name = target.value
+        if self.facts.frame.kind != "function" or not self._functions:
+            if name == "_" and self.facts.frame.kind == "module":
+                self.report(value, suggestion=self._suggestion(), call=_display(value), how="is assigned to `_`")
+            return
+        scope = self.facts.scope
+        if name in scope.declared_global or name in scope.declared_nonlocal:
+            return
+        self._targets.add(id(target))
+        self._functions[-1].bound.append((name, value, self.facts.current_statement, self._suggestion()))
+
+    def _starts_task(self, call: cst.Call) -> bool:
+        """`call` wraps a coroutine in a new task: `create_task` of asyncio or of a traced
+        loop, or `ensure_future` of something other than a future."""
+        symbol = self.facts.resolve(call.func)
+        if symbol is None or symbol.local or symbol.instance:
+            return False
+        if symbol.qualname in TASK_STARTS:
+            return True
+        if symbol.qualname in TASK_OR_FUTURE:
+            return self._makes_coroutine(call_argument(call, 0, "coro_or_future"))
+        return False
+
+    def _makes_coroutine(self, argument: cst.BaseExpression | None) -> bool:
+        """The argument of `ensure_future` is a call that is not known to return a future:
+        a coroutine function's call, as far as conclint can tell (a sync function of this
+        module may return a future, so it does not count)."""
+        if not isinstance(argument, cst.Call):
+            return False  # a name may hold a future or a task referenced elsewhere
+        symbol = self.facts.resolve(argument.func)
+        if symbol is None:
+            return True
+        if symbol.local:
+            return isinstance(symbol.node, cst.FunctionDef) and symbol.node.asynchronous is not None
+        return not symbol.instance and symbol.qualname not in FUTURE_RESULTS
+
+    def _suggestion(self) -> str:
+        """Keep a reference; in a coroutine, from Python 3.11 on, a task group is the other way."""
+        text = (
+            "Keep a reference until it is done: add it to a set of the module "
+            "(`background_tasks.add(task)`) and remove it with "
+            "`task.add_done_callback(background_tasks.discard)`"
+        )
+        if self.facts.in_coroutine and version(self.settings.target_version) >= (3, 11):
+            text += ", or start it with `tg.create_task(...)` in an `async with asyncio.TaskGroup() as tg:` block"
+        return text + "."
+
+
+def _display(call: cst.Call) -> str:
+    return f"{callee_text(call.func)}()"

@@ -1,0 +1,116 @@
+"""CCL403 (task-reference-dropped): where a task's reference goes, beyond the rule's examples."""
+
+from __future__ import annotations
+
+import dataclasses
+import textwrap
+
+import pytest
+
+from conclint.core.settings import Settings
+from conclint.engine import lint_source
+
+SETTINGS = dataclasses.replace(Settings(), select=("CCL403",))
+
+
+def _lines(source: str, **settings: object) -> list[int]:
+    chosen = dataclasses.replace(SETTINGS, **settings)
+    return [d.line for d in lint_source(textwrap.dedent(source).lstrip("\n"), "app.py", chosen)]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # a module-level name: another module may import and read it
+        "import asyncio\n\ntask = asyncio.get_event_loop().create_task(job())\n",
+        # a global of the function: the module keeps it
+        "import asyncio\n\nasync def start():\n    global task\n    task = asyncio.create_task(job())\n",
+        # read before it is bound, in a loop: the next round reads it
+        """
+        import asyncio
+
+        async def pump(jobs):
+            task = None
+            for job in jobs:
+                if task is not None:
+                    await task
+                task = asyncio.create_task(job())
+        """,
+        # ensure_future of a name: it may already be a task someone holds
+        "import asyncio\n\nasync def keep(future):\n    asyncio.ensure_future(future)\n",
+        # ensure_future of a sync function of the module: it may return a future
+        """
+        import asyncio
+
+        def make(loop):
+            return loop.create_future()
+
+        async def main(loop):
+            asyncio.ensure_future(make(loop))
+        """,
+        # a local class's create_task is not the loop's
+        """
+        class Scheduler:
+            def create_task(self, coro):
+                return coro
+
+        async def main(job):
+            Scheduler().create_task(job())
+        """,
+    ],
+)
+def test_kept_or_unknown_is_silent(source: str) -> None:
+    assert _lines(source) == []
+
+
+def test_a_task_read_only_in_a_lambda_is_kept() -> None:
+    source = """
+    import asyncio
+
+    async def main(job, loop):
+        task = asyncio.create_task(job())
+        loop.call_later(1, lambda: task.cancel())
+    """
+    assert _lines(source) == []
+
+
+def test_ensure_future_of_a_coroutine_function_of_the_module_is_reported() -> None:
+    source = """
+    import asyncio
+
+    async def job():
+        pass
+
+    def start():
+        asyncio.ensure_future(job())
+    """
+    assert _lines(source) == [7]
+
+
+def test_a_name_bound_twice_and_never_read_is_reported_at_each_binding() -> None:
+    source = """
+    import asyncio
+
+    async def main(a, b):
+        task = asyncio.create_task(a())
+        task = asyncio.create_task(b())
+    """
+    assert _lines(source) == [4, 5]
+
+
+def test_the_task_group_advice_needs_a_coroutine_and_python_3_11() -> None:
+    source = "import asyncio\n\ndef start(job):\n    asyncio.get_running_loop().create_task(job())\n"
+    found = lint_source(source, "app.py", dataclasses.replace(SETTINGS, target_version="3.12"))
+    assert [d.line for d in found] == [4]
+    assert "TaskGroup" not in found[0].suggestion
+    assert "background_tasks.discard" in found[0].suggestion
+
+
+def test_from_python_3_11_a_coroutine_is_told_about_task_groups() -> None:
+    """The flake8 plugin has no target-version option, so the rule's examples cannot carry
+    this setting: it is tested here."""
+    source = "import asyncio\n\nasync def on_message(store, message):\n    asyncio.create_task(store(message))\n"
+    older = lint_source(source, "app.py", SETTINGS)
+    newer = lint_source(source, "app.py", dataclasses.replace(SETTINGS, target_version="3.11"))
+    assert "TaskGroup" not in older[0].suggestion
+    assert "`async with asyncio.TaskGroup() as tg:`" in newer[0].suggestion
