@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from conclint.knowledge.lifecycle import TASK_TOKENS
+from conclint.knowledge.lifecycle import GET_EVENT_LOOP_TOKENS, TASK_TOKENS
 from conclint.knowledge.processes import DISPATCH_TOKENS, START_METHOD_TOKENS, START_TOKENS
 
 
@@ -50,4 +50,5 @@ RULE_PREFILTERS: Mapping[str, Prefilter] = {
     "CCL303": Prefilter(DISPATCH_TOKENS),
     "CCL304": Prefilter(START_METHOD_TOKENS),
     "CCL403": Prefilter(TASK_TOKENS),
+    "CCL404": Prefilter(GET_EVENT_LOOP_TOKENS),
 }

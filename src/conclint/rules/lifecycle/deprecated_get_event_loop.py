@@ -1,0 +1,311 @@
+"""CCL404: asyncio.get_event_loop() in a coroutine, or where no loop runs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from conclint.fixes.plan import FixPlan
+from conclint.knowledge.lifecycle import (
+    GET_EVENT_LOOP,
+    GET_EVENT_LOOP_TOKENS,
+    GET_RUNNING_LOOP,
+    LOOP_RUNNERS,
+    SETS_LOOP_TOKEN,
+)
+from conclint.rules.base import Invalid, Rule, Valid
+from conclint.rules.lifecycle.common import version
+
+if TYPE_CHECKING:
+    from conclint.analysis.facts import FileFacts
+    from conclint.core.settings import Settings
+
+
+class DeprecatedGetEventLoop(Rule):
+    """
+    ## What it does
+    Finds `asyncio.get_event_loop()` called inside an `async def`, where
+    `asyncio.get_running_loop()` says what is meant; and called where no event loop can be
+    running: at module level (the `__main__` block included), or in a sync function that goes
+    on to run a loop itself (`loop.run_until_complete(...)` or `loop.run_forever()`, which
+    raise under a running loop).
+
+    Not reported: a sync function that runs no loop, since it may be called from a coroutine or
+    a callback, where a loop is running and `get_event_loop()` returns it; any call outside a
+    coroutine in a file that calls `asyncio.set_event_loop(...)`, after which
+    `get_event_loop()` returns the loop that was set, on every version; calls in lambdas and in
+    class bodies. A sync function called only from coroutines is not followed (the rule is
+    local to the file): only the coroutine's own calls count as made in a coroutine.
+
+    ## Why is this bad?
+    Outside a running loop, `get_event_loop()` falls back on the loop policy: it makes a loop
+    for the main thread if none was set, emits a `DeprecationWarning` for doing so since
+    Python 3.12, and raises `RuntimeError` ("There is no current event loop") since Python
+    3.14. Code written that way stops working on 3.14.
+
+    Inside a coroutine it returns the running loop, as `get_running_loop()` does, but the
+    asyncio documentation prefers `get_running_loop()` there: it says what the code relies
+    on, never falls back on the policy, and raises at once when no loop runs.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def read_later(reader):
+        loop = asyncio.get_event_loop()
+        return await loop.run_in_executor(None, reader.read)
+
+    def main():
+        loop = asyncio.get_event_loop()
+        loop.run_until_complete(serve())
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    async def read_later(reader):
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, reader.read)
+
+    def main():
+        asyncio.run(serve())
+    ```
+    or, where the loop must outlive one call, `loop = asyncio.new_event_loop()` followed by
+    `asyncio.set_event_loop(loop)`.
+
+    ## Fix safety
+    In a coroutine, the safe fix writes `asyncio.get_running_loop()` in place of
+    `asyncio.get_event_loop()` (the same module name, however it was imported): a coroutine
+    runs on the loop it would get either way. It is offered when the call is spelled as an
+    attribute of the `asyncio` module (a `from asyncio import get_event_loop` would be left
+    unused or need a second import, so that spelling gets the words only) and `target-version`
+    is 3.7 or later. Outside a coroutine there is no fix: whether `asyncio.run()` or a loop of
+    your own suits the code is a choice about its structure.
+
+    ## Options
+    - `target-version`: the message outside a coroutine says what happens on the oldest
+      Python you support (a warning on 3.12 and 3.13, an error from 3.14).
+
+    ## References
+    - [asyncio.get_event_loop](https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.get_event_loop)
+    - [asyncio.get_running_loop](https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.get_running_loop)
+    - [asyncio.run](https://docs.python.org/3/library/asyncio-runner.html#asyncio.run)
+    - [What's new in Python 3.14: asyncio](https://docs.python.org/3.14/whatsnew/3.14.html#id8)
+    """
+
+    CODE = "CCL404"
+    NAME = "deprecated-get-event-loop"
+    MESSAGE = "{message}"
+    REQUIRED_TOKENS = GET_EVENT_LOOP_TOKENS
+
+    VALID = (
+        Valid(
+            """
+            import asyncio
+
+            async def read_later(reader):
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(None, reader.read)
+
+            def main():
+                asyncio.run(read_later(None))
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+
+            def schedule(callback):
+                loop = asyncio.get_event_loop()
+                loop.call_soon(callback)
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+
+            def main(serve):
+                loop = asyncio.new_event_loop()
+                asyncio.set_event_loop(loop)
+                asyncio.get_event_loop().run_until_complete(serve())
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+
+            class Runner:
+                def __init__(self):
+                    self.loop = asyncio.new_event_loop()
+
+                def run(self, job):
+                    return self.loop.run_until_complete(job())
+
+            def current():
+                return asyncio.get_event_loop()
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            import asyncio
+
+            async def read_later(reader):
+                loop = asyncio.get_event_loop()
+                return await loop.run_in_executor(None, reader.read)
+            """,
+            line=4,
+            column=12,
+            message_contains=("inside a coroutine", "asyncio.get_running_loop()"),
+            fixed="""
+            import asyncio
+
+            async def read_later(reader):
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(None, reader.read)
+            """,
+        ),
+        Invalid(
+            """
+            import asyncio as aio
+
+            class Client:
+                async def connect(self):
+                    self.loop = aio.get_event_loop()
+                    await aio.sleep(0)
+                    return aio.get_event_loop().time()
+            """,
+            line=5,
+            count=2,
+            fixed="""
+            import asyncio as aio
+
+            class Client:
+                async def connect(self):
+                    self.loop = aio.get_running_loop()
+                    await aio.sleep(0)
+                    return aio.get_running_loop().time()
+            """,
+        ),
+        Invalid(
+            """
+            from asyncio import get_event_loop
+
+            async def now():
+                return get_event_loop().time()
+            """,
+            line=4,
+            message_contains=("asyncio.get_running_loop()",),
+        ),
+        Invalid(
+            """
+            import asyncio
+
+            def main(serve):
+                loop = asyncio.get_event_loop()
+                loop.run_until_complete(serve())
+            """,
+            line=4,
+            message_contains=("no event loop is running", "warns from Python 3.12", "raises RuntimeError from 3.14", "asyncio.run("),
+        ),
+        Invalid(
+            """
+            import asyncio
+
+            loop = asyncio.get_event_loop()
+
+            if __name__ == "__main__":
+                asyncio.get_event_loop().run_forever()
+            """,
+            line=3,
+            count=2,
+        ),
+    )
+
+    def __init__(self, facts: FileFacts, settings: Settings) -> None:
+        super().__init__(facts, settings)
+        # Per open function (sync or not): its get_event_loop() calls and their statements,
+        # and whether it runs a loop; reported when a sync one ends having run one.
+        self._functions: list[tuple[list[tuple[cst.Call, cst.CSTNode | None]], list[bool]]] = []
+        self._sets_loop = SETS_LOOP_TOKEN in facts.source_bytes
+
+    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self._functions.append(([], [False]))
+
+    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        calls, runs_loop = self._functions.pop()
+        if runs_loop[0]:
+            for call, statement in calls:
+                self.report(call, statement=statement, suggestion=_SYNC_SUGGESTION, message=self._sync_message(call))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        facts = self.facts
+        symbol = facts.resolve(node.func)
+        if symbol is None or symbol.local or symbol.instance:
+            return
+        if symbol.qualname in LOOP_RUNNERS:
+            if self._functions and facts.frame.kind == "function":
+                self._functions[-1][1][0] = True
+            return
+        if symbol.qualname != GET_EVENT_LOOP:
+            return
+        frame = facts.frame
+        if facts.in_coroutine:
+            self.report(
+                node,
+                message=f"`{_spelling(node)}()` inside a coroutine: `asyncio.get_running_loop()` returns the same "
+                "loop and never falls back on making one",
+                suggestion="Call `asyncio.get_running_loop()` instead.",
+                fix=self._fix(node),
+            )
+        elif self._sets_loop:
+            return  # get_event_loop() may return the loop set_event_loop() set
+        elif frame.kind == "module":
+            self.report(node, suggestion=_SYNC_SUGGESTION, message=self._sync_message(node))
+        elif frame.kind == "function" and self._functions:
+            self._functions[-1][0].append((node, facts.current_statement))
+
+    def _sync_message(self, call: cst.Call) -> str:
+        """What happens to the call where no loop runs, on the oldest Python supported."""
+        target = version(self.settings.target_version)
+        if target >= (3, 14):
+            consequence = "it raises RuntimeError when no loop was set"
+        elif target >= (3, 12):
+            consequence = "it warns (DeprecationWarning) when no loop was set, and raises RuntimeError from 3.14"
+        else:
+            consequence = "it warns from Python 3.12 when no loop was set, and raises RuntimeError from 3.14"
+        return f"`{_spelling(call)}()` where no event loop is running: {consequence}"
+
+    def _fix(self, call: cst.Call) -> FixPlan | None:
+        """`asyncio.get_event_loop()` -> `asyncio.get_running_loop()`, keeping the module's
+        name as written; None for other spellings or a target older than 3.7."""
+        func = call.func
+        if call.args or not isinstance(func, cst.Attribute) or version(self.settings.target_version) < (3, 7):
+            return None
+        module = self.facts.resolve(func.value)
+        if module is None or module.local or module.instance or module.qualname != "asyncio":
+            return None
+        return FixPlan(
+            description="Use asyncio.get_running_loop()",
+            safe=True,
+            expressions=((func.attr, cst.Name(GET_RUNNING_LOOP)),),
+        )
+
+
+_SYNC_SUGGESTION = (
+    "Run the coroutine with `asyncio.run(...)`, or make the loop yourself: "
+    "`loop = asyncio.new_event_loop()` then `asyncio.set_event_loop(loop)`."
+)
+
+
+def _spelling(call: cst.Call) -> str:
+    """How the source names the callee, as short as `asyncio.get_event_loop`."""
+    func = call.func
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+        return f"{func.value.value}.{func.attr.value}"
+    if isinstance(func, cst.Name):
+        return func.value
+    return "asyncio.get_event_loop"
