@@ -114,3 +114,21 @@ def test_from_python_3_11_a_coroutine_is_told_about_task_groups() -> None:
     newer = lint_source(source, "app.py", dataclasses.replace(SETTINGS, target_version="3.11"))
     assert "TaskGroup" not in older[0].suggestion
     assert "`async with asyncio.TaskGroup() as tg:`" in newer[0].suggestion
+
+
+def test_ensure_future_of_a_method_is_judged_by_its_def() -> None:
+    source = """
+    import asyncio
+
+    class Server:
+        def run(self):
+            asyncio.ensure_future(self.checker())
+            asyncio.ensure_future(self.pending())
+
+        async def checker(self):
+            pass
+
+        def pending(self):
+            return asyncio.get_event_loop().create_future()
+    """
+    assert _lines(source) == [5]

@@ -9,6 +9,8 @@ import libcst as cst
 
 from conclint.analysis.dispatch import call_argument
 from conclint.analysis.process_display import callee_text
+from conclint.analysis.scopes import own_method
+from conclint.analysis.symbols import Symbol
 from conclint.knowledge.lifecycle import FUTURE_RESULTS, TASK_OR_FUTURE, TASK_STARTS, TASK_TOKENS
 from conclint.rules.base import Invalid, Rule, Valid
 from conclint.rules.lifecycle.common import dropped_call, version
@@ -331,16 +333,32 @@ class TaskReferenceDropped(Rule):
 
     def _makes_coroutine(self, argument: cst.BaseExpression | None) -> bool:
         """The argument of `ensure_future` is a call that is not known to return a future:
-        a coroutine function's call, as far as conclint can tell (a sync function of this
-        module may return a future, so it does not count)."""
+        a coroutine function's call, as far as conclint can tell. A sync function or a class
+        of this module may return a future, so they do not count; a call conclint cannot
+        resolve does (`ensure_future` is called to schedule coroutines)."""
         if not isinstance(argument, cst.Call):
             return False  # a name may hold a future or a task referenced elsewhere
         symbol = self.facts.resolve(argument.func)
         if symbol is None:
             return True
         if symbol.local:
-            return isinstance(symbol.node, cst.FunctionDef) and symbol.node.asynchronous is not None
+            if isinstance(symbol.node, cst.ClassDef):
+                return False  # an instance of a class of the module may be a future
+            function = self._local_function(symbol)
+            return function is None or function.asynchronous is not None
         return not symbol.instance and symbol.qualname not in FUTURE_RESULTS
+
+    def _local_function(self, symbol: Symbol) -> cst.FunctionDef | None:
+        """The `def` a local symbol names: a function, or a method of a module-level class
+        (`self.method` resolves to `Class.method` without its node); None when it is
+        something else or defined elsewhere (an inherited method)."""
+        if isinstance(symbol.node, cst.FunctionDef):
+            return symbol.node
+        owner, _, method = symbol.qualname.partition(".")
+        binding = self.facts.module_scope.bindings.get(owner)
+        if method and "." not in method and binding is not None and isinstance(binding.node, cst.ClassDef):
+            return own_method(binding.node, method)
+        return None
 
     def _suggestion(self) -> str:
         """Keep a reference; in a coroutine, from Python 3.11 on, a task group is the other way."""
