@@ -133,6 +133,25 @@ def test_no_import_time_call_of_a_project_import_needs_no_engine(source: str) ->
     assert not needs_engine(source.encode(), Settings(), _in_app)
 
 
+def test_a_file_left_to_the_engine_after_cpythons_check_is_compiled_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from conclint.syntax import cpython_check
+
+    compiled: list[object] = []
+    real = cpython_check._compile_at_default_limit
+    monkeypatch.setattr(cpython_check, "_compile_at_default_limit", lambda source: compiled.append(source) or real(source))
+    needed = "from app.jobs import run\n\nrun()\n".encode()
+    assert needs_engine(needed, Settings(), _in_app)
+    from conclint.syntax.parsing import check_source
+
+    assert check_source(needed) is not None
+    assert compiled == [needed]
+    # A file the engine is spared keeps no tree alive: the next check compiles.
+    spared = "import app.jobs\n\nx = len([])\n".encode()
+    assert not needs_engine(spared, Settings(), _in_app)
+    assert check_source(spared) is not None
+    assert compiled == [needed, spared, spared]
+
+
 def test_a_process_start_through_an_imported_call_is_still_found(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.conclint]\n", encoding="utf-8")
     (tmp_path / "app").mkdir()

@@ -19,7 +19,7 @@ from typing import Callable, Iterator, Mapping
 from conclint.core.settings import Settings
 from conclint.knowledge.rule_tokens import RULE_PREFILTERS, Prefilter
 from conclint.rules.registry import select_catalog
-from conclint.syntax.cpython_check import SourceError, cpython_precheck
+from conclint.syntax.cpython_check import SourceError, cpython_precheck, release
 from conclint.syntax.prefilter import COROUTINE, holds
 
 # The rule that reports a file CPython's check rejects (`rules.general.parse_error`).
@@ -43,12 +43,15 @@ def needs_engine(source: bytes, settings: Settings, in_project: Callable[[str], 
     if PARSE_ERROR not in prefilters and not follows:
         return False
     try:
-        tree, error = cpython_precheck(source)
+        tree, error = cpython_precheck(source, keep=True)
     except (SourceError, MemoryError):
         return True
     if error is not None or tree is None:
         return True
-    return follows and in_project is not None and _may_call_imported(tree, in_project)
+    needed = follows and in_project is not None and _may_call_imported(tree, in_project)
+    if not needed:
+        release(source)  # the engine will not check it: let the kept tree go
+    return needed
 
 
 def _selected(settings: Settings) -> dict[str, Prefilter] | None:

@@ -24,9 +24,17 @@ class SourceError(Exception):
         self.message, self.line, self.column = message, line, column
 
 
-def cpython_precheck(source: str | bytes) -> tuple[ast.Module | None, SourceError | None]:
+def cpython_precheck(source: str | bytes, *, keep: bool = False) -> tuple[ast.Module | None, SourceError | None]:
     """Raise SourceError for what must not reach libcst; return CPython's tree, or its
-    ordinary syntax error to report should libcst reject the file too."""
+    ordinary syntax error to report should libcst reject the file too.
+
+    `keep`: the caller hands the same source object to the engine right after (see
+    `project.parse_needed`), whose own check then takes the tree instead of compiling again."""
+    global _last_checked
+    last = _last_checked
+    if last is not None and last[0] is source:
+        _last_checked = last if _holds_walrus(source) else None  # `cpython_tree` asks again
+        return last[1], None
     try:
         tree = _compile_at_default_limit(source)
     except SyntaxError as error:
@@ -42,18 +50,29 @@ def cpython_precheck(source: str | bytes) -> tuple[ast.Module | None, SourceErro
         raise SourceError(f"cannot parse the file: {error}") from None
     if _may_hold_long_boolean_chain(source):
         _check_boolean_chains(tree)
-    global _last_checked
-    # Kept only for a source that holds `:=`, the one case that asks for it again: a tree
+    # Kept only for a source that holds `:=`, or one the caller will check again: a tree
     # kept alive through the libcst parse that follows makes every garbage collection of
     # that parse walk it too (measured: the whole lint of aiohttp 8 % slower).
-    _last_checked = (source, tree) if (":=" if isinstance(source, str) else b":=") in source else None  # type: ignore[assignment,operator]
+    _last_checked = (source, tree) if keep or _holds_walrus(source) else None  # type: ignore[assignment]
     return tree, None  # type: ignore[return-value]
 
 
-# The tree of the last source CPython's check accepted that holds `:=`, with that source:
-# the lint that checked it asks for it again right after (`cpython_tree`, for the scopes
-# that bind with `:=`), and need not parse it twice.
+def _holds_walrus(source: str | bytes) -> bool:
+    return (":=" if isinstance(source, str) else b":=") in source  # type: ignore[operator]
+
+
+# The tree of the last source CPython's check accepted that holds `:=` (or was checked with
+# `keep`), with that source: the lint that checked it asks for it again right after
+# (`cpython_tree`, for the scopes that bind with `:=`; the engine's own check), and need not
+# parse it twice.
 _last_checked: tuple[str | bytes, ast.Module] | None = None
+
+
+def release(source: str | bytes) -> None:
+    """Let go of the tree kept for `source` (checked with `keep`, not checked again)."""
+    global _last_checked
+    if _last_checked is not None and _last_checked[0] is source:
+        _last_checked = None
 
 
 def cpython_tree(source: str | bytes) -> ast.Module | None:
