@@ -51,6 +51,9 @@ class DispatchSite:
 _LAST_NAMES = frozenset(name.rpartition(".")[2] for name in THREAD_DISPATCH) | {
     method for _, method in EXECUTOR_ARGUMENT_DISPATCH
 }
+# Text some module must hold for one of its functions to hand a parameter to a thread
+# (FunctionSummary.thread_parameters): the names of the dispatch APIs.
+THREAD_DISPATCH_TOKENS = tuple(sorted(name.encode() for name in _LAST_NAMES | set(DISPATCH_BY_METHOD_NAME)))
 
 
 def thread_dispatch(facts: FileFacts, call: cst.Call) -> DispatchSite | None:

@@ -356,8 +356,13 @@ class ProjectView:
     def names_process_starts(self, name: str) -> bool:
         """Whether the module defining `name` mentions a process start at all (its text
         holds START_TOKENS): a cheap test, read off the file without parsing it."""
+        return self.module_mentions(name, START_TOKENS)
+
+    def module_mentions(self, name: str, tokens: tuple[bytes, ...]) -> bool:
+        """Whether the text of the project module defining `name` holds one of `tokens`: a
+        test read off the file, before summarizing the module for what only such text makes."""
         found = self.index.defining_module(name, self.roots)
-        return found is not None and self.index.mentions(found[1], START_TOKENS)
+        return found is not None and self.index.mentions(found[1], tokens)
 
     def is_project_module(self, name: str) -> bool:
         """Whether the top-level package of module `name` lies in the project (a module, a

@@ -7,7 +7,7 @@ from typing import Callable
 import libcst as cst
 
 from conclint.analysis.conditions import POSITIONAL, POSITIONAL_ONLY
-from conclint.analysis.dispatch import LAZY_WRAPPERS, DispatchSite, forwarded_dispatch, thread_dispatch
+from conclint.analysis.dispatch import LAZY_WRAPPERS, THREAD_DISPATCH_TOKENS, DispatchSite, forwarded_dispatch, thread_dispatch
 from conclint.analysis.facts import FileFacts
 from conclint.analysis.helpers import name_space
 from conclint.analysis.summaries import FunctionSummary, cpu_bound
@@ -1032,6 +1032,8 @@ class CpuBoundFunctionOnThread(Rule):
         summaries = self.facts.summaries
         assert summaries is not None
         for callee, external, call, statement in self._forwarding:
+            if not _may_pass_cpu_work(self.facts, summaries, call):
+                continue  # what it passes is known not to be CPU-bound: the callee need not be read
             site = _forwarded(self.facts, summaries, callee, external, call)
             if site is not None:
                 self._sites.append((site, call, statement, None))
@@ -1148,6 +1150,8 @@ def _project_callee(facts: FileFacts, func: cst.BaseExpression) -> tuple[str, bo
 def _forwarded(facts: FileFacts, summaries: SummaryCollector, callee: str, external: bool, call: cst.Call) -> DispatchSite | None:
     """The dispatch `call` makes through `callee`, a function that hands one of its own
     parameters to a thread (FunctionSummary.thread_parameters): the function passed there."""
+    if external and _defined_without_dispatch(facts, callee):
+        return None  # not summarized for nothing
     function = name_space(facts).lookup(callee) if external else summaries.summary.function(callee)
     if function is None or not function.thread_parameters or function.params is None:
         return None
@@ -1170,6 +1174,30 @@ def _forwarded(facts: FileFacts, summaries: SummaryCollector, callee: str, exter
         if site is not None:
             return site
     return None
+
+
+def _may_pass_cpu_work(facts: FileFacts, summaries: SummaryCollector, call: cst.Call) -> bool:
+    """Whether a function `call` passes may be CPU-bound: a function of this module that is
+    (this module's summaries say), or one of another module of the project (judged later
+    through the index). Most calls passing a function pass a callback that is not."""
+    for argument in call.args:
+        if not _function_value(facts, argument.value):
+            continue
+        symbol = facts.resolve(argument.value)
+        if symbol is None or not symbol.local or summaries.cpu_bound(symbol.qualname) is not None:
+            return True
+    return False
+
+
+def _defined_without_dispatch(facts: FileFacts, callee: str) -> bool:
+    """Whether the project module defining `callee` (its text holds `def <name>`, so not a
+    re-export) names no thread dispatch API, so that none of its functions hands a parameter
+    to a thread: read off the file's text, before the index summarizes it."""
+    project = facts.project
+    if project is None:
+        return False
+    definition = b"def " + callee.rpartition(".")[2].encode()
+    return project.module_mentions(callee, (definition,)) and not project.module_mentions(callee, THREAD_DISPATCH_TOKENS)
 
 
 def _pickling(site: DispatchSite, target: str, picklable: bool, method: bool) -> str:
