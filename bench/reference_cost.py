@@ -7,30 +7,35 @@ REF_PYTHON is the interpreter of a virtual environment where the reference commi
 installed (`git worktree add ../ref COMMIT && python -m venv ../ref-venv &&
 ../ref-venv/bin/pip install -e ../ref`). Each run is cold (a fresh `--cache-dir`), in project
 mode, over each PATH in turn; the runs of the two installs alternate, so the machine's noise
-falls on both, and the best wall time of each is kept. Prints per path and in total the two
-times and their ratio (this checkout / reference).
+falls on both, and the best wall time of each is kept, and the best CPU time (the run and its
+workers, user and system): on a machine shared with other work, CPU time moves less than wall
+time. Prints per path and in total the times and their ratios (this checkout / reference).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+import compare  # bench/compare.py, beside this script
 
-def run(python: str, path: Path, jobs: int) -> float:
+
+def run(python: str, path: Path, jobs: int) -> tuple[float, float]:
+    """(wall time, CPU time of the run and all its workers) of one cold run, measured as
+    `bench/compare.py` measures its rows (its forkserver's workers counted through the
+    subreaper)."""
     with tempfile.TemporaryDirectory() as cache:
         command = [python, "-m", "conclint", "--cache-dir", cache, "--format", "json", "--exit-zero", "--jobs", str(jobs), "."]
-        started = time.perf_counter()
-        completed = subprocess.run(command, cwd=path, capture_output=True, text=True, check=False)
-        wall = time.perf_counter() - started
-    if completed.returncode not in (0, 2):
-        raise SystemExit(f"{python} failed on {path}: {completed.stderr[-2000:]}")
-    return wall
+        with contextlib.redirect_stdout(io.StringIO()):
+            measured = compare.measure(python, command, path)
+    if measured.returncode not in (0, 1, 2):
+        raise SystemExit(f"{python} failed on {path}: {measured.stderr[-2000:]}")  # type: ignore[attr-defined]
+    return measured.wall, measured.cpu
 
 
 def main() -> None:
@@ -44,18 +49,29 @@ def main() -> None:
         # Every process would compile its imports from source, and an install with more or
         # larger modules would pay for it in every worker: not what an installed conclint does.
         print("warning: PYTHONDONTWRITEBYTECODE is set; run `python -m compileall` on both installs and unset it", file=sys.stderr)
-    totals = {"reference": 0.0, "this": 0.0}
-    print("| path | reference (s) | this checkout (s) | ratio |")
-    print("|---|---:|---:|---:|")
+    if not compare._become_subreaper():
+        print("warning: not a subreaper: the CPU time of forkserver workers is not counted", file=sys.stderr)
+    kinds = ("wall", "cpu")
+    totals = {(install, kind): 0.0 for install in ("reference", "this") for kind in kinds}
+    print("| path | reference wall (s) | this wall (s) | ratio | reference CPU (s) | this CPU (s) | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for path in options.paths:
-        best = {"reference": float("inf"), "this": float("inf")}
+        best = {key: float("inf") for key in totals}
         for _ in range(options.repeat):
-            best["reference"] = min(best["reference"], run(options.reference, path, options.jobs))
-            best["this"] = min(best["this"], run(sys.executable, path, options.jobs))
-        for name in totals:
-            totals[name] += best[name]
-        print(f"| {path.name} | {best['reference']:.2f} | {best['this']:.2f} | {best['this'] / best['reference']:.3f} |", flush=True)
-    print(f"| total | {totals['reference']:.2f} | {totals['this']:.2f} | {totals['this'] / totals['reference']:.3f} |")
+            for install, python in (("reference", options.reference), ("this", sys.executable)):
+                for kind, value in zip(kinds, run(python, path, options.jobs)):
+                    best[install, kind] = min(best[install, kind], value)
+        for key in totals:
+            totals[key] += best[key]
+        print(f"| {path.name} | {_row(best)} |", flush=True)
+    print(f"| total | {_row(totals)} |")
+
+
+def _row(times: dict[tuple[str, str], float]) -> str:
+    return " | ".join(
+        f"{times['reference', kind]:.2f} | {times['this', kind]:.2f} | {times['this', kind] / times['reference', kind]:.3f}"
+        for kind in ("wall", "cpu")
+    )
 
 
 if __name__ == "__main__":
