@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from conclint.knowledge.lifecycle import GET_EVENT_LOOP_TOKENS, TASK_TOKENS
+from conclint.knowledge.lifecycle import EXCEPTION_TOKENS, GET_EVENT_LOOP_TOKENS, TASK_TOKENS
 from conclint.knowledge.processes import DISPATCH_TOKENS, START_METHOD_TOKENS, START_TOKENS
 
 
@@ -51,4 +51,5 @@ RULE_PREFILTERS: Mapping[str, Prefilter] = {
     "CCL304": Prefilter(START_METHOD_TOKENS),
     "CCL403": Prefilter(TASK_TOKENS),
     "CCL404": Prefilter(GET_EVENT_LOOP_TOKENS),
+    "CCL405": Prefilter(EXCEPTION_TOKENS),
 }

@@ -3,7 +3,15 @@ result is thrown away from one whose result is used."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import libcst as cst
+
+from conclint.analysis.scopes import own_method
+
+if TYPE_CHECKING:
+    from conclint.analysis.facts import FileFacts
+    from conclint.analysis.symbols import Symbol
 
 
 def version(target_version: str) -> tuple[int, int]:
@@ -24,3 +32,16 @@ def dropped_call(statement: cst.Expr, through_callback: bool = False) -> cst.Cal
     if through_callback and isinstance(func, cst.Attribute) and func.attr.value == "add_done_callback" and isinstance(func.value, cst.Call):
         return func.value
     return value
+
+
+def local_function(facts: FileFacts, symbol: Symbol) -> cst.FunctionDef | None:
+    """The `def` a local symbol names: a function, or a method of a module-level class
+    (`self.method` resolves to `Class.method` without its node); None when it is something
+    else or defined elsewhere (an inherited method)."""
+    if isinstance(symbol.node, cst.FunctionDef):
+        return symbol.node
+    owner, _, method = symbol.qualname.partition(".")
+    binding = facts.module_scope.bindings.get(owner)
+    if method and "." not in method and binding is not None and isinstance(binding.node, cst.ClassDef):
+        return own_method(binding.node, method)
+    return None

@@ -9,11 +9,9 @@ import libcst as cst
 
 from conclint.analysis.dispatch import call_argument
 from conclint.analysis.process_display import callee_text
-from conclint.analysis.scopes import own_method
-from conclint.analysis.symbols import Symbol
 from conclint.knowledge.lifecycle import FUTURE_RESULTS, TASK_OR_FUTURE, TASK_STARTS, TASK_TOKENS
 from conclint.rules.base import Invalid, Rule, Valid
-from conclint.rules.lifecycle.common import dropped_call, version
+from conclint.rules.lifecycle.common import dropped_call, local_function, version
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -344,21 +342,9 @@ class TaskReferenceDropped(Rule):
         if symbol.local:
             if isinstance(symbol.node, cst.ClassDef):
                 return False  # an instance of a class of the module may be a future
-            function = self._local_function(symbol)
+            function = local_function(self.facts, symbol)
             return function is None or function.asynchronous is not None
         return not symbol.instance and symbol.qualname not in FUTURE_RESULTS
-
-    def _local_function(self, symbol: Symbol) -> cst.FunctionDef | None:
-        """The `def` a local symbol names: a function, or a method of a module-level class
-        (`self.method` resolves to `Class.method` without its node); None when it is
-        something else or defined elsewhere (an inherited method)."""
-        if isinstance(symbol.node, cst.FunctionDef):
-            return symbol.node
-        owner, _, method = symbol.qualname.partition(".")
-        binding = self.facts.module_scope.bindings.get(owner)
-        if method and "." not in method and binding is not None and isinstance(binding.node, cst.ClassDef):
-            return own_method(binding.node, method)
-        return None
 
     def _suggestion(self) -> str:
         """Keep a reference; in a coroutine, from Python 3.11 on, a task group is the other way."""
