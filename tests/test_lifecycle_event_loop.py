@@ -118,3 +118,15 @@ def test_the_fix_keeps_a_program_working(tmp_path: Path) -> None:
     completed = subprocess.run([sys.executable, "-W", "error", str(program)], capture_output=True, text=True, timeout=60)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.split() == ["True", "True"]
+
+
+def test_code_after_a_return_is_not_judged() -> None:
+    source = """
+    import asyncio
+
+    def main(job):
+        return asyncio.run(job())
+        loop = asyncio.get_event_loop()
+        loop.run_until_complete(job())
+    """
+    assert _found(source) == []

@@ -132,3 +132,14 @@ def test_ensure_future_of_a_method_is_judged_by_its_def() -> None:
             return asyncio.get_event_loop().create_future()
     """
     assert _lines(source) == [5]
+
+
+def test_code_after_a_return_is_not_judged() -> None:
+    source = """
+    import asyncio
+
+    async def main(job):
+        return None
+        task = asyncio.create_task(job())
+    """
+    assert _lines(source) == []

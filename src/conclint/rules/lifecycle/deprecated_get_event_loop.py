@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -20,6 +21,15 @@ from conclint.rules.lifecycle.common import version
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
     from conclint.core.settings import Settings
+
+
+@dataclass
+class _Function:
+    """One open function: its sync-code `get_event_loop()` calls with their statements, and
+    whether it runs a loop itself; the calls are reported when it ends having run one."""
+
+    calls: list[tuple[cst.Call, cst.CSTNode | None]] = field(default_factory=list)
+    runs_loop: bool = False
 
 
 class DeprecatedGetEventLoop(Rule):
@@ -227,18 +237,16 @@ class DeprecatedGetEventLoop(Rule):
 
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__(facts, settings)
-        # Per open function (sync or not): its get_event_loop() calls and their statements,
-        # and whether it runs a loop; reported when a sync one ends having run one.
-        self._functions: list[tuple[list[tuple[cst.Call, cst.CSTNode | None]], list[bool]]] = []
+        self._functions: list[_Function] = []
         self._sets_loop = SETS_LOOP_TOKEN in facts.source_bytes
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        self._functions.append(([], [False]))
+        self._functions.append(_Function())
 
     def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        calls, runs_loop = self._functions.pop()
-        if runs_loop[0]:
-            for call, statement in calls:
+        function = self._functions.pop()
+        if function.runs_loop:
+            for call, statement in function.calls:
                 self.report(call, statement=statement, suggestion=_SYNC_SUGGESTION, message=self._sync_message(call))
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -248,7 +256,7 @@ class DeprecatedGetEventLoop(Rule):
             return
         if symbol.qualname in LOOP_RUNNERS:
             if self._functions and facts.frame.kind == "function":
-                self._functions[-1][1][0] = True
+                self._functions[-1].runs_loop = True
             return
         if symbol.qualname != GET_EVENT_LOOP:
             return
@@ -265,8 +273,8 @@ class DeprecatedGetEventLoop(Rule):
             return  # get_event_loop() may return the loop set_event_loop() set
         elif frame.kind == "module":
             self.report(node, suggestion=_SYNC_SUGGESTION, message=self._sync_message(node))
-        elif frame.kind == "function" and self._functions:
-            self._functions[-1][0].append((node, facts.current_statement))
+        elif frame.kind == "function" and self._functions and not facts.unreachable:
+            self._functions[-1].calls.append((node, facts.current_statement))
 
     def _sync_message(self, call: cst.Call) -> str:
         """What happens to the call where no loop runs, on the oldest Python supported."""

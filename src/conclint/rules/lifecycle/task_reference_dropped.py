@@ -304,7 +304,9 @@ class TaskReferenceDropped(Rule):
     def _bound(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         """A task bound to a plain name: `_` is thrown away at once; a local name is judged
         when its function ends, by whether anything there reads it."""
-        if not isinstance(target, cst.Name) or not isinstance(value, cst.Call) or not self._starts_task(value):
+        if self.facts.unreachable or not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
+            return  # decided now: the report comes when the function ends, past this dead code
+        if not self._starts_task(value):
             return
         name = target.value
         if self.facts.frame.kind != "function" or not self._functions:
