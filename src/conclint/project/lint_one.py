@@ -30,8 +30,12 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY
 # thousands of container objects that live until its lint ends, and few of them form cycles:
 # at Python's default (a collection every 700 allocations, full ones over the whole heap)
 # the collector traverses the same tree again and again. Measured over the benchmark corpus,
-# serially: 36.4 s at the default, 30.9 s at these, peak memory 175 MB against 181 MB.
-LINT_GC_THRESHOLDS = (10_000, 10, 10)
+# serially: 36.4 s at the default, 30.9 s at (10_000, 10, 10), peak memory 175 MB against
+# 181 MB. The analysis since keeps more objects per file (flow states, guards, call sites):
+# collecting ten times less often cut 4 % of the CPU of a 2-worker cold run of
+# bench/compare.py's projects (bench/reference_cost.py), peak memory +10 % (279 MB on
+# distributed).
+LINT_GC_THRESHOLDS = (100_000, 20, 10)
 
 
 class EngineUnavailable(Exception):
