@@ -61,14 +61,17 @@ def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results =
     scope = _function_scope(facts.scope)
     if scope is None:
         return None
+    kind = type(expression)
+    if kind is not cst.Name and kind is not cst.Attribute:
+        return None
     if results:
-        known = results.get(dotted_name(expression)) if isinstance(expression, (cst.Name, cst.Attribute)) else None
+        known = results.get(dotted_name(expression))
         if known is not None:
             return known
-    if isinstance(expression, cst.Name):
-        binding = scope.bindings.get(expression.value)
-        return ("p", expression.value) if binding is not None and binding.kind == "param" else None
-    if isinstance(expression, cst.Attribute) and isinstance(expression.value, cst.Name):
+    if kind is cst.Name:
+        binding = scope.bindings.get(expression.value)  # type: ignore[attr-defined]
+        return ("p", expression.value) if binding is not None and binding.kind == "param" else None  # type: ignore[attr-defined]
+    if type(expression.value) is cst.Name:  # type: ignore[attr-defined]
         binding = scope.bindings.get(expression.value.value)
         if binding is not None and binding.kind == "self":
             return ("a", expression.attr.value)
@@ -132,12 +135,18 @@ def _type_names(node: cst.BaseExpression, facts: FileFacts) -> tuple[str, ...]:
     return tuple(names)
 
 
+_NAMED_CONSTANTS = {"None": None, "True": True, "False": False}
+
+
 def constant_value(node: cst.BaseExpression) -> Value | None:
     """("c", scalar) for a literal None, True, False, number or plain string."""
-    if isinstance(node, cst.Name) and node.value in ("None", "True", "False"):
-        return ("c", {"None": None, "True": True, "False": False}[node.value])
-    if isinstance(node, (cst.Integer, cst.Float)):
-        return ("c", node.evaluated_value)
+    kind = type(node)  # exact types: `isinstance` against libcst's ABCs is slow, and this runs per argument
+    if kind is cst.Name:
+        return ("c", _NAMED_CONSTANTS[node.value]) if node.value in _NAMED_CONSTANTS else None  # type: ignore[attr-defined]
+    if kind is cst.Integer or kind is cst.Float:
+        return ("c", node.evaluated_value)  # type: ignore[attr-defined]
+    if kind is cst.Attribute or kind is cst.Call:
+        return None
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
         inner = constant_value(node.expression)
         if inner is not None and isinstance(inner[1], (int, float)) and not isinstance(inner[1], bool):

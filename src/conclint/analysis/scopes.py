@@ -310,20 +310,24 @@ def expression_children(node: cst.CSTNode) -> list[cst.CSTNode]:
     Whether a field's value is a node is remembered per type: `isinstance` against libcst's
     abstract base classes costs several dict look-ups, and these walks test every field."""
     children: list[cst.CSTNode] = []
+    is_node = _IS_NODE
     for name in expression_fields(type(node)):
         value = getattr(node, name)
         kind = type(value)
         if kind is tuple or kind is list:
-            children.extend(item for item in value if _is_node(type(item)))
-        elif _is_node(kind):
+            for item in value:
+                known = is_node.get(type(item))
+                if known or (known is None and _learn_node_type(type(item))):
+                    children.append(item)
+            continue
+        known = is_node.get(kind)
+        if known or (known is None and _learn_node_type(kind)):
             children.append(value)
     return children
 
 
-def _is_node(kind: type) -> bool:
-    known = _IS_NODE.get(kind)
-    if known is None:
-        known = _IS_NODE[kind] = issubclass(kind, cst.CSTNode)
+def _learn_node_type(kind: type) -> bool:
+    known = _IS_NODE[kind] = issubclass(kind, cst.CSTNode)
     return known
 
 
