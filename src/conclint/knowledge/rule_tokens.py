@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from conclint.knowledge.crossing import TIMEOUT_TOKENS
 from conclint.knowledge.lifecycle import EXCEPTION_TOKENS, GET_EVENT_LOOP_TOKENS, TASK_TOKENS
 from conclint.knowledge.processes import DISPATCH_TOKENS, START_METHOD_TOKENS, START_TOKENS
 
@@ -49,7 +50,9 @@ RULE_PREFILTERS: Mapping[str, Prefilter] = {
     "CCL302": Prefilter(START_TOKENS, follows_imported_calls=True),
     "CCL303": Prefilter(DISPATCH_TOKENS),
     "CCL304": Prefilter(START_METHOD_TOKENS),
+    "CCL401": _COROUTINE,
     "CCL403": Prefilter(TASK_TOKENS),
     "CCL404": Prefilter(GET_EVENT_LOOP_TOKENS),
     "CCL405": Prefilter(EXCEPTION_TOKENS),
+    "CCL408": Prefilter(TIMEOUT_TOKENS, "coroutine"),
 }
