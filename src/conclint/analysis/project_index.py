@@ -134,6 +134,29 @@ class ProjectIndex:
         self._located: dict[Path, ModuleSummary | None] = {}
         self._definitions: dict[Path, dict[str, int]] = {}
         self._mentions: dict[tuple[Path, tuple[bytes, ...]], bool] = {}
+        # Text that stands for a file's bytes on disk: an editor's unsaved buffer (`replace_text`).
+        self._texts: dict[Path, bytes] = {}
+
+    def replace_text(self, file: Path, source: bytes | None) -> None:
+        """From now on read `source` as the content of `file` (None: the file on disk again),
+        and forget what was derived from the file before: its summary, lines and mentions, the
+        resolutions that consulted it, and the modules that were not found (it may be new).
+        A language server calls this when a buffer changes; a run of the CLI never does."""
+        if source is None:
+            self._texts.pop(file, None)
+        else:
+            self._texts[file] = source
+        self._modules.pop(file, None)
+        self._located.pop(file, None)
+        self._definitions.pop(file, None)
+        self._mentions = {key: value for key, value in self._mentions.items() if key[0] != file}
+        self._resolved = {
+            key: found
+            for key, found in self._resolved.items()
+            if all(module.path != file for module in found.consulted)
+        }
+        self._files = {key: found for key, found in self._files.items() if found is not None}
+        self._packages = {key: known for key, known in self._packages.items() if known}
 
     def view(self, path: str | os.PathLike[str], digest: str = "") -> ProjectView:
         """What the file at `path` (whose content has `digest`) can see of the project."""
@@ -238,7 +261,13 @@ class ProjectIndex:
 
     def _read(self, file: Path) -> bytes:
         """A module's bytes: a regular file (a FIFO would block, a device never end) of at most
-        `max_file_size` bytes (a larger one would not be summarised anyway); OSError otherwise."""
+        `max_file_size` bytes (a larger one would not be summarised anyway); OSError otherwise.
+        The text `replace_text` gave for the file, when there is one."""
+        text = self._texts.get(file)
+        if text is not None:
+            if len(text) > self._max_file_size:
+                raise OSError(0, "file too large", str(file))
+            return text
         return read_regular(file, self._max_file_size, follow=True)
 
     def is_project_package(self, name: str, roots: tuple[Path, ...]) -> bool:

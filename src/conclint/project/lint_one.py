@@ -110,25 +110,58 @@ def _project_index(settings: Settings, options: IndexOptions) -> ProjectIndex:
     if index is None:
         if any(known.run != options.run for _, known in _INDEXES):
             _INDEXES.clear()
-        from conclint.analysis.project_index import ProjectIndex
-        from conclint.project.summary_store import SummaryStore
-        from conclint.project.cache import engine_fingerprint, settings_digest
-
-        def summarize(source: bytes, anchor: str, located: bool) -> ModuleSummary:
-            from conclint.engine import summarize_source  # libcst: only once a module is summarized
-
-            return summarize_source(source, settings, anchor, located=located)
-
-        store = None
-        if options.store is not None:
-            store = SummaryStore(options.store, f"{engine_fingerprint()}-{settings_digest(settings)}")
-        index = _INDEXES[key] = ProjectIndex(
-            summarize,
-            store,
-            lint_ahead.lint_ahead,
-            max_file_size=settings.max_file_size,
-        )
+        index = _INDEXES[key] = new_project_index(settings, options.store)
     return index
+
+
+def new_project_index(settings: Settings, store_directory: str | None) -> ProjectIndex:
+    """A project index whose summaries follow `settings` (the catalog), kept under
+    `store_directory` (a cache directory) too when given. The runner keeps one per run and
+    settings; a language server keeps one for as long as it serves."""
+    from conclint.analysis.project_index import ProjectIndex
+    from conclint.project.summary_store import SummaryStore
+    from conclint.project.cache import engine_fingerprint, settings_digest
+
+    def summarize(source: bytes, anchor: str, located: bool) -> ModuleSummary:
+        from conclint.engine import summarize_source  # libcst: only once a module is summarized
+
+        return summarize_source(source, settings, anchor, located=located)
+
+    store = None
+    if store_directory is not None:
+        store = SummaryStore(store_directory, f"{engine_fingerprint()}-{settings_digest(settings)}")
+    return ProjectIndex(summarize, store, lint_ahead.lint_ahead, max_file_size=settings.max_file_size)
+
+
+def lint_buffer(source: bytes, path: str, settings: Settings, index: ProjectIndex | None) -> Linted:
+    """Lint `source` as if it were the content of the file at `path` (standard input, an
+    editor's buffer), with `index` when given, on the deep-stack thread as a run lints. An
+    engine failure becomes the result's error, as in a run; the diagnostics keep `path`.
+    Returned with the digest of `source` and the other files the findings were drawn from
+    (what a server re-lints the buffer after). `index` is used from that thread only: a
+    caller that shares one must not lint in parallel."""
+    from conclint.project.deep_stack import run_with_deep_stack
+
+    digest = content_digest(source)
+    outcome: list[Linted] = []
+
+    def lint() -> None:
+        project = index.view(path, digest) if index is not None else None
+        try:
+            found = lint_source(source, path, settings, project)
+        except EngineUnavailable:
+            raise
+        except Exception as error:  # noqa: BLE001 - a failure of this buffer, reported as its error
+            detail = " ".join(str(error).split())
+            message = f"internal error: {type(error).__name__}" + (f": {detail}" if detail else "")
+            outcome.append((FileResult(path, error=message), digest, {}))
+            return
+        dependencies = dict(project.dependencies) if project is not None else {}
+        dependencies.pop(os.path.abspath(path), None)
+        outcome.append((FileResult(path, diagnostics=tuple(found)), digest, dependencies))
+
+    run_with_deep_stack(lint)
+    return outcome[0]
 
 
 def read_source(path: str) -> bytes:
