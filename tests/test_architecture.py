@@ -19,7 +19,7 @@ LINT_IMPORTS = Path(sys.executable).parent / ("lint-imports.exe" if os.name == "
 # The stages, and the interfaces that sit on top of them; anything else at the top level
 # is a module that has not found its stage.
 TOP_LEVEL = {
-    "__init__.py", "__main__.py", "cli.py", "flake8_plugin.py", "docs.py",
+    "__init__.py", "__main__.py", "cli.py", "flake8_plugin.py", "docs.py", "server",
     "core", "knowledge", "syntax", "analysis", "fixes", "rules", "engine", "project", "autofix", "reporters",
 }
 

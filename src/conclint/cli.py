@@ -74,7 +74,8 @@ class _WithSubcommands(click.Command):
 @click.command(
     cls=_WithSubcommands,
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Subcommand: `conclint rules [SELECTORS] [--format text|json|markdown]` lists the rules.",
+    epilog="Subcommands: `conclint rules [SELECTORS] [--format text|json|markdown]` lists the rules; "
+    "`conclint server [--tcp HOST:PORT]` runs the language server.",
 )
 @click.argument("paths", nargs=-1)
 @click.option(
@@ -181,6 +182,13 @@ class _WithSubcommands(click.Command):
     help="Write the findings to FILE as a baseline (matched by path, code and function, not lines) and exit.",
 )
 @click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    default=None,
+    help="Lint standard input (the path `-`) as if it were the file at PATH, in PATH's project: "
+    "its configuration, per-file ignores and helper modules.",
+)
+@click.option(
     "--baseline",
     "baseline_path",
     metavar="FILE",
@@ -216,6 +224,7 @@ def main(
     show_diff: bool,
     add_noqa: bool,
     write_baseline: Path | None,
+    stdin_filename: str | None,
     baseline_path: Path | None,
 ) -> None:
     """Find concurrency misuse in the Python files under PATHS (default: the current directory)."""
@@ -256,17 +265,23 @@ def main(
     known = _read_baseline(baseline_path)
     if (add_noqa or write_baseline is not None) and (fix or show_diff):
         raise FatalError("--add-noqa and --write-baseline cannot be combined with --fix or --diff")
+    from_stdin = _reads_stdin(paths, stdin_filename)
+    if from_stdin and (fix or show_diff or add_noqa or write_baseline is not None):
+        raise FatalError("standard input cannot be fixed, silenced or baselined: give the file's path instead")
     try:
-        result = check(
-            paths or (".",),
-            settings,
-            root,
-            progress=_progress_bar,
-            jobs=jobs or default_jobs(),
-            cache=cache,
-            project=project,
-            configurations=configurations,
-        )
+        if from_stdin:
+            result = _check_stdin(configurations, root, stdin_filename, None if per_file else project)
+        else:
+            result = check(
+                paths or (".",),
+                settings,
+                root,
+                progress=_progress_bar,
+                jobs=jobs or default_jobs(),
+                cache=cache,
+                project=project,
+                configurations=configurations,
+            )
     except EngineUnavailable as error:
         raise FatalError(f"conclint cannot load its engine ({error}): reinstall conclint and libcst") from None
     except ConfigError as error:  # a nested configuration, met while walking
@@ -321,6 +336,58 @@ def main(
         click.echo(f"{baselined} finding{'s' if baselined != 1 else ''} recorded in the baseline not shown.", err=True)
     write_errors(result.errors, sys.stderr)
     ctx.exit(exit_code(result, exit_zero))
+
+
+def _reads_stdin(paths: tuple[str, ...], stdin_filename: str | None) -> bool:
+    """Whether the run lints standard input: the path `-` (alone), or no path and
+    `--stdin-filename` (as ruff reads it). `-` among other paths is a usage error."""
+    if "-" in paths and len(paths) > 1:
+        raise FatalError("`-` (standard input) cannot be combined with other paths")
+    return paths == ("-",) or (not paths and stdin_filename is not None)
+
+
+def _check_stdin(
+    configurations: Configurations, root: Path, stdin_filename: str | None, project: IndexOptions | None
+) -> RunResult:
+    """Standard input linted as the file `stdin_filename` (its configuration, per-file ignores
+    and, unless --per-file, its project's modules read from disk); without a name, as `-` in
+    the working directory, with no project. Findings carry the name given, as editors expect."""
+    from conclint.core.model import Diagnostic as Finding
+    from conclint.project.lint_one import lint_buffer, new_project_index
+    from conclint.project.runner import settings_for_file
+
+    source = sys.stdin.buffer.read()
+    path = stdin_filename or "-"
+    settings = settings_for_file(os.path.abspath(path), configurations, root)
+    index = new_project_index(settings, project.store) if project is not None and stdin_filename else None
+    outcome = lint_buffer(source, os.path.abspath(path), settings, index)[0]
+    if outcome.error is not None:
+        return RunResult(errors=[(path, outcome.error)])
+    shown = [_with_path(diagnostic, path) for diagnostic in outcome.diagnostics]
+    return RunResult(diagnostics=sorted(shown, key=Finding.sort_key), files_checked=1)
+
+
+def _with_path(diagnostic: Diagnostic, path: str) -> Diagnostic:
+    """`diagnostic` under the name given for standard input, its chain links relative to
+    the same directory as that name (the engine saw the absolute path)."""
+    import dataclasses
+
+    base = os.path.dirname(os.path.abspath(path))
+    given = os.path.dirname(path)
+    chain = tuple(
+        dataclasses.replace(link, path=_relative_to(link.path, base, given)) for link in diagnostic.chain
+    )
+    return dataclasses.replace(diagnostic, path=path, chain=chain)
+
+
+def _relative_to(link_path: str, base: str, given: str) -> str:
+    """A chain link's path written as the stdin name is: relative when the name is."""
+    if not os.path.isabs(link_path) or os.path.isabs(given or "."):
+        return link_path
+    try:
+        return os.path.join(given, os.path.relpath(link_path, base)) if given else os.path.relpath(link_path, base)
+    except ValueError:  # another drive (Windows)
+        return link_path
 
 
 def _usable_fixes_only(diagnostics: list[Diagnostic], unsafe_fixes: bool) -> tuple[list[Diagnostic], int]:
@@ -525,5 +592,31 @@ def _detach_stdout() -> None:
         pass  # not a real file descriptor (e.g. under a test runner); nothing left to protect
 
 
+@click.command(name="server", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--tcp",
+    metavar="HOST:PORT",
+    default=None,
+    help="Listen for one client on this TCP address instead of talking over standard input and output.",
+)
+def server_command(tcp: str | None) -> None:
+    """Run the language server (LSP): findings as you type, with the project index kept warm.
+    Needs the `server` extra: pip install 'conclint[server]'."""
+    from conclint.server import ServerUnavailable, serve
+
+    try:
+        serve(_address(tcp) if tcp is not None else None)
+    except ServerUnavailable as error:
+        raise FatalError(str(error)) from None
+
+
+def _address(value: str) -> tuple[str, int]:
+    """`HOST:PORT` (`[::1]:PORT` for IPv6) as a host and a port number."""
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise FatalError(f"--tcp needs HOST:PORT, not {value!r}")
+    return host.strip("[]"), int(port)
+
+
 # The first arguments that name a subcommand rather than a path (see _WithSubcommands).
-SUBCOMMANDS: dict[str, click.Command] = {"rules": rules_command}
+SUBCOMMANDS: dict[str, click.Command] = {"rules": rules_command, "server": server_command}

@@ -1,0 +1,28 @@
+"""`conclint server`: a language server (LSP) that lints open files as they are edited, with
+the project index kept warm across edits. Needs the `server` extra (pygls, lsprotocol);
+`serve` says so when it is missing. Nothing here is imported by a plain `conclint` run."""
+
+from __future__ import annotations
+
+
+class ServerUnavailable(Exception):
+    """The language server's dependencies are not installed."""
+
+
+def serve(tcp: tuple[str, int] | None = None) -> None:
+    """Serve one client over standard input and output, or on a TCP address, until it
+    disconnects or asks the server to exit. ServerUnavailable without pygls and lsprotocol."""
+    try:
+        import lsprotocol  # noqa: F401
+        import pygls  # noqa: F401
+    except ImportError as error:
+        raise ServerUnavailable(
+            f"the language server needs pygls and lsprotocol ({error}): pip install 'conclint[server]'"
+        ) from None
+    from conclint.server.protocol import build_server
+
+    server = build_server()
+    if tcp is not None:
+        server.start_tcp(*tcp)
+    else:
+        server.start_io()
