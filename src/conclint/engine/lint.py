@@ -183,23 +183,35 @@ def _run_rules(
     analyses: list[cst.BatchableCSTVisitor] = [facts]
     # The project index may need this module's summary too: made here, it costs no parse
     # (unless suppression comments may mark its blocking calls, which needs their lines).
-    learning = False
-    processes = None
     if any(cls.USES_SUMMARIES for cls in rule_classes) or (project is not None and project.summary_wanted):
         facts.summaries = SummaryCollector(facts)
         analyses.append(facts.summaries)
-        learning = project is not None and not _may_suppress(source)
-        if learning:
+        if project is not None and not _may_suppress(source):
             processes = _process_collector(facts, source)
             analyses += [processes] if processes is not None else []
+            analyses.append(_Learner(project, facts.summaries, processes, module))
     rules = [cls(facts, settings) for cls in rule_classes]
     try:
         visit_batched(module, [*analyses, *rules])
     except RecursionError:
         raise SourceError("the file is too deeply nested to analyse") from None
-    if learning:
-        project.learn(_with_process_starts(_blocking_offsets(facts.summaries, module), processes))  # type: ignore[arg-type]
     return [report for rule in rules for report in rule.reports]
+
+
+class _Learner(cst.BatchableCSTVisitor):
+    """Teaches the project index this module's summary as soon as it is complete: after the
+    collectors' `leave_Module`, before the rules' (visitors leave in the order given). A rule
+    following a chain back into the module being linted (an absolute name of one of its own
+    functions, a helper of another module calling back) then finds the summary instead of
+    having the index parse the module a second time (measured: distributed's 329 KB
+    scheduler.py parsed twice in every 2-worker run)."""
+
+    def __init__(self, project: ProjectView, collector: SummaryCollector, processes: ProcessSummaryCollector | None, module: cst.Module) -> None:
+        super().__init__()
+        self.project, self.collector, self.processes, self.module = project, collector, processes, module
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self.project.learn(_with_process_starts(_blocking_offsets(self.collector, self.module), self.processes))
 
 
 
