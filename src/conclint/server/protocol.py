@@ -72,7 +72,8 @@ class ConclintServer(LanguageServer):
         path = _path(uri)
         if path is None or self.state is None:
             return
-        text = self.workspace.get_text_document(uri).source
+        document = self.workspace.get_text_document(uri)
+        text, version = document.source, document.version
         loop = asyncio.get_running_loop()
         try:
             outcome, dependents = await loop.run_in_executor(self.lint_worker, _lint_job, self.state, path, text)
@@ -85,13 +86,13 @@ class ConclintServer(LanguageServer):
         finally:
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
-        self.publish(uri, text, outcome)
+        self.publish(uri, text, outcome, version)
         for other in sorted(dependents):
             self.schedule(from_fs_path(other) or Path(other).as_uri(), 0)
 
-    def publish(self, uri: str, text: str, outcome: Outcome) -> None:
-        """Send `outcome`'s findings for `uri`; an engine failure is logged instead, and the
-        findings shown before stay."""
+    def publish(self, uri: str, text: str, outcome: Outcome, version: int | None = None) -> None:
+        """Send `outcome`'s findings for `uri` (drawn from its `version`); an engine failure
+        is logged instead, and the findings shown before stay."""
         if outcome.error is not None:
             self.log(types.MessageType.Error, f"conclint: {outcome.path}: {outcome.error}")
             return
@@ -99,7 +100,7 @@ class ConclintServer(LanguageServer):
         pairs = [(finding, convert.diagnostic(finding, lines)) for finding in outcome.diagnostics]
         self.shown[uri] = (text, pairs)
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=[shown for _, shown in pairs])
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[shown for _, shown in pairs], version=version)
         )
 
     def relint(self, paths: set[str]) -> None:
