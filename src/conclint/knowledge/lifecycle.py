@@ -57,3 +57,69 @@ GATHER = "asyncio.gather"
 CATCH_ALL = frozenset({"Exception", "BaseException"})
 # An executor type must be named in the file for its instances to resolve.
 EXCEPTION_TOKENS = (b"PoolExecutor", b"return_exceptions")
+
+# CCL401: library coroutine functions: their call makes a coroutine that does nothing until
+# it is awaited (`asyncio.sleep(1)` as a statement sleeps not at all). Resolved names, so a
+# method counts only on a receiver conclint traces (`loop = asyncio.get_running_loop()`).
+LIBRARY_COROUTINES = frozenset(
+    {
+        *(
+            f"asyncio.{name}"
+            for name in (
+                "sleep wait_for wait open_connection open_unix_connection start_server start_unix_server "
+                "create_subprocess_exec create_subprocess_shell to_thread"
+            ).split()
+        ),
+        *(
+            f"asyncio.AbstractEventLoop.{name}"
+            for name in (
+                "sock_recv sock_recv_into sock_sendall sock_connect sock_accept sock_sendfile getaddrinfo "
+                "getnameinfo create_connection create_server create_unix_connection create_unix_server "
+                "create_datagram_endpoint subprocess_exec subprocess_shell shutdown_asyncgens "
+                "shutdown_default_executor connect_read_pipe connect_write_pipe sendfile start_tls"
+            ).split()
+        ),
+        "trio.sleep",
+        "anyio.sleep",
+    }
+)
+# Decorators known to leave an `async def` a coroutine function (its call still makes a
+# coroutine): any other decorator, or one conclint cannot resolve, may make it sync
+# (`pytest.fixture`, `contextlib.asynccontextmanager`, a wrapper that runs the coroutine).
+COROUTINE_KEEPING_DECORATORS = frozenset(
+    {
+        "builtins.staticmethod",
+        "builtins.classmethod",
+        "abc.abstractmethod",
+        "typing.final",
+        "typing.override",
+        "typing_extensions.override",
+        "typing_extensions.final",
+    }
+)
+
+# CCL402: APIs that call the callable they are given and ignore what it returns, beyond the
+# thread dispatches of `conclint.knowledge.threads`: (resolved name, position, keyword) of
+# the callable.
+SYNC_CALLBACK_APIS: Mapping[str, tuple[int, str | None]] = {
+    "asyncio.AbstractEventLoop.call_soon": (0, "callback"),
+    "asyncio.AbstractEventLoop.call_soon_threadsafe": (0, "callback"),
+    "asyncio.AbstractEventLoop.call_later": (1, "callback"),
+    "asyncio.AbstractEventLoop.call_at": (1, "callback"),
+    "asyncio.AbstractEventLoop.add_signal_handler": (1, "callback"),
+    "asyncio.AbstractEventLoop.add_reader": (1, "callback"),
+    "asyncio.AbstractEventLoop.add_writer": (1, "callback"),
+    "signal.signal": (1, "handler"),
+    "atexit.register": (0, "func"),
+}
+# Methods recognised by name on a receiver conclint cannot resolve: only futures and tasks
+# (asyncio's and concurrent.futures') have them, and both call the callback synchronously.
+SYNC_CALLBACK_METHODS: Mapping[str, tuple[int, str | None]] = {"add_done_callback": (0, "fn")}
+# A file must name one of these for CCL402 to read it.
+# (An executor's `submit` and `map` resolve only where `ThreadPoolExecutor` or `ThreadPool` is
+# named, which holds `Thread`.)
+SYNC_CALLBACK_TOKENS = (
+    b"Thread", b"Timer", b"to_thread", b"run_in_executor", b"run_sync",
+    b"call_soon", b"call_later", b"call_at", b"add_signal_handler", b"add_reader", b"add_writer",
+    b"add_done_callback", b"signal", b"atexit",
+)  # fmt: skip

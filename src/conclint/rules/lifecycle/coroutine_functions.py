@@ -1,0 +1,100 @@
+"""Whether a callee is a coroutine function, for CCL401 and CCL402: an `async def` of this
+module or of the project (through the index) that no decorator may have made sync, or a
+library coroutine function of the catalog. Asked once the module's summaries are complete."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from conclint.analysis.helpers import name_space
+from conclint.knowledge.libraries import is_library_name
+from conclint.knowledge.lifecycle import COROUTINE_KEEPING_DECORATORS, LIBRARY_COROUTINES
+
+if TYPE_CHECKING:
+    from conclint.analysis.facts import FileFacts
+    from conclint.analysis.summaries import FunctionSummary
+    from conclint.analysis.symbols import Symbol
+
+
+def callable_symbol(facts: FileFacts, expression: cst.BaseExpression) -> Symbol | None:
+    """What `expression` names when it may be a function (not an object, not a class of
+    this module); None otherwise. Resolved while the traversal is in the expression's scope."""
+    symbol = facts.resolve(expression)
+    if symbol is None or symbol.instance or isinstance(symbol.node, cst.ClassDef):
+        return None
+    if isinstance(expression, cst.Attribute) and _reassigned_receiver(facts, expression.value):
+        return None
+    return symbol
+
+
+def _reassigned_receiver(facts: FileFacts, receiver: cst.BaseExpression) -> bool:
+    """`self.session` in `self.session.fetch()` is typed by the first `self.session = ...` of
+    its class; a class that assigns the attribute more than once may hold objects of other
+    types there (a sync session in one method, an async one in another), so a method reached
+    through it is not judged."""
+    if not isinstance(receiver, cst.Attribute):
+        return False
+    owner = facts.resolve(receiver.value)
+    if owner is None or not owner.local or not owner.instance or not isinstance(owner.node, cst.ClassDef):
+        return False
+    counter = _AttributeAssignments(receiver.attr.value)
+    owner.node.visit(counter)
+    return counter.count > 1
+
+
+class _AttributeAssignments(cst.CSTVisitor):
+    """Counts the assignments to `<anything>.name` and to `name` in a class body."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.count = 0
+
+    def _target(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Attribute) and target.attr.value == self.name:
+            self.count += 1
+        elif isinstance(target, cst.Name) and target.value == self.name:
+            self.count += 1
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._target(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._target(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._target(node.target)
+
+
+def coroutine_kind(facts: FileFacts, symbol: Symbol) -> str | None:
+    """How a message names the kind of coroutine function `symbol` is ("an `async def` of
+    this module", "... of pkg/a.py", "a library coroutine function"); None when it is not one,
+    or not known to be one."""
+    if symbol.local:
+        collector = facts.summaries
+        summary = collector.summary.function(symbol.qualname) if collector is not None else None
+        return "an `async def` of this module" if summary is not None and makes_coroutine(summary) else None
+    name = symbol.qualname
+    if name in LIBRARY_COROUTINES:
+        return "a library coroutine function"
+    project = facts.project
+    if project is None or is_library_name(name) or name.startswith(("builtins.", ".")):
+        return None
+    summary = name_space(facts).lookup(name)
+    if summary is None or not makes_coroutine(summary):
+        return None
+    return f"an `async def` of {project.where(summary.qualname)}"
+
+
+def makes_coroutine(summary: FunctionSummary) -> bool:
+    """An `async def` without `yield` whose decorators all keep it a coroutine function
+    (`params` is None when a decorator conclint cannot resolve may change the function)."""
+    return (
+        summary.is_async
+        and not summary.is_generator
+        and summary.params is not None
+        and all(decorator in COROUTINE_KEEPING_DECORATORS for decorator in summary.decorators)
+    )
