@@ -46,3 +46,71 @@ TIMEOUT_SCOPES: Mapping[str, TimeoutScope] = {
 }
 # Every spelling of the names above holds one of these.
 TIMEOUT_TOKENS = (b"timeout", b"move_on_", b"fail_a", b"CancelScope")
+
+
+class CancellationCatch(NamedTuple):
+    """An exception type a handler names that catches cancellation: the library whose
+    cancellation it is (None: whichever the file uses) and how messages name it."""
+
+    library: str | None
+    display: str
+
+
+# CCL407: what an `except` clause may name that catches a cancelled task's or scope's exception.
+# `Exception` is not here: CancelledError derives from BaseException since Python 3.8, and
+# trio's and anyio's cancellation exceptions always did. `concurrent.futures.CancelledError` is
+# a different class from asyncio's since 3.8.
+CANCELLATION_CATCHES: Mapping[str, CancellationCatch] = {
+    "asyncio.CancelledError": CancellationCatch("asyncio", "asyncio.CancelledError"),
+    "asyncio.exceptions.CancelledError": CancellationCatch("asyncio", "asyncio.CancelledError"),
+    "trio.Cancelled": CancellationCatch("trio", "trio.Cancelled"),
+    "builtins.BaseException": CancellationCatch(None, "BaseException"),
+}
+# `except anyio.get_cancelled_exc_class():` names the backend's cancellation exception.
+CANCELLED_CLASS_GETTERS: Mapping[str, CancellationCatch] = {
+    "anyio.get_cancelled_exc_class": CancellationCatch("anyio", "anyio.get_cancelled_exc_class()"),
+}
+BARE_EXCEPT = CancellationCatch(None, "a bare `except:`")
+# Libraries whose cancellation is level-triggered: a cancelled scope raises again at every
+# checkpoint, so a swallowed cancellation only loops (in a loop) or is delayed (elsewhere).
+LEVEL_TRIGGERED = frozenset({"trio", "anyio"})
+# Awaiting what these return raises CancelledError also when the tasks or futures they are
+# given were cancelled by someone else: a handler around them cannot tell whose cancellation
+# it caught, so it is not judged when one of their arguments is an existing object.
+TASK_COMBINATORS = frozenset(
+    {"asyncio.gather", "asyncio.wait", "asyncio.wait_for", "asyncio.shield", "asyncio.as_completed"}
+)
+# Shielded work goes on when the awaiting task is cancelled: catching that cancellation to move
+# on (to stop the next agent, say) is what shielding is for.
+SHIELD = "asyncio.shield"
+# Names of cancellation exceptions: a `try` body that names one raises or throws it itself.
+CANCELLATION_NAMES = frozenset({"CancelledError", "Cancelled", "get_cancelled_exc_class"})
+# Methods whose call in a handler (or, for `cancel`, anywhere in the function) shows code that
+# manages cancellation on purpose: cancel-then-await, re-cancelling, `uncancel()` bookkeeping.
+CANCELLATION_METHODS = frozenset({"cancel", "uncancel", "cancelling"})
+# Coroutines that shut something down: swallowing a cancellation that arrives while they clean
+# up is a deliberate choice there (`__aexit__`, `aclose()`, `on_stop()`), not a task that refuses
+# to end. Matched on the whole name and on each of its words split on underscores.
+SHUTDOWN_FUNCTIONS = frozenset(
+    {
+        "__aexit__",
+        "aexit",
+        "aclose",
+        "close",
+        "closed",
+        "stop",
+        "stopped",
+        "shutdown",
+        "cleanup",
+        "cancel",
+        "disconnect",
+        "terminate",
+        "teardown",
+        "finalize",
+        "dispose",
+        "quit",
+        "kill",
+    }
+)
+# Every spelling of a handler the rule judges holds one of these (a bare `except:` is `except:`).
+CANCELLATION_TOKENS = (b"Cancelled", b"get_cancelled_exc_class", b"BaseException", b"except:", b"except :")
