@@ -19,8 +19,14 @@ def serve(tcp: tuple[str, int] | None = None) -> None:
         raise ServerUnavailable(
             f"the language server needs pygls and lsprotocol ({error}): pip install 'conclint[server]'"
         ) from None
+    import gc
+
+    from conclint.project.lint_one import LINT_GC_THRESHOLDS
     from conclint.server.protocol import build_server
 
+    # The process lints, as a run's workers do: the same collector thresholds (a file's libcst
+    # tree is hundreds of thousands of objects that the default thresholds traverse again and again).
+    gc.set_threshold(*LINT_GC_THRESHOLDS)
     server = build_server()
     if tcp is not None:
         server.start_tcp(*tcp)

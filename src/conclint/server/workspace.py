@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from conclint.core.settings import Settings
-from conclint.project.cache import DEFAULT_DIRECTORY_NAME, Cache, CacheDirectoryError
 from conclint.project.configuration import Configurations
 from conclint.project.lint_one import lint_buffer, new_project_index
 from conclint.project.runner import settings_for_file
@@ -82,21 +81,12 @@ class Workspace:
         self._texts: dict[str, bytes] = {}
         self._dependencies: dict[str, frozenset[str]] = {}
         self._indexes: dict[Settings, ProjectIndex] = {}
-        self._store = self._summary_store()
         self.configurations = self._configurations()
 
     def _configurations(self) -> Configurations:
         """The configurations of the workspace's files, as the CLI resolves them from the
         root (ConfigError when a file cannot be used)."""
         return Configurations(self.root, select=self.options.select, ignore=self.options.ignore)
-
-    def _summary_store(self) -> str | None:
-        """The cache directory the CLI uses in the root, for summaries that outlive the
-        server; None (memory only) when it cannot be used."""
-        try:
-            return str(Cache(self.root / DEFAULT_DIRECTORY_NAME, self.root).directory)
-        except (CacheDirectoryError, OSError):
-            return None
 
     @property
     def open_paths(self) -> list[str]:
@@ -157,10 +147,13 @@ class Workspace:
         return Outcome(path, text, result.diagnostics, result.error)
 
     def _index(self, settings: Settings) -> ProjectIndex:
-        """The index of a configuration, made on first use and told every open buffer."""
+        """The index of a configuration, made on first use and told every open buffer. Its
+        summaries stay in memory: the on-disk store would get the summary of every version
+        of a buffer being typed (a file per lint), and opening a folder in an editor
+        should not create a cache directory in it."""
         index = self._indexes.get(settings)
         if index is None:
-            index = self._indexes[settings] = new_project_index(settings, self._store)
+            index = self._indexes[settings] = new_project_index(settings, None)
             for path, text in self._texts.items():
                 index.replace_text(Path(path), text)
         return index
