@@ -4,8 +4,11 @@ when its client goes away; without the extra it says what to install)."""
 
 from __future__ import annotations
 
+import json
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -122,3 +125,44 @@ def test_without_the_extra_the_command_says_what_to_install() -> None:
     done = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "pip install 'conclint[server]'" in done.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_the_server_answers_on_tcp() -> None:
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "conclint", "server", "--tcp", f"127.0.0.1:{port}"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "the server did not listen"
+                time.sleep(0.05)
+        with connection:
+            body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
+            connection.sendall(f"Content-Length: {len(body)}\r\n\r\n{body}".encode())
+            connection.settimeout(60)
+            received = b""
+            while b'"serverInfo"' not in received:
+                chunk = connection.recv(65536)
+                assert chunk, received
+                received += chunk
+        assert b'"conclint"' in received
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_an_address_needs_a_host_and_a_port() -> None:
+    done = subprocess.run([sys.executable, "-m", "conclint", "server", "--tcp", "localhost"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "HOST:PORT" in done.stderr

@@ -599,13 +599,25 @@ def _detach_stdout() -> None:
     default=None,
     help="Listen for one client on this TCP address instead of talking over standard input and output.",
 )
-def server_command(tcp: str | None) -> None:
+@click.option(
+    "--ws",
+    metavar="HOST:PORT",
+    default=None,
+    help="Listen for one client on this WebSocket address (needs the websockets package).",
+)
+def server_command(tcp: str | None, ws: str | None) -> None:
     """Run the language server (LSP): findings as you type, with the project index kept warm.
     Needs the `server` extra: pip install 'conclint[server]'."""
     from conclint.server import ServerUnavailable, serve
 
+    if tcp is not None and ws is not None:
+        raise FatalError("--tcp and --ws cannot be combined")
+    if tcp is None and ws is None and _is_terminal(sys.stdin):
+        # Someone typed `conclint server` meaning a directory of that name: say what waits.
+        click.echo("conclint server: a language server, waiting for an editor on standard input "
+                   "(Ctrl-C to stop; to lint a directory named server: conclint ./server)", err=True)
     try:
-        serve(_address(tcp) if tcp is not None else None)
+        serve(_address(tcp) if tcp is not None else None, _address(ws) if ws is not None else None)
     except ServerUnavailable as error:
         raise FatalError(str(error)) from None
 
@@ -614,7 +626,7 @@ def _address(value: str) -> tuple[str, int]:
     """`HOST:PORT` (`[::1]:PORT` for IPv6) as a host and a port number."""
     host, _, port = value.rpartition(":")
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise FatalError(f"--tcp needs HOST:PORT, not {value!r}")
+        raise FatalError(f"--tcp and --ws need HOST:PORT, not {value!r}")
     return host.strip("[]"), int(port)
 
 

@@ -9,9 +9,10 @@ class ServerUnavailable(Exception):
     """The language server's dependencies are not installed."""
 
 
-def serve(tcp: tuple[str, int] | None = None) -> None:
-    """Serve one client over standard input and output, or on a TCP address, until it
-    disconnects or asks the server to exit. ServerUnavailable without pygls and lsprotocol."""
+def serve(tcp: tuple[str, int] | None = None, ws: tuple[str, int] | None = None) -> None:
+    """Serve one client over standard input and output, or on a TCP or WebSocket address,
+    until it disconnects or asks the server to exit. ServerUnavailable without pygls and
+    lsprotocol (or, for `ws`, websockets)."""
     try:
         import lsprotocol  # noqa: F401
         import pygls  # noqa: F401
@@ -19,6 +20,11 @@ def serve(tcp: tuple[str, int] | None = None) -> None:
         raise ServerUnavailable(
             f"the language server needs pygls and lsprotocol ({error}): pip install 'conclint[server]'"
         ) from None
+    if ws is not None:
+        try:
+            import websockets  # noqa: F401
+        except ImportError:
+            raise ServerUnavailable("--ws needs the websockets package: pip install 'pygls[ws]'") from None
     import gc
 
     from conclint.project.lint_one import LINT_GC_THRESHOLDS
@@ -30,5 +36,7 @@ def serve(tcp: tuple[str, int] | None = None) -> None:
     server = build_server()
     if tcp is not None:
         server.start_tcp(*tcp)
+    elif ws is not None:
+        server.start_ws(*ws)
     else:
         server.start_io()
