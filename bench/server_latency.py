@@ -12,6 +12,7 @@ new statement appended, as typed), then the time until the diagnostics of that v
 document arrive. Edits are made one after the other, each once the previous one is answered,
 as a person pausing while typing would. Prints the cold time, the median and the 95th
 percentile of the edits; the server's debounce (`protocol.DEBOUNCE_SECONDS`) is part of them.
+Then the same edits linted in this process without the protocol, for comparison.
 
 Needs the server extra (pygls, lsprotocol). The goal of issue 18: 150 ms or less for a
 1,000-line file on this machine's class of CPU.
@@ -110,6 +111,29 @@ async def measure(project: Path, file: Path, text: str, edits: int) -> tuple[flo
     return cold, latencies, counts[-1]
 
 
+def lint_alone(project: Path, file: Path, text: str, edits: int) -> list[float]:
+    """The same edits linted in this process through the server's `Workspace` (warm index,
+    no protocol, no debounce): what the server adds is the difference."""
+    import gc
+
+    from conclint.project.lint_one import LINT_GC_THRESHOLDS
+    from conclint.server.workspace import Options, Workspace
+
+    gc.set_threshold(*LINT_GC_THRESHOLDS)
+    workspace = Workspace(project, Options())
+    path = str(file)
+    workspace.open(path, text.encode())
+    workspace.lint(path)
+    times = []
+    for number in range(2, edits + 2):
+        text += f"_edit_{number} = {number}\n"
+        started = time.perf_counter()
+        workspace.open(path, text.encode())
+        workspace.lint(path)
+        times.append(time.perf_counter() - started)
+    return times
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -130,12 +154,17 @@ def main() -> None:
         text = file.read_text(encoding="utf-8")
         size = text.count("\n")
         cold, latencies, findings = asyncio.run(measure(project, file, text, arguments.edits))
+        alone = lint_alone(project, file, text, arguments.edits)
     print(f"{arguments.sdist} {arguments.file} ({size} lines): {len(latencies)} edits, {findings} findings on the last version")
     print(f"cold (open to first diagnostics): {cold * 1000:.0f} ms")
     print(
         f"edit to diagnostics: median {statistics.median(latencies) * 1000:.0f} ms, "
         f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms "
         f"(debounce {DEBOUNCE_SECONDS * 1000:.0f} ms included)"
+    )
+    print(
+        f"the same edits linted in-process (no protocol, no debounce): median {statistics.median(alone) * 1000:.0f} ms, "
+        f"p95 {percentile(alone, 0.95) * 1000:.0f} ms"
     )
 
 
