@@ -137,6 +137,22 @@ async def test_open_publishes_findings_linked_to_rule_pages(client: LanguageClie
 
 
 @pytest.mark.asyncio
+async def test_only_python_documents_are_linted_and_closing_clears(client: LanguageClient, project: Path) -> None:
+    toml = (project / "pyproject.toml").as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=toml, language_id="toml", version=1, text="[tool.conclint]\n")
+        )
+    )
+    uri = _uri(project, "sleeper.py")
+    _open(client, uri, SLEEPER)  # linted after anything opened before it: one worker, in order
+    await _until(client, uri, lambda d: bool(d))
+    assert toml not in client.diagnostics
+    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    assert not await _until(client, uri, lambda d: not d)
+
+
+@pytest.mark.asyncio
 async def test_change_relints_the_buffer_not_the_file(client: LanguageClient, project: Path) -> None:
     uri = _uri(project, "sleeper.py")
     _open(client, uri, SLEEPER)

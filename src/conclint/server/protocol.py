@@ -49,6 +49,8 @@ class ConclintServer(LanguageServer):
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.shown: dict[str, tuple[str, list[tuple[Diagnostic, types.Diagnostic]]]] = {}
         self.tasks: set[asyncio.Task[None]] = set()
+        # The open documents conclint lints: Python ones (a client may send every file it opens).
+        self.linted: set[str] = set()
 
     def background(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` on the event loop, holding its task until it ends (the loop holds
@@ -70,7 +72,7 @@ class ConclintServer(LanguageServer):
     async def _lint_later(self, uri: str, delay: float) -> None:
         await asyncio.sleep(delay)
         path = _path(uri)
-        if path is None or self.state is None:
+        if path is None or self.state is None or uri not in self.linted:
             return
         document = self.workspace.get_text_document(uri)
         text, version = document.source, document.version
@@ -86,6 +88,8 @@ class ConclintServer(LanguageServer):
         finally:
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
+        if uri not in self.linted:  # closed while it was linted
+            return
         self.publish(uri, text, outcome, version)
         for other in sorted(dependents):
             self.schedule(from_fs_path(other) or Path(other).as_uri(), 0)
@@ -165,23 +169,30 @@ def build_server() -> ConclintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: ConclintServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri, 0)
+        document = params.text_document
+        if document.language_id == "python" or document.uri.endswith((".py", ".pyi")):
+            ls.linted.add(document.uri)
+            ls.schedule(document.uri, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: ConclintServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri)
+        if params.text_document.uri in ls.linted:
+            ls.schedule(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: ConclintServer, params: types.DidSaveTextDocumentParams) -> None:
         path = _path(params.text_document.uri)
         if path is not None and is_configuration(path):
             _reload(ls)
-        else:
+        elif params.text_document.uri in ls.linted:
             ls.schedule(params.text_document.uri, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: ConclintServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
+        if uri not in ls.linted:
+            return
+        ls.linted.discard(uri)
         pending = ls.pending.pop(uri, None)
         if pending is not None:
             pending.cancel()
@@ -202,6 +213,8 @@ def build_server() -> ConclintServer:
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION)
     def code_action(ls: ConclintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         text, pairs = ls.shown.get(params.text_document.uri, ("", []))
+        if not pairs or ls.workspace.get_text_document(params.text_document.uri).source != text:
+            return []  # none, or drawn from an older text: their edits would land in the wrong place
         wanted = [(finding, shown) for finding, shown in pairs if convert.overlaps(shown.range, params.range)]
         if not wanted:
             return []
