@@ -11,6 +11,7 @@ import ast
 import bisect
 
 import dataclasses
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
@@ -70,6 +71,7 @@ class Scope:
     declared_nonlocal: set[str] = field(default_factory=set)
     class_attributes: dict[int, dict[str, tuple[cst.BaseExpression, Scope]]] = field(default_factory=dict)
     class_methods: dict[int, frozenset[str]] = field(default_factory=dict)
+    class_assignments: dict[int, Counter[str]] = field(default_factory=dict)
     # Every binding of a name bound more than once (`x = None` left out), in source order:
     # which one a use sees is decided by the flow pass, computed on first need into `flow`.
     rebound: dict[str, list[Binding]] = field(default_factory=dict)
@@ -556,6 +558,42 @@ def instance_attributes(class_node: cst.ClassDef, scope: Scope) -> dict[str, tup
                 found.setdefault(statement.target.value, (statement.value, class_scope))
     module.class_attributes[id(class_node)] = found
     return found
+
+
+def assignment_counts(class_node: cst.ClassDef, scope: Scope) -> Counter[str]:
+    """How many statements anywhere in a class (its body, its methods, their nested blocks
+    and functions) assign each name, as `x = ...`, `<anything>.x = ...`, `x: T = ...` or
+    `x += ...` (a tuple target counts for none of its parts). Computed once per class and
+    kept on the module scope: rules ask it for every call through an attribute."""
+    module = scope.module()
+    counts = module.class_assignments.get(id(class_node))
+    if counts is not None:
+        return counts
+    counts = Counter()
+    pending: list[cst.CSTNode] = list(class_node.body.body)
+    while pending:
+        statement = pending.pop()
+        kind = type(statement)
+        if kind is cst.FunctionDef or kind is cst.ClassDef:
+            pending.extend(statement.body.body)  # type: ignore[attr-defined]
+            continue
+        for inner in iter_statements([statement]):
+            inner_kind = type(inner)
+            if inner_kind is cst.Assign:
+                targets = [target.target for target in inner.targets]  # type: ignore[attr-defined]
+            elif (inner_kind is cst.AnnAssign and inner.value is not None) or inner_kind is cst.AugAssign:  # type: ignore[attr-defined]
+                targets = [inner.target]  # type: ignore[attr-defined]
+            elif inner is not statement and (inner_kind is cst.FunctionDef or inner_kind is cst.ClassDef):
+                pending.extend(inner.body.body)  # type: ignore[attr-defined]
+                continue
+            else:
+                continue
+            for target in targets:
+                name = last_name(target)
+                if name:
+                    counts[name] += 1
+    module.class_assignments[id(class_node)] = counts
+    return counts
 
 
 def _method_scope(method: cst.FunctionDef, class_scope: Scope) -> Scope:

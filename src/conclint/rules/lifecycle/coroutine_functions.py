@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from conclint.analysis.helpers import name_space
+from conclint.analysis.scopes import assignment_counts
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.lifecycle import COROUTINE_KEEPING_DECORATORS, LIBRARY_COROUTINES
 
@@ -39,34 +40,7 @@ def _reassigned_receiver(facts: FileFacts, receiver: cst.BaseExpression) -> bool
     owner = facts.resolve(receiver.value)
     if owner is None or not owner.local or not owner.instance or not isinstance(owner.node, cst.ClassDef):
         return False
-    counter = _AttributeAssignments(receiver.attr.value)
-    owner.node.visit(counter)
-    return counter.count > 1
-
-
-class _AttributeAssignments(cst.CSTVisitor):
-    """Counts the assignments to `<anything>.name` and to `name` in a class body."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
-        self.count = 0
-
-    def _target(self, target: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Attribute) and target.attr.value == self.name:
-            self.count += 1
-        elif isinstance(target, cst.Name) and target.value == self.name:
-            self.count += 1
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self._target(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._target(node.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._target(node.target)
+    return assignment_counts(owner.node, owner.scope or facts.scope)[receiver.attr.value] > 1
 
 
 def coroutine_kind(facts: FileFacts, symbol: Symbol) -> str | None:
