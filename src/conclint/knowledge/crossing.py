@@ -114,3 +114,46 @@ SHUTDOWN_FUNCTIONS = frozenset(
 )
 # Every spelling of a handler the rule judges holds one of these (a bare `except:` is `except:`).
 CANCELLATION_TOKENS = (b"Cancelled", b"get_cancelled_exc_class", b"BaseException", b"except:", b"except :")
+
+# CCL406: calls that only the thread running the event loop may make. Module functions and
+# loop methods by resolved name, with how messages name them.
+LOOP_AFFINE_CALLS: Mapping[str, str] = {
+    "asyncio.create_task": "asyncio.create_task()",
+    "asyncio.ensure_future": "asyncio.ensure_future()",
+    "asyncio.AbstractEventLoop.call_soon": "loop.call_soon()",
+    "asyncio.AbstractEventLoop.call_later": "loop.call_later()",
+    "asyncio.AbstractEventLoop.call_at": "loop.call_at()",
+    "asyncio.AbstractEventLoop.create_task": "loop.create_task()",
+}
+# The asyncio objects whose methods wake coroutines waiting on them, by what makes them.
+ASYNCIO_OBJECTS: Mapping[str, str] = {
+    "asyncio.Queue": "asyncio.Queue",
+    "asyncio.LifoQueue": "asyncio.Queue",
+    "asyncio.PriorityQueue": "asyncio.Queue",
+    "asyncio.queues.Queue": "asyncio.Queue",
+    "asyncio.Event": "asyncio.Event",
+    "asyncio.locks.Event": "asyncio.Event",
+    "asyncio.Future": "asyncio.Future",
+    "asyncio.futures.Future": "asyncio.Future",
+    "asyncio.AbstractEventLoop.create_future": "asyncio.Future",
+}
+# Their methods that are not thread-safe: they wake a waiter through the loop's `call_soon`,
+# which a thread other than the loop's cannot wake up.
+LOOP_AFFINE_METHODS: Mapping[str, frozenset[str]] = {
+    "asyncio.Queue": frozenset({"put_nowait", "get_nowait"}),
+    "asyncio.Event": frozenset({"set"}),
+    "asyncio.Future": frozenset({"set_result", "set_exception"}),
+}
+# Calls that give a thread an event loop of its own: its loop objects are then its own.
+OWN_LOOP_CALLS = frozenset(
+    {
+        "asyncio.run",
+        "asyncio.new_event_loop",
+        "asyncio.set_event_loop",
+        "asyncio.Runner",
+        "asyncio.AbstractEventLoop.run_until_complete",
+        "asyncio.AbstractEventLoop.run_forever",
+    }
+)
+# A file must hand something to a thread (CCL201's dispatch APIs) for the rule to report.
+THREAD_TOKENS = (b"Thread", b"Timer", b"to_thread", b"run_in_executor")

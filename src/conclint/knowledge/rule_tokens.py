@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from conclint.knowledge.crossing import CANCELLATION_TOKENS, TIMEOUT_TOKENS
+from conclint.knowledge.crossing import CANCELLATION_TOKENS, THREAD_TOKENS, TIMEOUT_TOKENS
 from conclint.knowledge.lifecycle import EXCEPTION_TOKENS, GET_EVENT_LOOP_TOKENS, SYNC_CALLBACK_TOKENS, TASK_TOKENS
 from conclint.knowledge.processes import DISPATCH_TOKENS, START_METHOD_TOKENS, START_TOKENS
 
@@ -55,6 +55,7 @@ RULE_PREFILTERS: Mapping[str, Prefilter] = {
     "CCL403": Prefilter(TASK_TOKENS),
     "CCL404": Prefilter(GET_EVENT_LOOP_TOKENS),
     "CCL405": Prefilter(EXCEPTION_TOKENS),
+    "CCL406": Prefilter(THREAD_TOKENS),
     "CCL407": Prefilter(CANCELLATION_TOKENS, "coroutine"),
     "CCL408": Prefilter(TIMEOUT_TOKENS, "coroutine"),
 }
