@@ -2,10 +2,13 @@
 its findings.
 
 Lints run one at a time on a single worker thread (the project index is not thread-safe),
-so the event loop stays free to read the client's messages while a file is linted. A change
-is linted after DEBOUNCE_SECONDS without another change to the same file; a change that
-arrives while its file is being linted cancels the publication of the stale result. After a
-module's text changes, the open files whose findings were drawn from it are linted again.
+so the event loop stays free to read the client's messages while a file is linted. Changes
+are debounced on both edges: a change to a file with no lint pending or running is linted at
+once (the latency a person waits for after an edit is the lint's, bench/server_latency.py);
+changes that come while one is pending or running are linted together, DEBOUNCE_SECONDS
+after the last of them, and cancel the publication of the stale result (a lint not started
+yet is dropped). After a module's text changes, the open files whose findings were drawn
+from it are linted again.
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ from conclint.server.workspace import Options, Outcome, Workspace, is_configurat
 
 logger = logging.getLogger(__name__)
 
-# Typing pauses shorter than this are not linted: a burst of keystrokes costs one lint. Short,
-# since the lint of a warm 1,000-line file takes about as long again (bench/server_latency.py).
+# Changes made while a lint of their file is pending or running are linted once this long has
+# passed without another: a burst of keystrokes costs one more lint, not one each.
 DEBOUNCE_SECONDS = 0.05
 # Files whose change on disk the server asks the client to report.
 WATCHED = ("**/*.py", "**/pyproject.toml")
@@ -62,9 +65,12 @@ class ConclintServer(LanguageServer):
     def log(self, kind: types.MessageType, message: str) -> None:
         self.window_log_message(types.LogMessageParams(type=kind, message=message))
 
-    def schedule(self, uri: str, delay: float = DEBOUNCE_SECONDS) -> None:
-        """Lint the open document `uri` after `delay`, replacing a lint pending for it."""
+    def schedule(self, uri: str, delay: float | None = None) -> None:
+        """Lint the open document `uri` after `delay`, replacing a lint pending for it. No
+        `delay` (a change): at once when none is pending, else after DEBOUNCE_SECONDS."""
         previous = self.pending.pop(uri, None)
+        if delay is None:
+            delay = DEBOUNCE_SECONDS if previous is not None and not previous.done() else 0
         if previous is not None:
             previous.cancel()
         self.pending[uri] = asyncio.get_running_loop().create_task(self._lint_later(uri, delay))
