@@ -15,6 +15,7 @@ from conclint.knowledge.lifecycle import COROUTINE_KEEPING_DECORATORS, LIBRARY_C
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
+    from conclint.analysis.project_index import ProjectView
     from conclint.analysis.summaries import FunctionSummary
     from conclint.analysis.symbols import Symbol
 
@@ -57,10 +58,23 @@ def coroutine_kind(facts: FileFacts, symbol: Symbol) -> str | None:
     project = facts.project
     if project is None or is_library_name(name) or name.startswith(("builtins.", ".")):
         return None
+    if _defined_sync(project, name):
+        return None  # read off the module's text: not summarized for nothing
     summary = name_space(facts).lookup(name)
     if summary is None or not makes_coroutine(summary):
         return None
     return f"an `async def` of {project.where(summary.qualname)}"
+
+
+def _defined_sync(project: ProjectView, name: str) -> bool:
+    """Whether the module defining `name` defines it with a plain `def` and nowhere with
+    `async def`: then it is no coroutine function, told from the file's text without the
+    index summarizing the module (most calls whose result is dropped are of sync functions).
+    A module that does not define it by either (a re-export) is left to the index."""
+    last = name.rpartition(".")[2].encode()
+    if project.module_mentions(name, (b"async def " + last,)):
+        return False
+    return project.module_mentions(name, (b"def " + last + b"(",))
 
 
 def makes_coroutine(summary: FunctionSummary) -> bool:
