@@ -253,3 +253,34 @@ def _applied(text: str, action: types.CodeAction) -> str:
     for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
         text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
     return text
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "conclint", "server"]),
+)
+async def client_without_index(lsp_client: LanguageClient, project: Path):
+    """A client whose initializationOptions ignore CCL103 (subprocesses) and turn the project
+    index off."""
+    params = types.InitializeParams(
+        capabilities=client_capabilities("neovim"),
+        root_uri=project.as_uri(),
+        initialization_options={"ignore": ["CCL103"], "index": False},
+    )
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_initialization_options(client_without_index: LanguageClient, project: Path) -> None:
+    client = client_without_index
+    sleeper, app = _uri(project, "sleeper.py"), _uri(project, "main.py")
+    (project / "app" / "helpers.py").write_text(HELPER_BLOCKING, encoding="utf-8")
+    _open(client, sleeper, SLEEPER)
+    _open(client, app, APP)
+    assert _codes(await _until(client, sleeper, lambda d: bool(d))) == ["CCL101"]
+    # Without the index, the blocking helper module is not followed: the call is unknown.
+    await _until(client, app, lambda d: True)
+    assert not client.diagnostics[app]
+    _replace(client, sleeper, SLEEPER.replace("    import time\n    time.sleep(1)", "    import os\n    os.system('x')"), 2)
+    await _until(client, sleeper, lambda d: not d)  # CCL103 (os.system) is ignored
