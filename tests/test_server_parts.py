@@ -17,6 +17,7 @@ pytest.importorskip("pygls")
 from lsprotocol import types  # noqa: E402
 
 from conclint.core.model import Diagnostic, Edit, Fix, Span  # noqa: E402
+from conclint.project.configuration import ConfigError  # noqa: E402
 from conclint.server import convert  # noqa: E402
 from conclint.server.protocol import ConclintServer  # noqa: E402
 from conclint.server.workspace import Options, Outcome, Workspace  # noqa: E402
@@ -91,6 +92,27 @@ def test_a_helper_buffer_relints_its_dependents(tmp_path: Path) -> None:
     assert workspace.open(str(helper), b"import time\n\ndef load():\n    time.sleep(1)\n") == set()  # same text
     assert workspace.close(str(helper)) == {app}  # back to the file on disk
     assert workspace.lint(app).diagnostics == ()
+
+
+def test_a_configuration_changed_on_disk_is_noticed(tmp_path: Path) -> None:
+    """For clients that do not report changes on disk: the file in use is looked at."""
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text("[tool.conclint]\n", encoding="utf-8")
+    path = str(tmp_path / "sleeper.py")
+    workspace = Workspace(tmp_path, Options())
+    workspace.open(path, b"import anyio\n\nasync def f():\n    import time\n    time.sleep(1)\n")
+    assert [d.code for d in workspace.lint(path).diagnostics] == ["CCL101"]
+    assert not workspace.configuration_changed()
+    pyproject.write_text('[tool.conclint]\nignore = ["CCL101"]\n', encoding="utf-8")
+    assert workspace.configuration_changed()
+    workspace.reload_configuration()
+    assert not workspace.configuration_changed()
+    assert workspace.lint(path).diagnostics == ()
+    pyproject.write_text('[tool.conclint]\nignore = ["NOPE999"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError):
+        workspace.reload_configuration()
+    assert not workspace.configuration_changed()  # not read again on every keystroke
+    assert workspace.lint(path).diagnostics == ()  # the last configuration that worked
 
 
 def test_a_failed_lint_is_logged_and_the_findings_shown_stay() -> None:

@@ -123,9 +123,13 @@ class ConclintServer(LanguageServer):
 
 
 def _lint_job(state: Workspace, path: str, text: str) -> tuple[Outcome, set[str]]:
-    """On the lint worker: give the workspace the buffer, lint it; the open files that
-    depended on its former text."""
+    """On the lint worker: give the workspace the buffer, lint it; the open files to lint
+    again: those that depended on its former text, or all when the configuration changed
+    on disk unreported (read again first; ConfigError when it cannot be used)."""
     dependents = state.open(path, text.encode("utf-8", "surrogatepass"))
+    if state.configuration_changed():
+        state.reload_configuration()
+        dependents = set(state.open_paths) - {path}
     return state.lint(path), dependents
 
 

@@ -81,6 +81,8 @@ class Workspace:
         self._texts: dict[str, bytes] = {}
         self._dependencies: dict[str, frozenset[str]] = {}
         self._indexes: dict[Settings, ProjectIndex] = {}
+        # The configuration files in use, with their size and time of change when last read.
+        self._stamps: dict[Path, tuple[int, int] | None] = {}
         self.configurations = self._configurations()
 
     def _configurations(self) -> Configurations:
@@ -118,11 +120,17 @@ class Workspace:
     def reload_configuration(self) -> None:
         """Read the configuration again (a pyproject.toml changed); the indexes go with it,
         since summaries depend on the settings. ConfigError when the root's cannot be used:
-        the previous configuration stays."""
+        the previous configuration stays, and is not read again until a file changes again."""
+        self._stamps = {source: _stamp(source) for source in self._stamps}
         configurations = self._configurations()
         configurations.for_directory(self.root)
         self.configurations = configurations
         self._indexes.clear()
+
+    def configuration_changed(self) -> bool:
+        """Whether a configuration file in use changed since it was read: the server
+        reloads then, for clients that do not report changes on disk (watched files)."""
+        return any(_stamp(source) != stamp for source, stamp in self._stamps.items())
 
     def dependents(self, path: str) -> set[str]:
         """The open files whose last findings were drawn from `path`."""
@@ -140,6 +148,9 @@ class Workspace:
     def lint(self, path: str) -> Outcome:
         """Lint the open file `path` from its buffer, with the index of its configuration."""
         text = self._texts[path]
+        source = self.configurations.for_file(path).source
+        if source is not None and source not in self._stamps:
+            self._stamps[source] = _stamp(source)
         settings = self.settings(path)
         index = self._index(self.configurations.for_file(path).settings) if self.options.index else None
         result, _, dependencies = lint_buffer(text, path, settings, index)
@@ -157,6 +168,15 @@ class Workspace:
             for path, text in self._texts.items():
                 index.replace_text(Path(path), text)
         return index
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """The size and time of change of a file; None when it is gone."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
 
 
 def is_configuration(path: str) -> bool:
