@@ -201,10 +201,14 @@ def test_blocking_offsets_without_positions_match_the_located_lines() -> None:
     checked = 0
     for name, function in located.functions.items():
         offsets = [evidence.offset for evidence in plain.functions[name].blocking]
-        assert offsets == [evidence.line - function.line for evidence in function.blocking]
         assert all(evidence.line == 0 for evidence in plain.functions[name].blocking)
+        if function.is_async:
+            # Reported in its own module, never cited from another: no offsets kept.
+            assert offsets == [-1] * len(function.blocking)
+            continue
+        assert offsets == [evidence.line - function.line for evidence in function.blocking]
         checked += len(offsets)
-    assert checked >= 4
+    assert checked >= 3
 
 
 def test_calls_name_functions_of_the_module_and_skip_lambdas_nested_defs_and_offloads() -> None:

@@ -197,7 +197,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         functions = dict(self.summary.functions)
         for qualname, summary in self.summary.functions.items():
             node, _, blocking, _ = self._nodes[qualname]
-            if not summary.blocking or not isinstance(node, cst.FunctionDef):
+            # A coroutine's blocking calls are reported in its own module, where lines are
+            # known; only a sync helper's are cited from a coroutine of another module.
+            if not summary.blocking or summary.is_async or not isinstance(node, cst.FunctionDef):
                 continue
             found = offsets(node, blocking)
             functions[qualname] = replace(
