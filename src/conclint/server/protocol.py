@@ -23,7 +23,7 @@ from typing import Any, Coroutine
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.uris import from_fs_path, to_fs_path
+from pygls.uris import to_fs_path
 
 from conclint import __version__
 from conclint.core.model import Diagnostic
@@ -54,6 +54,10 @@ class ConclintServer(LanguageServer):
         self.tasks: set[asyncio.Task[None]] = set()
         # The open documents conclint lints: Python ones (a client may send every file it opens).
         self.linted: set[str] = set()
+        # Their URIs as the client spells them, by path (a URI made from a path may differ).
+        self.uris: dict[str, str] = {}
+        # The configuration error shown last: shown once, not on every keystroke.
+        self.config_error: str | None = None
 
     def background(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` on the event loop, holding its task until it ends (the loop holds
@@ -86,7 +90,7 @@ class ConclintServer(LanguageServer):
         try:
             outcome, dependents = await loop.run_in_executor(self.lint_worker, _lint_job, self.state, path, text)
         except ConfigError as error:
-            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"conclint: {error}"))
+            self.show_config_error(error)
             return
         except Exception:  # noqa: BLE001 - one failed lint must not stop the server: log it, keep serving
             self.log(types.MessageType.Error, f"conclint failed on {path}:\n{traceback.format_exc()}")
@@ -96,9 +100,16 @@ class ConclintServer(LanguageServer):
                 del self.pending[uri]
         if uri not in self.linted:  # closed while it was linted
             return
+        self.config_error = None
         self.publish(uri, text, outcome, version)
-        for other in sorted(dependents):
-            self.schedule(from_fs_path(other) or Path(other).as_uri(), 0)
+        self.relint(dependents)
+
+    def show_config_error(self, error: ConfigError) -> None:
+        """Show a configuration that cannot be used, unless it is the one shown last."""
+        message = f"conclint: {error}"
+        if message != self.config_error:
+            self.config_error = message
+            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=message))
 
     def publish(self, uri: str, text: str, outcome: Outcome, version: int | None = None) -> None:
         """Send `outcome`'s findings for `uri` (drawn from its `version`); an engine failure
@@ -114,8 +125,11 @@ class ConclintServer(LanguageServer):
         )
 
     def relint(self, paths: set[str]) -> None:
+        """Lint the open documents at `paths` again, now."""
         for path in sorted(paths):
-            self.schedule(from_fs_path(path) or Path(path).as_uri(), 0)
+            uri = self.uris.get(path)
+            if uri is not None and uri in self.linted:
+                self.schedule(uri, 0)
 
     def relint_all(self) -> None:
         if self.state is not None:
@@ -180,8 +194,10 @@ def build_server() -> ConclintServer:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: ConclintServer, params: types.DidOpenTextDocumentParams) -> None:
         document = params.text_document
-        if document.language_id == "python" or document.uri.endswith((".py", ".pyi")):
+        path = _path(document.uri)
+        if path is not None and (document.language_id == "python" or path.endswith((".py", ".pyi"))):
             ls.linted.add(document.uri)
+            ls.uris[path] = document.uri
             ls.schedule(document.uri, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -203,12 +219,14 @@ def build_server() -> ConclintServer:
         if uri not in ls.linted:
             return
         ls.linted.discard(uri)
+        path = _path(uri)
+        if path is not None and ls.uris.get(path) == uri:
+            del ls.uris[path]
         pending = ls.pending.pop(uri, None)
         if pending is not None:
             pending.cancel()
         ls.shown.pop(uri, None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-        path = _path(uri)
         if path is not None and ls.state is not None:
             ls.background(_closed(ls, path))
 
@@ -252,8 +270,9 @@ async def _reloaded(ls: ConclintServer) -> None:
     try:
         await asyncio.get_running_loop().run_in_executor(ls.lint_worker, ls.state.reload_configuration)
     except ConfigError as error:
-        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"conclint: {error}"))
+        ls.show_config_error(error)
         return
+    ls.config_error = None
     ls.log(types.MessageType.Info, "conclint: configuration reloaded")
     ls.relint_all()
 
