@@ -121,5 +121,6 @@ SYNC_CALLBACK_METHODS: Mapping[str, tuple[int, str | None]] = {"add_done_callbac
 SYNC_CALLBACK_TOKENS = (
     b"Thread", b"Timer", b"to_thread", b"run_in_executor", b"run_sync",
     b"call_soon", b"call_later", b"call_at", b"add_signal_handler", b"add_reader", b"add_writer",
-    b"add_done_callback", b"signal", b"atexit",
+    # `signal.signal` spelled out: a bare "signal" is in most modules of a project with signals.
+    b"add_done_callback", b"signal.signal", b"atexit",
 )  # fmt: skip
