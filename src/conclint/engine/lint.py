@@ -43,7 +43,7 @@ from conclint.rules.general.unused_noqa import UnusedNoqa
 from conclint.engine.enclosing import EnclosingNames
 from conclint.engine.suppression import is_suppressed, silencing_codes, suppresses_any
 from conclint.engine.unused_noqa import unused_codes
-from conclint.syntax.traversal import visit_batched
+from conclint.syntax.traversal import CachedVisitorMethods, visit_batched
 
 
 def lint_source(
@@ -198,7 +198,7 @@ def _run_rules(
     return [report for rule in rules for report in rule.reports]
 
 
-class _Learner(cst.BatchableCSTVisitor):
+class _Learner(CachedVisitorMethods, cst.BatchableCSTVisitor):
     """Teaches the project index this module's summary as soon as it is complete: after the
     collectors' `leave_Module`, before the rules' (visitors leave in the order given). A rule
     following a chain back into the module being linted (an absolute name of one of its own
