@@ -12,6 +12,7 @@ import pytest
 
 from conclint.core.settings import DEFAULT_SETTINGS, Settings
 from conclint.engine import lint_source
+from conclint.project.cache import Cache
 from conclint.project.runner import IndexOptions, check
 from fixture_annotations import expected_findings
 
@@ -59,6 +60,24 @@ def test_the_message_names_the_module_defining_the_coroutine(tmp_path: Path) -> 
         "`fetch()` is never awaited: `shop.a.fetch` is an `async def` of shop/a.py, so the call only "
         "makes a coroutine, which never runs"
     ]
+
+
+def test_a_cached_result_follows_the_callee_becoming_a_coroutine_function(tmp_path: Path) -> None:
+    # The callee's module is only read as text while it defines `def fetch(`: that reading is a
+    # dependency of the cached result all the same.
+    root = tmp_path / "project"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("", encoding="utf-8")
+    (root / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "pkg" / "a.py").write_text("def fetch():\n    return 1\n", encoding="utf-8")
+    (root / "pkg" / "b.py").write_text("from pkg.a import fetch\n\nasync def main():\n    fetch()\n", encoding="utf-8")
+    runs = []
+    for _ in range(2):
+        cache = Cache(tmp_path / "cache", root)
+        result = check([str(root / "pkg" / "b.py")], DEFAULT_SETTINGS, root, cache=cache, project=IndexOptions(None))
+        runs.append([(d.line, d.code) for d in result.diagnostics if d.code in CODES])
+        (root / "pkg" / "a.py").write_text("async def fetch():\n    return 1\n", encoding="utf-8")
+    assert runs == [[], [(4, "CCL401")]]
 
 
 def _lines(source: str) -> list[tuple[int, str]]:

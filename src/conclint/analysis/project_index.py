@@ -134,6 +134,8 @@ class ProjectIndex:
         self._located: dict[Path, ModuleSummary | None] = {}
         self._definitions: dict[Path, dict[str, int]] = {}
         self._mentions: dict[tuple[Path, tuple[bytes, ...]], bool] = {}
+        # The content digest of each file whose text `mentions` read: a dependency of the lint.
+        self._digests: dict[Path, str] = {}
         # Text that stands for a file's bytes on disk: an editor's unsaved buffer (`replace_text`).
         self._texts: dict[Path, bytes] = {}
 
@@ -150,6 +152,7 @@ class ProjectIndex:
         self._located.pop(file, None)
         self._definitions.pop(file, None)
         self._mentions = {key: value for key, value in self._mentions.items() if key[0] != file}
+        self._digests.pop(file, None)
         self._resolved = {
             key: found
             for key, found in self._resolved.items()
@@ -257,7 +260,12 @@ class ProjectIndex:
             except OSError:
                 data = b""
             self._mentions[key] = any(token in data for token in tokens)
+            self._digests.setdefault(file, content_digest(data))
         return self._mentions[key]
+
+    def mentions_digest(self, file: Path) -> str:
+        """The content digest of `file` as `mentions` read it ("" before it did)."""
+        return self._digests.get(file, "")
 
     def _read(self, file: Path) -> bytes:
         """A module's bytes: a regular file (a FIFO would block, a device never end) of at most
@@ -391,7 +399,12 @@ class ProjectView:
         """Whether the text of the project module defining `name` holds one of `tokens`: a
         test read off the file, before summarizing the module for what only such text makes."""
         found = self.index.defining_module(name, self.roots)
-        return found is not None and self.index.mentions(found[1], tokens)
+        if found is None:
+            return False
+        mentioned = self.index.mentions(found[1], tokens)
+        # What the text says (or does not) decides findings: a change to it must miss the cache.
+        self.dependencies[str(found[1])] = self.index.mentions_digest(found[1])
+        return mentioned
 
     def is_project_module(self, name: str) -> bool:
         """Whether the top-level package of module `name` lies in the project (a module, a
