@@ -246,3 +246,26 @@ def test_a_suppression_comment_on_the_except_line() -> None:
                 pass
     """
     assert _lines(source) == []
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [
+        "state.failed(sys.exc_info())",
+        "state.failed(error)",
+    ],
+)
+def test_a_handler_that_keeps_the_exception_for_later(handler: str) -> None:
+    """A retry loop that stores what it caught re-raises it when its policy says stop."""
+    source = f"""
+    import sys
+
+    async def call(state, fn):
+        while True:
+            try:
+                return await fn()
+            except BaseException as error:
+                {handler}
+    """
+    assert _lines(source) == []
+    assert _lines(source.replace(handler, "state.failed(None)")) == [7]

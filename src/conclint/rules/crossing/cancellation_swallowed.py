@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 _NESTED = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 # Calls in a handler that end the process or the thread: nothing goes on after them.
 _EXITS = frozenset({"sys.exit", "os._exit", "os.abort"})
+# Calls that take the exception being handled, to keep it for later (tenacity stores
+# `sys.exc_info()` and re-raises it on its next round when the retry policy says stop).
+_CAPTURES = frozenset({"sys.exc_info", "sys.exception"})
 
 
 @dataclass
@@ -76,7 +79,8 @@ class CancellationSwallowed(Rule):
 
     Not reported, because the code then manages cancellation on purpose or ends anyway: a
     handler holding any `raise`, `return` or `break`, or a call of `cancel()`, `uncancel()`,
-    `cancelling()` or `sys.exit()`; a handler outside a loop, after which the coroutine goes on
+    `cancelling()` or `sys.exit()`, or that keeps the exception (reads the name `as` binds,
+    calls `sys.exc_info()`) for code that may raise it again; a handler outside a loop, after which the coroutine goes on
     to its end (waiting to be cancelled, then cleaning up, is a common design); a loop that an
     unconditional `return` or `break` after the `try` ends, or whose condition (or a later test
     of the loop) reads what the handler sets; a coroutine that calls `.cancel()` on something
@@ -466,16 +470,23 @@ class CancellationSwallowed(Rule):
         return None
 
     def _leaves(self, handler: cst.ExceptHandler) -> bool:
-        """Whether the handler may re-raise, return, break, end the process, or handle
-        cancellation itself (`cancel()`, `uncancel()`, `cancelling()`) on some path."""
+        """Whether the handler may re-raise, return, break, end the process, handle
+        cancellation itself (`cancel()`, `uncancel()`, `cancelling()`) on some path, or keep
+        the exception for someone to raise later (it reads the name `as` binds, or calls
+        `sys.exc_info()`)."""
+        bound = handler.name.name if handler.name is not None else None
+        caught = bound.value if isinstance(bound, cst.Name) else None
         for node in _own_nodes(handler.body):
+            if caught is not None and isinstance(node, cst.Name) and node.value == caught:
+                return True
             if isinstance(node, (cst.Raise, cst.Return, cst.Break)):
                 return True
             if isinstance(node, cst.Call):
                 func = node.func
                 if isinstance(func, cst.Attribute) and func.attr.value in CANCELLATION_METHODS:
                     return True
-                if self.facts.qualified_name(func) in _EXITS:
+                name = self.facts.qualified_name(func)
+                if name in _EXITS or name in _CAPTURES:
                     return True
         return False
 
