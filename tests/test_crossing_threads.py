@@ -188,3 +188,51 @@ def test_a_helper_that_runs_the_threads_own_loop_silences_it() -> None:
     """
     assert _lines(source) == []
     assert _lines(source.replace("self.loop.run_forever()", "pass")) == [10]
+
+
+def test_helpers_the_thread_function_calls_run_on_the_thread() -> None:
+    source = """
+    import asyncio
+    import threading
+
+    class Feed:
+        def __init__(self):
+            self.updates = asyncio.Queue()
+            threading.Thread(target=self.pump, daemon=True).start()
+
+        def pump(self):
+            while True:
+                self._deliver(1)
+
+        def _deliver(self, item):
+            self._push(item)
+
+        def _push(self, item):
+            self.updates.put_nowait(item)
+    """
+    found = _found(source)
+    assert [d.line for d in found] == [17]
+    assert "in `Feed._push`, called from `Feed._deliver`, which runs on a worker thread" in found[0].message
+
+
+def test_a_helper_that_checks_where_it_runs_is_not_judged() -> None:
+    source = """
+    import asyncio
+    import threading
+
+    class Feed:
+        def __init__(self):
+            self.loop = asyncio.get_running_loop()
+            self.updates = asyncio.Queue()
+            threading.Thread(target=self.pump, daemon=True).start()
+
+        def pump(self):
+            self._deliver(1)
+
+        def _deliver(self, item):
+            if threading.current_thread() is threading.main_thread():
+                self.updates.put_nowait(item)
+            else:
+                self.loop.call_soon_threadsafe(self.updates.put_nowait, item)
+    """
+    assert _lines(source) == []

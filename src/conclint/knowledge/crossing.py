@@ -155,5 +155,19 @@ OWN_LOOP_CALLS = frozenset(
         "asyncio.AbstractEventLoop.run_forever",
     }
 )
+# Calls by which a function finds out which thread or loop it runs on: it may then take the
+# thread-safe way only when it must, which the rule cannot follow.
+THREAD_CHECKS = frozenset(
+    {
+        "asyncio.get_running_loop",
+        "asyncio._get_running_loop",
+        "asyncio.AbstractEventLoop.is_running",
+        "threading.current_thread",
+        "threading.currentThread",
+        "threading.main_thread",
+        "threading.get_ident",
+        "threading.get_native_id",
+    }
+)
 # A file must hand something to a thread (CCL201's dispatch APIs) for the rule to report.
 THREAD_TOKENS = (b"Thread", b"Timer", b"to_thread", b"run_in_executor")

@@ -15,6 +15,7 @@ from conclint.knowledge.crossing import (
     LOOP_AFFINE_CALLS,
     LOOP_AFFINE_METHODS,
     OWN_LOOP_CALLS,
+    THREAD_CHECKS,
     THREAD_TOKENS,
 )
 from conclint.knowledge.threads import THREAD_CLASSES
@@ -51,7 +52,8 @@ class LoopObjectUsedFromThread(Rule):
     `Timer(..., f)`, `executor.submit(f)` or `map(f, ...)` on a `ThreadPoolExecutor`,
     `asyncio.to_thread(f)`, `loop.run_in_executor(None, f)` (or a thread pool), also through
     `functools.partial` or a lambda; or it is the `run` method of a `threading.Thread`
-    subclass. The asyncio object must be known by what made it (`asyncio.Queue()`,
+    subclass. The functions of the module it calls, two calls deep, run there too. The
+    asyncio object must be known by what made it (`asyncio.Queue()`,
     `loop.create_future()`, an annotation), in the function's module, a class attribute set in
     a method, or a parameter's annotation; one the thread function makes itself is its own.
 
@@ -59,7 +61,8 @@ class LoopObjectUsedFromThread(Rule):
     which are the thread-safe ways in; `queue.Queue` and other thread-safe queues; a thread
     function that runs an event loop of its own (`asyncio.run()`, `new_event_loop()`,
     `run_until_complete()`, `run_forever()`, `set_event_loop()`), itself or in a function of
-    the module it calls (two calls deep).
+    the module it calls (two calls deep); a function that checks which thread or loop it runs
+    on (`asyncio.get_running_loop()`, `threading.current_thread()`, `loop.is_running()`...).
 
     ## Why is this bad?
     asyncio objects are not thread-safe. `put_nowait()`, `Event.set()` and
@@ -316,7 +319,7 @@ class LoopObjectUsedFromThread(Rule):
         if symbol is not None and symbol.local:
             function.callees.add(symbol.qualname)
         name = symbol.qualname if symbol is not None and not symbol.local else None
-        if name in OWN_LOOP_CALLS:
+        if name in OWN_LOOP_CALLS or name in THREAD_CHECKS:
             function.own_loop = True
             return
         what = self._loop_affine(node, name, function.scope)
@@ -324,12 +327,37 @@ class LoopObjectUsedFromThread(Rule):
             function.calls.append((node, what, self.facts.current_statement))
 
     def leave_Module(self, node: cst.Module) -> None:
+        reported: set[str] = set()
         for target, api in self._targets.items():
-            function = self._functions.get(target)
-            if function is None or self._runs_own_loop(target, _CALLEE_DEPTH):
+            if target not in self._functions or self._runs_own_loop(target, _CALLEE_DEPTH):
                 continue
-            for call, what, statement in function.calls:
-                self.report(call, statement=statement, message=_message(what, target, api), suggestion=_suggestion(call, what))
+            for qualname, via in self._on_thread(target):
+                if qualname in reported:
+                    continue
+                reported.add(qualname)
+                for call, what, statement in self._functions[qualname].calls:
+                    message = _message(what, qualname, api, via)
+                    self.report(call, statement=statement, message=message, suggestion=_suggestion(call, what))
+
+    def _on_thread(self, target: str) -> list[tuple[str, str]]:
+        """The thread function and the sync functions of this module it calls (up to
+        `_CALLEE_DEPTH` calls deep), each with the function it is called from ("" for the
+        target); a function that checks where it runs, or runs a loop, is left out."""
+        found: list[tuple[str, str]] = [(target, "")]
+        seen = {target}
+        frontier = [target]
+        for _ in range(_CALLEE_DEPTH):
+            following: list[str] = []
+            for caller in frontier:
+                for callee in sorted(self._functions[caller].callees):
+                    function = self._functions.get(callee)
+                    if callee in seen or function is None or function.own_loop:
+                        continue
+                    seen.add(callee)
+                    found.append((callee, caller))
+                    following.append(callee)
+            frontier = following
+        return found
 
     def _runs_own_loop(self, qualname: str, depth: int) -> bool:
         """Whether the function, or one it calls in this module (`depth` calls deep), runs
@@ -389,14 +417,21 @@ class LoopObjectUsedFromThread(Rule):
         return None
 
 
-def _message(what: str, target: str, api: str) -> str:
-    """Names the call, the function, and how it reaches a thread."""
-    function = target.rpartition(".<locals>.")[2]
+def _message(what: str, qualname: str, api: str, via: str) -> str:
+    """Names the call, the function, the caller that brings it onto the thread if any, and
+    how it reaches a thread."""
+    function = _short(qualname)
     if what in _SCHEDULES:
         effect = "it raises RuntimeError where no loop runs, and is not thread-safe where one does"
     else:
         effect = "it is not thread-safe, so the coroutine waiting on it may never wake"
-    return f"`{what}` in `{function}`, which runs on a worker thread ({api}): {effect}"
+    where = f"called from `{_short(via)}`, which runs" if via else "which runs"
+    return f"`{what}` in `{function}`, {where} on a worker thread ({api}): {effect}"
+
+
+def _short(qualname: str) -> str:
+    """A function's name as the reader knows it: `poll`, not `main.<locals>.poll`."""
+    return qualname.rpartition(".<locals>.")[2]
 
 
 # How many calls deep a thread function's callees are searched for a loop it runs itself.
