@@ -52,7 +52,7 @@ RULE_PREFILTERS: Mapping[str, Prefilter] = {
     "CCL304": Prefilter(START_METHOD_TOKENS),
     "CCL401": _COROUTINE,
     "CCL402": Prefilter(SYNC_CALLBACK_TOKENS),
-    "CCL403": Prefilter(TASK_TOKENS),
+    "CCL403": Prefilter(TASK_TOKENS, "asyncio"),
     "CCL404": Prefilter(GET_EVENT_LOOP_TOKENS),
     "CCL405": Prefilter(EXCEPTION_TOKENS),
     "CCL406": Prefilter(THREAD_TOKENS),

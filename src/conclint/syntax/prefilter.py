@@ -11,6 +11,9 @@ from functools import lru_cache
 # breaks between them (a comment or a bare newline would end the statement). A file can mention
 # `async` (asyncio imports, docs) without defining one: then no coroutine rule can report.
 COROUTINE = re.compile(rb"async(?:[ \t\f]|\\(?:\r\n|\r|\n))+def")
+# asyncio named anywhere: every spelling that reaches its tasks or loops (`import asyncio`,
+# `from asyncio import ...`, `asyncio.get_running_loop()`) holds the word.
+ASYNCIO = re.compile(rb"asyncio")
 
 
 @lru_cache(maxsize=32)

@@ -10,6 +10,7 @@ import libcst as cst
 from conclint.analysis.dispatch import call_argument
 from conclint.analysis.process_display import callee_text
 from conclint.knowledge.lifecycle import FUTURE_RESULTS, TASK_OR_FUTURE, TASK_STARTS, TASK_TOKENS
+from conclint.syntax.prefilter import ASYNCIO
 from conclint.rules.base import Invalid, Rule, Valid
 from conclint.rules.lifecycle.common import dropped_call, local_function, version
 
@@ -98,6 +99,9 @@ class TaskReferenceDropped(Rule):
         "garbage-collected before it finishes"
     )
     REQUIRED_TOKENS = TASK_TOKENS
+    # The tasks and loops it judges are asyncio's: a file that never names it has none
+    # (celery's own `create_task` is no such call).
+    REQUIRED_PATTERN = ASYNCIO
 
     VALID = (
         Valid(
