@@ -130,5 +130,7 @@ def _calls_outside_functions(tree: ast.Module) -> Iterator[ast.Call]:
                     pending.append(value)
 
 
-# Nodes below which no call can be.
-_NO_CALLS = frozenset((ast.Import, ast.ImportFrom, ast.Name, ast.Constant, ast.Pass, ast.Global, ast.Nonlocal, ast.alias, ast.Load, ast.Store))
+# Nodes below which no call can be, and the None a list field may hold (`{**d}`'s key).
+_NO_CALLS = frozenset(
+    (ast.Import, ast.ImportFrom, ast.Name, ast.Constant, ast.Pass, ast.Global, ast.Nonlocal, ast.alias, ast.Load, ast.Store, type(None))
+)
