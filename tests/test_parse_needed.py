@@ -112,7 +112,7 @@ def _in_app(module: str) -> bool:
         "from app.jobs import run\n\n\n@run()\ndef f():\n    pass\n",
         "from app.jobs import run\n\n\nclass C:\n    x = run()\n",
         "from app.jobs import run\n\n\ndef f(x=run()):\n    pass\n",
-        "from app.jobs import run\n\nextra = {}\nsettings = {**extra, 'a': run()}\n",
+        "from app.jobs import run\n\nrun()\nextra = {}\nsettings = {**extra, 'a': 1}\n",
     ],
 )
 def test_an_import_time_call_of_a_project_import_is_left_to_the_engine(source: str) -> None:
