@@ -112,10 +112,7 @@ class AsyncCallableToSyncApi(Rule):
 
     CODE = "CCL402"
     NAME = "async-callable-to-sync-api"
-    MESSAGE = (
-        "{what} `{callee}` is {kind}, but `{api}` calls it as a plain function and {fate}: "
-        "the coroutine it makes never runs"
-    )
+    MESSAGE = "`{callee}` is {kind}, but `{api}` calls {given} as a plain function {fate}: the coroutine it makes never runs"
     REQUIRED_TOKENS = SYNC_CALLBACK_TOKENS
     USES_SUMMARIES = True
 
@@ -205,7 +202,7 @@ class AsyncCallableToSyncApi(Rule):
             line=10,
             column=29,
             count=2,
-            message_contains=("`functools.partial` of `Cache.expire`", "`loop.call_later`", "asyncio.create_task"),
+            message_contains=("`loop.call_later` calls a `functools.partial` of it", "`Cache.expire`", "asyncio.create_task"),
         ),
         Invalid(
             """
@@ -288,12 +285,12 @@ class AsyncCallableToSyncApi(Rule):
                 self._report(given, kind)
 
     def _report(self, given: _Given, kind: str) -> None:
-        what = {"": "", "partial": "`functools.partial` of", "lambda": "a lambda calling"}[given.wrapper]
-        fate = "hands back what it returns as the thread's result" if given.thread else "ignores what it returns"
+        through = {"": "it", "partial": "a `functools.partial` of it", "lambda": "a lambda that calls it"}[given.wrapper]
+        fate = "on a thread, where nothing awaits what it returns" if given.thread else "and ignores what it returns"
         self.report(
             given.argument,
             message=self.MESSAGE.format(
-                what=what or "the function", callee=given.symbol.qualname, kind=kind, api=given.api, fate=fate
+                callee=given.symbol.qualname, kind=kind, api=given.api, given=through, fate=fate
             ),
             suggestion=_THREAD if given.thread else _CALLBACK,
         )
