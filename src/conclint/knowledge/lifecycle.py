@@ -117,10 +117,11 @@ SYNC_CALLBACK_APIS: Mapping[str, tuple[int, str | None]] = {
 SYNC_CALLBACK_METHODS: Mapping[str, tuple[int, str | None]] = {"add_done_callback": (0, "fn")}
 # A file must name one of these for CCL402 to read it.
 # (An executor's `submit` and `map` resolve only where `ThreadPoolExecutor` or `ThreadPool` is
-# named, which holds `Thread`.)
+# named, which holds `Thread`; the loop methods above only on a loop asyncio's functions made
+# or an annotation named, which holds `asyncio`: an event loop of another library's own,
+# celery's kombu hub with its `call_soon`, is not read for them.)
 SYNC_CALLBACK_TOKENS = (
-    b"Thread", b"Timer", b"to_thread", b"run_in_executor", b"run_sync",
-    b"call_soon", b"call_later", b"call_at", b"add_signal_handler", b"add_reader", b"add_writer",
+    b"Thread", b"Timer", b"to_thread", b"run_in_executor", b"run_sync", b"asyncio",
     # `signal.signal` spelled out: a bare "signal" is in most modules of a project with signals.
     b"add_done_callback", b"signal.signal", b"atexit",
 )  # fmt: skip
