@@ -236,3 +236,25 @@ def test_a_helper_that_checks_where_it_runs_is_not_judged() -> None:
                 self.loop.call_soon_threadsafe(self.updates.put_nowait, item)
     """
     assert _lines(source) == []
+
+
+def test_a_thread_id_in_a_log_line_is_no_check_of_where_it_runs() -> None:
+    source = """
+    import asyncio
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    queue = asyncio.Queue()
+
+    def worker(name):
+        while not queue.empty():
+            print(name, threading.get_ident(), queue.get_nowait())
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        with ThreadPoolExecutor() as pool:
+            await loop.run_in_executor(pool, worker, "a")
+    """
+    assert _lines(source) == [9]
+    checked = source.replace("while not queue.empty():", "while threading.get_ident() != 0:")
+    assert _lines(checked) == []

@@ -155,13 +155,13 @@ OWN_LOOP_CALLS = frozenset(
         "asyncio.AbstractEventLoop.run_forever",
     }
 )
-# Calls by which a function finds out which thread or loop it runs on: it may then take the
+# Calls by which a function finds out whether a loop runs on its thread: it may then take the
 # thread-safe way only when it must, which the rule cannot follow.
+LOOP_CHECKS = frozenset({"asyncio.get_running_loop", "asyncio._get_running_loop", "asyncio.AbstractEventLoop.is_running"})
+# Calls naming the current thread: a check of where the function runs when compared
+# (`current_thread() is main_thread()`), a label for logs otherwise.
 THREAD_CHECKS = frozenset(
     {
-        "asyncio.get_running_loop",
-        "asyncio._get_running_loop",
-        "asyncio.AbstractEventLoop.is_running",
         "threading.current_thread",
         "threading.currentThread",
         "threading.main_thread",

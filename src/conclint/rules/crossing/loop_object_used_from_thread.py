@@ -14,6 +14,7 @@ from conclint.knowledge.crossing import (
     ASYNCIO_OBJECTS,
     LOOP_AFFINE_CALLS,
     LOOP_AFFINE_METHODS,
+    LOOP_CHECKS,
     OWN_LOOP_CALLS,
     THREAD_CHECKS,
     THREAD_TOKENS,
@@ -61,8 +62,9 @@ class LoopObjectUsedFromThread(Rule):
     which are the thread-safe ways in; `queue.Queue` and other thread-safe queues; a thread
     function that runs an event loop of its own (`asyncio.run()`, `new_event_loop()`,
     `run_until_complete()`, `run_forever()`, `set_event_loop()`), itself or in a function of
-    the module it calls (two calls deep); a function that checks which thread or loop it runs
-    on (`asyncio.get_running_loop()`, `threading.current_thread()`, `loop.is_running()`...).
+    the module it calls (two calls deep); a function that checks which loop it runs on
+    (`asyncio.get_running_loop()`, `loop.is_running()`) or compares its thread with another
+    (`threading.current_thread() is threading.main_thread()`, `get_ident() == ...`).
 
     ## Why is this bad?
     asyncio objects are not thread-safe. `put_nowait()`, `Event.set()` and
@@ -285,6 +287,14 @@ class LoopObjectUsedFromThread(Rule):
         self._functions: dict[str, _Function] = {}
         # Local function qualname -> how it is handed to a thread (the API's name).
         self._targets: dict[str, str] = {}
+        # How many comparisons the traversal is in: `current_thread() is main_thread()`.
+        self._comparisons = 0
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        self._comparisons += 1
+
+    def leave_Comparison(self, node: cst.Comparison) -> None:
+        self._comparisons -= 1
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if not self._active:
@@ -319,7 +329,7 @@ class LoopObjectUsedFromThread(Rule):
         if symbol is not None and symbol.local:
             function.callees.add(symbol.qualname)
         name = symbol.qualname if symbol is not None and not symbol.local else None
-        if name in OWN_LOOP_CALLS or name in THREAD_CHECKS:
+        if name in OWN_LOOP_CALLS or name in LOOP_CHECKS or (name in THREAD_CHECKS and self._comparisons):
             function.own_loop = True
             return
         what = self._loop_affine(node, name, function.scope)
