@@ -138,3 +138,22 @@ def test_silent(source: str) -> None:
 )
 def test_reported(source: str, expected: list[tuple[int, str]]) -> None:
     assert _lines(source) == expected
+
+
+@pytest.mark.parametrize(
+    "reexport",
+    [
+        "from pkg.impl import fetch\n",
+        "from pkg.impl import (\n    other,\n    fetch,\n)\n\nother = other\n",
+    ],
+)
+def test_a_coroutine_function_re_exported_by_a_package_is_still_found(tmp_path: Path, reexport: str) -> None:
+    # The package's `__init__` holds no `async def fetch`: its text must not rule the name out
+    # when an import binds it there.
+    root = tmp_path / "project"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("", encoding="utf-8")
+    (root / "pkg" / "__init__.py").write_text(reexport, encoding="utf-8")
+    (root / "pkg" / "impl.py").write_text("def other():\n    pass\n\nasync def fetch():\n    return 1\n", encoding="utf-8")
+    (root / "app.py").write_text("import pkg\n\nasync def main():\n    pkg.fetch()\n    pkg.other()\n", encoding="utf-8")
+    assert _findings(root, "app.py") == {("app.py", 4, "CCL401")}

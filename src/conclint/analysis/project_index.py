@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
@@ -263,6 +264,18 @@ class ProjectIndex:
             self._digests.setdefault(file, content_digest(data))
         return self._mentions[key]
 
+    def matches(self, file: Path, pattern: re.Pattern[bytes]) -> bool:
+        """Whether `pattern` matches somewhere in the text of `file` (remembered per file)."""
+        key = (file, pattern)
+        if key not in self._mentions:
+            try:
+                data = self._read(file)
+            except OSError:
+                data = b""
+            self._mentions[key] = pattern.search(data) is not None  # type: ignore[index]
+            self._digests.setdefault(file, content_digest(data))
+        return self._mentions[key]  # type: ignore[index]
+
     def mentions_digest(self, file: Path) -> str:
         """The content digest of `file` as `mentions` read it ("" before it did)."""
         return self._digests.get(file, "")
@@ -395,15 +408,17 @@ class ProjectView:
         holds START_TOKENS): a cheap test, read off the file without parsing it."""
         return self.module_mentions(name, START_TOKENS)
 
-    def module_mentions(self, name: str, tokens: tuple[bytes, ...]) -> bool:
-        """Whether the text of the project module defining `name` holds one of `tokens`: a
-        test read off the file, before summarizing the module for what only such text makes."""
+    def module_mentions(self, name: str, tokens: tuple[bytes, ...] | re.Pattern[bytes]) -> bool:
+        """Whether the text of the project module defining `name` holds one of `tokens` (or
+        a match of a pattern): a test read off the file, before summarizing the module for
+        what only such text makes."""
         found = self.index.defining_module(name, self.roots)
         if found is None:
             return False
-        mentioned = self.index.mentions(found[1], tokens)
+        file = found[1]
+        mentioned = self.index.matches(file, tokens) if isinstance(tokens, re.Pattern) else self.index.mentions(file, tokens)
         # What the text says (or does not) decides findings: a change to it must miss the cache.
-        self.dependencies[str(found[1])] = self.index.mentions_digest(found[1])
+        self.dependencies[str(file)] = self.index.mentions_digest(file)
         return mentioned
 
     def is_project_module(self, name: str) -> bool:

@@ -4,6 +4,8 @@ library coroutine function of the catalog. Asked once the module's summaries are
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -58,7 +60,7 @@ def coroutine_kind(facts: FileFacts, symbol: Symbol) -> str | None:
     project = facts.project
     if project is None or is_library_name(name) or name.startswith(("builtins.", ".")):
         return None
-    if _defined_sync(project, name):
+    if not _may_define_coroutine(project, name):
         return None  # read off the module's text: not summarized for nothing
     summary = name_space(facts).lookup(name)
     if summary is None or not makes_coroutine(summary):
@@ -66,15 +68,23 @@ def coroutine_kind(facts: FileFacts, symbol: Symbol) -> str | None:
     return f"an `async def` of {project.where(summary.qualname)}"
 
 
-def _defined_sync(project: ProjectView, name: str) -> bool:
-    """Whether the module defining `name` defines it with a plain `def` and nowhere with
-    `async def`: then it is no coroutine function, told from the file's text without the
-    index summarizing the module (most calls whose result is dropped are of sync functions).
-    A module that does not define it by either (a re-export) is left to the index."""
+def _may_define_coroutine(project: ProjectView, name: str) -> bool:
+    """Whether the module defining `name` may give it as a coroutine function, told from the
+    file's text without the index summarizing the module: it holds `async def <name>`, or an
+    import that binds the name (a re-export, which the index follows). Anything else (a plain
+    `def`, a class, an attribute of a module-level object) the index could not find as an
+    `async def` there; most calls whose result is dropped are of such names."""
     last = name.rpartition(".")[2].encode()
     if project.module_mentions(name, (b"async def " + last,)):
-        return False
-    return project.module_mentions(name, (b"def " + last + b"(",))
+        return True
+    return project.module_mentions(name, _imports_of(last))
+
+
+@functools.lru_cache(maxsize=1024)
+def _imports_of(name: bytes) -> re.Pattern[bytes]:
+    """An import statement naming `name`: on one line, or in a parenthesized list."""
+    word = rb"\b" + re.escape(name) + rb"\b"
+    return re.compile(rb"\bimport\b[^\n;#(]*" + word + rb"|\bimport\s*\([^)]*" + word)
 
 
 def makes_coroutine(summary: FunctionSummary) -> bool:
