@@ -25,12 +25,12 @@ from pathlib import Path
 import compare  # bench/compare.py, beside this script
 
 
-def run(python: str, path: Path, jobs: int) -> tuple[float, float]:
+def run(python: str, path: Path, jobs: int, extra: list[str]) -> tuple[float, float]:
     """(wall time, CPU time of the run and all its workers) of one cold run, measured as
     `bench/compare.py` measures its rows (its forkserver's workers counted through the
     subreaper)."""
     with tempfile.TemporaryDirectory() as cache:
-        command = [python, "-m", "conclint", "--cache-dir", cache, "--format", "json", "--exit-zero", "--jobs", str(jobs), "."]
+        command = [python, "-m", "conclint", "--cache-dir", cache, "--format", "json", "--exit-zero", "--jobs", str(jobs), *extra, "."]
         with contextlib.redirect_stdout(io.StringIO()):
             measured = compare.measure(python, command, path)
     if measured.returncode not in (0, 1, 2):
@@ -44,6 +44,9 @@ def main() -> None:
     parser.add_argument("paths", nargs="+", type=Path)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--this-args", default="", help="more options for this checkout's runs only (`--ignore CCL4`: its cost without a family)"
+    )
     options = parser.parse_args()
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         # Every process would compile its imports from source, and an install with more or
@@ -59,7 +62,8 @@ def main() -> None:
         best = {key: float("inf") for key in totals}
         for _ in range(options.repeat):
             for install, python in (("reference", options.reference), ("this", sys.executable)):
-                for kind, value in zip(kinds, run(python, path, options.jobs)):
+                extra = options.this_args.split() if install == "this" else []
+                for kind, value in zip(kinds, run(python, path, options.jobs, extra)):
                     best[install, kind] = min(best[install, kind], value)
         for key in totals:
             totals[key] += best[key]
