@@ -21,6 +21,7 @@ from conclint.knowledge.crossing import (
     CancellationCatch,
 )
 from conclint.rules.base import Invalid, LineOf, Rule, Valid
+from conclint.rules.crossing.checkpoints import AsyncCheckpoints
 from conclint.syntax.prefilter import COROUTINE
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class _Function:
     candidates: list[_Candidate] = field(default_factory=list)
 
 
-class CancellationSwallowed(Rule):
+class CancellationSwallowed(AsyncCheckpoints, Rule):
     """
     ## What it does
     Finds an `except` clause in a coroutine that catches cancellation around code that awaits,
@@ -407,18 +408,6 @@ class CancellationSwallowed(Rule):
 
     def visit_Await(self, node: cst.Await) -> None:
         self._checkpoint(foreign=self._awaits_existing(node.expression))
-
-    def visit_With(self, node: cst.With) -> None:
-        if node.asynchronous is not None:
-            self._checkpoint()
-
-    def visit_For(self, node: cst.For) -> None:
-        if node.asynchronous is not None:
-            self._checkpoint()
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        if node.asynchronous is not None:
-            self._checkpoint()
 
     def _checkpoint(self, foreign: bool = False) -> None:
         """Mark the open `try` bodies of the current frame as awaiting."""

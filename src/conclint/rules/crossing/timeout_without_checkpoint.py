@@ -9,6 +9,7 @@ import libcst as cst
 
 from conclint.knowledge.crossing import TIMEOUT_SCOPES, TIMEOUT_TOKENS, TimeoutScope
 from conclint.rules.base import Invalid, Rule, Valid
+from conclint.rules.crossing.checkpoints import AsyncCheckpoints
 from conclint.syntax.prefilter import COROUTINE
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ class _Block:
     checkpoint: bool = False
 
 
-class TimeoutWithoutCheckpoint(Rule):
+class TimeoutWithoutCheckpoint(AsyncCheckpoints, Rule):
     """
     ## What it does
     Finds a timeout or cancel-scope block in a coroutine whose body holds no checkpoint: no
@@ -225,18 +226,6 @@ class TimeoutWithoutCheckpoint(Rule):
         block = self._blocks.pop()
         if not block.checkpoint:
             self.report(block.call, statement=node, message=_message(block), suggestion=_SUGGESTION)
-
-    def visit_With(self, node: cst.With) -> None:
-        if node.asynchronous is not None:
-            self._checkpoint()
-
-    def visit_For(self, node: cst.For) -> None:
-        if node.asynchronous is not None:
-            self._checkpoint()
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        if node.asynchronous is not None:
-            self._checkpoint()
 
     def visit_Await(self, node: cst.Await) -> None:
         self._checkpoint()
