@@ -137,6 +137,7 @@ class ProjectIndex:
         self._mentions: dict[tuple[Path, tuple[bytes, ...]], bool] = {}
         # The content digest of each file whose text `mentions` read: a dependency of the lint.
         self._digests: dict[Path, str] = {}
+        self._texts_read: dict[Path, bytes] = {}
         # Text that stands for a file's bytes on disk: an editor's unsaved buffer (`replace_text`).
         self._texts: dict[Path, bytes] = {}
 
@@ -154,6 +155,7 @@ class ProjectIndex:
         self._definitions.pop(file, None)
         self._mentions = {key: value for key, value in self._mentions.items() if key[0] != file}
         self._digests.pop(file, None)
+        self._texts_read.pop(file, None)
         self._resolved = {
             key: found
             for key, found in self._resolved.items()
@@ -252,29 +254,33 @@ class ProjectIndex:
             found = self._definitions[module.path] = _definition_lines(tree.body) if tree is not None else {}
         return found
 
-    def mentions(self, file: Path, tokens: tuple[bytes, ...]) -> bool:
-        """Whether the text of `file` holds one of `tokens` (remembered per file)."""
+    def mentions(self, file: Path, tokens: tuple[bytes, ...] | re.Pattern[bytes]) -> bool:
+        """Whether the text of `file` holds one of `tokens`, or a match of a pattern
+        (remembered per file and question)."""
         key = (file, tokens)
-        if key not in self._mentions:
-            try:
-                data = self._read(file)
-            except OSError:
-                data = b""
-            self._mentions[key] = any(token in data for token in tokens)
-            self._digests.setdefault(file, content_digest(data))
-        return self._mentions[key]
+        found = self._mentions.get(key)  # type: ignore[arg-type]
+        if found is None:
+            data = self._text_of(file)
+            found = pattern_or_tokens_in(tokens, data)
+            self._mentions[key] = found  # type: ignore[index]
+        return found
 
-    def matches(self, file: Path, pattern: re.Pattern[bytes]) -> bool:
-        """Whether `pattern` matches somewhere in the text of `file` (remembered per file)."""
-        key = (file, pattern)
-        if key not in self._mentions:
+    def _text_of(self, file: Path) -> bytes:
+        """The bytes `mentions` reads. Rules ask many questions of the same few modules: the
+        last MENTIONED_TEXTS files read are kept (a bounded memory), and each file's digest,
+        a dependency of the findings, is computed once."""
+        data = self._texts_read.pop(file, None)
+        if data is None:
             try:
                 data = self._read(file)
             except OSError:
                 data = b""
-            self._mentions[key] = pattern.search(data) is not None  # type: ignore[index]
-            self._digests.setdefault(file, content_digest(data))
-        return self._mentions[key]  # type: ignore[index]
+            if file not in self._digests:
+                self._digests[file] = content_digest(data)
+            if len(self._texts_read) >= MENTIONED_TEXTS:
+                del self._texts_read[next(iter(self._texts_read))]
+        self._texts_read[file] = data  # the most recent last
+        return data
 
     def mentions_digest(self, file: Path) -> str:
         """The content digest of `file` as `mentions` read it ("" before it did)."""
@@ -416,7 +422,7 @@ class ProjectView:
         if found is None:
             return False
         file = found[1]
-        mentioned = self.index.matches(file, tokens) if isinstance(tokens, re.Pattern) else self.index.mentions(file, tokens)
+        mentioned = self.index.mentions(file, tokens)
         # What the text says (or does not) decides findings: a change to it must miss the cache.
         self.dependencies[str(file)] = self.index.mentions_digest(file)
         return mentioned
@@ -473,6 +479,17 @@ class ProjectView:
         with contextlib.suppress(ValueError):
             return module.path.relative_to(self.root).as_posix()
         return module.path.name
+
+
+# How many modules' texts `ProjectIndex.mentions` keeps at once.
+MENTIONED_TEXTS = 32
+
+
+def pattern_or_tokens_in(tokens: tuple[bytes, ...] | re.Pattern[bytes], data: bytes) -> bool:
+    """Whether `data` holds one of `tokens`, or a match of a pattern."""
+    if isinstance(tokens, re.Pattern):
+        return tokens.search(data) is not None
+    return any(token in data for token in tokens)
 
 
 def _definition_lines(body: list[ast.stmt], prefix: str = "") -> dict[str, int]:
