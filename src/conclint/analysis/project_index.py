@@ -134,7 +134,7 @@ class ProjectIndex:
         self._packages: dict[tuple[tuple[Path, ...], str], bool] = {}
         self._located: dict[Path, ModuleSummary | None] = {}
         self._definitions: dict[Path, dict[str, int]] = {}
-        self._mentions: dict[tuple[Path, tuple[bytes, ...]], bool] = {}
+        self._mentions: dict[tuple[Path, Mentioned], bool] = {}
         # The content digest of each file whose text `mentions` read: a dependency of the lint.
         self._digests: dict[Path, str] = {}
         self._texts_read: dict[Path, bytes] = {}
@@ -254,15 +254,13 @@ class ProjectIndex:
             found = self._definitions[module.path] = _definition_lines(tree.body) if tree is not None else {}
         return found
 
-    def mentions(self, file: Path, tokens: tuple[bytes, ...] | re.Pattern[bytes]) -> bool:
+    def mentions(self, file: Path, tokens: Mentioned) -> bool:
         """Whether the text of `file` holds one of `tokens`, or a match of a pattern
         (remembered per file and question)."""
         key = (file, tokens)
-        found = self._mentions.get(key)  # type: ignore[arg-type]
+        found = self._mentions.get(key)
         if found is None:
-            data = self._text_of(file)
-            found = pattern_or_tokens_in(tokens, data)
-            self._mentions[key] = found  # type: ignore[index]
+            found = self._mentions[key] = _holds(tokens, self._text_of(file))
         return found
 
     def _text_of(self, file: Path) -> bytes:
@@ -414,7 +412,7 @@ class ProjectView:
         holds START_TOKENS): a cheap test, read off the file without parsing it."""
         return self.module_mentions(name, START_TOKENS)
 
-    def module_mentions(self, name: str, tokens: tuple[bytes, ...] | re.Pattern[bytes]) -> bool:
+    def module_mentions(self, name: str, tokens: Mentioned) -> bool:
         """Whether the text of the project module defining `name` holds one of `tokens` (or
         a match of a pattern): a test read off the file, before summarizing the module for
         what only such text makes."""
@@ -481,11 +479,13 @@ class ProjectView:
         return module.path.name
 
 
+# What `ProjectIndex.mentions` asks of a module's text: one of some tokens, or a match.
+Mentioned = tuple[bytes, ...] | re.Pattern[bytes]
 # How many modules' texts `ProjectIndex.mentions` keeps at once.
 MENTIONED_TEXTS = 32
 
 
-def pattern_or_tokens_in(tokens: tuple[bytes, ...] | re.Pattern[bytes], data: bytes) -> bool:
+def _holds(tokens: Mentioned, data: bytes) -> bool:
     """Whether `data` holds one of `tokens`, or a match of a pattern."""
     if isinstance(tokens, re.Pattern):
         return tokens.search(data) is not None

@@ -185,7 +185,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 summary,
                 line=line,
                 cpu_evidence=tuple(e._replace(line=line_of(n)) for e, n in zip(summary.cpu_evidence, cpu)),
-                blocking=tuple(e._replace(line=line_of(n), offset=line_of(n) - line) for e, n in zip(summary.blocking, blocking)),
+                blocking=tuple(e._replace(line=at, offset=at - line) for e, at in zip(summary.blocking, map(line_of, blocking))),
                 releases_gil=tuple(e._replace(line=line_of(n)) for e, n in zip(summary.releases_gil, releases)),
             )
         return replace(self.summary, functions=functions)
