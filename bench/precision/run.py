@@ -77,6 +77,22 @@ PROJECTS = (
     ("saq", "0.12.5"),
     ("aiormq", "6.8.0"),
     ("discord.py", "2.4.0"),
+    # Added on 2026-12-06 (third session) for issue 17: never linted here before, picked because
+    # they start threads, fork, or run an event loop next to threads (fork-based servers and
+    # process pools, remote execution, file watchers, schedulers, protocol clients that run
+    # their loop on a thread, a sync/async queue), so the crossing rules CCL305-CCL408 meet
+    # real thread and fork code.
+    ("mitogen", "0.3.9"),
+    ("gunicorn", "22.0.0"),
+    ("billiard", "4.2.0"),
+    ("watchdog", "4.0.1"),
+    ("paho-mqtt", "2.1.0"),
+    ("APScheduler", "3.10.4"),
+    ("asyncua", "1.1.5"),
+    ("caproto", "1.1.1"),
+    ("janus", "1.0.0"),
+    ("luigi", "3.5.1"),
+    ("supervisor", "4.2.5"),
 )
 
 # Path parts that mark code that is not the library: tests, docs, examples, benchmarks.
