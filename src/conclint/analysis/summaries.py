@@ -86,6 +86,16 @@ class BlockingEvidence(NamedTuple):
     offset: int = -1
 
 
+class LoopAffineUse(NamedTuple):
+    """A call only the event loop's thread may make (CCL406), made in the function's own
+    body: its line (0: not computed), how messages name it (`asyncio.Queue.put_nowait()`),
+    and the callee as the source spells it (`self.updates.put_nowait`)."""
+
+    line: int
+    what: str
+    shown: str
+
+
 @dataclass(frozen=True)
 class FunctionSummary:
     """What one function does, in plain values.
@@ -153,6 +163,12 @@ class FunctionSummary:
     # It returns a PyTorch DataLoader with worker processes: a caller iterating the result
     # at import time starts them (CCL301 across modules).
     returns_worker_loader: bool = False
+    # Its calls of asyncio APIs only the loop's thread may make (`queue.put_nowait()` on an
+    # `asyncio.Queue`, `loop.call_soon()`), not through `call_soon_threadsafe` (CCL406 across
+    # modules), and whether it runs a loop of its own or checks where it runs (`asyncio.run()`,
+    # `get_running_loop()`, `current_thread() is main_thread()`): then none of them is judged.
+    loop_affine: tuple[LoopAffineUse, ...] = ()
+    loop_aware: bool = False
 
     @property
     def all_calls(self) -> tuple[str, ...]:
@@ -194,6 +210,8 @@ class FunctionSummary:
             **({"called_parameters": list(self.called_parameters)} if self.called_parameters else {}),
             **({"thread_parameters": list(self.thread_parameters)} if self.thread_parameters else {}),
             **({"returns_worker_loader": True} if self.returns_worker_loader else {}),
+            **({"loop_affine": [list(e) for e in self.loop_affine]} if self.loop_affine else {}),
+            **({"loop_aware": True} if self.loop_aware else {}),
         }
 
     @classmethod
@@ -226,6 +244,8 @@ class FunctionSummary:
             called_parameters=tuple(data.get("called_parameters", ())),  # type: ignore[arg-type]
             thread_parameters=tuple(data.get("thread_parameters", ())),  # type: ignore[arg-type]
             returns_worker_loader=bool(data.get("returns_worker_loader", False)),
+            loop_affine=tuple(LoopAffineUse(*e) for e in data.get("loop_affine", ())),  # type: ignore[attr-defined]
+            loop_aware=bool(data.get("loop_aware", False)),
         )
 
 
@@ -698,6 +718,7 @@ __all__ = [
     "CpuVerdict",
     "Evidence",
     "FunctionSummary",
+    "LoopAffineUse",
     "ModuleSummary",
     "absolutized",
     "blocking_chains",

@@ -51,6 +51,7 @@ from conclint.analysis.branch_guards import (
 )
 from conclint.analysis.conditions import CallSite
 from conclint.analysis.function_records import CoroutineCall, FunctionRecord, LambdaDepth, LoopFacts, LoopRecord
+from conclint.analysis.loop_uses import LoopUseRecorder
 from conclint.analysis.own_loops import THREAD_RUNNERS, OwnLoopRecords, own_loop_coroutines
 from conclint.analysis.scopes import Binding, Scope, dotted_name, iter_statements, last_name
 from conclint.analysis.summaries import (
@@ -151,6 +152,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self.loops: dict[str, tuple[LoopFacts, ...]] = {}
         self._coroutine_calls: list[tuple[cst.CSTNode, cst.CSTNode | None, Scope, str, bool, CallSite | None]] = []
         self.coroutine_calls: list[CoroutineCall] = []
+        # The asyncio calls only the loop's thread may make (FunctionSummary.loop_affine).
+        self._loop_uses = LoopUseRecorder(facts)
 
     # ----- answers ---------------------------------------------------------------------------
 
@@ -187,6 +190,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 cpu_evidence=tuple(e._replace(line=line_of(n)) for e, n in zip(summary.cpu_evidence, cpu)),
                 blocking=tuple(e._replace(line=at, offset=at - line) for e, at in zip(summary.blocking, map(line_of, blocking))),
                 releases_gil=tuple(e._replace(line=line_of(n)) for e, n in zip(summary.releases_gil, releases)),
+                loop_affine=tuple(
+                    e._replace(line=line_of(n)) for e, n in zip(summary.loop_affine, self._loop_uses.nodes.get(qualname, ()))
+                ),
             )
         return replace(self.summary, functions=functions)
 
@@ -321,6 +327,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             cls_name = params[0].name.value if params else None
         function = FunctionRecord(node, scope.qualname, class_qualname, cls_name)
         self._stack.append(function)
+        self._loop_uses.enter(function)
         if function.is_async:
             self._own_loops.coroutines.setdefault(node.name.value, []).append(scope.qualname)
         names = []
@@ -761,8 +768,12 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             loop.updates = True  # `n = n // 2`, `z = z * z + c`
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
+        self._loop_uses.comparisons += 1
         if self._stack and self._stack[-1].loops and mentions(node, self._loop_names()):
             self._stack[-1].loops[-1].compares = True
+
+    def leave_Comparison(self, node: cst.Comparison) -> None:
+        self._loop_uses.comparisons -= 1
 
     def visit_Await(self, node: cst.Await) -> None:
         self._mark_impure()
@@ -818,6 +829,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         facts = self.facts
         func = node.func
         symbol = facts.resolve(func)
+        if not function.lambda_depth:
+            self._loop_uses.call(function, node, symbol)
         if symbol is not None and not symbol.local and (
             bound_to_its_thread(symbol.qualname) or (needs_loop_thread(symbol.qualname) and not self._new_loop(func))
         ):
@@ -1276,6 +1289,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             )
             unknown += function.unknown_iterations
             evidence = list(function.evidence)
+            loop_affine, loop_aware = self._loop_uses.summary_of(function, function.qualname)
             if function.recursive_call is not None:
                 evidence.append((function.recursive_call, "recursion", recursion_kind(function.recursive_call)))
             functions[function.qualname] = FunctionSummary(
@@ -1308,6 +1322,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 called_parameters=tuple(function.called_parameters),
                 thread_parameters=tuple(function.thread_parameters),
                 returns_worker_loader=function.qualname in self._worker_loaders,
+                loop_affine=loop_affine,
+                loop_aware=loop_aware,
             )
             self._nodes[function.qualname] = (
                 function.node,

@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 import libcst as cst
 
-from conclint.analysis.dispatch import thread_dispatch
-from conclint.analysis.scopes import instance_attributes
-from conclint.analysis.symbols import resolve
-from conclint.knowledge.crossing import (
-    ASYNCIO_OBJECTS,
-    LOOP_AFFINE_CALLS,
-    LOOP_AFFINE_METHODS,
-    LOOP_CHECKS,
-    OWN_LOOP_CALLS,
-    THREAD_CHECKS,
-    THREAD_TOKENS,
-)
+from conclint.analysis.dispatch import DispatchSite, thread_dispatch
+from conclint.analysis.helpers import short_name
+from conclint.analysis.loop_uses import checks_where_it_runs, loop_affine
+from conclint.core.model import ChainLink
+from conclint.knowledge.crossing import THREAD_TOKENS
+from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.threads import THREAD_CLASSES
 from conclint.rules.base import Invalid, Rule, Valid
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
+    from conclint.analysis.project_index import ProjectView
     from conclint.analysis.scopes import Scope
+    from conclint.analysis.summaries import FunctionSummary, LoopAffineUse
     from conclint.core.settings import Settings
 
 
@@ -38,6 +34,18 @@ class _Function:
     own_loop: bool = False
     # Functions of this module it calls: one of them may run the thread's loop.
     callees: set[str] = field(default_factory=set)
+    # Calls of functions that may be of another module of the project (the call, the
+    # callee's dotted name, its statement): the project index says what they do.
+    external: list[tuple[cst.Call, str, cst.CSTNode | None]] = field(default_factory=list)
+
+
+class _Reach(NamedTuple):
+    """A loop-affine call of another module a thread reaches: the functions from the one
+    called (or handed to the thread) down to the one making it, the call, its index there."""
+
+    chain: tuple[str, ...]
+    use: LoopAffineUse
+    index: int
 
 
 class LoopObjectUsedFromThread(Rule):
@@ -53,7 +61,14 @@ class LoopObjectUsedFromThread(Rule):
     `Timer(..., f)`, `executor.submit(f)` or `map(f, ...)` on a `ThreadPoolExecutor`,
     `asyncio.to_thread(f)`, `loop.run_in_executor(None, f)` (or a thread pool), also through
     `functools.partial` or a lambda; or it is the `run` method of a `threading.Thread`
-    subclass. The functions of the module it calls, two calls deep, run there too. The
+    subclass. The functions of the module it calls, two calls deep, run there too. With the
+    project index (the command line, without `--per-file`), so do functions of other modules
+    of the project: one handed to the thread (`Thread(target=poll)` after `from app.sensors
+    import poll`, a method through an instance of an imported class) or called from a
+    function that runs there, and what they call, to the same depth. Such a call is reported
+    where this module hands the function to the thread, or calls it on the thread; the
+    message names the function and line of the other module, and the finding's chain each
+    function down to the call. The
     asyncio object must be known by what made it (`asyncio.Queue()`,
     `loop.create_future()`, an annotation), in the function's module, a class attribute set in
     a method, or a parameter's annotation; one the thread function makes itself is its own.
@@ -281,14 +296,22 @@ class LoopObjectUsedFromThread(Rule):
 
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__(facts, settings)
-        # An asyncio object is named through an asyncio import: without one, nothing to do.
+        # An asyncio object is named through an asyncio import: a module without one makes
+        # no loop-affine call itself, though with the project index a function it hands to a
+        # thread, or calls there, may make one in another module.
         self._active = b"asyncio" in facts.source_bytes
+        self._project = facts.project
+        self._tracking = self._active or self._project is not None
         self._open: list[_Function | None] = []
         self._functions: dict[str, _Function] = {}
         # Local function qualname -> how it is handed to a thread (the API's name).
         self._targets: dict[str, str] = {}
+        # Functions of other modules handed to a thread: the site, the call, its statement.
+        self._imported_targets: list[tuple[DispatchSite, cst.Call, cst.CSTNode | None]] = []
         # How many comparisons the traversal is in: `current_thread() is main_thread()`.
         self._comparisons = 0
+        # Summaries of other modules' functions, by dotted name (None: not of the project).
+        self._summaries: dict[str, FunctionSummary | None] = {}
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         self._comparisons += 1
@@ -297,7 +320,7 @@ class LoopObjectUsedFromThread(Rule):
         self._comparisons -= 1
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if not self._active:
+        if not self._tracking:
             return
         for base in node.bases:
             if self.facts.qualified_name(base.value) in THREAD_CLASSES:
@@ -305,23 +328,25 @@ class LoopObjectUsedFromThread(Rule):
                 self._targets.setdefault(f"{qualname}.run", "a `threading.Thread` subclass")
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        if not self._active:
+        if not self._tracking:
             return
         self._open.append(None if node.asynchronous is not None else _Function(self.facts.scope))
 
     def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        if not self._active:
+        if not self._tracking:
             return
         function = self._open.pop()
-        if function is not None and (function.calls or function.own_loop or function.callees):
+        if function is not None and (function.calls or function.own_loop or function.callees or function.external):
             self._functions[function.scope.qualname] = function
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self._active:
+        if not self._tracking:
             return
         site = thread_dispatch(self.facts, node)
         if site is not None and not site.external:
             self._targets.setdefault(site.target, f"`{site.api.display}`")
+        elif site is not None and self._project is not None:
+            self._imported_targets.append((site, node, self.facts.current_statement))
         function = self._open[-1] if self._open and self.facts.frame.kind == "function" else None
         if function is None or self.facts.unreachable:
             return
@@ -329,10 +354,14 @@ class LoopObjectUsedFromThread(Rule):
         if symbol is not None and symbol.local:
             function.callees.add(symbol.qualname)
         name = symbol.qualname if symbol is not None and not symbol.local else None
-        if name in OWN_LOOP_CALLS or name in LOOP_CHECKS or (name in THREAD_CHECKS and self._comparisons):
+        if self._project is not None and name is not None and not symbol.instance and _may_be_project(name):  # type: ignore[union-attr]
+            function.external.append((node, name, self.facts.current_statement))
+        if not self._active:
+            return
+        if checks_where_it_runs(name, self._comparisons > 0):
             function.own_loop = True
             return
-        what = self._loop_affine(node, name, function.scope)
+        what = loop_affine(self.facts, node, name, function.scope)
         if what is not None:
             function.calls.append((node, what, self.facts.current_statement))
 
@@ -341,22 +370,55 @@ class LoopObjectUsedFromThread(Rule):
         for target, api in self._targets.items():
             if target not in self._functions or self._runs_own_loop(target, _CALLEE_DEPTH):
                 continue
-            for qualname, via in self._on_thread(target):
+            for qualname, via, depth in self._on_thread(target):
                 if qualname in reported:
                     continue
                 reported.add(qualname)
-                for call, what, statement in self._functions[qualname].calls:
-                    message = _message(what, qualname, api, via)
+                function = self._functions[qualname]
+                for call, what, statement in function.calls:
+                    message = _message(what, f"`{_short(qualname)}`", api, _short(via))
                     self.report(call, statement=statement, message=message, suggestion=_suggestion(call, what))
+                for call, callee, statement in function.external if depth < _CALLEE_DEPTH else ():
+                    reach = self._reach(callee, _CALLEE_DEPTH - depth - 1)
+                    if reach is not None:
+                        self._report_reach(call, statement, reach, api, _short(qualname))
+        for site, call, statement in self._imported_targets:
+            if self._external_runs_own_loop(site.target, _CALLEE_DEPTH):
+                continue
+            reach = self._reach(site.target, _CALLEE_DEPTH)
+            if reach is not None:
+                self._report_reach(call, statement, reach, f"`{site.api.display}`", "")
 
-    def _on_thread(self, target: str) -> list[tuple[str, str]]:
+    def _report_reach(self, call: cst.Call, statement: cst.CSTNode | None, reach: _Reach, api: str, caller: str) -> None:
+        """Reports, at `call` of this module, a loop-affine call another module makes on the
+        thread: `caller` is the function of this module the call is in ("" when `call`
+        hands the function to the thread)."""
+        project = self._project
+        assert project is not None
+        function = reach.chain[-1]
+        via = short_name(reach.chain[-2]) if len(reach.chain) > 1 else caller
+
+        def message(line_of: object) -> str:
+            where = f"`{short_name(function)}` (line {project.line(function, 'loop_affine', reach.index)} of {project.where(function)})"
+            return _message(reach.use.what, where, api, via)
+
+        self.report(
+            call,
+            message,
+            statement=statement,
+            suggestion=_suggested(reach.use.what, reach.use.shown, True),
+            helper_chain=_links(project, reach),
+        )
+
+    def _on_thread(self, target: str) -> list[tuple[str, str, int]]:
         """The thread function and the sync functions of this module it calls (up to
         `_CALLEE_DEPTH` calls deep), each with the function it is called from ("" for the
-        target); a function that checks where it runs, or runs a loop, is left out."""
-        found: list[tuple[str, str]] = [(target, "")]
+        target) and how many calls deep it is; a function that checks where it runs, or
+        runs a loop, is left out."""
+        found: list[tuple[str, str, int]] = [(target, "", 0)]
         seen = {target}
         frontier = [target]
-        for _ in range(_CALLEE_DEPTH):
+        for depth in range(1, _CALLEE_DEPTH + 1):
             following: list[str] = []
             for caller in frontier:
                 for callee in sorted(self._functions[caller].callees):
@@ -364,79 +426,99 @@ class LoopObjectUsedFromThread(Rule):
                     if callee in seen or function is None or function.own_loop:
                         continue
                     seen.add(callee)
-                    found.append((callee, caller))
+                    found.append((callee, caller, depth))
                     following.append(callee)
             frontier = following
         return found
 
     def _runs_own_loop(self, qualname: str, depth: int) -> bool:
-        """Whether the function, or one it calls in this module (`depth` calls deep), runs
-        an event loop on its thread: loop objects used there may be that loop's."""
+        """Whether the function, or one it calls in this module or, with the project index,
+        in another (`depth` calls deep), runs an event loop on its thread: loop objects used
+        there may be that loop's."""
         function = self._functions.get(qualname)
         if function is None:
             return False
         if function.own_loop:
             return True
-        return depth > 0 and any(self._runs_own_loop(callee, depth - 1) for callee in function.callees if callee != qualname)
+        if depth == 0:
+            return False
+        return any(self._runs_own_loop(callee, depth - 1) for callee in function.callees if callee != qualname) or any(
+            self._external_runs_own_loop(callee, depth - 1) for _, callee, _ in function.external
+        )
 
-    def _loop_affine(self, call: cst.Call, name: str | None, scope: Scope) -> str | None:
-        """How messages name `call` when only the loop's thread may make it, else None."""
-        if name in LOOP_AFFINE_CALLS:
-            return LOOP_AFFINE_CALLS[name]
-        func = call.func
-        if not isinstance(func, cst.Attribute):
-            return None
-        kind = self._asyncio_object(func.value, scope)
-        if kind is not None and func.attr.value in LOOP_AFFINE_METHODS[kind]:
-            return f"{kind}.{func.attr.value}()"
+    def _summary(self, name: str) -> FunctionSummary | None:
+        """The summary of the function `name` of another module of the project, by the
+        project index; None for what is not the project's, or cannot be found."""
+        if name not in self._summaries:
+            project = self._project
+            own = f"{project.module_name}." if project is not None and project.module_name else None
+            found = None
+            if project is not None and _may_be_project(name) and (own is None or not name.startswith(own)):
+                found = project.function(name)
+            self._summaries[name] = found
+        return self._summaries[name]
+
+    def _external_runs_own_loop(self, name: str, depth: int) -> bool:
+        """`_runs_own_loop` for a function of another module, by its summary."""
+        summary = self._summary(name)
+        if summary is None or summary.is_async:
+            return False
+        if summary.loop_aware:
+            return True
+        return depth > 0 and any(self._external_runs_own_loop(callee, depth - 1) for callee in summary.all_calls if callee != name)
+
+    def _reach(self, name: str, depth: int) -> _Reach | None:
+        """The first loop-affine call that the function `name` of another module makes, or
+        a function it calls (`depth` calls deep, breadth first), with the chain down to it;
+        None when there is none. Coroutine and generator functions run nothing when called,
+        and a function that runs its own loop or checks where it runs is not followed."""
+        frontier: list[tuple[str, ...]] = [(name,)]
+        seen = {name}
+        for level in range(depth + 1):
+            following: list[tuple[str, ...]] = []
+            for chain in frontier:
+                summary = self._summary(chain[-1])
+                if summary is None or summary.is_async or summary.is_generator or summary.loop_aware:
+                    continue
+                if summary.loop_affine:
+                    return _Reach(chain, summary.loop_affine[0], 0)
+                if level < depth:
+                    for callee in summary.all_calls:
+                        if callee not in seen:
+                            seen.add(callee)
+                            following.append((*chain, callee))
+            frontier = following
         return None
 
-    def _asyncio_object(self, receiver: cst.BaseExpression, scope: Scope) -> str | None:
-        """The kind of asyncio object `receiver` is (`asyncio.Queue`...), by what made it:
-        a binding outside the thread function (a closure's, a global, a parameter's
-        annotation) or the first `self.x = ...` of the class."""
-        made = self._maker(receiver, scope)
-        if made is None:
-            return None
-        expression, where = made
-        if isinstance(expression, cst.Call):
-            expression = expression.func
-        symbol = resolve(expression, where)
-        if symbol is None or symbol.local:
-            return None
-        return ASYNCIO_OBJECTS.get(symbol.qualname)
 
-    def _maker(self, receiver: cst.BaseExpression, scope: Scope) -> tuple[cst.BaseExpression, Scope] | None:
-        """The expression that made what `receiver` names, and the scope it is read in."""
-        if isinstance(receiver, cst.Name):
-            binding = self.facts.scope.lookup(receiver.value)
-            if binding is None or binding.scope is None or binding.scope is scope or binding.node is None:
-                return None
-            if binding.kind in ("assign", "param") and isinstance(binding.node, cst.BaseExpression):
-                return binding.node, binding.scope
-            return None
-        if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):
-            owner = self.facts.scope.lookup(receiver.value.value)
-            if owner is None or owner.kind != "self" or owner.scope is None:
-                return None
-            class_node = owner.scope.node
-            parent = owner.scope.parent
-            if not isinstance(class_node, cst.ClassDef) or parent is None:
-                return None
-            return instance_attributes(class_node, parent).get(receiver.attr.value)
-        return None
+def _may_be_project(name: str) -> bool:
+    """A dotted name the project index may find in the project: not a library's, nor a
+    builtin, nor a relative name left unresolved."""
+    return not is_library_name(name) and not name.startswith(("builtins.", "."))
 
 
-def _message(what: str, qualname: str, api: str, via: str) -> str:
-    """Names the call, the function, the caller that brings it onto the thread if any, and
-    how it reaches a thread."""
-    function = _short(qualname)
+def _links(project: ProjectView, reach: _Reach) -> Callable[[object], tuple[ChainLink, ...]]:
+    """The finding's chain: each function where it is defined, then the loop-affine call."""
+
+    def links(line_of: object) -> tuple[ChainLink, ...]:
+        made = [ChainLink(project.function_file(name), project.definition_line(name), short_name(name)) for name in reach.chain]
+        function = reach.chain[-1]
+        line = project.line(function, "loop_affine", reach.index)
+        made.append(ChainLink(project.function_file(function), line, f"{reach.use.shown}()"))
+        return tuple(made)
+
+    return links
+
+
+def _message(what: str, function: str, api: str, via: str) -> str:
+    """Names the call, the function (as shown: `` `poll` ``, or where another module defines
+    it), the caller that brings it onto the thread if any, and how it reaches a thread."""
     if what in _SCHEDULES:
         effect = "it raises RuntimeError where no loop runs, and is not thread-safe where one does"
     else:
         effect = "it is not thread-safe, so the coroutine waiting on it may never wake"
-    where = f"called from `{_short(via)}`, which runs" if via else "which runs"
-    return f"`{what}` in `{function}`, {where} on a worker thread ({api}): {effect}"
+    where = f"called from `{via}`, which runs" if via else "which runs"
+    return f"`{what}` in {function}, {where} on a worker thread ({api}): {effect}"
 
 
 def _short(qualname: str) -> str:
@@ -452,10 +534,13 @@ _SCHEDULES = frozenset({"asyncio.create_task()", "asyncio.ensure_future()"})
 
 def _suggestion(call: cst.Call, what: str) -> str:
     """The thread-safe way in for this call."""
+    return _suggested(what, cst.Module([]).code_for_node(call.func), bool(call.args))
+
+
+def _suggested(what: str, callee: str, arguments: bool) -> str:
+    """The thread-safe way in for a call of `callee` (as the source spells it)."""
     if what in _SCHEDULES or what == "loop.create_task()":
         return "Schedule the coroutine with `asyncio.run_coroutine_threadsafe(coro, loop)`."
     if what.startswith("loop.call_"):
         return "Use `loop.call_soon_threadsafe(...)` (for a delay, call `call_later` through it)."
-    callee = cst.Module([]).code_for_node(call.func)
-    arguments = ", ..." if call.args else ""
-    return f"Call it on the loop's thread: `loop.call_soon_threadsafe({callee}{arguments})`."
+    return f"Call it on the loop's thread: `loop.call_soon_threadsafe({callee}{', ...' if arguments else ''})`."
