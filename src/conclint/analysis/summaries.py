@@ -536,8 +536,19 @@ def pure_computation(lookup: Lookup, qualname: str) -> bool:
 
 
 def _may_do_unknown_work(lookup: Lookup, start: FunctionSummary) -> bool:
-    """True when `start` or anything it reaches calls a function no catalog or module knows."""
-    return any(s is None or s.unknown_calls for s in _reachable(lookup, start))
+    """True when `start` or anything it reaches calls a function no catalog or module knows,
+    or iterates an object of unknown type. The iteration is excused in a function with
+    evidence of its own of the "numeric" kind: counting over numbers for what it iterates
+    (`for token in tokens: for i in range(k): ...`) is CPU work whatever yields the items,
+    as it is when that function is the target itself (see `cpu_bound`)."""
+    return any(s is None or s.unknown_calls > _excused_iterations(s) for s in _reachable(lookup, start))
+
+
+def _excused_iterations(summary: FunctionSummary) -> int:
+    """How many of the unknown calls of `summary` a loop calling it may leave aside: its
+    iterations of objects of unknown type when it has numeric evidence, else none."""
+    numeric = any(evidence.kind == NUMERIC for evidence in summary.cpu_evidence)
+    return summary.unknown_iterations if numeric else 0
 
 
 def _reachable(lookup: Lookup, start: FunctionSummary) -> Iterator[FunctionSummary | None]:

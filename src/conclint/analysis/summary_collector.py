@@ -141,6 +141,11 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self._fstrings = 0
         self._call_args = 0
         self._subscripts = 0  # how many subscripts (`x[i * n]`, `m[a:b]`) the walk is inside
+        # The index elements of subscripts an assignment stores into (`bits[(h + i * k) % m] =
+        # 1`), by id, and how many of them the walk is inside: a scatter over a range() does
+        # its arithmetic there (see visit_BinaryOperation), it picks no position to read.
+        self._stored_indexes: set[int] = set()
+        self._in_stored = 0
         # How many `if` statements and `except` handlers the walk is inside (LoopRecord.outputs).
         self._conditionals = 0
         # Lazy iterables handed to a thread or an executor (`to_thread(sum, (f(x) for x in
@@ -695,10 +700,16 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self._fstrings -= 1
 
     def visit_SubscriptElement(self, node: cst.SubscriptElement) -> None:
-        self._subscripts += 1
+        if id(node) in self._stored_indexes:
+            self._in_stored += 1
+        else:
+            self._subscripts += 1
 
     def leave_SubscriptElement(self, node: cst.SubscriptElement) -> None:
-        self._subscripts -= 1
+        if id(node) in self._stored_indexes:
+            self._in_stored -= 1
+        else:
+            self._subscripts -= 1
 
     def leave_Call(self, node: cst.Call) -> None:
         self._call_args -= 1  # entered in visit_Call
@@ -723,6 +734,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             fstrings, call_args, subscripts = loop.nesting
             if self._fstrings > fstrings or self._subscripts > subscripts or (loop.kind == "comprehension" and self._call_args > call_args):
                 return  # `f"{i + 1}"`, `m[i * n:(i + 1) * n]`, `[make(i * 2) for i in ...]`: text, a position, an argument
+            if self._in_stored and not (loop.over_range and isinstance(node.operator, MULTIPLICATIVE_OPERATORS)):
+                return  # `table[prefix + name] = v`: a key; `bits[(h + i * k) % m] = 1` over a range() computes
             loop.arithmetic = True
             if isinstance(node.operator, MULTIPLICATIVE_OPERATORS):
                 loop.multiplicative = True
@@ -746,6 +759,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
+            if isinstance(target.target, cst.Subscript) and self._stack and self._stack[-1].loops:
+                self._stored_indexes.update(id(e) for e in target.target.slice if isinstance(e.slice, cst.Index))
             if self._stack:
                 self._self_attribute_stored(target.target)
                 self._remember_result(target.target, node.value)

@@ -55,7 +55,10 @@ class CpuBoundFunctionOnThread(Rule):
     rows of an array, which numpy may process with the GIL released). hashlib releases the
     GIL only on inputs over 2047 bytes: a loop that hashes an element per round and then
     walks the digest in a nested loop over numbers (a simhash, a Bloom filter) is CPU-bound,
-    while a hash in any other loop still excuses it (the data hashed may be large). A `print()` or a logging call (`logging.info`,
+    while a hash in any other loop still excuses it (the data hashed may be large). A
+    product, quotient or remainder computed in a `range()` loop for the position it stores
+    into (`bits[(h1 + i * h2) % size] = 1`) is that loop's arithmetic; one that picks a
+    position to read (`rows[i * 2]`) or a slice is not, nor a key joined with `+`. A `print()` or a logging call (`logging.info`,
     `logger.debug` on a `logging.getLogger()` logger, `self.log.info`) is not I/O for this
     judgement when it runs outside the innermost loop or only now and then inside it (under
     an `if`, in an `except`); made in every round of the innermost loop, it is. A call of a function no catalog knows might be
@@ -64,7 +67,8 @@ class CpuBoundFunctionOnThread(Rule):
     tree) rather than with numbers (`range(n)`, a counting `while`, `fib(n - 1)`), since the
     unknown call may handle the same data. Iterating an object of unknown type (a parameter)
     might read a file or a database cursor, so a loop over it doing a little arithmetic is not
-    reported either; one raising each element to a power or taking its `math.exp`, `log`,
+    reported either, nor a loop calling a function that iterates one, unless that function
+    counts over numbers itself for what it iterates (a Bloom filter encoder called per record); one raising each element to a power or taking its `math.exp`, `log`,
     `sqrt` ... is, as that work outweighs the iterator (a scan that may stop early with
     `break` is not). The message names the reason, its line, and the
     call chain. `run_in_executor` is recognised on any receiver when its executor is `None`.
@@ -457,6 +461,31 @@ class CpuBoundFunctionOnThread(Rule):
             threading.Thread(target=fingerprint, args=([b"x"],)).start()
             """
         ),
+        # Near misses of the Bloom filter below: a helper called per row that only sums what
+        # it iterates (its items may come from a file), and a range() loop whose stores use
+        # keys built by `+` or positions it reads: no computation per round.
+        Valid(
+            """
+            from concurrent.futures import ThreadPoolExecutor
+
+            def row_total(row):
+                total = 0
+                for value in row:
+                    total += value * 2
+                return total
+
+            def totals(rows, n):
+                names = {}
+                picked = [0] * n
+                for i in range(n):
+                    names["row" + str(i)] = i
+                    picked[i] = rows[i * 2]
+                return [row_total(row) for row in rows], names, picked
+
+            with ThreadPoolExecutor() as pool:
+                pool.submit(totals, [], 0)
+            """
+        ),
         # A power per element, but the scan stops at the first match; and one that only
         # formats text.
         Valid(
@@ -553,6 +582,34 @@ class CpuBoundFunctionOnThread(Rule):
             """,
             line=12,
             message_contains=("`simhash` is CPU-bound", "nested loop at line 6"),
+        ),
+        # A Bloom filter: two short HMACs per n-gram (hmac releases the GIL only on inputs over
+        # 2 KB), then `k` bit positions computed in Python; the encoder is called per record,
+        # and iterating the n-grams it is given does not excuse the counting over `range(k)`.
+        Invalid(
+            """
+            import hmac
+            from concurrent.futures import ThreadPoolExecutor
+            from hashlib import md5, sha1
+
+            def encode(tokens, key1, key2, k, size):
+                bits = [0] * size
+                for token in tokens:
+                    h1 = int(hmac.new(key1, token.encode(), sha1).hexdigest(), 16)
+                    h2 = int(hmac.new(key2, token.encode(), md5).hexdigest(), 16)
+                    for i in range(k):
+                        bits[(h1 + i * h2) % size] = 1
+                return bits
+
+            def encode_chunk(records, keys, k=30, size=1024):
+                return [encode([r[i:i + 2] for i in range(len(r) - 1)], keys[0], keys[1], k, size) for r in records]
+
+            def encode_all(records, keys):
+                with ThreadPoolExecutor() as pool:
+                    return list(pool.submit(encode_chunk, records[i:i + 100], keys) for i in range(0, len(records), 100))
+            """,
+            line=19,
+            message_contains=("`encode_chunk` is CPU-bound", "encode_chunk -> encode: nested loop at line 7"),
         ),
         # A power and a logarithm per element: floating-point work that grows with the data,
         # whatever the object iterated turns out to be.

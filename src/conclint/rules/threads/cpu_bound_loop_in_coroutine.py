@@ -29,8 +29,9 @@ class CpuBoundLoopInCoroutine(Rule):
     contains one (directly or through its own calls; with the command line, also a function
     of another module of the project), that does pure-Python computation and never
     awaits: nested loops doing arithmetic or comparisons, a loop over a `range()` doing
-    arithmetic (`math` functions of the loop variable and a product computed and thrown
-    away count), a loop over a `range()` that only counts (`for i in range(n): pass`), a
+    arithmetic (`math` functions of the loop variable, a product computed and thrown away,
+    and a product or remainder computed for the position it stores into,
+    `bits[(h + i * k) % m] = 1`, count), a loop over a `range()` that only counts (`for i in range(n): pass`), a
     `while` loop updating numbers, or a numeric comprehension over a `range()`. The loop must
     make no call that may do I/O or wait (an unknown function, the CCL1 blocking catalog,
     GIL-releasing libraries such as numpy); the functions of the module it calls must only
@@ -102,6 +103,19 @@ class CpuBoundLoopInCoroutine(Rule):
     REQUIRED_TOKENS = (b"async",)
     REQUIRED_PATTERN = COROUTINE
     VALID = (
+        # A position read each round (`rows[i * 2]`) and a key joined with `+` are no
+        # computation of the loop's own.
+        Valid(
+            """
+            async def pick(rows, n):
+                picked = [None] * n
+                names = {}
+                for i in range(n):
+                    picked[i] = rows[i * 2]
+                    names["row" + str(i)] = i
+                return picked, names
+            """
+        ),
         Valid(
             """
             import math
@@ -314,6 +328,18 @@ class CpuBoundLoopInCoroutine(Rule):
         ),
     )
     INVALID = (
+        # The positions a range() loop stores into are computed each round: its arithmetic.
+        Invalid(
+            """
+            async def scatter(n, size):
+                bits = [0] * size
+                for i in range(n):
+                    bits[(i * 7919) % size] = 1
+                return bits
+            """,
+            line=3,
+            message_contains=("loop over range() doing arithmetic",),
+        ),
         # From a FastAPI report: a loop that only counts still burns the CPU on the loop.
         Invalid(
             """
