@@ -1,6 +1,7 @@
 """Lancern/asm2vec#7: training submits one closure per function to a ThreadPoolExecutor; the
 work is Python loops over instruction windows with small numpy vectors (d=200), which hold the
-GIL, so the jobs=4 threads do not train in parallel."""
+GIL, so the jobs=4 threads do not train in parallel. The issue only asks this (nothing
+measured, no answer); whether numpy holds the GIL here depends on d (see CORPUS.md)."""
 import concurrent.futures
 import threading
 
