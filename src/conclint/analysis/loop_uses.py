@@ -124,8 +124,9 @@ class LoopUseRecorder:
 
     def enter(self, record: object) -> None:
         """The walk entered the body of the function `record` stands for (its scope is the
-        facts' current one)."""
-        if self.active:
+        facts' current one). A coroutine function is left out: calling it runs nothing, so
+        no thread ever runs its body."""
+        if self.active and not self.facts.in_coroutine:
             self._functions[id(record)] = _Uses(self.facts.scope)
 
     def call(self, record: object, node: cst.Call, symbol: Symbol | None) -> None:
