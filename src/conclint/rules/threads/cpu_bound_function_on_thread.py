@@ -610,6 +610,27 @@ class CpuBoundFunctionOnThread(Rule):
             """,
             line=19,
             message_contains=("`encode_chunk` is CPU-bound", "encode_chunk -> encode: nested loop at line 7"),
+            fixed="""
+            import hmac
+            from concurrent.futures import ProcessPoolExecutor
+            from hashlib import md5, sha1
+
+            def encode(tokens, key1, key2, k, size):
+                bits = [0] * size
+                for token in tokens:
+                    h1 = int(hmac.new(key1, token.encode(), sha1).hexdigest(), 16)
+                    h2 = int(hmac.new(key2, token.encode(), md5).hexdigest(), 16)
+                    for i in range(k):
+                        bits[(h1 + i * h2) % size] = 1
+                return bits
+
+            def encode_chunk(records, keys, k=30, size=1024):
+                return [encode([r[i:i + 2] for i in range(len(r) - 1)], keys[0], keys[1], k, size) for r in records]
+
+            def encode_all(records, keys):
+                with ProcessPoolExecutor() as pool:
+                    return list(pool.submit(encode_chunk, records[i:i + 100], keys) for i in range(0, len(records), 100))
+            """,
         ),
         # A power and a logarithm per element: floating-point work that grows with the data,
         # whatever the object iterated turns out to be.
