@@ -368,25 +368,29 @@ class LoopObjectUsedFromThread(Rule):
     def leave_Module(self, node: cst.Module) -> None:
         reported: set[str] = set()
         for target, api in self._targets.items():
-            if target not in self._functions or self._runs_own_loop(target, _CALLEE_DEPTH):
+            if target not in self._functions or self._runs_own_loop(target, _CALLEE_DEPTH, False):
                 continue
-            for qualname, via, depth in self._on_thread(target):
-                if qualname in reported:
-                    continue
+            on_thread = [(qualname, via, depth) for qualname, via, depth in self._on_thread(target) if qualname not in reported]
+            reaches = [
+                (call, statement, reach, qualname)
+                for qualname, _, depth in on_thread
+                for call, callee, statement in (self._functions[qualname].external if depth < _CALLEE_DEPTH else ())
+                if (reach := self._reach(callee, _CALLEE_DEPTH - depth - 1)) is not None
+            ]
+            found = reaches or any(self._functions[qualname].calls for qualname, _, _ in on_thread)
+            # Other modules' loops are looked for only when there is something to report.
+            if not found or self._runs_own_loop(target, _CALLEE_DEPTH, True):
+                continue
+            for qualname, via, _ in on_thread:
                 reported.add(qualname)
-                function = self._functions[qualname]
-                for call, what, statement in function.calls:
+                for call, what, statement in self._functions[qualname].calls:
                     message = _message(what, f"`{_short(qualname)}`", api, _short(via))
                     self.report(call, statement=statement, message=message, suggestion=_suggestion(call, what))
-                for call, callee, statement in function.external if depth < _CALLEE_DEPTH else ():
-                    reach = self._reach(callee, _CALLEE_DEPTH - depth - 1)
-                    if reach is not None:
-                        self._report_reach(call, statement, reach, api, _short(qualname))
+            for call, statement, reach, qualname in reaches:
+                self._report_reach(call, statement, reach, api, _short(qualname))
         for site, call, statement in self._imported_targets:
-            if self._external_runs_own_loop(site.target, _CALLEE_DEPTH):
-                continue
             reach = self._reach(site.target, _CALLEE_DEPTH)
-            if reach is not None:
+            if reach is not None and not self._external_runs_own_loop(site.target, _CALLEE_DEPTH):
                 self._report_reach(call, statement, reach, f"`{site.api.display}`", "")
 
     def _report_reach(self, call: cst.Call, statement: cst.CSTNode | None, reach: _Reach, api: str, caller: str) -> None:
@@ -431,10 +435,10 @@ class LoopObjectUsedFromThread(Rule):
             frontier = following
         return found
 
-    def _runs_own_loop(self, qualname: str, depth: int) -> bool:
-        """Whether the function, or one it calls in this module or, with the project index,
-        in another (`depth` calls deep), runs an event loop on its thread: loop objects used
-        there may be that loop's."""
+    def _runs_own_loop(self, qualname: str, depth: int, external: bool) -> bool:
+        """Whether the function, or one it calls in this module or, with `external` and the
+        project index, in another (`depth` calls deep), runs an event loop on its thread:
+        loop objects used there may be that loop's."""
         function = self._functions.get(qualname)
         if function is None:
             return False
@@ -442,9 +446,9 @@ class LoopObjectUsedFromThread(Rule):
             return True
         if depth == 0:
             return False
-        return any(self._runs_own_loop(callee, depth - 1) for callee in function.callees if callee != qualname) or any(
-            self._external_runs_own_loop(callee, depth - 1) for _, callee, _ in function.external
-        )
+        if any(self._runs_own_loop(callee, depth - 1, external) for callee in function.callees if callee != qualname):
+            return True
+        return external and any(self._external_runs_own_loop(callee, depth - 1) for _, callee, _ in function.external)
 
     def _summary(self, name: str) -> FunctionSummary | None:
         """The summary of the function `name` of another module of the project, by the
@@ -460,12 +464,25 @@ class LoopObjectUsedFromThread(Rule):
 
     def _external_runs_own_loop(self, name: str, depth: int) -> bool:
         """`_runs_own_loop` for a function of another module, by its summary."""
+        if depth == 0 and self._names_no_asyncio(name):
+            return False
         summary = self._summary(name)
         if summary is None or summary.is_async:
             return False
         if summary.loop_aware:
             return True
         return depth > 0 and any(self._external_runs_own_loop(callee, depth - 1) for callee in summary.all_calls if callee != name)
+
+    def _names_no_asyncio(self, name: str) -> bool:
+        """Whether the project module defining the function `name` (its text holds `def
+        <name>`, so not a re-export) never names asyncio: the function then makes no
+        loop-affine call and runs no loop of its own. Read off the text, so that a module
+        only needed for that is not summarized."""
+        project = self._project
+        if project is None or not _may_be_project(name):
+            return False
+        definition = b"def " + name.rpartition(".")[2].encode()
+        return project.module_mentions(name, (definition,)) and not project.module_mentions(name, (b"asyncio",))
 
     def _reach(self, name: str, depth: int) -> _Reach | None:
         """The first loop-affine call that the function `name` of another module makes, or
@@ -477,6 +494,8 @@ class LoopObjectUsedFromThread(Rule):
         for level in range(depth + 1):
             following: list[tuple[str, ...]] = []
             for chain in frontier:
+                if level == depth and self._names_no_asyncio(chain[-1]):
+                    continue  # its calls are not followed, and it makes no loop-affine call itself
                 summary = self._summary(chain[-1])
                 if summary is None or summary.is_async or summary.is_generator or summary.loop_aware:
                     continue
