@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from conclint.knowledge.crossing import CANCELLATION_TOKENS, THREAD_TOKENS, TIMEOUT_TOKENS
+from conclint.knowledge.forking import FORK_TOKENS
 from conclint.knowledge.lifecycle import EXCEPTION_TOKENS, GET_EVENT_LOOP_TOKENS, SYNC_CALLBACK_TOKENS, TASK_TOKENS
 from conclint.knowledge.processes import DISPATCH_TOKENS, START_METHOD_TOKENS, START_TOKENS
 
@@ -50,6 +51,7 @@ RULE_PREFILTERS: Mapping[str, Prefilter] = {
     "CCL302": Prefilter(START_TOKENS, follows_imported_calls=True),
     "CCL303": Prefilter(DISPATCH_TOKENS),
     "CCL304": Prefilter(START_METHOD_TOKENS),
+    "CCL305": Prefilter((*FORK_TOKENS, *START_TOKENS)),
     "CCL401": _COROUTINE,
     "CCL402": Prefilter(SYNC_CALLBACK_TOKENS),
     "CCL403": Prefilter(TASK_TOKENS, "asyncio"),

@@ -1,0 +1,464 @@
+"""CCL305 (fork-after-threads): which paths put a thread start before a fork, what ends a
+thread first, which children exec at once, and when a process start forks, beyond the rule's
+examples."""
+
+from __future__ import annotations
+
+import dataclasses
+import textwrap
+
+import pytest
+
+from conclint.core.settings import Settings
+from conclint.engine import lint_source
+
+SETTINGS = dataclasses.replace(Settings(), select=("CCL305",))
+
+
+def _findings(source: str, settings: Settings = SETTINGS) -> list[tuple[int, str]]:
+    found = lint_source(textwrap.dedent(source).lstrip("\n"), "app.py", settings)
+    return [(d.line, d.message) for d in found]
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        # a start under an `if` reaches the fork after the `if`
+        (
+            """
+            import os, threading
+
+            def serve(watch, verbose):
+                if verbose:
+                    threading.Thread(target=watch).start()
+                os.fork()
+            """,
+            6,
+        ),
+        # `finally` runs after the `try` body
+        (
+            """
+            import os, threading
+
+            def serve(watch):
+                try:
+                    threading.Thread(target=watch).start()
+                finally:
+                    os.fork()
+            """,
+            7,
+        ),
+        # an executor with work and no shutdown keeps its threads
+        (
+            """
+            import os
+            from concurrent.futures import ThreadPoolExecutor
+
+            def serve(load):
+                pool = ThreadPoolExecutor()
+                pool.submit(load)
+                os.fork()
+            """,
+            7,
+        ),
+        # a fork inside the executor's `with` block, before its end joins the threads
+        (
+            """
+            import os
+            from concurrent.futures import ThreadPoolExecutor
+
+            def serve(load):
+                with ThreadPoolExecutor() as pool:
+                    pool.submit(load)
+                    os.fork()
+            """,
+            7,
+        ),
+        # a ThreadPool starts its threads when it is made
+        (
+            """
+            import os
+            from multiprocessing.pool import ThreadPool
+
+            def serve(load):
+                pool = ThreadPool(4)
+                pool.map(load, [1, 2])
+                os.fork()
+            """,
+            7,
+        ),
+        # the child does more than set-up before its exec
+        (
+            """
+            import os, threading
+
+            def run(watch, argv, log):
+                threading.Thread(target=watch).start()
+                pid = os.fork()
+                if pid == 0:
+                    log.info("child")
+                    os.execvp(argv[0], argv)
+            """,
+            5,
+        ),
+        # the entry point under the guard starts a thread, then calls the function that forks
+        (
+            """
+            import os, threading
+
+            def watch():
+                pass
+
+            def serve():
+                os.fork()
+
+            if __name__ == "__main__":
+                threading.Thread(target=watch).start()
+                serve()
+            """,
+            7,
+        ),
+        # `set_start_method("fork")` at module level makes the default context fork
+        (
+            """
+            import multiprocessing as mp, threading
+
+            mp.set_start_method("fork")
+
+            def main(watch, work):
+                threading.Thread(target=watch).start()
+                mp.Process(target=work).start()
+            """,
+            7,
+        ),
+        # a ProcessPoolExecutor of a fork context forks on its first submit
+        (
+            """
+            import multiprocessing as mp, threading
+            from concurrent.futures import ProcessPoolExecutor
+
+            def main(watch, work):
+                threading.Thread(target=watch).start()
+                with ProcessPoolExecutor(mp_context=mp.get_context("fork")) as pool:
+                    pool.submit(work)
+            """,
+            7,
+        ),
+        # a Timer is a thread
+        (
+            """
+            import os, threading
+
+            def main(tick):
+                timer = threading.Timer(5, tick)
+                timer.start()
+                os.fork()
+            """,
+            6,
+        ),
+        # one statement line after another on the same line
+        (
+            """
+            import os, threading
+
+            def main(watch):
+                threading.Thread(target=watch).start(); os.fork()
+            """,
+            4,
+        ),
+        # through two helpers: one starts the thread, the other forks
+        (
+            """
+            import os, threading
+
+            def start_watch(watch):
+                threading.Thread(target=watch, daemon=True).start()
+
+            def spawn():
+                return os.fork()
+
+            def main(watch):
+                start_watch(watch)
+                spawn()
+            """,
+            7,
+        ),
+        # a start at import time through a function called at module level
+        (
+            """
+            import os, threading
+
+            def start_watch():
+                threading.Thread(target=print, daemon=True).start()
+
+            start_watch()
+
+            def spawn():
+                return os.fork()
+            """,
+            9,
+        ),
+    ],
+)
+def test_reported(source: str, line: int) -> None:
+    found = _findings(source)
+    assert [found_line for found_line, _ in found] == [line], found
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # the start comes after the fork
+        """
+        import os, threading
+
+        def main(watch):
+            os.fork()
+            threading.Thread(target=watch).start()
+        """,
+        # a loop that forks then starts: the next round is not followed
+        """
+        import os, threading
+
+        def main(watch):
+            for _ in range(3):
+                os.fork()
+                threading.Thread(target=watch).start()
+        """,
+        # the start's block returns before the fork
+        """
+        import os, threading
+
+        def serve(watch, threaded):
+            if threaded:
+                threading.Thread(target=watch).start()
+                return
+            os.fork()
+        """,
+        # other branches: elif, a one-line suite, an except handler after the try body
+        """
+        import os, threading
+
+        def serve(watch, mode):
+            if mode == 1:
+                threading.Thread(target=watch).start()
+            elif mode == 2:
+                os.fork()
+        """,
+        """
+        import os, threading
+
+        def serve(watch, threaded):
+            if threaded: threading.Thread(target=watch).start()
+            else: os.fork()
+        """,
+        """
+        import os, threading
+
+        def serve(watch):
+            try:
+                threading.Thread(target=watch).start()
+            except RuntimeError:
+                os.fork()
+        """,
+        # joined: each thread of a list, by a method of the class, an executor shut down,
+        # a ThreadPool's `with` block, a cancelled Timer
+        """
+        import os, threading
+
+        def main(load):
+            threads = [threading.Thread(target=load) for _ in range(3)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            os.fork()
+        """,
+        """
+        import os, threading
+
+        class Server:
+            def start(self, watch):
+                self.watcher = threading.Thread(target=watch)
+                self.watcher.start()
+
+            def stop(self):
+                self.watcher.join()
+
+            def restart(self, watch):
+                self.start(watch)
+                self.stop()
+                os.fork()
+        """,
+        """
+        import os
+        from concurrent.futures import ThreadPoolExecutor
+
+        def main(load):
+            pool = ThreadPoolExecutor()
+            pool.submit(load)
+            pool.shutdown()
+            os.fork()
+        """,
+        """
+        import os
+        from multiprocessing.pool import ThreadPool
+
+        def main(load):
+            with ThreadPool(4) as pool:
+                pool.map(load, [1, 2])
+            os.fork()
+        """,
+        """
+        import os, threading
+
+        def main(tick):
+            timer = threading.Timer(5, tick)
+            timer.start()
+            timer.cancel()
+            os.fork()
+        """,
+        # children that exec at once: through a try, after the parent's branch returns, or
+        # with the fork in the test
+        """
+        import os, threading
+
+        def run(watch, argv):
+            threading.Thread(target=watch).start()
+            pid = os.fork()
+            if not pid:
+                try:
+                    os.setsid()
+                    os.execvp(argv[0], argv)
+                finally:
+                    os._exit(1)
+            return pid
+        """,
+        """
+        import os, threading
+
+        def run(watch, argv):
+            threading.Thread(target=watch).start()
+            pid = os.fork()
+            if pid:
+                return pid
+            os.execvp(argv[0], argv)
+        """,
+        """
+        import os, threading
+
+        def run(watch, argv):
+            threading.Thread(target=watch).start()
+            if os.fork() == 0:
+                os.execv(argv[0], argv)
+        """,
+        # the fork is in a nested function that is only returned
+        """
+        import os, threading
+
+        def main(watch):
+            threading.Thread(target=watch).start()
+
+            def child():
+                os.fork()
+
+            return child
+        """,
+        # a fork at import time before the thread starts
+        """
+        import os, threading
+
+        def daemonize():
+            if os.fork():
+                os._exit(0)
+
+        daemonize()
+        threading.Thread(target=print, daemon=True).start()
+        """,
+        # the guard's entry point forks first, then starts a thread
+        """
+        import os, threading
+
+        def serve():
+            os.fork()
+
+        if __name__ == "__main__":
+            serve()
+            threading.Thread(target=print).start()
+        """,
+        # the default start method: not known to be fork outside a Linux-only block
+        """
+        import multiprocessing as mp, threading
+
+        def main(watch, work):
+            threading.Thread(target=watch).start()
+            mp.Process(target=work).start()
+        """,
+        # a spawn context never forks
+        """
+        import multiprocessing as mp, sys, threading
+
+        def main(watch, work):
+            threading.Thread(target=watch).start()
+            if sys.platform.startswith("linux"):
+                mp.get_context("spawn").Process(target=work).start()
+        """,
+    ],
+)
+def test_silent(source: str) -> None:
+    assert _findings(source) == []
+
+
+LINUX_START = """
+import multiprocessing as mp, sys, threading
+
+def main(watch, work):
+    threading.Thread(target=watch).start()
+    if sys.platform.startswith("linux"):
+        mp.Process(target=work).start()
+"""
+
+
+@pytest.mark.parametrize(("version", "count"), [("3.10", 1), ("3.13", 1), ("3.14", 0), ("3.15", 0)])
+def test_linux_default_depends_on_target_version(version: str, count: int) -> None:
+    settings = dataclasses.replace(SETTINGS, target_version=version)
+    assert len(_findings(LINUX_START, settings)) == count
+
+
+def test_message_names_the_start_its_line_and_the_functions() -> None:
+    [(line, message)] = _findings(
+        """
+        import os, threading
+
+        def start_watch(watch):
+            threading.Thread(target=watch, daemon=True).start()
+
+        def spawn():
+            return os.fork()
+
+        def main(watch):
+            start_watch(watch)
+            spawn()
+        """
+    )
+    assert line == 7
+    assert "`os.fork()` runs in `spawn` after `main` started a thread" in message
+    assert "`Thread(...).start()`, line 4, in `start_watch`" in message
+
+
+def test_a_file_without_thread_starts_is_not_analysed() -> None:
+    assert _findings("import os\n\ndef f():\n    os.fork()\n") == []
+
+
+def test_every_catalogued_name_holds_a_token_the_rule_requires() -> None:
+    """A fork reaches a file through an import that spells it, so a file without the rule's
+    tokens holds none; a thread start likewise spells a token the rule checks before it
+    collects anything."""
+    from conclint.knowledge import forking
+    from conclint.rules.processes.fork_after_threads import ForkAfterThreads
+
+    fork_tokens = [token.decode() for token in ForkAfterThreads.REQUIRED_TOKENS]
+    assert all(any(token in name for token in fork_tokens) for name in forking.FORK_CALLS)
+    thread_tokens = [token.decode() for token in forking.THREAD_START_TOKENS]
+    for name in forking.THREAD_STARTS:
+        assert any(token in name for token in thread_tokens), name
