@@ -354,7 +354,7 @@ class LoopObjectUsedFromThread(Rule):
         if symbol is not None and symbol.local:
             function.callees.add(symbol.qualname)
         name = symbol.qualname if symbol is not None and not symbol.local else None
-        if self._project is not None and name is not None and not symbol.instance and _may_be_project(name):  # type: ignore[union-attr]
+        if self._project is not None and symbol is not None and name is not None and not symbol.instance and _may_be_project(name):
             function.external.append((node, name, self.facts.current_statement))
         if not self._active:
             return
