@@ -462,3 +462,18 @@ def test_every_catalogued_name_holds_a_token_the_rule_requires() -> None:
     thread_tokens = [token.decode() for token in forking.THREAD_START_TOKENS]
     for name in forking.THREAD_STARTS:
         assert any(token in name for token in thread_tokens), name
+
+
+def test_a_join_after_the_fork_does_not_end_the_thread_before_it() -> None:
+    source = """
+        import os, threading
+
+        def check(work):
+            thread = threading.Thread(target=work)
+            thread.start()
+            pid = os.fork()
+            if pid == 0:
+                work()
+            thread.join()
+        """
+    assert [line for line, _ in _findings(source)] == [6]

@@ -572,15 +572,20 @@ class ForkAfterThreads(Rule):
     def _running_at(self, name: str, traces: list[_Trace], start: _Event, fork: _Event) -> Iterator[_Trace]:
         """The threads of `traces`, started by `start` of unit `name`, that no join is known
         to end before `fork`: their executor's `with` block still open at the fork, and no
-        join of their receiver after `start` (one after the fork counts too: precision
-        first, and it is rare)."""
+        join of their receiver after `start` and before `fork`."""
         paths = self._paths(name)
         for trace in traces:
             with_block = trace.event.joined_by
+            receiver = trace.event.receiver
             if with_block is not None and trace.unit == name:
                 if paths.inside(fork.node, with_block):
                     yield trace
-            elif not trace.event.receiver or trace.event.receiver not in self._joined_later(name, start):
+            elif not receiver or receiver not in self._joined_later(name, start):
+                yield trace
+            elif not any(
+                receiver in receivers and paths.runs_after(start.node, joiner.node) and paths.runs_after(joiner.node, fork.node)
+                for joiner, receivers in self._joiners(name)
+            ):
                 yield trace
 
     def _joined_later(self, name: str, event: _Event) -> frozenset[str]:
