@@ -477,3 +477,84 @@ def test_a_join_after_the_fork_does_not_end_the_thread_before_it() -> None:
             thread.join()
         """
     assert [line for line, _ in _findings(source)] == [6]
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        # the `run` of a Thread subclass forks through a helper of the module
+        (
+            """
+            import os, threading
+
+            def spawn():
+                return os.fork()
+
+            class Worker(threading.Thread):
+                def run(self):
+                    spawn()
+            """,
+            4,
+        ),
+        # a raw thread's function forks
+        (
+            """
+            import os, _thread
+
+            def fork_in_thread():
+                if os.fork():
+                    os._exit(0)
+
+            _thread.start_new_thread(fork_in_thread, ())
+            """,
+            4,
+        ),
+        # a fork-context pool made in a Thread's target
+        (
+            """
+            import multiprocessing as mp, threading
+
+            def crunch(jobs):
+                with mp.get_context("fork").Pool(2) as pool:
+                    pool.map(abs, jobs)
+
+            threading.Thread(target=crunch, args=([1, 2],)).start()
+            """,
+            4,
+        ),
+    ],
+)
+def test_a_fork_on_a_thread_is_reported(source: str, line: int) -> None:
+    found = _findings(source)
+    assert [found_line for found_line, _ in found] == [line], found
+    assert "which runs on a thread" in found[0][1]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # the thread's function only execs in the child
+        """
+        import os, threading
+
+        def launch(argv):
+            if os.fork() == 0:
+                os.execvp(argv[0], argv)
+
+        threading.Thread(target=launch, args=(["true"],)).start()
+        """,
+        # a process pool's worker is no thread
+        """
+        import os
+        from concurrent.futures import ProcessPoolExecutor
+
+        def render(page):
+            return os.fork()
+
+        with ProcessPoolExecutor() as pool:
+            pool.submit(render, 1)
+        """,
+    ],
+)
+def test_a_fork_on_a_thread_that_is_not_one_is_silent(source: str) -> None:
+    assert _findings(source) == []

@@ -89,3 +89,14 @@ FORK_TOKENS = (b"fork",)
 # ThreadPool, `dummy` in multiprocessing.dummy): a file without them starts no thread the rule
 # can see.
 THREAD_START_TOKENS = (b"Thread", b"Timer", b"start_new", b"dummy")
+# The same, with the names of the APIs that run a function on a thread pool's thread
+# (`knowledge.threads.THREAD_DISPATCH`): a fork in such a function forks a process whose
+# other threads run.
+THREAD_TOKENS = (*THREAD_START_TOKENS, b"to_thread", b"run_in_executor")
+
+# `_thread.start_new_thread(function, args)`: the function it runs on a new thread, which
+# `analysis.dispatch` does not list (position, keyword).
+RAW_THREAD_STARTS: Mapping[str, tuple[int, str]] = {
+    "_thread.start_new_thread": (0, "function"),
+    "_thread.start_new": (0, "function"),
+}

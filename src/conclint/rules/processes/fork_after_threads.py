@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 import libcst as cst
 
-from conclint.analysis.dispatch import call_argument
+from conclint.analysis.dispatch import call_argument, thread_dispatch
 from conclint.analysis.process_display import callee_text
 from conclint.analysis.process_literals import string_literal
 from conclint.analysis.process_objects import origin_call, process_object_kind
@@ -27,6 +27,7 @@ from conclint.knowledge.processes import (
     START_TOKENS,
     STARTING_METHOD,
 )
+from conclint.knowledge.threads import THREAD_CLASSES
 from conclint.rules.base import Invalid, Rule, Valid
 from conclint.rules.processes.fork_paths import UnitPaths, unit_paths
 
@@ -105,7 +106,11 @@ class ForkAfterThreads(Rule):
 
     The thread start comes first when it runs at import time (at module level, or in a
     function called there), or earlier in the same function on a path that reaches the fork
-    (also inside functions of the module that function calls, four calls deep). A process
+    (also inside functions of the module that function calls, four calls deep), or when the
+    fork runs on a thread itself: in a function of the module handed to a thread as CCL201
+    finds them (`Thread(target=f)`, `pool.submit(f)`, `asyncio.to_thread(f)`,
+    `_thread.start_new_thread(f, ...)`), the `run` of a `Thread` subclass, or a function they
+    call. A process
     start forks when its context is `get_context("fork")`, when the module calls
     `set_start_method("fork")` at module level or in the same function, or, with a
     `target-version` below 3.14, when it sits under an `if` that says the code runs on Linux
@@ -338,19 +343,41 @@ class ForkAfterThreads(Rule):
             """,
             line=7,
         ),
+        Invalid(
+            """
+            import os
+            from concurrent.futures import ThreadPoolExecutor
+
+            def render(page):
+                pid = os.fork()
+                if pid == 0:
+                    print(page)
+                    os._exit(0)
+                return os.waitpid(pid, 0)
+
+            def render_all(pages):
+                with ThreadPoolExecutor(4) as pool:
+                    return list(pool.map(render, pages))
+            """,
+            line=5,
+            message_contains=("`os.fork()` runs in `render`, which runs on a thread", "`ThreadPoolExecutor.map`, line 13"),
+        ),
     )
 
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__(facts, settings)
         source = facts.source_bytes
         # A thread the rule can see is started by a name the source spells.
-        self._active = any(token in source for token in forking.THREAD_START_TOKENS)
+        self._active = any(token in source for token in forking.THREAD_TOKENS)
         self._processes = any(token in source for token in START_TOKENS)
         self._units: dict[str, _Unit] = {_MODULE: _Unit(facts.module.body)}
         # Units that call `set_start_method("fork")` ("" for the module's body).
         self._fork_method_set: set[str] = set()
         self._linux_blocks = 0
         self._memo: dict[tuple[str, str, int], list[_Trace]] = {}
+        # Functions of the module that run on a thread: qualname -> the call (or class
+        # statement) that puts them there, and how messages name it.
+        self._thread_targets: dict[str, tuple[cst.CSTNode, str]] = {}
         self._later_joins: dict[int, frozenset[str]] = {}
         self._linux_default = _version(settings.target_version) < forking.FORKSERVER_DEFAULT_FROM
 
@@ -359,6 +386,15 @@ class ForkAfterThreads(Rule):
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
         if self._active:
             self._units[self.facts.scope.qualname] = _Unit(node.body.body)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        """The `run` method of a `threading.Thread` subclass runs on the thread."""
+        if not self._active:
+            return
+        for base in node.bases:
+            if self.facts.qualified_name(base.value) in THREAD_CLASSES:
+                qualname = self.facts.scope.child_qualname(node.name.value)
+                self._thread_targets.setdefault(f"{qualname}.run", (node, f"`{qualname}` is a `threading.Thread`"))
 
     def visit_If_body(self, node: cst.If) -> None:
         if self._active and self._processes and self._linux_default and _says_linux(node.test, self.facts.scope):
@@ -375,10 +411,27 @@ class ForkAfterThreads(Rule):
         unit = self._unit_name()
         if unit is None:
             return
+        self._note_thread_target(node)
         event = self._event(node, facts.resolve(node.func))
         if event is not None:
             event.import_time = unit == _MODULE and facts.main_guard_depth == 0
             self._units[unit].events.append(event)
+
+    def _note_thread_target(self, node: cst.Call) -> None:
+        """Remembers the function of this module that `node` runs on a thread, as CCL201 and
+        CCL406 resolve it (`Thread(target=f)`, `pool.submit(f)`, `to_thread(f)`, through
+        `partial` or a lambda), or through `_thread.start_new_thread(f, args)`."""
+        site = thread_dispatch(self.facts, node)
+        if site is not None:
+            if not site.external:
+                self._thread_targets.setdefault(site.target, (node, f"`{site.api.display}`"))
+            return
+        name = self.facts.qualified_name(node.func)
+        if name in forking.RAW_THREAD_STARTS:
+            function = call_argument(node, *forking.RAW_THREAD_STARTS[name])
+            symbol = self.facts.resolve(function) if function is not None else None
+            if symbol is not None and symbol.local and not symbol.instance:
+                self._thread_targets.setdefault(symbol.qualname, (node, f"`{name}`"))
 
     def _unit_name(self) -> str | None:
         """The function the call runs in, "" for the module's body, None elsewhere (a class
@@ -466,6 +519,7 @@ class ForkAfterThreads(Rule):
                 if id(fork.event.node) not in reported:
                     reported.add(id(fork.event.node))
                     self._report(name, start, fork)
+        self._report_forks_on_threads(reported)
         if _MODULE not in starting:
             return
         import_starts = [trace for trace in self._left_running(_MODULE, 0, frozenset()) if trace.via.import_time]
@@ -479,6 +533,33 @@ class ForkAfterThreads(Rule):
                 if fork.unit == name and id(fork.event.node) not in reported:
                     reported.add(id(fork.event.node))
                     self._report(None, import_starts[0], fork)
+
+    def _report_forks_on_threads(self, reported: set[int]) -> None:
+        """Reports the forks a function run on a thread makes (itself or through the
+        functions it calls): the thread that started it still runs."""
+        for target, (started, api) in self._thread_targets.items():
+            if target not in self._units:
+                continue
+            for fork in self._forks(target, 0, frozenset()):
+                if id(fork.event.node) not in reported:
+                    reported.add(id(fork.event.node))
+                    self._report_on_thread(target, started, api, fork)
+
+    def _report_on_thread(self, target: str, started: cst.CSTNode, api: str, fork: _Trace) -> None:
+        """Reports a fork made on a thread, naming the function and where it was put there."""
+        event = fork.event
+        forked = f"`{event.text}` forks" if event.kind == _PROCESS else f"`{event.text}` runs"
+        where = f"in `{_short(fork.unit)}`, called by `{_short(target)}`," if fork.unit != target else f"in `{_short(target)}`,"
+        how = _HOW.get(event.method, "") if event.kind == _PROCESS else ""
+
+        def message(line_of: Callable[[cst.CSTNode], int]) -> str:
+            return (
+                f"{forked}{how} {where} which runs on a thread ({api}, line {line_of(started)}) while the "
+                "thread that started it runs on: the child copies the memory of every thread but runs "
+                "only this one, so a lock another thread held stays held in the child, which may deadlock"
+            )
+
+        self.report(event.node, message=message, suggestion=_suggestion(event), statement=event.statement)
 
     def _pairs(self, name: str, unit: _Unit) -> Iterator[tuple[_Trace, _Trace]]:
         """Each fork reached from the unit, with a thread start reached from it earlier on a
@@ -679,11 +760,13 @@ class ForkAfterThreads(Rule):
                 "thread held stays held in the child, which may deadlock"
             )
 
-        if event.kind == _PROCESS:
-            suggestion = 'Start processes before threads, or use `multiprocessing.get_context("forkserver")` (or "spawn").'
-        else:
-            suggestion = "Fork before starting threads, or run the child program with `subprocess`."
-        self.report(event.node, message=message, suggestion=suggestion, statement=event.statement)
+        self.report(event.node, message=message, suggestion=_suggestion(event), statement=event.statement)
+
+
+def _suggestion(event: _Event) -> str:
+    if event.kind == _PROCESS:
+        return 'Start processes before threads, or use `multiprocessing.get_context("forkserver")` (or "spawn").'
+    return "Fork before starting threads, or run the child program with `subprocess`."
 
 
 def _short(qualname: str) -> str:
