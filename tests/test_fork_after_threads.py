@@ -558,3 +558,34 @@ def test_a_fork_on_a_thread_is_reported(source: str, line: int) -> None:
 )
 def test_a_fork_on_a_thread_that_is_not_one_is_silent(source: str) -> None:
     assert _findings(source) == []
+
+
+@pytest.mark.parametrize(
+    ("test", "count"),
+    [
+        (" and ".join(["ready"] * 1500) + " and sys.platform == 'linux'", 1),
+        ("(ready or sys.argv) and sys.platform.startswith('linux')", 1),
+        ("ready or sys.platform == 'linux'", 0),
+        ("sys.platform == 'darwin'", 0),
+    ],
+)
+def test_what_says_the_block_runs_on_linux(test: str, count: int) -> None:
+    source = f"""
+        import multiprocessing as mp, sys, threading
+
+        def main(watch, work, ready):
+            threading.Thread(target=watch).start()
+            if {test}:
+                mp.Process(target=work).start()
+        """
+    assert len(_findings(source)) == count
+
+
+def test_a_long_elif_chain_is_no_internal_error() -> None:
+    branches = "".join(f"    elif mode == {i}:\n        pass\n" for i in range(1, 1500))
+    source = (
+        "import os, threading\n\ndef main(watch, mode):\n    threading.Thread(target=watch).start()\n"
+        f"    if mode == 0:\n        pass\n{branches}    os.fork()\n"
+    )
+    found = lint_source(source, "app.py", SETTINGS)
+    assert all(d.code == "CCL305" for d in found)

@@ -847,7 +847,7 @@ def _says_linux(test: cst.BaseExpression, scope: Scope) -> bool:
     """`sys.platform.startswith("linux")`, `sys.platform == "linux"`, `platform.system() ==
     "Linux"`, or one of them joined with `and`."""
     if isinstance(test, cst.BooleanOperation):
-        return isinstance(test.operator, cst.And) and (_says_linux(test.left, scope) or _says_linux(test.right, scope))
+        return any(_says_linux(side, scope) for side in _conjuncts(test))
     if isinstance(test, cst.Call) and isinstance(test.func, cst.Attribute) and test.func.attr.value == "startswith":
         return _platform(test.func.value, scope) and string_literal(call_argument(test, 0, None)) in forking.LINUX_NAMES
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
@@ -855,6 +855,22 @@ def _says_linux(test: cst.BaseExpression, scope: Scope) -> bool:
         if isinstance(target.operator, cst.Equal):
             return _platform(test.left, scope) and string_literal(target.comparator) in forking.LINUX_NAMES
     return False
+
+
+def _conjuncts(test: cst.BooleanOperation) -> list[cst.BaseExpression]:
+    """The operands of an `and` chain, without recursion (a chain may be long); none for an
+    `or`, which promises none of its operands (an `or` inside the chain is one operand)."""
+    if not isinstance(test.operator, cst.And):
+        return []
+    found: list[cst.BaseExpression] = []
+    pending: list[cst.BaseExpression] = [test]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, cst.BooleanOperation) and isinstance(current.operator, cst.And):
+            pending += (current.right, current.left)
+        else:
+            found.append(current)
+    return found
 
 
 def _platform(expression: cst.BaseExpression, scope: Scope) -> bool:

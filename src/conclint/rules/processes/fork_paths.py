@@ -104,7 +104,10 @@ def unit_paths(body: Sequence[cst.CSTNode], wanted: set[int], holders: set[int])
     one-line suite does); only those, and one-line suites, are searched for the calls. A call
     not found has no path, and `runs_after` says no for it."""
     walker = _Walker(wanted, holders)
-    walker.block(body, ())
+    try:
+        walker.block(body, ())
+    except RecursionError:
+        return UnitPaths()  # nested deeper than the stack allows (a long `elif` chain): no paths, no finding
     return walker.paths
 
 
