@@ -109,19 +109,22 @@ class ForkAfterThreads(Rule):
     (also inside functions of the module that function calls, four calls deep), or when the
     fork runs on a thread itself: in a function of the module handed to a thread as CCL201
     finds them (`Thread(target=f)`, `pool.submit(f)`, `asyncio.to_thread(f)`,
-    `_thread.start_new_thread(f, ...)`), the `run` of a `Thread` subclass, or a function they
-    call. A process
-    start forks when its context is `get_context("fork")`, when the module calls
-    `set_start_method("fork")` at module level or in the same function, or, with a
+    `_thread.start_new_thread(f, ...)`), the `run` of a `Thread` subclass, or a function
+    they call. A process start forks when its context is `get_context("fork")`, when the
+    module calls `set_start_method("fork")` at module level or in the same function, or, with a
     `target-version` below 3.14, when it sits under an `if` that says the code runs on Linux
     (`sys.platform.startswith("linux")`, `sys.platform == "linux"`,
     `platform.system() == "Linux"`), where fork is the default.
 
-    Not reported: a thread started only after the fork, or on another branch; a thread joined
-    (`t.join()`, `executor.shutdown()`) between its start and the fork, and a
+    Not reported: a thread started only after the fork (in a loop, the next round is not
+    followed), or on another branch (a `try` body counts as another branch than its `except`
+    handlers); a thread joined (`t.join()`,
+    `executor.shutdown()`, a Timer's `cancel()`) between its start and the fork, and a
     `ThreadPoolExecutor` or `ThreadPool` whose `with` block ends before the fork; a child that
-    replaces itself at once (`if pid == 0:` followed by `os.execv*()`, after at most
-    descriptor and session set-up); a fork in a function that runs only in a thread-free path.
+    replaces itself or exits at once (`if pid == 0:` followed by `os.execv*()` or
+    `os._exit()`, after at most descriptor and session set-up); threads and forks the module
+    cannot see: started or made in another module, or reached through a method a subclass
+    overrides.
 
     ## Why is this bad?
     A fork copies the whole memory of the process but only the thread that called it. A lock
