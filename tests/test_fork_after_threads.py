@@ -589,3 +589,44 @@ def test_a_long_elif_chain_is_no_internal_error() -> None:
     )
     found = lint_source(source, "app.py", SETTINGS)
     assert all(d.code == "CCL305" for d in found)
+
+
+LUIGI_SHAPE = """
+import multiprocessing as mp
+import threading
+
+class KeepAlive(threading.Thread):
+    def run(self):
+        pass
+
+class Worker:
+    def __enter__(self):
+        self._keep_alive = KeepAlive()
+        self._keep_alive.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._keep_alive.join()
+
+    def run(self, task):
+        mp.get_context("fork").Process(target=task).start()
+
+def main(task):
+    {body}
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "count"),
+    [
+        ("worker = Worker()\n    with worker:\n        worker.run(task)", 1),
+        ("with Worker() as worker:\n        worker.run(task)", 1),
+        # after the block, `__exit__` is taken to have ended the thread
+        ("worker = Worker()\n    with worker:\n        pass\n    worker.run(task)", 0),
+    ],
+)
+def test_a_with_block_enters_a_class_of_the_module(body: str, count: int) -> None:
+    found = _findings(LUIGI_SHAPE.format(body=body))
+    assert len(found) == count, found
+    if count:
+        assert "in `Worker.__enter__`" in found[0][1]

@@ -58,7 +58,8 @@ class _Event:
 
     `text`: how messages name it (or the callee's qualname for a call). `receiver`: the
     thread or executor a start or join is about (`t`, `self.pool`), when named. `joined_by`:
-    the `with` statement whose end joins the threads of a start. `scope`: where it runs.
+    the `with` statement whose end joins the threads of a start (or, for the `__enter__` a
+    `with` calls, of the threads that call starts). `scope`: where it runs.
     `import_time`: module-level code outside the `__main__` guard. `method`: for a process
     start, why its start method is fork: "context" (a fork context), "linux" (the default, in
     a block that runs on Linux only), "" (the default: fork only where the module sets it).
@@ -106,7 +107,9 @@ class ForkAfterThreads(Rule):
 
     The thread start comes first when it runs at import time (at module level, or in a
     function called there), or earlier in the same function on a path that reaches the fork
-    (also inside functions of the module that function calls, four calls deep), or when the
+    (also inside functions of the module that function calls, four calls deep, and the
+    `__enter__` of a class of the module a `with` block enters: for a fork inside that
+    block, since its `__exit__` may end the thread), or when the
     fork runs on a thread itself: in a function of the module handed to a thread as CCL201
     finds them (`Thread(target=f)`, `pool.submit(f)`, `asyncio.to_thread(f)`,
     `_thread.start_new_thread(f, ...)`), the `run` of a `Thread` subclass, or a function
@@ -399,6 +402,22 @@ class ForkAfterThreads(Rule):
                 qualname = self.facts.scope.child_qualname(node.name.value)
                 self._thread_targets.setdefault(f"{qualname}.run", (node, f"`{qualname}` is a `threading.Thread`"))
 
+    def visit_With(self, node: cst.With) -> None:
+        """`with obj:` on an object of a class of this module calls its `__enter__`, which
+        may start a thread; its `__exit__` is taken to end it (precision first), so only a
+        fork inside the block counts."""
+        facts = self.facts
+        if not self._active or facts.unreachable:
+            return
+        unit = self._unit_name()
+        if unit is None:
+            return
+        for item in node.items:
+            symbol = facts.resolve(item.item)
+            if symbol is not None and symbol.local and symbol.instance:
+                callee = f"{symbol.qualname}.__enter__"
+                self._units[unit].events.append(_Event(_CALL, item.item, callee, node, facts.scope, joined_by=node))  # type: ignore[arg-type]
+
     def visit_If_body(self, node: cst.If) -> None:
         if self._active and self._processes and self._linux_default and _says_linux(node.test, self.facts.scope):
             self._linux_blocks += 1
@@ -649,7 +668,7 @@ class ForkAfterThreads(Rule):
     def _joined_after(self, name: str, trace: _Trace, event: _Event) -> bool:
         """The thread of `trace`, started by `event` of unit `name`, is joined before the
         unit returns: by its `with` block, or by a join of it after the start."""
-        if trace.event.joined_by is not None and trace.unit == name:
+        if (trace.event.joined_by if trace.unit == name else event.joined_by) is not None:
             return True
         return bool(trace.event.receiver) and trace.event.receiver in self._joined_later(name, event)
 
@@ -659,9 +678,9 @@ class ForkAfterThreads(Rule):
         join of their receiver after `start` and before `fork`."""
         paths = self._paths(name)
         for trace in traces:
-            with_block = trace.event.joined_by
+            with_block = trace.event.joined_by if trace.unit == name else start.joined_by
             receiver = trace.event.receiver
-            if with_block is not None and trace.unit == name:
+            if with_block is not None:
                 if paths.inside(fork.node, with_block):
                     yield trace
             elif not receiver or receiver not in self._joined_later(name, start):
