@@ -36,6 +36,7 @@ from conclint.syntax import prefilter
 from conclint.core.model import ChainLink, Diagnostic, Span
 from conclint.syntax.parsing import SourceError, check_source, parse_source
 from conclint.syntax.positions import node_positions, offsets_within
+from conclint.syntax.statement_positions import StatementPositions
 from conclint.rules.registry import category_codes, select_rules
 from conclint.rules.base import Chain, LineOf, Report, Rule, Text
 from conclint.rules.general.parse_error import ParseError
@@ -224,8 +225,8 @@ def _to_diagnostics(
 ) -> list[Diagnostic]:
     """The diagnostics of the reports no comment suppresses; with `unused_check` (the rules
     selected for the file, and whether the project index was used), also CCL002's findings."""
-    positions = _positions(module)
     text = _source_text(module, source)
+    positions = StatementPositions(module, text, lambda: _positions(module))
     lines = source_lines(text)
 
     def line_of(node: cst.CSTNode) -> int:
@@ -242,8 +243,15 @@ def _to_diagnostics(
     fixes = build_fixes(module, positions, text, [report.fix for report, _ in kept])
     if any(fixes):
         check = FixCheck(text, LineTable(text), positions)
-        fixes = [fix if fix is not None and check.applies(fix) else None for fix in fixes]
-    enclosing = EnclosingNames(module, positions) if kept or unused_check is not None else None
+        fixes = [fix if fix is not None and check.applies(fix, report.node) else None for fix, (report, _) in zip(fixes, kept)]
+    enclosing = EnclosingNames(module, positions) if unused_check is not None else None
+
+    def function_of(report: Report, span: Span) -> str:
+        name = positions.enclosing_name(report.node)
+        if name is not None:
+            return name
+        return (enclosing or EnclosingNames(module, positions)).name_at(span.line, span.column - 1)
+
     diagnostics = [
         Diagnostic(
             path=path,
@@ -253,7 +261,7 @@ def _to_diagnostics(
             message=_text(report.message, line_of),
             suggestion=_text(report.suggestion, line_of),
             fix=fix,
-            function=enclosing.name_at(span.line, span.column - 1) if enclosing is not None else "",
+            function=function_of(report, span),
             chain=_chain(report.chain, line_of, path),
         )
         for (report, span), fix in zip(kept, fixes)

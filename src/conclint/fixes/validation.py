@@ -14,7 +14,7 @@ function (the `__main__` guard fix, a module-level pool) is checked on the whole
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import libcst as cst
 from libcst.metadata import CodeRange
@@ -22,6 +22,7 @@ from libcst.metadata import CodeRange
 from conclint.core.model import Edit, Fix
 from conclint.fixes.compiling import python_compile_error
 from conclint.fixes.lines import LineTable, Offsets, splice
+from conclint.syntax.statement_positions import StatementPositions
 
 
 class FixCheck:
@@ -32,19 +33,21 @@ class FixCheck:
         self._functions: list[tuple[int, int, int]] | None = None  # start, end offset, indent
         self._verdicts: dict[int, bool] = {}
 
-    def applies(self, fix: Fix) -> bool:
-        """Whether `fix` alone leaves code that compiles (one verdict per shared fix)."""
+    def applies(self, fix: Fix, near: cst.CSTNode | None = None) -> bool:
+        """Whether `fix` alone leaves code that compiles (one verdict per shared fix).
+        `near`: the node of its finding, whose functions are tried first."""
         key = id(fix.edits)
         if key not in self._verdicts:
-            self._verdicts[key] = self._applies(fix.edits)
+            self._verdicts[key] = self._applies(fix.edits, near)
         return self._verdicts[key]
 
-    def _applies(self, edits: Sequence[Edit]) -> bool:
+    def _applies(self, edits: Sequence[Edit], near: cst.CSTNode | None) -> bool:
         offsets = [self.lines.edit_offsets(edit) for edit in edits]
         body = [edit for edit in offsets if not _is_import_insertion(edit)]
         if not body:
             return True
-        function = self._innermost_function(min(start for start, _, _ in body), max(end for _, end, _ in body))
+        start, end = min(start for start, _, _ in body), max(end for _, end, _ in body)
+        function = self._innermost_near(start, end, near) or self._innermost_function(start, end)
         if function is None:
             return python_compile_error(splice(self.text, offsets), "<fix>") is None
         start, end, indent = function
@@ -52,19 +55,34 @@ class FixCheck:
 
     def _innermost_function(self, start: int, end: int) -> tuple[int, int, int] | None:
         """The smallest function (from the start of its `def` line) holding [start, end)."""
-        holding = [function for function in self.functions() if function[0] <= start and end <= function[1]]
-        return min(holding, key=lambda function: function[1] - function[0], default=None)
+        return _smallest_holding(self.functions(), start, end)
+
+    def _innermost_near(self, start: int, end: int, near: cst.CSTNode | None) -> tuple[int, int, int] | None:
+        """`_innermost_function` without the position of every function of the file, when
+        a function around `near` holds [start, end): the smallest function holding it is
+        then inside that one, whose code, generated, placed every function inside it."""
+        if near is None or not isinstance(self.positions, StatementPositions):
+            return None
+        for function in self.positions.functions_around(near):
+            if _smallest_holding([self._extent(function)], start, end) is not None:
+                return _smallest_holding(map(self._extent, self.positions.placed_functions()), start, end)
+        return None
 
     def functions(self) -> list[tuple[int, int, int]]:
         if self._functions is None:
-            self._functions = []
-            for node in self.positions:
-                if type(node) is cst.FunctionDef:  # every node of the file: no ABC `isinstance`
-                    where = self.positions[node]
-                    line_start = self.lines.offset(where.start.line, 1)
-                    end = self.lines.offset(where.end.line, where.end.column + 1)
-                    self._functions.append((line_start, end, where.start.column))
+            # Every node of the file: no ABC `isinstance`.
+            self._functions = [self._extent(node) for node in self.positions if type(node) is cst.FunctionDef]  # type: ignore[arg-type]
         return self._functions
+
+    def _extent(self, function: cst.FunctionDef) -> tuple[int, int, int]:
+        """A function's code: from the start of its `def` line to its end, and its indent."""
+        where = self.positions[function]
+        return self.lines.offset(where.start.line, 1), self.lines.offset(where.end.line, where.end.column + 1), where.start.column
+
+
+def _smallest_holding(functions: Iterable[tuple[int, int, int]], start: int, end: int) -> tuple[int, int, int] | None:
+    holding = [function for function in functions if function[0] <= start and end <= function[1]]
+    return min(holding, key=lambda function: function[1] - function[0], default=None)
 
 
 def _is_import_insertion(edit: Offsets) -> bool:
