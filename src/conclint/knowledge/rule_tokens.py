@@ -51,7 +51,7 @@ RULE_PREFILTERS: Mapping[str, Prefilter] = {
     "CCL302": Prefilter(START_TOKENS, follows_imported_calls=True),
     "CCL303": Prefilter(DISPATCH_TOKENS),
     "CCL304": Prefilter(START_METHOD_TOKENS),
-    "CCL305": Prefilter((*FORK_TOKENS, *START_TOKENS)),
+    "CCL305": Prefilter((*FORK_TOKENS, *START_TOKENS), "threads"),
     "CCL401": _COROUTINE,
     "CCL402": Prefilter(SYNC_CALLBACK_TOKENS),
     "CCL403": Prefilter(TASK_TOKENS, "asyncio"),

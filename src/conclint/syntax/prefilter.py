@@ -14,6 +14,9 @@ COROUTINE = re.compile(rb"async(?:[ \t\f]|\\(?:\r\n|\r|\n))+def")
 # asyncio named anywhere: every spelling that reaches its tasks or loops (`import asyncio`,
 # `from asyncio import ...`, `asyncio.get_running_loop()`) holds the word.
 ASYNCIO = re.compile(rb"asyncio")
+# A thread started or a function run on one, in every spelling CCL305 follows
+# (`knowledge.forking.THREAD_TOKENS`): without one, no fork can follow a thread it sees.
+THREADS = re.compile(rb"Thread|Timer|start_new|dummy|to_thread|run_in_executor")
 
 
 @lru_cache(maxsize=32)

@@ -30,6 +30,7 @@ from conclint.knowledge.processes import (
 from conclint.knowledge.threads import THREAD_CLASSES
 from conclint.rules.base import Invalid, Rule, Valid
 from conclint.rules.processes.fork_paths import UnitPaths, unit_paths
+from conclint.syntax.prefilter import THREADS
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -182,6 +183,7 @@ class ForkAfterThreads(Rule):
     NAME = "fork-after-threads"
     MESSAGE = "{message}"
     REQUIRED_TOKENS = (*forking.FORK_TOKENS, *START_TOKENS)
+    REQUIRED_PATTERN = THREADS
 
     VALID = (
         Valid(
