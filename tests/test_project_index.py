@@ -393,6 +393,39 @@ def test_a_suppression_comment_on_the_blocking_call_in_a_helper_silences_its_cha
         assert [(line, code) for _, line, code, _ in found] == expected
 
 
+def test_a_suppressed_blocking_call_stays_silent_when_its_module_is_linted_first(tmp_path: Path) -> None:
+    # `app/io.py` holds a coroutine, so it is linted (and its summary learned from that lint)
+    # before `app/main.py` follows a call into it.
+    root = write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "app/__init__.py": "",
+            "app/io.py": """
+                import time
+
+                def settle():
+                    time.sleep(0.01)  # noqa: CCL101 - a short, deliberate pause
+
+                def rest():
+                    time.sleep(1)
+
+                async def idle():
+                    return None
+                """,
+            "app/main.py": """
+                from app.io import settle, rest
+
+                async def main():
+                    settle()
+                    rest()
+                """,
+        },
+    )
+    found = findings(root, "app/io.py", "app/main.py")
+    assert [(path, line, code) for path, line, code, _ in found] == [("app/main.py", 5, "CCL101")]
+
+
 @pytest.mark.parametrize(("depth", "reported"), [(5, True), (6, False)])
 def test_chains_are_followed_through_at_most_five_functions(depth: int, reported: bool) -> None:
     from conclint.engine import lint_source

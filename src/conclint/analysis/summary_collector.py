@@ -16,7 +16,7 @@ asks for (operators, bound names, `len()`, element walks) in `conclint.analysis.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import libcst as cst
 
@@ -200,6 +200,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 ),
             )
         return replace(self.summary, functions=functions)
+
+    def blocking_nodes(self, qualname: str) -> Sequence[cst.CSTNode]:
+        """The calls of the function `qualname` its summary lists as `blocking`, in order."""
+        return self._nodes[qualname][2]
 
     def with_blocking_offsets(self, offsets: Callable[[cst.CSTNode, list[cst.CSTNode]], list[int]]) -> ModuleSummary:
         """The summaries (lines 0) with each blocking call's `offset` from its function's

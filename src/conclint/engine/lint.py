@@ -212,7 +212,8 @@ class _Learner(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.project, self.collector, self.processes, self.module = project, collector, processes, module
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        self.project.learn(_with_process_starts(_blocking_offsets(self.collector, self.module), self.processes))
+        summary = _unlocated_summary(self.collector, self.module, self.collector.facts.source_bytes)
+        self.project.learn(_with_process_starts(summary, self.processes))
 
 
 
@@ -346,12 +347,24 @@ def summarize_source(
         visit_batched(module, [facts, collector, *([processes] if processes is not None else [])])
     except RecursionError:
         raise SourceError("the file is too deeply nested to analyse") from None
-    if located or _may_suppress(source):
+    if located:
         positions = _positions(module)
-        summary = _mark_suppressed(collector.located(lambda node: positions[node].start.line), module, source)
+        line_of = lambda node: positions[node].start.line  # noqa: E731
+        summary = _mark_suppressed(collector.located(line_of), collector, module, source, line_of)
     else:
-        summary = _blocking_offsets(collector, module)
+        summary = _unlocated_summary(collector, module, source)
     return _with_process_starts(summary, processes)
+
+
+def _unlocated_summary(collector: SummaryCollector, module: cst.Module, source: str | bytes) -> ModuleSummary:
+    """`collector`'s summary without lines, with its blocking calls' offsets, and those a
+    comment silences marked `suppressed`: placed from the positions of their own statements
+    (see `StatementPositions`), in a source that may hold such comments."""
+    summary = _blocking_offsets(collector, module)
+    if not _may_suppress(source) or not any(function.blocking for function in summary.functions.values()):
+        return summary
+    positions = StatementPositions(module, _source_text(module, source), lambda: _positions(module))
+    return _mark_suppressed(summary, collector, module, source, lambda node: positions[node].start.line)
 
 
 def _blocking_offsets(collector: SummaryCollector, module: cst.Module) -> ModuleSummary:
@@ -395,17 +408,20 @@ def _may_suppress(source: str | bytes) -> bool:
     return suppresses_any(source, frozenset(category_codes().values()))
 
 
-def _mark_suppressed(summary: ModuleSummary, module: cst.Module, source: str | bytes) -> ModuleSummary:
-    """Blocking calls whose line holds a suppression comment for their rule's code."""
+def _mark_suppressed(
+    summary: ModuleSummary, collector: SummaryCollector, module: cst.Module, source: str | bytes, line_of: LineOf
+) -> ModuleSummary:
+    """Blocking calls whose line (`line_of` their node) holds a suppression comment for
+    their rule's code."""
     codes = category_codes()
     lines = source_lines(_source_text(module, source))
     functions = {}
     for name, function in summary.functions.items():
         blocking = tuple(
             evidence._replace(suppressed=True)
-            if 0 < evidence.line <= len(lines) and is_suppressed(lines[evidence.line - 1], codes.get(evidence.category, ""))
+            if 0 < (line := line_of(node)) <= len(lines) and is_suppressed(lines[line - 1], codes.get(evidence.category, ""))
             else evidence
-            for evidence in function.blocking
+            for evidence, node in zip(function.blocking, collector.blocking_nodes(name))
         )
         functions[name] = replace(function, blocking=blocking) if blocking != function.blocking else function
     return replace(summary, functions=functions)
