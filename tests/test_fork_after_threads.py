@@ -630,3 +630,11 @@ def test_a_with_block_enters_a_class_of_the_module(body: str, count: int) -> Non
     assert len(found) == count, found
     if count:
         assert "in `Worker.__enter__`" in found[0][1]
+
+
+def test_the_prefilter_pattern_spells_the_same_thread_tokens_as_the_rule() -> None:
+    """The parse is skipped on the pattern and the rule is gated on the tokens: one list."""
+    from conclint.knowledge import forking
+    from conclint.syntax.prefilter import THREADS
+
+    assert sorted(THREADS.pattern.split(b"|")) == sorted(forking.THREAD_TOKENS)
