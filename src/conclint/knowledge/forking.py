@@ -40,6 +40,9 @@ PRE_EXEC_CALLS = frozenset(
     ).split()
 )
 EXITING_CALLS = frozenset({"os._exit"})
+# Calls that end the parent's branch after a fork (`if pid: sys.exit(0)`), so that what
+# follows the `if` runs in the child only.
+PARENT_ENDING_CALLS = frozenset({"os._exit", "sys.exit"})
 
 # The start method that forks, and the version from which Linux no longer defaults to it.
 FORK_METHOD = "fork"

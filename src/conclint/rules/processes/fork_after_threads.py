@@ -1016,10 +1016,7 @@ def _ends(statements: Sequence[cst.CSTNode], scope: Scope) -> bool:
     if not statements or not isinstance(statements[-1], cst.SimpleStatementLine):
         return False
     last = statements[-1].body[-1]
-    return isinstance(last, (cst.Return, cst.Raise)) or _called(last, scope) in _ENDING_CALLS
-
-
-_ENDING_CALLS = frozenset({"os._exit", "sys.exit"})
+    return isinstance(last, (cst.Return, cst.Raise)) or _called(last, scope) in forking.PARENT_ENDING_CALLS
 
 
 def _called(small: cst.CSTNode, scope: Scope) -> str | None:
