@@ -638,3 +638,22 @@ def test_the_prefilter_pattern_spells_the_same_thread_tokens_as_the_rule() -> No
     from conclint.syntax.prefilter import THREADS
 
     assert sorted(THREADS.pattern.split(b"|")) == sorted(forking.THREAD_TOKENS)
+
+
+@pytest.mark.parametrize(
+    ("setter", "count"),
+    [
+        # the entry point sets fork, then calls the function that starts the process
+        ('def main(watch, work):\n    mp.set_start_method("fork")\n    run(watch, work)', 1),
+        # a function that never reaches the start sets it: the default is not known to be fork
+        ('def configure():\n    mp.set_start_method("fork")', 0),
+        ('def main(watch, work):\n    mp.set_start_method("spawn")\n    run(watch, work)', 0),
+    ],
+)
+def test_the_start_method_set_by_a_caller(setter: str, count: int) -> None:
+    source = (
+        "import multiprocessing as mp, threading\n\n"
+        "def run(watch, work):\n    threading.Thread(target=watch).start()\n    mp.Process(target=work).start()\n\n"
+        f"{setter}\n"
+    )
+    assert len(_findings(source)) == count

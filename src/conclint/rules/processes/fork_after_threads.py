@@ -115,7 +115,8 @@ class ForkAfterThreads(Rule):
     finds them (`Thread(target=f)`, `pool.submit(f)`, `asyncio.to_thread(f)`,
     `_thread.start_new_thread(f, ...)`), the `run` of a `Thread` subclass, or a function
     they call. A process start forks when its context is `get_context("fork")`, when the
-    module calls `set_start_method("fork")` at module level or in the same function, or, with a
+    module calls `set_start_method("fork")` at module level, in the same function or in one
+    that calls it, or, with a
     `target-version` below 3.14, when it sits under an `if` that says the code runs on Linux
     (`sys.platform.startswith("linux")`, `sys.platform == "linux"`,
     `platform.system() == "Linux"`), where fork is the default.
@@ -387,6 +388,8 @@ class ForkAfterThreads(Rule):
         # statement) that puts them there, and how messages name it.
         self._thread_targets: dict[str, tuple[cst.CSTNode, str]] = {}
         self._later_joins: dict[int, frozenset[str]] = {}
+        # The units the functions calling `set_start_method("fork")` reach (on first need).
+        self._setter_reach: set[str] | None = None
         self._linux_default = _version(settings.target_version) < forking.FORKSERVER_DEFAULT_FROM
 
     # ----- traversal -------------------------------------------------------------------------
@@ -664,8 +667,21 @@ class ForkAfterThreads(Rule):
         """A fork whose child may run the parent's code: not one that execs at once; a
         process start whose start method is known to be fork."""
         if event.kind == _PROCESS:
-            return bool(event.method) or _MODULE in self._fork_method_set or name in self._fork_method_set
+            return bool(event.method) or self._fork_method_reaches(name)
         return not _child_execs(event, self._paths(name))
+
+    def _fork_method_reaches(self, name: str) -> bool:
+        """`set_start_method("fork")` is called at module level, in unit `name`, or in a
+        function that calls `name` (at any depth): the entry point chose fork for the
+        processes its callees start."""
+        setters = self._fork_method_set
+        if not setters:
+            return False
+        if _MODULE in setters or name in setters:
+            return True
+        if self._setter_reach is None:
+            self._setter_reach = {reached for setter in setters for reached in self._reached(setter)}
+        return name in self._setter_reach
 
     def _joined_after(self, name: str, trace: _Trace, event: _Event) -> bool:
         """The thread of `trace`, started by `event` of unit `name`, is joined before the
