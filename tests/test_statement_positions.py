@@ -12,6 +12,7 @@ import pytest
 from conclint.engine.enclosing import EnclosingNames
 from conclint.syntax.positions import node_positions
 from conclint.syntax.statement_positions import StatementPositions, _Walk
+from conclint.syntax.traversal import _child_fields
 
 SOURCES = {
     "elif chain": "def f(x):\n    if x == 1:\n        a()\n    elif x == 2:\n        a()\n    elif x:\n        b()\n    else:\n        a()\n",
@@ -38,17 +39,24 @@ def _check(source: str) -> None:
     module = cst.parse_module(source)
     whole = node_positions(module)
     names = EnclosingNames(module, whole)
-    walk = _Walk(module)
+    walk = _Walk(module, _child_fields)
     nodes = [node for node in whole if walk.context_of(node) is not None]
     assert nodes
     shared = StatementPositions(module, source, lambda: whole)
-    for node in nodes:
+    statements = [node for node in nodes if isinstance(node, cst.BaseStatement)]
+    for number, node in enumerate(nodes):
         alone = StatementPositions(module, source, lambda: whole)
-        assert alone[node] == whole[node], (type(node).__name__, whole[node])
-        assert shared[node] == whole[node]
-        if alone.enclosing_name(node) is not None:
-            start = whole[node].start
-            assert alone.enclosing_name(node) == names.name_at(start.line, start.column), (type(node).__name__, start)
+        # As a rule reports: the statement holding the node (the innermost one, or any
+        # other, which must not change the answer).
+        hinted = StatementPositions(module, source, lambda: whole)
+        own = walk.context_of(node).statement  # type: ignore[union-attr]
+        hinted.expect(node, own if number % 3 else statements[number % len(statements)])
+        for positions in (alone, hinted, shared):
+            assert positions[node] == whole[node], (type(node).__name__, whole[node])
+        start = whole[node].start
+        for positions in (alone, hinted):
+            if positions.enclosing_name(node) is not None:
+                assert positions.enclosing_name(node) == names.name_at(start.line, start.column), (type(node).__name__, start)
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES))

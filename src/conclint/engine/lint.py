@@ -228,6 +228,9 @@ def _to_diagnostics(
     selected for the file, and whether the project index was used), also CCL002's findings."""
     text = _source_text(module, source)
     positions = StatementPositions(module, text, lambda: _positions(module))
+    for report in reports:
+        positions.expect(report.node, report.statement)
+        positions.expect(report.statement, report.statement)  # type: ignore[arg-type]
     lines = source_lines(text)
 
     def line_of(node: cst.CSTNode) -> int:

@@ -24,6 +24,7 @@ definition either.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from typing import Callable, Iterator, Mapping
 
 import libcst as cst
@@ -33,7 +34,7 @@ from libcst.metadata.position_provider import NEWLINE_RE
 from conclint.core.model import MODULE_LEVEL
 from conclint.syntax.node_types import COMPOUND_STATEMENTS, DEFINITIONS
 from conclint.syntax.positions import _PositionState, _Range
-from conclint.syntax.traversal import _KINDS, _NODE, _SEQUENCE, _child_fields, _kind, child_nodes
+from conclint.syntax.traversal import _KINDS, _NODE, _SEQUENCE, _child_fields, _kind
 
 # A statement placed on its own: a simple statement line or a compound statement, each
 # starting at the beginning of a line.
@@ -78,7 +79,10 @@ class StatementPositions(Mapping[cst.CSTNode, CodeRange]):
         self._whole: Mapping[cst.CSTNode, CodeRange] | None = None
         self._ranges: dict[cst.CSTNode, _Range] = {}
         self._walk: _Walk | None = None
+        self._statement_walk: _Walk | None = None
+        self._hints: dict[int, cst.CSTNode] = {}
         self._placed: set[int] = set()
+        self._unplaceable: set[int] = set()
         self._generated = 0
         self._line_starts: list[int] | None = None
         self._functions: list[cst.FunctionDef] = []
@@ -104,13 +108,22 @@ class StatementPositions(Mapping[cst.CSTNode, CodeRange]):
     def __len__(self) -> int:
         return len(self._all())
 
+    def expect(self, node: cst.CSTNode, statement: cst.CSTNode | None) -> None:
+        """Say that `node` lies in `statement` (a simple statement line, or a compound
+        statement), as the rules' traversal knew when it reported it: the node is then
+        placed from a walk over the statements alone. A wrong hint costs time, not
+        correctness: a node missing from the statement's code is looked for by the full
+        walk."""
+        if statement is not None:
+            self._hints[id(node)] = statement
+
     def enclosing_name(self, node: cst.CSTNode) -> str | None:
         """The qualified name of the innermost function or class holding `node` (the
         definition itself for a `def` or `class` node), MODULE_LEVEL outside every one:
         what `EnclosingNames.name_at` answers for the node's start. None for a node the
         rules' traversal does not visit (whitespace, punctuation), and for a block or the
         module, whose position starts at their first statement."""
-        context = self._context_of(node)
+        context = self._line_context(node) or self._context_of(node)
         if context is None or type(node) in _STARTING_AT_FIRST_STATEMENT:
             return None
         return context.name or MODULE_LEVEL
@@ -118,11 +131,12 @@ class StatementPositions(Mapping[cst.CSTNode, CodeRange]):
     def functions_around(self, node: cst.CSTNode) -> list[cst.FunctionDef]:
         """The functions whose code holds `node`, innermost first (none for a node the
         rules' traversal does not visit)."""
-        context = self._context_of(node)
+        context = self._line_context(node) or self._context_of(node)
         found = []
         while context is not None:
             if type(context.statement) is cst.FunctionDef:
                 found.append(context.statement)
+                self._hints[id(context.statement)] = context.statement  # placed from the statement walk
             context = context.outer
         return found  # type: ignore[return-value]
 
@@ -136,25 +150,63 @@ class StatementPositions(Mapping[cst.CSTNode, CodeRange]):
         return self._whole
 
     def _context_of(self, node: cst.CSTNode) -> _Context | None:
+        """`node`'s context, by the walk over every node."""
         if self._walk is None:
-            self._walk = _Walk(self._module)
+            self._walk = _Walk(self._module, _child_fields)
         return self._walk.context_of(node)
+
+    def _hinted_context(self, node: cst.CSTNode) -> _Context | None:
+        """The context of the statement `node` is expected in (see `expect`)."""
+        statement = self._hints.get(id(node))
+        if statement is None:
+            return None
+        if self._statement_walk is None:
+            self._statement_walk = _Walk(self._module, _statement_fields)
+        return self._statement_walk.context_of(statement)
+
+    def _line_context(self, node: cst.CSTNode) -> _Context | None:
+        """The hinted context when it is `node`'s own, checked on positions: `node` lies in
+        the hinted simple statement line, which holds no definition, or in the header of
+        the hinted compound statement (`with open(p) as f:`), before the block where a
+        definition could sit between them. A wrong hint fails the check."""
+        statement = self._hints.get(id(node))
+        if statement is None:
+            return None
+        try:
+            inner = self[node]
+            if type(statement) is cst.SimpleStatementLine:
+                outer = self[statement]
+                holds = _start(outer) <= _start(inner) and _end(inner) <= _end(outer)
+            else:
+                body = getattr(statement, "body", None)
+                holds = body is not None and _start(self[statement]) <= _start(inner) and _end(inner) <= _start(self[body])
+        except KeyError:  # not a node of this module, or a body the walk does not visit
+            return None
+        return self._hinted_context(node) if holds else None
 
     def _place(self, node: cst.CSTNode) -> None:
         """Generate the innermost statement holding `node` that can be placed alone and
-        record its nodes' positions; the whole module's when none can."""
-        context = self._context_of(node)
+        record its nodes' positions (from the statement it is expected in, else from its
+        own); the whole module's when none can."""
+        hinted = self._hinted_context(node)
+        if (hinted is not None and self._place_from(node, hinted)) or self._place_from(node, self._context_of(node)):
+            return
+        self._all()
+
+    def _place_from(self, node: cst.CSTNode, context: _Context | None) -> bool:
+        """Place the statement of `context`, or the nearest enclosing one whose code occurs
+        once; whether `node` was placed."""
         while context is not None and context.statement is not None:
             statement = context.statement
-            if id(statement) in self._placed or self._generated > _FULL_SHARE * len(self._text):
-                break  # placed already, and `node` is not in it: a node the walk skips
-            self._placed.add(id(statement))
-            if self._place_statement(statement, context.indents):
-                if node in self._ranges:
-                    return
-                break
+            if self._generated > _FULL_SHARE * len(self._text) or id(statement) in self._placed:
+                return False  # placed already, and `node` is not in it
+            if id(statement) not in self._unplaceable:
+                if self._place_statement(statement, context.indents):
+                    self._placed.add(id(statement))
+                    return node in self._ranges
+                self._unplaceable.add(id(statement))
             context = context.outer
-        self._all()
+        return False
 
     def _place_statement(self, statement: cst.CSTNode, indents: tuple[str, ...]) -> bool:
         module = self._module
@@ -197,14 +249,15 @@ def _only_line_start(text: str, code: str) -> int | None:
 
 
 class _Walk:
-    """The contexts of the module's nodes, walked as far as the nodes asked for need: the
-    first finding of a file is often near its top. The walk visits the nodes the rules'
-    traversal visits, in one loop with no call per node: it is most of what placing a
-    statement costs. Contexts are kept by id (the module keeps its nodes alive, so ids
-    are not reused while it lives)."""
+    """The contexts of the module's nodes, walked as far as the nodes asked for need (the
+    first finding of a file is often near its top), over the children `fields_of` names
+    for each node type: every node the rules' traversal visits (`_child_fields`), or the
+    statements only (`_statement_fields`), a small part of them. One loop with no call per
+    node: this walk is most of what placing a statement costs. Contexts are kept by id (the
+    module keeps its nodes alive, so ids are not reused while it lives)."""
 
-    def __init__(self, module: cst.Module) -> None:
-        self.module = module
+    def __init__(self, module: cst.Module, fields_of: Callable[[type], tuple[str, ...]]) -> None:
+        self.module, self.fields_of = module, fields_of
         self.found: dict[int, _Context] = {}
         self.elifs: set[int] = set()  # written differently alone: their nodes belong to the first `if`
         self.pending: list[tuple[cst.CSTNode, _Context]] = [(module, _Context(None, (), (), None, "", False))]
@@ -213,46 +266,71 @@ class _Walk:
         key = id(node)
         found, elifs, pending = self.found, self.elifs, self.pending
         push, pop = pending.append, pending.pop
-        kinds, fields_of = _KINDS, _child_fields
+        kinds, fields_of = _KINDS, self.fields_of
         while key not in found and pending:
             node, context = pop()
             kind = type(node)
+            inside = context
             if kind in _UNITS and id(node) not in elifs:
-                context = _Context(node, context.inner, context.inner, context, context.name, context.in_function)
+                context = inside = _Context(node, context.inner, context.inner, context, context.name, context.in_function)
                 if kind in DEFINITIONS:
-                    found[id(node)] = _push_definition(node, context, pending)  # type: ignore[arg-type]
-                    continue
-            found[id(node)] = context
-            if kind is cst.IndentedBlock:
+                    inside = _definition_context(node, context)  # type: ignore[arg-type]
+            elif kind is cst.IndentedBlock:
                 indent = node.indent  # type: ignore[attr-defined]
                 inner = context.inner + (self.module.default_indent if indent is None else indent,)
-                context = _Context(context.statement, context.indents, inner, context.outer, context.name, context.in_function)
-            elif kind is cst.If and type(node.orelse) is cst.If:  # type: ignore[attr-defined]
+                inside = _Context(context.statement, context.indents, inner, context.outer, context.name, context.in_function)
+            found[id(node)] = inside if kind is not cst.IndentedBlock else context
+            if kind is cst.If and type(node.orelse) is cst.If:  # type: ignore[attr-defined]
                 elifs.add(id(node.orelse))  # type: ignore[attr-defined]
             for field in fields_of(kind):
+                holder = context if field == "decorators" else inside  # a decorator runs outside its definition
                 value = getattr(node, field)
                 value_kind = kinds.get(type(value)) or _kind(type(value))
                 if value_kind == _NODE:
-                    push((value, context))
+                    push((value, holder))
                 elif value_kind == _SEQUENCE:
                     for child in value:
                         if (kinds.get(type(child)) or _kind(type(child))) == _NODE:
-                            push((child, context))
+                            push((child, holder))
         return found.get(key)
 
 
-def _push_definition(node: cst.FunctionDef | cst.ClassDef, context: _Context, pending: list[tuple[cst.CSTNode, _Context]]) -> _Context:
-    """Queue a definition's children: its decorators in the scope around it (the
-    definition's range starts at `def`), the rest in the definition's; return the latter."""
+def _definition_context(node: cst.FunctionDef | cst.ClassDef, context: _Context) -> _Context:
+    """The context inside a definition whose own statement's context is `context`."""
     name = node.name.value
     qualname = f"{context.name}.<locals>.{name}" if context.in_function else f"{context.name}.{name}" if context.name else name
-    inside = _Context(node, context.indents, context.inner, context.outer, qualname, type(node) is cst.FunctionDef)
-    for decorator in node.decorators:
-        pending.append((decorator, context))
-    _push_children(node, inside, pending, skip="decorators")
-    return inside
+    return _Context(node, context.indents, context.inner, context.outer, qualname, type(node) is cst.FunctionDef)
 
 
-def _push_children(node: cst.CSTNode, context: _Context, pending: list[tuple[cst.CSTNode, _Context]], skip: str = "") -> None:
-    for child in child_nodes(node, skip):
-        pending.append((child, context))
+# The fields that hold statements, clauses and blocks, in the types that have them.
+_BLOCK_FIELDS = ("body", "orelse", "handlers", "finalbody", "cases")
+_STATEMENT_HOLDERS = COMPOUND_STATEMENTS | {
+    cst.Module,
+    cst.IndentedBlock,
+    cst.SimpleStatementLine,
+    cst.SimpleStatementSuite,
+    cst.Else,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.Finally,
+    cst.MatchCase,
+}
+_STATEMENT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _statement_fields(kind: type) -> tuple[str, ...]:
+    """The fields of `kind` holding statements (a simple statement line's are its small
+    statements); none for an expression or a small statement."""
+    fields = _STATEMENT_FIELDS.get(kind)
+    if fields is None:
+        names = {field.name for field in dataclasses.fields(kind)} if kind in _STATEMENT_HOLDERS else set()
+        fields = _STATEMENT_FIELDS[kind] = tuple(field for field in _BLOCK_FIELDS if field in names)
+    return fields
+
+
+def _start(where: CodeRange) -> tuple[int, int]:
+    return where.start.line, where.start.column
+
+
+def _end(where: CodeRange) -> tuple[int, int]:
+    return where.end.line, where.end.column

@@ -11,7 +11,7 @@ cost of a traversal. It is iterative, so deep nesting cannot exhaust the Python 
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, ClassVar, Iterable, Iterator, Mapping, NamedTuple
+from typing import Callable, ClassVar, Iterable, Mapping, NamedTuple
 
 import libcst as cst
 
@@ -201,19 +201,3 @@ def visit_batched(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor
             for method in extra:  # type: ignore[attr-defined]
                 method(node)  # type: ignore[arg-type]
 
-
-def child_nodes(node: cst.CSTNode, skip: str = "") -> Iterator[cst.CSTNode]:
-    """The children of `node` that `visit_batched` visits, in field order, less the field
-    named `skip`."""
-    kinds = _KINDS
-    for field in _child_fields(type(node)):
-        if field == skip:
-            continue
-        value = getattr(node, field)
-        kind = kinds.get(type(value)) or _kind(type(value))
-        if kind == _NODE:
-            yield value  # type: ignore[misc]
-        elif kind == _SEQUENCE:
-            for child in value:  # type: ignore[attr-defined]
-                if (kinds.get(type(child)) or _kind(type(child))) == _NODE:
-                    yield child
