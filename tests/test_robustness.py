@@ -40,8 +40,17 @@ def test_deep_files_are_linted_by_the_runner_and_ccl001_in_the_engine(source: st
     path = tmp_path / "deep.py"
     path.write_text(source)
     assert codes(path) == ["CCL101"]
-    # The engine alone, under the default limit: libcst's code generation runs out of
-    # recursion (which libcst turns into a KeyError); that is CCL001, not an internal error.
+    # The engine alone, under the default limit: the finding's own statement is placed
+    # without generating the deep code around it.
+    assert [finding.code for finding in lint_source(source, "deep.py")] == ["CCL101"]
+
+
+@pytest.mark.parametrize("depth", [800, 1500])
+def test_a_finding_inside_deep_code_is_ccl001_in_the_engine(depth: int) -> None:
+    # Under the default limit, libcst's code generation runs out of recursion on the
+    # finding's own statement (which libcst turns into a KeyError): CCL001, not an internal
+    # error.
+    source = "import time\nasync def handler(x):\n    time.sleep(" + " + ".join("1" for _ in range(depth)) + ")\n"
     (finding,) = lint_source(source, "deep.py")
     assert finding.code == "CCL001" and "deeply nested" in finding.message
 

@@ -24,6 +24,7 @@ definition either.
 from __future__ import annotations
 
 import bisect
+import math
 import dataclasses
 from typing import Callable, Iterator, Mapping
 
@@ -83,7 +84,7 @@ class StatementPositions(Mapping[cst.CSTNode, CodeRange]):
         self._hints: dict[int, cst.CSTNode] = {}
         self._placed: set[int] = set()
         self._unplaceable: set[int] = set()
-        self._generated = 0
+        self._generated: float = 0
         self._line_starts: list[int] | None = None
         self._functions: list[cst.FunctionDef] = []
 
@@ -213,7 +214,11 @@ class StatementPositions(Mapping[cst.CSTNode, CodeRange]):
         state = _PositionState(default_indent=module.default_indent, default_newline=module.default_newline, provider=None)
         state.ranges = {}
         state.indent_tokens = list(indents)
-        statement._codegen(state)
+        try:
+            statement._codegen(state)
+        except (RecursionError, KeyError):  # nested too deeply for libcst's recursive writer
+            self._generated = math.inf  # the whole module's positions say so (see `whole`)
+            return False
         code = "".join(state.tokens)
         self._generated += len(code)
         offset = _only_line_start(self._text, code)
