@@ -14,11 +14,13 @@ import libcst as cst
 
 def concrete(*bases: type) -> frozenset[type]:
     """libcst's public node classes that are, or derive from, one of `bases`."""
-    found = set()
-    for value in vars(cst).values():
-        if isinstance(value, type) and issubclass(value, bases) and issubclass(value, cst.CSTNode):
-            found.add(value)
-    return frozenset(found)
+    # By the MRO: `issubclass` against libcst's ABCs walks every subclass of the base on a
+    # miss, which for the few hundred names of the package cost 8 ms at every start.
+    return frozenset(
+        value
+        for value in vars(cst).values()
+        if isinstance(value, type) and cst.CSTNode in value.__mro__ and any(base in value.__mro__ for base in bases)
+    )
 
 
 SMALL_STATEMENTS = concrete(cst.BaseSmallStatement)
