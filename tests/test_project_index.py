@@ -520,3 +520,16 @@ def test_a_result_left_by_another_worker_is_read_back(tmp_path: Path) -> None:
     assert lint_ahead.unstash(str(tmp_path), "/abs/other.py") is None
     Path(lint_ahead.stash_file(str(tmp_path), "/abs/a.py")).write_bytes(b"not a pickle")
     assert lint_ahead.unstash(str(tmp_path), "/abs/a.py") is None
+
+
+def test_text_names_reads_definitions_and_imports_off_the_text() -> None:
+    from conclint.analysis.project_index import TextNames
+
+    names = TextNames.of(
+        b"from .a import (fetch,\n    store as keep)\nimport os, json as j\n"
+        b"class C:\n    async  def run(self): ...\n    def stop(self): ...\nasync def main(): ...\n"
+    )
+    assert names.async_defined == {b"run", b"main"}
+    assert names.defined == {b"run", b"main", b"stop"}
+    assert {b"fetch", b"store", b"keep", b"os", b"json", b"j"} <= names.imported
+    assert b"C" not in names.imported and b"stop" not in names.imported

@@ -135,6 +135,7 @@ class ProjectIndex:
         self._located: dict[Path, ModuleSummary | None] = {}
         self._definitions: dict[Path, dict[str, int]] = {}
         self._mentions: dict[tuple[Path, Mentioned], bool] = {}
+        self._text_names: dict[Path, TextNames] = {}
         # The content digest of each file whose text `mentions` read: a dependency of the lint.
         self._digests: dict[Path, str] = {}
         self._texts_read: dict[Path, bytes] = {}
@@ -154,6 +155,7 @@ class ProjectIndex:
         self._located.pop(file, None)
         self._definitions.pop(file, None)
         self._mentions = {key: value for key, value in self._mentions.items() if key[0] != file}
+        self._text_names.pop(file, None)
         self._digests.pop(file, None)
         self._texts_read.pop(file, None)
         self._resolved = {
@@ -261,6 +263,14 @@ class ProjectIndex:
         found = self._mentions.get(key)
         if found is None:
             found = self._mentions[key] = _holds(tokens, self._text_of(file))
+        return found
+
+    def text_names(self, file: Path) -> TextNames:
+        """The names `file`'s text defines with `async def` and names in import statements,
+        read once per file: rules ask this of many names of the same module."""
+        found = self._text_names.get(file)
+        if found is None:
+            found = self._text_names[file] = TextNames.of(self._text_of(file))
         return found
 
     def _text_of(self, file: Path) -> bytes:
@@ -412,6 +422,16 @@ class ProjectView:
         holds START_TOKENS): a cheap test, read off the file without parsing it."""
         return self.module_mentions(name, START_TOKENS)
 
+    def module_text_names(self, name: str) -> TextNames | None:
+        """`ProjectIndex.text_names` of the project module defining `name`; None when there
+        is none."""
+        found = self.index.defining_module(name, self.roots)
+        if found is None:
+            return None
+        names = self.index.text_names(found[1])
+        self.dependencies[str(found[1])] = self.index.mentions_digest(found[1])
+        return names
+
     def module_mentions(self, name: str, tokens: Mentioned) -> bool:
         """Whether the text of the project module defining `name` holds one of `tokens` (or
         a match of a pattern): a test read off the file, before summarizing the module for
@@ -481,6 +501,35 @@ class ProjectView:
 
 # What `ProjectIndex.mentions` asks of a module's text: one of some tokens, or a match.
 Mentioned = tuple[bytes, ...] | re.Pattern[bytes]
+
+# The names after `async def`, and the statements that import names: on one line, or in a
+# parenthesized list (a name there is a whole word of the statement's text).
+_DEFINED = re.compile(rb"\b(async[ \t]+)?def[ \t]+(\w+)")
+_IMPORT_LINE = re.compile(rb"\bimport\b([^\n;#(]*)")
+_IMPORT_LIST = re.compile(rb"\bimport\s*\(([^)]*)")
+_WORD = re.compile(rb"\w+")
+
+
+@dataclass(frozen=True)
+class TextNames:
+    """What a module's text says of its names, read without parsing it: those defined with
+    `def`, those with `async def` (anywhere, methods included), and the words of its import
+    statements (a name bound by an import; comments and strings that look like one count
+    too, which only makes the answer "maybe" more often)."""
+
+    defined: frozenset[bytes]
+    async_defined: frozenset[bytes]
+    imported: frozenset[bytes]
+
+    @classmethod
+    def of(cls, text: bytes) -> TextNames:
+        definitions = _DEFINED.findall(text)
+        imported = {word for pattern in (_IMPORT_LINE, _IMPORT_LIST) for match in pattern.finditer(text) for word in _WORD.findall(match.group(1))}
+        return cls(
+            frozenset(name for _, name in definitions),
+            frozenset(name for is_async, name in definitions if is_async),
+            frozenset(imported),
+        )
 # How many modules' texts `ProjectIndex.mentions` keeps at once.
 MENTIONED_TEXTS = 32
 

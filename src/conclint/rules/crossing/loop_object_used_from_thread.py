@@ -481,8 +481,9 @@ class LoopObjectUsedFromThread(Rule):
         project = self._project
         if project is None or not _may_be_project(name):
             return False
-        definition = b"def " + name.rpartition(".")[2].encode()
-        return project.module_mentions(name, (definition,)) and not project.module_mentions(name, (b"asyncio",))
+        names = project.module_text_names(name)
+        defined = names is not None and name.rpartition(".")[2].encode() in names.defined
+        return defined and not project.module_mentions(name, (b"asyncio",))
 
     def _reach(self, name: str, depth: int) -> _Reach | None:
         """The first loop-affine call that the function `name` of another module makes, or

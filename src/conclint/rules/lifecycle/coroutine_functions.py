@@ -4,8 +4,6 @@ library coroutine function of the catalog. Asked once the module's summaries are
 
 from __future__ import annotations
 
-import functools
-import re
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -74,17 +72,9 @@ def _may_define_coroutine(project: ProjectView, name: str) -> bool:
     import that binds the name (a re-export, which the index follows). Anything else (a plain
     `def`, a class, an attribute of a module-level object) the index could not find as an
     `async def` there; most calls whose result is dropped are of such names."""
+    names = project.module_text_names(name)
     last = name.rpartition(".")[2].encode()
-    if project.module_mentions(name, (b"async def " + last,)):
-        return True
-    return project.module_mentions(name, _imports_of(last))
-
-
-@functools.lru_cache(maxsize=1024)
-def _imports_of(name: bytes) -> re.Pattern[bytes]:
-    """An import statement naming `name`: on one line, or in a parenthesized list."""
-    word = rb"\b" + re.escape(name) + rb"\b"
-    return re.compile(rb"\bimport\b[^\n;#(]*" + word + rb"|\bimport\s*\([^)]*" + word)
+    return names is not None and (last in names.async_defined or last in names.imported)
 
 
 def makes_coroutine(summary: FunctionSummary) -> bool:
