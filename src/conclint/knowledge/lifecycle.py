@@ -115,13 +115,16 @@ SYNC_CALLBACK_APIS: Mapping[str, tuple[int, str | None]] = {
 # Methods recognised by name on a receiver conclint cannot resolve: only futures and tasks
 # (asyncio's and concurrent.futures') have them, and both call the callback synchronously.
 SYNC_CALLBACK_METHODS: Mapping[str, tuple[int, str | None]] = {"add_done_callback": (0, "fn")}
-# A file must name one of these for CCL402 to read it.
-# (An executor's `submit` and `map` resolve only where `ThreadPoolExecutor` or `ThreadPool` is
-# named, which holds `Thread`; the loop methods above only on a loop asyncio's functions made
-# or an annotation named, which holds `asyncio`: an event loop of another library's own,
-# celery's kombu hub with its `call_soon`, is not read for them.)
+# A file must name one of these for CCL402 to read it (an executor's `submit` and `map`
+# resolve only where `ThreadPoolExecutor` or `ThreadPool` is named, which holds `Thread`)...
 SYNC_CALLBACK_TOKENS = (
-    b"Thread", b"Timer", b"to_thread", b"run_in_executor", b"run_sync", b"asyncio",
+    b"Thread", b"Timer", b"to_thread", b"run_in_executor", b"run_sync",
     # `signal.signal` spelled out: a bare "signal" is in most modules of a project with signals.
     b"add_done_callback", b"signal.signal", b"atexit",
+    # The loop methods of SYNC_CALLBACK_APIS.
+    b"call_soon", b"call_later", b"call_at", b"add_signal_handler", b"add_reader", b"add_writer",
 )  # fmt: skip
+# ... and, for a loop method, name asyncio too (`syntax.prefilter.CALLBACKS` holds the other
+# tokens or `asyncio`): the rule knows a loop only from asyncio's functions or an annotation
+# naming it, so neither a module that names asyncio without calling a loop method (most of
+# tornado) nor one calling another library's `call_soon` (celery's kombu hub) is parsed.

@@ -53,7 +53,7 @@ RULE_PREFILTERS: Mapping[str, Prefilter] = {
     "CCL304": Prefilter(START_METHOD_TOKENS),
     "CCL305": Prefilter((*FORK_TOKENS, *START_TOKENS), "threads"),
     "CCL401": _COROUTINE,
-    "CCL402": Prefilter(SYNC_CALLBACK_TOKENS),
+    "CCL402": Prefilter(SYNC_CALLBACK_TOKENS, "callbacks"),
     "CCL403": Prefilter(TASK_TOKENS, "asyncio"),
     "CCL404": Prefilter(GET_EVENT_LOOP_TOKENS),
     "CCL405": Prefilter(EXCEPTION_TOKENS),

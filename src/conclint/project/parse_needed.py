@@ -20,12 +20,12 @@ from conclint.core.settings import Settings
 from conclint.knowledge.rule_tokens import RULE_PREFILTERS, Prefilter
 from conclint.rules.registry import select_catalog
 from conclint.syntax.cpython_check import SourceError, cpython_precheck, release
-from conclint.syntax.prefilter import ASYNCIO, COROUTINE, THREADS, holds
+from conclint.syntax.prefilter import ASYNCIO, CALLBACKS, COROUTINE, THREADS, holds
 
 # The rule that reports a file CPython's check rejects (`rules.general.parse_error`).
 PARSE_ERROR = "CCL001"
 # The patterns `Prefilter.pattern` names.
-PATTERNS: Mapping[str, re.Pattern[bytes]] = {"coroutine": COROUTINE, "asyncio": ASYNCIO, "threads": THREADS}
+PATTERNS: Mapping[str, re.Pattern[bytes]] = {"coroutine": COROUTINE, "asyncio": ASYNCIO, "threads": THREADS, "callbacks": CALLBACKS}
 
 
 def needs_engine(source: bytes, settings: Settings, in_project: Callable[[str], bool] | None) -> bool:

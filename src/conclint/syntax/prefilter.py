@@ -17,6 +17,9 @@ ASYNCIO = re.compile(rb"asyncio")
 # A thread started or a function run on one, in every spelling CCL305 follows
 # (`knowledge.forking.THREAD_TOKENS`): without one, no fork can follow a thread it sees.
 THREADS = re.compile(rb"Thread|Timer|start_new|dummy|to_thread|run_in_executor")
+# CCL402's second test (`knowledge.lifecycle.SYNC_CALLBACK_TOKENS`): a callback API other than
+# a loop method, or asyncio, without which no loop method is known.
+CALLBACKS = re.compile(rb"asyncio|Thread|Timer|to_thread|run_in_executor|run_sync|add_done_callback|signal\.signal|atexit")
 
 
 @lru_cache(maxsize=32)

@@ -15,6 +15,7 @@ from conclint.knowledge.lifecycle import SYNC_CALLBACK_APIS, SYNC_CALLBACK_METHO
 from conclint.knowledge.threads import CALLABLE_WRAPPERS
 from conclint.rules.base import Invalid, Rule, Valid
 from conclint.rules.lifecycle.coroutine_functions import callable_symbol, coroutine_kind
+from conclint.syntax.prefilter import CALLBACKS
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -114,6 +115,7 @@ class AsyncCallableToSyncApi(Rule):
     NAME = "async-callable-to-sync-api"
     MESSAGE = "`{callee}` is {kind}, but `{api}` calls {given} as a plain function {fate}: the coroutine it makes never runs"
     REQUIRED_TOKENS = SYNC_CALLBACK_TOKENS
+    REQUIRED_PATTERN = CALLBACKS
     USES_SUMMARIES = True
 
     VALID = (
