@@ -233,10 +233,13 @@ class StatementPositions(Mapping[cst.CSTNode, CodeRange]):
         return True
 
     def _line_of(self, offset: int) -> int:
-        starts = self._line_starts
-        if starts is None:
-            starts = self._line_starts = [0, *(match.end() for match in NEWLINE_RE.finditer(self._text))]
-        return bisect.bisect_right(starts, offset)
+        if self._line_starts is None:
+            # A table of line starts where "\r" may end a line; elsewhere counting is faster.
+            text = self._text
+            self._line_starts = [0, *[match.end() for match in NEWLINE_RE.finditer(text)]] if "\r" in text else []
+        if not self._line_starts:
+            return self._text.count("\n", 0, offset) + 1
+        return bisect.bisect_right(self._line_starts, offset)
 
 
 def _only_line_start(text: str, code: str) -> int | None:
