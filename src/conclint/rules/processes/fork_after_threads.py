@@ -575,15 +575,12 @@ class ForkAfterThreads(Rule):
     def _report_on_thread(self, target: str, started: cst.CSTNode, api: str, fork: _Trace) -> None:
         """Reports a fork made on a thread, naming the function and where it was put there."""
         event = fork.event
-        forked = f"`{event.text}` forks" if event.kind == _PROCESS else f"`{event.text}` runs"
         where = f"in `{_short(fork.unit)}`, called by `{_short(target)}`," if fork.unit != target else f"in `{_short(target)}`,"
-        how = _HOW.get(event.method, "") if event.kind == _PROCESS else ""
 
         def message(line_of: Callable[[cst.CSTNode], int]) -> str:
             return (
-                f"{forked}{how} {where} which runs on a thread ({api}, line {line_of(started)}) while the "
-                "thread that started it runs on: the child copies the memory of every thread but runs "
-                "only this one, so a lock another thread held stays held in the child, which may deadlock"
+                f"{_forked(event)} {where} which runs on a thread ({api}, line {line_of(started)}) while the "
+                f"thread that started it runs on: {_CONSEQUENCE}"
             )
 
         self.report(event.node, message=message, suggestion=_suggestion(event), statement=event.statement)
@@ -781,9 +778,7 @@ class ForkAfterThreads(Rule):
         """Reports the fork, naming the thread start (its line), the function that starts the
         thread before reaching the fork, and where each runs."""
         event = fork.event
-        forked = f"`{event.text}` forks" if event.kind == _PROCESS else f"`{event.text}` runs"
         where = f" in `{_short(fork.unit)}`" if fork.unit and fork.unit != common else ""
-        how = _HOW.get(event.method, "") if event.kind == _PROCESS else ""
         if common is None:
             who = "the module started a thread at import time"
         elif common == _MODULE:
@@ -794,13 +789,24 @@ class ForkAfterThreads(Rule):
         inner = f", in `{_short(start.unit)}`" if start.unit != common and start.unit else ""
 
         def message(line_of: Callable[[cst.CSTNode], int]) -> str:
-            return (
-                f"{forked}{where}{how} after {who} (`{started.text}`, line {line_of(started.node)}{inner}): "
-                "the child copies the memory of every thread but runs only this one, so a lock another "
-                "thread held stays held in the child, which may deadlock"
-            )
+            return f"{_forked(event, where)} after {who} (`{started.text}`, line {line_of(started.node)}{inner}): {_CONSEQUENCE}"
 
         self.report(event.node, message=message, suggestion=_suggestion(event), statement=event.statement)
+
+
+# What every message says happens to the child.
+_CONSEQUENCE = (
+    "the child copies the memory of every thread but runs only this one, so a lock another thread "
+    "held stays held in the child, which may deadlock"
+)
+
+
+def _forked(event: _Event, where: str = "") -> str:
+    """How a message names the fork: "`os.fork()` runs" or "`p.start()` forks", with `where` it
+    is and, for a process start, how it comes to fork."""
+    if event.kind != _PROCESS:
+        return f"`{event.text}` runs{where}"
+    return f"`{event.text}` forks{where}{_HOW.get(event.method, '')}"
 
 
 def _suggestion(event: _Event) -> str:
