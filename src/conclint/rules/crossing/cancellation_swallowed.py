@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 import libcst as cst
 
+from conclint.analysis.scopes import dotted_name
 from conclint.knowledge.crossing import (
     BARE_EXCEPT,
     CANCELLATION_CATCHES,
@@ -296,8 +297,50 @@ class CancellationSwallowed(AsyncCheckpoints, Rule):
                             self.running = False
             """
         ),
+        # A flag an `if` of the loop tests, or that a method the loop's condition calls may read.
+        Valid(
+            """
+            import asyncio
+
+            class Worker:
+                async def run(self, job):
+                    while not self.stopped():
+                        try:
+                            await job()
+                        except asyncio.CancelledError:
+                            self._stop = True
+
+                async def drain(self, queue):
+                    done = False
+                    while True:
+                        try:
+                            await queue.get()
+                        except asyncio.CancelledError:
+                            done = True
+                        if done:
+                            break
+            """
+        ),
     )
     INVALID = (
+        # The handler records a status, which no test of the loop reads: the local `status`
+        # the body assigns is another name (asyncua's KeepAlive.run, under its own FIXME).
+        Invalid(
+            """
+            import asyncio
+
+            async def keep_alive(client, info):
+                while True:
+                    try:
+                        status = await client.read_status()
+                        info.status = status
+                    except asyncio.CancelledError:
+                        info.status = None
+                    await asyncio.sleep(1)
+            """,
+            line=8,
+            message_contains=("asyncio.CancelledError",),
+        ),
         Invalid(
             """
             import asyncio
@@ -592,8 +635,11 @@ def _loop_going_on(function: cst.FunctionDef, candidate: _Candidate) -> cst.CSTN
 
 def _handler_ends_loop(handler: cst.ExceptHandler, loop: cst.CSTNode) -> bool:
     """Whether the loop may stop on what the handler does: its condition (of a `while`) reads a
-    name the handler mentions, or the loop's body reads a name the handler assigns."""
+    name the handler mentions, or a test that decides the loop (its `while` condition, an `if`
+    in its body) reads what the handler assigns. Only a test can end the loop: a handler
+    setting `info.status` while the body reads a local `status` does not."""
     mentioned = {node.value for node in _own_nodes(handler.body) if isinstance(node, cst.Name)} - {"self", "cls"}
+    tests: list[cst.BaseExpression] = []
     if isinstance(loop, cst.While):
         test = loop.test
         read = {node.value for node in _own_nodes(test) if isinstance(node, cst.Name)}
@@ -601,6 +647,17 @@ def _handler_ends_loop(handler: cst.ExceptHandler, loop: cst.CSTNode) -> bool:
             read.add(test.value)
         if read & mentioned:
             return True
+        tests.append(test)
+    assigned = _assigned(handler)
+    if not assigned:
+        return False
+    handler_nodes = {id(node) for node in _own_nodes(handler)}
+    tests += [node.test for node in _own_nodes(loop) if isinstance(node, cst.If) and id(node) not in handler_nodes]
+    return any(_may_read(test, assigned) for test in tests)
+
+
+def _assigned(handler: cst.ExceptHandler) -> set[str]:
+    """The names and attributes (`self.running`, dotted) the handler assigns."""
     assigned: set[str] = set()
     for node in _own_nodes(handler.body):
         targets: list[cst.BaseExpression] = []
@@ -608,18 +665,23 @@ def _handler_ends_loop(handler: cst.ExceptHandler, loop: cst.CSTNode) -> bool:
             targets = [target.target for target in node.targets]
         elif isinstance(node, (cst.AugAssign, cst.AnnAssign)):
             targets = [node.target]
-        for target in targets:
-            if isinstance(target, cst.Attribute):
-                assigned.add(target.attr.value)
-            elif isinstance(target, cst.Name):
-                assigned.add(target.value)
-    if not assigned:
-        return False
-    handler_nodes = {id(node) for node in _own_nodes(handler)}
-    body_names = {
-        node.value for node in _own_nodes(loop) if isinstance(node, cst.Name) and id(node) not in handler_nodes
-    }
-    return bool(assigned & body_names)
+        assigned.update(name for name in map(dotted_name, targets) if name)
+    return assigned
+
+
+def _may_read(test: cst.BaseExpression, assigned: set[str]) -> bool:
+    """Whether `test` may read one of the `assigned` names: it reads the name, an attribute
+    of it, or an object holding it (`info` for `info.status`), or calls a method of such an
+    object (`self.stopped()` may read `self._stop`)."""
+    nodes = [test, *_own_nodes(test)]
+    # Whole chains only: `self` inside `self.running` reads `self.running`, not all of `self`.
+    inner = {id(node.value) for node in nodes if isinstance(node, cst.Attribute)}
+    read = {dotted_name(node) for node in nodes if isinstance(node, (cst.Name, cst.Attribute)) and id(node) not in inner}
+    read |= {dotted_name(node.func.value) for node in nodes if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)}
+    read.discard("")
+    return any(
+        name == seen or name.startswith(seen + ".") or seen.startswith(name + ".") for name in assigned for seen in read
+    )
 
 
 def _message(candidate: _Candidate, loop: cst.CSTNode) -> Callable[[LineOf], str]:
