@@ -5,9 +5,8 @@ the first release with the fix, and print whether conclint reports the line of t
 
 Each case pins a project's release with a known thread/loop or fork/thread bug (fixed
 upstream by the pull request named in REAL_BUGS.md) and, where one exists, the release that
-fixed it. Both are fetched with `pip download --no-deps` (the sdist; a wheel where the
-project's sdist cannot even be prepared), unpacked into the work directory (nothing is built
-or installed) and linted from the tree's root with the installed `conclint --select
+fixed it. Both are fetched with `pip download --no-deps --no-binary :all:`, unpacked into
+the work directory (nothing is built or installed) and linted from the tree's root with the installed `conclint --select
 CCL406,CCL305 --no-cache --format json`, so the project index sees the whole project, one
 conclint process at a time.
 
@@ -44,7 +43,6 @@ class Case:
     lines: tuple[int, ...]  # the lines of the bug in the buggy release
     bug_text: str  # the buggy statement, as it reads on those lines
     fix_text: str | None  # a statement only the fixed release's `path` holds
-    wheel: bool = False  # the sdist cannot be prepared by pip: take the wheel
 
 
 CASES = (
@@ -65,22 +63,29 @@ CASES = (
         "self.loop.call_soon(callback)", "self.loop.call_soon_threadsafe(callback)",
     ),
     Case(
+        "streamlit-webrtc", "CCL406", "0.53.11", "0.54.0", "streamlit_webrtc/webrtc.py", (525,),
+        "process_offer_task = loop.create_task(", "process_offer_task = asyncio.run_coroutine_threadsafe(",
+    ),
+    Case(
+        "livekit-agents", "CCL406", "0.12.18", "0.12.19", "livekit/agents/utils/codecs/decoder.py", (151, 164),
+        "self._output_ch.", "self._loop.call_soon_threadsafe(self._output_ch.close)",
+    ),
+    Case(
         "luigi", "CCL305", "3.8.1", None, "luigi/worker.py", (1040,),
         "task_process.start()", None,
     ),
 )
 
 
-def fetch(name: str, version: str, work: Path, wheel: bool) -> Path:
+def fetch(name: str, version: str, work: Path) -> Path:
     """The unpacked release `name==version` under `work`, downloaded if not there yet."""
     target = work / "src" / f"{name}-{version}"
     if target.exists():
         return target
     archives = work / "archives" / f"{name}-{version}"
     archives.mkdir(parents=True, exist_ok=True)
-    kind = ["--only-binary", ":all:"] if wheel else ["--no-binary", ":all:"]
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", *kind, "-d", str(archives), f"{name}=={version}"],
+        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:", "-d", str(archives), f"{name}=={version}"],
         check=True,
     )
     archive = sorted(archives.iterdir())[-1]
@@ -91,10 +96,10 @@ def fetch(name: str, version: str, work: Path, wheel: bool) -> Path:
 
 
 def _unpack(archive: Path, into: Path) -> Path:
-    """Unpack an sdist or a wheel, refusing members that would land outside `into`; the
-    single top directory of an sdist, or `into` itself for a wheel."""
+    """Unpack an sdist, refusing members that would land outside `into`; its single top
+    directory."""
     into.mkdir(parents=True, exist_ok=True)
-    if archive.suffix in (".zip", ".whl"):
+    if archive.suffix == ".zip":
         with zipfile.ZipFile(archive) as zipped:
             for member in zipped.namelist():
                 if PurePosixPath(member).is_absolute() or ".." in PurePosixPath(member).parts:
@@ -104,7 +109,7 @@ def _unpack(archive: Path, into: Path) -> Path:
         with tarfile.open(archive) as tarred:
             tarred.extractall(into, filter="data")
     roots = [p for p in into.iterdir() if p.is_dir()]
-    return roots[0] if len(roots) == 1 and archive.suffix != ".whl" else into
+    return roots[0] if len(roots) == 1 else into
 
 
 def check_pin(case: Case, root: Path, buggy: bool) -> None:
@@ -157,7 +162,7 @@ def main() -> None:
                 if version is None:
                     rows.append((case, "(no fix released)", "", "", ""))
                     continue
-                root = fetch(case.project, version, work, case.wheel)
+                root = fetch(case.project, version, work)
                 check_pin(case, root, buggy)
                 findings = lint(root, args.conclint)
                 reported, elsewhere = verdict(case, findings)
