@@ -530,6 +530,6 @@ def test_text_names_reads_definitions_and_imports_off_the_text() -> None:
         b"class C:\n    async  def run(self): ...\n    def stop(self): ...\nasync def main(): ...\n"
     )
     assert names.async_defined == {b"run", b"main"}
-    assert names.defined == {b"run", b"main", b"stop"}
+    assert names.defined == {b"C", b"run", b"main", b"stop"}
     assert {b"fetch", b"store", b"keep", b"os", b"json", b"j"} <= names.imported
     assert b"C" not in names.imported and b"stop" not in names.imported

@@ -504,7 +504,7 @@ Mentioned = tuple[bytes, ...] | re.Pattern[bytes]
 
 # The names after `async def`, and the statements that import names: on one line, or in a
 # parenthesized list (a name there is a whole word of the statement's text).
-_DEFINED = re.compile(rb"\b(async[ \t]+)?def[ \t]+(\w+)")
+_DEFINED = re.compile(rb"\b(?:(async[ \t]+)?def|class)[ \t]+(\w+)")
 _IMPORT_LINE = re.compile(rb"\bimport\b([^\n;#(]*)")
 _IMPORT_LIST = re.compile(rb"\bimport\s*\(([^)]*)")
 _WORD = re.compile(rb"\w+")
@@ -513,7 +513,7 @@ _WORD = re.compile(rb"\w+")
 @dataclass(frozen=True)
 class TextNames:
     """What a module's text says of its names, read without parsing it: those defined with
-    `def`, those with `async def` (anywhere, methods included), and the words of its import
+    `def` or `class`, those with `async def` (anywhere, methods included), and the words of its import
     statements (a name bound by an import; comments and strings that look like one count
     too, which only makes the answer "maybe" more often)."""
 

@@ -477,9 +477,10 @@ class LoopObjectUsedFromThread(Rule):
         return depth > 0 and any(self._external_runs_own_loop(callee, depth - 1) for callee in summary.all_calls if callee != name)
 
     def _names_no_asyncio(self, name: str) -> bool:
-        """Whether the project module defining the function `name` (its text holds `def
-        <name>`, so not a re-export) never names asyncio: the function then makes no
-        loop-affine call and runs no loop of its own. Read off the text, so that a module
+        """Whether the project module defining the function or class `name` (its text holds
+        `def <name>` or `class <name>`, so not a re-export) never names asyncio: the function
+        then makes no loop-affine call and runs no loop of its own (a constructor inherited
+        from another module's class is not looked for). Read off the text, so that a module
         only needed for that is not summarized."""
         project = self._project
         if project is None or not _may_be_project(name):
