@@ -625,17 +625,14 @@ class ForkAfterThreads(Rule):
         before it returns, one trace per start. Remembered per unit and depth: a second call
         chain reaching the unit gets the first one's answer, where a cycle may have cut a
         little more."""
-        key = (_STARTS, name, depth)
-        found = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = []
-            starts: set[int] = set()
-            for event in self._units[name].events:
-                for trace in self._starts_of(name, event, depth, seen | {name}):
-                    if id(trace.event.node) not in starts and not self._joined_after(name, trace, event):
-                        starts.add(id(trace.event.node))
-                        found.append(trace)
-        return found
+        return self._traces(
+            (_STARTS, name, depth),
+            lambda event: [
+                trace
+                for trace in self._starts_of(name, event, depth, seen | {name})
+                if not self._joined_after(name, trace, event)
+            ],
+        )
 
     def _forks_of(self, name: str, event: _Event, depth: int, seen: frozenset[str]) -> list[_Trace]:
         """The forks an event of unit `name` makes, itself or through its callees."""
@@ -648,15 +645,19 @@ class ForkAfterThreads(Rule):
     def _forks(self, name: str, depth: int, seen: frozenset[str]) -> list[_Trace]:
         """The forks unit `name` makes, itself or through its callees, one trace per fork
         (remembered as `_left_running` remembers)."""
-        key = (_FORKS, name, depth)
+        return self._traces((_FORKS, name, depth), lambda event: self._forks_of(name, event, depth, seen | {name}))
+
+    def _traces(self, key: tuple[str, str, int], of_event: Callable[[_Event], list[_Trace]]) -> list[_Trace]:
+        """The traces `of_event` gives for the events of unit `key[1]`, one per node reached,
+        remembered under `key` (set empty first: a cycle back to the unit finds none)."""
         found = self._memo.get(key)
         if found is None:
             found = self._memo[key] = []
-            forks_: set[int] = set()
-            for event in self._units[name].events:
-                for trace in self._forks_of(name, event, depth, seen | {name}):
-                    if id(trace.event.node) not in forks_:
-                        forks_.add(id(trace.event.node))
+            reached: set[int] = set()
+            for event in self._units[key[1]].events:
+                for trace in of_event(event):
+                    if id(trace.event.node) not in reached:
+                        reached.add(id(trace.event.node))
                         found.append(trace)
         return found
 
