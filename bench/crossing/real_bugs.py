@@ -22,11 +22,12 @@ import argparse
 import json
 import subprocess
 import sys
-import tarfile
 import tempfile
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "precision"))
+from run import _unpack as unpack  # noqa: E402 - bench/precision/run.py: the same guarded unpacking
 
 CODES = "CCL406,CCL305"
 
@@ -90,26 +91,9 @@ def fetch(name: str, version: str, work: Path) -> Path:
     )
     archive = sorted(archives.iterdir())[-1]
     staging = work / "src" / f".{name}-{version}"
-    root = _unpack(archive, staging)
+    root = unpack(archive, staging)
     root.rename(target)
     return target
-
-
-def _unpack(archive: Path, into: Path) -> Path:
-    """Unpack an sdist, refusing members that would land outside `into`; its single top
-    directory."""
-    into.mkdir(parents=True, exist_ok=True)
-    if archive.suffix == ".zip":
-        with zipfile.ZipFile(archive) as zipped:
-            for member in zipped.namelist():
-                if PurePosixPath(member).is_absolute() or ".." in PurePosixPath(member).parts:
-                    raise SystemExit(f"{archive.name}: unsafe member {member!r}")
-            zipped.extractall(into)
-    else:
-        with tarfile.open(archive) as tarred:
-            tarred.extractall(into, filter="data")
-    roots = [p for p in into.iterdir() if p.is_dir()]
-    return roots[0] if len(roots) == 1 else into
 
 
 def check_pin(case: Case, root: Path, buggy: bool) -> None:
