@@ -3,7 +3,7 @@ result is thrown away from one whose result is used."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import libcst as cst
 
@@ -45,3 +45,44 @@ def local_function(facts: FileFacts, symbol: Symbol) -> cst.FunctionDef | None:
     if method and "." not in method and binding is not None and isinstance(binding.node, cst.ClassDef):
         return own_method(binding.node, method)
     return None
+
+
+Bound = TypeVar("Bound")
+
+
+class UnreadBindings(Generic[Bound]):
+    """Mixin for the rules that judge a value bound to a local name by whether its function
+    ever reads the name (CCL401's coroutine, CCL403's task): the names each open function
+    reads, nested functions included (a closure may read its parent's names), beside what
+    the rule bound there; `unread` gets the bindings never read when the function ends."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        # Per open function: the names read, and (name, what the rule bound to it).
+        self._open_functions: list[tuple[set[str], list[tuple[str, Bound]]]] = []
+        self._binding_names: set[int] = set()  # the Name nodes that bind: not reads
+
+    def in_function_body(self) -> bool:
+        return bool(self._open_functions)
+
+    def bind(self, target: cst.Name, bound: Bound) -> None:
+        """`bound` is kept in `target`, judged when the function ends (inside one only)."""
+        self._binding_names.add(id(target))
+        self._open_functions[-1][1].append((target.value, bound))
+
+    def unread(self, bindings: list[tuple[str, Bound]]) -> None:
+        """The bindings (name, what was bound) of a function that never read their name."""
+        raise NotImplementedError
+
+    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self._open_functions.append((set(), []))
+
+    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        reads, bindings = self._open_functions.pop()
+        self.unread([(name, bound) for name, bound in bindings if name not in reads])
+        if self._open_functions:
+            self._open_functions[-1][0].update(reads)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if self._open_functions and id(node) not in self._binding_names:
+            self._open_functions[-1][0].add(node.value)

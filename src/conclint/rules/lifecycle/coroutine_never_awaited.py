@@ -3,7 +3,7 @@ truth, or kept in a name nothing reads."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -12,6 +12,7 @@ from conclint.analysis.process_display import callee_text
 from conclint.fixes.plan import FixPlan
 from conclint.rules.base import Invalid, Rule, Valid
 from conclint.rules.lifecycle.coroutine_functions import callable_symbol, coroutine_kind
+from conclint.rules.lifecycle.common import UnreadBindings
 from conclint.syntax.prefilter import COROUTINE
 
 if TYPE_CHECKING:
@@ -33,19 +34,10 @@ class _Site:
     statement: cst.CSTNode | None
 
 
-@dataclass
-class _Function:
-    """One open function: the names its code reads (nested functions included), and the
-    calls it binds to a name, judged when the function ends."""
-
-    reads: set[str] = field(default_factory=set)
-    bound: list[tuple[str, _Site]] = field(default_factory=list)
-
-
 _DROPPED, _TESTED = "dropped", "tested"
 
 
-class CoroutineNeverAwaited(Rule):
+class CoroutineNeverAwaited(UnreadBindings["_Site"], Rule):
     """
     ## What it does
     Finds a call of a coroutine function whose coroutine is never awaited: the call is a
@@ -303,8 +295,6 @@ class CoroutineNeverAwaited(Rule):
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__(facts, settings)
         self._sites: list[_Site] = []
-        self._functions: list[_Function] = []
-        self._targets: set[int] = set()  # the Name nodes that bind a call's result: not reads
 
     # ----- where a call's coroutine goes ---------------------------------------------------
 
@@ -337,15 +327,14 @@ class CoroutineNeverAwaited(Rule):
         if name == "_":
             self._candidate(value, _DROPPED)
             return
-        if self.facts.frame.kind != "function" or not self._functions or self.facts.unreachable:
+        if self.facts.frame.kind != "function" or not self.in_function_body() or self.facts.unreachable:
             return
         scope = self.facts.scope
         if name in scope.declared_global or name in scope.declared_nonlocal:
             return
         site = self._site(value, name)
         if site is not None:
-            self._targets.add(id(target))
-            self._functions[-1].bound.append((name, site))
+            self.bind(target, site)
 
     def _candidate(self, call: cst.Call, how: str) -> None:
         if not self.facts.unreachable:
@@ -361,22 +350,8 @@ class CoroutineNeverAwaited(Rule):
             return None
         return _Site(call, symbol, how, self.facts.in_coroutine, self.facts.current_statement)
 
-    # ----- the names a function reads ------------------------------------------------------
-
-    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        self._functions.append(_Function())
-
-    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        """Keep the calls bound to names the function never read; what it read counts as
-        read in its parent too (a closure may read its parent's names)."""
-        function = self._functions.pop()
-        self._sites.extend(site for name, site in function.bound if name not in function.reads)
-        if self._functions:
-            self._functions[-1].reads |= function.reads
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if self._functions and id(node) not in self._targets:
-            self._functions[-1].reads.add(node.value)
+    def unread(self, bindings: list[tuple[str, _Site]]) -> None:
+        self._sites.extend(site for _, site in bindings)
 
     # ----- judging, once the summaries are complete ----------------------------------------
 

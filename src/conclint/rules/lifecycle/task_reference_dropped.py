@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -12,23 +11,18 @@ from conclint.analysis.process_display import callee_text
 from conclint.knowledge.lifecycle import FUTURE_RESULTS, TASK_OR_FUTURE, TASK_STARTS, TASK_TOKENS
 from conclint.syntax.prefilter import ASYNCIO
 from conclint.rules.base import Invalid, Rule, Valid
-from conclint.rules.lifecycle.common import dropped_call, local_function, version
+from conclint.rules.lifecycle.common import UnreadBindings, dropped_call, local_function, version
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
     from conclint.core.settings import Settings
 
 
-@dataclass
-class _Function:
-    """One open function: the names its code (nested functions included) reads, and the
-    names it binds to a new task, to be judged when the function ends."""
-
-    reads: set[str] = field(default_factory=set)
-    bound: list[tuple[str, cst.Call, cst.CSTNode | None, str]] = field(default_factory=list)
+# A task bound to a local name: the call, its statement, the suggestion for its message.
+_Task = tuple[cst.Call, cst.CSTNode | None, str]
 
 
-class TaskReferenceDropped(Rule):
+class TaskReferenceDropped(UnreadBindings[_Task], Rule):
     """
     ## What it does
     Finds a task started with `asyncio.create_task(...)`, `asyncio.ensure_future(...)` of a
@@ -267,28 +261,12 @@ class TaskReferenceDropped(Rule):
 
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__(facts, settings)
-        self._functions: list[_Function] = []
-        self._targets: set[int] = set()  # the Name nodes that bind a new task: not reads
 
-    # ----- the names a function reads ------------------------------------------------------
-
-    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        self._functions.append(_Function())
-
-    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        """Report the tasks bound to names the function never read; what it read (a closure
-        may read its parent's names) counts as read in its parent too."""
-        function = self._functions.pop()
-        for name, call, statement, suggestion in function.bound:
-            if name not in function.reads:
-                how = "is assigned to `_`" if name == "_" else f"is kept only in `{name}`, which is never read"
-                self.report(call, suggestion=suggestion, statement=statement, call=_display(call), how=how)
-        if self._functions:
-            self._functions[-1].reads |= function.reads
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if self._functions and id(node) not in self._targets:
-            self._functions[-1].reads.add(node.value)
+    def unread(self, bindings: list[tuple[str, _Task]]) -> None:
+        """Report the tasks bound to names their function never read."""
+        for name, (call, statement, suggestion) in bindings:
+            how = "is assigned to `_`" if name == "_" else f"is kept only in `{name}`, which is never read"
+            self.report(call, suggestion=suggestion, statement=statement, call=_display(call), how=how)
 
     # ----- where a task's reference goes ---------------------------------------------------
 
@@ -313,15 +291,14 @@ class TaskReferenceDropped(Rule):
         if not self._starts_task(value):
             return
         name = target.value
-        if self.facts.frame.kind != "function" or not self._functions:
+        if self.facts.frame.kind != "function" or not self.in_function_body():
             if name == "_" and self.facts.frame.kind == "module":
                 self.report(value, suggestion=self._suggestion(), call=_display(value), how="is assigned to `_`")
             return
         scope = self.facts.scope
         if name in scope.declared_global or name in scope.declared_nonlocal:
             return
-        self._targets.add(id(target))
-        self._functions[-1].bound.append((name, value, self.facts.current_statement, self._suggestion()))
+        self.bind(target, (value, self.facts.current_statement, self._suggestion()))
 
     def _starts_task(self, call: cst.Call) -> bool:
         """`call` wraps a coroutine in a new task: `create_task` of asyncio or of a traced
