@@ -51,7 +51,7 @@ def _expected(root: Path) -> set[tuple[str, int]]:
 
 def test_the_package_gives_the_annotated_findings(tmp_path: Path) -> None:
     root = _tree(tmp_path)
-    assert len(_expected(root)) == 8
+    assert len(_expected(root)) == 9
     assert _found(root, ".") == _expected(root)
 
 
@@ -126,5 +126,9 @@ def test_the_summary_keeps_the_loop_affine_calls() -> None:
     assert not any(functions[name].loop_affine for name in silent if name != "notify")
     assert functions["notify"].loop_aware and functions["serve"].loop_aware and functions["run_alone"].loop_aware
     assert not functions["poll"].loop_aware
+    # What a caller of `server_loop()` holds is a loop; `fresh_loop()` makes it, so its
+    # callers' loop may be their own.
+    assert functions["server_loop"].returns_asyncio == "asyncio.AbstractEventLoop" and not functions["server_loop"].loop_aware
+    assert functions["fresh_loop"].loop_aware and not functions["poll"].returns_asyncio
     for function in functions.values():
         assert FunctionSummary.from_dict(json.loads(json.dumps(function.as_dict()))) == function

@@ -258,3 +258,208 @@ def test_a_thread_id_in_a_log_line_is_no_check_of_where_it_runs() -> None:
     assert _lines(source) == [9]
     checked = source.replace("while not queue.empty():", "while threading.get_ident() != 0:")
     assert _lines(checked) == []
+
+
+_SHARED_POOL = """
+import asyncio
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Optional
+
+done = asyncio.Event()
+
+class Decoder:
+    {declaration}
+
+    def __init__(self):
+        self._loop = asyncio.get_event_loop()
+        if self.__class__._pool is None:
+            self.__class__._pool = {made}
+
+    def push(self):
+        self._loop.run_in_executor({executor}, self._decode)
+
+    def _decode(self):
+        done.set()
+"""
+
+
+@pytest.mark.parametrize(
+    ("declaration", "made", "executor", "lines"),
+    [
+        # the class attribute's annotation says what the instances share
+        ("_pool: Optional[ThreadPoolExecutor] = None", "ThreadPoolExecutor(4)", "self.__class__._pool", [19]),
+        ('_pool: "ThreadPoolExecutor | None" = None', "ThreadPoolExecutor(4)", "type(self)._pool", [19]),
+        # without one, what the methods assign through the class says it
+        ("_pool = None", "ThreadPoolExecutor(4)", "Decoder._pool", [19]),
+        ("_pool = None", "ThreadPoolExecutor(4)", "self._pool", [19]),
+        # a process pool is no thread, and two kinds of pool are neither
+        ("_pool = None", "ProcessPoolExecutor(4)", "self.__class__._pool", []),
+        ("_pool: Optional[ProcessPoolExecutor] = None", "ProcessPoolExecutor(4)", "self.__class__._pool", []),
+        ("_pool = ThreadPoolExecutor(2)", "ProcessPoolExecutor(4)", "self.__class__._pool", []),
+        # an attribute the instance sets itself is not the class's
+        ("_pool: Optional[ThreadPoolExecutor] = None\n    def reset(self):\n        self._pool = ProcessPoolExecutor()", "ThreadPoolExecutor(4)", "self._pool", []),
+    ],
+)
+def test_an_executor_the_class_holds(declaration: str, made: str, executor: str, lines: list[int]) -> None:
+    source = _SHARED_POOL.format(declaration=declaration, made=made, executor=executor)
+    expected = [line + declaration.count("\n") for line in lines]
+    assert _lines(source) == expected
+
+
+def test_an_executor_a_classmethod_makes() -> None:
+    source = """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    done = asyncio.Event()
+
+    class Decoder:
+        _pool = None
+
+        @classmethod
+        def pool(cls):
+            if cls._pool is None:
+                cls._pool = ThreadPoolExecutor()
+            return cls._pool
+
+        async def push(self):
+            await asyncio.get_running_loop().run_in_executor(self.__class__._pool, self._decode)
+
+        def _decode(self):
+            done.set()
+    """
+    assert _lines(source) == [19]
+
+
+def test_a_subscripted_generic_class_makes_an_instance() -> None:
+    source = """
+    import asyncio
+    import threading
+    from typing import Generic, TypeVar
+
+    T = TypeVar("T")
+
+    class Chan(Generic[T]):
+        def __init__(self):
+            self._closed = asyncio.Event()
+
+        def close(self):
+            self._closed.set()
+
+    class Decoder:
+        def __init__(self):
+            self._out = Chan[bytes]()
+            threading.Thread(target=self._decode).start()
+
+        def _decode(self):
+            self._out.close()
+    """
+    found = _found(source)
+    assert [d.line for d in found] == [12]
+    assert "in `Chan.close`, called from `Decoder._decode`" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("annotation", "receiver"),
+    [
+        ("asyncio.AbstractEventLoop", "loop"),
+        ("Optional[asyncio.AbstractEventLoop]", "loop"),
+        ('"asyncio.BaseEventLoop | None"', "loop"),
+        ("asyncio.AbstractEventLoop", "server_loop()"),
+    ],
+)
+def test_a_loop_a_function_of_the_module_returns(annotation: str, receiver: str) -> None:
+    source = f"""
+    import asyncio
+    import threading
+    from typing import Optional
+
+    _server = {{}}
+
+    def server_loop() -> {annotation}:
+        return _server["loop"]
+
+    def answer(job):
+        loop = server_loop()
+        asyncio.set_event_loop(loop)
+        {receiver}.create_task(job())
+
+    threading.Thread(target=answer, args=(None,)).start()
+    """
+    found = _found(source)
+    assert [d.line for d in found] == [13]
+    assert "`loop.create_task()` in `answer`" in found[0].message
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # the getter makes the loop: it may be the thread's own
+        ('return _server["loop"]', "return asyncio.new_event_loop()"),
+        # the thread runs the loop it set, whatever it knows of it
+        ("{receiver}.create_task(job())", "loop.create_task(job())\n        loop.run_forever()"),
+        # no annotation, or another type: not known to be a loop
+        ("-> asyncio.AbstractEventLoop", ""),
+        ("-> asyncio.AbstractEventLoop", "-> asyncio.Queue"),
+        # the thread-safe way in
+        ("{receiver}.create_task(job())", "asyncio.run_coroutine_threadsafe(job(), loop)"),
+    ],
+)
+def test_a_returned_loop_silent(change: tuple[str, str]) -> None:
+    source = """
+    import asyncio
+    import threading
+
+    _server = {}
+
+    def server_loop() -> asyncio.AbstractEventLoop:
+        return _server["loop"]
+
+    def answer(job):
+        loop = server_loop()
+        asyncio.set_event_loop(loop)
+        {receiver}.create_task(job())
+
+    threading.Thread(target=answer, args=(None,)).start()
+    """
+    changed = source.replace(*change)
+    assert changed != source
+    assert _lines(changed.replace("{receiver}", "loop")) == []
+
+
+def test_a_queue_a_function_returns_is_known_where_it_is_bound_outside() -> None:
+    source = """
+    import asyncio
+    import threading
+
+    def make_inbox() -> asyncio.Queue:
+        return asyncio.Queue()
+
+    inbox = make_inbox()
+
+    def worker(item):
+        inbox.put_nowait(item)
+        mine = make_inbox()
+        mine.put_nowait(item)
+
+    threading.Thread(target=worker, args=(1,)).start()
+    """
+    assert _lines(source) == [10]
+
+
+def test_setting_a_loop_on_the_thread_is_not_running_it() -> None:
+    source = """
+    import asyncio
+    import threading
+
+    ready = asyncio.Event()
+
+    def worker(loop):
+        asyncio.set_event_loop(loop)
+        ready.set()
+
+    threading.Thread(target=worker, args=(None,)).start()
+    """
+    assert _lines(source) == [8]
+    # A loop the thread runs, even one of unknown type, may be the event's.
+    assert _lines(source.replace("ready.set()", "ready.set()\n        loop.run_forever()")) == []

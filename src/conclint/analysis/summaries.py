@@ -169,6 +169,9 @@ class FunctionSummary:
     # `get_running_loop()`, `current_thread() is main_thread()`): then none of them is judged.
     loop_affine: tuple[LoopAffineUse, ...] = ()
     loop_aware: bool = False
+    # The asyncio kind its return annotation names (`-> asyncio.AbstractEventLoop`: a loop;
+    # `asyncio.Queue`...), "" for any other: what a caller's `loop = get_loop()` holds (CCL406).
+    returns_asyncio: str = ""
 
     @property
     def all_calls(self) -> tuple[str, ...]:
@@ -212,6 +215,7 @@ class FunctionSummary:
             **({"returns_worker_loader": True} if self.returns_worker_loader else {}),
             **({"loop_affine": [list(e) for e in self.loop_affine]} if self.loop_affine else {}),
             **({"loop_aware": True} if self.loop_aware else {}),
+            **({"returns_asyncio": self.returns_asyncio} if self.returns_asyncio else {}),
         }
 
     @classmethod
@@ -246,6 +250,7 @@ class FunctionSummary:
             returns_worker_loader=bool(data.get("returns_worker_loader", False)),
             loop_affine=tuple(LoopAffineUse(*e) for e in data.get("loop_affine", ())),  # type: ignore[attr-defined]
             loop_aware=bool(data.get("loop_aware", False)),
+            returns_asyncio=str(data.get("returns_asyncio", "")),
         )
 
 

@@ -1343,6 +1343,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 returns_worker_loader=function.qualname in self._worker_loaders,
                 loop_affine=loop_affine,
                 loop_aware=loop_aware,
+                returns_asyncio=self._loop_uses.returns_of(function),
             )
             self._nodes[function.qualname] = (
                 function.node,

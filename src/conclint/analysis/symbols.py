@@ -71,7 +71,11 @@ def resolve(expression: cst.CSTNode, scope: Scope, depth: int = 0) -> Symbol | N
         base = resolve(expression.value, scope, depth + 1)
         return _member(base, expression.attr.value, depth + 1) if base is not None else None
     if isinstance(expression, cst.Call):
-        callee = resolve(expression.func, scope, depth + 1)
+        func = expression.func
+        if isinstance(func, cst.Subscript):
+            # `Chan[Frame]()`: a generic class, subscripted, makes an instance of the class.
+            return _call_result(_generic_class(func, scope, depth + 1))
+        callee = resolve(func, scope, depth + 1)
         if callee is not None and callee.qualname == "builtins.super" and not expression.args:
             return _super(scope)
         return _call_result(callee)
@@ -470,6 +474,17 @@ def _super(scope: Scope) -> Symbol | None:
     if not isinstance(class_scope.node, cst.ClassDef) or class_scope.parent is None:
         return None
     return Symbol(class_scope.qualname, instance=True, local=True, node=class_scope.node, scope=class_scope.parent, bases_only=True)
+
+
+def _generic_class(subscript: cst.Subscript, scope: Scope, depth: int) -> Symbol | None:
+    """The class `Cls[T]` subscripts, when `Cls` is a class (of this module, or named as
+    classes are); None for anything else (`handlers[name]()` calls an element)."""
+    base = resolve(subscript.value, scope, depth + 1)
+    if base is None or base.instance:
+        return None
+    if base.local:
+        return base if isinstance(base.node, cst.ClassDef) else None
+    return base if base.qualname.rpartition(".")[2][:1].isupper() else None
 
 
 def _call_result(callee: Symbol | None) -> Symbol | None:

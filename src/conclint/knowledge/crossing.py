@@ -137,6 +137,17 @@ ASYNCIO_OBJECTS: Mapping[str, str] = {
     "asyncio.futures.Future": "asyncio.Future",
     "asyncio.AbstractEventLoop.create_future": "asyncio.Future",
 }
+# What a value annotated with these classes is (`-> asyncio.AbstractEventLoop`, `q:
+# Optional[asyncio.Queue]`), as ASYNCIO_OBJECTS or LOOP_AFFINE_CALLS name it: a call of a
+# project function so annotated returns one (`loop = get_global_event_loop()`).
+LOOP_TYPE = "asyncio.AbstractEventLoop"
+ANNOTATED_ASYNCIO_TYPES: Mapping[str, str] = {
+    "asyncio.AbstractEventLoop": LOOP_TYPE,
+    "asyncio.BaseEventLoop": LOOP_TYPE,
+    "asyncio.events.AbstractEventLoop": LOOP_TYPE,
+    "asyncio.base_events.BaseEventLoop": LOOP_TYPE,
+    **{name: kind for name, kind in ASYNCIO_OBJECTS.items() if name.rpartition(".")[2][:1].isupper()},
+}
 # Their methods that are not thread-safe: they wake a waiter through the loop's `call_soon`,
 # which a thread other than the loop's cannot wake up.
 LOOP_AFFINE_METHODS: Mapping[str, frozenset[str]] = {
@@ -145,16 +156,23 @@ LOOP_AFFINE_METHODS: Mapping[str, frozenset[str]] = {
     "asyncio.Future": frozenset({"set_result", "set_exception"}),
 }
 # Calls that give a thread an event loop of its own: its loop objects are then its own.
+# `asyncio.set_event_loop(loop)` is not one: it makes `loop` the thread's current loop, not a
+# loop the thread runs; a thread that sets a loop it made calls `new_event_loop()`, one that
+# runs it `run_until_complete()` or `run_forever()`, and a thread that sets the loop another
+# thread runs (streamlit-webrtc 0.53.11) still may not call that loop's `create_task()`.
 OWN_LOOP_CALLS = frozenset(
     {
         "asyncio.run",
         "asyncio.new_event_loop",
-        "asyncio.set_event_loop",
         "asyncio.Runner",
         "asyncio.AbstractEventLoop.run_until_complete",
         "asyncio.AbstractEventLoop.run_forever",
     }
 )
+# Loop methods that run a loop on the calling thread or test whether one runs, counted by
+# their name alone whatever the receiver: a loop the rule cannot type (`loop = make_loop()`,
+# a parameter) is still run or tested there, and silencing on a name only costs findings.
+LOOP_GUARD_METHODS = frozenset({"run_until_complete", "run_forever", "is_running"})
 # Calls by which a function finds out whether a loop runs on its thread: it may then take the
 # thread-safe way only when it must, which the rule cannot follow.
 LOOP_CHECKS = frozenset({"asyncio.get_running_loop", "asyncio._get_running_loop", "asyncio.AbstractEventLoop.is_running"})

@@ -9,7 +9,7 @@ import libcst as cst
 
 from conclint.analysis.dispatch import DispatchSite, thread_dispatch
 from conclint.analysis.helpers import short_name
-from conclint.analysis.loop_uses import checks_where_it_runs, loop_affine
+from conclint.analysis.loop_uses import Getter, checks_where_it_runs, local_returns, loop_affine, returned_affine, returned_receiver
 from conclint.core.model import ChainLink
 from conclint.knowledge.crossing import THREAD_TOKENS
 from conclint.knowledge.libraries import is_library_name
@@ -37,6 +37,9 @@ class _Function:
     # Calls of functions that may be of another module of the project (the call, the
     # callee's dotted name, its statement): the project index says what they do.
     external: list[tuple[cst.Call, str, cst.CSTNode | None]] = field(default_factory=list)
+    # Loop-affine method calls on what a function returned (`loop = get_loop()`), judged by
+    # its return annotation only if the function runs on a thread (`_judge_getters`).
+    getters: list[tuple[cst.Call, Getter, cst.CSTNode | None]] = field(default_factory=list)
 
 
 class _Reach(NamedTuple):
@@ -59,9 +62,10 @@ class LoopObjectUsedFromThread(Rule):
 
     The function runs on a thread when this module hands it to one: `Thread(target=f)`,
     `Timer(..., f)`, `executor.submit(f)` or `map(f, ...)` on a `ThreadPoolExecutor`,
-    `asyncio.to_thread(f)`, `loop.run_in_executor(None, f)` (or a thread pool), also through
-    `functools.partial` or a lambda; or it is the `run` method of a `threading.Thread`
-    subclass. The functions of the module it calls, two calls deep, run there too. With the
+    `asyncio.to_thread(f)`, `loop.run_in_executor(None, f)` (or a thread pool, also one a
+    class attribute holds: `self.__class__._pool` annotated `Optional[ThreadPoolExecutor]`, or
+    assigned one through the class), also through `functools.partial` or a lambda; or it is
+    the `run` method of a `threading.Thread` subclass. The functions of the module it calls, two calls deep, run there too. With the
     project index (the command line, without `--per-file`), so do functions of other modules
     of the project: one handed to the thread (`Thread(target=poll)` after `from app.sensors
     import poll`, a method through an instance of an imported class) or called from a
@@ -75,14 +79,22 @@ class LoopObjectUsedFromThread(Rule):
     asyncio object must be known by what made it (`asyncio.Queue()`,
     `loop.create_future()`, an annotation), in the function's module, a class attribute set in
     a method, or a parameter's annotation; one the thread function makes itself is its own.
+    A value a function of the project returns is known by that function's return annotation
+    (`loop = get_server_loop()` after `def get_server_loop() -> asyncio.AbstractEventLoop`),
+    unless the function makes or tests a loop (`new_event_loop()`: the loop may then be the
+    thread's own); a queue, event or future so fetched only when bound outside the thread
+    function. An instance made by a generic class, subscripted (`Channel[bytes]()`), is one of
+    the class.
 
     Not reported: `loop.call_soon_threadsafe(...)` and `asyncio.run_coroutine_threadsafe(...)`,
     which are the thread-safe ways in; `queue.Queue` and other thread-safe queues; a thread
     function that runs an event loop of its own (`asyncio.run()`, `new_event_loop()`,
-    `run_until_complete()`, `run_forever()`, `set_event_loop()`), itself or in a function of
-    the module it calls (two calls deep); a function that checks which loop it runs on
-    (`asyncio.get_running_loop()`, `loop.is_running()`) or compares its thread with another
-    (`threading.current_thread() is threading.main_thread()`, `get_ident() == ...`).
+    `run_until_complete()`, `run_forever()`, the last two whatever their receiver), itself or
+    in a function of the module it calls (two calls deep); a function that checks which loop
+    it runs on (`asyncio.get_running_loop()`, `is_running()`) or compares its thread with
+    another (`threading.current_thread() is threading.main_thread()`, `get_ident() == ...`).
+    `asyncio.set_event_loop(loop)` alone is not a loop of its own: it makes `loop` the
+    thread's current loop, and does not run it.
 
     ## Why is this bad?
     asyncio objects are not thread-safe. `put_nowait()`, `Event.set()` and
@@ -225,6 +237,69 @@ class LoopObjectUsedFromThread(Rule):
             threading.Thread(target=worker).start()
             """
         ),
+        Valid(
+            """
+            import asyncio
+            from concurrent.futures import ThreadPoolExecutor
+            from typing import Generic, Optional, TypeVar
+
+            T = TypeVar("T")
+
+            class Channel(Generic[T]):
+                def __init__(self):
+                    self._closed = asyncio.Event()
+
+                def close(self):
+                    self._closed.set()
+
+            class Decoder:
+                _pool: Optional[ThreadPoolExecutor] = None
+
+                def __init__(self):
+                    self._frames = Channel[bytes]()
+                    self._loop = asyncio.get_event_loop()
+                    if self.__class__._pool is None:
+                        self.__class__._pool = ThreadPoolExecutor(max_workers=4)
+
+                def push(self):
+                    self._loop.run_in_executor(self.__class__._pool, self._decode)
+
+                def _decode(self):
+                    self._loop.call_soon_threadsafe(self._frames.close)
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+            import threading
+
+            _server = {}
+
+            def server_loop() -> asyncio.AbstractEventLoop:
+                return _server["loop"]
+
+            class Worker:
+                def answer(self, offer):
+                    threading.Thread(target=self._answer, args=(offer,), daemon=True).start()
+
+                def _answer(self, offer):
+                    loop = server_loop()
+                    asyncio.run_coroutine_threadsafe(offer.process(), loop)
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+            import threading
+
+            def serve(loop, job):
+                asyncio.set_event_loop(loop)
+                loop.create_task(job())
+                loop.run_forever()
+
+            threading.Thread(target=serve, args=(asyncio.new_event_loop(), None)).start()
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -295,6 +370,61 @@ class LoopObjectUsedFromThread(Rule):
             line=5,
             message_contains=("asyncio.create_task()", "run_coroutine_threadsafe"),
         ),
+        Invalid(
+            """
+            import asyncio
+            from concurrent.futures import ThreadPoolExecutor
+            from typing import Generic, Optional, TypeVar
+
+            T = TypeVar("T")
+
+            class Channel(Generic[T]):
+                def __init__(self):
+                    self._closed = asyncio.Event()
+
+                def close(self):
+                    self._closed.set()
+
+            class Decoder:
+                _pool: Optional[ThreadPoolExecutor] = None
+
+                def __init__(self):
+                    self._frames = Channel[bytes]()
+                    self._loop = asyncio.get_event_loop()
+                    if self.__class__._pool is None:
+                        self.__class__._pool = ThreadPoolExecutor(max_workers=4)
+
+                def push(self):
+                    self._loop.run_in_executor(self.__class__._pool, self._decode)
+
+                def _decode(self):
+                    self._frames.close()
+            """,
+            line=12,
+            message_contains=("asyncio.Event.set()", "`Channel.close`, called from `Decoder._decode`"),
+        ),
+        Invalid(
+            """
+            import asyncio
+            import threading
+
+            _server = {}
+
+            def server_loop() -> asyncio.AbstractEventLoop:
+                return _server["loop"]
+
+            class Worker:
+                def answer(self, offer):
+                    threading.Thread(target=self._answer, args=(offer,), daemon=True).start()
+
+                def _answer(self, offer):
+                    loop = server_loop()
+                    asyncio.set_event_loop(loop)
+                    loop.create_task(offer.process())
+            """,
+            line=16,
+            message_contains=("`loop.create_task()` in `Worker._answer`", "run_coroutine_threadsafe"),
+        ),
     )
 
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
@@ -339,7 +469,7 @@ class LoopObjectUsedFromThread(Rule):
         if not self._tracking:
             return
         function = self._open.pop()
-        if function is not None and (function.calls or function.own_loop or function.callees or function.external):
+        if function is not None and (function.calls or function.own_loop or function.callees or function.external or function.getters):
             self._functions[function.scope.qualname] = function
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -361,12 +491,16 @@ class LoopObjectUsedFromThread(Rule):
             function.external.append((node, name, self.facts.current_statement))
         if not self._active:
             return
-        if checks_where_it_runs(name, self._comparisons > 0):
+        if checks_where_it_runs(name, self._comparisons > 0, node):
             function.own_loop = True
             return
         what = loop_affine(self.facts, node, name, function.scope)
         if what is not None:
             function.calls.append((node, what, self.facts.current_statement))
+        elif name is None:
+            getter = returned_receiver(self.facts, node, function.scope)
+            if getter is not None:
+                function.getters.append((node, getter, self.facts.current_statement))
 
     def leave_Module(self, node: cst.Module) -> None:
         reported: set[str] = set()
@@ -374,6 +508,8 @@ class LoopObjectUsedFromThread(Rule):
             if target not in self._functions or self._runs_own_loop(target, _CALLEE_DEPTH, False):
                 continue
             on_thread = [(qualname, via, depth) for qualname, via, depth in self._on_thread(target) if qualname not in reported]
+            for qualname, _, _ in on_thread:
+                self._judge_getters(self._functions[qualname])
             reaches = [
                 (call, statement, reach, qualname)
                 for qualname, _, depth in on_thread
@@ -453,6 +589,29 @@ class LoopObjectUsedFromThread(Rule):
             return True
         return external and any(self._external_runs_own_loop(callee, depth - 1) for _, callee, _ in function.external)
 
+    def _judge_getters(self, function: _Function) -> None:
+        """Adds to the function's loop-affine calls those made on what a function returned,
+        by its return annotation: asked only for functions that run on a thread, since for
+        another module's function it takes the project index."""
+        for call, getter, statement in function.getters:
+            returns = self._returns(getter)
+            what = returned_affine(getter, returns) if returns else None
+            if what is not None:
+                function.calls.append((call, what, statement))
+        function.getters.clear()
+
+    def _returns(self, getter: Getter) -> str:
+        """The asyncio kind the function `getter` calls is annotated to return; "" when it
+        is not, or when it makes or tests a loop (`new_event_loop()`): what it returns may be
+        the calling thread's own."""
+        if getter.node is not None:
+            made = self._functions.get(getter.name)
+            return "" if made is not None and made.own_loop else local_returns(getter)
+        if self._names_no_asyncio(getter.name):
+            return ""
+        summary = self._summary(getter.name)
+        return summary.returns_asyncio if summary is not None and not summary.loop_aware else ""
+
     def _summary(self, name: str) -> FunctionSummary | None:
         """The summary of the function `name` of another module of the project, by the
         project index; None for what is not the project's, or cannot be found."""
@@ -507,6 +666,9 @@ class LoopObjectUsedFromThread(Rule):
                 summary = self._summary(chain[-1])
                 if summary is None or summary.is_async or summary.is_generator or summary.loop_aware:
                     continue
+                # Named where it is defined (`aio.channel.Chan.close`, not the package's
+                # re-export `aio.Chan.close`): the index places it by that name.
+                chain = (*chain[:-1], summary.qualname)
                 if summary.loop_affine:
                     return _Reach(chain, summary.loop_affine[0], 0)
                 if level < depth:
