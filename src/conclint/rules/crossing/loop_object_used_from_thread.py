@@ -704,6 +704,9 @@ def _message(what: str, function: str, api: str, via: str) -> str:
     it), the caller that brings it onto the thread if any, and how it reaches a thread."""
     if what in _SCHEDULES:
         effect = "it raises RuntimeError where no loop runs, and is not thread-safe where one does"
+    elif what.startswith("loop."):
+        # Nothing waits on a callback or task the loop is handed: the loop itself may sleep on.
+        effect = "it is not thread-safe, so the loop may not wake to run what it is given"
     else:
         effect = "it is not thread-safe, so the coroutine waiting on it may never wake"
     where = f"called from `{via}`, which runs" if via else "which runs"
