@@ -463,3 +463,23 @@ def test_setting_a_loop_on_the_thread_is_not_running_it() -> None:
     assert _lines(source) == [8]
     # A loop the thread runs, even one of unknown type, may be the event's.
     assert _lines(source.replace("ready.set()", "ready.set()\n        loop.run_forever()")) == []
+
+
+def test_a_worker_method_named_like_a_loop_check_is_none() -> None:
+    source = """
+    import asyncio
+    import threading
+
+    results = asyncio.Queue()
+
+    class Poller(threading.Thread):
+        def is_running(self):
+            return True
+
+        def run(self):
+            while self.is_running():
+                results.put_nowait(1)
+    """
+    assert _lines(source) == [12]
+    # On a receiver of unknown type, the name may be a loop's test.
+    assert _lines(source.replace("self.is_running()", "self.loop.is_running()")) == []

@@ -48,8 +48,9 @@ def checks_where_it_runs(name: str | None, comparing: bool, call: cst.Call | Non
     """Whether a call of `name` (a resolved library name) gives the thread a loop of its own
     (`asyncio.run`, `new_event_loop`...), asks whether a loop runs on it, or, inside a
     comparison (`comparing`), tests which thread it is: loop objects used after it may be
-    that loop's, or used only on the loop's thread. A `call` of a method named like a loop's
-    `run_forever()` or `is_running()` counts whatever its receiver (LOOP_GUARD_METHODS)."""
+    that loop's, or used only on the loop's thread. `call`, given unless its callee is a
+    function of this module, counts when it names a loop's `run_forever()` or
+    `is_running()` (LOOP_GUARD_METHODS): its receiver may be a loop the rule cannot type."""
     if name in OWN_LOOP_CALLS or name in LOOP_CHECKS or (comparing and name in THREAD_CHECKS):
         return True
     return call is not None and isinstance(call.func, cst.Attribute) and call.func.attr.value in LOOP_GUARD_METHODS
@@ -252,7 +253,7 @@ class LoopUseRecorder:
         if uses is None or self.facts.frame.kind != "function":
             return
         name = symbol.qualname if symbol is not None and not symbol.local else None
-        if checks_where_it_runs(name, self.comparisons > 0, node):
+        if checks_where_it_runs(name, self.comparisons > 0, node if symbol is None or not symbol.local else None):
             uses.aware = True
             return
         what = loop_affine(self.facts, node, name, uses.scope)

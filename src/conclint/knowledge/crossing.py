@@ -170,8 +170,9 @@ OWN_LOOP_CALLS = frozenset(
     }
 )
 # Loop methods that run a loop on the calling thread or test whether one runs, counted by
-# their name alone whatever the receiver: a loop the rule cannot type (`loop = make_loop()`,
-# a parameter) is still run or tested there, and silencing on a name only costs findings.
+# their name alone, unless they are methods of a class of the module (`self.is_running()` of
+# a worker thread class is no loop's): a loop the rule cannot type (`loop = make_loop()`, a
+# parameter) is still run or tested there.
 LOOP_GUARD_METHODS = frozenset({"run_until_complete", "run_forever", "is_running"})
 # Calls by which a function finds out whether a loop runs on its thread: it may then take the
 # thread-safe way only when it must, which the rule cannot follow.

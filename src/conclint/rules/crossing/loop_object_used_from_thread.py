@@ -89,9 +89,10 @@ class LoopObjectUsedFromThread(Rule):
     Not reported: `loop.call_soon_threadsafe(...)` and `asyncio.run_coroutine_threadsafe(...)`,
     which are the thread-safe ways in; `queue.Queue` and other thread-safe queues; a thread
     function that runs an event loop of its own (`asyncio.run()`, `new_event_loop()`,
-    `run_until_complete()`, `run_forever()`, the last two whatever their receiver), itself or
-    in a function of the module it calls (two calls deep); a function that checks which loop
-    it runs on (`asyncio.get_running_loop()`, `is_running()`) or compares its thread with
+    `run_until_complete()`, `run_forever()`, the last two also on a receiver of unknown
+    type), itself or in a function of the module it calls (two calls deep); a function that
+    checks which loop it runs on (`asyncio.get_running_loop()`, `is_running()`, also on a
+    receiver of unknown type, not as a method of a class of the module) or compares its thread with
     another (`threading.current_thread() is threading.main_thread()`, `get_ident() == ...`).
     `asyncio.set_event_loop(loop)` alone is not a loop of its own: it makes `loop` the
     thread's current loop, and does not run it.
@@ -491,7 +492,7 @@ class LoopObjectUsedFromThread(Rule):
             function.external.append((node, name, self.facts.current_statement))
         if not self._active:
             return
-        if checks_where_it_runs(name, self._comparisons > 0, node):
+        if checks_where_it_runs(name, self._comparisons > 0, node if symbol is None or not symbol.local else None):
             function.own_loop = True
             return
         what = loop_affine(self.facts, node, name, function.scope)
