@@ -533,3 +533,35 @@ def test_text_names_reads_definitions_and_imports_off_the_text() -> None:
     assert names.defined == {b"C", b"run", b"main", b"stop"}
     assert {b"fetch", b"store", b"keep", b"os", b"json", b"j"} <= names.imported
     assert b"C" not in names.imported and b"stop" not in names.imported
+
+
+def test_a_name_the_module_never_defines_or_imports_is_not_summarized_to_find_it(tmp_path: Path) -> None:
+    from conclint.engine import summarize_source
+    from conclint.analysis.project_index import ProjectIndex
+
+    root = write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "app/__init__.py": "",
+            "app/signals.py": "from .dispatch import Signal\nready = Signal()\n",
+            "app/dispatch.py": "class Signal:\n    def send(self):\n        return 1\n",
+            "app/api.py": "from .dispatch import Signal as Exported\n",
+        },
+    )
+    summarized: list[str] = []
+
+    def summarize(source: bytes, anchor: str, located: bool):  # type: ignore[no-untyped-def]
+        summarized.append(anchor)
+        return summarize_source(source, DEFAULT_SETTINGS, anchor, located=located)
+
+    view = ProjectIndex(summarize).view(root / "app/api.py")
+    # `ready` is an object made at import time: no summary has a function under its name.
+    assert view.function("app.signals.ready.send") is None
+    assert summarized == []
+    # What a module defines, or imports and so re-exports, is still found.
+    assert view.function("app.dispatch.Signal.send") is not None
+    assert view.function("app.api.Exported.send") is not None
+    assert summarized == ["app.dispatch", "app.api"]
+    # The text read decides the answer: a change to the module must miss the cache.
+    assert str(root / "app/signals.py") in view.dependencies

@@ -194,6 +194,11 @@ class ProjectIndex:
         if found is None:
             return _Resolution(None, None, ())
         module_name, file, rest = found
+        if file not in self._modules and not self.text_names(file).may_bind(rest[0]):
+            # Only a `def`, a `class` or an import binds a name a summary resolves: the method
+            # of a module-level object (`signals.beat_init.send`) is not worth summarizing
+            # the module to learn that (celery: 6 % of a run).
+            return _Resolution(None, None, (LoadedModule(module_name, file, self.mentions_digest(file), None),))
         module = self.load(file, module_name)
         if module.summary is None:
             return _Resolution(None, None, (module,))
@@ -520,6 +525,12 @@ class TextNames:
     defined: frozenset[bytes]
     async_defined: frozenset[bytes]
     imported: frozenset[bytes]
+
+    def may_bind(self, name: str) -> bool:
+        """Whether the module may bind `name` with a `def`, a `class` or an import (the
+        words are read as ASCII: a name that is not is always "maybe")."""
+        word = name.encode()
+        return not name.isascii() or word in self.defined or word in self.imported
 
     @classmethod
     def of(cls, text: bytes) -> TextNames:
