@@ -83,7 +83,7 @@ class LoopObjectUsedFromThread(Rule):
     (`loop = get_server_loop()` after `def get_server_loop() -> asyncio.AbstractEventLoop`),
     unless the function makes or tests a loop (`new_event_loop()`: the loop may then be the
     thread's own); a queue, event or future so fetched only when bound outside the thread
-    function. An instance made by a generic class, subscripted (`Channel[bytes]()`), is one of
+    function. An instance made by calling a subscripted generic class (`Channel[bytes]`) is one of
     the class.
 
     Not reported: `loop.call_soon_threadsafe(...)` and `asyncio.run_coroutine_threadsafe(...)`,
