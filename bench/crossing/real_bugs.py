@@ -75,6 +75,18 @@ CASES = (
         "luigi", "CCL305", "3.8.1", None, "luigi/worker.py", (1040,),
         "task_process.start()", None,
     ),
+    Case(
+        "mitogen", "CCL305", "0.3.54", None, "mitogen/fork.py", (189,),
+        "pid = os.fork()", None,
+    ),
+    Case(
+        "vector2dggs", "CCL305", "0.17.0", "0.18.0", "vector2dggs/common.py", (794,),
+        "executor.submit(_polyfill_star, arg)", "max_workers=max(1, processes), mp_context=_mp_context()",
+    ),
+    Case(
+        "ansible-core", "CCL305", "2.19.14", None, "lib/ansible/plugins/strategy/__init__.py", (390,),
+        "worker_prc.start()", None,
+    ),
 )
 
 
