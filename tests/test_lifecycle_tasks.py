@@ -63,6 +63,24 @@ def test_kept_or_unknown_is_silent(source: str) -> None:
     assert _lines(source) == []
 
 
+def test_a_task_read_only_in_a_nested_function_is_kept_and_one_read_nowhere_is_not() -> None:
+    source = """
+    import asyncio
+
+    async def main(job):
+        kept = asyncio.create_task(job())
+        dropped = asyncio.create_task(job())
+
+        def stop():
+            def now():
+                kept.cancel()
+            return now
+
+        return stop
+    """
+    assert _lines(source) == [5]
+
+
 def test_a_task_read_only_in_a_lambda_is_kept() -> None:
     source = """
     import asyncio

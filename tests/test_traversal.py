@@ -8,7 +8,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from conclint.syntax.traversal import CachedVisitorMethods, visit_batched
+from conclint.syntax.traversal import CachedVisitorMethods, names_within, visit_batched
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SAMPLES = [STDLIB / name for name in ("asyncio/tasks.py", "json/decoder.py", "concurrent/futures/process.py")]
@@ -54,3 +54,17 @@ def test_deep_trees_do_not_exhaust_the_stack() -> None:
     recorder = Recorder()
     visit_batched(module, [recorder])
     assert sum(1 for event in recorder.events if event[:2] == ("visit", "Attribute")) == 2900
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_names_within_finds_the_names_the_traversal_visits(path: Path) -> None:
+    module = cst.parse_module(path.read_bytes())
+    visited = [event[2] for event in _events(module) if event[:2] == ("visit", "Name")]
+    found = [id(name) for name in names_within(module)]
+    assert sorted(found) == sorted(visited) and len(found) > 100
+
+
+def _events(module: cst.Module) -> list[tuple[str, str, int]]:
+    recorder = Recorder()
+    visit_batched(module, [recorder])
+    return recorder.events

@@ -11,7 +11,7 @@ cost of a traversal. It is iterative, so deep nesting cannot exhaust the Python 
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, ClassVar, Iterable, Mapping, NamedTuple
+from typing import Callable, ClassVar, Iterable, Iterator, Mapping, NamedTuple
 
 import libcst as cst
 
@@ -201,3 +201,26 @@ def visit_batched(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor
             for method in extra:  # type: ignore[attr-defined]
                 method(node)  # type: ignore[arg-type]
 
+
+
+def names_within(node: cst.CSTNode) -> Iterator[cst.Name]:
+    """Every `Name` node under `node` (itself included), in no particular order: for a rule
+    that needs the names of a few subtrees only, rather than a `visit_Name` on every name of
+    every file."""
+    kinds = _KINDS
+    stack: list[object] = [node]
+    pop, push = stack.pop, stack.append
+    while stack:
+        current = pop()
+        if type(current) is cst.Name:
+            yield current  # type: ignore[misc]
+            continue
+        if (kinds.get(type(current)) or _kind(type(current))) != _NODE:
+            continue  # layout and punctuation
+        for field in _child_fields(type(current)):
+            value = getattr(current, field)
+            kind = kinds.get(type(value)) or _kind(type(value))
+            if kind == _NODE:
+                push(value)
+            elif kind == _SEQUENCE:
+                stack.extend(value)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 import libcst as cst
 
 from conclint.analysis.scopes import own_method
+from conclint.syntax.traversal import names_within
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -52,14 +53,16 @@ Bound = TypeVar("Bound")
 
 class UnreadBindings(Generic[Bound]):
     """Mixin for the rules that judge a value bound to a local name by whether its function
-    ever reads the name (CCL401's coroutine, CCL403's task): the names each open function
-    reads, nested functions included (a closure may read its parent's names), beside what
-    the rule bound there; `unread` gets the bindings never read when the function ends."""
+    ever reads the name (CCL401's coroutine, CCL403's task): what the rule bound in each open
+    function; `unread` gets the bindings whose name the function's body (nested functions
+    included: a closure may read its parent's names) never reads, when the function ends.
+    The body's names are read then, and only for a function that bound something: most bind
+    nothing, and a `visit_Name` would run on every name of every file."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        # Per open function: the names read, and (name, what the rule bound to it).
-        self._open_functions: list[tuple[set[str], list[tuple[str, Bound]]]] = []
+        # Per open function: (name, what the rule bound to it).
+        self._open_functions: list[list[tuple[str, Bound]]] = []
         self._binding_names: set[int] = set()  # the Name nodes that bind: not reads
 
     def in_function_body(self) -> bool:
@@ -68,21 +71,19 @@ class UnreadBindings(Generic[Bound]):
     def bind(self, target: cst.Name, bound: Bound) -> None:
         """`bound` is kept in `target`, judged when the function ends (inside one only)."""
         self._binding_names.add(id(target))
-        self._open_functions[-1][1].append((target.value, bound))
+        self._open_functions[-1].append((target.value, bound))
 
     def unread(self, bindings: list[tuple[str, Bound]]) -> None:
         """The bindings (name, what was bound) of a function that never read their name."""
         raise NotImplementedError
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        self._open_functions.append((set(), []))
+        self._open_functions.append([])
 
     def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        reads, bindings = self._open_functions.pop()
+        bindings = self._open_functions.pop()
+        if not bindings:
+            return
+        binding = self._binding_names
+        reads = {name.value for name in names_within(node.body) if id(name) not in binding}
         self.unread([(name, bound) for name, bound in bindings if name not in reads])
-        if self._open_functions:
-            self._open_functions[-1][0].update(reads)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if self._open_functions and id(node) not in self._binding_names:
-            self._open_functions[-1][0].add(node.value)

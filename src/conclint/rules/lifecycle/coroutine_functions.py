@@ -55,15 +55,23 @@ def coroutine_kind(facts: FileFacts, symbol: Symbol) -> str | None:
     name = symbol.qualname
     if name in LIBRARY_COROUTINES:
         return "a library coroutine function"
-    project = facts.project
-    if project is None or is_library_name(name) or name.startswith(("builtins.", ".")):
-        return None
-    if not _may_define_coroutine(project, name):
+    if not may_be_coroutine_elsewhere(facts, name):
         return None  # read off the module's text: not summarized for nothing
     summary = name_space(facts).lookup(name)
-    if summary is None or not makes_coroutine(summary):
+    if summary is None or not makes_coroutine(summary) or facts.project is None:
         return None
-    return f"an `async def` of {project.where(summary.qualname)}"
+    return f"an `async def` of {facts.project.where(summary.qualname)}"
+
+
+def may_be_coroutine_elsewhere(facts: FileFacts, name: str) -> bool:
+    """Whether `name`, a function not of this module, may be a coroutine function, as far as
+    the catalog and the text of its project module tell (`coroutine_kind` then decides)."""
+    if name in LIBRARY_COROUTINES:
+        return True
+    project = facts.project
+    if project is None or is_library_name(name) or name.startswith(("builtins.", ".")):
+        return False
+    return _may_define_coroutine(project, name)
 
 
 def _may_define_coroutine(project: ProjectView, name: str) -> bool:

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from conclint.analysis.project_index import TextNames
 from conclint.analysis.process_display import callee_text
 from conclint.fixes.plan import FixPlan
 from conclint.rules.base import Invalid, Rule, Valid
-from conclint.rules.lifecycle.coroutine_functions import callable_symbol, coroutine_kind
+from conclint.rules.lifecycle.coroutine_functions import callable_symbol, coroutine_kind, may_be_coroutine_elsewhere
 from conclint.rules.lifecycle.common import UnreadBindings
 from conclint.syntax.prefilter import COROUTINE
 
@@ -295,6 +296,7 @@ class CoroutineNeverAwaited(UnreadBindings["_Site"], Rule):
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__(facts, settings)
         self._sites: list[_Site] = []
+        self._async_names: frozenset[bytes] | None = None  # of this module's text
 
     # ----- where a call's coroutine goes ---------------------------------------------------
 
@@ -346,9 +348,19 @@ class CoroutineNeverAwaited(UnreadBindings["_Site"], Rule):
         """The call, when its callee resolves to a function (not an object, not a class of
         this module): whether it is a coroutine function is known at the module's end."""
         symbol = callable_symbol(self.facts, call.func)
-        if symbol is None:
+        if symbol is None or not self._may_be_coroutine(symbol):
             return None
         return _Site(call, symbol, how, self.facts.in_coroutine, self.facts.current_statement)
+
+    def _may_be_coroutine(self, symbol: Symbol) -> bool:
+        """Told before the summaries are complete, from the text: an `async def` of this
+        module with that name, or a coroutine function elsewhere by `coroutine_kind`'s first
+        tests. Most calls fail it, and are then neither kept nor bound."""
+        if not symbol.local:
+            return may_be_coroutine_elsewhere(self.facts, symbol.qualname)
+        if self._async_names is None:
+            self._async_names = TextNames.of(self.facts.source_bytes).async_defined
+        return symbol.qualname.rpartition(".")[2].encode() in self._async_names
 
     def unread(self, bindings: list[tuple[str, _Site]]) -> None:
         self._sites.extend(site for _, site in bindings)
