@@ -87,8 +87,8 @@ class LoopObjectUsedFromThread(Rule):
     the class.
 
     Not reported: `loop.call_soon_threadsafe(...)` and `asyncio.run_coroutine_threadsafe(...)`,
-    which are the thread-safe ways in; `queue.Queue` and other thread-safe queues; a thread
-    function that runs an event loop of its own (`asyncio.run()`, `new_event_loop()`,
+    which are the thread-safe ways in; `queue.Queue` and other thread-safe queues (a janus
+    queue's `sync_q` side); a thread function that runs an event loop of its own (`asyncio.run()`, `new_event_loop()`,
     `run_until_complete()`, `run_forever()`, the last two also on a receiver of unknown
     type), itself or in a function of the module it calls (two calls deep); a function that
     checks which loop it runs on (`asyncio.get_running_loop()`, `is_running()`, also on a
@@ -187,6 +187,22 @@ class LoopObjectUsedFromThread(Rule):
                 readings.put_nowait(sensor.read())
 
             threading.Thread(target=poll, args=(None,)).start()
+            """
+        ),
+        Valid(
+            """
+            import threading
+
+            import janus
+
+            async def main(sensor):
+                readings = janus.Queue()
+
+                def poll():
+                    readings.sync_q.put(sensor.read())
+
+                threading.Thread(target=poll).start()
+                return await readings.async_q.get()
             """
         ),
         Valid(
