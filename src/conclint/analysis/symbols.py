@@ -488,8 +488,12 @@ def _generic_class(subscript: cst.Subscript, scope: Scope, depth: int) -> Symbol
 
 
 def _call_result(callee: Symbol | None) -> Symbol | None:
-    if callee is None or callee.instance:
+    if callee is None:
         return None
+    if callee.instance:
+        # A factory object called (`SessionLocal()` of a sessionmaker): its `__call__` says.
+        made = None if callee.local else CALL_RESULTS.get(f"{callee.qualname}.__call__")
+        return Symbol(made, instance=True) if made is not None else None
     if callee.local:
         if isinstance(callee.node, cst.ClassDef):
             return Symbol(callee.qualname, instance=True, local=True, node=callee.node, scope=callee.scope)

@@ -68,6 +68,7 @@ CANONICAL_PREFIXES: dict[str, str] = {
     "sqlalchemy.orm.session.Session": "sqlalchemy.orm.Session",
     "sqlalchemy.orm.query.Query": "sqlalchemy.orm.Query",
     "sqlalchemy.orm.scoping.scoped_session": "sqlalchemy.orm.scoped_session",
+    "sqlalchemy.orm.session.sessionmaker": "sqlalchemy.orm.sessionmaker",
     # SQLModel's Session is SQLAlchemy's with exec() added; its async one lives elsewhere.
     "sqlmodel.Session": "sqlalchemy.orm.Session",
     "sqlmodel.orm.session.Session": "sqlalchemy.orm.Session",
@@ -216,6 +217,9 @@ CALL_RESULTS: dict[str, str] = {
     "sqlalchemy.Engine.connect": "sqlalchemy.Connection",
     "sqlalchemy.Engine.begin": "sqlalchemy.Connection",
     "sqlalchemy.orm.Session": "sqlalchemy.orm.Session",
+    # A sessionmaker is a factory: calling the instance makes a Session (`SessionLocal()`).
+    "sqlalchemy.orm.sessionmaker": "sqlalchemy.orm.sessionmaker",
+    "sqlalchemy.orm.sessionmaker.__call__": "sqlalchemy.orm.Session",
     # A scoped_session registry proxies the methods of the Session it holds.
     "sqlalchemy.orm.scoped_session": "sqlalchemy.orm.Session",
     "sqlalchemy.orm.Session.query": "sqlalchemy.orm.Query",

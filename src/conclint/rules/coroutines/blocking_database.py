@@ -20,7 +20,8 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
     `Connection`'s `execute`. Connections, cursors, sessions and collections are followed from
     the calls that create them (`conn = sqlite3.connect(...)`, `cur = conn.cursor()`,
     `client.db.users`, `self.redis = redis.Redis()` in `__init__`, `with Session(engine) as
-    session:`) and from annotations (`db: Session`).
+    session:`, `SessionLocal()` of a module's `SessionLocal = sessionmaker(...)`) and from
+    annotations (`db: Session`).
 
     The async APIs are not reported: SQLAlchemy's `AsyncSession` and `create_async_engine`,
     `psycopg.AsyncConnection`, and any awaited call. Nor are calls that wait for no server:
@@ -179,6 +180,18 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
 
             async def main(path):
                 return await anyio.to_thread.run_sync(sqlite3.connect, path)
+            """
+        ),
+        Valid(
+            """
+            from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+            SessionLocal = async_sessionmaker(create_async_engine("sqlite+aiosqlite:///app.db"))
+
+            async def rename(User, user_id, name):
+                async with SessionLocal() as db:
+                    (await db.get(User, user_id)).name = name
+                    await db.commit()
             """
         ),
         Valid(
@@ -381,6 +394,22 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
             line=7,
             count=3,
             message_contains=("session.exec()",),
+        ),
+        Invalid(
+            """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            SessionLocal = sessionmaker(bind=create_engine("sqlite:///app.db"))
+
+            async def rename(User, user_id, name):
+                db = SessionLocal()
+                db.get(User, user_id).name = name
+                db.commit()
+            """,
+            line=8,
+            count=2,
+            message_contains=("db.get()",),
         ),
         Invalid(
             """
