@@ -530,6 +530,7 @@ def test_text_names_reads_definitions_and_imports_off_the_text() -> None:
         b"class C:\n    async  def run(self): ...\n    def stop(self): ...\nasync def main(): ...\n"
     )
     assert names.async_defined == {b"run", b"main"}
+    assert names.classes == {b"C"}
     assert names.defined == {b"C", b"run", b"main", b"stop"}
     assert {b"fetch", b"store", b"keep", b"os", b"json", b"j"} <= names.imported
     assert b"C" not in names.imported and b"stop" not in names.imported
@@ -547,6 +548,7 @@ def test_a_name_the_module_never_defines_or_imports_is_not_summarized_to_find_it
             "app/signals.py": "from .dispatch import Signal\nready = Signal()\n",
             "app/dispatch.py": "class Signal:\n    def send(self):\n        return 1\n",
             "app/api.py": "from .dispatch import Signal as Exported\n",
+            "app/tasks.py": "def task(f):\n    return f\n\n@task\ndef add(a, b):\n    def inner():\n        return a\n    return inner\n",
         },
     )
     summarized: list[str] = []
@@ -558,10 +560,14 @@ def test_a_name_the_module_never_defines_or_imports_is_not_summarized_to_find_it
     view = ProjectIndex(summarize).view(root / "app/api.py")
     # `ready` is an object made at import time: no summary has a function under its name.
     assert view.function("app.signals.ready.send") is None
+    # Nor is an attribute of a function (a task's `add.delay`).
+    assert view.function("app.tasks.add.delay") is None
     assert summarized == []
     # What a module defines, or imports and so re-exports, is still found.
     assert view.function("app.dispatch.Signal.send") is not None
     assert view.function("app.api.Exported.send") is not None
     assert summarized == ["app.dispatch", "app.api"]
+    assert view.function("app.tasks.add.<locals>.inner") is not None
+    assert summarized[-1] == "app.tasks"
     # The text read decides the answer: a change to the module must miss the cache.
     assert str(root / "app/signals.py") in view.dependencies

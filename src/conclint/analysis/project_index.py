@@ -194,10 +194,10 @@ class ProjectIndex:
         if found is None:
             return _Resolution(None, None, ())
         module_name, file, rest = found
-        if file not in self._modules and not self.text_names(file).may_bind(rest[0]):
-            # Only a `def`, a `class` or an import binds a name a summary resolves: the method
-            # of a module-level object (`signals.beat_init.send`) is not worth summarizing
-            # the module to learn that (celery: 6 % of a run).
+        if file not in self._modules and not self.text_names(file).may_hold_function(rest):
+            # The method of a module-level object (`signals.beat_init.send`) or an attribute
+            # of a function (a task's `add.delay`) is no function a summary holds: not worth
+            # summarizing the module to learn that (celery: 6 % of a run).
             return _Resolution(None, None, (LoadedModule(module_name, file, self.mentions_digest(file), None),))
         module = self.load(file, module_name)
         if module.summary is None:
@@ -509,7 +509,7 @@ Mentioned = tuple[bytes, ...] | re.Pattern[bytes]
 
 # The names after `async def`, and the statements that import names: on one line, or in a
 # parenthesized list (a name there is a whole word of the statement's text).
-_DEFINED = re.compile(rb"\b(?:(async[ \t]+)?def|class)[ \t]+(\w+)")
+_DEFINED = re.compile(rb"\b(?:(async[ \t]+)?def|(class))[ \t]+(\w+)")
 _IMPORT_LINE = re.compile(rb"\bimport\b([^\n;#(]*)")
 _IMPORT_LIST = re.compile(rb"\bimport\s*\(([^)]*)")
 _WORD = re.compile(rb"\w+")
@@ -525,21 +525,33 @@ class TextNames:
     defined: frozenset[bytes]
     async_defined: frozenset[bytes]
     imported: frozenset[bytes]
+    classes: frozenset[bytes] = frozenset()
 
-    def may_bind(self, name: str) -> bool:
-        """Whether the module may bind `name` with a `def`, a `class` or an import (the
-        words are read as ASCII: a name that is not is always "maybe")."""
-        word = name.encode()
-        return not name.isascii() or word in self.defined or word in self.imported
+    def may_hold_function(self, rest: list[str]) -> bool:
+        """Whether a summary of the module may hold a function named `rest` (`func`,
+        `Class.method`, `outer.<locals>.inner`), or the module re-export one: its first name
+        bound by a `def`, a `class` or an import, and, when a name follows it, by a `class`
+        or an import (`task.delay` of a function `task` names no function of the module).
+        The words are read as ASCII: a name that is not is always "maybe"."""
+        first = rest[0]
+        if not first.isascii():
+            return True
+        word = first.encode()
+        if word in self.imported:
+            return True
+        if len(rest) == 1 or rest[1] == "<locals>":
+            return word in self.defined
+        return word in self.classes
 
     @classmethod
     def of(cls, text: bytes) -> TextNames:
         definitions = _DEFINED.findall(text)
         imported = {word for pattern in (_IMPORT_LINE, _IMPORT_LIST) for match in pattern.finditer(text) for word in _WORD.findall(match.group(1))}
         return cls(
-            frozenset(name for _, name in definitions),
-            frozenset(name for is_async, name in definitions if is_async),
+            frozenset(name for _, _, name in definitions),
+            frozenset(name for is_async, _, name in definitions if is_async),
             frozenset(imported),
+            frozenset(name for _, is_class, name in definitions if is_class),
         )
 # How many modules' texts `ProjectIndex.mentions` keeps at once.
 MENTIONED_TEXTS = 32
