@@ -144,6 +144,44 @@ def test_a_lazy_iterable_handed_to_a_process_pool_is_neither_ccl201_nor_ccl202()
     assert _codes(source, "CCL2") == []
 
 
+def test_a_lazy_iterable_bound_to_a_name_then_handed_to_a_thread_is_judged_there() -> None:
+    source = """
+    import asyncio
+
+    def crunch(n):
+        total = 0
+        for i in range(n):
+            total += i * i
+        return total
+
+    async def main(ns):
+        loop = asyncio.get_running_loop()
+        lazy = map(crunch, ns)
+        each = (crunch(n) for n in ns)
+        squares = (i * i for i in range(10**7))
+        first = await loop.run_in_executor(None, list, lazy)
+        second = await asyncio.to_thread(sum, each)
+        return first, second, await asyncio.to_thread(sum, squares)
+    """
+    # The thread runs `crunch` (CCL201); the coroutine only made the iterators (no CCL202).
+    assert _codes(source, "CCL2") == [("CCL201", 15), ("CCL201", 16)]
+
+
+def test_a_lazy_iterable_bound_and_consumed_by_the_coroutine_is_still_ccl202() -> None:
+    source = """
+    def crunch(n):
+        total = 0
+        for i in range(n):
+            total += i * i
+        return total
+
+    async def main(ns):
+        lazy = map(crunch, ns)
+        return list(lazy)
+    """
+    assert _codes(source, "CCL202") == [("CCL202", 9)]
+
+
 def test_a_consumed_map_on_the_coroutine_itself_is_still_ccl202() -> None:
     source = """
     def crunch(n):

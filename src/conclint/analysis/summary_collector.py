@@ -96,7 +96,7 @@ from conclint.knowledge.threads import (
 from conclint.knowledge.offloading import bound_to_its_thread, needs_loop_thread
 from conclint.analysis.process_starts import returns_loader_with_workers
 from conclint.knowledge.processes import POOL_DISPATCH
-from conclint.syntax.traversal import CachedVisitorMethods
+from conclint.syntax.traversal import CachedVisitorMethods, nodes_within
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -152,6 +152,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         # xs))`, `run_in_executor(None, list, map(f, xs))`), by id: what they run, they run
         # there, so the walk treats them like a lambda's body.
         self._offloaded: set[int] = set()
+        # The same, bound to a local name first (`it = map(f, xs)` ... `to_thread(list, it)`):
+        # by then the walk went through them, so the calls and loops in them are dropped from
+        # what the coroutines run (`coroutine_calls`, `loops`) when the module ends.
+        self._offloaded_later: set[int] = set()
         self._nodes: dict[str, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode], list[cst.CSTNode]]] = {}
         self.summary = ModuleSummary()
         self.loops: dict[str, tuple[LoopFacts, ...]] = {}
@@ -978,8 +982,17 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         xs)`, a generator expression. They run where the callable iterates them, not here."""
         positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
         for value in positional[position + 1 :]:
-            if isinstance(value, cst.GeneratorExp) or (isinstance(value, cst.Call) and self._lazy_apply(value)):
+            if self._lazy(value):
                 self._offloaded.add(id(value))
+            elif isinstance(value, cst.Name):
+                binding = reaching_binding(value, self.facts.scope)
+                if binding is not None and binding.kind == "assign" and not binding.entered and binding.scope is self.facts.scope:
+                    bound = binding.node
+                    if bound is not None and self._lazy(bound):  # type: ignore[arg-type]
+                        self._offloaded_later.update(map(id, nodes_within(bound, _RUN_LAZILY)))
+
+    def _lazy(self, value: cst.BaseExpression) -> bool:
+        return isinstance(value, cst.GeneratorExp) or (isinstance(value, cst.Call) and self._lazy_apply(value))
 
     def _lazy_apply(self, call: cst.Call) -> bool:
         symbol = self.facts.resolve(call.func)
@@ -1351,7 +1364,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 [n for n, *_ in function.blocking],
                 [n for n, _ in function.releases],
             )
-            self.loops[function.qualname] = tuple(function.loop_facts)
+            self.loops[function.qualname] = tuple(loop for loop in function.loop_facts if id(loop.node) not in self._offloaded_later)
         imports = {
             name: binding.target
             for name, binding in self.facts.module_scope.bindings.items()
@@ -1363,9 +1376,12 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self.coroutine_calls = [
             CoroutineCall(call, statement, scope, name if external else resolved, external, site)
             for call, statement, scope, name, external, site in self._coroutine_calls
-            if (resolved := name if external else target(name)) is not None
+            if id(call) not in self._offloaded_later and (resolved := name if external else target(name)) is not None
         ]
 
+
+# What runs when a lazy iterable is consumed: its calls and its comprehension.
+_RUN_LAZILY = (cst.Call, cst.GeneratorExp)
 
 # What a receiver's binding says about `receiver.f()`: `self.f()` passes the instance, a
 # module or a class (`mod.f()`, `Cls.f()`) does not.

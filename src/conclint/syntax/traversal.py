@@ -207,14 +207,20 @@ def names_within(node: cst.CSTNode) -> Iterator[cst.Name]:
     """Every `Name` node under `node` (itself included), in no particular order: for a rule
     that needs the names of a few subtrees only, rather than a `visit_Name` on every name of
     every file."""
+    return nodes_within(node, (cst.Name,))  # type: ignore[return-value]
+
+
+def nodes_within(node: cst.CSTNode, types: tuple[type, ...]) -> Iterator[cst.CSTNode]:
+    """Every node of exactly one of `types` under `node` (itself included), in no
+    particular order."""
     kinds = _KINDS
     stack: list[object] = [node]
-    pop, push = stack.pop, stack.append
+    pop = stack.pop
+    push = stack.append
     while stack:
         current = pop()
-        if type(current) is cst.Name:
+        if type(current) in types:
             yield current  # type: ignore[misc]
-            continue
         if (kinds.get(type(current)) or _kind(type(current))) != _NODE:
             continue  # layout and punctuation
         for field in _child_fields(type(current)):

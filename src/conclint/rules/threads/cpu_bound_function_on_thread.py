@@ -41,8 +41,8 @@ class CpuBoundFunctionOnThread(Rule):
     such as `Thread` or `run_in_executor`, since the rule runs only there). The target
     may be written `f`, `self.method`, `Class.method`, `functools.partial(f, ...)` or
     `lambda: f(...)`; a builtin that consumes a lazy iterable, `run_in_executor(None, list,
-    map(f, xs))` or `to_thread(sum, (f(x) for x in xs))`, is judged by `f`, which the
-    thread runs once per element.
+    map(f, xs))` or `to_thread(sum, (f(x) for x in xs))` (the iterable written there or bound
+    to a local name first), is judged by `f`, which the thread runs once per element.
 
     A function is CPU-bound when it, or a function of the module it calls, loops over a
     `range()` doing arithmetic, nests loops, runs a `while` loop updating numbers, recurses,

@@ -38,8 +38,8 @@ class CpuBoundLoopInCoroutine(Rule):
     compute too. A `print()` or a logging call does not count as I/O when it runs now and
     then (under an `if`, in an `except`) or outside the innermost loop; one in every round
     of the innermost loop does. A lazy `map(f, xs)` or generator expression handed to a
-    thread or an executor (`run_in_executor(None, list, map(f, xs))`) runs there, not in the
-    coroutine, and is left to CCL201. Only work that grows with its input is reported:
+    thread or an executor (`run_in_executor(None, list, map(f, xs))`, also when bound to a
+    local name first) runs there, not in the coroutine, and is left to CCL201. Only work that grows with its input is reported:
     loops over data of unknown size doing a little arithmetic, loops bounded by a literal
     `range()` of fewer than 100,000 rounds, recursion over a structure (`diff(a[key],
     path + (key,))`, as opposed to numbers shrinking by a literal, `fib(n - 1)`), pointer
