@@ -683,3 +683,21 @@ def test_a_walrus_is_a_binding_the_pre_scan_sees() -> None:
             other.read_text()
     """
     assert lines(source) == [5]
+
+
+def test_a_lazy_call_bound_to_a_name_is_judged_by_where_the_name_is_iterated() -> None:
+    source = textwrap.dedent(
+        """
+        import asyncio
+        from pathlib import Path
+
+        async def main(root: Path):
+            offloaded = root.glob("*.toml")
+            kept = root.glob("*.cfg")
+            first = await asyncio.to_thread(sorted, offloaded)
+            return first, sorted(kept)
+        """
+    ).lstrip("\n")
+    found = [(d.code, d.line) for d in lint_source(source, "app.py", DEFAULT_SETTINGS)]
+    # The thread iterates `offloaded`; `kept` is iterated on the loop.
+    assert found == [("CCL104", 6)]

@@ -15,6 +15,7 @@ import libcst as cst
 
 from conclint.analysis.guards import main_guard_branch
 from conclint.analysis.dispatch import call_argument
+from conclint.analysis.flow import reaching_binding
 from conclint.analysis.library import async_library
 from conclint.analysis.nonblocking import catches_nonblocking_errors, nonblocking_handles
 from conclint.analysis.scopes import (
@@ -188,15 +189,27 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def note_awaited_offload(self, offload: cst.Call) -> None:
         """`await to_thread(list, path.glob("*"))`: the lazy call only makes the iterator, which
         the thread consumes, so it is not a blocking call. Called by the rules for each awaited
-        call (parents are visited before their arguments)."""
+        call (parents are visited before their arguments). The lazy call may also be bound
+        to a local name first (`found = path.glob("*")`); visited by then, a rule drops what
+        it reported there (`iterated_in_thread`)."""
         args = offload.args
-        if len(args) != 2 or any(arg.keyword or arg.star for arg in args) or not isinstance(args[1].value, cst.Call):
+        if len(args) != 2 or any(arg.keyword or arg.star for arg in args):
             return
         lazy = args[1].value
+        if isinstance(lazy, cst.Name):
+            binding = reaching_binding(lazy, self.scope)
+            bound_here = binding is not None and binding.kind == "assign" and not binding.entered and binding.scope is self.scope
+            lazy = binding.node if bound_here else None  # type: ignore[union-attr, assignment]
+        if not isinstance(lazy, cst.Call):
+            return
         if id(lazy) in self._iterated_in_thread or self.qualified_name(offload.func) not in OFFLOADS_WITH_CONSUMER:
             return
         if self.qualified_name(args[0].value) in CONSUMERS and self.qualified_name(lazy.func) in LAZY_CALLS:
             self._iterated_in_thread.add(id(lazy))
+
+    def iterated_in_thread(self, node: cst.CSTNode) -> bool:
+        """Whether `node` is a lazy call whose iterator an awaited offload hands a thread."""
+        return id(node) in self._iterated_in_thread
 
     def _on_nonblocking_handle(self, entry: BlockingCall, call: cst.Call) -> bool:
         """File and socket calls on a handle set non-blocking, or made where the code

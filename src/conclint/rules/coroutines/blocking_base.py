@@ -183,13 +183,15 @@ class BlockingCallInCoroutine(Rule):
         return _silent(self.CATEGORY.value, coroutine, self.facts)
 
     def leave_Module(self, node: cst.Module) -> None:
-        """Drop the direct findings made in coroutines on a loop of their own, then report
-        calls of helpers that block. A call whose chains reach several categories is one
+        """Drop the direct findings made in coroutines on a loop of their own, and those on a
+        lazy call whose iterator a thread consumes, then report calls of helpers that block. A call whose chains reach several categories is one
         finding, by the rule of the first category (in catalog order) that is selected and
         not silent there; the other categories are named in its message."""
         if self._in_coroutines:
             dropped = {index for index, coroutine in self._in_coroutines if self._on_own_loop(coroutine)}
             self.reports = [report for index, report in enumerate(self.reports) if index not in dropped]
+        # A lazy call bound to a name before an awaited offload handed the name to a thread.
+        self.reports = [report for report in self.reports if not self.facts.iterated_in_thread(report.node)]
         category = self.CATEGORY.value
         for call, chains in helper_chains(self.facts):
             if category not in chains or self._on_own_loop(call.scope.qualname):

@@ -119,6 +119,16 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
         Valid(
             """
+            import asyncio
+            from pathlib import Path
+
+            async def configs(root: Path):
+                found = root.glob("*.toml")  # the iterator, kept for the worker thread
+                return await asyncio.to_thread(sorted, found)
+            """
+        ),
+        Valid(
+            """
             import io
             from typing import Union
 
