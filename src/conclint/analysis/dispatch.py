@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from conclint.analysis.class_attributes import class_attribute_type
-from conclint.analysis.flow import reaching_binding
+from conclint.analysis.flow import assigned_here
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.threads import (
     CALLABLE_WRAPPERS,
@@ -95,9 +95,7 @@ def _consumed_target(
     if consumer is None or consumer.local or consumer.instance or consumer.qualname not in CONSUMING_CALLABLES:
         return None
     if isinstance(iterable, cst.Name):
-        binding = reaching_binding(iterable, facts.scope)
-        bound_here = binding is not None and binding.kind == "assign" and not binding.entered and binding.scope is facts.scope
-        iterable = binding.node if bound_here else None  # type: ignore[union-attr, assignment]
+        iterable = assigned_here(iterable, facts.scope)
     if isinstance(iterable, cst.GeneratorExp) and isinstance(iterable.elt, cst.Call):
         return _local_target(facts, api, iterable.elt.func, "generator")
     if not isinstance(iterable, cst.Call):

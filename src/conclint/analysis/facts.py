@@ -15,7 +15,7 @@ import libcst as cst
 
 from conclint.analysis.guards import main_guard_branch
 from conclint.analysis.dispatch import call_argument
-from conclint.analysis.flow import reaching_binding
+from conclint.analysis.flow import assigned_here
 from conclint.analysis.library import async_library
 from conclint.analysis.nonblocking import catches_nonblocking_errors, nonblocking_handles
 from conclint.analysis.scopes import (
@@ -197,9 +197,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
             return
         lazy = args[1].value
         if isinstance(lazy, cst.Name):
-            binding = reaching_binding(lazy, self.scope)
-            bound_here = binding is not None and binding.kind == "assign" and not binding.entered and binding.scope is self.scope
-            lazy = binding.node if bound_here else None  # type: ignore[union-attr, assignment]
+            lazy = assigned_here(lazy, self.scope)  # type: ignore[assignment]
         if not isinstance(lazy, cst.Call):
             return
         if id(lazy) in self._iterated_in_thread or self.qualified_name(offload.func) not in OFFLOADS_WITH_CONSUMER:

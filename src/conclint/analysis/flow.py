@@ -45,6 +45,16 @@ class ScopeFlow:
     defaults: dict[str, Binding] = field(default_factory=dict)
 
 
+def assigned_here(node: cst.Name, scope: Scope) -> cst.BaseExpression | None:
+    """The value an assignment of `scope` itself gives the name `node` read there (`it =
+    map(f, xs)` before `to_thread(list, it)`); None for any other binding: a parameter, a
+    name of an enclosing scope, `with ... as it`."""
+    binding = reaching_binding(node, scope)
+    if binding is None or binding.kind != "assign" or binding.entered or binding.scope is not scope:
+        return None
+    return binding.node  # type: ignore[return-value]
+
+
 def reaching_binding(node: cst.Name, scope: Scope) -> Binding | None:
     """The binding the name `node`, read in `scope`, sees; None when it names no binding of
     this module (a builtin, or unknown). Follows the scope rules of `Scope.lookup`."""

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 import libcst as cst
 
 from conclint.analysis.dispatch import call_argument, runs_on_thread
-from conclint.analysis.flow import reaching_binding
+from conclint.analysis.flow import assigned_here, reaching_binding
 from conclint.analysis.expressions import (
     ARITHMETIC_OPERATORS,
     AUGMENTED_ARITHMETIC,
@@ -985,11 +985,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             if self._lazy(value):
                 self._offloaded.add(id(value))
             elif isinstance(value, cst.Name):
-                binding = reaching_binding(value, self.facts.scope)
-                if binding is not None and binding.kind == "assign" and not binding.entered and binding.scope is self.facts.scope:
-                    bound = binding.node
-                    if bound is not None and self._lazy(bound):  # type: ignore[arg-type]
-                        self._offloaded_later.update(map(id, nodes_within(bound, _RUN_LAZILY)))
+                bound = assigned_here(value, self.facts.scope)
+                if bound is not None and self._lazy(bound):
+                    self._offloaded_later.update(map(id, nodes_within(bound, _RUN_LAZILY)))
 
     def _lazy(self, value: cst.BaseExpression) -> bool:
         return isinstance(value, cst.GeneratorExp) or (isinstance(value, cst.Call) and self._lazy_apply(value))
