@@ -547,7 +547,7 @@ def instance_attributes(class_node: cst.ClassDef, scope: Scope) -> dict[str, tup
                 ):
                     if method_scope is None:
                         method_scope = _method_scope(statement, class_scope)
-                    found.setdefault(target.attr.value, (value, method_scope))
+                    _hold(found, target.attr.value, (value, method_scope))
     for statement in iter_statements(class_node.body.body):
         if isinstance(statement, cst.Assign):
             for target in statement.targets:
@@ -594,6 +594,40 @@ def assignment_counts(class_node: cst.ClassDef, scope: Scope) -> Counter[str]:
                     counts[name] += 1
     module.class_assignments[id(class_node)] = counts
     return counts
+
+
+def _hold(found: dict[str, tuple[cst.BaseExpression, Scope]], name: str, value: tuple[cst.BaseExpression, Scope]) -> None:
+    """Keep the first value assigned to `self.name`, unless it is `None`: an attribute set to
+    `None` in `__init__` and to an object later (made on first use) holds that object
+    whenever a method is called on it."""
+    kept = found.get(name)
+    if kept is None or (_is_none(kept[0]) and not _is_none(value[0])):
+        found[name] = value
+
+
+def _is_none(expression: cst.BaseExpression) -> bool:
+    return isinstance(expression, cst.Name) and expression.value == "None"
+
+
+def property_return(class_node: cst.ClassDef, scope: Scope, name: str) -> tuple[cst.BaseExpression, Scope] | None:
+    """What reading the `@property` `name` of a class defined in `scope` returns, when its
+    body returns one value (`return self._model` after making it on first use), with the
+    scope that value is evaluated in; None for any other member."""
+    method = own_method(class_node, name)
+    if method is None or not any(dotted_name(d.decorator) in _PROPERTIES for d in method.decorators):
+        return None
+    returned = [
+        statement.value
+        for statement in iter_statements(method.body.body)
+        if isinstance(statement, cst.Return) and statement.value is not None
+    ]
+    if len(returned) != 1:
+        return None
+    class_scope = Scope("class", scope.child_qualname(class_node.name.value), scope, class_node)
+    return returned[0], _method_scope(method, class_scope)
+
+
+_PROPERTIES = frozenset({"property", "functools.cached_property", "cached_property"})
 
 
 def _method_scope(method: cst.FunctionDef, class_scope: Scope) -> Scope:

@@ -20,6 +20,7 @@ from conclint.analysis.scopes import (
     last_name,
     loop_binding,
     own_method,
+    property_return,
 )
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.types import (
@@ -427,6 +428,9 @@ def _own_member(class_node: cst.ClassDef, scope: Scope, qualname: str, attr: str
         value, value_scope = assigned
         return resolve(value, value_scope, depth + 1)
     if attr in class_methods(class_node, scope):
+        returned = property_return(class_node, scope, attr)
+        if returned is not None:
+            return resolve(returned[0], returned[1], depth + 1)
         return Symbol(f"{qualname}.{attr}", local=True)
     return _MISSING
 

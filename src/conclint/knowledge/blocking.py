@@ -23,6 +23,7 @@ class Category(str, Enum):
     INPUT = "input"
     WAIT = "wait"
     EVENT_LOOP = "event-loop"
+    COMPUTATION = "computation"
     OTHER = "other"
 
 
@@ -316,6 +317,33 @@ _CATALOG_HOLES: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]],
 )
 
 # (category, remedy, space-separated qualified names, non-blocking exceptions)
+# Library calls that compute for a long time by design: a model's inference or training, run
+# by the library's native kernels (PyTorch, llama.cpp, CTranslate2), which release the GIL. On
+# the event loop's thread they stop every task for the whole computation (tens of
+# milliseconds for one short text, seconds for a batch, minutes for training), so a worker
+# thread is the remedy. Only entry points that always run the model are listed: not the
+# constructors (they load weights: file I/O), not cheap helpers (tokenizers, `similarity`),
+# and a streamed completion (`stream=True`, passed by keyword) returns an iterator at once.
+_KEYWORD_ONLY = 99
+_STREAMED = (NonBlockingWhen("stream", _KEYWORD_ONLY, "True"),)
+_COMPUTATIONS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] = (
+    (
+        Category.COMPUTATION,
+        THREAD_OFFLOAD,
+        _methods("sentence_transformers.SentenceTransformer", "encode encode_query encode_document fit")
+        + " "
+        + _methods("sentence_transformers.CrossEncoder", "predict rank fit"),
+        (),
+    ),
+    (Category.COMPUTATION, THREAD_OFFLOAD, _methods("llama_cpp.Llama", "create_completion create_chat_completion"), _STREAMED),
+    (Category.COMPUTATION, THREAD_OFFLOAD, _methods("llama_cpp.Llama", "embed create_embedding"), ()),
+    (Category.COMPUTATION, THREAD_OFFLOAD, "whisper.transcribe whisper.model.Whisper.transcribe", ()),
+    (Category.COMPUTATION, THREAD_OFFLOAD, "transformers.PreTrainedModel.generate", ()),
+    (Category.COMPUTATION, THREAD_OFFLOAD, _methods("ultralytics.YOLO", "predict track"), _STREAMED),
+    (Category.COMPUTATION, THREAD_OFFLOAD, _methods("ultralytics.YOLO", "train val"), ()),
+    (Category.COMPUTATION, THREAD_OFFLOAD, "easyocr.Reader.readtext", ()),
+)
+
 _GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] = (
     (Category.SLEEP, SLEEP, "time.sleep", ()),
     (Category.HTTP, HTTP, " ".join(f"requests.{v}" for v in _HTTP_VERBS.split()), ()),
@@ -421,6 +449,7 @@ _GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] =
     (Category.EVENT_LOOP, NESTED_LOOP, "asyncio.run trio.run anyio.run", ()),
     (Category.EVENT_LOOP, LOOP_METHOD, _methods("asyncio.AbstractEventLoop", "run_until_complete run_forever"), ()),
     *_CATALOG_HOLES,
+    *_COMPUTATIONS,
 )
 
 # Methods of wildcard types (`redis.Redis.*`) that return helpers or describe the client

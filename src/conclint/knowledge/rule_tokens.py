@@ -47,6 +47,7 @@ RULE_PREFILTERS: Mapping[str, Prefilter] = {
     "CCL201": Prefilter(_THREAD_TOKENS, requires_gil=True),
     "CCL202": Prefilter((b"async",), "coroutine", requires_gil=True),
     "CCL203": Prefilter((b"Thread",), requires_gil=True),
+    "CCL204": _COROUTINE,
     "CCL301": Prefilter(START_TOKENS, follows_imported_calls=True),
     "CCL302": Prefilter(START_TOKENS, follows_imported_calls=True),
     "CCL303": Prefilter(DISPATCH_TOKENS),

@@ -230,6 +230,18 @@ CALL_RESULTS: dict[str, str] = {
             "distinct select_from with_entities execution_options"
         ).split()
     },
+    # models whose inference the blocking catalog lists (category "computation")
+    "sentence_transformers.SentenceTransformer": "sentence_transformers.SentenceTransformer",
+    "sentence_transformers.CrossEncoder": "sentence_transformers.CrossEncoder",
+    "llama_cpp.Llama": "llama_cpp.Llama",
+    "llama_cpp.Llama.from_pretrained": "llama_cpp.Llama",
+    "whisper.load_model": "whisper.model.Whisper",
+    **{
+        f"transformers.{auto}.from_pretrained": "transformers.PreTrainedModel"
+        for auto in ("AutoModelForCausalLM", "AutoModelForSeq2SeqLM", "AutoModelForSpeechSeq2Seq", "AutoModelForVision2Seq")
+    },
+    "ultralytics.YOLO": "ultralytics.YOLO",
+    "easyocr.Reader": "easyocr.Reader",
     "psycopg.connect": "psycopg.Connection",
     "psycopg.Connection.connect": "psycopg.Connection",
     "psycopg.Connection.cursor": "psycopg.Cursor",

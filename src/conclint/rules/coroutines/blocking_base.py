@@ -317,8 +317,8 @@ def _callee(call: cst.Call, qualname: str) -> str:
 
 
 # Silent in a coroutine that only ever runs on a loop of its own in another thread
-# (conclint.analysis.own_loops): sleeping or waiting there holds up that thread only.
-OWN_LOOP_SILENT = frozenset({Category.SLEEP.value, Category.WAIT.value})
+# (conclint.analysis.own_loops): sleeping, waiting or computing there holds up that thread only.
+OWN_LOOP_SILENT = frozenset({Category.SLEEP.value, Category.WAIT.value, Category.COMPUTATION.value})
 
 
 def _silent(category: str, coroutine: str, facts: FileFacts) -> bool:

@@ -1,0 +1,126 @@
+"""CCL204 (issue 14, recall of the thread family): model inference in a coroutine, and the
+typing it needs that the rule examples do not show: a model made on first use, read through a
+property, and the category open to `extend-blocking-calls`."""
+
+from __future__ import annotations
+
+import textwrap
+
+from conclint.core.settings import Settings
+from conclint.engine import lint_source
+
+
+def _findings(source: str, settings: Settings | None = None) -> list[tuple[int, str]]:
+    found = lint_source(textwrap.dedent(source), "example.py", settings or Settings())
+    return sorted((d.line, d.code) for d in found if d.code in ("CCL102", "CCL204"))
+
+
+LAZY_MODEL = """
+    from sentence_transformers import SentenceTransformer
+
+    class EmbeddingService:
+        def __init__(self, name):
+            self.name = name
+            self._model = None
+
+        @property
+        def model(self):
+            if self._model is None:
+                self._model = SentenceTransformer(self.name)
+            return self._model
+
+        async def through_property(self, text):
+            return self.model.encode(text)
+
+        async def through_attribute(self, text):
+            return self._model.encode(text)
+"""
+
+
+def test_a_model_made_on_first_use_is_typed_through_attribute_and_property() -> None:
+    assert _findings(LAZY_MODEL) == [(16, "CCL204"), (19, "CCL204")]
+
+
+def test_an_attribute_only_ever_none_or_unknown_is_not_typed() -> None:
+    source = """
+        class Service:
+            def __init__(self, model):
+                self._model = None
+                self.other = model
+
+            async def embed(self, text):
+                return self._model.encode(text), self.other.encode(text)
+    """
+    assert _findings(source) == []
+
+
+def test_a_property_with_several_returns_is_not_typed() -> None:
+    source = """
+        import requests
+        from sentence_transformers import SentenceTransformer
+
+        class Service:
+            @property
+            def model(self):
+                if self.remote:
+                    return self.client
+                return SentenceTransformer("m")
+
+            async def embed(self, text):
+                return self.model.encode(text)
+    """
+    assert _findings(source) == []
+
+
+def test_a_lazily_made_session_is_typed_for_the_http_rule_too() -> None:
+    source = """
+        import requests
+
+        class Client:
+            def __init__(self):
+                self._session = None
+
+            def connect(self):
+                self._session = requests.Session()
+
+            async def fetch(self, url):
+                return self._session.get(url)
+    """
+    assert _findings(source) == [(12, "CCL102")]
+
+
+def test_streamed_completion_by_keyword_only() -> None:
+    source = """
+        from llama_cpp import Llama
+
+        llm = Llama(model_path="m.gguf")
+
+        async def answer(prompt):
+            streamed = llm.create_completion(prompt, stream=True)
+            whole = llm.create_completion(prompt, stream=False)
+            return streamed, whole
+    """
+    assert _findings(source) == [(8, "CCL204")]
+
+
+def test_configured_computation_is_reported_by_ccl204() -> None:
+    source = """
+        import solver
+
+        async def plan(problem):
+            return solver.optimise(problem)
+    """
+    settings = Settings(extend_blocking_calls=(("solver.optimise", "computation"),))
+    assert _findings(source, settings) == [(5, "CCL204")]
+
+
+def test_reported_for_a_free_threaded_build_too() -> None:
+    source = """
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer("m")
+
+        async def embed(texts):
+            return model.encode(texts)
+    """
+    assert _findings(source, Settings(free_threaded=True)) == [(7, "CCL204")]
