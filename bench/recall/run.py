@@ -9,7 +9,9 @@ and score the findings against the lines the corpus marks.
 `bugs/<family>/<name>.py` (or a folder `<name>/` for a bug spread over modules) reconstructs a
 bug from a public report, and `<name>_fixed.py` (or `<name>_fixed/`) its fix; CORPUS.md says
 where each comes from. A buggy line ends with `# BUG: CCL101` (several codes: `# BUG: CCL301,
-CCL303`): the code a perfect conclint would report on that line. Each bug and each fixed
+CCL303`): the code a perfect conclint would report on that line. A line the project kept in its
+fix that another rule rightly reports ends with `# ALSO: CCL404`: a finding of that code there
+is listed apart, neither a hit nor a false positive. Each bug and each fixed
 version is copied alone into a temporary directory with an empty `[tool.conclint]` table, so
 that the run treats it as a project of its own (the repository's configuration stays out),
 and the tool runs there, from that directory, with `--no-cache --format json --exit-zero`.
@@ -42,6 +44,10 @@ HERE = Path(__file__).resolve().parent
 BUGS = HERE / "bugs"
 FAMILIES = {"coroutine": "CCL1", "thread": "CCL2", "process": "CCL3"}
 MARKER = re.compile(r"#\s*BUG:\s*(?P<codes>CCL\d{3}(?:\s*,\s*CCL\d{3})*)\s*$")
+# A line the project kept unchanged in its fix that another rule rightly reports there
+# (`loop = asyncio.get_event_loop()` in a coroutine, CCL404): not the bug, and no false
+# positive on the fixed version either. Listed apart.
+ALSO_MARKER = re.compile(r"#\s*ALSO:\s*(?P<codes>CCL\d{3}(?:\s*,\s*CCL\d{3})*)\s*$")
 FIXED_SUFFIX = "_fixed"
 PYPROJECT = "[tool.conclint]\n"
 TIMEOUT = 300
@@ -109,6 +115,17 @@ def read_expected(bug: Bug) -> list[Expected]:
             for code in re.split(r"\s*,\s*", match.group("codes")):
                 expected.append(Expected(bug.name, relative(path, bug.buggy), number, code, source))
     return expected
+
+
+def also_true(root: Path) -> set[tuple[str, int, str]]:
+    """The (path, line, code) triples a bug's or fix's `# ALSO:` comments mark."""
+    marked = set()
+    for path in python_files(root):
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            match = ALSO_MARKER.search(text)
+            if match is not None:
+                marked.update((relative(path, root), number, code) for code in re.split(r"\s*,\s*", match.group("codes")))
+    return marked
 
 
 def discover(selected: set[str] | None) -> list[Bug]:
@@ -193,7 +210,7 @@ def source_line(root: Path, path: str, line: int) -> str:
 def score(bugs: list[Bug], lint: Callable[[Path], list[Finding]], ruff: bool) -> dict:
     """Lint every bug and fixed version and gather the figures, misses and false positives."""
     families = {family: {"bugs": 0, "marked": 0, "strict_found": 0, "family_found": 0, "false_positives": 0} for family in FAMILIES}
-    misses, false_positives, unmarked = [], [], []
+    misses, false_positives, unmarked, others = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="conclint-recall-") as work:
         for bug in bugs:
             figures = families[bug.family]
@@ -207,20 +224,30 @@ def score(bugs: list[Bug], lint: Callable[[Path], list[Finding]], ruff: bool) ->
                 figures["family_found"] += family
                 if not family or (not strict and not ruff):
                     misses.append({**asdict(expected), "family": bug.family, "family_level_found": family})
+            also = also_true(bug.buggy)
             for f in findings:
                 if (f.path, f.line) not in marked_lines:
-                    unmarked.append({"bug": bug.name, **asdict(f), "source": source_line(bug.buggy, f.path, f.line)})
+                    listing = others if (f.path, f.line, f.code) in also else unmarked
+                    listing.append({"bug": bug.name, **asdict(f), "source": source_line(bug.buggy, f.path, f.line)})
             fixed_findings = lint(stage(bug.fixed, Path(work) / bug.family / (bug.name + FIXED_SUFFIX)))
-            figures["false_positives"] += len(fixed_findings)
+            also = also_true(bug.fixed)
             for f in fixed_findings:
-                false_positives.append({"bug": bug.name + FIXED_SUFFIX, **asdict(f), "source": source_line(bug.fixed, f.path, f.line)})
+                listing = others if (f.path, f.line, f.code) in also else false_positives
+                listing.append({"bug": bug.name + FIXED_SUFFIX, **asdict(f), "source": source_line(bug.fixed, f.path, f.line)})
+            figures["false_positives"] += sum(1 for f in fixed_findings if (f.path, f.line, f.code) not in also)
     for figures in families.values():
         marked = figures["marked"]
         figures["strict_recall"] = None if ruff else round(figures["strict_found"] / marked, 3) if marked else None
         figures["family_recall"] = round(figures["family_found"] / marked, 3) if marked else None
         if ruff:
             figures["strict_found"] = None
-    return {"families": families, "misses": misses, "false_positives": false_positives, "unmarked_findings": unmarked}
+    return {
+        "families": families,
+        "misses": misses,
+        "false_positives": false_positives,
+        "unmarked_findings": unmarked,
+        "other_true_findings": others,
+    }
 
 
 def print_report(result: dict, tool: str) -> None:
@@ -245,6 +272,9 @@ def print_report(result: dict, tool: str) -> None:
         print(f"   {f['bug']}/{f['path']}:{f['line']} {f['code']}  {f['source']}")
     print(f"\nFindings on buggy files outside the marked lines: {len(result['unmarked_findings'])}")
     for f in result["unmarked_findings"]:
+        print(f"   {f['bug']}/{f['path']}:{f['line']} {f['code']}  {f['source']}")
+    print(f"\nTrue findings of other rules on lines marked `# ALSO:`: {len(result['other_true_findings'])}")
+    for f in result["other_true_findings"]:
         print(f"   {f['bug']}/{f['path']}:{f['line']} {f['code']}  {f['source']}")
 
 

@@ -512,7 +512,8 @@ def bind_parameters(scope: Scope, params: cst.Parameters, self_scope: Scope | No
 
 def instance_attributes(class_node: cst.ClassDef, scope: Scope) -> dict[str, tuple[cst.BaseExpression, Scope]]:
     """What `self.x` holds for a class defined in `scope`: the first `self.x = <expr>` in its
-    methods, else the class body's own `x = <expr>`, so that `self.x.method()` resolves.
+    methods that is not `None` (see `_hold`), else the class body's own `x = <expr>`, so
+    that `self.x.method()` resolves.
 
     Each expression comes with the scope it is evaluated in: the method's (in
     `self.run = run`, `run` is the parameter, not a module-level import of that name) or the

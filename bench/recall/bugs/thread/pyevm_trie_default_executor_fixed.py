@@ -50,7 +50,7 @@ class FastChainSyncer:
         self._downloaded_bodies = asyncio.Queue()
 
     async def _handle_block_receipts(self, peer, receipts):
-        loop = asyncio.get_event_loop()
+        loop = asyncio.get_event_loop()  # ALSO: CCL404
         iterator = map(make_trie_root_and_nodes, receipts)
         receipts_tries = await wait_with_token(
             loop.run_in_executor(get_process_pool_executor(), list, iterator),
@@ -62,7 +62,7 @@ class FastChainSyncer:
         self._downloaded_receipts.put_nowait((peer, downloaded))
 
     async def _handle_block_bodies(self, peer, bodies):
-        loop = asyncio.get_event_loop()
+        loop = asyncio.get_event_loop()  # ALSO: CCL404
         iterator = map(make_trie_root_and_nodes, [body.transactions for body in bodies])
         transactions_tries = await wait_with_token(
             loop.run_in_executor(get_process_pool_executor(), list, iterator),

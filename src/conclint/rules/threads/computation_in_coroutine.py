@@ -58,6 +58,10 @@ class ComputationInCoroutine(BlockingCallInCoroutine):
     - `extend-blocking-calls`: add your own long computations; entries with the category
       `"computation"` are reported by this rule.
 
+    ## Differences from flake8-async and ruff
+    Neither peer has a rule for library computation in a coroutine; they report only the
+    blocking I/O of their catalogs.
+
     ## References
     - [asyncio.to_thread](https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread)
     - [asyncio: running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)
