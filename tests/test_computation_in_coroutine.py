@@ -124,3 +124,54 @@ def test_reported_for_a_free_threaded_build_too() -> None:
             return model.encode(texts)
     """
     assert _findings(source, Settings(free_threaded=True)) == [(7, "CCL204")]
+
+
+INJECTED = textwrap.dedent(
+    """
+    import requests
+
+    class Api:
+        def __init__(self, name, session):
+            self.name = name
+            self.session = session
+
+        async def fetch(self, url):
+            return self.session.get(url)
+    """
+)
+
+
+def test_an_attribute_given_to_the_one_module_level_construction_is_typed() -> None:
+    assert _findings(INJECTED + "api = Api('x', requests.Session())\n") == [(10, "CCL102")]
+    assert _findings(INJECTED + "api = Api('x', session=requests.Session())\n") == [(10, "CCL102")]
+
+
+def test_an_attribute_given_to_several_constructions_is_not_typed() -> None:
+    twice = INJECTED + "one = Api('x', requests.Session())\ntwo = Api('y', other_session())\n"
+    assert _findings(twice) == []
+
+
+def test_a_model_injected_into_a_helper_class_is_followed_through_the_chain() -> None:
+    source = """
+        from sentence_transformers import SentenceTransformer
+
+        class Embedder:
+            def __init__(self, name):
+                self._model = SentenceTransformer(name)
+
+            def embed(self, text):
+                return self._model.encode([text])[0]
+
+        class Graph:
+            def __init__(self, embedder):
+                self.embedder = embedder
+
+            def add(self, text):
+                return self.embedder.embed(text)
+
+        graph = Graph(Embedder("m"))
+
+        async def handle(text):
+            return graph.add(text)
+    """
+    assert _findings(source) == [(21, "CCL204")]

@@ -548,7 +548,7 @@ def instance_attributes(class_node: cst.ClassDef, scope: Scope) -> dict[str, tup
                 ):
                     if method_scope is None:
                         method_scope = _method_scope(statement, class_scope)
-                    _hold(found, target.attr.value, (value, method_scope))
+                    _hold(found, target.attr.value, _given(value, method_scope, statement, class_node, scope))
     for statement in iter_statements(class_node.body.body):
         if isinstance(statement, cst.Assign):
             for target in statement.targets:
@@ -604,6 +604,46 @@ def _hold(found: dict[str, tuple[cst.BaseExpression, Scope]], name: str, value: 
     kept = found.get(name)
     if kept is None or (_is_none(kept[0]) and not _is_none(value[0])):
         found[name] = value
+
+
+def _given(
+    value: cst.BaseExpression, method_scope: Scope, method: cst.FunctionDef, class_node: cst.ClassDef, scope: Scope
+) -> tuple[cst.BaseExpression, Scope]:
+    """`self.x = x` in `__init__`, `x` a parameter without annotation, in a class of the
+    module made exactly once at module level (`graph = Graph(Embedder())`): `x` holds that
+    construction's argument, evaluated at module level. Otherwise `value` itself."""
+    if method.name.value != "__init__" or not isinstance(value, cst.Name) or scope.kind != "module":
+        return value, method_scope
+    binding = method_scope.bindings.get(value.value)
+    if binding is None or binding.kind != "param" or binding.node is not None:
+        return value, method_scope
+    call = _only_construction(class_node, scope)
+    argument = _argument_for(call, method.params, value.value) if call is not None else None
+    return (argument, scope) if argument is not None else (value, method_scope)
+
+
+def _only_construction(class_node: cst.ClassDef, module: Scope) -> cst.Call | None:
+    """The one call of the class in the module's own statements (outside every function)."""
+    name = class_node.name.value
+    found: list[cst.Call] = []
+    for statement in iter_statements(module.node.body if isinstance(module.node, cst.Module) else ()):
+        value = statement.value if isinstance(statement, (cst.Assign, cst.AnnAssign, cst.Expr)) else None
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == name:
+            found.append(value)
+    return found[0] if len(found) == 1 else None
+
+
+def _argument_for(call: cst.Call, params: cst.Parameters, name: str) -> cst.BaseExpression | None:
+    """The argument `call` passes to the parameter `name` of a method (after `self`)."""
+    if any(arg.star for arg in call.args):
+        return None
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    positional = [arg.value for arg in call.args if arg.keyword is None]
+    ordered = [param.name.value for param in (*params.posonly_params, *params.params)][1:]
+    index = ordered.index(name) if name in ordered else -1
+    return positional[index] if 0 <= index < len(positional) else None
 
 
 def _is_none(expression: cst.BaseExpression) -> bool:
