@@ -342,6 +342,7 @@ _COMPUTATIONS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], 
     (Category.COMPUTATION, THREAD_OFFLOAD, _methods("ultralytics.YOLO", "predict track"), _STREAMED),
     (Category.COMPUTATION, THREAD_OFFLOAD, _methods("ultralytics.YOLO", "train val"), ()),
     (Category.COMPUTATION, THREAD_OFFLOAD, "easyocr.Reader.readtext", ()),
+    (Category.COMPUTATION, THREAD_OFFLOAD, "onnxruntime.InferenceSession.run", ()),
 )
 
 _GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] = (

@@ -242,6 +242,7 @@ CALL_RESULTS: dict[str, str] = {
     },
     "ultralytics.YOLO": "ultralytics.YOLO",
     "easyocr.Reader": "easyocr.Reader",
+    "onnxruntime.InferenceSession": "onnxruntime.InferenceSession",
     "psycopg.connect": "psycopg.Connection",
     "psycopg.Connection.connect": "psycopg.Connection",
     "psycopg.Connection.cursor": "psycopg.Cursor",

@@ -29,7 +29,7 @@ async def healthz():
 @app.post("/embed/batch", response_model=EmbedBatchResponse)
 async def embed_batch(body: EmbedBatchRequest):
     texts = [t.strip() for t in body.texts if t.strip()]
-    vecs = _model.encode(  # BUG: CCL202
+    vecs = _model.encode(  # BUG: CCL204
         texts, normalize_embeddings=body.normalize,
         show_progress_bar=False, convert_to_numpy=True, batch_size=32,
     )

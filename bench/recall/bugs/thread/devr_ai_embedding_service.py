@@ -25,11 +25,11 @@ class EmbeddingService:
         return self._model
 
     async def get_embedding(self, text):
-        embedding = self.model.encode(text, convert_to_tensor=True, show_progress_bar=False)  # BUG: CCL202
+        embedding = self.model.encode(text, convert_to_tensor=True, show_progress_bar=False)  # BUG: CCL204
         return embedding.cpu().tolist()
 
     async def get_embeddings(self, texts):
-        embeddings = self.model.encode(texts, convert_to_tensor=True, show_progress_bar=False, batch_size=32)  # BUG: CCL202
+        embeddings = self.model.encode(texts, convert_to_tensor=True, show_progress_bar=False, batch_size=32)  # BUG: CCL204
         return [e.cpu().tolist() for e in embeddings]
 
     async def search_similar_profiles(self, query, store, limit=5):

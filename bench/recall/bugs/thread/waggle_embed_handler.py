@@ -42,7 +42,7 @@ async def live(request):
 
 async def graph_create_node(request):
     body = await request.json()
-    node_id = graph.add_node(body["label"], body["content"])  # BUG: CCL202
+    node_id = graph.add_node(body["label"], body["content"])  # BUG: CCL204
     return JSONResponse({"id": node_id})
 
 

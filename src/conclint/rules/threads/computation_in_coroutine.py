@@ -12,8 +12,9 @@ class ComputationInCoroutine(BlockingCallInCoroutine):
     design: a machine-learning model's inference or training, such as
     `SentenceTransformer.encode()`, `CrossEncoder.predict()`, llama-cpp-python's
     `Llama.create_completion()`, Whisper's `transcribe()`, transformers' `model.generate()`,
-    ultralytics' `YOLO.predict()` and EasyOCR's `Reader.readtext()`. The model object is
-    recognised from the call that made it (`SentenceTransformer(name)`,
+    ultralytics' `YOLO.predict()`, EasyOCR's `Reader.readtext()` and ONNX Runtime's
+    `InferenceSession.run()`. The model object is recognised from the call that made it
+    (`SentenceTransformer(name)`,
     `whisper.load_model(name)`, `AutoModelForCausalLM.from_pretrained(name)`), in the
     coroutine, at module level, or in an attribute of the class. A streamed completion
     (`stream=True`) returns an iterator at once and is not reported.
@@ -154,6 +155,17 @@ class ComputationInCoroutine(BlockingCallInCoroutine):
                 return embedder.embed(text)
             """,
             line=13,
+        ),
+        Invalid(
+            """
+            import onnxruntime as ort
+
+            session = ort.InferenceSession("model.onnx")
+
+            async def classify(pixels):
+                return session.run(None, {"input": pixels})[0]
+            """,
+            line=6,
         ),
         Invalid(
             """
