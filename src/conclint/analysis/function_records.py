@@ -67,7 +67,7 @@ class LoopRecord:
         "node", "kind", "over_range", "numeric", "small", "arithmetic", "multiplicative", "updates",
         "compares", "inner_loops", "inner_numeric", "inner_small", "impure", "heavy", "calls", "pending",
         "clauses", "names", "dependent", "independent_inner", "nesting", "breaks", "conditionals", "outputs",
-        "in_body", "body_loops", "idle", "floating", "hashes",
+        "in_body", "body_loops", "idle", "floating", "hashes", "per_element",
     )
 
     def __init__(self, node: cst.CSTNode, kind: str) -> None:
@@ -119,6 +119,9 @@ class LoopRecord:
         # The hashes computed in its own rounds (node, reason): GIL-releasing calls, unless
         # the round also runs a nested loop over numbers (knowledge.threads.HASHING_MODULES).
         self.hashes: list[tuple[cst.CSTNode, str]] = []
+        # The reason of a pure-Python library's encoding made in its own rounds
+        # (`rlp.encode(item)`, knowledge.threads.PER_ELEMENT_WORK): work on each element.
+        self.per_element: str | None = None
 
     def evidence(self) -> tuple[str, str] | None:
         """(reason, kind) when this loop, pure, is CPU work, else None (kinds: CpuEvidence)."""
@@ -147,6 +150,8 @@ class LoopRecord:
             else:
                 reason = "loop over range() doing arithmetic"
             return reason, NUMERIC if self.numeric else DATA
+        if self.per_element is not None:
+            return self.per_element, ELEMENTWISE
         if self.heavy is not None:
             return f"{self.heavy}() in a loop", DATA
         if self.floating and not self.over_range:

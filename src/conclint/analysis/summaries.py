@@ -45,6 +45,10 @@ NUMERIC, QUADRATIC, DATA = "numeric", "quadratic", "data"
 # floating-point work per element, judged like "data" except that the loop's iterable may be
 # of unknown type (an iterator of a file or a cursor would be cheap beside that work).
 ELEMENTWISE = "elementwise"
+# A call of a pure-Python library's entry point that runs long by itself (`cerebro.run()`,
+# `sympy.simplify(expr)`; conclint.knowledge.threads.LONG_COMPUTATIONS): judged like
+# "numeric", since the work is the library's whatever the data around it.
+LIBRARY = "library"
 
 
 class Evidence(NamedTuple):
@@ -60,7 +64,9 @@ class CpuEvidence(NamedTuple):
     nested over independent data (`for a in xs: for b in ys`), whose work outgrows any
     linear handling of that data; "data" when it grows linearly with data of unknown size
     (`for x in items`, a worklist, recursion over a tree); "elementwise" for such a loop
-    raising each element to a power or taking its `math.exp`, `log`, `sqrt` ..."""
+    raising each element to a power or taking its `math.exp`, `log`, `sqrt` ..., or putting
+    each through a pure-Python library's encoding (`rlp.encode(item)`); "library" for a call
+    of a pure-Python library's entry point that runs long by itself (`cerebro.run()`)."""
 
     line: int
     reason: str
@@ -298,7 +304,14 @@ def cpu_bound(lookup: Lookup, qualname: str) -> CpuVerdict | None:
     outweighed by an unknown call handling the same input (`yaml.dump(tree, stream)`), and
     iterating an object of unknown type may read a file or a cursor. Evidence of the
     "elementwise" kind needs every call known but not every iterable: a power or a `math.exp`
-    per element outweighs the iterator.
+    per element outweighs the iterator. Evidence of the "library" kind (a backtest, a
+    symbolic simplification, a graph algorithm, run by one library call) is judged like
+    "numeric": the library computes in Python for as long as it takes whatever else the
+    function does, so unknown calls outside loops, iterations of unknown objects and array
+    set-up do not outweigh it; a blocking or GIL-releasing call, or an unknown call in a
+    loop, still does (the call's own I/O parts, a live market-data store, are GIL-releasing
+    in the catalog, and an entry point that can wait is evidence only beside what shows it
+    does not: see conclint.knowledge.threads.LongComputation).
     Async functions and generators are never CPU-bound targets: calling them only creates an
     object. `lookup` maps qualified names to summaries: one module's, or a whole project's.
     """
@@ -331,7 +344,7 @@ def cpu_bound(lookup: Lookup, qualname: str) -> CpuVerdict | None:
                 parents[callee.qualname] = summary.qualname
                 order.append(callee)
                 pending.append(callee)
-    for kinds in ((NUMERIC,) if setup else (NUMERIC, QUADRATIC), _data_kinds(unknown, unknown_call, setup)):
+    for kinds in ((NUMERIC, LIBRARY) if setup else (NUMERIC, QUADRATIC, LIBRARY), _data_kinds(unknown, unknown_call, setup)):
         for summary in order:
             for index, evidence in enumerate(summary.cpu_evidence):
                 if evidence.kind in kinds:
@@ -726,6 +739,7 @@ def inherited_method(name: str, defined: Container[str], bases: Mapping[str, tup
 __all__ = [
     "DATA",
     "ELEMENTWISE",
+    "LIBRARY",
     "NUMERIC",
     "QUADRATIC",
     "BlockingChain",

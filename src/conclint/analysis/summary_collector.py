@@ -55,6 +55,7 @@ from conclint.analysis.loop_uses import LoopUseRecorder
 from conclint.analysis.own_loops import THREAD_RUNNERS, OwnLoopRecords, own_loop_coroutines
 from conclint.analysis.scopes import Binding, Scope, dotted_name, iter_statements, last_name
 from conclint.analysis.summaries import (
+    LIBRARY,
     LOCAL,
     NUMERIC,
     BlockingEvidence,
@@ -79,6 +80,10 @@ from conclint.knowledge.threads import (
     HEAVY,
     HEAVY_METHODS,
     INCIDENTAL_OUTPUT,
+    LONG,
+    LONG_COMPUTATIONS,
+    LONG_REQUIREMENTS,
+    PER_ELEMENT_WORK,
     ITERATING_METHODS,
     LAZY_APPLY,
     LOG_METHODS,
@@ -163,6 +168,11 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self.coroutine_calls: list[CoroutineCall] = []
         # The asyncio calls only the loop's thread may make (FunctionSummary.loop_affine).
         self._loop_uses = LoopUseRecorder(facts)
+        # Per function being walked (by id of its record): its calls of pure-Python
+        # libraries' long entry points (node, name called, catalog key), and the calls it
+        # makes of the names their `requires` list (knowledge.threads.LongComputation).
+        self._long_calls: dict[int, list[tuple[cst.Call, str, str]]] = {}
+        self._requirements_met: dict[int, set[str]] = {}
 
     # ----- answers ---------------------------------------------------------------------------
 
@@ -370,7 +380,18 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             function.releases.append((decorator, f"compiled by @{symbol.qualname} ({RELEASE_REASONS[key]})"))
 
     def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self._library_evidence(self._stack[-1])
         self._done.append(self._stack.pop())
+
+    def _library_evidence(self, function: FunctionRecord) -> None:
+        """The long library computations the function ran (`cerebro.run()`) become its CPU
+        evidence of the "library" kind, each once the function is known to have made one of
+        the calls its entry's `requires` lists (an offline data feed), if it lists any."""
+        met = self._requirements_met.pop(id(function), set())
+        for node, qualname, key in self._long_calls.pop(id(function), ()):
+            entry = LONG_COMPUTATIONS[key]
+            if not entry.requires or entry.requires & met:
+                function.evidence.append((node, f"{qualname}() ({entry.reason})", LIBRARY))
 
     # ----- branches: the guards of conclint.analysis.conditions ------------------------------
 
@@ -902,13 +923,19 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             if match is not None:
                 self._blocking(node, match.entry.qualname, match.entry.category.value, match.display)
                 return
+        if qualname in LONG_REQUIREMENTS and not function.lambda_depth:
+            self._requirements_met.setdefault(id(function), set()).add(qualname)
         kind, key = call_kind(qualname)
         if kind == RELEASES and key in HASHING_MODULES and function.loops and not function.lambda_depth:
             function.loops[-1].hashes.append((node, f"{qualname}() ({RELEASE_REASONS[key]})"))
         elif kind == RELEASES:
             self._release(node, f"{qualname.removeprefix('builtins.')}() ({RELEASE_REASONS[key]})", RELEASE_REASONS[key] == ARRAY_WORK)
+        elif kind == LONG:
+            if not function.lambda_depth:  # a lambda may never run
+                self._long_calls.setdefault(id(function), []).append((node, qualname, key))
         elif kind == HEAVY:
             self._heavy(qualname.removeprefix("builtins."))
+            self._per_element(key)
             self._callable_arguments(qualname, node)
         elif kind == PURE:
             self._numeric_call(qualname, node)
@@ -1199,6 +1226,14 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         elif array and not function.lambda_depth:
             function.array_setup += 1
         function.releases.append((node, reason))
+
+    def _per_element(self, key: str) -> None:
+        """A pure-Python library's encoding (`rlp.encode`) in the innermost loop's rounds."""
+        function = self._stack[-1]
+        reason = PER_ELEMENT_WORK.get(key)
+        if reason is not None and function.loops and not function.lambda_depth:
+            loop = function.loops[-1]
+            loop.per_element = loop.per_element or f"{key}() on each element ({reason})"
 
     def _heavy(self, callee: str) -> None:
         function = self._stack[-1]

@@ -13,6 +13,9 @@ wins):
   of any other input is unknown.
 - "pure": cheap computation that holds the GIL (`len`, `math.sqrt`, `str.split`); a loop that
   only makes pure calls stays a candidate.
+- "long": an entry point of a pure-Python library that by itself runs a long computation
+  holding the GIL (`backtrader.Cerebro.run`, `sympy.simplify`): CPU evidence wherever it is
+  called (`LONG_COMPUTATIONS`, with the other pure-Python libraries' calls).
 - anything else is unknown. An unknown call inside a loop may well be I/O, so it keeps the
   function from being judged CPU-bound: precision comes first.
 
@@ -198,13 +201,108 @@ _PURE_OS = "os.getenv os.environ os.getpid os.getppid os.cpu_count os.fspath os.
 # Functions of `logging` that look a logger up rather than write (`logging.getLogger(__name__)`).
 _PURE_LOGGING = "logging.getLogger logging.getLevelName"
 
+
+# ----- pure-Python libraries -----------------------------------------------------------------
+
+# A call that by itself runs a long computation in Python, holding the GIL: one call, in a
+# loop or not, is CPU evidence (conclint.analysis.summaries.LIBRARY).
+LONG = "long"
+
+
+@dataclass(frozen=True)
+class LongComputation:
+    """A library entry point that runs a long pure-Python computation by itself. `reason`
+    says what it computes, for messages. `requires`: when not empty, the call is evidence
+    only in a function that also calls one of these (dotted prefixes), because the same
+    entry point may instead wait on the network (a backtest over a live feed)."""
+
+    reason: str
+    requires: frozenset[str] = frozenset()
+
+
+# The offline data feeds of backtrader: tables in memory (pandas) or files read once and
+# preloaded before the strategy runs over them.
+_BACKTEST_FEEDS = frozenset(
+    f"backtrader.feeds.{name}"
+    for name in "PandasData PandasDirectData GenericCSVData BacktraderCSVData YahooFinanceCSVData MT4CSVData SierraChartCSVData".split()
+)
+
+# Libraries written in Python whose calls compute and never wait, and their entry points
+# that run long. Only what their documentation and source show:
+# - backtrader ("a Python framework for backtesting", backtrader.com): `Cerebro.run()` runs
+#   the whole backtest, bar by bar, strategies, indicators and the simulated broker in
+#   Python. The same call trades live over a store (Interactive Brokers, Oanda, ccxt ...),
+#   where it waits on the network for hours: it counts only beside an offline feed built in
+#   the same function (`bt.feeds.PandasData(dataname=frame)`), and every live store, broker
+#   and feed, of backtrader or of the packages that add one, is I/O below.
+# - SymPy ("a pure Python library for symbolic mathematics ... written entirely in Python"):
+#   `simplify`, `solve`, `integrate` and `dsolve` search through rewritings of an expression
+#   tree, for milliseconds on a small one and minutes on a large one.
+# - NetworkX (graphs as Python dicts, its algorithms in Python): centrality and community
+#   detection visit every node and edge many times (Brandes' algorithm, Louvain). Left out:
+#   `pagerank` and the spectral functions, which run on scipy; generators (`connected_components`,
+#   `all_pairs_shortest_path`), which compute only as they are iterated. A backend configured
+#   for networkx (nx-cugraph ...) would run them natively: the default runs them in Python.
+LONG_COMPUTATIONS: Mapping[str, LongComputation] = {
+    "backtrader.Cerebro.run": LongComputation("a backtest in pure Python", _BACKTEST_FEEDS),
+    **{
+        f"sympy.{name}": LongComputation(f"symbolic {what} in pure Python")
+        for name, what in (("simplify", "simplification"), ("solve", "solving"), ("integrate", "integration"), ("dsolve", "ODE solving"))
+    },
+    **{
+        f"networkx.{name}": LongComputation("a graph algorithm in pure Python")
+        for name in (
+            "betweenness_centrality",
+            "edge_betweenness_centrality",
+            "closeness_centrality",
+            "community.louvain_communities",
+            "community.greedy_modularity_communities",
+        )
+    },
+}
+# Every name a `requires` lists: the only calls whose names the collector keeps for it.
+LONG_REQUIREMENTS = frozenset(name for entry in LONG_COMPUTATIONS.values() for name in entry.requires)
+
+# Calls that encode, decode or hash one item in Python (HEAVY: they keep a loop pure): made
+# on each element of a loop, that work outweighs whatever yields the elements, as a power
+# or a `math.exp` per element does (conclint.analysis.summaries.ELEMENTWISE). pyrlp is "a
+# Python implementation of Recursive Length Prefix encoding", a recursive walk over the item
+# (its optional Rust backend holds the GIL as well).
+PER_ELEMENT_WORK: Mapping[str, str] = {
+    "rlp.encode": "RLP encoding in Python",
+    "rlp.decode": "RLP decoding in Python",
+}
+
+# Cheap or in-memory calls of those libraries (PURE). py-trie is the "Python Implementation
+# of the Ethereum Trie structure": a `HexaryTrie` encodes and hashes its nodes in Python
+# into the mapping it is given (a dict, as in py-evm's `make_trie_root_and_nodes`);
+# `squash_changes()` batches the writes in memory. Everything of pyrlp computes.
+_PURE_LIBRARY_CALLS = ("rlp", "trie.HexaryTrie")
+
+# The parts of those libraries, and the packages built on them, that wait on the network.
+_LIBRARY_IO: dict[str, str] = dict.fromkeys(
+    (
+        # backtrader's live stores, brokers and feeds, and its feeds that download
+        "backtrader.stores backtrader.brokers.IBBroker backtrader.brokers.OandaBroker backtrader.brokers.VCBroker "
+        "backtrader.feeds.IBData backtrader.feeds.OandaData backtrader.feeds.VCData backtrader.feeds.YahooFinanceData "
+        "backtrader.feeds.Quandl backtrader.feeds.InfluxDB "
+        # live trading packages for backtrader
+        "ccxtbt btoandav20 alpaca_backtrader_api"
+    ).split(),
+    "I/O (a live broker or market-data connection, or a download)",
+)
+
 CALL_KINDS: Mapping[str, str] = {
     **{f"builtins.{name}": PURE for name in (_PURE_BUILTINS + " " + _EXCEPTIONS).split()},
     **{name: PURE for name in (_PURE_MODULES + " " + _PURE_OS + " " + _PURE_LOGGING).split()},
     **{name: HEAVY for name in _HEAVY},
     **{name: RELEASES for name in _RELEASING},
+    **{name: PURE for name in _PURE_LIBRARY_CALLS},
+    **{name: HEAVY for name in PER_ELEMENT_WORK},
+    **{name: LONG for name in LONG_COMPUTATIONS},
+    **{name: RELEASES for name in _LIBRARY_IO},
 }
-RELEASE_REASONS: Mapping[str, str] = _RELEASING
+RELEASE_REASONS: Mapping[str, str] = {**_RELEASING, **_LIBRARY_IO}
 
 
 def call_kind(qualname: str) -> tuple[str | None, str]:

@@ -47,7 +47,12 @@ class CpuBoundFunctionOnThread(Rule):
     A function is CPU-bound when it, or a function of the module it calls, loops over a
     `range()` doing arithmetic, nests loops, runs a `while` loop updating numbers, recurses,
     builds a numeric comprehension over a `range()`, or runs GIL-holding work (`sorted`,
-    `json.loads`, `re`) in a loop; and nothing it reaches does I/O, sleeps, waits, or calls
+    `json.loads`, `re`) in a loop, or runs a library written in Python: a backtrader backtest
+    (`cerebro.run()`, when the function also builds an offline data feed such as
+    `bt.feeds.PandasData`: over a live store the same call waits on the network), SymPy's
+    `simplify`, `solve`, `integrate` and `dsolve`, NetworkX's betweenness and closeness
+    centrality and community detection, or pyrlp's `rlp.encode`/`rlp.decode` on each element
+    of a loop (py-trie's `HexaryTrie` computes too); and nothing it reaches does I/O, sleeps, waits, or calls
     a GIL-releasing library (numpy, scipy, pandas, torch, hashlib, zlib, bz2, lzma, and
     functions compiled by numba or jax). An array library called only outside every loop
     (`f = np.zeros(n)` before the loops) sets data up once: it does not excuse loops counting
@@ -532,8 +537,111 @@ class CpuBoundFunctionOnThread(Rule):
                     optimizer.minimize(square, executor=executor)
             """
         ),
+        # A backtest over data given by the caller: the same `cerebro.run()` trades live
+        # when that is a store's feed, waiting on the network, where a thread is right.
+        Valid(
+            """
+            import threading
+            import backtrader as bt
+
+            def trade(strategy, data):
+                cerebro = bt.Cerebro()
+                cerebro.adddata(data)
+                cerebro.addstrategy(strategy)
+                cerebro.run()
+
+            def start(strategy, store):
+                data = store.getdata(dataname="EUR.USD-CASH-IDEALPRO")
+                threading.Thread(target=trade, args=(strategy, data)).start()
+            """
+        ),
+        # A backtest whose report is then written to a file: the target also does I/O.
+        Valid(
+            """
+            import asyncio
+            import backtrader as bt
+
+            def backtest(strategy, frame, path):
+                cerebro = bt.Cerebro()
+                cerebro.adddata(bt.feeds.PandasData(dataname=frame))
+                cerebro.addstrategy(strategy)
+                results = cerebro.run()
+                with open(path, "w") as report:
+                    report.write(str(results[0].analyzers.returns.get_analysis()))
+
+            async def main(strategy, frame):
+                await asyncio.to_thread(backtest, strategy, frame, "report.txt")
+            """
+        ),
+        # One RLP encoding of one value: no loop, nothing that grows.
+        Valid(
+            """
+            import rlp
+            from concurrent.futures import ThreadPoolExecutor
+
+            def encode_header(header):
+                return rlp.encode(header)
+
+            ThreadPoolExecutor().submit(encode_header, [b"parent", 1])
+            """
+        ),
     )
     INVALID = (
+        # backtrader runs a backtest in Python: threads run the backtests one at a time.
+        Invalid(
+            """
+            import asyncio
+            import backtrader as bt
+
+            def backtest(strategy, frame):
+                cerebro = bt.Cerebro()
+                cerebro.adddata(bt.feeds.PandasData(dataname=frame))
+                cerebro.addstrategy(strategy)
+                cerebro.broker.setcash(100_000)
+                results = cerebro.run()
+                return results[0].analyzers.returns.get_analysis()
+
+            async def score(strategies, frame):
+                return await asyncio.gather(*(asyncio.to_thread(backtest, s, frame) for s in strategies))
+            """,
+            line=13,
+            message_contains=("`backtest` is CPU-bound", "backtrader.Cerebro.run() (a backtest in pure Python) at line 9"),
+        ),
+        # py-trie and pyrlp encode and hash in Python, item by item (py-evm's trie roots).
+        Invalid(
+            """
+            import asyncio
+            import rlp
+            from trie import HexaryTrie
+
+            def trie_root(items):
+                trie = HexaryTrie({})
+                for index, item in enumerate(items):
+                    trie[rlp.encode(index)] = rlp.encode(item)
+                return trie.root_hash
+
+            async def roots(blocks):
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(None, list, map(trie_root, blocks))
+            """,
+            line=13,
+            message_contains=("rlp.encode() on each element (RLP encoding in Python) at line 7",),
+        ),
+        # SymPy is written in Python: simplification holds the GIL throughout.
+        Invalid(
+            """
+            import sympy
+            from concurrent.futures import ThreadPoolExecutor
+
+            def simplest(text):
+                return str(sympy.simplify(sympy.sympify(text)))
+
+            with ThreadPoolExecutor() as pool:
+                forms = list(pool.map(simplest, ["sin(x)**2 + cos(x)**2"]))
+            """,
+            line=8,
+            message_contains=("sympy.simplify() (symbolic simplification in pure Python) at line 5",),
+        ),
         # A helper of the project that hands the function it is given to a thread pool.
         Invalid(
             """

@@ -7,12 +7,15 @@ from typing import Callable
 import libcst as cst
 
 from conclint.analysis.helpers import elsewhere, name_space
-from conclint.analysis.summaries import NUMERIC, cpu_bound
+from conclint.analysis.summaries import LIBRARY, NUMERIC, cpu_bound
 from conclint.analysis.summary_collector import LineOf, LoopFacts, SummaryCollector
 from conclint.syntax.prefilter import COROUTINE
 from conclint.rules.base import Invalid, Rule, Valid
 
 _LOOP_STATEMENTS = (cst.For, cst.While)
+# The evidence a sync helper called in a coroutine is reported on: numbers driving the work,
+# or a pure-Python library's long computation (a backtest, `sympy.simplify`).
+_HELPER_KINDS = (NUMERIC, LIBRARY)
 
 # How to run the loop elsewhere, per async library.
 _OFFLOAD = {
@@ -44,7 +47,11 @@ class CpuBoundLoopInCoroutine(Rule):
     `range()` of fewer than 100,000 rounds, recursion over a structure (`diff(a[key],
     path + (key,))`, as opposed to numbers shrinking by a literal, `fib(n - 1)`), pointer
     walks, and comprehensions whose only arithmetic formats text (`f"{i + 1}"`) or computes a
-    call's argument are common and cheap in async code, and are not reported.
+    call's argument are common and cheap in async code, and are not reported. A sync helper
+    is also reported when it runs a long computation of a library written in Python, with
+    nothing that waits: a backtrader backtest (`cerebro.run()` beside an offline data feed),
+    SymPy's `simplify`, `solve`, `integrate`, `dsolve`, NetworkX's centrality and community
+    detection.
 
     ## Why is this bad?
     A coroutine gives the event loop back only where it awaits. A loop that computes for a
@@ -326,6 +333,19 @@ class CpuBoundLoopInCoroutine(Rule):
                     assert record[3 * i : 3 * (i + 1)] == initial_order
             """
         ),
+        # Encoding each message of a batch: a loop over data of unknown size, like any other.
+        Valid(
+            """
+            import rlp
+
+            def encode_all(messages):
+                return [rlp.encode(message) for message in messages]
+
+            async def send(writer, messages):
+                writer.write(b"".join(encode_all(messages)))
+                await writer.drain()
+            """
+        ),
     )
     INVALID = (
         # The positions a range() loop stores into are computed each round: its arithmetic.
@@ -469,6 +489,22 @@ class CpuBoundLoopInCoroutine(Rule):
             column=12,
             message_contains=("`score()` is pure-Python computation (score -> crunch: loop over range() doing arithmetic at line 3)",),
         ),
+        Invalid(
+            """
+            import backtrader as bt
+
+            def backtest(strategy, frame):
+                cerebro = bt.Cerebro()
+                cerebro.adddata(bt.feeds.PandasData(dataname=frame))
+                cerebro.addstrategy(strategy)
+                return cerebro.run()
+
+            async def evaluate(strategy, frame):
+                return backtest(strategy, frame)[0].analyzers.returns.get_analysis()
+            """,
+            line=10,
+            message_contains=("backtrader.Cerebro.run() (a backtest in pure Python) at line 7",),
+        ),
     )
 
     def leave_Module(self, node: cst.Module) -> None:
@@ -494,7 +530,7 @@ class CpuBoundLoopInCoroutine(Rule):
             start = names.start(call)
             verdict = cpu_bound(names.lookup, start) if start is not None else None
             function = names.lookup(verdict.function) if verdict is not None else None
-            if verdict is None or function is None or function.cpu_evidence[verdict.index].kind != NUMERIC:
+            if verdict is None or function is None or function.cpu_evidence[verdict.index].kind not in _HELPER_KINDS:
                 continue
             chain = " -> ".join(shown(step) for step in verdict.chain)
             node = summaries.evidence_node(shown(verdict.function), verdict.index)
