@@ -72,6 +72,8 @@ class Scope:
     class_attributes: dict[int, dict[str, tuple[cst.BaseExpression, Scope]]] = field(default_factory=dict)
     class_methods: dict[int, frozenset[str]] = field(default_factory=dict)
     class_assignments: dict[int, Counter[str]] = field(default_factory=dict)
+    # On the module scope: what each function returns or yields (`function_value`).
+    function_values: dict[tuple[int, bool], tuple[cst.BaseExpression, Scope] | None] = field(default_factory=dict)
     # Every binding of a name bound more than once (`x = None` left out), in source order:
     # which one a use sees is decided by the flow pass, computed on first need into `flow`.
     rebound: dict[str, list[Binding]] = field(default_factory=dict)
@@ -669,6 +671,39 @@ def property_return(class_node: cst.ClassDef, scope: Scope, name: str) -> tuple[
 
 
 _PROPERTIES = frozenset({"property", "functools.cached_property", "cached_property"})
+
+
+def function_value(function: cst.FunctionDef, scope: Scope, yielded: bool) -> tuple[cst.BaseExpression, Scope] | None:
+    """The one value a sync function defined in `scope` (a module or a function) returns, or
+    with `yielded` the one value a generator yields (`next(get_db())`), with the function's
+    own scope to evaluate it in; None when it returns or yields several, or none. Built on
+    first need and kept on the module scope, per function."""
+    if function.asynchronous is not None or scope.kind not in ("module", "function"):
+        return None
+    module = scope.module()
+    key = (id(function), yielded)
+    cache = module.function_values
+    if key not in cache:
+        cache[key] = _function_value(function, scope, yielded)
+    return cache[key]
+
+
+def _function_value(function: cst.FunctionDef, scope: Scope, yielded: bool) -> tuple[cst.BaseExpression, Scope] | None:
+    returned: list[cst.BaseExpression] = []
+    yields: list[cst.BaseExpression | None] = []
+    for statement in iter_statements(function.body.body):
+        if isinstance(statement, cst.Return) and statement.value is not None and not _is_none(statement.value):
+            returned.append(statement.value)  # `return None` aside, like an attribute's `None`
+        elif isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Yield):
+            value = statement.value.value
+            yields.append(None if isinstance(value, cst.From) else value)
+    values = yields if yielded else returned
+    if len(values) != 1 or values[0] is None or (yields and not yielded):
+        return None
+    own = Scope("function", scope.child_qualname(function.name.value), scope, function)
+    bind_parameters(own, function.params, None)
+    collect_bindings(own, function.body.body)
+    return values[0], own
 
 
 def _method_scope(method: cst.FunctionDef, class_scope: Scope) -> Scope:

@@ -19,6 +19,7 @@ from conclint.analysis.scopes import (
     iter_statements,
     last_name,
     loop_binding,
+    function_value,
     own_method,
     property_return,
 )
@@ -79,7 +80,9 @@ def resolve(expression: cst.CSTNode, scope: Scope, depth: int = 0) -> Symbol | N
         callee = resolve(func, scope, depth + 1)
         if callee is not None and callee.qualname == "builtins.super" and not expression.args:
             return _super(scope)
-        return _call_result(callee)
+        if callee is not None and callee.qualname == "builtins.next" and len(expression.args) == 1:
+            return _next_of(expression.args[0].value, scope, depth + 1)
+        return _call_result(callee, depth)
     if isinstance(expression, cst.Subscript):
         base = resolve(expression.value, scope, depth + 1)
         if base is not None and base.instance and base.qualname in SUBSCRIPT_RESULTS:
@@ -491,7 +494,18 @@ def _generic_class(subscript: cst.Subscript, scope: Scope, depth: int) -> Symbol
     return base if base.qualname.rpartition(".")[2][:1].isupper() else None
 
 
-def _call_result(callee: Symbol | None) -> Symbol | None:
+def _next_of(argument: cst.BaseExpression, scope: Scope, depth: int) -> Symbol | None:
+    """`next(get_db())`: the value the generator function of this module yields."""
+    if not isinstance(argument, cst.Call):
+        return None
+    callee = resolve(argument.func, scope, depth + 1)
+    if callee is None or not callee.local or not isinstance(callee.node, cst.FunctionDef) or callee.scope is None:
+        return None
+    value = function_value(callee.node, callee.scope, yielded=True)
+    return resolve(value[0], value[1], depth + 1) if value is not None else None
+
+
+def _call_result(callee: Symbol | None, depth: int = 0) -> Symbol | None:
     if callee is None:
         return None
     if callee.instance:
@@ -501,6 +515,10 @@ def _call_result(callee: Symbol | None) -> Symbol | None:
     if callee.local:
         if isinstance(callee.node, cst.ClassDef):
             return Symbol(callee.qualname, instance=True, local=True, node=callee.node, scope=callee.scope)
+        if isinstance(callee.node, cst.FunctionDef) and callee.scope is not None:
+            # A factory of this module (`def make_session(): return requests.Session()`).
+            value = function_value(callee.node, callee.scope, yielded=False)
+            return resolve(value[0], value[1], depth + 1) if value is not None else None
         return None
     result = CALL_RESULTS.get(callee.qualname)
     if result is not None:

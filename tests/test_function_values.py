@@ -1,0 +1,86 @@
+"""Issue 14, "types that flow": what a factory function of the module returns, and what
+`next()` of a generator function of the module yields, types the name it is bound to."""
+
+from __future__ import annotations
+
+import textwrap
+
+from conclint.core.settings import Settings
+from conclint.engine import lint_source
+
+HEADER = """
+import requests
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+SessionLocal = sessionmaker(bind=create_engine("sqlite://"))
+"""
+
+
+def _lines(body: str) -> list[int]:
+    source = HEADER + textwrap.dedent(body)
+    offset = HEADER.count("\n")
+    found = lint_source(source, "example.py", Settings())
+    return sorted(d.line - offset for d in found if d.code in ("CCL102", "CCL106"))
+
+
+def test_a_factory_returning_one_value_types_its_call() -> None:
+    body = """
+        def make_session():
+            session = requests.Session()
+            session.headers["User-Agent"] = "bot"
+            return session
+
+        def maybe_session(enabled):
+            if not enabled:
+                return None
+            return requests.Session()
+
+        async def fetch(url):
+            made = make_session()
+            made.get(url)
+            maybe_session(True).get(url)
+    """
+    assert _lines(body) == [14, 15]
+
+
+def test_next_of_a_dependency_generator_is_the_value_it_yields() -> None:
+    body = """
+        def get_db():
+            db = SessionLocal()
+            try:
+                yield db
+            finally:
+                db.close()
+
+        async def handler(data):
+            db = next(get_db())
+            db.commit()
+    """
+    assert _lines(body) == [11]
+
+
+def test_what_is_not_typed() -> None:
+    body = """
+        def either(flag):
+            if flag:
+                return requests.Session()
+            return requests
+
+        def sessions():
+            yield requests.Session()
+            yield requests.Session()
+
+        async def make_async():
+            return requests.Session()
+
+        def generator():
+            yield requests.Session()
+
+        async def handler(url):
+            either(True).get(url)
+            next(sessions()).get(url)
+            (await make_async()).get(url)
+            generator().get(url)
+    """
+    assert _lines(body) == []
