@@ -58,6 +58,10 @@ def backtest(strategy, frame, data=None):
         # A live store of backtrader, or of a package that adds one, is I/O.
         ("cerebro.adddata(bt.feeds.PandasData(dataname=frame))\n    store = bt.stores.IBStore(port=7497)", "", None),
         ("cerebro.adddata(bt.feeds.PandasData(dataname=frame))\n    cerebro.setbroker(ccxtbt.CCXTStore(exchange='binance').getbroker())", "", None),
+        # Any other feed of backtrader may stream (IBData) or download (YahooFinanceData),
+        # also one its user put in the package.
+        ("cerebro.adddata(bt.feeds.PandasData(dataname=frame))\n    cerebro.adddata(bt.feeds.IBData(dataname='EUR.USD'))", "", None),
+        ("cerebro.adddata(bt.feeds.PandasData(dataname=frame))\n    cerebro.adddata(bt.feeds.tvLiveDatafeed.tvLiveDatafeed(data))", "", None),
         # Writing the report is I/O.
         ("cerebro.adddata(bt.feeds.PandasData(dataname=frame))", "open('report.txt', 'w').write(str(results))", None),
         # An unknown call in a loop may be I/O, as anywhere.

@@ -276,16 +276,18 @@ PER_ELEMENT_WORK: Mapping[str, str] = {
 # Cheap or in-memory calls of those libraries (PURE). py-trie is the "Python Implementation
 # of the Ethereum Trie structure": a `HexaryTrie` encodes and hashes its nodes in Python
 # into the mapping it is given (a dict, as in py-evm's `make_trie_root_and_nodes`);
-# `squash_changes()` batches the writes in memory. Everything of pyrlp computes.
-_PURE_LIBRARY_CALLS = ("rlp", "trie.HexaryTrie")
+# `squash_changes()` batches the writes in memory. Everything of pyrlp computes. backtrader's
+# offline feeds only wrap their table or file until the run reads it.
+_PURE_LIBRARY_CALLS = ("rlp", "trie.HexaryTrie", *_BACKTEST_FEEDS)
 
 # The parts of those libraries, and the packages built on them, that wait on the network.
 _LIBRARY_IO: dict[str, str] = dict.fromkeys(
     (
-        # backtrader's live stores, brokers and feeds, and its feeds that download
+        # backtrader's live stores and brokers, and every feed but the offline ones above
+        # (IBData, OandaData, VCData stream; YahooFinanceData, Quandl, InfluxDB download;
+        # a feed added to the package by its user may do either)
         "backtrader.stores backtrader.brokers.IBBroker backtrader.brokers.OandaBroker backtrader.brokers.VCBroker "
-        "backtrader.feeds.IBData backtrader.feeds.OandaData backtrader.feeds.VCData backtrader.feeds.YahooFinanceData "
-        "backtrader.feeds.Quandl backtrader.feeds.InfluxDB "
+        "backtrader.feeds "
         # live trading packages for backtrader
         "ccxtbt btoandav20 alpaca_backtrader_api"
     ).split(),
