@@ -170,7 +170,7 @@ class FunctionRecord:
         "recursive_call", "loop_facts", "unknown_iterations", "external_edges", "guards", "sites",
         "params", "method", "decorators", "self_name", "offloads_argument",
         "results", "returns_running_loop", "returned", "loop_thread_only", "called_parameters",
-        "thread_parameters",
+        "thread_parameters", "spins",
     )
 
     def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
@@ -221,6 +221,9 @@ class FunctionRecord:
         self.loop_thread_only = False
         self.called_parameters: list[str] = []
         self.thread_parameters: list[str] = []
+        # Its `while` loops with a round that spins (node, reason, the project functions
+        # that round calls): conclint.analysis.spin_loops.
+        self.spins: list[tuple[cst.CSTNode, str, tuple[str, ...]]] = []
 
     def guard(self) -> tuple:
         """The conjunction of the tests the current point of the walk sits under."""

@@ -102,6 +102,17 @@ class LoopAffineUse(NamedTuple):
     shown: str
 
 
+class SpinEvidence(NamedTuple):
+    """A `while` loop with a round that spins (conclint.analysis.spin_loops): its line (0:
+    not computed), why (`spins without sleeping or waiting when `ready` is false`), and the
+    functions of the project that round calls (`<local>.`-prefixed for the module's own
+    until `absolutized`), each of which must only read for the loop to spin."""
+
+    line: int
+    reason: str
+    requires: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class FunctionSummary:
     """What one function does, in plain values.
@@ -178,6 +189,9 @@ class FunctionSummary:
     # The asyncio kind its return annotation names (`-> asyncio.AbstractEventLoop`: a loop;
     # `asyncio.Queue`...), "" for any other: what a caller's `loop = get_loop()` holds (CCL406).
     returns_asyncio: str = ""
+    # Its `while` loops with a round that neither waits nor changes anything: a spin-wait
+    # (CCL201, CCL203 judge it with `spin_wait`).
+    spins: tuple[SpinEvidence, ...] = ()
 
     @property
     def all_calls(self) -> tuple[str, ...]:
@@ -222,6 +236,7 @@ class FunctionSummary:
             **({"loop_affine": [list(e) for e in self.loop_affine]} if self.loop_affine else {}),
             **({"loop_aware": True} if self.loop_aware else {}),
             **({"returns_asyncio": self.returns_asyncio} if self.returns_asyncio else {}),
+            **({"spins": [[e.line, e.reason, list(e.requires)] for e in self.spins]} if self.spins else {}),
         }
 
     @classmethod
@@ -257,6 +272,7 @@ class FunctionSummary:
             loop_affine=tuple(LoopAffineUse(*e) for e in data.get("loop_affine", ())),  # type: ignore[attr-defined]
             loop_aware=bool(data.get("loop_aware", False)),
             returns_asyncio=str(data.get("returns_asyncio", "")),
+            spins=tuple(SpinEvidence(line, reason, tuple(requires)) for line, reason, requires in data.get("spins", ())),  # type: ignore[attr-defined]
         )
 
 
@@ -359,6 +375,59 @@ def _data_kinds(unknown: bool, unknown_call: bool, setup: bool) -> tuple[str, ..
     if setup or unknown_call:
         return ()
     return (ELEMENTWISE,) if unknown else (DATA, ELEMENTWISE)
+
+
+@dataclass(frozen=True)
+class SpinVerdict(CpuVerdict):
+    """A thread target that busy-waits: the chain from it to the function holding the loop,
+    the loop's `SpinEvidence.reason`, its line, and its index in that function's `spins`."""
+
+    def explain(self, line: int | None = None) -> str:
+        """`the loop at line 7 spins without sleeping or waiting when `ready` is false`, with
+        the chain in front when the loop is in a function the target calls."""
+        where = line if line is not None else self.line
+        text = f"the loop at line {where} {self.reason}" if where else f"a loop that {self.reason}"
+        return f"{' -> '.join(self.chain)}: {text}" if len(self.chain) > 1 else text
+
+
+def spin_wait(lookup: Lookup, qualname: str) -> SpinVerdict | None:
+    """The verdict when the function `qualname`, run on a thread, busy-waits: it, or a sync
+    function it reaches through calls (at most MAX_CHAIN_FUNCTIONS deep), has a `while` loop
+    with a round that never waits and changes nothing (`spins`), and every function of the
+    project that round calls only reads (`reads_only`). Async functions and generators are
+    never thread targets that run: calling them only creates an object."""
+    start = lookup(qualname)
+    if start is None or start.is_async or start.is_generator:
+        return None
+    parents: dict[str, str | None] = {start.qualname: None}
+    pending = deque([(start, 1)])
+    while pending:
+        summary, depth = pending.popleft()
+        for index, evidence in enumerate(summary.spins):
+            if all(reads_only(lookup, name.removeprefix(LOCAL)) for name in evidence.requires):
+                return SpinVerdict(_path(parents, summary.qualname), evidence.reason, evidence.line, index)
+        if depth == MAX_CHAIN_FUNCTIONS:
+            continue
+        for name in summary.all_calls:
+            callee = lookup(name)
+            if callee is None or callee.is_async or callee.is_generator or callee.qualname in parents:
+                continue
+            parents[callee.qualname] = summary.qualname
+            pending.append((callee, depth + 1))
+    return None
+
+
+def reads_only(lookup: Lookup, qualname: str) -> bool:
+    """True when calling `qualname` returns at once and changes nothing a caller's next
+    round could see: neither it nor anything it reaches blocks, releases the GIL, calls a
+    function no catalog or module knows, or sets an attribute (`loop_thread_only`)."""
+    start = lookup(qualname)
+    if start is None or start.is_async or start.is_generator:
+        return False
+    return all(
+        s is not None and not (s.blocking or s.releases_gil or s.unknown_calls or s.loop_thread_only)
+        for s in _reachable(lookup, start)
+    )
 
 
 # The index of a chain's blocking call that is not the function's own but a lambda's the
@@ -622,6 +691,9 @@ class ModuleSummary:
     def cpu_bound(self, qualname: str) -> CpuVerdict | None:
         return cpu_bound(self.function, qualname)
 
+    def spin_wait(self, qualname: str) -> SpinVerdict | None:
+        return spin_wait(self.function, qualname)
+
     def pure_computation(self, qualname: str) -> bool:
         return pure_computation(self.function, qualname)
 
@@ -682,6 +754,10 @@ def absolutized(summary: FunctionSummary, module: str) -> FunctionSummary:
         calls=tuple(prefix + name for name in summary.calls),
         calls_in_loops=tuple(prefix + name for name in summary.calls_in_loops),
         decorators=tuple(prefix + name.removeprefix(LOCAL) if name.startswith(LOCAL) else name for name in summary.decorators),
+        spins=tuple(
+            evidence._replace(requires=tuple(prefix + name.removeprefix(LOCAL) if name.startswith(LOCAL) else name for name in evidence.requires))
+            for evidence in summary.spins
+        ),
         blocking=tuple(evidence._replace(guard=_absolute_guard(evidence.guard, prefix)) for evidence in summary.blocking),
         sites=tuple(
             absolute_arguments(
@@ -756,4 +832,8 @@ __all__ = [
     "inherited_method",
     "pure_computation",
     "reaches_process_start",
+    "reads_only",
+    "SpinEvidence",
+    "SpinVerdict",
+    "spin_wait",
 ]

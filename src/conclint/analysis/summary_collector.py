@@ -64,8 +64,11 @@ from conclint.analysis.summaries import (
     Evidence,
     FunctionSummary,
     ModuleSummary,
+    SpinEvidence,
+    SpinVerdict,
     inherited_method,
 )
+from conclint.analysis.spin_loops import SpinCalls, spin_loop
 from conclint.analysis.symbols import Symbol, resolve
 from conclint.knowledge.threads import (
     ARRAY_WORK,
@@ -168,6 +171,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self.coroutine_calls: list[CoroutineCall] = []
         # The asyncio calls only the loop's thread may make (FunctionSummary.loop_affine).
         self._loop_uses = LoopUseRecorder(facts)
+        # Spin-wait loops (FunctionSummary.spins): how their calls are judged, and the loop
+        # nodes of each function, for lines.
+        self._spin_calls = SpinCalls(facts, self._builtin_type)
+        self._spin_nodes: dict[str, list[cst.CSTNode]] = {}
         # Per function being walked (by id of its record): its calls of pure-Python
         # libraries' long entry points (node, name called, catalog key), and the calls it
         # makes of the names their `requires` list (knowledge.threads.LongComputation).
@@ -190,7 +197,11 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
 
     def explanation(self, verdict: CpuVerdict) -> Callable[[LineOf], str]:
         """`verdict.explain()` with the evidence line, once the engine knows positions."""
-        node = self.evidence_node(verdict.function, verdict.index)
+        if isinstance(verdict, SpinVerdict):
+            spins = self._spin_nodes.get(verdict.function, ())
+            node = spins[verdict.index] if verdict.index < len(spins) else None
+        else:
+            node = self.evidence_node(verdict.function, verdict.index)
         return lambda line_of: verdict.explain(line_of(node) if node is not None else None)
 
     def function_node(self, qualname: str) -> cst.CSTNode | None:
@@ -212,6 +223,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 loop_affine=tuple(
                     e._replace(line=line_of(n)) for e, n in zip(summary.loop_affine, self._loop_uses.nodes.get(qualname, ()))
                 ),
+                spins=tuple(e._replace(line=line_of(n)) for e, n in zip(summary.spins, self._spin_nodes.get(qualname, ()))),
             )
         return replace(self.summary, functions=functions)
 
@@ -608,7 +620,21 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 function.evidence.append((loop_node, reason, kind))
                 function.loop_facts.append(LoopFacts(loop_node, reason, kind, calls))
 
-    leave_For = leave_While = _leave_loop
+    leave_For = _leave_loop
+
+    def leave_While(self, node: cst.While) -> None:
+        self._spin(node)
+        self._leave_loop(node)
+
+    def _spin(self, node: cst.While) -> None:
+        """A `while` loop of a sync function with a round that spins (FunctionSummary.spins).
+        A coroutine's loop that never awaits is CCL202's (it blocks the event loop)."""
+        function = self._stack[-1] if self._stack else None
+        if function is None or function.is_async or function.lambda_depth:
+            return
+        found = spin_loop(node, self._spin_calls)
+        if found is not None:
+            function.spins.append((node, found.reason, found.requires))
 
     def _leave_comprehension(self, node: cst.BaseComp) -> None:
         if self._stack:
@@ -1390,7 +1416,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 loop_affine=loop_affine,
                 loop_aware=loop_aware,
                 returns_asyncio=self._loop_uses.returns_of(function),
+                spins=tuple(SpinEvidence(0, reason, requires) for _, reason, requires in function.spins),
             )
+            if function.spins:
+                self._spin_nodes[function.qualname] = [loop for loop, _, _ in function.spins]
             self._nodes[function.qualname] = (
                 function.node,
                 [n for n, _, _ in evidence],

@@ -10,12 +10,13 @@ from conclint.analysis.conditions import POSITIONAL, POSITIONAL_ONLY
 from conclint.analysis.dispatch import LAZY_WRAPPERS, THREAD_DISPATCH_TOKENS, DispatchSite, forwarded_dispatch, thread_dispatch
 from conclint.analysis.facts import FileFacts
 from conclint.analysis.helpers import name_space
-from conclint.analysis.summaries import FunctionSummary, cpu_bound
+from conclint.analysis.summaries import FunctionSummary, SpinVerdict, cpu_bound, spin_wait
 from conclint.analysis.summary_collector import LineOf, SummaryCollector
 from conclint.core.settings import Settings
 from conclint.fixes.plan import FixPlan
 from conclint.fixes.process_pool import PoolSwap, imported_target_moves, process_pool_fix
 from conclint.knowledge.libraries import is_library_name
+from conclint.knowledge.polling import SPIN_REMEDY
 from conclint.knowledge.threads import ThreadDispatch
 from conclint.rules.base import Invalid, Rule, Valid
 
@@ -78,11 +79,27 @@ class CpuBoundFunctionOnThread(Rule):
     `break` is not). The message names the reason, its line, and the
     call chain. `run_in_executor` is recognised on any receiver when its executor is `None`.
 
+    It also finds a target that busy-waits: a `while` loop, in the target or in a function
+    it calls, with a path through one round that neither sleeps nor waits and changes
+    nothing, so that the next round checks the same state again at once (a timer thread that
+    sleeps while roasting and spins in every other state). Every call on that path must be
+    known to return at once: `len`, `time.monotonic()`, `event.is_set()`, `q.empty()`, a
+    `q.get_nowait()` whose `queue.Empty` is caught before a `continue`, or a function of the
+    project that only reads. A call that may wait or is not known (`time.sleep`, `get`,
+    `wait`, `acquire`, `recv`, `select`, file I/O, an unknown function), a `break`, `return`
+    or `raise`, a nested loop, a `with` block, or a change of state on the path (an
+    attribute, an item, a counter, a local carried to the next round, a method that changes
+    its object, a call whose result is thrown away) makes it no spin. The message says when
+    the loop spins (the conditions of that path). A coroutine's loop is not judged so (a
+    loop that never awaits is CCL202's).
+
     ## Why is this bad?
     CPython's global interpreter lock lets one thread run Python bytecode at a time. Pure
     Python computation on a thread pool runs no faster than on one thread, usually a little
     slower (the threads fight over the lock), and it starves the other threads of the
-    process, the event loop's included, while it runs.
+    process, the event loop's included, while it runs. A thread that busy-waits takes the
+    lock back after every switch interval to check its state again: it slows down the very
+    thread it waits for (a UI, a reader) and burns a core doing nothing.
 
     ## Example
     ```python
@@ -115,6 +132,10 @@ class CpuBoundFunctionOnThread(Rule):
     pickles as it is. Code that spends its time in numpy or another library that releases
     the GIL is fine on threads and is not reported.
 
+    A thread that waits for something should block on it on every path of its loop:
+    `queue.get(timeout=...)`, `event.wait(timeout)`, `condition.wait_for(...)`, or at least
+    `time.sleep(...)` in the branch that has nothing to do.
+
     ## Fix safety
     Unsafe fix (`--unsafe-fixes`), for the mechanical case only: a `ThreadPoolExecutor` created
     in the same function or module (`with ThreadPoolExecutor() as pool:` or `pool =
@@ -133,7 +154,8 @@ class CpuBoundFunctionOnThread(Rule):
     is renamed rather than left unused. Review the fix: a process pool pickles the arguments and
     the results, the function no longer shares memory with the caller (what it changes in
     globals is lost), and a pool created at import time then needs the
-    `if __name__ == "__main__":` guard (CCL301, whose fix adds it).
+    `if __name__ == "__main__":` guard (CCL301, whose fix adds it). A busy-waiting target
+    has no automatic fix: where to wait, and on what, is the author's choice.
 
     ## Options
     - `free-threaded` (`--free-threaded`): on a free-threaded (no-GIL) build threads do run
@@ -148,6 +170,7 @@ class CpuBoundFunctionOnThread(Rule):
     CODE = "CCL201"
     NAME = "cpu-bound-function-on-thread"
     MESSAGE = "`{target}` is CPU-bound ({why}): on a thread it holds the GIL and runs no faster"
+    SPIN_MESSAGE = "`{target}` busy-waits ({why}): on a thread it holds the GIL polling, starving the threads it waits for"
     REQUIRES_GIL = True
     USES_SUMMARIES = True
     # Every dispatch API is spelled with one of these (`ThreadPoolExecutor`, `ThreadPool`,
@@ -155,6 +178,85 @@ class CpuBoundFunctionOnThread(Rule):
     # (any import of which spells `multiprocess`: "dummy" alone is a common word in tests).
     REQUIRED_TOKENS = (b"Thread", b"Timer", b"to_thread", b"run_in_executor", b"multiprocess")
     VALID = (
+        # Busy-wait near misses: every path of the round waits, or may (an unknown call).
+        Valid(
+            """
+            import threading, time
+
+            class Poller:
+                def __init__(self):
+                    self.running = True
+                    self.ready = False
+
+                def loop(self):
+                    while self.running:
+                        if self.ready:
+                            time.sleep(0.5)
+                        else:
+                            time.sleep(0.01)
+
+                def start(self):
+                    threading.Thread(target=self.loop, daemon=True).start()
+            """
+        ),
+        Valid(
+            """
+            import queue, threading
+
+            def drain(inbox: queue.Queue, stop: threading.Event):
+                while not stop.is_set():
+                    try:
+                        item = inbox.get(timeout=1)
+                    except queue.Empty:
+                        continue
+                    print(item)
+
+            threading.Thread(target=drain, args=(queue.Queue(), threading.Event())).start()
+            """
+        ),
+        Valid(
+            """
+            import threading
+
+            stop = threading.Event()
+
+            def heartbeat(state):
+                while not stop.is_set():
+                    if state["paused"]:
+                        stop.wait(0.1)
+                        continue
+                    stop.wait(1.0)
+
+            threading.Thread(target=heartbeat, args=({"paused": False},)).start()
+            """
+        ),
+        Valid(
+            """
+            import threading, time
+            import serial
+
+            def follow(port: serial.Serial, done):
+                while not done.is_set():
+                    if port.in_waiting:
+                        time.sleep(0.1)
+                    else:
+                        port.flush_pending()
+
+            threading.Thread(target=follow, args=(serial.Serial("/dev/ttyUSB0"), threading.Event())).start()
+            """
+        ),
+        Valid(
+            """
+            import threading
+
+            def root(node):
+                while node.parent is not None:
+                    node = node.parent
+                return node
+
+            threading.Thread(target=root, args=(object(),)).start()
+            """
+        ),
         Valid(
             """
             import threading
@@ -587,6 +689,52 @@ class CpuBoundFunctionOnThread(Rule):
         ),
     )
     INVALID = (
+        # A timer thread that sleeps only while roasting spins in every other state.
+        Invalid(
+            """
+            import threading, time
+
+            class Roaster:
+                def __init__(self):
+                    self.state = "idle"
+                    self.teardown = False
+                    self.elapsed = 0
+                    self.thread = threading.Thread(target=self.timer)
+
+                def roasting(self):
+                    return self.state in ("roasting", "cooling")
+
+                def timer(self):
+                    while not self.teardown:
+                        busy = self.roasting()
+                        if busy:
+                            time.sleep(1)
+                            self.elapsed += 1
+            """,
+            line=8,
+            message_contains=(
+                "`Roaster.timer` busy-waits",
+                "the loop at line 14 spins without sleeping or waiting when `busy` is false",
+            ),
+        ),
+        # A non-blocking poll that goes round again at once when the queue is empty.
+        Invalid(
+            """
+            import queue, threading
+
+            def consume(jobs: queue.Queue, stop: threading.Event):
+                while not stop.is_set():
+                    try:
+                        job = jobs.get_nowait()
+                    except queue.Empty:
+                        continue
+                    job.run()
+
+            threading.Thread(target=consume, args=(queue.Queue(), threading.Event())).start()
+            """,
+            line=11,
+            message_contains=("the loop at line 4 spins without sleeping or waiting when `queue.Empty` is raised",),
+        ),
         # backtrader runs a backtest in Python: threads run the backtests one at a time.
         Invalid(
             """
@@ -1236,7 +1384,10 @@ class CpuBoundFunctionOnThread(Rule):
         for site, call, statement, swap, judged in judged_sites:
             if judged is None:
                 continue
-            function, target, why, method = judged
+            function, target, why, method, spin = judged
+            if spin:
+                self._report_spin(call, target, why, statement)
+                continue
             template = self.MESSAGE
             self.report(
                 call,
@@ -1248,9 +1399,20 @@ class CpuBoundFunctionOnThread(Rule):
             )
 
 
-# What a dispatch target is: its summary, its name as shown, why it is CPU-bound (once lines
-# are known), and whether it is a method.
-Judged = tuple[FunctionSummary, str, Callable[[LineOf], str], bool]
+    def _report_spin(self, call: cst.Call, target: str, why: Callable[[LineOf], str], statement: cst.CSTNode | None) -> None:
+        """A target that busy-waits: no process pool helps, waiting does; no fix."""
+        template = self.SPIN_MESSAGE
+        self.report(
+            call,
+            lambda line_of: template.format(target=target, why=why(line_of)),
+            suggestion=SPIN_REMEDY,
+            statement=statement,
+        )
+
+
+# What a dispatch target is: its summary, its name as shown, why it is CPU-bound or spins
+# (once lines are known), whether it is a method, and whether it busy-waits (SpinVerdict).
+Judged = tuple[FunctionSummary, str, Callable[[LineOf], str], bool, bool]
 
 
 def _judge(facts: FileFacts, summaries: SummaryCollector, site: DispatchSite) -> Judged | None:
@@ -1264,9 +1426,9 @@ def _movable(facts: FileFacts, site: DispatchSite, judged: Judged) -> bool:
     """A CPU-bound target the fix may send to a process pool: a module-level function of this
     module (a method would need its instance pickled, a nested function cannot be), or of
     another module of the project that a worker can import (`imported_target_moves`)."""
-    function, _, _, method = judged
+    function, _, _, method, spin = judged
     external = site.external and not imported_target_moves(facts.project, function)
-    return function.picklable and not method and not external and site.wrapper not in LAZY_WRAPPERS
+    return function.picklable and not method and not external and site.wrapper not in LAZY_WRAPPERS and not spin
 
 
 def _swap_plan(swap: PoolSwap | None, call: cst.Call, movable: set[cst.Call]) -> FixPlan | None:
@@ -1279,10 +1441,10 @@ def _swap_plan(swap: PoolSwap | None, call: cst.Call, movable: set[cst.Call]) ->
 
 def _local(summaries: SummaryCollector, site: DispatchSite) -> Judged | None:
     function = summaries.summary.function(site.target)
-    verdict = summaries.cpu_bound(site.target)
+    verdict = summaries.cpu_bound(site.target) or summaries.summary.spin_wait(site.target)
     if function is None or verdict is None:
         return None
-    return function, function.qualname, summaries.explanation(verdict), "." in function.qualname
+    return function, function.qualname, summaries.explanation(verdict), "." in function.qualname, isinstance(verdict, SpinVerdict)
 
 
 def _imported(facts: FileFacts, site: DispatchSite) -> Judged | None:
@@ -1291,16 +1453,17 @@ def _imported(facts: FileFacts, site: DispatchSite) -> Judged | None:
         return None
     names = name_space(facts)
     function = names.lookup(site.target)
-    verdict = cpu_bound(names.lookup, site.target)
+    verdict = cpu_bound(names.lookup, site.target) or spin_wait(names.lookup, site.target)
     if function is None or verdict is None:
         return None
     project = facts.project
+    spin = isinstance(verdict, SpinVerdict)
 
     def why(line_of: LineOf) -> str:
-        line = project.line(verdict.function, "cpu_evidence", verdict.index)
+        line = project.line(verdict.function, "spins" if spin else "cpu_evidence", verdict.index)
         return f"{verdict.explain(line)} of {project.where(verdict.function)}"
 
-    return function, site.target, why, project.is_method(site.target)
+    return function, site.target, why, project.is_method(site.target), spin
 
 
 def _function_value(facts: FileFacts, value: cst.BaseExpression) -> bool:
@@ -1371,6 +1534,8 @@ def _may_pass_cpu_work(facts: FileFacts, summaries: SummaryCollector, call: cst.
             continue
         symbol = facts.resolve(argument.value)
         if symbol is None or not symbol.local or summaries.cpu_bound(symbol.qualname) is not None:
+            return True
+        if summaries.summary.spin_wait(symbol.qualname) is not None:
             return True
     return False
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 import libcst as cst
 
 from conclint.analysis.facts import FileFacts
+from conclint.analysis.summary_collector import LineOf
 from conclint.core.settings import Settings
+from conclint.knowledge.polling import SPIN_REMEDY
 from conclint.knowledge.threads import THREAD_CLASSES
 from conclint.rules.base import Invalid, Rule, Valid
 
@@ -20,10 +24,16 @@ class CpuBoundThreadSubclass(Rule):
     module it calls, with no I/O, waiting, GIL-releasing call, or unknown call in a loop.
     The finding points at `def run`.
 
+    It also finds a `run` that busy-waits, judged like a CCL201 target: a `while` loop (in
+    `run` or a function it calls) with a path through one round that neither sleeps nor
+    waits and changes nothing, every call on it known to return at once.
+
     ## Why is this bad?
     Starting several such threads does not use several cores: under CPython's global
     interpreter lock only one of them runs Python at a time, and they slow each other down
-    (and every other thread of the process) fighting over the lock.
+    (and every other thread of the process) fighting over the lock. A thread that
+    busy-waits takes the lock back after every switch interval to look at its state again,
+    slowing down the thread it waits for.
 
     ## Example
     ```python
@@ -57,7 +67,8 @@ class CpuBoundThreadSubclass(Rule):
 
     ## Fix safety
     No automatic fix: results must travel back through a queue, and the start needs the
-    `if __name__ == "__main__":` guard (CCL3xx).
+    `if __name__ == "__main__":` guard (CCL3xx). A busy-waiting `run` has no automatic fix
+    either: it should block on a queue, an `Event` or a `Condition`, or sleep, on every path.
 
     ## Options
     - `free-threaded` (`--free-threaded`): on a free-threaded (no-GIL) build threads do run
@@ -72,10 +83,30 @@ class CpuBoundThreadSubclass(Rule):
     CODE = "CCL203"
     NAME = "cpu-bound-thread-subclass"
     MESSAGE = "`{target}` is CPU-bound ({why}): this thread holds the GIL and runs no faster than the caller"
+    SPIN_MESSAGE = "`{target}` busy-waits ({why}): this thread holds the GIL polling, starving the threads it waits for"
     REQUIRES_GIL = True
     USES_SUMMARIES = True
     REQUIRED_TOKENS = (b"Thread",)
     VALID = (
+        Valid(
+            """
+            import threading
+
+            class Watcher(threading.Thread):
+                def __init__(self):
+                    super().__init__(daemon=True)
+                    self.pending = []
+                    self.changed = threading.Condition()
+                    self.stopped = False
+
+                def run(self):
+                    while not self.stopped:
+                        with self.changed:
+                            self.changed.wait_for(lambda: self.pending or self.stopped)
+                        if self.pending:
+                            print(self.pending.pop())
+            """
+        ),
         Valid(
             """
             import threading, time
@@ -140,6 +171,29 @@ class CpuBoundThreadSubclass(Rule):
         ),
     )
     INVALID = (
+        # Polls a flag another thread sets, without ever waiting.
+        Invalid(
+            """
+            import threading
+
+            class Watcher(threading.Thread):
+                def __init__(self):
+                    super().__init__(daemon=True)
+                    self.pending = []
+                    self.stopped = False
+
+                def run(self):
+                    while not self.stopped:
+                        if not self.pending:
+                            continue
+                        self.handle(self.pending.pop())
+
+                def handle(self, item):
+                    print(item)
+            """,
+            line=9,
+            message_contains=("`Watcher.run` busy-waits", "spins without sleeping or waiting when `not self.pending` is true"),
+        ),
         Invalid(
             """
             import threading
@@ -204,6 +258,9 @@ class CpuBoundThreadSubclass(Rule):
             if not isinstance(definition, cst.FunctionDef) or not module.is_subclass(name, THREAD_CLASSES):
                 continue
             verdict = summaries.cpu_bound(run)
+            spin = module.spin_wait(run) if verdict is None else None
+            if spin is not None:
+                self._report_spin(definition, run, summaries.explanation(spin))
             if verdict is None:
                 continue
             why = summaries.explanation(verdict)
@@ -218,3 +275,13 @@ class CpuBoundThreadSubclass(Rule):
                 ),
                 statement=definition,
             )
+
+    def _report_spin(self, definition: cst.FunctionDef, run: str, why: Callable[[LineOf], str]) -> None:
+        """A `run` that busy-waits: waiting helps, a process does not."""
+        template = self.SPIN_MESSAGE
+        self.report(
+            definition.name,
+            lambda line_of: template.format(target=run, why=why(line_of)),
+            suggestion=SPIN_REMEDY,
+            statement=definition,
+        )
