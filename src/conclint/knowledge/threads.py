@@ -213,7 +213,7 @@ LONG = "long"
 class LongComputation:
     """A library entry point that runs a long pure-Python computation by itself. `reason`
     says what it computes, for messages. `requires`: when not empty, the call is evidence
-    only in a function that also calls one of these (dotted prefixes), because the same
+    only in a function that also calls one of these (by full dotted name), because the same
     entry point may instead wait on the network (a backtest over a live feed)."""
 
     reason: str
@@ -229,7 +229,8 @@ _BACKTEST_FEEDS = frozenset(
 
 # Libraries written in Python whose calls compute and never wait, and their entry points
 # that run long. Only what their documentation and source show:
-# - backtrader ("a Python framework for backtesting", backtrader.com): `Cerebro.run()` runs
+# - backtrader ("Live Trading and backtesting platform written in Python", its README;
+#   "self-contained with no external dependencies" but for plotting): `Cerebro.run()` runs
 #   the whole backtest, bar by bar, strategies, indicators and the simulated broker in
 #   Python. The same call trades live over a store (Interactive Brokers, Oanda, ccxt ...),
 #   where it waits on the network for hours: it counts only beside an offline feed built in
@@ -237,7 +238,9 @@ _BACKTEST_FEEDS = frozenset(
 #   and feed, of backtrader or of the packages that add one, is I/O below.
 # - SymPy ("a pure Python library for symbolic mathematics ... written entirely in Python"):
 #   `simplify`, `solve`, `integrate` and `dsolve` search through rewritings of an expression
-#   tree, for milliseconds on a small one and minutes on a large one.
+#   tree, for milliseconds on a small one and minutes on a large one. The names are
+#   prefixes: the functions of the `sympy.simplify` package (`trigsimp`, `radsimp` ...) are
+#   such rewritings too.
 # - NetworkX (graphs as Python dicts, its algorithms in Python): centrality and community
 #   detection visit every node and edge many times (Brandes' algorithm, Louvain). Left out:
 #   `pagerank` and the spectral functions, which run on scipy; generators (`connected_components`,
@@ -263,7 +266,7 @@ LONG_COMPUTATIONS: Mapping[str, LongComputation] = {
 # Every name a `requires` lists: the only calls whose names the collector keeps for it.
 LONG_REQUIREMENTS = frozenset(name for entry in LONG_COMPUTATIONS.values() for name in entry.requires)
 
-# Calls that encode, decode or hash one item in Python (HEAVY: they keep a loop pure): made
+# Calls that encode or decode one item in Python (HEAVY: they keep a loop pure): made
 # on each element of a loop, that work outweighs whatever yields the elements, as a power
 # or a `math.exp` per element does (conclint.analysis.summaries.ELEMENTWISE). pyrlp is "a
 # Python implementation of Recursive Length Prefix encoding", a recursive walk over the item
