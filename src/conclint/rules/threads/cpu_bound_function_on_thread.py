@@ -789,6 +789,16 @@ class CpuBoundFunctionOnThread(Rule):
             """,
             line=8,
             message_contains=("sympy.simplify() (symbolic simplification in pure Python) at line 5",),
+            fixed="""
+            import sympy
+            from concurrent.futures import ProcessPoolExecutor
+
+            def simplest(text):
+                return str(sympy.simplify(sympy.sympify(text)))
+
+            with ProcessPoolExecutor() as pool:
+                forms = list(pool.map(simplest, ["sin(x)**2 + cos(x)**2"]))
+            """,
         ),
         # A helper of the project that hands the function it is given to a thread pool.
         Invalid(

@@ -47,9 +47,9 @@ class CpuBoundLoopInCoroutine(Rule):
     `range()` of fewer than 100,000 rounds, recursion over a structure (`diff(a[key],
     path + (key,))`, as opposed to numbers shrinking by a literal, `fib(n - 1)`), pointer
     walks, and comprehensions whose only arithmetic formats text (`f"{i + 1}"`) or computes a
-    call's argument are common and cheap in async code, and are not reported. A sync helper
-    is also reported when it runs a long computation of a library written in Python, with
-    nothing that waits: a backtrader backtest (`cerebro.run()` beside an offline data feed),
+    call's argument are common and cheap in async code, and are not reported. A call in the
+    coroutine, or of a sync helper, is also reported when it runs a long computation of a
+    library written in Python (the helper with nothing that waits): a backtrader backtest (`cerebro.run()` beside an offline data feed),
     SymPy's `simplify`, `solve`, `integrate`, `dsolve`, NetworkX's centrality and community
     detection.
 
@@ -110,6 +110,18 @@ class CpuBoundLoopInCoroutine(Rule):
     REQUIRED_TOKENS = (b"async",)
     REQUIRED_PATTERN = COROUTINE
     VALID = (
+        # Over a live store's feed, the same call trades: it waits on the network.
+        Valid(
+            """
+            import backtrader as bt
+
+            async def trade(strategy, store):
+                cerebro = bt.Cerebro()
+                cerebro.adddata(store.getdata(dataname="EUR_USD"))
+                cerebro.addstrategy(strategy)
+                return cerebro.run()
+            """
+        ),
         # A position read each round (`rows[i * 2]`) and a key joined with `+` are no
         # computation of the loop's own.
         Valid(
@@ -505,6 +517,17 @@ class CpuBoundLoopInCoroutine(Rule):
             line=10,
             message_contains=("backtrader.Cerebro.run() (a backtest in pure Python) at line 7",),
         ),
+        Invalid(
+            """
+            import sympy
+
+            async def simplified(request):
+                expression = sympy.sympify(request.query["expr"])
+                return str(sympy.simplify(expression))
+            """,
+            line=5,
+            message_contains=("this call is pure-Python computation (sympy.simplify()",),
+        ),
     )
 
     def leave_Module(self, node: cst.Module) -> None:
@@ -518,7 +541,24 @@ class CpuBoundLoopInCoroutine(Rule):
             for loop in loops:
                 if loop.kind == NUMERIC and all(summaries.summary.pure_computation(name) for name in loop.calls):
                     self._report(loop, offload)
+        self._report_library_calls(summaries, offload)
         self._report_helpers(summaries, offload)
+
+    def _report_library_calls(self, summaries: SummaryCollector, offload: str) -> None:
+        """A long pure-Python library computation called in the coroutine itself
+        (`cerebro.run()`), not awaited: the same evidence a helper's call would give."""
+        for qualname, function in summaries.summary.functions.items():
+            if not function.is_async:
+                continue
+            for index, evidence in enumerate(function.cpu_evidence):
+                node = summaries.evidence_node(qualname, index) if evidence.kind == LIBRARY else None
+                if node is not None and not self.facts.is_awaited(node):
+                    self.report(
+                        node,
+                        suggestion=f"Move the call into a module-level function and run it in a process: {offload}.",
+                        what="call",
+                        reason=evidence.reason,
+                    )
 
     def _report_helpers(self, summaries: SummaryCollector, offload: str) -> None:
         """Calls, in a coroutine, of sync functions that compute the same way: of this module
