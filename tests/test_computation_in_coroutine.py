@@ -175,3 +175,30 @@ def test_a_model_injected_into_a_helper_class_is_followed_through_the_chain() ->
             return graph.add(text)
     """
     assert _findings(source) == [(21, "CCL204")]
+
+
+def test_an_object_called_like_a_function_through_a_helper() -> None:
+    source = """
+        import spacy
+
+        nlp = spacy.load("en_core_web_sm")
+
+        def entities(text):
+            return [ent.text for ent in nlp(text).ents]
+
+        async def handle(text):
+            return entities(text)
+    """
+    assert _findings(source) == [(10, "CCL204")]
+
+
+def test_calling_a_factory_object_is_not_a_computation() -> None:
+    source = """
+        from sqlalchemy.orm import sessionmaker
+
+        SessionLocal = sessionmaker()
+
+        async def handle():
+            return SessionLocal()
+    """
+    assert _findings(source) == []

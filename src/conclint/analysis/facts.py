@@ -172,7 +172,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         if key in self._blocking:
             return self._blocking[key]
         match = None
-        name = self.qualified_name(call.func)
+        name = self.qualified_name(call.func) or self._called_instance(call.func)
         if name is not None and id(call) not in self._iterated_in_thread:
             entry = self.catalog.lookup(name)
             if (
@@ -269,6 +269,14 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def leave_Try_body(self, node: cst.Try) -> None:
         self._nonblocking_tries -= self._tries.pop()
 
+    def _called_instance(self, func: cst.BaseExpression) -> str | None:
+        """`classifier(text)` on an object of a library type: its `__call__` (a transformers
+        pipeline, a spaCy language), for the catalog; None for anything else."""
+        symbol = self.resolve(func)
+        if symbol is None or symbol.local or not symbol.instance:
+            return None
+        return f"{symbol.qualname}.__call__"
+
     def blocking_with_item(self, item: cst.WithItem) -> BlockingMatch | None:
         """A sync `with` on a lock-like object blocks while acquiring it."""
         symbol = resolve(item.item, self.scope)
@@ -288,6 +296,8 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         by a call (`Path(p).read_text`), so that advice such as `to_thread(session.get, ...)`
         is code that runs: `to_thread(Path(p).read_text)` still makes the path once, on the
         loop, and reads it on the thread. Long or multi-line receivers keep the type's name."""
+        if qualname.endswith(".__call__"):
+            return self._short_source(func) or _display(qualname)
         if isinstance(func, cst.Attribute):
             if isinstance(func.value, cst.Call):
                 return self._short_source(func) or _display(qualname)

@@ -941,7 +941,12 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 self._edge(symbol.qualname, node, "pure" if method in PURE_METHODS_ANY_RECEIVER else "unknown")
             return
         if symbol.instance:
-            self._unknown()
+            # Calling an object: its type's `__call__` may be catalogued (a model pipeline).
+            match = facts.blocking_call(node)
+            if match is not None:
+                self._blocking(node, match.entry.qualname, match.entry.category.value, match.display)
+            else:
+                self._unknown()
             return
         qualname = symbol.qualname
         if facts.catalog.lookup(qualname) is not None:

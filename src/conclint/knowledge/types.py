@@ -243,6 +243,16 @@ CALL_RESULTS: dict[str, str] = {
     "ultralytics.YOLO": "ultralytics.YOLO",
     "easyocr.Reader": "easyocr.Reader",
     "onnxruntime.InferenceSession": "onnxruntime.InferenceSession",
+    "transformers.pipeline": "transformers.Pipeline",
+    "spacy.load": "spacy.language.Language",
+    "spacy.blank": "spacy.language.Language",
+    **{
+        f"diffusers.{pipeline}.from_pretrained": "diffusers.DiffusionPipeline"
+        for pipeline in (
+            "DiffusionPipeline", "StableDiffusionPipeline", "StableDiffusionXLPipeline",
+            "AutoPipelineForText2Image", "AutoPipelineForImage2Image", "FluxPipeline",
+        )
+    },
     "psycopg.connect": "psycopg.Connection",
     "psycopg.Connection.connect": "psycopg.Connection",
     "psycopg.Connection.cursor": "psycopg.Cursor",

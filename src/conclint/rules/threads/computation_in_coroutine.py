@@ -12,9 +12,10 @@ class ComputationInCoroutine(BlockingCallInCoroutine):
     design: a machine-learning model's inference or training, such as
     `SentenceTransformer.encode()`, `CrossEncoder.predict()`, llama-cpp-python's
     `Llama.create_completion()`, Whisper's `transcribe()`, transformers' `model.generate()`,
-    ultralytics' `YOLO.predict()`, EasyOCR's `Reader.readtext()` and ONNX Runtime's
-    `InferenceSession.run()`. The model object is recognised from the call that made it
-    (`SentenceTransformer(name)`,
+    ultralytics' `YOLO.predict()`, EasyOCR's `Reader.readtext()`, ONNX Runtime's
+    `InferenceSession.run()`, and the objects called like functions: a transformers
+    `pipeline(...)`, a spaCy language from `spacy.load(...)`, a diffusers pipeline. The model
+    object is recognised from the call that made it (`SentenceTransformer(name)`,
     `whisper.load_model(name)`, `AutoModelForCausalLM.from_pretrained(name)`), in the
     coroutine, at module level, or in an attribute of the class. A streamed completion
     (`stream=True`) returns an iterator at once and is not reported.
@@ -116,6 +117,17 @@ class ComputationInCoroutine(BlockingCallInCoroutine):
                 return await asyncio.to_thread(embedder.embed, text)
             """
         ),
+        # `nlp.pipe(texts)` is a generator: the model runs as it is iterated, not here.
+        Valid(
+            """
+            import spacy
+
+            nlp = spacy.load("en_core_web_sm")
+
+            async def parse(texts):
+                return nlp.pipe(texts)
+            """
+        ),
         # An object of unknown type with an `encode` method: a codec, not a model.
         Valid(
             """
@@ -155,6 +167,44 @@ class ComputationInCoroutine(BlockingCallInCoroutine):
                 return embedder.embed(text)
             """,
             line=13,
+        ),
+        # With the event loop's library known, the unsafe fix moves the call to a thread.
+        Invalid(
+            """
+            import asyncio
+
+            from sentence_transformers import SentenceTransformer
+
+            model = SentenceTransformer("all-MiniLM-L6-v2")
+
+            async def embed(texts):
+                vectors = model.encode(texts, normalize_embeddings=True)
+                return vectors.tolist()
+            """,
+            line=8,
+            fixed="""
+            import asyncio
+
+            from sentence_transformers import SentenceTransformer
+
+            model = SentenceTransformer("all-MiniLM-L6-v2")
+
+            async def embed(texts):
+                vectors = await asyncio.to_thread(model.encode, texts, normalize_embeddings=True)
+                return vectors.tolist()
+            """,
+        ),
+        # A pipeline is called like a function.
+        Invalid(
+            """
+            from transformers import pipeline
+
+            classifier = pipeline("sentiment-analysis")
+
+            async def predict(text):
+                return classifier(text)[0]["label"]
+            """,
+            line=6,
         ),
         Invalid(
             """
