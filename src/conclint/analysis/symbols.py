@@ -15,11 +15,11 @@ from conclint.analysis.scopes import (
     Scope,
     bind_target,
     class_methods,
+    function_value,
     instance_attributes,
     iter_statements,
     last_name,
     loop_binding,
-    function_value,
     own_method,
     property_return,
 )
