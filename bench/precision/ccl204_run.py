@@ -47,6 +47,9 @@ PROJECTS = (
     ("mem0ai", "2.2.1", "AsyncMemory calling embedders (sentence-transformers) from async methods"),
     ("python-can", "4.6.1", "bus reader and notifier threads that poll buses in loops (spin loops)"),
     ("vnpy", "4.5.0", "trading event engine and gateways run by threads polling queues (spin loops)"),
+    ("semantic-kernel", "1.45.0", "HuggingFace connectors: a transformers pipeline and SentenceTransformer in async services"),
+    ("autogen-ext", "0.7.5", "async chat-completion client over llama-cpp-python"),
+    ("agno", "3.1.10", "agent framework: SentenceTransformer embedder with async embedding methods"),
 )
 
 CODES = {"CCL201", "CCL202", "CCL203"}
