@@ -50,6 +50,10 @@ PROJECTS = (
     ("semantic-kernel", "1.45.0", "HuggingFace connectors: a transformers pipeline and SentenceTransformer in async services"),
     ("autogen-ext", "0.7.5", "async chat-completion client over llama-cpp-python"),
     ("agno", "3.1.10", "agent framework: SentenceTransformer embedder with async embedding methods"),
+    ("agent-rag-mcp", "1.1.9", "MCP server: ChromaDB and sentence-transformers behind (async) tools"),
+    ("bird-id-mcp", "0.1.1", "MCP server: YOLO detection and a classifier behind tools"),
+    ("iflow-mcp-gongrzhe-yolo-mcp-server", "0.1.1", "MCP server: ultralytics YOLO behind tools"),
+    ("graphmem-mcp", "1.0.0", "Graph-RAG MCP server with local embeddings"),
 )
 
 CODES = {"CCL201", "CCL202", "CCL203"}
