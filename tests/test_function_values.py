@@ -84,3 +84,19 @@ def test_what_is_not_typed() -> None:
             generator().get(url)
     """
     assert _lines(body) == []
+
+
+def test_a_module_global_annotated_and_set_to_none_has_its_annotated_type() -> None:
+    body = """
+        from typing import Optional
+
+        client: requests.Session = None
+        maybe: Optional[requests.Session] = None
+        unknown = None
+
+        async def fetch(url):
+            client.get(url)
+            maybe.get(url)
+            unknown.get(url)
+    """
+    assert _lines(body) == [9, 10]

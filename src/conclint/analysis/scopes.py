@@ -243,10 +243,11 @@ def collect_bindings(scope: Scope, statements: Iterable[cst.CSTNode], module_nam
                 bind_target(scope, target.target, Binding("assign", node=statement.value, scope=scope, site=site), fallback)
         elif isinstance(statement, cst.AnnAssign):
             value = statement.value
-            # `x: T` and `x: T = ...` declare the type; a real value says more than its annotation.
+            # `x: T`, `x: T = ...` and `x: T = None` (set later) declare the type; a real value
+            # says more than its annotation.
             binding = (
                 Binding("assign", node=value, scope=scope, site=site)
-                if value is not None and not isinstance(value, cst.Ellipsis)
+                if value is not None and not isinstance(value, cst.Ellipsis) and not _is_none(value)
                 else Binding("param", node=statement.annotation.annotation, scope=scope, site=site)
             )
             bind_target(scope, statement.target, binding, fallback)
