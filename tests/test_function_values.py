@@ -100,3 +100,21 @@ def test_a_module_global_annotated_and_set_to_none_has_its_annotated_type() -> N
             unknown.get(url)
     """
     assert _lines(body) == [9, 10]
+
+
+def test_the_parts_of_a_returned_tuple_are_typed_by_position() -> None:
+    body = """
+        def connect(url):
+            session = requests.Session()
+            return session, url.rstrip("/")
+
+        async def fetch(url):
+            session, base = connect(url)
+            session.get(base)
+            base.get(url)
+            a, b, c = connect(url)
+            a.get(url)
+            *rest, last = connect(url)
+            rest[0].get(url)
+    """
+    assert _lines(body) == [8]

@@ -30,8 +30,9 @@ class Binding:
     definition), "assign" (node is the assigned expression, resolved lazily), "self"
     (the first parameter of a method; scope is the class scope), "param" (node is the
     annotation, if any), "element" (node is an iterable, the name one of its elements: a
-    `for` variable), "merge" (one of `candidates`, where control flow joins), or "other"
-    (bound to something we do not track).
+    `for` variable), "part" (node is a call, the name the part `target`, "index/count", of
+    the tuple it returns: `model, tokenizer = load(name)`), "merge" (one of `candidates`,
+    where control flow joins), or "other" (bound to something we do not track).
 
     site: the id of the statement (or `except` handler) that binds the name, 0 for a
     parameter; the flow pass (conclint.analysis.flow) finds a statement's bindings by it.
@@ -466,9 +467,18 @@ def bind_target(scope: Scope, target: cst.CSTNode, binding: Binding, fallback: b
         scope.bind(target.value, binding, fallback)
     elif isinstance(target, (cst.Tuple, cst.List)):
         values = _unpacked(target, binding)
+        # `model, tokenizer = load(name)`: each name one part of what the call returns.
+        parts = not values and binding.kind == "assign" and isinstance(binding.node, cst.Call)
+        parts = parts and all(isinstance(element, cst.Element) for element in target.elements)
+        count = len(target.elements)
         for index, element in enumerate(target.elements):
             value = values[index] if values else None
-            part = Binding("assign", node=value, scope=binding.scope, site=binding.site) if value else Binding("other", site=binding.site)
+            if value:
+                part = Binding("assign", node=value, scope=binding.scope, site=binding.site)
+            elif parts:
+                part = Binding("part", target=f"{index}/{count}", node=binding.node, scope=binding.scope, site=binding.site)
+            else:
+                part = Binding("other", site=binding.site)
             bind_target(scope, element.value, part, fallback)
     elif isinstance(target, cst.StarredElement):
         bind_target(scope, target.value, Binding("other", site=binding.site), fallback)

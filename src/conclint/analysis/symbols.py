@@ -154,7 +154,23 @@ def _binding_symbol(binding: Binding, depth: int) -> Symbol | None:
         return annotated_class(binding.node, binding.scope, depth + 1)
     if kind == "element" and binding.node is not None and binding.scope is not None:
         return element_symbol(binding.node, binding.scope, depth + 1)
+    if kind == "part" and isinstance(binding.node, cst.Call) and binding.scope is not None:
+        return _returned_part(binding.node, binding.target, binding.scope, depth + 1)
     return None
+
+
+def _returned_part(call: cst.Call, part: str, scope: Scope, depth: int) -> Symbol | None:
+    """Part `index/count` of the tuple a factory of this module returns (`return model,
+    tokenizer`), when it returns one tuple display of that length."""
+    callee = resolve(call.func, scope, depth + 1)
+    if callee is None or not callee.local or not isinstance(callee.node, cst.FunctionDef) or callee.scope is None:
+        return None
+    value = function_value(callee.node, callee.scope, yielded=False)
+    index, _, count = part.partition("/")
+    if value is None or not isinstance(value[0], (cst.Tuple, cst.List)) or len(value[0].elements) != int(count):
+        return None
+    element = value[0].elements[int(index)]
+    return resolve(element.value, value[1], depth + 1) if isinstance(element, cst.Element) else None
 
 
 def element_symbol(iterable: cst.CSTNode, scope: Scope, depth: int = 0, indexed: bool = False) -> Symbol | None:
