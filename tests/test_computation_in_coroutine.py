@@ -202,3 +202,15 @@ def test_calling_a_factory_object_is_not_a_computation() -> None:
             return SessionLocal()
     """
     assert _findings(source) == []
+
+
+def test_a_blank_spacy_pipeline_only_tokenizes() -> None:
+    source = """
+        import spacy
+
+        tokenizer = spacy.blank("en")
+
+        async def words(text):
+            return [token.text for token in tokenizer(text)]
+    """
+    assert _findings(source) == []

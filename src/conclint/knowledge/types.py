@@ -244,8 +244,8 @@ CALL_RESULTS: dict[str, str] = {
     "easyocr.Reader": "easyocr.Reader",
     "onnxruntime.InferenceSession": "onnxruntime.InferenceSession",
     "transformers.pipeline": "transformers.Pipeline",
+    # Not `spacy.blank(...)`: a blank pipeline only tokenizes, which is cheap.
     "spacy.load": "spacy.language.Language",
-    "spacy.blank": "spacy.language.Language",
     **{
         f"diffusers.{pipeline}.from_pretrained": "diffusers.DiffusionPipeline"
         for pipeline in (
