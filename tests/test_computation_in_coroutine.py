@@ -214,3 +214,17 @@ def test_a_blank_spacy_pipeline_only_tokenizes() -> None:
             return [token.text for token in tokenizer(text)]
     """
     assert _findings(source) == []
+
+
+def test_a_transformers_forward_pass() -> None:
+    source = """
+        from transformers import AutoModel, AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
+        model = AutoModel.from_pretrained("bert-base-uncased")
+
+        async def embed(text):
+            inputs = tokenizer(text, return_tensors="pt")
+            return model(**inputs).last_hidden_state
+    """
+    assert _findings(source) == [(9, "CCL204")]

@@ -343,11 +343,13 @@ _COMPUTATIONS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], 
     (Category.COMPUTATION, THREAD_OFFLOAD, _methods("ultralytics.YOLO", "train val"), ()),
     (Category.COMPUTATION, THREAD_OFFLOAD, "easyocr.Reader.readtext", ()),
     (Category.COMPUTATION, THREAD_OFFLOAD, "onnxruntime.InferenceSession.run", ()),
-    # Called like functions: a transformers pipeline, a spaCy language, a diffusers pipeline.
+    # Called like functions: a transformers pipeline or model (its forward pass), a spaCy
+    # language, a diffusers pipeline.
     (
         Category.COMPUTATION,
         THREAD_OFFLOAD,
-        "transformers.Pipeline.__call__ spacy.language.Language.__call__ diffusers.DiffusionPipeline.__call__",
+        "transformers.Pipeline.__call__ transformers.PreTrainedModel.__call__ "
+        "spacy.language.Language.__call__ diffusers.DiffusionPipeline.__call__",
         (),
     ),
 )

@@ -238,7 +238,11 @@ CALL_RESULTS: dict[str, str] = {
     "whisper.load_model": "whisper.model.Whisper",
     **{
         f"transformers.{auto}.from_pretrained": "transformers.PreTrainedModel"
-        for auto in ("AutoModelForCausalLM", "AutoModelForSeq2SeqLM", "AutoModelForSpeechSeq2Seq", "AutoModelForVision2Seq")
+        for auto in (
+            "AutoModel", "AutoModelForCausalLM", "AutoModelForSeq2SeqLM", "AutoModelForSpeechSeq2Seq",
+            "AutoModelForVision2Seq", "AutoModelForSequenceClassification", "AutoModelForTokenClassification",
+            "AutoModelForQuestionAnswering", "AutoModelForMaskedLM", "AutoModelForImageClassification",
+        )
     },
     "ultralytics.YOLO": "ultralytics.YOLO",
     "easyocr.Reader": "easyocr.Reader",

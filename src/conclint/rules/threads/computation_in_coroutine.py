@@ -13,12 +13,14 @@ class ComputationInCoroutine(BlockingCallInCoroutine):
     `SentenceTransformer.encode()`, `CrossEncoder.predict()`, llama-cpp-python's
     `Llama.create_completion()`, Whisper's `transcribe()`, transformers' `model.generate()`,
     ultralytics' `YOLO.predict()`, EasyOCR's `Reader.readtext()`, ONNX Runtime's
-    `InferenceSession.run()`, and the objects called like functions: a transformers
-    `pipeline(...)`, a spaCy language from `spacy.load(...)`, a diffusers pipeline. The model
-    object is recognised from the call that made it (`SentenceTransformer(name)`,
-    `whisper.load_model(name)`, `AutoModelForCausalLM.from_pretrained(name)`), in the
-    coroutine, at module level, or in an attribute of the class. A streamed completion
-    (`stream=True`) returns an iterator at once and is not reported.
+    `InferenceSession.run()`, and the objects called like functions: a transformers model
+    (its forward pass, `model(**inputs)`) or `pipeline(...)`, a spaCy language from
+    `spacy.load(...)`, a diffusers pipeline. The model object is recognised from the call that
+    made it (`SentenceTransformer(name)`, `whisper.load_model(name)`,
+    `AutoModelForCausalLM.from_pretrained(name)`), wherever the rules follow types: in the
+    coroutine, at module level, in an attribute of the class, through a factory function of
+    the module. A streamed completion (`stream=True`) returns an iterator at once and is not
+    reported.
 
     ## Why is this bad?
     The library runs the model in native code, which takes tens of milliseconds for one short
