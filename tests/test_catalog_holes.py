@@ -128,3 +128,29 @@ def test_executor_map_waits_only_when_consumed_on_the_loop() -> None:
             return ahead, squares, tuple(pool.map(len, paths)), (n for n in pool.map(len, paths))
     """
     assert _findings(source) == [(10, "CCL108"), (11, "CCL108")]
+
+
+def test_a_wait_after_polling_until_exit_reaps_at_once_unless_the_loop_can_break() -> None:
+    source = """
+        import asyncio
+        import subprocess
+
+        async def finish(process: subprocess.Popen):
+            while process.poll() is None:
+                await asyncio.sleep(0.1)
+            process.wait()
+
+        async def give_up(process: subprocess.Popen, late):
+            while process.poll() is None:
+                if late():
+                    break
+                await asyncio.sleep(0.1)
+            process.wait()
+
+        async def nested(process: subprocess.Popen):
+            while process.poll() is None:
+                await asyncio.sleep(0.1)
+            if process.returncode:
+                process.wait()
+    """
+    assert _findings(source) == [(15, "CCL103"), (21, "CCL103")]

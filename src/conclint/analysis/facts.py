@@ -93,6 +93,8 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         # statements ended it (`raise`, `return`, `continue`, `break`), and how many open
         # blocks are past such a statement: what follows there never runs.
         self._ended: list[bool] = [False]
+        # Per open block: a `while ... poll() is None:` loop has ended in it (REAPS_EXITED).
+        self._polled_exit: list[bool] = [False]
         self._dead_blocks = 0
         self.main_guard_depth = 0
         self._awaited: set[int] = set()
@@ -181,6 +183,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 and not _made_nonblocking(entry, call)
                 and not self._on_nonblocking_handle(entry, call)
                 and not self._put_on_unbounded_queue(entry, call)
+                and not (entry.qualname in REAPS_EXITED and self._polled_exit[-1])
             ):
                 callee = self._callee_text(call.func, name)
                 match = BlockingMatch(entry, f"{callee}()", callee, bool(call.args))
@@ -406,10 +409,18 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self._ended.append(False)
+        self._polled_exit.append(False)
 
     def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._polled_exit.pop()
         if self._ended.pop():
             self._dead_blocks -= 1
+
+    def leave_While_test(self, node: cst.While) -> None:
+        """`while proc.poll() is None:` (or a coroutine's `await self.poll()`) ends only once
+        the process has exited: a `wait()` after it, in the same block, reaps at once."""
+        if _polls_until_exit(node.test) and not _breaks_out(node.body):
+            self._polled_exit[-1] = True
 
     # `if __name__ == "__main__":` at module level.
     def visit_If_body(self, node: cst.If) -> None:
@@ -436,6 +447,31 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
 # with a positive maxsize.
 UNBOUNDED_PUT_ENTRIES = frozenset({"queue.Queue.put"})
 BOUNDABLE_QUEUES = frozenset({"queue.Queue", "queue.LifoQueue", "queue.PriorityQueue"})
+
+
+# Waits that return at once for a process already known to have exited.
+REAPS_EXITED = frozenset({"subprocess.Popen.wait"})
+
+
+def _polls_until_exit(test: cst.BaseExpression) -> bool:
+    """`X.poll() is None` or `(await X.poll()) is None`: true while the process runs."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    if not isinstance(target.operator, cst.Is) or not (isinstance(target.comparator, cst.Name) and target.comparator.value == "None"):
+        return False
+    left = test.left.expression if isinstance(test.left, cst.Await) else test.left
+    return isinstance(left, cst.Call) and last_name(left.func) == "poll"
+
+
+def _breaks_out(node: cst.CSTNode) -> bool:
+    """Whether a `break` of this loop's own (not of a loop nested in it) may end it."""
+    for child in node.children:
+        if isinstance(child, cst.Break):
+            return True
+        if not isinstance(child, (cst.For, cst.While, cst.FunctionDef, cst.ClassDef, cst.BaseExpression)) and _breaks_out(child):
+            return True
+    return False
 
 
 def _display(qualname: str) -> str:

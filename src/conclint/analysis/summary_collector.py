@@ -514,7 +514,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
     def _value_type(self, value: cst.BaseExpression | None, yielded: bool) -> None:
         """Note the library type of a value the function returns or yields (FunctionSummary.
         returns): a generator's yields count, a plain function's returns (`return None` and
-        a bare `return` aside). A `yield from` is no one value: it counts as unknown."""
+        a bare `return` aside). A `yield from` is no one value: it counts as unknown, and so
+        does a handle the module sets non-blocking (`sock.setblocking(False)`), whose calls
+        return at once in the caller too."""
         if not self._stack or self._stack[-1].lambda_depth:
             return
         function = self._stack[-1]
@@ -523,7 +525,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         if yielded and not function.is_generator:
             function.value_types.clear()  # its returns end a generator: they are no values
         if yielded or not function.is_generator:
-            symbol = self.facts.resolve(value) if isinstance(value, _TYPED_VALUES) else None
+            nonblocking = value is not None and dotted_name(value) in self.facts.nonblocking_handles
+            symbol = self.facts.resolve(value) if isinstance(value, _TYPED_VALUES) and not nonblocking else None
             typed = symbol is not None and symbol.instance and not symbol.local
             function.value_types.append(symbol.qualname if typed else "")  # type: ignore[union-attr]
 

@@ -63,6 +63,18 @@ class BlockingSubprocessInAsync(BlockingCallInCoroutine):
     NAME = "blocking-subprocess-in-async"
     CATEGORY = Category.SUBPROCESS
     VALID = (
+        # Polled until it exited: the `wait()` after the loop only reaps it, at once.
+        Valid(
+            """
+            import asyncio
+            import subprocess
+
+            async def finish(process: subprocess.Popen):
+                while process.poll() is None:
+                    await asyncio.sleep(0.1)
+                return process.wait()
+            """
+        ),
         Valid(
             """
             import asyncio
