@@ -83,7 +83,6 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.catalog: BlockingCatalog = blocking_catalog(settings.extend_blocking_calls)
         self.module_scope = Scope("module", "", None, module)
         self.module_scope.walrus = walrus_scopes(source)
-        self.module_scope.returns_of = self._project_returns
         collect_bindings(self.module_scope, module.body, module_name)
         self.library = async_library(self.module_scope)
         self.scope = self.module_scope
@@ -272,12 +271,6 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
     def leave_Try_body(self, node: cst.Try) -> None:
         self._nonblocking_tries -= self._tries.pop()
-
-    def _project_returns(self, qualname: str) -> tuple[str, bool] | None:
-        """The library type a function of another module of the project returns (or
-        yields) and whether it is a generator, from the project index (None without one)."""
-        summary = self.project.function(qualname) if self.project is not None else None
-        return (summary.returns, summary.is_generator) if summary is not None and summary.returns else None
 
     def _called_instance(self, func: cst.BaseExpression) -> str | None:
         """`classifier(text)` on an object of a library type: its `__call__` (a transformers

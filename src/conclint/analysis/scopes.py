@@ -73,11 +73,8 @@ class Scope:
     class_attributes: dict[int, dict[str, tuple[cst.BaseExpression, Scope]]] = field(default_factory=dict)
     class_methods: dict[int, frozenset[str]] = field(default_factory=dict)
     class_assignments: dict[int, Counter[str]] = field(default_factory=dict)
-    # On the module scope: what each function returns or yields (`function_value`), and,
-    # with a project index, the library type a function of another module of the project
-    # returns (or yields) and whether it is a generator (FunctionSummary.returns).
+    # On the module scope: what each function returns or yields (`function_value`).
     function_values: dict[tuple[int, bool], tuple[cst.BaseExpression, Scope] | None] = field(default_factory=dict)
-    returns_of: Callable[[str], tuple[str, bool] | None] | None = None
     # Every binding of a name bound more than once (`x = None` left out), in source order:
     # which one a use sees is decided by the flow pass, computed on first need into `flow`.
     rebound: dict[str, list[Binding]] = field(default_factory=dict)

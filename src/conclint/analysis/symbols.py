@@ -76,13 +76,13 @@ def resolve(expression: cst.CSTNode, scope: Scope, depth: int = 0) -> Symbol | N
         func = expression.func
         if isinstance(func, cst.Subscript):
             # `Chan[Frame]()`: a generic class, subscripted, makes an instance of the class.
-            return _call_result(_generic_class(func, scope, depth + 1), scope)
+            return _call_result(_generic_class(func, scope, depth + 1))
         callee = resolve(func, scope, depth + 1)
         if callee is not None and callee.qualname == "builtins.super" and not expression.args:
             return _super(scope)
         if callee is not None and callee.qualname == "builtins.next" and len(expression.args) == 1:
             return _next_of(expression.args[0].value, scope, depth + 1)
-        return _call_result(callee, scope, depth)
+        return _call_result(callee, depth)
     if isinstance(expression, cst.Subscript):
         base = resolve(expression.value, scope, depth + 1)
         if base is not None and base.instance and base.qualname in SUBSCRIPT_RESULTS:
@@ -515,25 +515,13 @@ def _next_of(argument: cst.BaseExpression, scope: Scope, depth: int) -> Symbol |
     if not isinstance(argument, cst.Call):
         return None
     callee = resolve(argument.func, scope, depth + 1)
-    if callee is not None and not callee.local and not callee.instance:
-        found = _imported_returns(callee.qualname, scope)
-        return Symbol(found[0], instance=True) if found is not None and found[1] else None
     if callee is None or not callee.local or not isinstance(callee.node, cst.FunctionDef) or callee.scope is None:
         return None
     value = function_value(callee.node, callee.scope, yielded=True)
     return resolve(value[0], value[1], depth + 1) if value is not None else None
 
 
-def _imported_returns(qualname: str, scope: Scope) -> tuple[str, bool] | None:
-    """What a function of another module of the project returns (or yields), through the
-    project index the module scope was given; None without one, or for a library name."""
-    returns_of = scope.module().returns_of
-    if returns_of is None or is_library_name(qualname):
-        return None
-    return returns_of(qualname)
-
-
-def _call_result(callee: Symbol | None, scope: Scope, depth: int = 0) -> Symbol | None:
+def _call_result(callee: Symbol | None, depth: int = 0) -> Symbol | None:
     if callee is None:
         return None
     if callee.instance:
@@ -558,9 +546,7 @@ def _call_result(callee: Symbol | None, scope: Scope, depth: int = 0) -> Symbol 
     qualname = callee.qualname
     if qualname.rpartition(".")[2][:1].isupper() and not is_library_name(qualname):
         return Symbol(qualname, instance=True)
-    # A factory of another module of the project (`session = db.make_session()`).
-    found = _imported_returns(qualname, scope)
-    return Symbol(found[0], instance=True) if found is not None and not found[1] else None
+    return None
 
 
 __all__ = ["Symbol", "resolve", "binding_symbol", "canonical_name"]
