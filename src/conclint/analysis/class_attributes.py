@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from conclint.analysis.scopes import Scope, bind_parameters, collect_bindings, dotted_name, instance_attributes, iter_statements
+from conclint.analysis.scopes import Scope, bind_parameters, collect_bindings, dotted_name, instance_attributes, is_none, iter_statements
 from conclint.analysis.symbols import annotated_type, resolve
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def class_attribute_type(facts: FileFacts, attribute: cst.Attribute) -> str | No
             values.append((statement.value, class_scope))
         elif isinstance(statement, cst.FunctionDef):
             values.extend(_assigned_through_class(statement, class_node, class_scope, name))
-    types = {_instance_type(value, where) for value, where in values if not _is_none(value)}
+    types = {_instance_type(value, where) for value, where in values if not is_none(value)}
     return types.pop() if len(types) == 1 else None
 
 
@@ -110,10 +110,6 @@ def _owner_text(owner: cst.BaseExpression) -> str:
 
 def _names(target: cst.BaseExpression, name: str) -> bool:
     return isinstance(target, cst.Name) and target.value == name
-
-
-def _is_none(value: cst.BaseExpression) -> bool:
-    return isinstance(value, cst.Name) and value.value == "None"
 
 
 def _instance_type(value: cst.BaseExpression, scope: Scope) -> str | None:

@@ -26,6 +26,7 @@ from conclint.analysis.scopes import (
     dotted_name,
     instance_attributes,
     is_instance_method,
+    is_none,
     last_name,
     loop_binding,
     walrus_scopes,
@@ -451,7 +452,7 @@ def _polls_until_exit(test: cst.BaseExpression) -> bool:
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
         return False
     target = test.comparisons[0]
-    if not isinstance(target.operator, cst.Is) or not (isinstance(target.comparator, cst.Name) and target.comparator.value == "None"):
+    if not isinstance(target.operator, cst.Is) or not is_none(target.comparator):
         return False
     left = test.left.expression if isinstance(test.left, cst.Await) else test.left
     return isinstance(left, cst.Call) and last_name(left.func) == "poll"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import libcst as cst
 
 from conclint.analysis.flow import reaching_binding
-from conclint.analysis.scopes import instance_attributes
+from conclint.analysis.scopes import instance_attributes, is_none
 from conclint.analysis.summaries import LoopAffineUse
 from conclint.analysis.symbols import Symbol, resolve
 from conclint.knowledge.crossing import (
@@ -139,7 +139,7 @@ def annotated_asyncio(annotation: cst.BaseExpression, scope: Scope, depth: int =
         else:
             annotation = annotation.value  # `asyncio.Future[int]`: a future
     if members:
-        kinds = {annotated_asyncio(member, scope, depth + 1) for member in members if not _names_none(member)}
+        kinds = {annotated_asyncio(member, scope, depth + 1) for member in members if not is_none(member)}
         return kinds.pop() if len(kinds) == 1 else None
     symbol = resolve(annotation, scope)
     if symbol is None or symbol.instance or symbol.local:
@@ -147,8 +147,6 @@ def annotated_asyncio(annotation: cst.BaseExpression, scope: Scope, depth: int =
     return ANNOTATED_ASYNCIO_TYPES.get(symbol.qualname)
 
 
-def _names_none(expression: cst.BaseExpression) -> bool:
-    return isinstance(expression, cst.Name) and expression.value == "None"
 
 
 def loop_affine(facts: FileFacts, call: cst.Call, name: str | None, scope: Scope) -> str | None:

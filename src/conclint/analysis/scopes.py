@@ -88,7 +88,7 @@ class Scope:
         `try: import x / except ImportError: x = None` idiom), nor does a `fallback`: a
         binding an `except ImportError:` handler makes for a name its `try` imported."""
         previous = self.bindings.get(name)
-        if binding.kind == "assign" and _is_none(binding.node):
+        if binding.kind == "assign" and is_none(binding.node):
             if previous is None:
                 self.bindings[name] = binding
             return
@@ -126,12 +126,13 @@ class Scope:
         return f"{self.qualname}.<locals>.{name}"
 
 
-def _is_none(node: cst.CSTNode | None) -> bool:
+def is_none(node: cst.CSTNode | None) -> bool:
+    """Whether `node` is the literal `None`."""
     return isinstance(node, cst.Name) and node.value == "None"
 
 
 def _is_none_binding(binding: Binding) -> bool:
-    return binding.kind == "assign" and _is_none(binding.node)
+    return binding.kind == "assign" and is_none(binding.node)
 
 
 def dotted_name(node: cst.BaseExpression | None) -> str:
@@ -248,7 +249,7 @@ def collect_bindings(scope: Scope, statements: Iterable[cst.CSTNode], module_nam
             # says more than its annotation.
             binding = (
                 Binding("assign", node=value, scope=scope, site=site)
-                if value is not None and not isinstance(value, cst.Ellipsis) and not _is_none(value)
+                if value is not None and not isinstance(value, cst.Ellipsis) and not is_none(value)
                 else Binding("param", node=statement.annotation.annotation, scope=scope, site=site)
             )
             bind_target(scope, statement.target, binding, fallback)
@@ -615,7 +616,7 @@ def _hold(found: dict[str, tuple[cst.BaseExpression, Scope]], name: str, value: 
     `None` in `__init__` and to an object later (made on first use) holds that object
     whenever a method is called on it."""
     kept = found.get(name)
-    if kept is None or (_is_none(kept[0]) and not _is_none(value[0])):
+    if kept is None or (is_none(kept[0]) and not is_none(value[0])):
         found[name] = value
 
 
@@ -659,10 +660,6 @@ def _argument_for(call: cst.Call, params: cst.Parameters, name: str) -> cst.Base
     return positional[index] if 0 <= index < len(positional) else None
 
 
-def _is_none(expression: cst.BaseExpression) -> bool:
-    return isinstance(expression, cst.Name) and expression.value == "None"
-
-
 def property_return(class_node: cst.ClassDef, scope: Scope, name: str) -> tuple[cst.BaseExpression, Scope] | None:
     """What reading the `@property` `name` of a class defined in `scope` returns, when its
     body returns one value (`return self._model` after making it on first use), with the
@@ -703,7 +700,7 @@ def _function_value(function: cst.FunctionDef, scope: Scope, yielded: bool) -> t
     returned: list[cst.BaseExpression] = []
     yields: list[cst.BaseExpression | None] = []
     for statement in iter_statements(function.body.body):
-        if isinstance(statement, cst.Return) and statement.value is not None and not _is_none(statement.value):
+        if isinstance(statement, cst.Return) and statement.value is not None and not is_none(statement.value):
             returned.append(statement.value)  # `return None` aside, like an attribute's `None`
         elif isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Yield):
             value = statement.value.value

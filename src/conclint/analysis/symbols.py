@@ -17,6 +17,7 @@ from conclint.analysis.scopes import (
     class_methods,
     function_value,
     instance_attributes,
+    is_none,
     iter_statements,
     last_name,
     loop_binding,
@@ -162,10 +163,7 @@ def _binding_symbol(binding: Binding, depth: int) -> Symbol | None:
 def _returned_part(call: cst.Call, part: str, scope: Scope, depth: int) -> Symbol | None:
     """Part `index/count` of the tuple a factory of this module returns (`return model,
     tokenizer`), when it returns one tuple display of that length."""
-    callee = resolve(call.func, scope, depth + 1)
-    if callee is None or not callee.local or not isinstance(callee.node, cst.FunctionDef) or callee.scope is None:
-        return None
-    value = function_value(callee.node, callee.scope, yielded=False)
+    value = _called_value(call, scope, depth, yielded=False)
     index, _, count = part.partition("/")
     if value is None or not isinstance(value[0], (cst.Tuple, cst.List)) or len(value[0].elements) != int(count):
         return None
@@ -386,12 +384,8 @@ def annotated_type(annotation: cst.BaseExpression, scope: Scope, depth: int = 0)
 
 def _one_type(members: Sequence[cst.BaseExpression], scope: Scope, depth: int) -> str | None:
     """The one known type of a union's members besides None, or None."""
-    types = {annotated_type(member, scope, depth + 1) for member in members if not _is_none(member)}
+    types = {annotated_type(member, scope, depth + 1) for member in members if not is_none(member)}
     return types.pop() if len(types) == 1 else None
-
-
-def _is_none(expression: cst.BaseExpression) -> bool:
-    return isinstance(expression, cst.Name) and expression.value == "None"
 
 
 def _member(base: Symbol, attr: str, depth: int = 0) -> Symbol | None:
@@ -512,13 +506,17 @@ def _generic_class(subscript: cst.Subscript, scope: Scope, depth: int) -> Symbol
 
 def _next_of(argument: cst.BaseExpression, scope: Scope, depth: int) -> Symbol | None:
     """`next(get_db())`: the value the generator function of this module yields."""
-    if not isinstance(argument, cst.Call):
-        return None
-    callee = resolve(argument.func, scope, depth + 1)
+    value = _called_value(argument, scope, depth, yielded=True) if isinstance(argument, cst.Call) else None
+    return resolve(value[0], value[1], depth + 1) if value is not None else None
+
+
+def _called_value(call: cst.Call, scope: Scope, depth: int, yielded: bool) -> tuple[cst.BaseExpression, Scope] | None:
+    """The one value the sync function of this module that `call` calls returns (or, with
+    `yielded`, yields), with the scope to evaluate it in (`scopes.function_value`)."""
+    callee = resolve(call.func, scope, depth + 1)
     if callee is None or not callee.local or not isinstance(callee.node, cst.FunctionDef) or callee.scope is None:
         return None
-    value = function_value(callee.node, callee.scope, yielded=True)
-    return resolve(value[0], value[1], depth + 1) if value is not None else None
+    return function_value(callee.node, callee.scope, yielded)
 
 
 def _call_result(callee: Symbol | None, depth: int = 0) -> Symbol | None:
