@@ -571,3 +571,101 @@ def test_a_name_the_module_never_defines_or_imports_is_not_summarized_to_find_it
     assert summarized[-1] == "app.tasks"
     # The text read decides the answer: a change to the module must miss the cache.
     assert str(root / "app/signals.py") in view.dependencies
+
+
+FACTORIES = {
+    "pyproject.toml": "[tool.conclint]\n",
+    "app/__init__.py": "",
+    "app/database.py": """
+        from sqlalchemy import create_engine
+        from sqlalchemy.orm import sessionmaker
+
+        SessionLocal = sessionmaker(bind=create_engine("sqlite://"))
+
+        def get_db():
+            db = SessionLocal()
+            try:
+                yield db
+            finally:
+                db.close()
+
+        def new_session():
+            return SessionLocal()
+    """,
+    "app/handlers.py": """
+        from . import database
+        from .database import new_session
+
+        async def join(data):
+            db = next(database.get_db())
+            db.commit()
+            session = new_session()
+            session.commit()
+            database.get_db().commit()
+    """,
+}
+
+
+def test_what_a_function_of_another_module_returns_or_yields_types_the_caller(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, FACTORIES)
+    assert [(path, line, code) for path, line, code, _ in findings(root, "app/handlers.py")] == [
+        ("app/handlers.py", 6, "CCL106"),
+        ("app/handlers.py", 8, "CCL106"),
+    ]
+
+
+def test_the_callers_findings_follow_a_change_of_what_the_factory_returns(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, FACTORIES)
+    cache_dir = tmp_path / "cache"
+    assert len(findings(root, "app/handlers.py", cache=Cache(cache_dir, root))) == 2
+    module = root / "app/database.py"
+    module.write_text(module.read_text().replace("return SessionLocal()", "return None"), encoding="utf-8")
+    assert [line for _, line, _, _ in findings(root, "app/handlers.py", cache=Cache(cache_dir, root))] == [6]
+
+
+def test_a_module_that_names_no_library_with_the_method_is_not_summarized_for_it(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": "[tool.conclint]\n",
+        "app/__init__.py": "",
+        "app/settings.py": """
+            def load():
+                return {"debug": True}
+        """,
+        "app/handlers.py": """
+            from . import settings
+
+            def show():
+                config = settings.load()
+                return config.get("debug")
+
+            async def ping():
+                return "pong"
+        """,
+    }
+    from conclint.analysis.project_index import ProjectIndex
+    from conclint.engine import lint_source, summarize_source
+
+    root = write_tree(tmp_path, files)
+    summarized: list[str] = []
+
+    def summarize(source: bytes, anchor: str, located: bool):  # type: ignore[no-untyped-def]
+        summarized.append(anchor)
+        return summarize_source(source, DEFAULT_SETTINGS, anchor, located=located)
+
+    handlers = root / "app/handlers.py"
+    view = ProjectIndex(summarize).view(handlers)
+    assert lint_source(handlers.read_text(encoding="utf-8"), str(handlers), DEFAULT_SETTINGS, view) == []
+    # `get` is a method of catalogued types (`requests.Session` ...); settings.py names none
+    # of their libraries, so the question was answered off its text. (Called in a coroutine,
+    # `load` would have its module summarized anyway, to follow the call.)
+    assert "app.settings" not in summarized
+
+
+def test_relative_imports_anchor_a_module_of_a_namespace_package(tmp_path: Path) -> None:
+    files = dict(FACTORIES)
+    del files["app/__init__.py"]
+    root = write_tree(tmp_path, files)
+    assert [(path, line) for path, line, _, _ in findings(root, "app/handlers.py")] == [
+        ("app/handlers.py", 6),
+        ("app/handlers.py", 8),
+    ]

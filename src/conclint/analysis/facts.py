@@ -36,6 +36,7 @@ from conclint.core.settings import Settings
 from conclint.syntax.traversal import CachedVisitorMethods
 from conclint.knowledge.blocking import BlockingCall, BlockingCatalog, Category, blocking_catalog
 from conclint.knowledge.offloading import CONSUMERS, LAZY_CALLS, OFFLOAD_FUNCTIONS
+from conclint.knowledge.receivers import receiver_packages
 
 if TYPE_CHECKING:
     from conclint.analysis.project_index import ProjectView
@@ -84,6 +85,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.catalog: BlockingCatalog = blocking_catalog(settings.extend_blocking_calls)
         self.module_scope = Scope("module", "", None, module)
         self.module_scope.walrus = walrus_scopes(source)
+        self.module_scope.returns_of = self._project_returns
         collect_bindings(self.module_scope, module.body, module_name)
         self.library = async_library(self.module_scope)
         self.scope = self.module_scope
@@ -272,6 +274,17 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
     def leave_Try_body(self, node: cst.Try) -> None:
         self._nonblocking_tries -= self._tries.pop()
+
+    def _project_returns(self, qualname: str, method: str) -> tuple[str, bool] | None:
+        """The library type the project function `qualname` of another module returns (or
+        yields) and whether it is a generator, when that type may have a method `method`:
+        asked of the index only if the function's module names a library one of whose
+        catalogued types has such a method (a text search, before any summary)."""
+        packages = receiver_packages(method)
+        if self.project is None or not packages or not self.project.module_mentions(qualname, packages):
+            return None
+        summary = self.project.function(qualname)
+        return (summary.returns, summary.is_generator) if summary is not None and summary.returns else None
 
     def _called_instance(self, func: cst.BaseExpression) -> str | None:
         """`classifier(text)` on an object of a library type: its `__call__` (a transformers

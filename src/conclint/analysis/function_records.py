@@ -170,7 +170,7 @@ class FunctionRecord:
         "recursive_call", "loop_facts", "unknown_iterations", "external_edges", "guards", "sites",
         "params", "method", "decorators", "self_name", "offloads_argument",
         "results", "returns_running_loop", "returned", "loop_thread_only", "called_parameters",
-        "thread_parameters", "spins",
+        "thread_parameters", "spins", "value_types",
     )
 
     def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
@@ -224,6 +224,9 @@ class FunctionRecord:
         # Its `while` loops with a round that spins (node, reason, the project functions
         # that round calls): conclint.analysis.spin_loops.
         self.spins: list[tuple[cst.CSTNode, str, tuple[str, ...]]] = []
+        # The library type of each value it returns (`return None` aside) or, a generator,
+        # yields, "" where unknown: FunctionSummary.returns.
+        self.value_types: list[str] = []
 
     def guard(self) -> tuple:
         """The conjunction of the tests the current point of the walk sits under."""

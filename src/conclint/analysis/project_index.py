@@ -65,15 +65,28 @@ class ModuleLocation:
     entry: Path
 
 
-def module_location(path: Path) -> ModuleLocation:
-    """The module a file is, found by walking up through directories holding `__init__.py`."""
+def module_location(path: Path, source: bytes | None = None) -> ModuleLocation:
+    """The module a file is, found by walking up through directories holding `__init__.py`.
+    A file whose directory holds none but whose `source` imports relatively (`from . import
+    database`) sits in a namespace package: Python runs such an import only inside a package,
+    so each leading dot of its deepest one names a directory above the file as a package."""
     directory = path.parent
     parts = [] if path.name == "__init__.py" else [path.stem]
+    if source is not None and parts and not (directory / "__init__.py").is_file():
+        for _ in range(max((len(dots) for dots in _RELATIVE_IMPORT.findall(source)), default=0)):
+            if not directory.name.isidentifier() or directory.parent == directory:
+                break
+            parts.insert(0, directory.name)
+            directory = directory.parent
     while (directory / "__init__.py").is_file() and directory.parent != directory:
         parts.insert(0, directory.name)
         directory = directory.parent
     name = ".".join(parts)
     return ModuleLocation(name, _anchor(path, name) if name else name, directory)
+
+
+# The dots of a relative import statement at the start of a line.
+_RELATIVE_IMPORT = re.compile(rb"^[ \t]*from[ \t]+(\.+)", re.MULTILINE)
 
 
 def project_root(path: Path) -> Path | None:
@@ -166,10 +179,11 @@ class ProjectIndex:
         self._files = {key: found for key, found in self._files.items() if found is not None}
         self._packages = {key: known for key, known in self._packages.items() if known}
 
-    def view(self, path: str | os.PathLike[str], digest: str = "") -> ProjectView:
-        """What the file at `path` (whose content has `digest`) can see of the project."""
+    def view(self, path: str | os.PathLike[str], digest: str = "", source: bytes | None = None) -> ProjectView:
+        """What the file at `path` (whose content has `digest`, and is `source` when given)
+        can see of the project."""
         file = Path(os.path.abspath(path))
-        location = module_location(file)
+        location = module_location(file, source)
         root = self._project_root(file.parent)
         roots = [location.entry]
         if root is not None:

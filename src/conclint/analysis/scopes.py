@@ -75,6 +75,10 @@ class Scope:
     class_assignments: dict[int, Counter[str]] = field(default_factory=dict)
     # On the module scope: what each function returns or yields (`function_value`).
     function_values: dict[tuple[int, bool], tuple[cst.BaseExpression, Scope] | None] = field(default_factory=dict)
+    # On the module scope, with a project index: the library type a function of another
+    # module returns (or, a generator, yields), asked only for a receiver of a method of that
+    # name some catalogued type has: (function, method) -> (type, is a generator) or None.
+    returns_of: Callable[[str, str], tuple[str, bool] | None] | None = None
     # Every binding of a name bound more than once (`x = None` left out), in source order:
     # which one a use sees is decided by the flow pass, computed on first need into `flow`.
     rebound: dict[str, list[Binding]] = field(default_factory=dict)
@@ -632,7 +636,7 @@ def _given(
     if binding is None or binding.kind != "param" or binding.node is not None:
         return value, method_scope
     call = _only_construction(class_node, scope)
-    argument = _argument_for(call, method.params, value.value) if call is not None else None
+    argument = argument_for(call, method.params, value.value) if call is not None else None
     return (argument, scope) if argument is not None else (value, method_scope)
 
 
@@ -647,7 +651,7 @@ def _only_construction(class_node: cst.ClassDef, module: Scope) -> cst.Call | No
     return found[0] if len(found) == 1 else None
 
 
-def _argument_for(call: cst.Call, params: cst.Parameters, name: str) -> cst.BaseExpression | None:
+def argument_for(call: cst.Call, params: cst.Parameters, name: str) -> cst.BaseExpression | None:
     """The argument `call` passes to the parameter `name` of a method (after `self`)."""
     if any(arg.star for arg in call.args):
         return None
@@ -658,6 +662,40 @@ def _argument_for(call: cst.Call, params: cst.Parameters, name: str) -> cst.Base
     ordered = [param.name.value for param in (*params.posonly_params, *params.params)][1:]
     index = ordered.index(name) if name in ordered else -1
     return positional[index] if 0 <= index < len(positional) else None
+
+
+def base_init_call(class_node: cst.ClassDef, scope: Scope) -> tuple[cst.Call, cst.BaseExpression | None, Scope] | None:
+    """The one call by which the `__init__` of a class defined in `scope` runs its base's:
+    `super().__init__(...)` (with None), or `Base.__init__(self, ...)` (with `Base`), its
+    arguments then shifted past `self`; with the scope of `__init__` the arguments are
+    evaluated in. None without an own `__init__`, or when it makes no such call or several."""
+    init = own_method(class_node, "__init__")
+    if init is None:
+        return None
+    params = [*init.params.posonly_params, *init.params.params]
+    self_name = params[0].name.value if params else ""
+    found: list[tuple[cst.Call, cst.BaseExpression | None]] = []
+    for statement in iter_statements(init.body.body):
+        call = statement.value if isinstance(statement, cst.Expr) else None
+        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute) or call.func.attr.value != "__init__":
+            continue
+        owner = call.func.value
+        if isinstance(owner, cst.Call) and dotted_name(owner.func) == "super":
+            found.append((call, None))
+        elif call.args and dotted_name(call.args[0].value) == self_name and self_name and not call.args[0].keyword:
+            found.append((call.with_changes(args=call.args[1:]), owner))
+    if len(found) != 1:
+        return None
+    class_scope = Scope("class", scope.child_qualname(class_node.name.value), scope, class_node)
+    return found[0][0], found[0][1], _method_scope(init, class_scope)
+
+
+def declared_field(class_node: cst.ClassDef, name: str) -> bool:
+    """Whether the class body declares `name: T` (a dataclass, attrs or pydantic field)."""
+    return any(
+        isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name) and statement.target.value == name
+        for statement in iter_statements(class_node.body.body)
+    )
 
 
 def property_return(class_node: cst.ClassDef, scope: Scope, name: str) -> tuple[cst.BaseExpression, Scope] | None:

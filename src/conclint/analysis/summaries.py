@@ -192,6 +192,10 @@ class FunctionSummary:
     # Its `while` loops with a round that neither waits nor changes anything: a spin-wait
     # (CCL201, CCL203 judge it with `spin_wait`).
     spins: tuple[SpinEvidence, ...] = ()
+    # The library type (`sqlalchemy.orm.Session`) of the one value it returns, or of the one
+    # value it yields if it is a generator (`next(get_db())`), "" otherwise: what a caller in
+    # another module holds (conclint.analysis.symbols, through the project index).
+    returns: str = ""
 
     @property
     def all_calls(self) -> tuple[str, ...]:
@@ -237,6 +241,7 @@ class FunctionSummary:
             **({"loop_aware": True} if self.loop_aware else {}),
             **({"returns_asyncio": self.returns_asyncio} if self.returns_asyncio else {}),
             **({"spins": [[e.line, e.reason, list(e.requires)] for e in self.spins]} if self.spins else {}),
+            **({"returns": self.returns} if self.returns else {}),
         }
 
     @classmethod
@@ -273,6 +278,7 @@ class FunctionSummary:
             loop_aware=bool(data.get("loop_aware", False)),
             returns_asyncio=str(data.get("returns_asyncio", "")),
             spins=tuple(SpinEvidence(line, reason, tuple(requires)) for line, reason, requires in data.get("spins", ())),  # type: ignore[attr-defined]
+            returns=str(data.get("returns", "")),
         )
 
 

@@ -121,6 +121,10 @@ def _given(binding: Binding | None) -> bool:
     return binding.kind == "assign" and binding.scope is not None and binding.scope.kind == "module"
 
 
+# Returned values whose type is looked up: a name, an attribute, a call.
+_TYPED_VALUES = (cst.Name, cst.Attribute, cst.Call)
+
+
 class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisitor):
     """Builds the summary of every function during the traversal; runs right after FileFacts.
 
@@ -499,12 +503,29 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:
             self._iterated.add(id(node.value))  # the caller may iterate it
+        self._value_type(node.value, yielded=False)
         if self._stack and not self._stack[-1].returned:
             function = self._stack[-1]
             function.returned = True
             function.returns_running_loop = not function.guard() and self._call_result(node.value) == RUNNING_LOOP_SUBJECT
         if node.value is not None and self._stack and returns_loader_with_workers(self.facts, node.value):
             self._worker_loaders.add(self._stack[-1].qualname)
+
+    def _value_type(self, value: cst.BaseExpression | None, yielded: bool) -> None:
+        """Note the library type of a value the function returns or yields (FunctionSummary.
+        returns): a generator's yields count, a plain function's returns (`return None` and
+        a bare `return` aside). A `yield from` is no one value: it counts as unknown."""
+        if not self._stack or self._stack[-1].lambda_depth:
+            return
+        function = self._stack[-1]
+        if value is None and not yielded or isinstance(value, cst.Name) and value.value == "None":
+            return
+        if yielded and not function.is_generator:
+            function.value_types.clear()  # its returns end a generator: they are no values
+        if yielded or not function.is_generator:
+            symbol = self.facts.resolve(value) if isinstance(value, _TYPED_VALUES) else None
+            typed = symbol is not None and symbol.instance and not symbol.local
+            function.value_types.append(symbol.qualname if typed else "")  # type: ignore[union-attr]
 
     def visit_StarredElement(self, node: cst.StarredElement) -> None:
         self._iterated.add(id(node.value))
@@ -856,6 +877,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         value = node.value
         if value is not None:
             self._iterated.add(id(value.item if isinstance(value, cst.From) else value))
+        self._value_type(None if isinstance(value, cst.From) else value, yielded=True)
         if self._stack:
             function = self._stack[-1]
             if not function.lambda_depth:
@@ -1422,6 +1444,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 loop_aware=loop_aware,
                 returns_asyncio=self._loop_uses.returns_of(function),
                 spins=tuple(SpinEvidence(0, reason, requires) for _, reason, requires in function.spins),
+                returns=function.value_types[0] if len(function.value_types) == 1 else "",
             )
             if function.spins:
                 self._spin_nodes[function.qualname] = [loop for loop, _, _ in function.spins]

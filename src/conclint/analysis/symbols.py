@@ -13,8 +13,11 @@ from conclint.analysis.flow import reaching_binding
 from conclint.analysis.scopes import (
     Binding,
     Scope,
+    argument_for,
+    base_init_call,
     bind_target,
     class_methods,
+    declared_field,
     function_value,
     instance_attributes,
     is_none,
@@ -72,6 +75,8 @@ def resolve(expression: cst.CSTNode, scope: Scope, depth: int = 0) -> Symbol | N
         return _resolve_name(expression, scope, depth)
     if isinstance(expression, cst.Attribute):
         base = resolve(expression.value, scope, depth + 1)
+        if base is None and scope.module().returns_of is not None:
+            base = _made_in_another_module(expression.value, expression.attr.value, scope, depth + 1)
         return _member(base, expression.attr.value, depth + 1) if base is not None else None
     if isinstance(expression, cst.Call):
         func = expression.func
@@ -423,6 +428,9 @@ def _local_instance_attribute(base: Symbol, attr: str, depth: int) -> Symbol | N
         found = _own_member(base.node, base.scope, base.qualname, attr, depth)
         if found is not _MISSING:
             return found  # type: ignore[return-value]
+        passed = _passed_to_base(base.node, base.scope, attr, depth + 1)
+        if passed is not None:
+            return passed
     inherited = _inherited_member(base.node, base.scope, attr, depth + 1)
     if inherited is _MISSING or inherited is _UNCERTAIN:
         return None if base.bases_only else Symbol(f"{base.qualname}.{attr}", local=True)
@@ -446,6 +454,59 @@ def _own_member(class_node: cst.ClassDef, scope: Scope, qualname: str, attr: str
             return resolve(returned[0], returned[1], depth + 1)
         return Symbol(f"{qualname}.{attr}", local=True)
     return _MISSING
+
+
+def _passed_to_base(class_node: cst.ClassDef, scope: Scope, attr: str, depth: int) -> Symbol | None:
+    """`self.attr` set by the base's `__init__` from what this class's `__init__` hands it:
+    `super().__init__(requests.Session())` to a base of this module whose `__init__` does
+    `self.client = client`, or `super().__init__(generator=SentenceTransformer(name))` for a
+    field the class body declares (`generator: Any`: dataclass-like and pydantic bases set
+    a field from the keyword of its name). Only a value of a known type; None otherwise."""
+    if depth > 20:
+        return None
+    found = base_init_call(class_node, scope)
+    if found is None:
+        return None
+    call, named_base, init_scope = found
+    value = next((arg.value for arg in call.args if arg.keyword is not None and arg.keyword.value == attr), None)
+    if value is None or not declared_field(class_node, attr):
+        value = _base_parameter_argument(class_node, scope, call, named_base, attr, depth)
+    symbol = resolve(value, init_scope, depth + 1) if value is not None else None
+    return symbol if symbol is not None and symbol.instance else None
+
+
+def _base_parameter_argument(
+    class_node: cst.ClassDef, scope: Scope, call: cst.Call, named_base: cst.BaseExpression | None, attr: str, depth: int
+) -> cst.BaseExpression | None:
+    """The argument `call` gives the parameter that the base's `__init__` (a class of this
+    module: the first base for `super()`) assigns to `self.attr` as it is (`self.x = x`)."""
+    expression = named_base if named_base is not None else (class_node.bases[0].value if class_node.bases else None)
+    base = resolve(expression, scope, depth + 1) if expression is not None else None
+    if base is None or base.instance or not base.local or not isinstance(base.node, cst.ClassDef) or base.scope is None:
+        return None
+    init = _method(base.node, base.scope, "__init__", depth + 1)
+    if init is None:
+        return None
+    params = [*init[0].params.posonly_params, *init[0].params.params]
+    self_name = params[0].name.value if params else ""
+    statements = list(iter_statements(init[0].body.body))
+    for statement in statements:
+        if not isinstance(statement, cst.Assign) or not isinstance(statement.value, cst.Name):
+            continue
+        for target in statement.targets:
+            owner = target.target
+            if isinstance(owner, cst.Attribute) and owner.attr.value == attr and isinstance(owner.value, cst.Name) and owner.value.value == self_name:
+                name = statement.value.value
+                # `client = client or Session()` first: the attribute is not the argument as given.
+                rebound = any(isinstance(other, (cst.Assign, cst.AnnAssign, cst.AugAssign)) and name in _target_names(other) for other in statements)
+                return None if rebound else argument_for(call, init[0].params, name)
+    return None
+
+
+def _target_names(statement: cst.Assign | cst.AnnAssign | cst.AugAssign) -> set[str]:
+    """The plain names an assignment statement binds (`x = ...`, `x: T = ...`, `x += ...`)."""
+    targets = [t.target for t in statement.targets] if isinstance(statement, cst.Assign) else [statement.target]
+    return {target.value for target in targets if isinstance(target, cst.Name)}
 
 
 def _inherited_member(class_node: cst.ClassDef, scope: Scope, attr: str, depth: int) -> object:
@@ -517,6 +578,31 @@ def _called_value(call: cst.Call, scope: Scope, depth: int, yielded: bool) -> tu
     if callee is None or not callee.local or not isinstance(callee.node, cst.FunctionDef) or callee.scope is None:
         return None
     return function_value(callee.node, callee.scope, yielded)
+
+
+def _made_in_another_module(receiver: cst.BaseExpression, method: str, scope: Scope, depth: int) -> Symbol | None:
+    """The receiver of `.method` when it is made by a function of another module of the
+    project, `factory()` or `next(generator())`, called there or bound to the name
+    (`db = next(database.get_db())`): the library type the project index says that function
+    returns or yields. Asked only when nothing else typed the receiver, and answered only for
+    a method some catalogued type has (`FileFacts._project_returns`)."""
+    if isinstance(receiver, cst.Name):
+        binding = reaching_binding(receiver, scope)
+        if binding is None or binding.kind != "assign" or binding.scope is None:
+            return None
+        receiver, scope = binding.node, binding.scope  # type: ignore[assignment]
+    if not isinstance(receiver, cst.Call):
+        return None
+    callee = resolve(receiver.func, scope, depth + 1)
+    generator = callee is not None and callee.qualname == "builtins.next" and len(receiver.args) == 1
+    if generator:
+        inner = receiver.args[0].value
+        callee = resolve(inner.func, scope, depth + 1) if isinstance(inner, cst.Call) else None
+    if callee is None or callee.local or callee.instance or is_library_name(callee.qualname):
+        return None
+    returns_of = scope.module().returns_of
+    found = returns_of(callee.qualname, method) if returns_of is not None else None
+    return Symbol(found[0], instance=True) if found is not None and found[1] == generator else None
 
 
 def _call_result(callee: Symbol | None, depth: int = 0) -> Symbol | None:

@@ -343,6 +343,15 @@ _COMPUTATIONS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], 
     (Category.COMPUTATION, THREAD_OFFLOAD, _methods("ultralytics.YOLO", "train val"), ()),
     (Category.COMPUTATION, THREAD_OFFLOAD, "easyocr.Reader.readtext", ()),
     (Category.COMPUTATION, THREAD_OFFLOAD, "onnxruntime.InferenceSession.run", ()),
+    # Presidio runs its NLP engine (a spaCy or transformers model's named-entity recognition)
+    # and every recognizer over the text; the batch engine over each text or value.
+    (
+        Category.COMPUTATION,
+        THREAD_OFFLOAD,
+        "presidio_analyzer.AnalyzerEngine.analyze "
+        + _methods("presidio_analyzer.BatchAnalyzerEngine", "analyze_iterator analyze_dict"),
+        (),
+    ),
     # Called like functions: a transformers pipeline or model (its forward pass), a spaCy
     # language, a diffusers pipeline.
     (

@@ -247,6 +247,8 @@ CALL_RESULTS: dict[str, str] = {
     "ultralytics.YOLO": "ultralytics.YOLO",
     "easyocr.Reader": "easyocr.Reader",
     "onnxruntime.InferenceSession": "onnxruntime.InferenceSession",
+    "presidio_analyzer.AnalyzerEngine": "presidio_analyzer.AnalyzerEngine",
+    "presidio_analyzer.BatchAnalyzerEngine": "presidio_analyzer.BatchAnalyzerEngine",
     "transformers.pipeline": "transformers.Pipeline",
     # Not `spacy.blank(...)`: a blank pipeline only tokenizes, which is cheap.
     "spacy.load": "spacy.language.Language",

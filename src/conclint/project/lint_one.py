@@ -79,7 +79,7 @@ def lint_for_run(
     except OSError as error:
         return FileResult(path, error=_reason(error)), None, {}
     digest = content_digest(source)
-    project = _project_index(settings, index).view(path, digest) if index is not None else None
+    project = _project_index(settings, index).view(path, digest, source) if index is not None else None
     if project is not None:
         project.summary_wanted = summary_wanted
     try:
@@ -146,7 +146,7 @@ def lint_buffer(source: bytes, path: str, settings: Settings, index: ProjectInde
     outcome: list[Linted] = []
 
     def lint() -> None:
-        project = index.view(path, digest) if index is not None else None
+        project = index.view(path, digest, source) if index is not None else None
         try:
             found = lint_source(source, path, settings, project)
         except EngineUnavailable:

@@ -13,7 +13,8 @@ class ComputationInCoroutine(BlockingCallInCoroutine):
     `SentenceTransformer.encode()`, `CrossEncoder.predict()`, llama-cpp-python's
     `Llama.create_completion()`, Whisper's `transcribe()`, transformers' `model.generate()`,
     ultralytics' `YOLO.predict()`, EasyOCR's `Reader.readtext()`, ONNX Runtime's
-    `InferenceSession.run()`, and the objects called like functions: a transformers model
+    `InferenceSession.run()`, Presidio's `AnalyzerEngine.analyze()` (named-entity recognition
+    by a spaCy or transformers model), and the objects called like functions: a transformers model
     (its forward pass, `model(**inputs)`) or `pipeline(...)`, a spaCy language from
     `spacy.load(...)`, a diffusers pipeline. The model object is recognised from the call that
     made it (`SentenceTransformer(name)`, `whisper.load_model(name)`,
@@ -218,6 +219,22 @@ class ComputationInCoroutine(BlockingCallInCoroutine):
                 return session.run(None, {"input": pixels})[0]
             """,
             line=6,
+        ),
+        # The engine comes from a cached factory of the module that imports it inside.
+        Invalid(
+            """
+            from functools import lru_cache
+
+            @lru_cache
+            def get_analyzer():
+                from presidio_analyzer import AnalyzerEngine
+
+                return AnalyzerEngine()
+
+            async def contains_personal_data(text):
+                return bool(get_analyzer().analyze(text=text, language="en"))
+            """,
+            line=10,
         ),
         Invalid(
             """
