@@ -36,7 +36,7 @@ from conclint.core.settings import Settings
 from conclint.syntax.traversal import CachedVisitorMethods
 from conclint.knowledge.blocking import BlockingCall, BlockingCatalog, Category, blocking_catalog
 from conclint.knowledge.offloading import CONSUMERS, LAZY_CALLS, OFFLOAD_FUNCTIONS
-from conclint.knowledge.receivers import receiver_packages
+from conclint.knowledge.receivers import receiver_imports
 
 if TYPE_CHECKING:
     from conclint.analysis.project_index import ProjectView
@@ -278,10 +278,10 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def _project_returns(self, qualname: str, method: str) -> tuple[str, bool] | None:
         """The library type the project function `qualname` of another module returns (or
         yields) and whether it is a generator, when that type may have a method `method`:
-        asked of the index only if the function's module names a library one of whose
-        catalogued types has such a method (a text search, before any summary)."""
-        packages = receiver_packages(method)
-        if self.project is None or not packages or not self.project.module_mentions(qualname, packages):
+        asked of the index only if the function's module imports a library one of whose
+        catalogued types has such a method (read off its text, before any summary)."""
+        imports = receiver_imports(method)
+        if self.project is None or imports is None or not self.project.module_mentions(qualname, imports):
             return None
         summary = self.project.function(qualname)
         return (summary.returns, summary.is_generator) if summary is not None and summary.returns else None

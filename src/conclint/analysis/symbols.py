@@ -18,6 +18,7 @@ from conclint.analysis.scopes import (
     bind_target,
     class_methods,
     declared_field,
+    dotted_name,
     function_value,
     instance_attributes,
     is_none,
@@ -487,25 +488,29 @@ def _base_parameter_argument(
     init = _method(base.node, base.scope, "__init__", depth + 1)
     if init is None:
         return None
-    params = [*init[0].params.posonly_params, *init[0].params.params]
-    self_name = params[0].name.value if params else ""
+    params = init[0].params
+    ordered = [*params.posonly_params, *params.params]
+    self_name = ordered[0].name.value if ordered else ""
     statements = list(iter_statements(init[0].body.body))
     for statement in statements:
         if not isinstance(statement, cst.Assign) or not isinstance(statement.value, cst.Name):
             continue
-        for target in statement.targets:
-            owner = target.target
-            if isinstance(owner, cst.Attribute) and owner.attr.value == attr and isinstance(owner.value, cst.Name) and owner.value.value == self_name:
-                name = statement.value.value
-                # `client = client or Session()` first: the attribute is not the argument as given.
-                rebound = any(isinstance(other, (cst.Assign, cst.AnnAssign, cst.AugAssign)) and name in _target_names(other) for other in statements)
-                return None if rebound else argument_for(call, init[0].params, name)
+        if f"{self_name}.{attr}" in (dotted_name(target.target) for target in statement.targets):
+            name = statement.value.value
+            # `client = client or Session()` first: the attribute is not the argument as given.
+            rebound = any(name in _target_names(other) for other in statements)
+            return None if rebound else argument_for(call, params, name)
     return None
 
 
-def _target_names(statement: cst.Assign | cst.AnnAssign | cst.AugAssign) -> set[str]:
+def _target_names(statement: cst.CSTNode) -> set[str]:
     """The plain names an assignment statement binds (`x = ...`, `x: T = ...`, `x += ...`)."""
-    targets = [t.target for t in statement.targets] if isinstance(statement, cst.Assign) else [statement.target]
+    if isinstance(statement, cst.Assign):
+        targets = [target.target for target in statement.targets]
+    elif isinstance(statement, (cst.AnnAssign, cst.AugAssign)):
+        targets = [statement.target]
+    else:
+        return set()
     return {target.value for target in targets if isinstance(target, cst.Name)}
 
 

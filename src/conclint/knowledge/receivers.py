@@ -2,13 +2,14 @@
 
 `db.commit()` on the result of a factory of another module (`db = next(database.get_db())`)
 is worth asking the project index about only when some catalogued type has a `commit`, and
-only of a module whose text names the library that type comes from (`sqlalchemy`): the
+only of a module whose text imports the library that type comes from (`sqlalchemy`): the
 index then summarizes the factory's module, a parse the question would otherwise cost for
 every `x = helper(); x.get(...)` of a project (conclint.analysis.facts).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from functools import lru_cache
 
@@ -36,11 +37,15 @@ def _owners() -> tuple[dict[str, frozenset[bytes]], frozenset[bytes]]:
 
 
 @lru_cache(maxsize=512)
-def receiver_packages(method: str) -> tuple[bytes, ...]:
-    """The top-level packages (as bytes, for a text search) of the catalogued types that have
-    a method `method`; empty when none has."""
+def receiver_imports(method: str) -> re.Pattern[bytes] | None:
+    """A pattern for an import statement (`import sqlalchemy`, `from sqlalchemy.orm import
+    ...`) of a top-level package of the catalogued types that have a method `method`; None
+    when no catalogued type has one."""
     by_method, everything = _owners()
     packages = set(by_method.get(method, ()))
     if not method.startswith("_") and not method[:1].isupper():
         packages |= everything
-    return tuple(sorted(packages))
+    if not packages:
+        return None
+    alternatives = b"|".join(re.escape(package) for package in sorted(packages))
+    return re.compile(rb"^[ \t]*(?:from|import)[ \t]+(?:" + alternatives + rb")\b", re.MULTILINE)
