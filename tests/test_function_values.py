@@ -118,3 +118,17 @@ def test_the_parts_of_a_returned_tuple_are_typed_by_position() -> None:
             rest[0].get(url)
     """
     assert _lines(body) == [8]
+
+
+def test_a_container_built_empty_has_the_elements_its_annotation_says() -> None:
+    body = """
+        sessions: dict[str, requests.Session] = {}
+        pending: list[requests.Session] = []
+        untyped = {}
+
+        async def fetch(host, url):
+            sessions[host].get(url)
+            pending[0].get(url)
+            untyped[host].get(url)
+    """
+    assert _lines(body) == [7, 8]

@@ -669,3 +669,97 @@ def test_relative_imports_anchor_a_module_of_a_namespace_package(tmp_path: Path)
         ("app/handlers.py", 6),
         ("app/handlers.py", 8),
     ]
+
+
+GLOBALS = {
+    "pyproject.toml": "[tool.conclint]\n",
+    "app/__init__.py": "",
+    "app/clients.py": """
+        from typing import Dict
+
+        import requests
+        from sentence_transformers import SentenceTransformer
+
+        session = requests.Session()
+        models: Dict[str, SentenceTransformer] = {}
+        encoder: SentenceTransformer = None
+
+        retrying = requests.Session()
+        retrying = requests.Session() if retrying else None
+    """,
+    "app/config.py": """
+        settings = dict(debug=True)
+    """,
+    "app/handlers.py": """
+        from . import clients, config
+        from .clients import session
+
+        async def fetch(url, name):
+            session.get(url)
+            clients.session.get(url)
+            clients.models[name].encode(url)
+            clients.encoder.encode(url)
+            clients.retrying.get(url)
+            return config.settings.get("debug")
+    """,
+}
+
+
+def test_a_global_of_another_module_holds_what_it_was_bound_to(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, GLOBALS)
+    assert [(line, code) for _, line, code, _ in findings(root, "app/handlers.py")] == [
+        (5, "CCL102"),
+        (6, "CCL102"),
+        (7, "CCL204"),
+        (8, "CCL204"),
+    ]
+
+
+def test_a_global_of_a_module_importing_no_library_with_the_method_is_not_looked_up(tmp_path: Path) -> None:
+    from conclint.analysis.project_index import ProjectIndex
+    from conclint.engine import lint_source, summarize_source
+
+    root = write_tree(tmp_path, GLOBALS)
+    summarized: list[str] = []
+
+    def summarize(source: bytes, anchor: str, located: bool):  # type: ignore[no-untyped-def]
+        summarized.append(anchor)
+        return summarize_source(source, DEFAULT_SETTINGS, anchor, located=located)
+
+    handlers = root / "app/handlers.py"
+    view = ProjectIndex(summarize).view(handlers)
+    assert len(lint_source(handlers.read_text(encoding="utf-8"), str(handlers), DEFAULT_SETTINGS, view)) == 4
+    # `settings.get`: config.py imports no library with a catalogued `get`, so its text
+    # answered; clients.py was summarized for its globals.
+    assert "app.clients" in summarized and "app.config" not in summarized
+
+
+def test_an_annotated_global_of_another_module_may_hold_a_class_of_the_project(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": "[tool.conclint]\n",
+        "app/__init__.py": "",
+        "app/embeddings.py": """
+            import requests
+
+            class Embedder:
+                def embed(self, text):
+                    return requests.post("https://embed.internal", json={"text": text}).json()
+        """,
+        "app/state.py": """
+            from typing import Dict
+
+            from app.embeddings import Embedder
+
+            embedders: Dict[str, Embedder] = None
+            default: Embedder = None
+        """,
+        "app/handlers.py": """
+            from app import state
+
+            async def search(name, query):
+                vector = state.embedders[name].embed(query)
+                return vector, state.default.embed(query)
+        """,
+    }
+    root = write_tree(tmp_path, files)
+    assert [(line, code) for _, line, code, _ in findings(root, "app/handlers.py")] == [(4, "CCL102"), (5, "CCL102")]

@@ -86,6 +86,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.module_scope = Scope("module", "", None, module)
         self.module_scope.walrus = walrus_scopes(source)
         self.module_scope.returns_of = self._project_returns
+        self.module_scope.global_of = self._project_global
         collect_bindings(self.module_scope, module.body, module_name)
         self.library = async_library(self.module_scope)
         self.scope = self.module_scope
@@ -285,6 +286,24 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
             return None
         summary = self.project.function(qualname)
         return (summary.returns, summary.is_generator) if summary is not None and summary.returns else None
+
+    def _project_global(self, qualname: str, method: str) -> tuple[str, str] | None:
+        """What the global `qualname` of another module of the project holds, and its
+        elements hold (types, "" where unknown), when `method` is called on it or on an
+        element: asked of the index only if that module annotates the name at module level
+        (`embeddings_model: Dict[str, EmbeddingsModel] = None`, which may name a class of
+        the project), or imports a library one of whose catalogued types has such a method,
+        as for `_project_returns`. Both are read off the module's text."""
+        if self.project is None:
+            return None
+        names = self.project.module_text_names(qualname)
+        if names is None:
+            return None
+        if qualname.rpartition(".")[2].encode() not in names.annotated:
+            imports = receiver_imports(method)
+            if imports is None or not self.project.module_mentions(qualname, imports):
+                return None
+        return self.project.global_type(qualname)
 
     def _called_instance(self, func: cst.BaseExpression) -> str | None:
         """`classifier(text)` on an object of a library type: its `__call__` (a transformers

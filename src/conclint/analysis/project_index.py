@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from conclint.analysis.conditions import ClassFacts
-from conclint.analysis.summaries import FunctionSummary, ModuleSummary, absolutized, reaches_process_start
+from conclint.analysis.summaries import LOCAL, FunctionSummary, ModuleSummary, absolutized, reaches_process_start
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.processes import START_TOKENS
 from conclint.core.digests import content_digest
@@ -425,6 +425,23 @@ class ProjectView:
         self.dependencies[str(module.path)] = module.digest
         return module.summary.class_facts(".".join(rest), module_name) if module.summary is not None else None
 
+    def global_type(self, name: str) -> tuple[str, str] | None:
+        """What the module-level name `name` (absolute dotted name) of a project module holds
+        and its elements hold (`ModuleSummary.globals`); None when unknown."""
+        if not self.is_project_module(name):
+            return None
+        found = self.index.defining_module(name, self.roots)
+        if found is None or len(found[2]) != 1:
+            return None
+        module_name, file, rest = found
+        module = self.index.load(file, module_name)
+        self.dependencies[str(module.path)] = module.digest
+        held = module.summary.globals.get(rest[0]) if module.summary is not None else None
+        if held is None:
+            return None
+        kind, element = (f"{module_name}.{name.removeprefix(LOCAL)}" if name.startswith(LOCAL) else name for name in held)
+        return kind, element
+
     def starts_processes(self, name: str) -> bool:
         """Whether calling the function `name` (absolute dotted name) starts processes,
         directly or through the project's functions it calls."""
@@ -527,12 +544,17 @@ _DEFINED = re.compile(rb"\b(?:(async[ \t]+)?def|(class))[ \t]+(\w+)")
 _IMPORT_LINE = re.compile(rb"\bimport\b([^\n;#(]*)")
 _IMPORT_LIST = re.compile(rb"\bimport\s*\(([^)]*)")
 _WORD = re.compile(rb"\w+")
+# A module-level annotated name, `embeddings_model: Dict[str, EmbeddingsModel] = None`: a word
+# at the start of a line followed by a colon (`else:` and its like are left out below).
+_ANNOTATED = re.compile(rb"^(\w+)[ \t]*:(?!=)", re.MULTILINE)
+_BLOCK_KEYWORDS = frozenset({b"else", b"try", b"finally"})
 
 
 @dataclass(frozen=True)
 class TextNames:
     """What a module's text says of its names, read without parsing it: those defined with
-    `def` or `class`, those with `async def` (anywhere, methods included), and the words of its import
+    `def` or `class`, those with `async def` (anywhere, methods included), those annotated
+    at module level (`client: Session = None`), and the words of its import
     statements (a name bound by an import; comments and strings that look like one count
     too, which only makes the answer "maybe" more often)."""
 
@@ -540,6 +562,7 @@ class TextNames:
     async_defined: frozenset[bytes]
     imported: frozenset[bytes]
     classes: frozenset[bytes] = frozenset()
+    annotated: frozenset[bytes] = frozenset()
 
     def may_hold_function(self, rest: list[str]) -> bool:
         """Whether a summary of the module may hold a function named `rest` (`func`,
@@ -566,6 +589,7 @@ class TextNames:
             frozenset(name for is_async, _, name in definitions if is_async),
             frozenset(imported),
             frozenset(name for _, is_class, name in definitions if is_class),
+            frozenset(_ANNOTATED.findall(text)) - _BLOCK_KEYWORDS,
         )
 # How many modules' texts `ProjectIndex.mentions` keeps at once.
 MENTIONED_TEXTS = 32

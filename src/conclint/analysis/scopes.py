@@ -56,6 +56,9 @@ class Binding:
     # What iterating over (False) or subscripting (True) the bound value gives, once known;
     # None while being computed, so that a cycle is unknown.
     elements: dict[bool, object] | None = None
+    # `x: dict[str, Session] = {}`: the annotation of an assignment, which tells what the
+    # elements of a value built empty will be.
+    annotation: cst.BaseExpression | None = None
 
 
 @dataclass(eq=False)
@@ -79,6 +82,9 @@ class Scope:
     # module returns (or, a generator, yields), asked only for a receiver of a method of that
     # name some catalogued type has: (function, method) -> (type, is a generator) or None.
     returns_of: Callable[[str, str], tuple[str, bool] | None] | None = None
+    # Likewise, what a global of another module holds and its elements hold (`ModuleSummary.
+    # globals`): (global, method) -> (type, element type) or None.
+    global_of: Callable[[str, str], tuple[str, str] | None] | None = None
     # Every binding of a name bound more than once (`x = None` left out), in source order:
     # which one a use sees is decided by the flow pass, computed on first need into `flow`.
     rebound: dict[str, list[Binding]] = field(default_factory=dict)
@@ -251,10 +257,11 @@ def collect_bindings(scope: Scope, statements: Iterable[cst.CSTNode], module_nam
             value = statement.value
             # `x: T`, `x: T = ...` and `x: T = None` (set later) declare the type; a real value
             # says more than its annotation.
+            annotation = statement.annotation.annotation
             binding = (
-                Binding("assign", node=value, scope=scope, site=site)
+                Binding("assign", node=value, scope=scope, site=site, annotation=annotation)
                 if value is not None and not isinstance(value, cst.Ellipsis) and not is_none(value)
-                else Binding("param", node=statement.annotation.annotation, scope=scope, site=site)
+                else Binding("param", node=annotation, scope=scope, site=site)
             )
             bind_target(scope, statement.target, binding, fallback)
         elif isinstance(statement, cst.AugAssign):

@@ -675,6 +675,10 @@ class ModuleSummary:
     imports: Mapping[str, str] = field(default_factory=dict)
     class_values: Mapping[str, Mapping[str, tuple]] = field(default_factory=dict)
     class_assigned: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Module-level names bound once to a value of a library type, and what they hold: the
+    # type (`session = requests.Session()`) and the type of their elements (`models:
+    # dict[str, SentenceTransformer] = {}`), "" where unknown. What another module imports.
+    globals: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def class_facts(self, qualname: str, module: str = "") -> ClassFacts | None:
         """What the class `qualname` of this module says about its attributes; with
@@ -729,6 +733,7 @@ class ModuleSummary:
             "imports": dict(self.imports),
             "class_values": {name: {a: list(v) for a, v in values.items()} for name, values in self.class_values.items()},
             "class_assigned": {name: list(names) for name, names in self.class_assigned.items()},
+            "globals": {name: list(types) for name, types in self.globals.items()},
         }
 
     @classmethod
@@ -741,7 +746,8 @@ class ModuleSummary:
             for name, items in data["class_values"].items()  # type: ignore[attr-defined]
         }
         assigned = {name: tuple(items) for name, items in data["class_assigned"].items()}  # type: ignore[attr-defined]
-        return cls({summary.qualname: summary for summary in functions}, bases, imports, values, assigned)
+        held = {name: (str(kind), str(element)) for name, (kind, element) in data.get("globals", {}).items()}  # type: ignore[attr-defined]
+        return cls({summary.qualname: summary for summary in functions}, bases, imports, values, assigned, held)
 
 
 # Decorators defined in the module itself are named `<local>.qualname` until `absolutized`.

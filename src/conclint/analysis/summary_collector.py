@@ -69,7 +69,7 @@ from conclint.analysis.summaries import (
     inherited_method,
 )
 from conclint.analysis.spin_loops import SpinCalls, spin_loop
-from conclint.analysis.symbols import Symbol, resolve
+from conclint.analysis.symbols import Symbol, global_types, resolve
 from conclint.knowledge.threads import (
     ARRAY_WORK,
     CALLABLE_WRAPPERS,
@@ -123,6 +123,17 @@ def _given(binding: Binding | None) -> bool:
 
 # Returned values whose type is looked up: a name, an attribute, a call.
 _TYPED_VALUES = (cst.Name, cst.Attribute, cst.Call)
+
+
+def _instance_type(symbol: Symbol | None) -> str:
+    """The type of an instance, for a summary: a library type or a class of the project
+    named absolutely, one of this module named `<local>.Class` (`absolutized` later); ""
+    for anything else."""
+    if symbol is None or not symbol.instance:
+        return ""
+    if symbol.local:
+        return LOCAL + symbol.qualname if isinstance(symbol.node, cst.ClassDef) else ""
+    return symbol.qualname
 
 
 class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisitor):
@@ -1461,7 +1472,12 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             if binding.kind == "import" and _may_be_project_function(binding.target)
         }
         assigned = {name: tuple(sorted(names)) for name, names in self._class_assigned_names.items()}
-        self.summary = ModuleSummary(functions, dict(bases), imports, self._class_values, assigned)
+        held = {
+            name: types
+            for name, symbols in global_types(self.facts.module_scope).items()
+            if any(types := (_instance_type(symbols[0]), _instance_type(symbols[1])))
+        }
+        self.summary = ModuleSummary(functions, dict(bases), imports, self._class_values, assigned, held)
         self.own_loop_coroutines = own_loop_coroutines(self._own_loops, self.facts.source_bytes)
         self.coroutine_calls = [
             CoroutineCall(call, statement, scope, name if external else resolved, external, site)

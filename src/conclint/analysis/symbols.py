@@ -76,8 +76,8 @@ def resolve(expression: cst.CSTNode, scope: Scope, depth: int = 0) -> Symbol | N
         return _resolve_name(expression, scope, depth)
     if isinstance(expression, cst.Attribute):
         base = resolve(expression.value, scope, depth + 1)
-        if base is None and scope.module().returns_of is not None:
-            base = _made_in_another_module(expression.value, expression.attr.value, scope, depth + 1)
+        if base is None or (not base.instance and not base.local):
+            base = _typed_by_project(base, expression, scope, depth + 1)
         return _member(base, expression.attr.value, depth + 1) if base is not None else None
     if isinstance(expression, cst.Call):
         func = expression.func
@@ -235,7 +235,10 @@ def _binding_elements(binding: Binding, depth: int, indexed: bool) -> Symbol | N
 
 def _compute_binding_elements(binding: Binding, depth: int, indexed: bool) -> Symbol | None:
     if binding.kind == "assign" and binding.node is not None and binding.scope is not None:
-        return element_symbol(binding.node, binding.scope, depth, indexed)
+        found = element_symbol(binding.node, binding.scope, depth, indexed)
+        if found is None and binding.annotation is not None:
+            return _annotated_elements(binding.annotation, binding.scope, depth, indexed)
+        return found
     if binding.kind == "param" and binding.node is not None and binding.scope is not None:
         return _annotated_elements(binding.node, binding.scope, depth, indexed)
     if binding.kind == "merge":
@@ -263,7 +266,7 @@ def _annotated_elements(annotation: cst.BaseExpression, scope: Scope, depth: int
     else:
         return None
     annotated = annotated_type(member, scope, depth + 1)
-    return Symbol(annotated, instance=True) if annotated is not None else None
+    return Symbol(annotated, instance=True) if annotated is not None else annotated_class(member, scope, depth + 1)
 
 
 def _same(symbols: Iterable[Symbol | None]) -> Symbol | None:
@@ -583,6 +586,47 @@ def _called_value(call: cst.Call, scope: Scope, depth: int, yielded: bool) -> tu
     if callee is None or not callee.local or not isinstance(callee.node, cst.FunctionDef) or callee.scope is None:
         return None
     return function_value(callee.node, callee.scope, yielded)
+
+
+def _typed_by_project(base: Symbol | None, attribute: cst.Attribute, scope: Scope, depth: int) -> Symbol | None:
+    """The receiver of `attribute` (`receiver.method`) as other modules of the project type
+    it, through the hooks a project index gives the module scope: a global of another
+    module (`clients.session`, or `session` imported from it) holding a library object, an
+    element of one (`clients.models[name]`), or what another module's factory made. `base`
+    (what the receiver resolved to, or None) when none of them says more."""
+    module = scope.module()
+    method = attribute.attr.value
+    receiver = attribute.value
+    if base is not None:
+        held = _imported_global(base, method, module)
+        return Symbol(held[0], instance=True) if held is not None and held[0] else base
+    if isinstance(receiver, cst.Subscript):
+        container = resolve(receiver.value, scope, depth + 1)
+        held = _imported_global(container, method, module) if container is not None else None
+        return Symbol(held[1], instance=True) if held is not None and held[1] else None
+    return _made_in_another_module(receiver, method, scope, depth) if module.returns_of is not None else None
+
+
+def _imported_global(symbol: Symbol, method: str, module: Scope) -> tuple[str, str] | None:
+    """What the global of another module of the project that `symbol` names holds, when a
+    method `method` is called on it or its element (`ModuleSummary.globals`)."""
+    if symbol.instance or symbol.local or module.global_of is None or is_library_name(symbol.qualname):
+        return None
+    return module.global_of(symbol.qualname, method)
+
+
+def global_types(module: Scope) -> dict[str, tuple[Symbol | None, Symbol | None]]:
+    """For each module-level name bound once, by an assignment or an annotation: what it
+    holds and what its elements hold, when known (`ModuleSummary.globals`)."""
+    found: dict[str, tuple[Symbol | None, Symbol | None]] = {}
+    for name, binding in module.bindings.items():
+        if binding.kind not in ("assign", "param") or name in module.rebound:
+            continue
+        held = binding_symbol(binding)
+        element = _binding_elements(binding, 0, indexed=True)
+        if held is not None or element is not None:
+            found[name] = (held, element)  # type: ignore[assignment]
+    return found
 
 
 def _made_in_another_module(receiver: cst.BaseExpression, method: str, scope: Scope, depth: int) -> Symbol | None:
