@@ -122,6 +122,8 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         # The rest of the project, when the linter runs over files on disk (the CLI): lets
         # rules follow calls into functions of other modules. None for a lone source.
         self.project: ProjectView | None = None
+        # `_project_global`'s answers: a module reads the same globals many times.
+        self._globals_asked: dict[tuple[str, str], tuple[str, str] | None] = {}
 
     # ----- questions rules ask -------------------------------------------------------------
 
@@ -294,7 +296,13 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         (`embeddings_model: Dict[str, EmbeddingsModel] = None`, which may name a class of
         the project), or imports a library one of whose catalogued types has such a method,
         as for `_project_returns`. Both are read off the module's text."""
-        if self.project is None:
+        key = (qualname, method)
+        if key not in self._globals_asked:
+            self._globals_asked[key] = self._ask_global(qualname, method)
+        return self._globals_asked[key]
+
+    def _ask_global(self, qualname: str, method: str) -> tuple[str, str] | None:
+        if self.project is None or not self.project.is_project_module(qualname):
             return None
         names = self.project.module_text_names(qualname)
         if names is None:
