@@ -478,9 +478,18 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
 
 # Queue put() entries of the catalog, and the queue types whose put() blocks only when made
-# with a positive maxsize.
-UNBOUNDED_PUT_ENTRIES = frozenset({"queue.Queue.put"})
-BOUNDABLE_QUEUES = frozenset({"queue.Queue", "queue.LifoQueue", "queue.PriorityQueue"})
+# with a positive maxsize. A `multiprocessing.Queue` (or `JoinableQueue`, from the module or a
+# context) hands the item to its feeder thread and returns; not its `SimpleQueue`, whose
+# put() writes to the pipe itself, nor a manager's queue, a round trip to another process.
+UNBOUNDED_PUT_ENTRIES = frozenset({"queue.Queue.put", "multiprocessing.Queue.put"})
+BOUNDABLE_QUEUES = frozenset(
+    {
+        "queue.Queue",
+        "queue.LifoQueue",
+        "queue.PriorityQueue",
+        *(f"{owner}.{kind}" for owner in ("multiprocessing", "multiprocessing.context.BaseContext") for kind in ("Queue", "JoinableQueue")),
+    }
+)
 
 
 # Waits that return at once for a process already known to have exited.

@@ -147,6 +147,21 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
                     self.beats.put(beat)  # an unbounded queue: put() never waits
             """
         ),
+        # A multiprocessing queue made without a maxsize: put() hands the item to the
+        # queue's feeder thread and returns.
+        Valid(
+            """
+            import multiprocessing
+
+            class Nanny:
+                async def start(self):
+                    context = multiprocessing.get_context("spawn")
+                    self.stop_q = context.Queue()
+
+                async def stop(self):
+                    self.stop_q.put({"op": "stop"})
+            """
+        ),
         Valid(
             """
             import asyncio
@@ -317,6 +332,18 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # With a maxsize, put() waits for room.
+        Invalid(
+            """
+            import multiprocessing
+
+            results = multiprocessing.Queue(maxsize=100)
+
+            async def publish(result):
+                results.put(result)
+            """,
+            line=6,
+        ),
         Invalid(
             """
             import asyncio
