@@ -19,8 +19,9 @@ class ComputationInCoroutine(BlockingCallInCoroutine):
     `spacy.load(...)`, a diffusers pipeline. The model object is recognised from the call that
     made it (`SentenceTransformer(name)`, `whisper.load_model(name)`,
     `AutoModelForCausalLM.from_pretrained(name)`), wherever the rules follow types: in the
-    coroutine, at module level, in an attribute of the class, through a factory function of
-    the module. A streamed completion (`stream=True`) returns an iterator at once and is not
+    coroutine, at module level, in an attribute of the class (a field a subclass hands to its
+    base's `__init__` included), through a factory function of the module, in a global or a
+    factory of another module of the project. A streamed completion (`stream=True`) returns an iterator at once and is not
     reported.
 
     ## Why is this bad?
@@ -219,6 +220,25 @@ class ComputationInCoroutine(BlockingCallInCoroutine):
                 return session.run(None, {"input": pixels})[0]
             """,
             line=6,
+        ),
+        # A pydantic field filled by the keyword of its name in `super().__init__(...)`.
+        Invalid(
+            """
+            from typing import Any
+
+            from pydantic import BaseModel
+            from sentence_transformers import SentenceTransformer
+
+            class TextEmbedding(BaseModel):
+                generator: Any
+
+                def __init__(self, model_id: str):
+                    super().__init__(generator=SentenceTransformer(model_id))
+
+                async def generate_embeddings(self, texts):
+                    return self.generator.encode(texts)
+            """,
+            line=13,
         ),
         # The engine comes from a cached factory of the module that imports it inside.
         Invalid(
