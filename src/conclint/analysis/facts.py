@@ -35,6 +35,7 @@ from conclint.analysis.symbols import Symbol, resolve
 from conclint.core.settings import Settings
 from conclint.syntax.traversal import CachedVisitorMethods
 from conclint.knowledge.blocking import BlockingCall, BlockingCatalog, Category, blocking_catalog
+from conclint.knowledge.frameworks import LOOP_CONSTRUCTED, LoopConstructed
 from conclint.knowledge.offloading import CONSUMERS, LAZY_CALLS, OFFLOAD_FUNCTIONS
 from conclint.knowledge.receivers import receiver_imports
 
@@ -137,6 +138,22 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         class bodies break the chain; comprehensions do not)."""
         frame = self.frames[-1]
         return frame.is_async and frame.kind == "function"
+
+    @property
+    def loop_constructor(self) -> LoopConstructed | None:
+        """The framework fact when the nearest enclosing function is the `__init__` of a class
+        whose base a framework constructs on its event loop (a Home Assistant `ConfigFlow`):
+        that body runs on the loop though nothing in the file calls it from a coroutine."""
+        frame = self.frames[-1]
+        if frame.kind != "function" or frame.is_async or len(self.frames) < 2:
+            return None
+        owner = self.frames[-2]
+        if owner.kind != "class" or not isinstance(frame.node, cst.FunctionDef) or frame.node.name.value != "__init__":
+            return None
+        class_scope = self.scope.parent
+        assert isinstance(owner.node, cst.ClassDef) and class_scope is not None and class_scope.parent is not None
+        # The bases are evaluated where the class statement runs.
+        return _loop_constructed(owner.node, class_scope.parent, 0)
 
     @property
     def at_import_time(self) -> bool:
@@ -475,6 +492,22 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
     def _is_module_guard(self, node: cst.If, branch: str) -> bool:
         return len(self.frames) == 1 and main_guard_branch(node.test) == branch
+
+
+def _loop_constructed(class_node: cst.ClassDef, scope: Scope, depth: int) -> LoopConstructed | None:
+    """The framework fact of the first base of a class (defined in `scope`) that a framework
+    constructs on its event loop, through the class's bases of this module."""
+    for base in class_node.bases:
+        symbol = resolve(base.value, scope) if base.keyword is None and depth < 10 else None
+        if symbol is None or symbol.instance:
+            continue
+        if symbol.local and isinstance(symbol.node, cst.ClassDef) and symbol.scope is not None:
+            found = _loop_constructed(symbol.node, symbol.scope, depth + 1)
+        else:
+            found = LOOP_CONSTRUCTED.get(symbol.qualname)
+        if found is not None:
+            return found
+    return None
 
 
 # Queue put() entries of the catalog, and the queue types whose put() blocks only when made

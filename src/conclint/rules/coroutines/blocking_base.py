@@ -131,6 +131,8 @@ class BlockingCallInCoroutine(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         facts = self.facts
         if not facts.in_coroutine:
+            if facts.loop_constructor is not None:
+                self._in_loop_constructor(node, facts.blocking_call(node))
             return
         if facts.is_awaited(node):
             facts.note_awaited_offload(node)
@@ -142,7 +144,12 @@ class BlockingCallInCoroutine(Rule):
             self._report_in_coroutine(node, match)
 
     def visit_With(self, node: cst.With) -> None:
-        if node.asynchronous is not None or not self.facts.in_coroutine:
+        if node.asynchronous is not None:
+            return
+        if not self.facts.in_coroutine:
+            if self.facts.loop_constructor is not None:
+                for item in node.items:
+                    self._in_loop_constructor(item.item, self.facts.blocking_with_item(item))
             return
         for item in node.items:
             match = self.facts.blocking_with_item(item)
@@ -242,6 +249,21 @@ class BlockingCallInCoroutine(Rule):
             origin=chain.node,
             helper_chain=chain.links,
             fix=lambda: helper_call_fix(facts, call, chain, self.settings.target_version),
+        )
+
+    def _in_loop_constructor(self, node: cst.CSTNode, match: BlockingMatch | None) -> None:
+        """A blocking call in the `__init__` of a class a framework constructs on its event
+        loop (`knowledge/frameworks.py`): reported with the framework's remedy and no fix,
+        since `__init__` cannot await."""
+        constructed = self.facts.loop_constructor
+        if constructed is None or match is None or match.entry.category is not self.CATEGORY:
+            return
+        call = match.display if match.display.startswith("`") else f"`{match.display}`"
+        self.report(
+            node,
+            suggestion=f"{constructed.reason}: move {call} out of `__init__`, to {constructed.remedy}.",
+            call=call,
+            replacement=f"{constructed.remedy} ({constructed.reason})",
         )
 
     def _report(self, node: cst.CSTNode, match: BlockingMatch) -> None:

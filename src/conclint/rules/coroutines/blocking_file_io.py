@@ -30,6 +30,11 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     `io.open_code`, `netrc.netrc()` and the source reads of `inspect` (`getsource`,
     `getsourcelines`, `getsourcefile`, ...).
 
+    Also in the `__init__` of a class a framework constructs on its event loop without the
+    file showing it: a Home Assistant config or options flow (a subclass of `ConfigFlow`,
+    `OptionsFlow` or `FlowHandler`). Such a finding has no automatic fix, since `__init__`
+    cannot await; the call moves to an async step of the flow.
+
     Not reported, because they touch no disk: `tempfile.gettempdir()` (its answer is kept
     after the first call), a `SpooledTemporaryFile` until it rolls over to disk
     (`rollover()`, `fileno()`), `inspect.getfile()` (an attribute of the object),
@@ -107,6 +112,25 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     NAME = "blocking-file-io-in-async"
     CATEGORY = Category.FILE
     VALID = (
+        # The flow lists its models in an async step, on a worker thread.
+        Valid(
+            """
+            from pathlib import Path
+
+            from homeassistant.config_entries import ConfigFlow
+
+            def list_models():
+                return [path.stem for path in (Path(__file__).parent / "models").iterdir()]
+
+            class LightsConfigFlow(ConfigFlow, domain="lights"):
+                def __init__(self):
+                    self.models = []
+
+                async def async_step_user(self, user_input=None):
+                    self.models = await self.hass.async_add_executor_job(list_models)
+                    return self.async_show_form(step_id="user")
+            """
+        ),
         Valid(
             """
             import asyncio
@@ -400,6 +424,23 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # Home Assistant builds the flow on its event loop when a user starts it.
+        Invalid(
+            """
+            from pathlib import Path
+
+            from homeassistant.config_entries import ConfigFlow
+
+            class LightsConfigFlow(ConfigFlow, domain="lights"):
+                def __init__(self):
+                    models = Path(__file__).parent / "models"
+                    self.models = [path.stem for path in models.iterdir()]
+
+                async def async_step_user(self, user_input=None):
+                    return self.async_show_form(step_id="user")
+            """,
+            line=8,
+        ),
         Invalid(
             """
             import io

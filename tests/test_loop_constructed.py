@@ -1,0 +1,50 @@
+"""Issue 14: a class a framework constructs on its event loop (a Home Assistant config flow)
+runs its `__init__` on the loop though no coroutine of the file calls it."""
+
+from __future__ import annotations
+
+import textwrap
+
+from conclint.core.settings import Settings
+from conclint.engine import lint_source
+
+SOURCE = """
+import json
+import os
+
+from homeassistant import config_entries
+from homeassistant.config_entries import OptionsFlow
+
+
+class BaseFlow(config_entries.ConfigFlow):
+    async def async_step_user(self, user_input=None):
+        return self.async_show_form(step_id="user")
+
+
+class LightsFlow(BaseFlow, domain="lights"):
+    def __init__(self):
+        with open("manifest.json") as manifest:
+            self.manifest = json.load(manifest)
+        self.models = os.listdir("models")
+
+    def models_on_disk(self):
+        return os.listdir("models")
+
+
+class Options(OptionsFlow):
+    def __init__(self, entry):
+        self.entry = entry
+
+
+class Plain:
+    def __init__(self):
+        self.models = os.listdir("models")
+"""
+
+
+def test_blocking_calls_in_the_init_of_a_flow_are_reported_without_a_fix() -> None:
+    found = lint_source(textwrap.dedent(SOURCE), "config_flow.py", Settings())
+    assert [(d.line, d.code) for d in found] == [(16, "CCL104"), (18, "CCL104")]
+    assert all(d.fix is None for d in found)
+    assert "Home Assistant constructs config and options flows on its event loop" in found[0].message
+    assert "async_add_executor_job" in found[0].message
