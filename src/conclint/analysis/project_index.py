@@ -439,7 +439,8 @@ class ProjectView:
         held = module.summary.globals.get(rest[0]) if module.summary is not None else None
         if held is None:
             return None
-        kind, element = (f"{module_name}.{name.removeprefix(LOCAL)}" if name.startswith(LOCAL) else name for name in held)
+        # A class of that module is named `<local>.Class` in its summary.
+        kind, element = (f"{module_name}.{type_name.removeprefix(LOCAL)}" if type_name.startswith(LOCAL) else type_name for type_name in held)
         return kind, element
 
     def starts_processes(self, name: str) -> bool:

@@ -675,9 +675,10 @@ class ModuleSummary:
     imports: Mapping[str, str] = field(default_factory=dict)
     class_values: Mapping[str, Mapping[str, tuple]] = field(default_factory=dict)
     class_assigned: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    # Module-level names bound once to a value of a library type, and what they hold: the
-    # type (`session = requests.Session()`) and the type of their elements (`models:
-    # dict[str, SentenceTransformer] = {}`), "" where unknown. What another module imports.
+    # Module-level names bound once, and what they hold: the type of the value (`session =
+    # requests.Session()`) and of its elements (`models: dict[str, SentenceTransformer] =
+    # {}`), a library type or a class of the project (`<local>.Class` for one of this
+    # module), "" where unknown. What another module reads when it imports them.
     globals: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def class_facts(self, qualname: str, module: str = "") -> ClassFacts | None:

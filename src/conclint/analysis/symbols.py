@@ -591,9 +591,10 @@ def _called_value(call: cst.Call, scope: Scope, depth: int, yielded: bool) -> tu
 def _typed_by_project(base: Symbol | None, attribute: cst.Attribute, scope: Scope, depth: int) -> Symbol | None:
     """The receiver of `attribute` (`receiver.method`) as other modules of the project type
     it, through the hooks a project index gives the module scope: a global of another
-    module (`clients.session`, or `session` imported from it) holding a library object, an
-    element of one (`clients.models[name]`), or what another module's factory made. `base`
-    (what the receiver resolved to, or None) when none of them says more."""
+    module (`clients.session`, or `session` imported from it) holding a library object or
+    an instance of a project class, an element of one (`state.models[name]`), or what
+    another module's factory made. `base` (what the receiver resolved to, or None) when
+    none of them says more."""
     module = scope.module()
     method = attribute.attr.value
     receiver = attribute.value
@@ -604,7 +605,7 @@ def _typed_by_project(base: Symbol | None, attribute: cst.Attribute, scope: Scop
         container = resolve(receiver.value, scope, depth + 1)
         held = _imported_global(container, method, module) if container is not None else None
         return Symbol(held[1], instance=True) if held is not None and held[1] else None
-    return _made_in_another_module(receiver, method, scope, depth) if module.returns_of is not None else None
+    return _made_in_another_module(receiver, method, scope, depth)
 
 
 def _imported_global(symbol: Symbol, method: str, module: Scope) -> tuple[str, str] | None:
@@ -635,6 +636,9 @@ def _made_in_another_module(receiver: cst.BaseExpression, method: str, scope: Sc
     (`db = next(database.get_db())`): the library type the project index says that function
     returns or yields. Asked only when nothing else typed the receiver, and answered only for
     a method some catalogued type has (`FileFacts._project_returns`)."""
+    returns_of = scope.module().returns_of
+    if returns_of is None:
+        return None
     if isinstance(receiver, cst.Name):
         binding = reaching_binding(receiver, scope)
         if binding is None or binding.kind != "assign" or binding.scope is None:
@@ -649,8 +653,7 @@ def _made_in_another_module(receiver: cst.BaseExpression, method: str, scope: Sc
         callee = resolve(inner.func, scope, depth + 1) if isinstance(inner, cst.Call) else None
     if callee is None or callee.local or callee.instance or is_library_name(callee.qualname):
         return None
-    returns_of = scope.module().returns_of
-    found = returns_of(callee.qualname, method) if returns_of is not None else None
+    found = returns_of(callee.qualname, method)
     return Symbol(found[0], instance=True) if found is not None and found[1] == generator else None
 
 
