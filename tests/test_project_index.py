@@ -573,6 +573,22 @@ def test_a_name_the_module_never_defines_or_imports_is_not_summarized_to_find_it
     assert str(root / "app/signals.py") in view.dependencies
 
 
+def _lint_recording_summaries(path: Path) -> tuple[list, list[str]]:  # type: ignore[type-arg]
+    """The findings of linting `path` with a project index, and the modules the index
+    summarized for it, in order."""
+    from conclint.analysis.project_index import ProjectIndex
+    from conclint.engine import lint_source, summarize_source
+
+    summarized: list[str] = []
+
+    def summarize(source: bytes, anchor: str, located: bool):  # type: ignore[no-untyped-def]
+        summarized.append(anchor)
+        return summarize_source(source, DEFAULT_SETTINGS, anchor, located=located)
+
+    view = ProjectIndex(summarize).view(path)
+    return lint_source(path.read_text(encoding="utf-8"), str(path), DEFAULT_SETTINGS, view), summarized
+
+
 FACTORIES = {
     "pyproject.toml": "[tool.conclint]\n",
     "app/__init__.py": "",
@@ -642,19 +658,8 @@ def test_a_module_that_names_no_library_with_the_method_is_not_summarized_for_it
                 return "pong"
         """,
     }
-    from conclint.analysis.project_index import ProjectIndex
-    from conclint.engine import lint_source, summarize_source
-
-    root = write_tree(tmp_path, files)
-    summarized: list[str] = []
-
-    def summarize(source: bytes, anchor: str, located: bool):  # type: ignore[no-untyped-def]
-        summarized.append(anchor)
-        return summarize_source(source, DEFAULT_SETTINGS, anchor, located=located)
-
-    handlers = root / "app/handlers.py"
-    view = ProjectIndex(summarize).view(handlers)
-    assert lint_source(handlers.read_text(encoding="utf-8"), str(handlers), DEFAULT_SETTINGS, view) == []
+    found, summarized = _lint_recording_summaries(write_tree(tmp_path, files) / "app/handlers.py")
+    assert found == []
     # `get` is a method of catalogued types (`requests.Session` ...); settings.py names none
     # of their libraries, so the question was answered off its text. (Called in a coroutine,
     # `load` would have its module summarized anyway, to follow the call.)
@@ -716,19 +721,8 @@ def test_a_global_of_another_module_holds_what_it_was_bound_to(tmp_path: Path) -
 
 
 def test_a_global_of_a_module_importing_no_library_with_the_method_is_not_looked_up(tmp_path: Path) -> None:
-    from conclint.analysis.project_index import ProjectIndex
-    from conclint.engine import lint_source, summarize_source
-
-    root = write_tree(tmp_path, GLOBALS)
-    summarized: list[str] = []
-
-    def summarize(source: bytes, anchor: str, located: bool):  # type: ignore[no-untyped-def]
-        summarized.append(anchor)
-        return summarize_source(source, DEFAULT_SETTINGS, anchor, located=located)
-
-    handlers = root / "app/handlers.py"
-    view = ProjectIndex(summarize).view(handlers)
-    assert len(lint_source(handlers.read_text(encoding="utf-8"), str(handlers), DEFAULT_SETTINGS, view)) == 4
+    found, summarized = _lint_recording_summaries(write_tree(tmp_path, GLOBALS) / "app/handlers.py")
+    assert len(found) == 4
     # `settings.get`: config.py imports no library with a catalogued `get`, so its text
     # answered; clients.py was summarized for its globals.
     assert "app.clients" in summarized and "app.config" not in summarized
