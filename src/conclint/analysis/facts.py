@@ -125,6 +125,8 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.project: ProjectView | None = None
         # `_project_global`'s answers: a module reads the same globals many times.
         self._globals_asked: dict[tuple[str, str], tuple[str, str] | None] = {}
+        # `loop_constructor` by class: the rules ask it for every call of a sync function.
+        self._constructed_on_loop: dict[int, LoopConstructed | None] = {}
 
     # ----- questions rules ask -------------------------------------------------------------
 
@@ -150,10 +152,13 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         owner = self.frames[-2]
         if owner.kind != "class" or not isinstance(frame.node, cst.FunctionDef) or frame.node.name.value != "__init__":
             return None
-        class_scope = self.scope.parent
-        assert isinstance(owner.node, cst.ClassDef) and class_scope is not None and class_scope.parent is not None
-        # The bases are evaluated where the class statement runs.
-        return _loop_constructed(owner.node, class_scope.parent, 0)
+        key = id(owner.node)
+        if key not in self._constructed_on_loop:
+            class_scope = self.scope.parent
+            assert isinstance(owner.node, cst.ClassDef) and class_scope is not None and class_scope.parent is not None
+            # The bases are evaluated where the class statement runs.
+            self._constructed_on_loop[key] = _loop_constructed(owner.node, class_scope.parent, 0)
+        return self._constructed_on_loop[key]
 
     @property
     def at_import_time(self) -> bool:

@@ -75,6 +75,7 @@ class Scope:
     declared_nonlocal: set[str] = field(default_factory=set)
     class_attributes: dict[int, dict[str, tuple[cst.BaseExpression, Scope]]] = field(default_factory=dict)
     class_methods: dict[int, frozenset[str]] = field(default_factory=dict)
+    base_inits: dict[int, tuple[cst.Call, cst.BaseExpression | None, Scope] | None] = field(default_factory=dict)
     class_assignments: dict[int, Counter[str]] = field(default_factory=dict)
     # On the module scope: what each function returns or yields (`function_value`).
     function_values: dict[tuple[int, bool], tuple[cst.BaseExpression, Scope] | None] = field(default_factory=dict)
@@ -675,7 +676,16 @@ def base_init_call(class_node: cst.ClassDef, scope: Scope) -> tuple[cst.Call, cs
     """The one call by which the `__init__` of a class defined in `scope` runs its base's:
     `super().__init__(...)` (with None), or `Base.__init__(self, ...)` (with `Base`), its
     arguments then shifted past `self`; with the scope of `__init__` the arguments are
-    evaluated in. None without an own `__init__`, or when it makes no such call or several."""
+    evaluated in. None without an own `__init__`, or when it makes no such call or several.
+    Found once per class and kept on the module scope."""
+    cache = scope.module().base_inits
+    key = id(class_node)
+    if key not in cache:
+        cache[key] = _base_init_call(class_node, scope)
+    return cache[key]
+
+
+def _base_init_call(class_node: cst.ClassDef, scope: Scope) -> tuple[cst.Call, cst.BaseExpression | None, Scope] | None:
     init = own_method(class_node, "__init__")
     if init is None:
         return None
