@@ -48,3 +48,27 @@ def test_blocking_calls_in_the_init_of_a_flow_are_reported_without_a_fix() -> No
     assert all(d.fix is None for d in found)
     assert "Home Assistant constructs config and options flows on its event loop" in found[0].message
     assert "async_add_executor_job" in found[0].message
+
+
+def test_a_helper_the_init_of_a_flow_calls_is_followed_without_a_fix() -> None:
+    source = """
+        from pathlib import Path
+
+        from homeassistant.config_entries import ConfigFlow
+
+        def load_models():
+            return [path.stem for path in (Path(__file__).parent / "models").iterdir()]
+
+        class LightsFlow(ConfigFlow, domain="lights"):
+            def __init__(self):
+                self.models = load_models()
+
+            def refresh(self):
+                self.models = load_models()
+
+            async def async_step_user(self, user_input=None):
+                return self.async_show_form(step_id="user")
+    """
+    found = lint_source(textwrap.dedent(source), "config_flow.py", Settings())
+    assert [(d.line, d.code, d.fix) for d in found] == [(11, "CCL104", None)]
+    assert "async_add_executor_job" in found[0].message and "via load_models" in found[0].message

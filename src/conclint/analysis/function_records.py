@@ -17,6 +17,7 @@ import libcst as cst
 from conclint.analysis.conditions import CallSite, Param
 from conclint.analysis.scopes import Scope
 from conclint.analysis.summaries import DATA, ELEMENTWISE, NUMERIC, QUADRATIC
+from conclint.knowledge.frameworks import LoopConstructed
 
 
 class LambdaDepth:
@@ -58,6 +59,9 @@ class CoroutineCall:
     external: bool
     # What the coroutine passes, its guard left out: a coroutine's callers are unknown.
     site: CallSite | None = None
+    # Set when the call is made not in a coroutine but in the `__init__` of a class a
+    # framework constructs on its event loop (no `await` possible there).
+    constructed: LoopConstructed | None = None
 
 
 class LoopRecord:

@@ -101,6 +101,7 @@ from conclint.knowledge.threads import (
     call_kind,
     is_numeric_function,
 )
+from conclint.knowledge.frameworks import LoopConstructed
 from conclint.knowledge.offloading import bound_to_its_thread, needs_loop_thread
 from conclint.analysis.process_starts import returns_loader_with_workers
 from conclint.knowledge.processes import POOL_DISPATCH
@@ -182,7 +183,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self._nodes: dict[str, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode], list[cst.CSTNode]]] = {}
         self.summary = ModuleSummary()
         self.loops: dict[str, tuple[LoopFacts, ...]] = {}
-        self._coroutine_calls: list[tuple[cst.CSTNode, cst.CSTNode | None, Scope, str, bool, CallSite | None]] = []
+        self._coroutine_calls: list[
+            tuple[cst.CSTNode, cst.CSTNode | None, Scope, str, bool, CallSite | None, LoopConstructed | None]
+        ] = []
         self.coroutine_calls: list[CoroutineCall] = []
         # The asyncio calls only the loop's thread may make (FunctionSummary.loop_affine).
         self._loop_uses = LoopUseRecorder(facts)
@@ -1025,7 +1028,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         if self._stack[-1].lambda_depth or not any(function_value(arg.value, self.facts) for arg in node.args):
             return
         site = self._site(qualname, node, False, "", False)
-        self._coroutine_calls.append((node, self.facts.current_statement, self.facts.scope, qualname, False, site._replace(guard=())))
+        self._coroutine_calls.append((node, self.facts.current_statement, self.facts.scope, qualname, False, site._replace(guard=()), None))
 
     def _loop_run(self, node: cst.Call, symbol: Symbol | None) -> None:
         """`Thread(target=self._run)`, `loop.run_until_complete(self._beat())`,
@@ -1327,9 +1330,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         looped = in_loop or bool(function.loops)
         site = self._site(qualname, node, external, new_class, passed)
         function.sites.append(site)
-        if function.is_async:
+        constructed = None if function.is_async else self.facts.loop_constructor
+        if function.is_async or constructed is not None:
             self._coroutine_calls.append(
-                (node, self.facts.current_statement, self.facts.scope, qualname, external, site._replace(guard=()))
+                (node, self.facts.current_statement, self.facts.scope, qualname, external, site._replace(guard=()), constructed)
             )
         if external:
             function.external_edges.append((qualname, looped))
@@ -1480,8 +1484,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self.summary = ModuleSummary(functions, dict(bases), imports, self._class_values, assigned, held)
         self.own_loop_coroutines = own_loop_coroutines(self._own_loops, self.facts.source_bytes)
         self.coroutine_calls = [
-            CoroutineCall(call, statement, scope, name if external else resolved, external, site)
-            for call, statement, scope, name, external, site in self._coroutine_calls
+            CoroutineCall(call, statement, scope, name if external else resolved, external, site, constructed)
+            for call, statement, scope, name, external, site, constructed in self._coroutine_calls
             if id(call) not in self._offloaded_later and (resolved := name if external else target(name)) is not None
         ]
 

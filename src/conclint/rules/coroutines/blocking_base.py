@@ -221,7 +221,11 @@ class BlockingCallInCoroutine(Rule):
         entry = facts.catalog.lookup(chain.callee)
         native = entry.remedy.for_library(library) if entry is not None else None
         first = chain.chain[0]
-        if chain.through_argument:
+        constructed = call.constructed
+        if constructed is not None:
+            suggestion = f"{constructed.reason}: move the call out of `__init__`, to {constructed.remedy}"
+            advice = f"use {constructed.remedy}"
+        elif chain.through_argument:
             suggestion = (
                 f"`{first}` calls the function it is given on the event loop's thread: give it one that does not "
                 f"block, or make `{first}` run it in a worker thread ({OFFLOAD[library].format(call='function')})"
@@ -248,7 +252,7 @@ class BlockingCallInCoroutine(Rule):
             statement=call.statement,
             origin=chain.node,
             helper_chain=chain.links,
-            fix=lambda: helper_call_fix(facts, call, chain, self.settings.target_version),
+            fix=(lambda: helper_call_fix(facts, call, chain, self.settings.target_version)) if constructed is None else None,
         )
 
     def _in_loop_constructor(self, node: cst.CSTNode, match: BlockingMatch | None) -> None:

@@ -32,8 +32,9 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
 
     Also in the `__init__` of a class a framework constructs on its event loop without the
     file showing it: a Home Assistant config or options flow (a subclass of `ConfigFlow`,
-    `OptionsFlow` or `FlowHandler`). Such a finding has no automatic fix, since `__init__`
-    cannot await; the call moves to an async step of the flow.
+    `OptionsFlow` or `FlowHandler`), directly or through the helpers it calls. Such a finding
+    has no automatic fix, since `__init__` cannot await; the call moves to an async step of
+    the flow.
 
     Not reported, because they touch no disk: `tempfile.gettempdir()` (its answer is kept
     after the first call), a `SpooledTemporaryFile` until it rolls over to disk

@@ -567,6 +567,8 @@ class CpuBoundLoopInCoroutine(Rule):
         names = name_space(self.facts)
         shown = names.shown
         for call in summaries.coroutine_calls:
+            if call.constructed is not None:
+                continue  # a framework's constructor on the loop: its remedy is no process
             start = names.start(call)
             verdict = cpu_bound(names.lookup, start) if start is not None else None
             function = names.lookup(verdict.function) if verdict is not None else None
