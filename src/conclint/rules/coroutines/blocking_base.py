@@ -58,7 +58,14 @@ blocking call, `lambda: load(path)`, `lambda: requests.get(url)`); functions of 
 standard library and installed packages (the catalog speaks for those). A suppression
 comment on the blocking call inside the helper silences the chains through it. The fix for
 such a call is the unsafe offload: `await asyncio.to_thread(load_config, path)` (or trio's and
-anyio's `to_thread.run_sync`), where "Fix safety" says it applies."""
+anyio's `to_thread.run_sync`), where "Fix safety" says it applies.
+
+Some frameworks run code on the event loop that no coroutine of the file calls: Home
+Assistant constructs config and options flows (subclasses of `ConfigFlow`, `OptionsFlow`,
+`FlowHandler`) on its loop, so blocking calls in their `__init__`, direct or through
+helpers, are reported too, with the framework's remedy (`await
+self.hass.async_add_executor_job(...)` in an async step) and no fix: `__init__` cannot
+await."""
 
 
 PEERS_HEADING = "Differences from flake8-async and ruff"

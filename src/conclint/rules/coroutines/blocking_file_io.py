@@ -30,12 +30,6 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     `io.open_code`, `netrc.netrc()` and the source reads of `inspect` (`getsource`,
     `getsourcelines`, `getsourcefile`, ...).
 
-    Also in the `__init__` of a class a framework constructs on its event loop without the
-    file showing it: a Home Assistant config or options flow (a subclass of `ConfigFlow`,
-    `OptionsFlow` or `FlowHandler`), directly or through the helpers it calls. Such a finding
-    has no automatic fix, since `__init__` cannot await; the call moves to an async step of
-    the flow.
-
     Not reported, because they touch no disk: `tempfile.gettempdir()` (its answer is kept
     after the first call), a `SpooledTemporaryFile` until it rolls over to disk
     (`rollover()`, `fileno()`), `inspect.getfile()` (an attribute of the object),
