@@ -98,6 +98,18 @@ def test_what_is_not_taken_from_the_subclass() -> None:
             async def ping(self):
                 self.session.get("https://example.org")
 
+        class Unpacked:
+            def __init__(self, session, retries):
+                session, retries = session or requests.Session(), retries or 3
+                self.session = session
+
+        class Retried(Unpacked):
+            def __init__(self):
+                super().__init__(requests.Session(), 5)
+
+            async def ping(self):
+                self.session.get("https://example.org")
+
         class Undeclared(Unknown):
             def __init__(self):
                 super().__init__(session=requests.Session())
@@ -105,6 +117,7 @@ def test_what_is_not_taken_from_the_subclass() -> None:
             async def ping(self):
                 self.session.get("https://example.org")
     """
-    # `session or Session()` is rebound first; `session` is a parameter of unknown type; two
-    # calls of the base's `__init__`; a keyword of a base nobody sees, for no declared field.
+    # `session or Session()` is rebound first (alone or in a tuple); `session` is a parameter
+    # of unknown type; two calls of the base's `__init__`; a keyword of a base nobody sees,
+    # for no declared field.
     assert _found(source) == []

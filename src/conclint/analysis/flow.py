@@ -459,19 +459,20 @@ def _comprehension_names(node: cst.BaseComp) -> frozenset[str]:
     names: set[str] = set()
     clause: cst.CompFor | None = node.for_in
     while clause is not None:
-        names.update(_target_names(clause.target))
+        names.update(target_names(clause.target))
         clause = clause.inner_for_in
     return frozenset(names)
 
 
-def _target_names(target: cst.BaseExpression) -> Iterator[str]:
+def target_names(target: cst.BaseExpression) -> Iterator[str]:
+    """The names an assignment target binds, those of `a, (b, *c)` included."""
     if isinstance(target, cst.Name):
         yield target.value
     elif isinstance(target, (cst.Tuple, cst.List)):
         for element in target.elements:
-            yield from _target_names(element.value)
+            yield from target_names(element.value)
     elif isinstance(target, cst.StarredElement):
-        yield from _target_names(target.value)
+        yield from target_names(target.value)
 
 
 def _captured(pattern: cst.MatchPattern) -> set[str]:

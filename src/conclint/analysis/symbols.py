@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from conclint.analysis.flow import reaching_binding
+from conclint.analysis.flow import reaching_binding, target_names
 from conclint.analysis.scopes import (
     Binding,
     Scope,
@@ -507,14 +507,15 @@ def _base_parameter_argument(
 
 
 def _target_names(statement: cst.CSTNode) -> set[str]:
-    """The plain names an assignment statement binds (`x = ...`, `x: T = ...`, `x += ...`)."""
+    """The names an assignment statement binds (`x = ...`, `x, y = ...`, `x: T = ...`,
+    `x += ...`)."""
     if isinstance(statement, cst.Assign):
         targets = [target.target for target in statement.targets]
     elif isinstance(statement, (cst.AnnAssign, cst.AugAssign)):
         targets = [statement.target]
     else:
         return set()
-    return {target.value for target in targets if isinstance(target, cst.Name)}
+    return {name for target in targets for name in target_names(target)}
 
 
 def _inherited_member(class_node: cst.ClassDef, scope: Scope, attr: str, depth: int) -> object:
