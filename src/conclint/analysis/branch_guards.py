@@ -25,7 +25,7 @@ from conclint.analysis.conditions import (
     Value,
 )
 from conclint.analysis.flow import reaching_binding
-from conclint.analysis.scopes import dotted_name, last_name
+from conclint.analysis.scopes import dotted_name, is_none, last_name
 from conclint.analysis.summaries import LOCAL
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.types import CONSTRUCTED_TYPES
@@ -309,9 +309,7 @@ def iteration_literals(iterable: cst.BaseExpression, facts: FileFacts) -> list[L
 
 
 def _empty_display(node: cst.BaseExpression) -> bool:
-    return isinstance(node, (cst.List, cst.Tuple)) and not node.elements or (
-        isinstance(node, cst.Name) and node.value == "None"
-    )
+    return isinstance(node, (cst.List, cst.Tuple)) and not node.elements or is_none(node)
 
 
 __all__ = [

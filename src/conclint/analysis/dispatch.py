@@ -18,6 +18,7 @@ import libcst as cst
 
 from conclint.analysis.class_attributes import class_attribute_type
 from conclint.analysis.flow import assigned_here
+from conclint.analysis.scopes import is_none
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.threads import (
     CALLABLE_WRAPPERS,
@@ -133,7 +134,7 @@ def _executor_argument_api(qualname: str) -> ThreadDispatch | None:
 
 def _runs_on_thread(facts: FileFacts, executor: cst.BaseExpression | None) -> bool:
     """`run_in_executor(None, ...)` uses the loop's default thread pool."""
-    if isinstance(executor, cst.Name) and executor.value == "None":
+    if is_none(executor):
         return True
     return _thread_pool(facts, executor)
 

@@ -703,8 +703,7 @@ def _base_init_call(class_node: cst.ClassDef, scope: Scope) -> tuple[cst.Call, c
             found.append((call.with_changes(args=call.args[1:]), owner))
     if len(found) != 1:
         return None
-    class_scope = Scope("class", scope.child_qualname(class_node.name.value), scope, class_node)
-    return found[0][0], found[0][1], _method_scope(init, class_scope)
+    return found[0][0], found[0][1], scope_of_method(init, class_node, scope)
 
 
 def declared_field(class_node: cst.ClassDef, name: str) -> bool:
@@ -729,8 +728,7 @@ def property_return(class_node: cst.ClassDef, scope: Scope, name: str) -> tuple[
     ]
     if len(returned) != 1:
         return None
-    class_scope = Scope("class", scope.child_qualname(class_node.name.value), scope, class_node)
-    return returned[0], _method_scope(method, class_scope)
+    return returned[0], scope_of_method(method, class_node, scope)
 
 
 _PROPERTIES = frozenset({"property", "functools.cached_property", "cached_property"})
@@ -767,6 +765,11 @@ def _function_value(function: cst.FunctionDef, scope: Scope, yielded: bool) -> t
     bind_parameters(own, function.params, None)
     collect_bindings(own, function.body.body)
     return values[0], own
+
+
+def scope_of_method(method: cst.FunctionDef, class_node: cst.ClassDef, scope: Scope) -> Scope:
+    """The own scope of `method` of a class defined in `scope`, built outside the traversal."""
+    return _method_scope(method, Scope("class", scope.child_qualname(class_node.name.value), scope, class_node))
 
 
 def _method_scope(method: cst.FunctionDef, class_scope: Scope) -> Scope:

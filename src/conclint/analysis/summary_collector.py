@@ -53,7 +53,7 @@ from conclint.analysis.conditions import CallSite
 from conclint.analysis.function_records import CoroutineCall, FunctionRecord, LambdaDepth, LoopFacts, LoopRecord
 from conclint.analysis.loop_uses import LoopUseRecorder
 from conclint.analysis.own_loops import THREAD_RUNNERS, OwnLoopRecords, own_loop_coroutines
-from conclint.analysis.scopes import Binding, Scope, dotted_name, iter_statements, last_name
+from conclint.analysis.scopes import Binding, Scope, dotted_name, is_none, iter_statements, last_name
 from conclint.analysis.summaries import (
     LIBRARY,
     LOCAL,
@@ -532,7 +532,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         if not self._stack or self._stack[-1].lambda_depth:
             return
         function = self._stack[-1]
-        if value is None and not yielded or isinstance(value, cst.Name) and value.value == "None":
+        if value is None and not yielded or is_none(value):
             return
         if yielded and not function.is_generator:
             function.value_types.clear()  # its returns end a generator: they are no values

@@ -17,6 +17,7 @@ from conclint.analysis.helpers import HelperChain, LineOf, helper_chains, short_
 from conclint.analysis.summary_collector import CoroutineCall
 from conclint.analysis.scopes import dotted_name
 from conclint.knowledge.blocking import OFFLOAD, WAITS_ON_EXIT, WAITS_WHEN_CONSUMED, Category, offload_text
+from conclint.knowledge.frameworks import LoopConstructed
 from conclint.knowledge.offloading import CONSUMERS
 from conclint.syntax.prefilter import COROUTINE
 from conclint.rules.base import Rule
@@ -138,8 +139,9 @@ class BlockingCallInCoroutine(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         facts = self.facts
         if not facts.in_coroutine:
-            if facts.loop_constructor is not None:
-                self._in_loop_constructor(node, facts.blocking_call(node))
+            constructed = facts.loop_constructor
+            if constructed is not None:
+                self._in_loop_constructor(node, facts.blocking_call(node), constructed)
             return
         if facts.is_awaited(node):
             facts.note_awaited_offload(node)
@@ -154,9 +156,10 @@ class BlockingCallInCoroutine(Rule):
         if node.asynchronous is not None:
             return
         if not self.facts.in_coroutine:
-            if self.facts.loop_constructor is not None:
+            constructed = self.facts.loop_constructor
+            if constructed is not None:
                 for item in node.items:
-                    self._in_loop_constructor(item.item, self.facts.blocking_with_item(item))
+                    self._in_loop_constructor(item.item, self.facts.blocking_with_item(item), constructed)
             return
         for item in node.items:
             match = self.facts.blocking_with_item(item)
@@ -262,14 +265,13 @@ class BlockingCallInCoroutine(Rule):
             fix=(lambda: helper_call_fix(facts, call, chain, self.settings.target_version)) if constructed is None else None,
         )
 
-    def _in_loop_constructor(self, node: cst.CSTNode, match: BlockingMatch | None) -> None:
+    def _in_loop_constructor(self, node: cst.CSTNode, match: BlockingMatch | None, constructed: LoopConstructed) -> None:
         """A blocking call in the `__init__` of a class a framework constructs on its event
         loop (`knowledge/frameworks.py`): reported with the framework's remedy and no fix,
         since `__init__` cannot await."""
-        constructed = self.facts.loop_constructor
-        if constructed is None or match is None or match.entry.category is not self.CATEGORY:
+        if match is None or match.entry.category is not self.CATEGORY:
             return
-        call = match.display if match.display.startswith("`") else f"`{match.display}`"
+        call = _quoted(match)
         self.report(
             node,
             suggestion=f"{constructed.reason}: move {call} out of `__init__`, to {constructed.remedy}.",
@@ -281,7 +283,7 @@ class BlockingCallInCoroutine(Rule):
         library = self.facts.library
         entry = match.entry
         replacement = entry.replacement(library, match.callee, match.arguments)
-        call = match.display if match.display.startswith("`") else f"`{match.display}`"
+        call = _quoted(match)
         suggestion = f"Replace {call} with {replacement}"
         if match.callee is not None and entry.remedy.offloadable:
             offload = entry.offload(library, match.callee, match.arguments)
@@ -289,6 +291,11 @@ class BlockingCallInCoroutine(Rule):
                 suggestion += f", or run it in a worker thread: {offload}"
         fix = blocking_fix(self.facts, node, match, self.settings.target_version)
         self.report(node, suggestion=suggestion + ".", call=call, replacement=replacement, fix=fix)
+
+
+def _quoted(match: BlockingMatch) -> str:
+    """How a finding names the call: its display, in backquotes unless it has them."""
+    return match.display if match.display.startswith("`") else f"`{match.display}`"
 
 
 def _consumed_results(facts: FileFacts, call: cst.Call) -> BlockingMatch | None:
