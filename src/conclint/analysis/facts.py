@@ -51,6 +51,8 @@ class Frame:
     kind: str  # "module", "class", "function", "lambda"
     is_async: bool
     node: cst.CSTNode | None
+    # The `__init__` of a class a framework constructs on its event loop: that fact.
+    on_loop: LoopConstructed | None = None
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,6 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.project: ProjectView | None = None
         # `_project_global`'s answers: a module reads the same globals many times.
         self._globals_asked: dict[tuple[str, str], tuple[str, str] | None] = {}
-        # `loop_constructor` by class: the rules ask it for every call of a sync function.
-        self._constructed_on_loop: dict[int, LoopConstructed | None] = {}
 
     # ----- questions rules ask -------------------------------------------------------------
 
@@ -146,19 +146,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         """The framework fact when the nearest enclosing function is the `__init__` of a class
         whose base a framework constructs on its event loop (a Home Assistant `ConfigFlow`):
         that body runs on the loop though nothing in the file calls it from a coroutine."""
-        frame = self.frames[-1]
-        if frame.kind != "function" or frame.is_async or len(self.frames) < 2:
-            return None
-        owner = self.frames[-2]
-        if owner.kind != "class" or not isinstance(frame.node, cst.FunctionDef) or frame.node.name.value != "__init__":
-            return None
-        key = id(owner.node)
-        if key not in self._constructed_on_loop:
-            class_scope = self.scope.parent
-            assert isinstance(owner.node, cst.ClassDef) and class_scope is not None and class_scope.parent is not None
-            # The bases are evaluated where the class statement runs.
-            self._constructed_on_loop[key] = _loop_constructed(owner.node, class_scope.parent, 0)
-        return self._constructed_on_loop[key]
+        return self.frames[-1].on_loop
 
     @property
     def at_import_time(self) -> bool:
@@ -387,7 +375,12 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self_scope = parent if parent.kind == "class" and is_instance_method(node) else None
         bind_parameters(scope, node.params, self_scope)
         collect_bindings(scope, node.body.body, self.module_name)
-        self._enter(scope, Frame("function", scope.is_async, node))
+        on_loop = None
+        if node.name.value == "__init__" and not scope.is_async and parent.kind == "class" and parent.parent is not None:
+            assert isinstance(parent.node, cst.ClassDef)
+            # The bases are evaluated where the class statement runs.
+            on_loop = _loop_constructed(parent.node, parent.parent, 0)
+        self._enter(scope, Frame("function", scope.is_async, node, on_loop))
 
     def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
         self._leave()

@@ -76,6 +76,7 @@ class Scope:
     class_attributes: dict[int, dict[str, tuple[cst.BaseExpression, Scope]]] = field(default_factory=dict)
     class_methods: dict[int, frozenset[str]] = field(default_factory=dict)
     base_inits: dict[int, tuple[cst.Call, cst.BaseExpression | None, Scope] | None] = field(default_factory=dict)
+    properties: dict[tuple[int, str], tuple[cst.BaseExpression, Scope] | None] = field(default_factory=dict)
     class_assignments: dict[int, Counter[str]] = field(default_factory=dict)
     # On the module scope: what each function returns or yields (`function_value`).
     function_values: dict[tuple[int, bool], tuple[cst.BaseExpression, Scope] | None] = field(default_factory=dict)
@@ -717,7 +718,16 @@ def declared_field(class_node: cst.ClassDef, name: str) -> bool:
 def property_return(class_node: cst.ClassDef, scope: Scope, name: str) -> tuple[cst.BaseExpression, Scope] | None:
     """What reading the `@property` `name` of a class defined in `scope` returns, when its
     body returns one value (`return self._model` after making it on first use), with the
-    scope that value is evaluated in; None for any other member."""
+    scope that value is evaluated in; None for any other member. Found once per class and
+    name and kept on the module scope."""
+    cache = scope.module().properties
+    key = (id(class_node), name)
+    if key not in cache:
+        cache[key] = _property_return(class_node, scope, name)
+    return cache[key]
+
+
+def _property_return(class_node: cst.ClassDef, scope: Scope, name: str) -> tuple[cst.BaseExpression, Scope] | None:
     method = own_method(class_node, name)
     if method is None or not any(dotted_name(d.decorator) in _PROPERTIES for d in method.decorators):
         return None
