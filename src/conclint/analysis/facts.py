@@ -293,8 +293,10 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         yields) and whether it is a generator, when that type may have a method `method`:
         asked of the index only if the function's module imports a library one of whose
         catalogued types has such a method (read off its text, before any summary)."""
+        if self.project is None:
+            return None
         imports = receiver_imports(method)
-        if self.project is None or imports is None or not self.project.module_mentions(qualname, imports):
+        if imports is None or not self.project.module_mentions(qualname, imports):
             return None
         summary = self.project.function(qualname)
         return (summary.returns, summary.is_generator) if summary is not None and summary.returns else None
