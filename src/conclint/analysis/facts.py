@@ -80,7 +80,14 @@ OFFLOADS_WITH_CONSUMER = frozenset(OFFLOAD_FUNCTIONS.values())
 class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     """Tracks scopes and execution context during the traversal; answers rules' questions."""
 
-    def __init__(self, module: cst.Module, settings: Settings, module_name: str = "", source: str | bytes = b"") -> None:
+    def __init__(
+        self,
+        module: cst.Module,
+        settings: Settings,
+        module_name: str = "",
+        source: str | bytes = b"",
+        project: ProjectView | None = None,
+    ) -> None:
         super().__init__()
         self.module = module
         self.module_name = module_name
@@ -88,8 +95,11 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.catalog: BlockingCatalog = blocking_catalog(settings.extend_blocking_calls)
         self.module_scope = Scope("module", "", None, module)
         self.module_scope.walrus = walrus_scopes(source)
-        self.module_scope.returns_of = self._project_returns
-        self.module_scope.global_of = self._project_global
+        if project is not None:
+            # Only an index can say what other modules' factories and globals hold: without
+            # one, resolution does not even look for such receivers.
+            self.module_scope.returns_of = self._project_returns
+            self.module_scope.global_of = self._project_global
         collect_bindings(self.module_scope, module.body, module_name)
         self.library = async_library(self.module_scope)
         self.scope = self.module_scope
@@ -124,7 +134,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.summaries: SummaryCollector | None = None
         # The rest of the project, when the linter runs over files on disk (the CLI): lets
         # rules follow calls into functions of other modules. None for a lone source.
-        self.project: ProjectView | None = None
+        self.project = project
         # `_project_global`'s answers: a module reads the same globals many times.
         self._globals_asked: dict[tuple[str, str], tuple[str, str] | None] = {}
 

@@ -176,8 +176,7 @@ def _run_rules(
     project: ProjectView | None = None,
     source: str | bytes = b"",
 ) -> list[Report]:
-    facts = FileFacts(module, settings, project.location.anchor if project is not None else "", source)
-    facts.project = project
+    facts = FileFacts(module, settings, project.location.anchor if project is not None else "", source, project)
     facts.helper_categories = frozenset(
         rule.CATEGORY.value for rule in rule_classes if isinstance(getattr(rule, "CATEGORY", None), Category)
     )
