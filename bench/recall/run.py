@@ -9,9 +9,10 @@ and score the findings against the lines the corpus marks.
 `bugs/<family>/<name>.py` (or a folder `<name>/` for a bug spread over modules) reconstructs a
 bug from a public report, and `<name>_fixed.py` (or `<name>_fixed/`) its fix; CORPUS.md says
 where each comes from. A buggy line ends with `# BUG: CCL101` (several codes: `# BUG: CCL301,
-CCL303`): the code a perfect conclint would report on that line. A line the project kept in its
-fix that another rule rightly reports ends with `# ALSO: CCL404`: a finding of that code there
-is listed apart, neither a hit nor a false positive. Each bug and each fixed
+CCL303`): the code a perfect conclint would report on that line. A line another rule rightly
+reports but the bug is not about (one the project kept in its fix, the fix's own
+`get_event_loop()`, blocking I/O beside a computation) ends with `# ALSO: CCL404`: a finding
+of that code there is listed apart, neither a hit nor a false positive. Each bug and each fixed
 version is copied alone into a temporary directory with an empty `[tool.conclint]` table, so
 that the run treats it as a project of its own (the repository's configuration stays out),
 and the tool runs there, from that directory, with `--no-cache --format json --exit-zero`.
