@@ -41,7 +41,7 @@ async def load_file(
     if server.LOADING_IN_PROGRESS:
         raise RuntimeError("A file load is already in progress.")
 
-    abs_path = os.path.abspath(file_path)
+    abs_path = os.path.abspath(file_path)  # ALSO: CCL104
     load_stacks = not no_stack_traces
     load_extra = not no_extra_data
 

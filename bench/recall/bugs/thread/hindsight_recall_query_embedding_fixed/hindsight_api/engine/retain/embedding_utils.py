@@ -27,7 +27,7 @@ async def generate_embeddings_batch(embeddings_backend, texts: list[str]) -> lis
     for CPU-bound operations.
     """
     try:
-        loop = asyncio.get_event_loop()
+        loop = asyncio.get_event_loop()  # ALSO: CCL404
         embeddings = await loop.run_in_executor(None, embeddings_backend.encode, texts)
         return embeddings
     except Exception as e:
