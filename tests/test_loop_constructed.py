@@ -44,7 +44,7 @@ class Plain:
 
 def test_blocking_calls_in_the_init_of_a_flow_are_reported_without_a_fix() -> None:
     found = lint_source(textwrap.dedent(SOURCE), "config_flow.py", Settings())
-    assert [(d.line, d.code) for d in found] == [(16, "CCL104"), (18, "CCL104")]
+    assert [(d.line, d.code) for d in found] == [(16, "CCL104"), (17, "CCL104"), (18, "CCL104")]
     assert all(d.fix is None for d in found)
     assert "Home Assistant constructs config and options flows on its event loop" in found[0].message
     assert "async_add_executor_job" in found[0].message

@@ -34,7 +34,14 @@ from conclint.analysis.scopes import (
 from conclint.analysis.symbols import Symbol, resolve
 from conclint.core.settings import Settings
 from conclint.syntax.traversal import CachedVisitorMethods
-from conclint.knowledge.blocking import BlockingCall, BlockingCatalog, Category, blocking_catalog
+from conclint.knowledge.blocking import (
+    STREAM_FUNCTIONS,
+    THREAD_OFFLOAD,
+    BlockingCall,
+    BlockingCatalog,
+    Category,
+    blocking_catalog,
+)
 from conclint.knowledge.frameworks import LOOP_CONSTRUCTED, LoopConstructed
 from conclint.knowledge.offloading import CONSUMERS, LAZY_CALLS, OFFLOAD_FUNCTIONS
 from conclint.knowledge.receivers import receiver_imports
@@ -202,7 +209,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         match = None
         name = self.qualified_name(call.func) or self._called_instance(call.func)
         if name is not None and id(call) not in self._iterated_in_thread:
-            entry = self.catalog.lookup(name)
+            entry = self.catalog.lookup(name) or self._stream_entry(name, call)
             if (
                 entry is not None
                 and not _made_nonblocking(entry, call)
@@ -214,6 +221,21 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 match = BlockingMatch(entry, f"{callee}()", callee, bool(call.args))
         self._blocking[key] = match
         return match
+
+    def _stream_entry(self, name: str, call: cst.Call) -> BlockingCall | None:
+        """`json.load(f)`, `pickle.dump(x, f)`: a function that reads or writes the stream it
+        is handed blocks as that stream's method does (`STREAM_FUNCTIONS`), in its category,
+        and is offloaded whole."""
+        for argument in STREAM_FUNCTIONS.get(name, ()):
+            stream = call_argument(call, argument.position, argument.keyword)
+            if stream is None:
+                continue
+            # A node made here, so resolved without the per-node memo of `self.resolve`.
+            method = resolve(cst.Attribute(value=stream, attr=cst.Name(argument.method)), self.scope)
+            entry = self.catalog.lookup(method.qualname) if method is not None and not (method.local or method.instance) else None
+            if entry is not None:
+                return BlockingCall(name, entry.category, THREAD_OFFLOAD)
+        return None
 
     def note_awaited_offload(self, offload: cst.Call) -> None:
         """`await to_thread(list, path.glob("*"))`: the lazy call only makes the iterator, which

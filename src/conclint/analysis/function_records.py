@@ -62,6 +62,15 @@ class CoroutineCall:
     # Set when the call is made not in a coroutine but in the `__init__` of a class a
     # framework constructs on its event loop (no `await` possible there).
     constructed: LoopConstructed | None = None
+    # Set when `node` reads a property (`self.rows`), which runs its getter.
+    reads_property: bool = False
+
+    def called(self, module: cst.Module) -> str:
+        """The call as the source writes it, for messages: `helper()`, `self.rows`."""
+        if self.reads_property:
+            return module.code_for_node(self.node)
+        function = self.node.func if isinstance(self.node, cst.Call) else self.node
+        return f"{module.code_for_node(function)}()"
 
 
 class LoopRecord:

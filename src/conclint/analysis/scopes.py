@@ -729,7 +729,7 @@ def property_return(class_node: cst.ClassDef, scope: Scope, name: str) -> tuple[
 
 def _property_return(class_node: cst.ClassDef, scope: Scope, name: str) -> tuple[cst.BaseExpression, Scope] | None:
     method = own_method(class_node, name)
-    if method is None or not any(dotted_name(d.decorator) in _PROPERTIES for d in method.decorators):
+    if method is None or not any(dotted_name(d.decorator) in PROPERTY_DECORATORS for d in method.decorators):
         return None
     returned = [
         statement.value
@@ -741,7 +741,8 @@ def _property_return(class_node: cst.ClassDef, scope: Scope, name: str) -> tuple
     return returned[0], scope_of_method(method, class_node, scope)
 
 
-_PROPERTIES = frozenset({"property", "functools.cached_property", "cached_property"})
+# How a getter is decorated, as written (`dotted_name`).
+PROPERTY_DECORATORS = frozenset({"property", "functools.cached_property", "cached_property"})
 
 
 def function_value(function: cst.FunctionDef, scope: Scope, yielded: bool) -> tuple[cst.BaseExpression, Scope] | None:

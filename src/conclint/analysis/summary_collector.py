@@ -15,6 +15,7 @@ asks for (operators, bound names, `len()`, element walks) in `conclint.analysis.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Sequence
 
@@ -69,7 +70,7 @@ from conclint.analysis.summaries import (
     inherited_method,
 )
 from conclint.analysis.spin_loops import SpinCalls, spin_loop
-from conclint.analysis.symbols import Symbol, global_types, resolve
+from conclint.analysis.symbols import Symbol, global_types, property_getter, resolve
 from conclint.knowledge.threads import (
     ARRAY_WORK,
     CALLABLE_WRAPPERS,
@@ -101,6 +102,7 @@ from conclint.knowledge.threads import (
     call_kind,
     is_numeric_function,
 )
+from conclint.knowledge.blocking import STREAM_FUNCTIONS
 from conclint.knowledge.frameworks import LoopConstructed
 from conclint.knowledge.offloading import bound_to_its_thread, needs_loop_thread
 from conclint.analysis.process_starts import returns_loader_with_workers
@@ -111,6 +113,22 @@ if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
 
 LineOf = Callable[[cst.CSTNode], int]
+
+
+_PROPERTY_DEFINITION = re.compile(rb"^[ \t]*@(?:functools\.)?(?:cached_)?property[ \t]*\r?\n[ \t]*def[ \t]+(\w+)", re.MULTILINE)
+
+
+def property_names(source: bytes) -> frozenset[str]:
+    """The names the module's source defines as properties (`@property` on the line above
+    the `def`): only reads of these names can run a getter, so only they are resolved."""
+    return frozenset(match.decode() for match in _PROPERTY_DEFINITION.findall(source))
+
+
+def _assigned_attributes(target: cst.BaseExpression) -> list[cst.Attribute]:
+    """The attributes an assignment target sets (`self.x`, also in `self.x, y = ...`)."""
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [found for element in target.elements for found in _assigned_attributes(element.value)]
+    return [target] if isinstance(target, cst.Attribute) else []
 
 
 def _given(binding: Binding | None) -> bool:
@@ -187,6 +205,11 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             tuple[cst.CSTNode, cst.CSTNode | None, Scope, str, bool, CallSite | None, LoopConstructed | None]
         ] = []
         self.coroutine_calls: list[CoroutineCall] = []
+        # Property reads (`self.rows`) made into calls of their getters, and the attributes
+        # that are no read: a call's function (`self.load()`), an assignment's target.
+        self._property_reads: set[int] = set()
+        self._not_read: set[int] = set()
+        self._property_names = property_names(facts.source_bytes)
         # The asyncio calls only the loop's thread may make (FunctionSummary.loop_affine).
         self._loop_uses = LoopUseRecorder(facts)
         # Spin-wait loops (FunctionSummary.spins): how their calls are judged, and the loop
@@ -846,9 +869,11 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if self._stack:
             self._self_attribute_stored(node.target)
+            self._not_read.add(id(node.target))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
+            self._not_read.update(id(t) for t in _assigned_attributes(target.target))
             if isinstance(target.target, cst.Subscript) and self._stack and self._stack[-1].loops:
                 self._stored_indexes.update(id(e) for e in target.target.slice if isinstance(e.slice, cst.Index))
             if self._stack:
@@ -871,6 +896,21 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         arithmetic = isinstance(value, cst.BinaryOperation) and isinstance(value.operator, ARITHMETIC_OPERATORS)
         if arithmetic and mentions(value, targets):
             loop.updates = True  # `n = n // 2`, `z = z * z + c`
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._not_read.update(id(target) for target in _assigned_attributes(node.target))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        """`self.rows` where `rows` is a property of the class (or of a base of this
+        module): reading it runs the getter, a call as any other."""
+        if node.attr.value not in self._property_names or not self._stack or id(node) in self._not_read:
+            return
+        if self.facts.unreachable or self._stack[-1].lambda_depth:
+            return
+        getter = property_getter(node, self.facts.scope)
+        if getter is not None:
+            self._property_reads.add(id(node))
+            self._edge(getter, node, "unknown")
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         self._loop_uses.comparisons += 1
@@ -934,6 +974,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         function = self._stack[-1]
         facts = self.facts
         func = node.func
+        self._not_read.add(id(func))
         symbol = facts.resolve(func)
         if not function.lambda_depth:
             self._loop_uses.call(function, node, symbol)
@@ -985,7 +1026,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 self._unknown()
             return
         qualname = symbol.qualname
-        if facts.catalog.lookup(qualname) is not None:
+        if facts.catalog.lookup(qualname) is not None or qualname in STREAM_FUNCTIONS:
             match = facts.blocking_call(node)
             if match is not None:
                 self._blocking(node, match.entry.qualname, match.entry.category.value, match.display)
@@ -1484,7 +1525,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self.summary = ModuleSummary(functions, dict(bases), imports, self._class_values, assigned, held)
         self.own_loop_coroutines = own_loop_coroutines(self._own_loops, self.facts.source_bytes)
         self.coroutine_calls = [
-            CoroutineCall(call, statement, scope, name if external else resolved, external, site, constructed)
+            CoroutineCall(
+                call, statement, scope, name if external else resolved, external, site, constructed, id(call) in self._property_reads
+            )
             for call, statement, scope, name, external, site, constructed in self._coroutine_calls
             if id(call) not in self._offloaded_later and (resolved := name if external else target(name)) is not None
         ]

@@ -25,6 +25,7 @@ from conclint.analysis.scopes import (
     iter_statements,
     last_name,
     loop_binding,
+    PROPERTY_DECORATORS,
     own_method,
     property_return,
 )
@@ -342,18 +343,47 @@ def _entered(value: Symbol, depth: int) -> Symbol | None:
 def _method(class_node: cst.ClassDef, scope: Scope, name: str, depth: int) -> tuple[cst.FunctionDef, Scope] | None:
     """The `def name` of a class of this module or of its local bases (depth first, left to
     right), with the scope its annotations are evaluated in; None when none defines it."""
+    found = _defining_class(class_node, scope, name, depth)
+    return (found[0], found[1]) if found is not None else None
+
+
+def _defining_class(
+    class_node: cst.ClassDef, scope: Scope, name: str, depth: int
+) -> tuple[cst.FunctionDef, Scope, cst.ClassDef] | None:
+    """`_method`, with the class whose body has the `def`."""
     if depth > 20:
         return None
     own = own_method(class_node, name)
     if own is not None:
-        return own, scope
+        return own, scope, class_node
     for argument in class_node.bases:
         base = resolve(argument.value, scope, depth + 1)
         if base is not None and base.local and isinstance(base.node, cst.ClassDef) and base.scope is not None:
-            found = _method(base.node, base.scope, name, depth + 1)
+            found = _defining_class(base.node, base.scope, name, depth + 1)
             if found is not None:
                 return found
     return None
+
+
+def property_getter(attribute: cst.Attribute, scope: Scope) -> str | None:
+    """The qualified name of the getter that reading `obj.attr` runs, when `obj` is an
+    instance of a class of this module (`self`, or `store = Store()`) and `attr` one of its
+    `@property` or `cached_property` members, or of its bases of this module. None for any
+    other read (an attribute, a method, an object of another module's class)."""
+    instance = resolve(attribute.value, scope)
+    if instance is None or not (instance.instance and instance.local) or instance.scope is None:
+        return None
+    if not isinstance(instance.node, cst.ClassDef):
+        return None
+    name = attribute.attr.value
+    found = _defining_class(instance.node, instance.scope, name, 0)
+    if found is None or not any(dotted_name(d.decorator) in PROPERTY_DECORATORS for d in found[0].decorators):
+        return None
+    getter, defined_in, owner = found
+    # With a setter or deleter (`@name.setter def name`), the summaries know one function by
+    # that name, which may not be the getter.
+    defs = [s for s in iter_statements(owner.body.body) if isinstance(s, cst.FunctionDef) and s.name.value == name]
+    return f"{defined_in.child_qualname(owner.name.value)}.{name}" if defs == [getter] else None
 
 
 def _is_standard_stream(expression: cst.BaseExpression, scope: Scope, depth: int) -> bool:

@@ -520,6 +520,35 @@ WAITS_WHEN_CONSUMED: Mapping[str, tuple[BlockingCall, BlockingCall]] = {
 }
 
 
+@dataclass(frozen=True)
+class StreamArgument:
+    """The stream a function reads or writes: its argument at `position` or named `keyword`,
+    used through the stream's method `method`."""
+
+    position: int
+    keyword: str
+    method: str
+
+
+def _streams(names: str, position: int, keyword: str, method: str) -> dict[str, tuple[StreamArgument, ...]]:
+    return {name: (StreamArgument(position, keyword, method),) for name in names.split()}
+
+
+# Functions that read or write the stream they are handed. They block when, and as, that
+# stream's own method does: `json.load(f)` reads a file that `open()` returned (CCL104), while
+# the same call on an `io.StringIO` reads memory. Lazy readers (`yaml.load_all`, `csv.reader`)
+# read only as they are iterated, and are left out.
+STREAM_FUNCTIONS: Mapping[str, tuple[StreamArgument, ...]] = {
+    **_streams("json.load tomllib.load plistlib.load", 0, "fp", "read"),
+    **_streams("json.dump plistlib.dump", 1, "fp", "write"),
+    **_streams("pickle.load marshal.load", 0, "file", "read"),
+    **_streams("pickle.dump marshal.dump", 1, "file", "write"),
+    **_streams("yaml.load yaml.safe_load yaml.full_load yaml.unsafe_load", 0, "stream", "read"),
+    **_streams("yaml.dump yaml.safe_dump", 1, "stream", "write"),
+    "shutil.copyfileobj": (StreamArgument(0, "fsrc", "read"), StreamArgument(1, "fdst", "write")),
+}
+
+
 class BlockingCatalog:
     """Looks qualified names up among the blocking callables, exact names first, then `Type.*`."""
 

@@ -36,7 +36,9 @@ calls into the other modules of the project (a function of `app/io.py` is shown 
 has `app.io.read_text`); the flake8 plugin and `--per-file` follow calls within the
 file only. A call that reaches blocking calls of several categories is one finding, by the
 first category's rule (sleep, http, subprocess, file, network, database, input, wait, in that
-order, among the selected rules), and its message names the others.
+order, among the selected rules), and its message names the others. Reading a property of
+the class (`self.rows`, a `@property` or `cached_property` of the class or of a base class
+of the module) runs its getter, and is followed as a call of it; it has no automatic fix.
 
 Only calls that can run are followed. A call or blocking call inside a helper that sits
 under a test of the helper's own parameters or `self` attributes (`if path is None: return`,
@@ -226,8 +228,9 @@ class BlockingCallInCoroutine(Rule):
     def _report_helper(self, call: CoroutineCall, chain: HelperChain, others: list[HelperChain] = []) -> None:
         facts = self.facts
         library = facts.library
-        function = call.node.func if isinstance(call.node, cst.Call) else call.node
-        shown = facts.module.code_for_node(function)
+        called = call.called(facts.module)
+        # What runs in the worker thread: the function, or a lambda reading the property.
+        shown = f"lambda: {called}" if call.reads_property else called.removesuffix("()")
         entry = facts.catalog.lookup(chain.callee)
         native = entry.remedy.for_library(library) if entry is not None else None
         first = chain.chain[0]
@@ -242,7 +245,7 @@ class BlockingCallInCoroutine(Rule):
             )
             advice = f"give `{short_name(first)}` a function that does not block"
         else:
-            arguments = not isinstance(call.node, cst.Call) or bool(call.node.args)
+            arguments = not call.reads_property and (not isinstance(call.node, cst.Call) or bool(call.node.args))
             suggestion = f"Run it in a worker thread: {offload_text(library, shown, arguments)}"
             advice = "run it in a worker thread"
             if native is not None:
@@ -251,7 +254,7 @@ class BlockingCallInCoroutine(Rule):
         def message(line_of: LineOf) -> str:
             """Short, for the one-line view: what blocks, what to do, the chain it blocks
             through (cut when long; the finding's `chain` has every link)."""
-            text = f"`{shown}()` blocks the event loop ({advice}) {chain.explain(line_of)}"
+            text = f"`{called}` blocks the event loop ({advice}) {chain.explain(line_of)}"
             also = "; ".join(f"{other.shown} ({other.where(line_of)})" for other in others)
             return f"{text}; it also calls {also}" if also else text
 

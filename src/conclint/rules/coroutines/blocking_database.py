@@ -83,6 +83,33 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
     VALID = (
         Valid(
             """
+            import sqlite3
+
+            class Store:
+                def __init__(self, path):
+                    self._path = path
+                    self._rows = []
+
+                @property
+                def rows(self):
+                    with sqlite3.connect(self._path) as con:
+                        return con.execute("SELECT * FROM items").fetchall()
+
+                @rows.setter
+                def rows(self, value):
+                    self._rows = value
+
+                @property
+                def path(self):
+                    return self._path
+
+                async def reset(self):
+                    self.rows = []  # the setter runs, not the getter
+                    return self.path  # a getter that only reads an attribute
+            """
+        ),
+        Valid(
+            """
             import redis
 
             async def index(client: redis.Redis):
@@ -224,6 +251,26 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            import sqlite3
+
+            class Screenshots:
+                def __init__(self, db_path):
+                    self.db_path = db_path
+
+                @property
+                def new_rows(self):
+                    with sqlite3.connect(self.db_path) as con:
+                        return con.execute("SELECT * FROM screenshots").fetchall()
+
+                async def handle_batch(self, emit):
+                    for row in self.new_rows:  # reading the property runs the query
+                        await emit(row)
+            """,
+            line=13,
+            message_contains=("`self.new_rows` blocks the event loop", "asyncio.to_thread(lambda: self.new_rows)"),
+        ),
         Invalid(
             """
             import sqlite3

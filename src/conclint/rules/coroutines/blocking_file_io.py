@@ -28,7 +28,11 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     (`mkstemp`, `mkdtemp`, `TemporaryFile`,
     `NamedTemporaryFile`, `TemporaryDirectory`, and the methods of the files they return),
     `io.open_code`, `netrc.netrc()` and the source reads of `inspect` (`getsource`,
-    `getsourcelines`, `getsourcefile`, ...).
+    `getsourcelines`, `getsourcefile`, ...). Functions that read or write the stream they
+    are handed (`json.load`, `json.dump`, `pickle.load`, `pickle.dump`, `marshal`, `plistlib`,
+    `tomllib.load`, PyYAML's `load`, `safe_load` and `dump`, `shutil.copyfileobj`) are reported
+    when that stream's own read or write would be: `json.load(fh)` on a file from `open()`,
+    not on an `io.StringIO`.
 
     Not reported, because they touch no disk: `tempfile.gettempdir()` (its answer is kept
     after the first call), a `SpooledTemporaryFile` until it rolls over to disk
@@ -144,6 +148,21 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             async def configs(root: Path):
                 found = root.glob("*.toml")  # the iterator, kept for the worker thread
                 return await asyncio.to_thread(sorted, found)
+            """
+        ),
+        Valid(
+            """
+            import io
+            import json
+            from typing import IO
+
+            import yaml
+
+            async def parse(text: str, log: IO[str]):
+                settings = yaml.safe_load(text)  # a string, not a stream
+                state = json.load(io.StringIO(text))  # reads memory
+                json.dump(state, log)  # a write to any stream, as `log.write()` is not reported
+                return settings
             """
         ),
         Valid(
@@ -439,6 +458,24 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         Invalid(
             """
             import io
+            import json
+            import pickle
+            import shutil
+
+            async def refresh(f: io.TextIOWrapper, path, state):
+                data = json.load(f)
+                with open(path, "rb") as source, open(path + ".bak", "wb") as target:
+                    shutil.copyfileobj(source, target)
+                    pickle.dump(state, target)
+                return data
+            """,
+            line=7,
+            count=5,
+            message_contains=("`json.load()` blocks the event loop; use `await asyncio.to_thread(json.load, ...)` instead",),
+        ),
+        Invalid(
+            """
+            import io
 
             log: io.TextIOWrapper = ...  # declared: set up elsewhere
 
@@ -557,16 +594,19 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             import json
 
             async def load(path):
-                return json.load(open(path))
+                fh = open(path)
+                return json.load(fh)
             """,
             line=5,
+            count=2,  # the open, and json.load reading the file
             message_contains=("await anyio.open_file(...)",),
             fixed="""
             import anyio
             import json
 
             async def load(path):
-                return json.load(await anyio.to_thread.run_sync(open, path))
+                fh = await anyio.to_thread.run_sync(open, path)
+                return await anyio.to_thread.run_sync(json.load, fh)
             """,
         ),
         Invalid(

@@ -582,7 +582,7 @@ class CpuBoundLoopInCoroutine(Rule):
                 where = elsewhere(project, verdict.function, "cpu_evidence", verdict.index)
             else:
                 continue
-            text = f"`{self.facts.module.code_for_node(call.node.func)}()`"  # type: ignore[attr-defined]
+            text = f"`{call.called(self.facts.module)}`"
             message = "{text} is pure-Python computation ({chain}: {reason} at {where}) that never awaits: it blocks the event loop while it runs"
             self.report(
                 call.node,

@@ -1,0 +1,127 @@
+"""Issue 14: reading a property runs its getter, so a coroutine that reads one whose getter
+blocks (or computes) blocks the loop, as a call of the getter would (bbot's gowitness module
+read its SQLite database through three properties)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from conclint.analysis.summary_collector import property_names
+from conclint.core.settings import Settings
+from conclint.engine import lint_source
+
+SOURCE = """
+import sqlite3
+from functools import cached_property
+
+
+class Base:
+    @property
+    def rows(self):
+        with sqlite3.connect("x.db") as con:
+            return con.execute("select 1").fetchall()
+
+
+class Module(Base):
+    @cached_property
+    def config(self):
+        with open("c.toml") as fh:
+            return fh.read()
+
+    @property
+    def name(self):
+        return "m"
+
+    async def handle(self):
+        for row in self.rows:
+            print(row)
+        return self.name, self.config
+
+    async def store(self, value):
+        self.rows = value
+        (self.rows, other) = value, 1
+        del self.rows
+
+
+def read_config(module: Module):
+    return module.config
+
+
+async def outside():
+    store = Module()
+    return store.rows, read_config(store)
+
+
+async def offloaded(module: Module):
+    return lambda: module.rows
+"""
+
+
+def _found(source: str) -> list[tuple[int, str, str]]:
+    return [(d.line, d.code, d.message.partition(" blocks")[0]) for d in lint_source(textwrap.dedent(source), "example.py", Settings())]
+
+
+def test_reads_of_blocking_properties_are_reported_as_calls_of_their_getters() -> None:
+    assert _found(SOURCE) == [
+        (24, "CCL106", "`self.rows`"),  # a base's property
+        (26, "CCL104", "`self.config`"),  # a cached_property: its first read runs the getter
+        (40, "CCL106", "`store.rows`"),  # an instance the coroutine made
+        (40, "CCL104", "`read_config()`"),  # a helper that reads one
+    ]
+
+
+def test_a_property_read_has_no_fix_and_says_how_to_offload_it() -> None:
+    found = [d for d in lint_source(textwrap.dedent(SOURCE), "example.py", Settings()) if d.line == 24]
+    assert found[0].fix is None
+    assert "`await asyncio.to_thread(lambda: self.rows)`" in found[0].suggestion
+
+
+def test_a_property_that_computes_is_followed_by_ccl202() -> None:
+    source = """
+    class Grid:
+        def __init__(self, n):
+            self.n = n
+
+        @property
+        def total(self):
+            found = 0
+            for i in range(self.n):
+                for j in range(self.n):
+                    found += i * j
+            return found
+
+        async def report(self):
+            return self.total
+    """
+    assert [(line, code) for line, code, _ in _found(source)] == [(15, "CCL202")]
+
+
+def test_property_names_are_read_off_the_text() -> None:
+    source = b"class A:\n    @property\n    def a(self): ...\n    @functools.cached_property\n    def b(self): ...\n    def c(self): ...\n"
+    assert property_names(source) == {"a", "b"}
+
+
+def test_a_property_with_a_setter_is_not_followed() -> None:
+    # The getter only reads; the setter takes a lock. Summaries know one `PV.channel`, so
+    # a read is not followed at all rather than into the setter (caproto's asyncio client).
+    source = """
+    import threading
+
+    class PV:
+        def __init__(self):
+            self.lock = threading.RLock()
+            self._channel = None
+
+        @property
+        def channel(self):
+            return self._channel
+
+        @channel.setter
+        def channel(self, value):
+            with self.lock:
+                self._channel = value
+
+        async def close(self):
+            return self.channel
+    """
+    assert _found(source) == []
