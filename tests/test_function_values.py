@@ -132,3 +132,40 @@ def test_a_container_built_empty_has_the_elements_its_annotation_says() -> None:
             untyped[host].get(url)
     """
     assert _lines(body) == [7, 8]
+
+
+def test_a_declared_return_type_types_a_call_whose_returns_do_not_show_it() -> None:
+    # A cache: one return hands back what a dict held, the other what it just made; the
+    # annotation (a string naming a TYPE_CHECKING import, or a plain name) says what both are.
+    body = """
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            from requests import Session
+
+        SESSIONS = {}
+
+        def session_for(host) -> "Session":
+            found = SESSIONS.get(host)
+            if found is not None:
+                return found
+            found = SESSIONS[host] = requests.Session()
+            return found
+
+        def untyped_for(host):
+            return SESSIONS[host]
+
+        class Client:
+            def _session(self, host) -> requests.Session:
+                return SESSIONS[host]
+
+            async def _aio_session(self, host) -> requests.Session:
+                return SESSIONS[host]
+
+            async def fetch(self, host, url):
+                session_for(host).get(url)
+                self._session(host).get(url)
+                untyped_for(host).get(url)  # nothing says what it is
+                return (await self._aio_session(host)).get(url)  # a coroutine's result: not followed
+    """
+    assert _lines(body) == [27, 28]

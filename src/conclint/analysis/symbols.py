@@ -90,7 +90,10 @@ def resolve(expression: cst.CSTNode, scope: Scope, depth: int = 0) -> Symbol | N
             return _super(scope)
         if callee is not None and callee.qualname == "builtins.next" and len(expression.args) == 1:
             return _next_of(expression.args[0].value, scope, depth + 1)
-        return _call_result(callee, depth)
+        result = _call_result(callee, depth)
+        if result is None and callee is not None and callee.local and callee.node is None and isinstance(func, cst.Attribute):
+            return _method_declared_return(func, scope, depth + 1)
+        return result
     if isinstance(expression, cst.Subscript):
         base = resolve(expression.value, scope, depth + 1)
         if base is not None and base.instance and base.qualname in SUBSCRIPT_RESULTS:
@@ -688,6 +691,28 @@ def _made_in_another_module(receiver: cst.BaseExpression, method: str, scope: Sc
     return Symbol(found[0], instance=True) if found is not None and found[1] == generator else None
 
 
+def _declared_return(function: cst.FunctionDef, scope: Scope, depth: int) -> Symbol | None:
+    """What a sync function or method of this module is annotated to return, when that is a
+    known library type (`def load(name) -> "SentenceTransformer":`, a cache that returns the
+    model it made or the one it kept): the value its returns do not show."""
+    if function.returns is None or function.asynchronous is not None:
+        return None
+    annotated = annotated_type(function.returns.annotation, scope, depth + 1)
+    return Symbol(annotated, instance=True) if annotated is not None else None
+
+
+def _method_declared_return(method: cst.Attribute, scope: Scope, depth: int) -> Symbol | None:
+    """`_declared_return` of a method called on an instance of a class of this module
+    (`self._load_model(name)`), found in the class or its bases of this module."""
+    instance = resolve(method.value, scope, depth + 1)
+    if instance is None or not (instance.instance and instance.local) or instance.scope is None:
+        return None
+    if not isinstance(instance.node, cst.ClassDef):
+        return None
+    found = _defining_class(instance.node, instance.scope, method.attr.value, depth + 1)
+    return _declared_return(found[0], found[1], depth) if found is not None else None
+
+
 def _call_result(callee: Symbol | None, depth: int = 0) -> Symbol | None:
     if callee is None:
         return None
@@ -701,7 +726,8 @@ def _call_result(callee: Symbol | None, depth: int = 0) -> Symbol | None:
         if isinstance(callee.node, cst.FunctionDef) and callee.scope is not None:
             # A factory of this module (`def make_session(): return requests.Session()`).
             value = function_value(callee.node, callee.scope, yielded=False)
-            return resolve(value[0], value[1], depth + 1) if value is not None else None
+            made = resolve(value[0], value[1], depth + 1) if value is not None else None
+            return made if made is not None else _declared_return(callee.node, callee.scope, depth)
         return None
     result = CALL_RESULTS.get(callee.qualname)
     if result is not None:

@@ -20,8 +20,10 @@ class ComputationInCoroutine(BlockingCallInCoroutine):
     made it (`SentenceTransformer(name)`, `whisper.load_model(name)`,
     `AutoModelForCausalLM.from_pretrained(name)`), wherever the rules follow types: in the
     coroutine, at module level, in an attribute of the class (a field a subclass hands to its
-    base's `__init__` included), through a factory function of the module, in a global or a
-    factory of another module of the project. A streamed completion (`stream=True`) returns an iterator at once and is not
+    base's `__init__` included), through a factory function of the module (or a function or
+    method annotated to return the model, `def load(name) -> "SentenceTransformer":`, as a
+    cache that returns the model it kept or the one it made is), in a global or a factory of
+    another module of the project. A streamed completion (`stream=True`) returns an iterator at once and is not
     reported.
 
     ## Why is this bad?
@@ -152,6 +154,31 @@ class ComputationInCoroutine(BlockingCallInCoroutine):
                 return model.encode(texts).tolist()
             """,
             line=6,
+        ),
+        # A loader annotated to return the model: its returns (a cache) do not show it.
+        Invalid(
+            """
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                from sentence_transformers import SentenceTransformer
+
+            MODELS = {}
+
+            class EmbeddingMixin:
+                def _load_model(self, name) -> "SentenceTransformer":
+                    loaded = MODELS.get(name)
+                    if loaded is None:
+                        from sentence_transformers import SentenceTransformer
+
+                        loaded = MODELS[name] = SentenceTransformer(name)
+                    return loaded
+
+                async def embeddings(self, name, texts):
+                    model = self._load_model(name)
+                    return model.encode(texts, show_progress_bar=False)
+            """,
+            line=19,
         ),
         # Through helpers of the module, with the model held in an attribute.
         Invalid(
