@@ -189,6 +189,8 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
         chains = blocking_chains(names.lookup, start, site, names.classes, offloaded)
         result = {}
         for category, chain in chains.items():
+            if call.reads_property and len(chain.chain) > 1:
+                continue  # a getter is followed only to what it does itself
             shown = tuple(names.shown(name) for name in chain.chain)
             if chain.index == PASSED_BLOCKING:
                 found = HelperChain(shown, chain.evidence.callee, _shown(chain.evidence), lambda line_of: "in the lambda it is given")

@@ -901,11 +901,15 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self._not_read.update(id(target) for target in _assigned_attributes(node.target))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        """`self.rows` where `rows` is a property of the class (or of a base of this
-        module): reading it runs the getter, a call as any other."""
+        """`self.rows` read in a coroutine, where `rows` is a property of the class (or of a
+        base of this module): reading it runs the getter, a call of it. Followed only into
+        what the getter does itself, and not from sync helpers: getters that reach blocking
+        calls through further functions are mostly lazy set-up (`if not self._client:
+        self._client = get_client()`), done once, usually before any coroutine reads it."""
         if node.attr.value not in self._property_names or not self._stack or id(node) in self._not_read:
             return
-        if self.facts.unreachable or self._stack[-1].lambda_depth:
+        function = self._stack[-1]
+        if not function.is_async or function.lambda_depth or self.facts.unreachable:
             return
         getter = property_getter(node, self.facts.scope)
         if getter is not None:

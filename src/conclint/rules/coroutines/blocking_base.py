@@ -36,9 +36,12 @@ calls into the other modules of the project (a function of `app/io.py` is shown 
 has `app.io.read_text`); the flake8 plugin and `--per-file` follow calls within the
 file only. A call that reaches blocking calls of several categories is one finding, by the
 first category's rule (sleep, http, subprocess, file, network, database, input, wait, in that
-order, among the selected rules), and its message names the others. Reading a property of
-the class (`self.rows`, a `@property` or `cached_property` of the class or of a base class
-of the module) runs its getter, and is followed as a call of it; it has no automatic fix.
+order, among the selected rules), and its message names the others. Reading a property in
+a coroutine (`self.rows`, a `@property` or `cached_property` of the class or of a base class
+of the module) runs its getter: it is reported when the getter itself makes a blocking call,
+with no automatic fix. A getter that reaches one only through further functions is not
+followed, nor a property read in a sync helper: such getters are mostly lazy set-up
+(`if not self._client: self._client = get_client()`), done once, before coroutines read them.
 
 Only calls that can run are followed. A call or blocking call inside a helper that sits
 under a test of the helper's own parameters or `self` attributes (`if path is None: return`,

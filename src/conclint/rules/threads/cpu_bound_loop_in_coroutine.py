@@ -574,6 +574,8 @@ class CpuBoundLoopInCoroutine(Rule):
             function = names.lookup(verdict.function) if verdict is not None else None
             if verdict is None or function is None or function.cpu_evidence[verdict.index].kind not in _HELPER_KINDS:
                 continue
+            if call.reads_property and len(verdict.chain) > 1:
+                continue  # a getter is followed only to what it does itself
             chain = " -> ".join(shown(step) for step in verdict.chain)
             node = summaries.evidence_node(shown(verdict.function), verdict.index)
             if node is not None:
