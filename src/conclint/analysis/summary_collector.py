@@ -869,11 +869,11 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if self._stack:
             self._self_attribute_stored(node.target)
-            self._not_read.add(id(node.target))
+            self._not_read_at(_assigned_attributes(node.target))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
-            self._not_read.update(id(t) for t in _assigned_attributes(target.target))
+            self._not_read_at(_assigned_attributes(target.target))
             if isinstance(target.target, cst.Subscript) and self._stack and self._stack[-1].loops:
                 self._stored_indexes.update(id(e) for e in target.target.slice if isinstance(e.slice, cst.Index))
             if self._stack:
@@ -898,7 +898,13 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             loop.updates = True  # `n = n // 2`, `z = z * z + c`
 
     def visit_Del(self, node: cst.Del) -> None:
-        self._not_read.update(id(target) for target in _assigned_attributes(node.target))
+        self._not_read_at(_assigned_attributes(node.target))
+
+    def _not_read_at(self, attributes: Sequence[cst.BaseExpression]) -> None:
+        """These attributes are set, deleted or called, not read: no getter runs there."""
+        names = self._property_names
+        if names:
+            self._not_read.update(id(a) for a in attributes if isinstance(a, cst.Attribute) and a.attr.value in names)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         """`self.rows` read in a coroutine, where `rows` is a property of the class (or of a
@@ -978,7 +984,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         function = self._stack[-1]
         facts = self.facts
         func = node.func
-        self._not_read.add(id(func))
+        self._not_read_at((func,))
         symbol = facts.resolve(func)
         if not function.lambda_depth:
             self._loop_uses.call(function, node, symbol)

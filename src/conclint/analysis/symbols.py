@@ -11,6 +11,7 @@ import libcst as cst
 
 from conclint.analysis.flow import reaching_binding, target_names
 from conclint.analysis.scopes import (
+    PROPERTY_DECORATORS,
     Binding,
     Scope,
     argument_for,
@@ -25,7 +26,6 @@ from conclint.analysis.scopes import (
     iter_statements,
     last_name,
     loop_binding,
-    PROPERTY_DECORATORS,
     own_method,
     property_return,
 )
@@ -373,20 +373,26 @@ def property_getter(attribute: cst.Attribute, scope: Scope) -> str | None:
     instance of a class of this module (`self`, or `store = Store()`) and `attr` one of its
     `@property` or `cached_property` members, or of its bases of this module. None for any
     other read (an attribute, a method, an object of another module's class)."""
-    instance = resolve(attribute.value, scope)
-    if instance is None or not (instance.instance and instance.local) or instance.scope is None:
-        return None
-    if not isinstance(instance.node, cst.ClassDef):
-        return None
-    name = attribute.attr.value
-    found = _defining_class(instance.node, instance.scope, name, 0)
+    found = _instance_method(attribute, scope, 0)
     if found is None or not any(dotted_name(d.decorator) in PROPERTY_DECORATORS for d in found[0].decorators):
         return None
     getter, defined_in, owner = found
+    name = attribute.attr.value
     # With a setter or deleter (`@name.setter def name`), the summaries know one function by
     # that name, which may not be the getter.
     defs = [s for s in iter_statements(owner.body.body) if isinstance(s, cst.FunctionDef) and s.name.value == name]
     return f"{defined_in.child_qualname(owner.name.value)}.{name}" if defs == [getter] else None
+
+
+def _instance_method(attribute: cst.Attribute, scope: Scope, depth: int) -> tuple[cst.FunctionDef, Scope, cst.ClassDef] | None:
+    """The `def` that `obj.name` names when `obj` is an instance of a class of this module,
+    found in the class or its bases of this module (`_defining_class`)."""
+    instance = resolve(attribute.value, scope, depth + 1)
+    if instance is None or not (instance.instance and instance.local) or instance.scope is None:
+        return None
+    if not isinstance(instance.node, cst.ClassDef):
+        return None
+    return _defining_class(instance.node, instance.scope, attribute.attr.value, depth + 1)
 
 
 def _is_standard_stream(expression: cst.BaseExpression, scope: Scope, depth: int) -> bool:
@@ -703,13 +709,8 @@ def _declared_return(function: cst.FunctionDef, scope: Scope, depth: int) -> Sym
 
 def _method_declared_return(method: cst.Attribute, scope: Scope, depth: int) -> Symbol | None:
     """`_declared_return` of a method called on an instance of a class of this module
-    (`self._load_model(name)`), found in the class or its bases of this module."""
-    instance = resolve(method.value, scope, depth + 1)
-    if instance is None or not (instance.instance and instance.local) or instance.scope is None:
-        return None
-    if not isinstance(instance.node, cst.ClassDef):
-        return None
-    found = _defining_class(instance.node, instance.scope, method.attr.value, depth + 1)
+    (`self._load_model(name)`)."""
+    found = _instance_method(method, scope, depth)
     return _declared_return(found[0], found[1], depth) if found is not None else None
 
 
