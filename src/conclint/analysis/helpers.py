@@ -177,6 +177,9 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
                 return True
         return False
 
+    # Per call node: a `self.m()` may run one of several overrides, each a CoroutineCall of
+    # the same node; their chains make one finding (the first chain of each category).
+    found_at: dict[int, tuple[CoroutineCall, dict[str, HelperChain]]] = {}
     for call in collector.coroutine_calls:
         start = names.start(call)
         if start is None:
@@ -208,7 +211,10 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
             lazy = summaries[0] is not None and summaries[0].is_generator
             result[category] = replace(found, movable=movable, lazy=lazy, through_argument=coroutine)
         if result:
-            yield call, result
+            earlier = found_at.setdefault(id(call.node), (call, result))[1]
+            for category, chain in result.items():
+                earlier.setdefault(category, chain)
+    yield from found_at.values()
 
 
 def _local(chain: BlockingChain, collector: SummaryCollector) -> HelperChain:

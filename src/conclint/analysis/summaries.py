@@ -825,6 +825,29 @@ def inherited_method(name: str, defined: Container[str], bases: Mapping[str, tup
     return None
 
 
+def overrides(name: str, defined: Container[str], bases: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The definitions of method `name` (`Base.data`) in the classes of this module that
+    derive from its class, directly or through other classes of the module: what
+    `self.data()` in `Base` runs, when `Base` leaves `data` to its subclasses."""
+    owner, _, method = name.rpartition(".")
+    return tuple(
+        f"{cls}.{method}" for cls in bases if cls != owner and f"{cls}.{method}" in defined and _derives(cls, owner, bases)
+    )
+
+
+def _derives(cls: str, ancestor: str, bases: Mapping[str, tuple[str, ...]]) -> bool:
+    seen: set[str] = set()
+    pending = list(bases.get(cls, ()))
+    while pending:
+        base = pending.pop()
+        if base == ancestor:
+            return True
+        if base not in seen and base in bases:
+            seen.add(base)
+            pending.extend(bases[base])
+    return False
+
+
 __all__ = [
     "DATA",
     "ELEMENTWISE",

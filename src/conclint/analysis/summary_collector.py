@@ -68,6 +68,7 @@ from conclint.analysis.summaries import (
     SpinEvidence,
     SpinVerdict,
     inherited_method,
+    overrides,
 )
 from conclint.analysis.spin_loops import SpinCalls, spin_loop
 from conclint.analysis.symbols import Symbol, global_types, property_getter, resolve
@@ -113,6 +114,10 @@ if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
 
 LineOf = Callable[[cst.CSTNode], int]
+
+# The fallback of a call edge `self.m()` to a method its class leaves to subclasses: resolved
+# to their overrides when the module ends (an unknown call when there are none).
+DISPATCH = "dispatch"
 
 
 _PROPERTY_DEFINITION = re.compile(rb"^[ \t]*@(?:functools\.)?(?:cached_)?property[ \t]*\r?\n[ \t]*def[ \t]+(\w+)", re.MULTILINE)
@@ -210,6 +215,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self._property_reads: set[int] = set()
         self._not_read: set[int] = set()
         self._property_names = property_names(facts.source_bytes)
+        # Calls `self.m()` of a method the class and its bases of this module do not define:
+        # they run a subclass's `m` (`overrides`).
+        self._dispatched: set[int] = set()
+        self._dispatched_names: set[str] = set()
         # The asyncio calls only the loop's thread may make (FunctionSummary.loop_affine).
         self._loop_uses = LoopUseRecorder(facts)
         # Spin-wait loops (FunctionSummary.spins): how their calls are judged, and the loop
@@ -385,6 +394,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         if not symbol.local and _may_be_project_function(symbol.qualname):
             return ("r", symbol.qualname)
         return None
+
+    def _is_self(self, receiver: cst.BaseExpression) -> bool:
+        return isinstance(receiver, cst.Name) and self._self_owner(receiver.value) is not None
 
     def _self_owner(self, name: str) -> str | None:
         """The class whose instance `name` is, when it is the `self` of an enclosing method."""
@@ -1025,7 +1037,12 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 self._edge(f"{symbol.qualname}.__init__", node, "ignore", new_class=symbol.qualname)
             else:
                 method = symbol.qualname.rpartition(".")[2]
-                self._edge(symbol.qualname, node, "pure" if method in PURE_METHODS_ANY_RECEIVER else "unknown")
+                fallback = "pure" if method in PURE_METHODS_ANY_RECEIVER else "unknown"
+                if fallback == "unknown" and isinstance(func, cst.Attribute) and self._is_self(func.value):
+                    fallback = DISPATCH  # `self.data()` the class leaves to its subclasses
+                    self._dispatched.add(id(node))
+                    self._dispatched_names.add(symbol.qualname)
+                self._edge(symbol.qualname, node, fallback)
             return
         if symbol.instance:
             # Calling an object: its type's `__call__` may be catalogued (a model pipeline).
@@ -1448,6 +1465,14 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         def target(name: str) -> str | None:
             return name if name in defined else inherited_method(name, defined, bases)
 
+        def targets(name: str, dispatched: bool) -> tuple[str, ...]:
+            """What a call of `name` runs: its function, or for a `self.m()` the class leaves
+            to its subclasses, their overrides (any of them may be the one that runs)."""
+            found = target(name)
+            if found is not None:
+                return (found,)
+            return overrides(name, defined, bases) if dispatched else ()
+
         functions: dict[str, FunctionSummary] = {}
         for function in self._done:
             calls: list[str] = []
@@ -1455,16 +1480,15 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             unknown, unknown_in_loops = function.unknown, function.unknown_in_loops
             recursive = function.recursive_call is not None
             for name, looped, fallback in function.edges:
-                resolved = target(name)
-                if resolved is None:
-                    if fallback == "unknown":
-                        unknown += 1
-                        unknown_in_loops += looped or recursive
-                    continue
-                if resolved not in calls:
-                    calls.append(resolved)
-                if (looped or recursive) and resolved not in in_loops:
-                    in_loops.append(resolved)
+                resolved_names = targets(name, fallback == DISPATCH)
+                if not resolved_names and fallback in ("unknown", DISPATCH):
+                    unknown += 1
+                    unknown_in_loops += looped or recursive
+                for resolved in resolved_names:
+                    if resolved not in calls:
+                        calls.append(resolved)
+                    if (looped or recursive) and resolved not in in_loops:
+                        in_loops.append(resolved)
             if recursive:
                 unknown_in_loops = unknown
             external = tuple(dict.fromkeys(name for name, _ in function.external_edges))
@@ -1498,7 +1522,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 unknown_iterations=function.unknown_iterations,
                 params=function.params,
                 method=function.method,
-                sites=_resolved_sites(function.sites, target),
+                sites=_resolved_sites(function.sites, lambda name: targets(name, name in self._dispatched_names)),
                 decorators=function.decorators,
                 offloads_argument=function.offloads_argument,
                 returns_running_loop=function.returns_running_loop,
@@ -1535,11 +1559,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self.summary = ModuleSummary(functions, dict(bases), imports, self._class_values, assigned, held)
         self.own_loop_coroutines = own_loop_coroutines(self._own_loops, self.facts.source_bytes)
         self.coroutine_calls = [
-            CoroutineCall(
-                call, statement, scope, name if external else resolved, external, site, constructed, id(call) in self._property_reads
-            )
+            CoroutineCall(call, statement, scope, resolved, external, site, constructed, id(call) in self._property_reads)
             for call, statement, scope, name, external, site, constructed in self._coroutine_calls
-            if id(call) not in self._offloaded_later and (resolved := name if external else target(name)) is not None
+            if id(call) not in self._offloaded_later
+            for resolved in ((name,) if external else targets(name, id(call) in self._dispatched))
         ]
 
 
@@ -1576,15 +1599,16 @@ def _leading_argument(call: cst.Call, position: int | None, keyword: str | None)
     return leading[position] if position is not None and position < len(leading) else None
 
 
-def _resolved_sites(sites: list[CallSite], target: Callable[[str], str | None]) -> tuple[CallSite, ...]:
-    """The call sites of calls of functions this module defines, by the name they resolve to
-    (an inherited method by its base's), and of other modules' functions; each once."""
+def _resolved_sites(sites: list[CallSite], targets: Callable[[str], tuple[str, ...]]) -> tuple[CallSite, ...]:
+    """The call sites of calls of functions this module defines, by the names they resolve to
+    (an inherited method by its base's, a method left to subclasses by their overrides), and
+    of other modules' functions; each once."""
     found: dict[CallSite, None] = {}
     for site in sites:
         if site.external:
             found[site] = None
-        elif (resolved := target(site.callee)) is not None:
-            found[site._replace(callee=resolved)] = None
+        else:
+            found.update((site._replace(callee=resolved), None) for resolved in targets(site.callee))
     return tuple(found)
 
 

@@ -566,9 +566,10 @@ class CpuBoundLoopInCoroutine(Rule):
         project = self.facts.project
         names = name_space(self.facts)
         shown = names.shown
+        reported: set[int] = set()  # a `self.m()` runs one of several overrides: one finding
         for call in summaries.coroutine_calls:
-            if call.constructed is not None:
-                continue  # a framework's constructor on the loop: its remedy is no process
+            if call.constructed is not None or id(call.node) in reported:
+                continue  # a framework's constructor on the loop (its remedy is no process), or reported
             start = names.start(call)
             verdict = cpu_bound(names.lookup, start) if start is not None else None
             function = names.lookup(verdict.function) if verdict is not None else None
@@ -584,6 +585,7 @@ class CpuBoundLoopInCoroutine(Rule):
                 where = elsewhere(project, verdict.function, "cpu_evidence", verdict.index)
             else:
                 continue
+            reported.add(id(call.node))
             text = f"`{call.called(self.facts.module)}`"
             message = "{text} is pure-Python computation ({chain}: {reason} at {where}) that never awaits: it blocks the event loop while it runs"
             self.report(
