@@ -729,7 +729,7 @@ def property_return(class_node: cst.ClassDef, scope: Scope, name: str) -> tuple[
 
 def _property_return(class_node: cst.ClassDef, scope: Scope, name: str) -> tuple[cst.BaseExpression, Scope] | None:
     method = own_method(class_node, name)
-    if method is None or not any(dotted_name(d.decorator) in PROPERTY_DECORATORS for d in method.decorators):
+    if method is None or not is_property(method):
         return None
     returned = [
         statement.value
@@ -743,6 +743,11 @@ def _property_return(class_node: cst.ClassDef, scope: Scope, name: str) -> tuple
 
 # How a getter is decorated, as written (`dotted_name`).
 PROPERTY_DECORATORS = frozenset({"property", "functools.cached_property", "cached_property"})
+
+
+def is_property(function: cst.FunctionDef) -> bool:
+    """Whether `def` is a getter: decorated `@property` or `@cached_property`."""
+    return any(dotted_name(d.decorator) in PROPERTY_DECORATORS for d in function.decorators)
 
 
 def function_value(function: cst.FunctionDef, scope: Scope, yielded: bool) -> tuple[cst.BaseExpression, Scope] | None:

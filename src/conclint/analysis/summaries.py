@@ -812,17 +812,7 @@ def _absolute_guard(guard: tuple, prefix: str) -> tuple:
 def inherited_method(name: str, defined: Container[str], bases: Mapping[str, tuple[str, ...]]) -> str | None:
     """The qualified name of the function a method name resolves to through local bases."""
     owner, _, method = name.rpartition(".")
-    seen: set[str] = set()
-    pending = list(bases.get(owner, ()))
-    while pending:
-        base = pending.pop(0)
-        if base in seen or base not in bases:
-            continue
-        seen.add(base)
-        if f"{base}.{method}" in defined:
-            return f"{base}.{method}"
-        pending[0:0] = bases[base]
-    return None
+    return next((f"{base}.{method}" for base in _local_ancestors(owner, bases) if f"{base}.{method}" in defined), None)
 
 
 def overrides(name: str, defined: Container[str], bases: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
@@ -831,21 +821,24 @@ def overrides(name: str, defined: Container[str], bases: Mapping[str, tuple[str,
     `self.data()` in `Base` runs, when `Base` leaves `data` to its subclasses."""
     owner, _, method = name.rpartition(".")
     return tuple(
-        f"{cls}.{method}" for cls in bases if cls != owner and f"{cls}.{method}" in defined and _derives(cls, owner, bases)
+        f"{cls}.{method}"
+        for cls in bases
+        if cls != owner and f"{cls}.{method}" in defined and owner in _local_ancestors(cls, bases)
     )
 
 
-def _derives(cls: str, ancestor: str, bases: Mapping[str, tuple[str, ...]]) -> bool:
+def _local_ancestors(cls: str, bases: Mapping[str, tuple[str, ...]]) -> Iterator[str]:
+    """The bases of class `cls` that are classes of this module, and theirs, in the order
+    Python searches them (depth first, left to right), each once."""
     seen: set[str] = set()
     pending = list(bases.get(cls, ()))
     while pending:
-        base = pending.pop()
-        if base == ancestor:
-            return True
-        if base not in seen and base in bases:
-            seen.add(base)
-            pending.extend(bases[base])
-    return False
+        base = pending.pop(0)
+        if base in seen or base not in bases:
+            continue
+        seen.add(base)
+        yield base
+        pending[0:0] = bases[base]
 
 
 __all__ = [

@@ -54,7 +54,7 @@ from conclint.analysis.conditions import CallSite
 from conclint.analysis.function_records import CoroutineCall, FunctionRecord, LambdaDepth, LoopFacts, LoopRecord
 from conclint.analysis.loop_uses import LoopUseRecorder
 from conclint.analysis.own_loops import THREAD_RUNNERS, OwnLoopRecords, own_loop_coroutines
-from conclint.analysis.scopes import Binding, Scope, dotted_name, is_none, iter_statements, last_name
+from conclint.analysis.scopes import PROPERTY_DECORATORS, Binding, Scope, dotted_name, is_none, iter_statements, last_name
 from conclint.analysis.summaries import (
     LIBRARY,
     LOCAL,
@@ -120,7 +120,12 @@ LineOf = Callable[[cst.CSTNode], int]
 DISPATCH = "dispatch"
 
 
-_PROPERTY_DEFINITION = re.compile(rb"^[ \t]*@(?:functools\.)?(?:cached_)?property[ \t]*\r?\n[ \t]*def[ \t]+(\w+)", re.MULTILINE)
+_PROPERTY_DEFINITION = re.compile(
+    rb"^[ \t]*@(?:"
+    + b"|".join(re.escape(name.encode()) for name in sorted(PROPERTY_DECORATORS))
+    + rb")[ \t]*\r?\n[ \t]*def[ \t]+(\w+)",
+    re.MULTILINE,
+)
 
 
 def property_names(source: bytes) -> frozenset[str]:
@@ -207,7 +212,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self.summary = ModuleSummary()
         self.loops: dict[str, tuple[LoopFacts, ...]] = {}
         self._coroutine_calls: list[
-            tuple[cst.CSTNode, cst.CSTNode | None, Scope, str, bool, CallSite | None, LoopConstructed | None]
+            tuple[cst.CSTNode, cst.CSTNode | None, Scope, str, bool, CallSite | None, LoopConstructed | None, bool]
         ] = []
         self.coroutine_calls: list[CoroutineCall] = []
         # Property reads (`self.rows`) made into calls of their getters, and the attributes
@@ -215,10 +220,6 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self._property_reads: set[int] = set()
         self._not_read: set[int] = set()
         self._property_names = property_names(facts.source_bytes)
-        # Calls `self.m()` of a method the class and its bases of this module do not define:
-        # they run a subclass's `m` (`overrides`).
-        self._dispatched: set[int] = set()
-        self._dispatched_names: set[str] = set()
         # The asyncio calls only the loop's thread may make (FunctionSummary.loop_affine).
         self._loop_uses = LoopUseRecorder(facts)
         # Spin-wait loops (FunctionSummary.spins): how their calls are judged, and the loop
@@ -1039,9 +1040,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 method = symbol.qualname.rpartition(".")[2]
                 fallback = "pure" if method in PURE_METHODS_ANY_RECEIVER else "unknown"
                 if fallback == "unknown" and isinstance(func, cst.Attribute) and self._is_self(func.value):
-                    fallback = DISPATCH  # `self.data()` the class leaves to its subclasses
-                    self._dispatched.add(id(node))
-                    self._dispatched_names.add(symbol.qualname)
+                    fallback = DISPATCH  # `self.data()` the class may leave to its subclasses
                 self._edge(symbol.qualname, node, fallback)
             return
         if symbol.instance:
@@ -1096,7 +1095,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         if self._stack[-1].lambda_depth or not any(function_value(arg.value, self.facts) for arg in node.args):
             return
         site = self._site(qualname, node, False, "", False)
-        self._coroutine_calls.append((node, self.facts.current_statement, self.facts.scope, qualname, False, site._replace(guard=()), None))
+        self._coroutine_calls.append((node, self.facts.current_statement, self.facts.scope, qualname, False, site._replace(guard=()), None, False))
 
     def _loop_run(self, node: cst.Call, symbol: Symbol | None) -> None:
         """`Thread(target=self._run)`, `loop.run_until_complete(self._beat())`,
@@ -1401,7 +1400,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         constructed = None if function.is_async else self.facts.loop_constructor
         if function.is_async or constructed is not None:
             self._coroutine_calls.append(
-                (node, self.facts.current_statement, self.facts.scope, qualname, external, site._replace(guard=()), constructed)
+                (node, self.facts.current_statement, self.facts.scope, qualname, external, site._replace(guard=()), constructed, fallback == DISPATCH)
             )
         if external:
             function.external_edges.append((qualname, looped))
@@ -1479,6 +1478,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             in_loops: list[str] = []
             unknown, unknown_in_loops = function.unknown, function.unknown_in_loops
             recursive = function.recursive_call is not None
+            left_to_subclasses = {name for name, _, fallback in function.edges if fallback == DISPATCH}
             for name, looped, fallback in function.edges:
                 resolved_names = targets(name, fallback == DISPATCH)
                 if not resolved_names and fallback in ("unknown", DISPATCH):
@@ -1522,7 +1522,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 unknown_iterations=function.unknown_iterations,
                 params=function.params,
                 method=function.method,
-                sites=_resolved_sites(function.sites, lambda name: targets(name, name in self._dispatched_names)),
+                sites=_resolved_sites(function.sites, lambda name: targets(name, name in left_to_subclasses)),
                 decorators=function.decorators,
                 offloads_argument=function.offloads_argument,
                 returns_running_loop=function.returns_running_loop,
@@ -1560,9 +1560,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self.own_loop_coroutines = own_loop_coroutines(self._own_loops, self.facts.source_bytes)
         self.coroutine_calls = [
             CoroutineCall(call, statement, scope, resolved, external, site, constructed, id(call) in self._property_reads)
-            for call, statement, scope, name, external, site, constructed in self._coroutine_calls
+            for call, statement, scope, name, external, site, constructed, dispatched in self._coroutine_calls
             if id(call) not in self._offloaded_later
-            for resolved in ((name,) if external else targets(name, id(call) in self._dispatched))
+            for resolved in ((name,) if external else targets(name, dispatched))
         ]
 
 

@@ -11,7 +11,6 @@ import libcst as cst
 
 from conclint.analysis.flow import reaching_binding, target_names
 from conclint.analysis.scopes import (
-    PROPERTY_DECORATORS,
     Binding,
     Scope,
     argument_for,
@@ -23,6 +22,7 @@ from conclint.analysis.scopes import (
     function_value,
     instance_attributes,
     is_none,
+    is_property,
     iter_statements,
     last_name,
     loop_binding,
@@ -374,7 +374,7 @@ def property_getter(attribute: cst.Attribute, scope: Scope) -> str | None:
     `@property` or `cached_property` members, or of its bases of this module. None for any
     other read (an attribute, a method, an object of another module's class)."""
     found = _instance_method(attribute, scope, 0)
-    if found is None or not any(dotted_name(d.decorator) in PROPERTY_DECORATORS for d in found[0].decorators):
+    if found is None or not is_property(found[0]):
         return None
     getter, defined_in, owner = found
     name = attribute.attr.value
@@ -636,6 +636,8 @@ def _typed_by_project(base: Symbol | None, attribute: cst.Attribute, scope: Scop
     another module's factory made. `base` (what the receiver resolved to, or None) when
     none of them says more."""
     module = scope.module()
+    if module.global_of is None and module.returns_of is None:
+        return base  # no project index: nothing to ask
     method = attribute.attr.value
     receiver = attribute.value
     if base is not None:
