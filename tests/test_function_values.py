@@ -169,3 +169,78 @@ def test_a_declared_return_type_types_a_call_whose_returns_do_not_show_it() -> N
                 return (await self._aio_session(host)).get(url)  # a coroutine's result: not followed
     """
     assert _lines(body) == [27, 28]
+
+
+def test_a_method_of_the_module_returning_one_value_types_its_call() -> None:
+    # `self._client()` of a class of this module: what the sync method returns, through its
+    # bases of the module too; not what a method returns on one path only, nor a generator.
+    body = """
+        class Base:
+            def _client(self):
+                client = requests.Session()
+                client.headers["User-Agent"] = "bot"
+                return client
+
+        class Fetcher(Base):
+            def _either(self, flag):
+                if flag:
+                    return requests.Session()
+                return requests
+
+            def _sessions(self):
+                yield requests.Session()
+
+            async def fetch(self, url):
+                self._client().get(url)
+                self._either(True).get(url)
+                self._sessions().get(url)
+
+        async def handler(url):
+            Fetcher()._client().get(url)
+    """
+    assert _lines(body) == [18, 23]
+
+
+def test_a_memoizing_function_returns_what_it_makes() -> None:
+    # muxi-ai/onellm#47: `_load_model` returns the model it kept or the one it just made.
+    body = """
+        _SESSIONS = {}
+
+        def session_for(host):
+            if host in _SESSIONS:
+                return _SESSIONS[host]
+            session = requests.Session()
+            _SESSIONS[host] = session
+            return session
+
+        class Pool:
+            def __init__(self):
+                self._cache = {}
+
+            def _session(self, host):
+                found = self._cache.get(host)
+                if found is not None:
+                    return found
+                return self._cache.get(host)
+
+            def _kept(self, host):
+                if host in self._cache:
+                    return self._cache[host]
+                session = requests.Session()
+                self._cache[host] = session
+                return session
+
+            def _other_cache(self, host, other):
+                if host in other:
+                    return other[host]
+                session = requests.Session()
+                self._cache[host] = session
+                return session
+
+            async def fetch(self, host, url):
+                session_for(host).get(url)
+                self._kept(host).get(url)
+                self._session(host).get(url)  # no value is made: nothing says what it is
+                self._other_cache(host, {}).get(url)  # reads a container it does not fill
+    """
+    assert _lines(body) == [36, 37]

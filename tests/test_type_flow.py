@@ -119,6 +119,77 @@ def test_branches_that_agree_keep_the_type() -> None:
     assert lines(source) == [8]
 
 
+@pytest.mark.parametrize(
+    "conversion",
+    [
+        "if isinstance(path, str):\n    path = Path(path)",
+        "if isinstance(path, (str, bytes)):\n    path = pathlib.Path(path)",
+        "if not isinstance(path, Path):\n    path = Path(path)",
+        "if not isinstance(path, pathlib.Path):\n    path = pathlib.Path(path, 'x')",
+    ],
+)
+def test_a_parameter_converted_under_isinstance_has_the_converted_type(conversion: str) -> None:
+    # aiohttp's FileResponse (aio-libs/aiohttp#3313): `path` arrives as text or as a Path.
+    source = f"""
+import pathlib
+from pathlib import Path
+
+class FileResponse:
+    def __init__(self, path):
+{textwrap.indent(conversion, "        ")}
+        self._path = path
+
+    async def prepare(self):
+        return self._path.stat()
+
+async def size(path):
+{textwrap.indent(conversion, "    ")}
+    return path.stat()
+"""
+    assert lines(source) == [11, 16]
+
+
+@pytest.mark.parametrize(
+    "conversion",
+    [
+        # The converted path's type is unknown, or not a conversion of the name.
+        "if isinstance(path, str):\n    path = convert(path)",
+        "if isinstance(path, str):\n    path = Path(other)",
+        # Not text: the paths that skip it hold something else.
+        "if isinstance(path, int):\n    path = Path(path)",
+        # A negated test of one class, converted to another.
+        "if not isinstance(path, str):\n    path = Path(path)",
+        # An `else` says what the other path holds.
+        "if isinstance(path, str):\n    path = Path(path)\nelse:\n    path = other",
+    ],
+)
+def test_conversions_the_idiom_does_not_cover_stay_unknown(conversion: str) -> None:
+    source = f"""
+from pathlib import Path
+
+async def size(path, other):
+{textwrap.indent(conversion, "    ")}
+    return path.stat()
+"""
+    assert lines(source) == []
+
+
+def test_a_converted_name_that_was_typed_before_keeps_the_merge() -> None:
+    # Only a parameter takes the converted type: a local bound to something else stays
+    # unknown where the paths join.
+    source = """
+        import threading
+        from pathlib import Path
+
+        async def run(other):
+            path = threading.Lock()
+            if isinstance(path, str):
+                path = Path(path)
+            path.stat()
+    """
+    assert lines(source) == []
+
+
 def test_a_branch_that_returns_does_not_reach_what_follows() -> None:
     source = """
         from pathlib import Path

@@ -166,6 +166,59 @@ def join(*states: State | None) -> State | None:
     return result
 
 
+# `isinstance(path, str)`: the argument arrived as text, to be made an object of its own.
+_TEXT_TYPES = frozenset(("str", "bytes"))
+
+
+def coerced_parameter(node: cst.If) -> str | None:
+    """The name an `if` without `else` converts to one type, when the idiom says so:
+
+    - `if not isinstance(p, Path): p = Path(p)`: after it, `p` is a `Path` on both paths;
+    - `if isinstance(p, str): p = Path(p)`: text is made an object, and what was not text is
+      taken to be that object already (the code goes on to call its methods).
+
+    The flow pass then lets the path that skipped the conversion hold what the converted
+    path holds, for a parameter only: a name with a binding of its own keeps the merge."""
+    test = node.test
+    negated = isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
+    call = test.expression if negated else test  # type: ignore[attr-defined]
+    if not (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Name)
+        and call.func.value == "isinstance"
+        and len(call.args) == 2
+        and isinstance(call.args[0].value, cst.Name)
+    ):
+        return None
+    name = call.args[0].value.value
+    tested = call.args[1].value
+    for statement in iter_statements(node.body.body):
+        if not (isinstance(statement, cst.Assign) and len(statement.targets) == 1):
+            continue
+        target, value = statement.targets[0].target, statement.value
+        if not (isinstance(target, cst.Name) and target.value == name and isinstance(value, cst.Call)):
+            continue
+        first = value.args[0].value if value.args else None
+        if not (isinstance(first, cst.Name) and first.value == name):
+            continue
+        if negated and value.func.deep_equals(tested):
+            return name
+        if not negated and _names_text_types(tested):
+            return name
+    return None
+
+
+def _names_text_types(expression: cst.BaseExpression) -> bool:
+    """`str`, `bytes`, `(str, bytes)` or `str | bytes`."""
+    if isinstance(expression, cst.Name):
+        return expression.value in _TEXT_TYPES
+    if isinstance(expression, cst.Tuple):
+        return bool(expression.elements) and all(_names_text_types(element.value) for element in expression.elements)
+    if isinstance(expression, cst.BinaryOperation) and isinstance(expression.operator, cst.BitOr):
+        return _names_text_types(expression.left) and _names_text_types(expression.right)
+    return False
+
+
 # Small statements that read no tracked name and may bind one.
 _BINDING_ONLY = frozenset((cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal, cst.Pass))
 
@@ -304,6 +357,12 @@ class _Walker:
             other = self.suite(orelse.body, dict(state))
         else:
             other = state
+            coerced = coerced_parameter(node)
+            if coerced is not None and then is not None and coerced in then:
+                entry = state.get(coerced)
+                if entry is not None and entry.kind == "param" and then[coerced] is not entry:
+                    # The path that skipped the conversion holds what the converted one does.
+                    other = {**state, coerced: then[coerced]}
         return join(then, other)
 
     def loop(self, node: cst.For | cst.While, state: State) -> State | None:

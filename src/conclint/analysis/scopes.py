@@ -731,14 +731,69 @@ def _property_return(class_node: cst.ClassDef, scope: Scope, name: str) -> tuple
     method = own_method(class_node, name)
     if method is None or not is_property(method):
         return None
+    returned = one_returned(method)
+    return (returned, scope_of_method(method, class_node, scope)) if returned is not None else None
+
+
+def method_value(method: cst.FunctionDef, class_node: cst.ClassDef, scope: Scope) -> tuple[cst.BaseExpression, Scope] | None:
+    """The one value a sync method of a class defined in `scope` returns (`return
+    httpx.Client(...)` of `def _client(self)`), with the method's own scope; None when it
+    returns several, or is a coroutine or a generator. Kept on the module scope, per method."""
+    if method.asynchronous is not None:
+        return None
+    cache = scope.module().function_values
+    key = (id(method), False)
+    if key not in cache:
+        returned = None if _yields(method) else one_returned(method)
+        cache[key] = (returned, scope_of_method(method, class_node, scope)) if returned is not None else None
+    return cache[key]
+
+
+def one_returned(function: cst.FunctionDef) -> cst.BaseExpression | None:
+    """The one value `function` returns (`return None` aside, like an attribute's `None`), or
+    None when it returns several or none.
+
+    A memoizing function returns twice, what it keeps and what it makes, and is read as
+    returning what it makes: a return that reads a container (`return self._cache[key]`,
+    `return _models.get(name)`) is set aside when the function itself stores into that
+    container the value of another of its returns (`self._cache[key] = model` with
+    `return model`)."""
     returned = [
         statement.value
-        for statement in iter_statements(method.body.body)
-        if isinstance(statement, cst.Return) and statement.value is not None
+        for statement in iter_statements(function.body.body)
+        if isinstance(statement, cst.Return) and statement.value is not None and not is_none(statement.value)
     ]
-    if len(returned) != 1:
-        return None
-    return returned[0], scope_of_method(method, class_node, scope)
+    if len(returned) > 1:
+        stored = _stored_names(function)
+        made = [value for value in returned if not _reads_cache_of(value, stored, returned)]
+        returned = made if len(made) == 1 else returned
+    return returned[0] if len(returned) == 1 else None
+
+
+def _stored_names(function: cst.FunctionDef) -> list[tuple[cst.BaseExpression, str]]:
+    """(container, name) of each `container[key] = name` in the function's body."""
+    stored = []
+    for statement in iter_statements(function.body.body):
+        if isinstance(statement, cst.Assign) and isinstance(statement.value, cst.Name):
+            for target in statement.targets:
+                if isinstance(target.target, cst.Subscript):
+                    stored.append((target.target.value, statement.value.value))
+    return stored
+
+
+def _reads_cache_of(value: cst.BaseExpression, stored: list[tuple[cst.BaseExpression, str]], returned: list[cst.BaseExpression]) -> bool:
+    if isinstance(value, cst.Subscript):
+        container = value.value
+    elif isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "get":
+        container = value.func.value
+    else:
+        return False
+    returned_names = {other.value for other in returned if isinstance(other, cst.Name)}
+    return any(name in returned_names and container.deep_equals(kept) for kept, name in stored)
+
+
+def _yields(function: cst.FunctionDef) -> bool:
+    return any(isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Yield) for statement in iter_statements(function.body.body))
 
 
 # How a getter is decorated, as written (`dotted_name`).
@@ -766,21 +821,20 @@ def function_value(function: cst.FunctionDef, scope: Scope, yielded: bool) -> tu
 
 
 def _function_value(function: cst.FunctionDef, scope: Scope, yielded: bool) -> tuple[cst.BaseExpression, Scope] | None:
-    returned: list[cst.BaseExpression] = []
     yields: list[cst.BaseExpression | None] = []
     for statement in iter_statements(function.body.body):
-        if isinstance(statement, cst.Return) and statement.value is not None and not is_none(statement.value):
-            returned.append(statement.value)  # `return None` aside, like an attribute's `None`
-        elif isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Yield):
+        if isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Yield):
             value = statement.value.value
             yields.append(None if isinstance(value, cst.From) else value)
-    values = yields if yielded else returned
-    if len(values) != 1 or values[0] is None or (yields and not yielded):
+    if yields and not yielded:
+        return None
+    value = (yields[0] if len(yields) == 1 else None) if yielded else one_returned(function)
+    if value is None:
         return None
     own = Scope("function", scope.child_qualname(function.name.value), scope, function)
     bind_parameters(own, function.params, None)
     collect_bindings(own, function.body.body)
-    return values[0], own
+    return value, own
 
 
 def scope_of_method(method: cst.FunctionDef, class_node: cst.ClassDef, scope: Scope) -> Scope:

@@ -21,11 +21,13 @@ from conclint.analysis.scopes import (
     dotted_name,
     function_value,
     instance_attributes,
+    is_instance_method,
     is_none,
     is_property,
     iter_statements,
     last_name,
     loop_binding,
+    method_value,
     own_method,
     property_return,
 )
@@ -92,7 +94,7 @@ def resolve(expression: cst.CSTNode, scope: Scope, depth: int = 0) -> Symbol | N
             return _next_of(expression.args[0].value, scope, depth + 1)
         result = _call_result(callee, depth)
         if result is None and callee is not None and callee.local and callee.node is None and isinstance(func, cst.Attribute):
-            return _method_declared_return(func, scope, depth + 1)
+            return _method_result(func, scope, depth + 1)
         return result
     if isinstance(expression, cst.Subscript):
         base = resolve(expression.value, scope, depth + 1)
@@ -709,11 +711,20 @@ def _declared_return(function: cst.FunctionDef, scope: Scope, depth: int) -> Sym
     return Symbol(annotated, instance=True) if annotated is not None else None
 
 
-def _method_declared_return(method: cst.Attribute, scope: Scope, depth: int) -> Symbol | None:
-    """`_declared_return` of a method called on an instance of a class of this module
-    (`self._load_model(name)`)."""
+def _method_result(method: cst.Attribute, scope: Scope, depth: int) -> Symbol | None:
+    """What calling a method of an instance of a class of this module gives
+    (`self._load_model(name)`): the one value the sync method returns, else what it is
+    annotated to return (`_declared_return`)."""
     found = _instance_method(method, scope, depth)
-    return _declared_return(found[0], found[1], depth) if found is not None else None
+    if found is None:
+        return None
+    function, defined_in, owner = found
+    if is_instance_method(function) and not is_property(function):
+        value = method_value(function, owner, defined_in)
+        made = resolve(value[0], value[1], depth + 1) if value is not None else None
+        if made is not None:
+            return made
+    return _declared_return(function, defined_in, depth)
 
 
 def _call_result(callee: Symbol | None, depth: int = 0) -> Symbol | None:

@@ -862,4 +862,21 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             column=13,
             message_contains=("path.stat()",),
         ),
+        Invalid(
+            """
+            import pathlib
+
+            class FileResponse:
+                def __init__(self, path):
+                    if isinstance(path, str):  # text or a Path: a Path after this
+                        path = pathlib.Path(path)
+                    self._path = path
+
+                async def prepare(self, request):
+                    st = self._path.stat()
+                    return st.st_size
+            """,
+            line=10,
+            message_contains=("self._path.stat()",),
+        ),
     )

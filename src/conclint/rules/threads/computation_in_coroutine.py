@@ -309,4 +309,25 @@ class ComputationInCoroutine(BlockingCallInCoroutine):
             """,
             line=8,
         ),
+        Invalid(
+            """
+            class LocalEmbeddings:
+                def __init__(self):
+                    self._models = {}
+
+                def _load_model(self, name):
+                    if name in self._models:  # the model kept, or the one made below
+                        return self._models[name]
+                    from sentence_transformers import SentenceTransformer
+
+                    model = SentenceTransformer(name)
+                    self._models[name] = model
+                    return model
+
+                async def embed(self, texts, name):
+                    model = self._load_model(name)
+                    return model.encode(texts)
+            """,
+            line=16,
+        ),
     )
