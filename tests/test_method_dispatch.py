@@ -109,3 +109,98 @@ def test_an_override_that_computes_is_followed_by_ccl202() -> None:
             return total
     """
     assert [(line, code) for line, code, _ in _found(source)] == [(4, "CCL202")]
+
+
+def test_a_stub_the_class_leaves_to_subclasses_dispatches_to_their_overrides() -> None:
+    # AutoGPT-Code-Ability#145: `AIBlock.validate` raises NotImplementedError; what runs is a
+    # subclass's `validate`, and the developer block's runs ruff with subprocess.run.
+    source = """
+    import subprocess
+    from abc import ABC, abstractmethod
+
+    class Block:
+        def validate(self, response):
+            \"\"\"Check the response.\"\"\"
+            raise NotImplementedError("Validate Method not implemented")
+
+        async def invoke(self, response):
+            return self.validate(response)
+
+    class DevelopBlock(Block):
+        def validate(self, response):
+            subprocess.run(["ruff", "check", response])
+            return response
+
+    class Store(ABC):
+        @abstractmethod
+        def save(self, data): ...
+
+        async def flush(self, data):
+            self.save(data)
+
+    class FileStore(Store):
+        def save(self, data):
+            with open("saved", "w") as fh:
+                fh.write(data)
+    """
+    found = _found(source)
+    assert [(line, code) for line, code, _ in found] == [(11, "CCL103"), (23, "CCL104")]
+    assert "via DevelopBlock.validate -> subprocess.run()" in found[0][2]
+
+
+def test_a_method_that_does_something_is_what_self_runs() -> None:
+    # A default implementation (it returns, or its abstract body does work) is taken as what
+    # runs, as for any method the class defines; a stub without overrides runs itself.
+    source = """
+    import subprocess
+    from abc import abstractmethod
+
+    class Block:
+        def validate(self, response):
+            if not response:
+                raise NotImplementedError
+            return response
+
+        @abstractmethod
+        def render(self, response):
+            return str(response)
+
+        def check(self, response):
+            raise NotImplementedError
+
+        async def invoke(self, response):
+            return self.validate(response), self.render(response), self.check(response)
+
+    class DevelopBlock(Block):
+        def validate(self, response):
+            return subprocess.run(["ruff", "check", response])
+
+        def render(self, response):
+            return subprocess.run(["render", response])
+    """
+    assert _found(source) == []
+
+
+def test_an_override_writing_to_a_descriptor_it_set_non_blocking_does_not_block() -> None:
+    # tornado's PipeIOStream: `write_to_fd` is a stub of BaseIOStream; the pipe's override
+    # writes to `self.fd`, the descriptor its `__init__` made non-blocking.
+    source = """
+    import os
+
+    class Stream:
+        def write_to_fd(self, data):
+            raise NotImplementedError()
+
+        async def flush(self, data):
+            return self.write_to_fd(data)
+
+    class PipeStream(Stream):
+        def __init__(self, fd):
+            self.fd = fd
+            {set_blocking}
+
+        def write_to_fd(self, data):
+            return os.write(self.fd, data)
+    """
+    assert _found(source.format(set_blocking="os.set_blocking(fd, False)")) == []
+    assert [(line, code) for line, code, _ in _found(source.format(set_blocking="pass"))] == [(9, "CCL104")]

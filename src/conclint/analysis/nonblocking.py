@@ -6,7 +6,8 @@ opened with `O_NONBLOCK`, a socket made with `SOCK_NONBLOCK`) returns at once fr
 is written to expect exactly that.
 
 Handles are told apart by how the source spells them (`sock`, `self._sock`): a handle
-spelled the same way and set non-blocking anywhere in the module counts. The source is
+spelled the same way and set non-blocking anywhere in the module counts, and so does what
+the module stores such a handle in (`self.fd = fd`). The source is
 searched only when it mentions one of TOKENS.
 """
 
@@ -42,7 +43,20 @@ def nonblocking_handles(source: str | bytes) -> frozenset[str]:
     if not any(token in data for token in TOKENS):
         return frozenset()
     found = {match.group(1).decode("utf-8", "replace") for pattern in _PATTERNS for match in pattern.finditer(data)}
-    return frozenset(found)
+    return frozenset(found | _kept_as(found, data))
+
+
+def _kept_as(handles: set[str], data: bytes) -> set[str]:
+    """What the source stores a non-blocking handle in (`self.fd = fd` beside
+    `os.set_blocking(fd, False)`): the methods then read it by that spelling."""
+    names = [handle for handle in handles if handle.isidentifier()]
+    if not names:
+        return set()
+    stored = re.compile(
+        rb"^[ \t]*" + _HANDLE + rb"\s*=\s*(" + b"|".join(re.escape(n.encode()) for n in names) + rb")[ \t]*(?:#[^\n]*)?$",
+        re.MULTILINE,
+    )
+    return {match.group(1).decode("utf-8", "replace") for match in stored.finditer(data)}
 
 
 def catches_nonblocking_errors(node: cst.Try) -> bool:

@@ -805,6 +805,30 @@ def is_property(function: cst.FunctionDef) -> bool:
     return any(dotted_name(d.decorator) in PROPERTY_DECORATORS for d in function.decorators)
 
 
+_ABSTRACT_DECORATORS = frozenset({"abstractmethod", "abc.abstractmethod"})
+
+
+def is_stub(function: cst.FunctionDef) -> bool:
+    """Whether a method is left to subclasses: its body (a docstring aside) only raises
+    `NotImplementedError`, or it is an `@abstractmethod` whose body does nothing else (`...`,
+    `pass`). A call of it on `self` runs a subclass's override."""
+    body = function.body.body
+    statements = [s for s in iter_statements(body) if not _is_docstring(s)]
+    if len(statements) != 1:
+        return False
+    only = statements[0]
+    if isinstance(only, cst.Raise) and only.exc is not None:
+        raised = only.exc.func if isinstance(only.exc, cst.Call) else only.exc
+        if dotted_name(raised) == "NotImplementedError":
+            return True
+    abstract = any(dotted_name(d.decorator) in _ABSTRACT_DECORATORS for d in function.decorators)
+    return abstract and (isinstance(only, cst.Pass) or (isinstance(only, cst.Expr) and isinstance(only.value, cst.Ellipsis)))
+
+
+def _is_docstring(statement: cst.CSTNode) -> bool:
+    return isinstance(statement, cst.Expr) and isinstance(statement.value, (cst.SimpleString, cst.ConcatenatedString))
+
+
 def function_value(function: cst.FunctionDef, scope: Scope, yielded: bool) -> tuple[cst.BaseExpression, Scope] | None:
     """The one value a sync function defined in `scope` (a module or a function) returns, or
     with `yielded` the one value a generator yields (`next(get_db())`), with the function's

@@ -54,7 +54,7 @@ from conclint.analysis.conditions import CallSite
 from conclint.analysis.function_records import CoroutineCall, FunctionRecord, LambdaDepth, LoopFacts, LoopRecord
 from conclint.analysis.loop_uses import LoopUseRecorder
 from conclint.analysis.own_loops import THREAD_RUNNERS, OwnLoopRecords, own_loop_coroutines
-from conclint.analysis.scopes import PROPERTY_DECORATORS, Binding, Scope, dotted_name, is_none, iter_statements, last_name
+from conclint.analysis.scopes import PROPERTY_DECORATORS, Binding, Scope, dotted_name, is_none, is_stub, iter_statements, last_name
 from conclint.analysis.summaries import (
     LIBRARY,
     LOCAL,
@@ -1464,13 +1464,17 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         def target(name: str) -> str | None:
             return name if name in defined else inherited_method(name, defined, bases)
 
+        stubs = {function.qualname for function in self._done if function.method and is_stub(function.node)}
+
         def targets(name: str, dispatched: bool) -> tuple[str, ...]:
             """What a call of `name` runs: its function, or for a `self.m()` the class leaves
-            to its subclasses, their overrides (any of them may be the one that runs)."""
+            to its subclasses (defines no `m`, or a stub: `scopes.is_stub`), their overrides
+            (any of them may be the one that runs)."""
             found = target(name)
-            if found is not None:
+            if found is not None and not (dispatched and found in stubs):
                 return (found,)
-            return overrides(name, defined, bases) if dispatched else ()
+            left = overrides(name, defined, bases) if dispatched else ()
+            return left or ((found,) if found is not None else ())
 
         functions: dict[str, FunctionSummary] = {}
         for function in self._done:

@@ -43,8 +43,9 @@ with no automatic fix. A getter that reaches one only through further functions 
 followed, nor a property read in a sync helper: such getters are mostly lazy set-up
 (`if not self._client: self._client = get_client()`), done once, before coroutines read them.
 A call `self.data()` of a method that the class and its bases of the module leave undefined
-(a template method) runs a subclass's override: it is followed into the overrides that the
-module's subclasses define, and reported when one of them blocks.
+(a template method), or define as a stub (a body that only raises `NotImplementedError`, or
+an `@abstractmethod` that does nothing), runs a subclass's override: it is followed into the
+overrides that the module's subclasses define, and reported when one of them blocks.
 
 Only calls that can run are followed. A call or blocking call inside a helper that sits
 under a test of the helper's own parameters or `self` attributes (`if path is None: return`,

@@ -436,6 +436,26 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
                 return path.read_text()
             """
         ),
+        Valid(
+            """
+            import os
+
+            class Stream:
+                def write_to_fd(self, data):
+                    raise NotImplementedError()
+
+                async def flush(self, data):
+                    return self.write_to_fd(data)
+
+            class PipeStream(Stream):
+                def __init__(self, fd):
+                    self.fd = fd
+                    os.set_blocking(fd, False)  # kept as self.fd: writes return at once
+
+                def write_to_fd(self, data):
+                    return os.write(self.fd, data)
+            """
+        ),
     )
     INVALID = (
         # Home Assistant builds the flow on its event loop when a user starts it.

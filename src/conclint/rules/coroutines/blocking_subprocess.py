@@ -291,4 +291,22 @@ class BlockingSubprocessInAsync(BlockingCallInCoroutine):
             """,
             line=5,
         ),
+        Invalid(
+            """
+            import subprocess
+
+            class Block:
+                def validate(self, code):
+                    raise NotImplementedError  # each block says how it checks
+
+                async def invoke(self, code):
+                    return self.validate(code)
+
+            class DevelopBlock(Block):
+                def validate(self, code):
+                    return subprocess.run(["ruff", "check", "-"], input=code, text=True)
+            """,
+            line=8,
+            message_contains=("via DevelopBlock.validate -> subprocess.run()",),
+        ),
     )
