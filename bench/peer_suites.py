@@ -13,7 +13,10 @@ repository:
   for (the default is the code in the file's name). The suite is measured twice: the files as
   published, and copies with the imports their code implies added at the top (flake8-async
   matches names textually, so many files call `trio.`, `os.`, `subprocess.` ... without
-  importing them), the expected lines shifted by the lines added.
+  importing them), the expected lines shifted by the lines added. ASYNC200 checks calls
+  configured with `--async200-blocking-calls`; its patterns become conclint's
+  `extend-blocking-calls` (in a `pyproject.toml` beside the copies) where they name a
+  definition of the file (`configured_calls`).
 - ruff (pinned) with the same `pip download`, run with `--no-build-isolation` and a stand-in
   `maturin` build backend on PYTHONPATH. pip prepares an sdist's metadata before saving it;
   ruff's backend, maturin, would run `cargo metadata`, which needs crates.io (and with
@@ -107,6 +110,8 @@ THIRD_PARTY_MODULES = frozenset(
 # `_variant` suffix, then a colon, inside a comment.
 EVAL_MARK = re.compile(r"\b(ASYNC\d{3}|error)(?:_\w+)?:")
 EVAL_ENABLE = re.compile(r"#\s*ARG\s+--enable=([\w,]+)")
+# ASYNC200's configuration: `pattern -> replacement` pairs, comma-separated.
+EVAL_BLOCKING_CALLS = re.compile(r"#\s*ARG\s+--async200-blocking-calls=(.*)$", re.MULTILINE)
 # ruff snapshots: `FILE:LINE:COL: CODE message` (older releases) or a `CODE message` header
 # followed by `--> FILE:LINE:COL` (newer ones).
 SNAP_CONCISE = re.compile(r"^(?P<file>[\w.-]+\.py):(?P<line>\d+):\d+: (?P<code>[A-Z]+\d+)\b")
@@ -142,7 +147,16 @@ REBOUND_LATER = (
 # name the file never binds (NEVER_IMPORTED) or a module-level name bound again below its
 # function (REBOUND_LATER), both computed, not rows, comes after these rows.
 DELIBERATE: tuple[Cause, ...] = (
-    Cause("peer configuration: calls its test lists with --async200-blocking-calls, wildcards included", r"#\s*ASYNC200:"),
+    Cause(
+        "sync call whose value the `await` receives through `:=`, a conditional, `or` or `and`: awaited (the peer "
+        "lists these as its known false alarms)",
+        r"^await \(.*(:=|\bif\b|\bor\b|\band\b)",
+    ),
+    Cause(
+        "peer configuration: an --async200-blocking-calls pattern that names no definition of the file "
+        "(a name the file never binds, a wildcard over the text)",
+        r"#\s*ASYNC200:",
+    ),
     Cause(
         "normpath only computes a string; os.path's private helpers (`_path_normpath`, `_joinrealpath`) are not "
         "catalogued (the peer flags any name of os.path)",
@@ -273,6 +287,29 @@ def eval_expectations(path: Path) -> dict[int, set[str]]:
         if codes:
             expected[number] = codes
     return expected
+
+
+def configured_calls(path: Path, text: str) -> list[str]:
+    """conclint's `extend-blocking-calls` for an eval file's `--async200-blocking-calls`.
+
+    flake8-async matches each pattern against how a call is spelled; conclint takes the
+    qualified name of what is called. A pattern that spells a function or class the file
+    defines at module level (`bar`) names that definition, `MODULE.bar` where the file is
+    module MODULE: what a user moving the option over would write. A pattern with a
+    wildcard, or naming what the file never binds (`bee.bonnet`), names no definition and is
+    left out; its lines stay deliberate differences."""
+    defined = {
+        node.name
+        for node in ast.parse(text).body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    }
+    calls = []
+    for match in EVAL_BLOCKING_CALLS.finditer(text):
+        for pair in match.group(1).split(","):
+            pattern = pair.partition("->")[0].strip()
+            if pattern in defined:
+                calls.append(f"{path.stem}.{pattern}")
+    return calls
 
 
 def module_names() -> frozenset[str]:
@@ -441,9 +478,11 @@ def flake8_async_suites(root: Path, work: Path) -> list[Suite]:
     for directory in (plain.directory, added.directory):
         shutil.rmtree(directory, ignore_errors=True)
         directory.mkdir(parents=True)
+    configured: list[str] = []
     for path in sorted((root / "tests" / "eval_files").glob("async2*.py")):
         text = path.read_text(encoding="utf-8")
         expected = eval_expectations(path)
+        configured.extend(configured_calls(path, text))
         (plain.directory / path.name).write_text(text, encoding="utf-8")
         lines = text.splitlines(keepends=True)
         at = insertion_line(ast.parse(text))
@@ -454,6 +493,9 @@ def flake8_async_suites(root: Path, work: Path) -> list[Suite]:
             moved = number + len(imports) if number > at else number
             added.expected[(path.name, moved)] = codes
             added.origin[(path.name, moved)] = number
+    configuration = "[tool.conclint]\nextend-blocking-calls = [" + ", ".join(json.dumps(name) for name in configured) + "]\n"
+    for directory in (plain.directory, added.directory):
+        (directory / "pyproject.toml").write_text(configuration, encoding="utf-8")
     return [plain, added]
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from conclint.analysis.project_index import module_location
 from conclint.project.cache import Cache
-from conclint.core.settings import DEFAULT_SETTINGS
+from conclint.core.settings import DEFAULT_SETTINGS, Settings
 from conclint.project.runner import IndexOptions, check
 
 SHOP = {
@@ -757,3 +757,53 @@ def test_an_annotated_global_of_another_module_may_hold_a_class_of_the_project(t
     }
     root = write_tree(tmp_path, files)
     assert [(line, code) for _, line, code, _ in findings(root, "app/handlers.py")] == [(4, "CCL102"), (5, "CCL102")]
+
+
+def test_a_configured_function_is_reported_in_its_own_module_too(tmp_path: Path) -> None:
+    # `extend-blocking-calls` names a function and the methods of a class of the project: calls of them
+    # from their own module block like calls from any other, directly or through a helper.
+    root = write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "mypkg/__init__.py": "",
+            "mypkg/db.py": """
+                import _native
+
+                def query(sql):
+                    return _native.run(sql)
+
+                def helper(sql):
+                    return query(sql)
+
+                class Client:
+                    def fetch(self, key):
+                        return _native.get(key)
+
+                    async def aget(self, key):
+                        return self.fetch(key)
+
+                async def handler(sql):
+                    return query(sql), helper(sql)
+
+                def unrelated(sql):
+                    return sql
+                """,
+            "mypkg/api.py": """
+                from mypkg.db import helper, unrelated
+
+                async def endpoint(sql):
+                    return helper(sql), unrelated(sql)
+                """,
+        },
+    )
+    settings = Settings(extend_blocking_calls=(("mypkg.db.query", "database"), ("mypkg.db.Client.*", "other")))
+    result = check([str(root / "mypkg")], settings, root, project=IndexOptions(None))
+    found = sorted((Path(d.path).name, d.line, d.code, d.message) for d in result.diagnostics)
+    assert [(name, line, code) for name, line, code, _ in found] == [
+        ("api.py", 4, "CCL106"),
+        ("db.py", 14, "CCL110"),
+        ("db.py", 17, "CCL106"),
+        ("db.py", 17, "CCL106"),
+    ]
+    assert found[0][3].endswith("via db.helper -> mypkg.db.query() (line 7 of mypkg/db.py)")

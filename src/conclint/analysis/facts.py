@@ -8,6 +8,7 @@ resolves to, whether it blocks) are computed once per node and remembered.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -84,6 +85,23 @@ _ENDS_BLOCK = (cst.Raise, cst.Return, cst.Continue, cst.Break)
 OFFLOADS_WITH_CONSUMER = frozenset(OFFLOAD_FUNCTIONS.values())
 
 
+def _awaited_values(expression: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """What an `await` may receive: its expression, or any branch of a conditional
+    (`await (a() if x else b())`), an assignment expression or a boolean operation
+    (`await (cached or fetch())`) that gives its value."""
+    pending = [expression]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, cst.NamedExpr):
+            pending.append(value.value)
+        elif isinstance(value, cst.IfExp):
+            pending.extend((value.body, value.orelse))
+        elif isinstance(value, cst.BooleanOperation):
+            pending.extend((value.left, value.right))
+        else:
+            yield value
+
+
 class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     """Tracks scopes and execution context during the traversal; answers rules' questions."""
 
@@ -100,6 +118,11 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.module_name = module_name
         self.settings = settings
         self.catalog: BlockingCatalog = blocking_catalog(settings.extend_blocking_calls)
+        # Whether `extend-blocking-calls` names functions or methods of this module
+        # (`mypkg.db.query`, `mypkg.db.Client.*`): a call of one here blocks as much as one
+        # made from another module.
+        prefix = f"{module_name}."
+        self.configured_here = bool(module_name) and any(name.startswith(prefix) for name, _ in settings.extend_blocking_calls)
         self.module_scope = Scope("module", "", None, module)
         self.module_scope.walrus = walrus_scopes(source)
         if project is not None:
@@ -207,7 +230,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         if key in self._blocking:
             return self._blocking[key]
         match = None
-        name = self.qualified_name(call.func) or self._called_instance(call.func)
+        name = self.qualified_name(call.func) or self._called_instance(call.func) or self._configured_here_name(call.func)
         if name is not None and id(call) not in self._iterated_in_thread:
             entry = self.catalog.lookup(name) or self._stream_entry(name, call)
             if (
@@ -357,6 +380,17 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 return None
         return self.project.global_type(qualname)
 
+    def _configured_here_name(self, func: cst.BaseExpression) -> str | None:
+        """`query()` or `self.fetch()` of this module's own function or method that
+        `extend-blocking-calls` names: its qualified name, for the catalog."""
+        if not self.configured_here:
+            return None
+        symbol = self.resolve(func)
+        if symbol is None or not symbol.local or symbol.instance:
+            return None
+        name = f"{self.module_name}.{symbol.qualname}"
+        return name if self.catalog.lookup(name) is not None else None
+
     def _called_instance(self, func: cst.BaseExpression) -> str | None:
         """`classifier(text)` on an object of a library type: its `__call__` (a transformers
         pipeline, a spaCy language), for the catalog; None for anything else."""
@@ -467,12 +501,12 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         """An awaited call, and the calls its receiver is made of (`await r.ft().create()`):
         awaiting a method of what a sync call returned works only if that object is async,
         so the receiver is not the sync type its name or annotation suggests."""
-        expression = node.expression
-        self._awaited.add(id(expression))
-        while isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute):
-            expression = expression.func.value
-            if isinstance(expression, cst.Call):
-                self._awaited.add(id(expression))
+        for expression in _awaited_values(node.expression):
+            self._awaited.add(id(expression))
+            while isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute):
+                expression = expression.func.value
+                if isinstance(expression, cst.Call):
+                    self._awaited.add(id(expression))
 
     # Statements: remembered so a suppression comment on a statement's first line counts.
     def _push_statement(self, node: cst.CSTNode) -> None:

@@ -1026,6 +1026,11 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             else:
                 self._unresolved_method(func)
             return
+        if symbol.local and facts.configured_here and not symbol.instance:
+            match = facts.blocking_call(node)  # a function of this module the project declared blocking
+            if match is not None:
+                self._blocking(node, match.entry.qualname, match.entry.category.value, match.display)
+                return
         if symbol.local:
             if symbol.instance:
                 self._unknown()  # calling an object of a local class runs its __call__

@@ -14,7 +14,10 @@ class BlockingCallInAsync(BlockingCallInCoroutine):
     through `extend-blocking-calls` in `[tool.conclint]`, for instance the synchronous client
     of an internal service or a vendor SDK. Names resolve like the built-in ones: through
     `import ... as`, `from ... import`, imports inside functions, and never when a local name
-    shadows them. It reports nothing until something is configured.
+    shadows them. A function or method of your own project (`mypkg.db.query`) is reported in
+    its own module too, where it is called by its plain name (`query()`, `self.fetch()`), and
+    through the helpers that call it; that needs the module's name, which the flake8 plugin
+    and `--per-file` do not know. It reports nothing until something is configured.
 
     ## Why is this bad?
     A call that blocks the thread blocks the event loop running on it: every other task
@@ -143,6 +146,19 @@ class BlockingCallInAsync(BlockingCallInCoroutine):
             """,
             settings={"extend_blocking_calls": (("mylib.download", "http"),)},
         ),
+        Valid(
+            """
+            import mylib
+
+            async def main(url, cached, retry):
+                # What the await receives, through `or`, a conditional or `:=`: the calls
+                # return something awaitable, so they are not the sync calls meant here.
+                first = await (cached or mylib.fetch(url))
+                second = await (mylib.fetch(url) if retry else mylib.fetch_later(url))
+                return first, second, await (third := mylib.fetch(url)), third
+            """,
+            settings=_FETCH,
+        ),
     )
     INVALID = (
         Invalid(
@@ -213,5 +229,16 @@ class BlockingCallInAsync(BlockingCallInCoroutine):
             count=2,
             message_contains=("mylib.client.push()",),
             settings={"extend_blocking_calls": (("mylib.client.push", "other"), ("mylib.client.pull", "other"))},
+        ),
+        Invalid(
+            """
+            import mylib
+
+            async def main(url, fast, slow):
+                return await (fast() if mylib.fetch(url) else slow())  # the test is not awaited
+            """,
+            line=4,
+            column=29,
+            settings=_FETCH,
         ),
     )
