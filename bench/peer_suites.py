@@ -206,6 +206,12 @@ EXTRAS: tuple[Cause, ...] = (
     Cause("the peer's own 'not handled' case (`None | TextIOWrapper | None`)", r"^f\.read\(\)$", r"None \| TextIOWrapper \| None"),
     Cause("the peer's own 'not handled' case (an element of a `list[TextIOWrapper]` parameter)", r"# not handled", r"list\[TextIOWrapper\]"),
     Cause("httpx Client imported by name (the peer: 'not implemented')", r"^client\.send\(\)$", r"client: Client = Client\(\)"),
+    Cause(
+        "coroutine never awaited (CCL401): `asyncio.sleep(1)` alone in a coroutine does nothing; the file is "
+        "checked for a blocking sleep only",
+        r"^asyncio\.sleep\(\d+\)(\s*#.*)?$",
+        r"^async def",
+    ),
 )
 
 
