@@ -869,10 +869,11 @@ def scope_of_method(method: cst.FunctionDef, class_node: cst.ClassDef, scope: Sc
 
 def _method_scope(method: cst.FunctionDef, class_scope: Scope) -> Scope:
     """A method's own scope, built outside the traversal; like every function nested in a
-    class, it sees the scope around the class, not the class body."""
+    class, it sees the scope around the class, not the class body. As in the traversal, the
+    first parameter is `self` unless the method is a static or class method."""
     assert class_scope.parent is not None
     scope = Scope("function", class_scope.child_qualname(method.name.value), class_scope.parent, method)
-    bind_parameters(scope, method.params, class_scope)
+    bind_parameters(scope, method.params, class_scope if is_instance_method(method) else None)
     collect_bindings(scope, method.body.body)
     return scope
 
