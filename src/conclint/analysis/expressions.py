@@ -127,6 +127,38 @@ def mentions(node: cst.CSTNode, names: set[str]) -> bool:
     return False
 
 
+# Augmented assignments that shrink a number geometrically (`n >>= 1`, `n //= 2`): a loop
+# driven by them ends after a logarithm's worth of rounds.
+SHRINKING_ASSIGNMENTS = (cst.RightShiftAssign, cst.FloorDivideAssign, cst.DivideAssign)
+
+
+def tests_membership(node: cst.BaseExpression) -> bool:
+    """`name in taken`, `key not in seen`: a test only of whether something is already there
+    (a loop with such a test looks for what is not taken yet)."""
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+        node = node.expression
+    return (
+        isinstance(node, cst.Comparison)
+        and len(node.comparisons) == 1
+        and isinstance(node.comparisons[0].operator, (cst.In, cst.NotIn))
+    )
+
+
+def names_read(node: cst.BaseExpression) -> set[str]:
+    """The plain names a test compares or combines (`mantissa > LIMIT` reads `mantissa` and
+    `LIMIT`); names inside calls, attributes and subscripts are not counted."""
+    found: set[str] = set()
+    pending: list[cst.CSTNode] = [node]
+    while pending:
+        current = pending.pop()
+        operands = _operands(current)
+        if operands:
+            pending += operands
+        elif isinstance(current, cst.Name):
+            found.add(current.value)
+    return found
+
+
 def mentions_len(node: cst.BaseExpression) -> bool:
     """`len(x)`, `len(x) - 1`, `i < len(x)`: a size taken from existing data."""
     pending: list[cst.CSTNode] = [node]

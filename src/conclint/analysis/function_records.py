@@ -80,6 +80,7 @@ class LoopRecord:
         "node", "kind", "over_range", "numeric", "small", "arithmetic", "multiplicative", "updates",
         "compares", "inner_loops", "inner_numeric", "inner_small", "impure", "heavy", "calls", "pending",
         "clauses", "names", "dependent", "independent_inner", "nesting", "breaks", "conditionals", "outputs",
+        "tested", "grows", "shrinks",
         "in_body", "body_loops", "idle", "floating", "hashes", "per_element",
     )
 
@@ -110,9 +111,17 @@ class LoopRecord:
         # SummaryCollector): arithmetic nested deeper only formats text, computes an argument
         # or a position.
         self.nesting = (0, 0, 0)
-        # Left early by `break`: a search or a scan that stops on what it finds, whose work
-        # depends on the data rather than on numbers.
+        # Left early by `break` or `return`, or a `while` testing membership (`while name in
+        # taken`): a search or a scan that stops on what it finds, whose work depends on the
+        # data rather than on numbers.
         self.breaks = False
+        # A `while` loop's test reads these names; the loop shrinks some geometrically
+        # (`shrinks`, SHRINKING_ASSIGNMENTS) and updates others in any other way (`grows`).
+        # A loop that shrinks what it tests and grows none of it (`while m > LIMIT: m >>= 1`)
+        # runs a logarithm's worth of rounds.
+        self.tested: set[str] = set()
+        self.grows: set[str] = set()
+        self.shrinks: set[str] = set()
         # How many `if` bodies and `except` handlers the loop starts in, and the prints and
         # logging calls made in its own rounds, not under a condition opened inside it: one
         # such call per round makes the loop output, not computation (see
@@ -153,7 +162,7 @@ class LoopRecord:
             if self.independent_inner:
                 return "nested loop", QUADRATIC
         if self.kind == "while":
-            if self.updates:
+            if self.updates and not (self.tested & self.shrinks and not self.tested & self.grows):
                 return "while loop updating numbers", NUMERIC if self.numeric else DATA
         elif self.over_range and self.numeric and self.idle:
             return "loop over range() that only counts", NUMERIC

@@ -29,6 +29,7 @@ from conclint.analysis.expressions import (
     AUGMENTED_MULTIPLICATIVE,
     COMPUTING_OPERATORS,
     MULTIPLICATIVE_OPERATORS,
+    SHRINKING_ASSIGNMENTS,
     STRING_LITERALS,
     bound_names,
     is_bytes_literal,
@@ -38,7 +39,9 @@ from conclint.analysis.expressions import (
     literal_only,
     mentions,
     mentions_len,
+    names_read,
     recursion_kind,
+    tests_membership,
     walks_element,
 )
 from conclint.analysis.branch_guards import (
@@ -151,6 +154,14 @@ def _given(binding: Binding | None) -> bool:
 
 
 # Returned values whose type is looked up: a name, an attribute, a call.
+# Calls that read numbers out of bytes: a count they give is bounded by the data.
+UNPACKING_CALLS = frozenset(
+    {"struct.unpack", "struct.unpack_from", "struct.Struct.unpack", "struct.Struct.unpack_from", "builtins.int.from_bytes"}
+)
+# Functions of numbers that keep a count derived from data so (`math.ceil(len(data) / n)`).
+NUMBER_FUNCTIONS = frozenset({"math.ceil", "math.floor", "builtins.int", "builtins.min", "builtins.max", "builtins.round", "builtins.abs"})
+# Annotations of a parameter whose elements are bytes (each below 256).
+BYTE_SEQUENCES = frozenset({"bytes", "bytearray", "memoryview"})
 _TYPED_VALUES = (cst.Name, cst.Attribute, cst.Call)
 
 
@@ -551,6 +562,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
     # ----- iterated results: a generator's body runs only when its result is ------------------
 
     def visit_Return(self, node: cst.Return) -> None:
+        self._returns_from_loop()
         if node.value is not None:
             self._iterated.add(id(node.value))  # the caller may iterate it
         self._value_type(node.value, yielded=False)
@@ -600,6 +612,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         if self._stack:
             loop = self._push_loop(node, "while")
             loop.numeric = not mentions_len(node.test)
+            loop.breaks = tests_membership(node.test)  # a search for what is not taken yet
+            loop.tested = names_read(node.test)
 
     def _visit_comprehension(self, node: cst.BaseComp) -> None:
         if not self._stack:
@@ -778,8 +792,52 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             loop.small = True
             return
         loop.over_range = True
-        if not any(mentions_len(arg.value) for arg in iterable.args):
+        if not any(self._read_from_data(arg.value) for arg in iterable.args):
             loop.numeric = True
+
+    def _read_from_data(self, node: cst.BaseExpression, depth: int = 0) -> bool:
+        """A count taken from data held already: its `len()`, a field unpacked from bytes
+        (`struct.unpack_from`, `int.from_bytes`), a value masked to a few bits (`v & 0x0F`),
+        a byte of a `bytes` parameter (`data[4]`), or a local name assigned one of these.
+        A `range()` of it walks that data (a packet's entries), rather than doing work a
+        number asks for."""
+        if depth > 3:
+            return False
+        if mentions_len(node):
+            return True
+        pending: list[cst.CSTNode] = [node]
+        while pending:
+            current = pending.pop()
+            if isinstance(current, (cst.BinaryOperation, cst.UnaryOperation, cst.BooleanOperation)):
+                if isinstance(current, cst.BinaryOperation) and isinstance(current.operator, cst.BitAnd):
+                    if any(isinstance(side, cst.Integer) and side.evaluated_value < 256 for side in (current.left, current.right)):
+                        return True
+                pending += (current.left, current.right) if not isinstance(current, cst.UnaryOperation) else (current.expression,)
+            elif isinstance(current, cst.Call):
+                called = self.facts.qualified_name(current.func)
+                if called in UNPACKING_CALLS or called == "builtins.len":
+                    return True
+                if called in NUMBER_FUNCTIONS:
+                    pending += (arg.value for arg in current.args)  # `math.ceil(len(data) / size)`
+            elif isinstance(current, cst.Subscript):
+                if isinstance(current.value, cst.Name) and self._binding_reads_data(current.value, depth, subscripted=True):
+                    return True
+            elif isinstance(current, cst.Name):
+                if self._binding_reads_data(current, depth, subscripted=False):
+                    return True
+        return False
+
+    def _binding_reads_data(self, name: cst.Name, depth: int, subscripted: bool) -> bool:
+        binding = self.facts.scope.lookup(name.value)
+        if binding is None:
+            return False
+        if subscripted:
+            return binding.kind == "param" and isinstance(binding.node, cst.Name) and binding.node.value in BYTE_SEQUENCES
+        if binding.kind == "assign" and isinstance(binding.node, cst.BaseExpression):
+            return self._read_from_data(binding.node, depth + 1)
+        if binding.kind == "part" and isinstance(binding.node, cst.Call):
+            return self.facts.qualified_name(binding.node.func) in UNPACKING_CALLS
+        return False
 
     def _constant(self, node: cst.BaseExpression, depth: int = 0) -> int | None:
         """The value of an integer expression made of literals and names assigned them
@@ -878,6 +936,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 loop.multiplicative = True
             if isinstance(node.target, cst.Name):
                 loop.names.add(node.target.value)
+                changed = loop.shrinks if isinstance(node.operator, SHRINKING_ASSIGNMENTS) else loop.grows
+                changed.add(node.target.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if self._stack:
@@ -909,6 +969,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         arithmetic = isinstance(value, cst.BinaryOperation) and isinstance(value.operator, ARITHMETIC_OPERATORS)
         if arithmetic and mentions(value, targets):
             loop.updates = True  # `n = n // 2`, `z = z * z + c`
+        loop.grows.update(targets)  # assigned anew: not known to shrink
 
     def visit_Del(self, node: cst.Del) -> None:
         self._not_read_at(_assigned_attributes(node.target))
@@ -948,6 +1009,12 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
 
     def visit_Break(self, node: cst.Break) -> None:
         if self._stack and self._stack[-1].loops:
+            self._stack[-1].loops[-1].breaks = True
+
+    def _returns_from_loop(self) -> None:
+        """A `return` inside a loop leaves it like a `break`: the loop searched (`while True:
+        ... if mid not in mids: return mid`)."""
+        if self._stack and self._stack[-1].loops and not self._stack[-1].lambda_depth:
             self._stack[-1].loops[-1].breaks = True
 
     def visit_Yield(self, node: cst.Yield) -> None:

@@ -46,8 +46,13 @@ class CpuBoundLoopInCoroutine(Rule):
     loops over data of unknown size doing a little arithmetic, loops bounded by a literal
     `range()` of fewer than 100,000 rounds, recursion over a structure (`diff(a[key],
     path + (key,))`, as opposed to numbers shrinking by a literal, `fib(n - 1)`), pointer
-    walks, and comprehensions whose only arithmetic formats text (`f"{i + 1}"`) or computes a
-    call's argument are common and cheap in async code, and are not reported. A call in the
+    walks, searches (a `while` that tests only membership, `while name in taken`, or a loop
+    left by `break` or `return` once it finds what it looks for), loops that shrink what they
+    test geometrically (`while m > LIMIT: m >>= 1`), `range()`s of a count read from data
+    held already (a `len()`, a field unpacked from bytes with `struct`, a value masked to a
+    few bits, a byte of a `bytes` parameter: a packet's entries), and comprehensions whose
+    only arithmetic formats text (`f"{i + 1}"`) or computes a call's argument are common and
+    cheap in async code, and are not reported. A call in the
     coroutine, or of a sync helper, is also reported when it runs a long computation of a
     library written in Python (the helper with nothing that waits): a backtrader backtest (`cerebro.run()` beside an offline data feed),
     SymPy's `simplify`, `solve`, `integrate`, `dsolve`, NetworkX's centrality and community
@@ -358,6 +363,75 @@ class CpuBoundLoopInCoroutine(Rule):
                 await writer.drain()
             """
         ),
+        # Searches: for a name or an id not taken yet (Home Assistant's ensure_unique_string,
+        # aiortc's allocate_mid), left by `return` once found; the rounds are the collisions.
+        Valid(
+            """
+            def allocate_mid(mids):
+                i = 0
+                while True:
+                    mid = str(i)
+                    if mid not in mids:
+                        mids.add(mid)
+                        return mid
+                    i += 1
+
+            async def add_transceiver(mids, names, preferred):
+                tries = 1
+                name = preferred
+                while name in names:
+                    tries += 1
+                    name = f"{preferred}_{tries}"
+                return allocate_mid(mids), name
+            """
+        ),
+        # Shifting a number until it fits runs once per bit (aiortc's pack_remb_fci).
+        Valid(
+            """
+            def pack_remb(bitrate):
+                exponent = 0
+                mantissa = bitrate
+                while mantissa > 0x3FFFF:
+                    mantissa >>= 1
+                    exponent += 1
+                return exponent, mantissa
+
+            async def send_remb(writer, bitrate):
+                writer.write(bytes(pack_remb(bitrate)))
+                await writer.drain()
+            """
+        ),
+        # Walking the entries of a packet: counts read from its bytes (unpacked, masked, a
+        # byte of it) or from its length bound the rounds (aiortc's RTP and SCTP parsers).
+        Valid(
+            """
+            import math
+            from struct import unpack, unpack_from
+
+            def parse(data: bytes):
+                first, count = unpack("!BB", data[0:2])
+                csrc_count = first & 0x0F
+                pos, items = 2, []
+                for i in range(csrc_count):
+                    items.append(unpack_from("!L", data, pos)[0])
+                    pos += 4
+                for i in range(count):
+                    items.append(unpack_from("!H", data, pos)[0])
+                    pos += 2
+                for i in range(data[1]):
+                    pos += 1
+                return items
+
+            async def receive(reader, size):
+                data = await reader.read(size)
+                chunks = []
+                pos = 0
+                for fragment in range(math.ceil(len(data) / 1200)):
+                    chunks.append(data[pos:pos + 1200])
+                    pos += 1200
+                return parse(data), chunks
+            """
+        ),
     )
     INVALID = (
         # The positions a range() loop stores into are computed each round: its arithmetic.
@@ -443,6 +517,32 @@ class CpuBoundLoopInCoroutine(Rule):
             """,
             line=3,
             message_contains=("while loop updating numbers",),
+        ),
+        # Near the searches, shifts and packet walks left alone: a loop that counts down one
+        # by one, and a range() of a number the request asks for.
+        Invalid(
+            """
+            async def countdown(n, taken):
+                total = 0
+                while n > 0 and n not in taken:
+                    n -= 1
+                    total += n
+                return total
+            """,
+            line=3,
+            message_contains=("while loop updating numbers",),
+        ),
+        Invalid(
+            """
+            async def handle(request):
+                n = int(request.query["n"])
+                total = 0
+                for i in range(n):
+                    total += i * i
+                return total
+            """,
+            line=4,
+            message_contains=("loop over range() doing arithmetic",),
         ),
         Invalid(
             """
