@@ -1,0 +1,60 @@
+"""Precision on async projects whose findings were never judged here (issue 14, seventh and
+eighth sessions): every finding, library code marked, for a hand review.
+
+    python bench/precision/fresh_run.py --work DIR                       # download, unpack, lint, print
+    python bench/precision/fresh_run.py --work DIR --conclint REF/bin/conclint --output before.json
+
+The projects were picked by name, before conclint ran on them, as popular asyncio code bases
+that neither `run.py` nor `ccl204_run.py` holds. Each is fetched with `pip download --no-deps
+--no-binary :all:` (never built, installed or imported), unpacked under `DIR/src` and linted
+from its root with `conclint --no-cache --format json` (`ccl204_run.fetch` and `lint`).
+Printed, one per line: project, path, line, code, `lib` or `non-lib` (`run.is_library`) and
+the message. `FRESH_REVIEW.md` holds the verdicts on the library findings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ccl204_run import fetch, lint  # noqa: E402  (scripts beside this one)
+from run import is_library  # noqa: E402
+
+# (PyPI name, version)
+PROJECTS = (
+    ("Pyrogram", "2.0.106"),
+    ("aiogram", "3.13.1"),
+    ("aiortc", "1.9.0"),
+    ("litestar", "2.12.1"),
+    ("sanic", "24.6.0"),
+    ("strawberry-graphql", "0.247.0"),
+    ("textual", "0.85.2"),
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--work", type=Path, required=True, help="directory for the sdists and unpacked trees")
+    parser.add_argument("--conclint", default="conclint", help="the conclint executable to run")
+    parser.add_argument("--output", type=Path, help="also write the findings as JSON")
+    args = parser.parse_args()
+    found_all: list[dict[str, object]] = []
+    for name, version in PROJECTS:
+        tree = fetch(args.work.resolve(), name, version)
+        found = lint(tree, args.conclint)
+        library = sum(is_library(str(item["path"])) for item in found)
+        print(f"# {name} {version}: {len(found)} findings, {library} in library code", flush=True)
+        for item in found:
+            path = str(item["path"])
+            print(f"{name}\t{path}\t{item['line']}\t{item['code']}\t{'lib' if is_library(path) else 'non-lib'}\t{item['message']}", flush=True)
+            found_all.append({"project": name, "version": version, **item, "library": is_library(path)})
+    if args.output:
+        args.output.write_text(json.dumps(found_all, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
