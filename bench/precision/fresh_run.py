@@ -3,18 +3,22 @@ eighth sessions): every finding, library code marked, for a hand review.
 
     python bench/precision/fresh_run.py --work DIR                       # download, unpack, lint, print
     python bench/precision/fresh_run.py --work DIR --conclint REF/bin/conclint --output before.json
+    python bench/precision/fresh_run.py --score FINDINGS.json            # precision against fresh_verdicts.tsv
 
 The projects were picked by name, before conclint ran on them, as popular asyncio code bases
 that neither `run.py` nor `ccl204_run.py` holds. Each is fetched with `pip download --no-deps
 --no-binary :all:` (never built, installed or imported), unpacked under `DIR/src` and linted
 from its root with `conclint --no-cache --format json` (`ccl204_run.fetch` and `lint`).
 Printed, one per line: project, path, line, code, `lib` or `non-lib` (`run.is_library`) and
-the message. `FRESH_REVIEW.md` holds the verdicts on the library findings.
+the message. `fresh_verdicts.tsv` holds the verdicts on the library findings (T, F or D, as
+in REVIEW.md) and `FRESH_REVIEW.md` what they show; `--score` counts them for a run's JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import csv
 import json
 import sys
 from pathlib import Path
@@ -36,12 +40,41 @@ PROJECTS = (
 )
 
 
+VERDICTS = Path(__file__).resolve().parent / "fresh_verdicts.tsv"
+
+
+def score(findings: Path) -> None:
+    """T / F / D and precision, T / (T + F), of a run's library findings, overall and per code."""
+    verdicts = {
+        (row["project"], row["path"], int(row["line"]), row["code"]): row["verdict"]
+        for row in csv.DictReader(VERDICTS.open(encoding="utf-8"), delimiter="\t")
+    }
+    counts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for item in json.loads(findings.read_text(encoding="utf-8")):
+        if item["library"]:
+            verdict = verdicts.get((item["project"], item["path"], item["line"], item["code"]), "unreviewed")
+            counts["library code"][verdict] += 1
+            counts[str(item["code"])][verdict] += 1
+    print("| scope | T | F | D | unreviewed | precision |\n|---|---:|---:|---:|---:|---:|")
+    for scope in sorted(counts, key=lambda name: (name != "library code", name)):
+        tally = counts[scope]
+        judged = tally["T"] + tally["F"]
+        precision = f"{100 * tally['T'] / judged:.0f} %" if judged else "n/a"
+        print(f"| {scope} | {tally['T']} | {tally['F']} | {tally['D']} | {tally['unreviewed']} | {precision} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--work", type=Path, required=True, help="directory for the sdists and unpacked trees")
+    parser.add_argument("--work", type=Path, help="directory for the sdists and unpacked trees")
     parser.add_argument("--conclint", default="conclint", help="the conclint executable to run")
     parser.add_argument("--output", type=Path, help="also write the findings as JSON")
+    parser.add_argument("--score", type=Path, metavar="FINDINGS", help="score a run's JSON against fresh_verdicts.tsv")
     args = parser.parse_args()
+    if args.score:
+        score(args.score)
+        return
+    if args.work is None:
+        parser.error("--work is needed to run")
     found_all: list[dict[str, object]] = []
     for name, version in PROJECTS:
         tree = fetch(args.work.resolve(), name, version)

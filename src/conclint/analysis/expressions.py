@@ -144,6 +144,11 @@ def tests_membership(node: cst.BaseExpression) -> bool:
     )
 
 
+def masked_below(node: cst.BinaryOperation, limit: int) -> bool:
+    """`value & 0x0F`: a bitwise and with an integer literal below `limit`, which bounds it."""
+    return any(isinstance(side, cst.Integer) and side.evaluated_value < limit for side in (node.left, node.right))
+
+
 def names_read(node: cst.BaseExpression) -> set[str]:
     """The plain names a test compares or combines (`mantissa > LIMIT` reads `mantissa` and
     `LIMIT`); names inside calls, attributes and subscripts are not counted."""

@@ -649,8 +649,11 @@ def _literal(node: cst.BaseExpression) -> str | None:
         return node.value
     if isinstance(node, (cst.Integer, cst.Float)):
         return "0" if float(node.value.replace("_", "")) == 0 else node.value
-    if isinstance(node, cst.SimpleString) and node.evaluated_value in ("", b""):
-        return "''"
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        if value in ("", b""):
+            return "''"
+        return f"'{value}'" if isinstance(value, str) else None
     return None
 
 

@@ -37,6 +37,7 @@ from conclint.analysis.expressions import (
     idle_body,
     is_cls_receiver,
     literal_only,
+    masked_below,
     mentions,
     mentions_len,
     names_read,
@@ -77,6 +78,10 @@ from conclint.analysis.spin_loops import SpinCalls, spin_loop
 from conclint.analysis.symbols import Symbol, global_types, property_getter, resolve
 from conclint.knowledge.threads import (
     ARRAY_WORK,
+    BYTE_SEQUENCES,
+    BYTE_VALUES,
+    COUNT_PRESERVING,
+    SIZE_READERS,
     CALLABLE_WRAPPERS,
     DIGEST_METHODS,
     FLOAT_FUNCTIONS,
@@ -154,14 +159,6 @@ def _given(binding: Binding | None) -> bool:
 
 
 # Returned values whose type is looked up: a name, an attribute, a call.
-# Calls that read numbers out of bytes: a count they give is bounded by the data.
-UNPACKING_CALLS = frozenset(
-    {"struct.unpack", "struct.unpack_from", "struct.Struct.unpack", "struct.Struct.unpack_from", "builtins.int.from_bytes"}
-)
-# Functions of numbers that keep a count derived from data so (`math.ceil(len(data) / n)`).
-NUMBER_FUNCTIONS = frozenset({"math.ceil", "math.floor", "builtins.int", "builtins.min", "builtins.max", "builtins.round", "builtins.abs"})
-# Annotations of a parameter whose elements are bytes (each below 256).
-BYTE_SEQUENCES = frozenset({"bytes", "bytearray", "memoryview"})
 _TYPED_VALUES = (cst.Name, cst.Attribute, cst.Call)
 
 
@@ -803,21 +800,20 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         number asks for."""
         if depth > 3:
             return False
-        if mentions_len(node):
-            return True
         pending: list[cst.CSTNode] = [node]
         while pending:
             current = pending.pop()
-            if isinstance(current, (cst.BinaryOperation, cst.UnaryOperation, cst.BooleanOperation)):
-                if isinstance(current, cst.BinaryOperation) and isinstance(current.operator, cst.BitAnd):
-                    if any(isinstance(side, cst.Integer) and side.evaluated_value < 256 for side in (current.left, current.right)):
-                        return True
-                pending += (current.left, current.right) if not isinstance(current, cst.UnaryOperation) else (current.expression,)
+            if isinstance(current, (cst.BinaryOperation, cst.BooleanOperation)):
+                if isinstance(current.operator, cst.BitAnd) and masked_below(current, BYTE_VALUES):
+                    return True
+                pending += (current.left, current.right)
+            elif isinstance(current, cst.UnaryOperation):
+                pending.append(current.expression)
             elif isinstance(current, cst.Call):
                 called = self.facts.qualified_name(current.func)
-                if called in UNPACKING_CALLS or called == "builtins.len":
+                if called in SIZE_READERS:
                     return True
-                if called in NUMBER_FUNCTIONS:
+                if called in COUNT_PRESERVING:
                     pending += (arg.value for arg in current.args)  # `math.ceil(len(data) / size)`
             elif isinstance(current, cst.Subscript):
                 if isinstance(current.value, cst.Name) and self._binding_reads_data(current.value, depth, subscripted=True):
@@ -836,7 +832,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         if binding.kind == "assign" and isinstance(binding.node, cst.BaseExpression):
             return self._read_from_data(binding.node, depth + 1)
         if binding.kind == "part" and isinstance(binding.node, cst.Call):
-            return self.facts.qualified_name(binding.node.func) in UNPACKING_CALLS
+            return self.facts.qualified_name(binding.node.func) in SIZE_READERS
         return False
 
     def _constant(self, node: cst.BaseExpression, depth: int = 0) -> int | None:

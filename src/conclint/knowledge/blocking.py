@@ -415,7 +415,8 @@ _GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] =
     (Category.NETWORK, RESOLVE, "socket.getaddrinfo", (NonBlockingWhen("flags", 5, "AI_NUMERICHOST", flag=True),)),
     (Category.NETWORK, RESOLVE, "socket.gethostbyname socket.gethostbyname_ex socket.gethostbyaddr socket.getfqdn socket.getnameinfo", ()),
     (Category.NETWORK, SOCKET_IO, _methods("socket.socket", "connect connect_ex accept recv recv_into recvfrom recvfrom_into recvmsg send sendall sendto sendmsg sendfile"), ()),
-    (Category.DATABASE, SQLITE, "sqlite3.connect", ()),
+    # An in-memory database (`sqlite3.connect(":memory:")`) opens no file.
+    (Category.DATABASE, SQLITE, "sqlite3.connect", (NonBlockingWhen("database", 0, "':memory:'"),)),
     (Category.DATABASE, SQLITE, _methods("sqlite3.Connection", "execute executemany executescript commit rollback backup"), ()),
     (Category.DATABASE, SQLITE, _methods("sqlite3.Cursor", "execute executemany executescript fetchone fetchmany fetchall"), ()),
     (Category.DATABASE, POSTGRES, "psycopg2.connect", ()),

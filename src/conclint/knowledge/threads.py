@@ -467,6 +467,20 @@ CONSUMING_CALLABLES = frozenset(
 LAZY_APPLY: Mapping[str, int] = {"builtins.map": 0, "builtins.filter": 0, "itertools.starmap": 0, "itertools.filterfalse": 0}
 
 
+# Where the count a `range()` runs to comes from data held already, the loop walks that data
+# (a packet's entries) rather than doing work a number asks for:
+# - calls that give such a count: a length, or fields unpacked from bytes;
+SIZE_READERS = frozenset(
+    {"builtins.len", "struct.unpack", "struct.unpack_from", "struct.Struct.unpack", "struct.Struct.unpack_from", "builtins.int.from_bytes"}
+)
+# - functions of numbers that keep it so (`math.ceil(len(data) / size)`);
+COUNT_PRESERVING = frozenset({"math.ceil", "math.floor", "builtins.int", "builtins.min", "builtins.max", "builtins.round", "builtins.abs"})
+# - a byte of a parameter annotated with one of these, or a value masked to fewer bits than a
+#   byte has (`v_p_x_cc & 0x0F`).
+BYTE_SEQUENCES = frozenset({"bytes", "bytearray", "memoryview"})
+BYTE_VALUES = 256
+
+
 # A `range()` whose literal bounds stay below this is too short to be evidence by itself:
 # a hundred thousand rounds of simple arithmetic take a few milliseconds, and a loop of
 # constant length does not grow with the input (`[x * 0.01 for x in range(1, 10000)]`).

@@ -25,8 +25,9 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
 
     The async APIs are not reported: SQLAlchemy's `AsyncSession` and `create_async_engine`,
     `psycopg.AsyncConnection`, and any awaited call. Nor are calls that wait for no server:
-    `Session.add()`, making a cursor, and the fetch methods of a psycopg 3 client-side cursor,
-    whose rows `execute()` has already received.
+    `Session.add()`, making a cursor, the fetch methods of a psycopg 3 client-side cursor,
+    whose rows `execute()` has already received, and `sqlite3.connect(":memory:")`, which
+    opens no file.
 
     ## Why is this bad?
     A synchronous driver waits for the database server (or, for sqlite3, the disk) on the
@@ -81,6 +82,16 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
     NAME = "blocking-database-call-in-async"
     CATEGORY = Category.DATABASE
     VALID = (
+        # An in-memory database (Pyrogram's MemoryStorage): no file is opened.
+        Valid(
+            """
+            import sqlite3
+
+            class MemoryStorage:
+                async def open(self):
+                    self.conn = sqlite3.connect(":memory:", check_same_thread=False)
+            """
+        ),
         Valid(
             """
             import sqlite3
