@@ -44,8 +44,11 @@ class DeprecatedGetEventLoop(Rule):
     Not reported: a sync function that runs no loop, since it may be called from a coroutine or
     a callback, where a loop is running and `get_event_loop()` returns it; any call outside a
     coroutine in a file that calls `asyncio.set_event_loop(...)`, after which
-    `get_event_loop()` returns the loop that was set, on every version; calls in lambdas and in
-    class bodies. A sync function called only from coroutines is not followed (the rule is
+    `get_event_loop()` returns the loop that was set, on every version; a call outside a
+    coroutine in a branch that runs only before Python 3.12 (`if sys.version_info < (3, 10):`,
+    the `else` of `if sys.version_info >= (3, 10):` or of a module-level flag set to that
+    test), where it neither warns nor raises; calls in lambdas and in class bodies. A sync
+    function called only from coroutines is not followed (the rule is
     local to the file): only the coroutine's own calls count as made in a coroutine.
 
     ## Why is this bad?
@@ -111,6 +114,28 @@ class DeprecatedGetEventLoop(Rule):
     REQUIRED_TOKENS = GET_EVENT_LOOP_TOKENS
 
     VALID = (
+        # textual's App.run: the loop is fetched only on Pythons where that never warns.
+        Valid(
+            """
+            import asyncio
+            import sys
+
+            _GET_EVENT_LOOP_IS_DEPRECATED = sys.version_info >= (3, 10, 0)
+
+            def run(main):
+                if _GET_EVENT_LOOP_IS_DEPRECATED:
+                    asyncio.run(main())
+                else:
+                    loop = asyncio.get_event_loop()
+                    loop.run_until_complete(main())
+
+            def run_old(main):
+                if sys.version_info < (3, 10):
+                    asyncio.get_event_loop().run_until_complete(main())
+                else:
+                    asyncio.run(main())
+            """
+        ),
         Valid(
             """
             import asyncio
@@ -159,6 +184,21 @@ class DeprecatedGetEventLoop(Rule):
         ),
     )
     INVALID = (
+        # A version test that lets 3.12 and 3.13 in: there it warns.
+        Invalid(
+            """
+            import asyncio
+            import sys
+
+            def run(main):
+                if sys.version_info < (3, 14):
+                    loop = asyncio.get_event_loop()
+                    loop.run_until_complete(main())
+                else:
+                    asyncio.run(main())
+            """,
+            line=6,
+        ),
         Invalid(
             """
             import asyncio
@@ -239,6 +279,34 @@ class DeprecatedGetEventLoop(Rule):
         super().__init__(facts, settings)
         self._functions: list[_Function] = []
         self._sets_loop = SETS_LOOP_TOKEN in facts.source_bytes
+        # Per open `if` branch: whether it runs only on Pythons older than WARNS_FROM.
+        self._old_pythons: list[bool] = []
+
+    def visit_If_body(self, node: cst.If) -> None:
+        self._old_pythons.append(self._before_warnings(node.test, taken=True))
+
+    def leave_If_body(self, node: cst.If) -> None:
+        self._old_pythons.pop()
+
+    def visit_If_orelse(self, node: cst.If) -> None:
+        self._old_pythons.append(self._before_warnings(node.test, taken=False))
+
+    def leave_If_orelse(self, node: cst.If) -> None:
+        self._old_pythons.pop()
+
+    def _before_warnings(self, test: cst.BaseExpression, taken: bool) -> bool:
+        """Whether the branch where `test` is `taken` runs only before Python WARNS_FROM
+        (`if sys.version_info < (3, 10):`, the `else` of `if sys.version_info >= (3, 10):`,
+        or of a module-level flag set to such a comparison)."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            return self._before_warnings(test.expression, not taken)
+        if isinstance(test, cst.Name):
+            binding = self.facts.module_scope.lookup(test.value)
+            if binding is None or binding.kind != "assign" or not isinstance(binding.node, cst.BaseExpression):
+                return False
+            test = binding.node
+        bound = _version_bound(test, self.facts)
+        return bound is not None and bound[1] == taken and bound[0] <= WARNS_FROM
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
         self._functions.append(_Function())
@@ -271,6 +339,8 @@ class DeprecatedGetEventLoop(Rule):
             )
         elif self._sets_loop:
             return  # get_event_loop() may return the loop set_event_loop() set
+        elif any(self._old_pythons):
+            return  # runs only on Pythons where it neither warns nor raises
         elif frame.kind == "module":
             self.report(node, suggestion=_SYNC_SUGGESTION, message=self._sync_message(node))
         elif frame.kind == "function" and self._functions and not facts.unreachable:
@@ -307,6 +377,42 @@ _SYNC_SUGGESTION = (
     "Run the coroutine with `asyncio.run(...)`, or make the loop yourself: "
     "`loop = asyncio.new_event_loop()` then `asyncio.set_event_loop(loop)`."
 )
+
+
+# The first Python whose get_event_loop() warns where no loop runs.
+WARNS_FROM = (3, 12)
+
+
+def _version_bound(test: cst.BaseExpression, facts: FileFacts) -> tuple[tuple[int, int], bool] | None:
+    """`sys.version_info < (3, 10)` (or `(3, 10) > sys.version_info`) as ((3, 10), True): the
+    test holds exactly on Pythons older than 3.10; `sys.version_info >= (3, 10)` as
+    ((3, 10), False). None for any other test."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    operator, comparator = test.comparisons[0].operator, test.comparisons[0].comparator
+    if _is_version_info(test.left, facts):
+        older, bound = _OLDER_WHEN_LEFT.get(type(operator)), comparator
+    elif _is_version_info(comparator, facts):
+        older, bound = _OLDER_WHEN_RIGHT.get(type(operator)), test.left
+    else:
+        return None
+    if older is None or not isinstance(bound, cst.Tuple) or len(bound.elements) < 2:
+        return None
+    numbers = [element.value for element in bound.elements[:2]]
+    if not all(isinstance(number, cst.Integer) for number in numbers):
+        return None
+    return (int(numbers[0].value), int(numbers[1].value)), older  # type: ignore[attr-defined]
+
+
+# Whether a comparison with sys.version_info holds on the older Pythons: `version_info < B`
+# and `B > version_info` do, `version_info >= B` and `B <= version_info` on the newer ones.
+_OLDER_WHEN_LEFT = {cst.LessThan: True, cst.GreaterThanEqual: False}
+_OLDER_WHEN_RIGHT = {cst.GreaterThan: True, cst.LessThanEqual: False}
+
+
+def _is_version_info(node: cst.BaseExpression, facts: FileFacts) -> bool:
+    symbol = facts.resolve(node)
+    return symbol is not None and not symbol.local and symbol.qualname == "sys.version_info"
 
 
 def _spelling(call: cst.Call) -> str:
