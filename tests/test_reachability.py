@@ -180,17 +180,27 @@ def test_offloading_decorators_from_the_catalog_and_the_setting() -> None:
         def d():
             time.sleep(1)
 
+        @work(exclusive=True, thread=True)
+        def e():
+            time.sleep(1)
+
+        @work(exclusive=True, thread=False)
+        def f():
+            time.sleep(1)
+
         async def main():
             await a()
             b()
             c()
             d()
+            e()  # other flags beside thread=True: still a thread worker (textual's weather05)
+            f()
         """
     )
     default = [d.line for d in lint_source(source, "x.py", DEFAULT_SETTINGS)]
-    assert default == [26, 27]
+    assert default == [34, 35, 37]
     configured = DEFAULT_SETTINGS.__class__(offload_decorators=("mylib.in_thread",))
-    assert [d.line for d in lint_source(source, "x.py", configured)] == [26]
+    assert [d.line for d in lint_source(source, "x.py", configured)] == [34, 37]
 
 
 def test_conditions_move_up_across_modules(tmp_path: Path) -> None:

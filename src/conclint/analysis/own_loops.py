@@ -1,6 +1,7 @@
 """Coroutines on a loop of their own: a coroutine function run only by `asyncio.run(...)` or
 `loop.run_until_complete(...)` inside a thread (a `Thread` subclass's `run`, a function given
-as `Thread(target=...)`), or handed to a thread runner (`run_worker(coro(), thread=True)`),
+as `Thread(target=...)`), or handed to a thread runner (`run_worker(coro(), thread=True)`, or
+the coroutine function itself, `run_worker(coro, thread=True)`),
 runs on an event loop that no other task shares. Sleeping or waiting on a thread primitive
 there pauses that thread only, as it would in any thread: CCL101 and CCL108 stay silent.
 

@@ -1188,9 +1188,15 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             )
         else:
             runs = last == "run_until_complete" or qualname == "asyncio.run"
-        if not runs or not node.args or not isinstance(node.args[0].value, cst.Call):
+        if not runs or not node.args:
             return
-        name = last_name(node.args[0].value.func)
+        work = node.args[0].value
+        if isinstance(work, cst.Call):
+            name = last_name(work.func)
+        elif flag is not None and isinstance(work, (cst.Name, cst.Attribute)):
+            name = last_name(work)  # a runner also takes the coroutine function (`run_worker(self.work, thread=True)`)
+        else:
+            return
         if name:
             if flag is not None:
                 records.runner_names.append(name)

@@ -39,11 +39,23 @@ def offloading_names(extra: Iterable[str] = ()) -> frozenset[str]:
 
 def offloads(decorators: Iterable[str], known: frozenset[str]) -> bool:
     """Whether one of `decorators` (resolved names, flags appended: `textual.work(thread=True)`)
-    is one of `known` (`offloading_names()`)."""
+    is one of `known` (`offloading_names()`): the same name, and every flag the known entry
+    has among the decorator's (`@work(exclusive=True, thread=True)` is a thread worker)."""
+    decorators = tuple(decorators)
+    if not decorators:
+        return False
+    required = [_flags(entry) for entry in known]
     for name in decorators:
-        if name in known or name.partition("(")[0] in known:
+        base, flags = _flags(name)
+        if any(base == known_base and known_flags <= flags for known_base, known_flags in required):
             return True
     return False
+
+
+def _flags(name: str) -> tuple[str, frozenset[str]]:
+    """`textual.work(exclusive=True, thread=True)` as its name and its set of flags."""
+    base, _, flags = name.partition("(")
+    return base, frozenset(flag.strip() for flag in flags.rstrip(")").split(",") if flag.strip())
 
 
 __all__ = ["OFFLOAD_DECORATORS", "offloading_names", "offloads"]

@@ -84,6 +84,23 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     NAME = "blocking-http-call-in-async"
     CATEGORY = Category.HTTP
     VALID = (
+        # A textual thread worker, whatever other flags it has (textual's weather05 example).
+        Valid(
+            """
+            from urllib.request import urlopen
+
+            from textual import work
+            from textual.app import App
+
+            class WeatherApp(App):
+                async def on_input_changed(self, message):
+                    self.update_weather(message.value)
+
+                @work(exclusive=True, thread=True)
+                def update_weather(self, city):
+                    return urlopen(f"https://wttr.in/{city}").read()
+            """
+        ),
         Valid(
             """
             import httpx

@@ -11,8 +11,9 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
     Finds `time.sleep()` called inside an `async def`, however it was imported
     (`import time`, `from time import sleep`, `from time import sleep as pause`). A coroutine
     that only ever runs on an event loop of its own in another thread (`asyncio.run(...)` or
-    `loop.run_until_complete(...)` inside a `Thread`'s `run` or target, and mentioned nowhere
-    else in the module) is not checked: sleeping there pauses that thread only.
+    `loop.run_until_complete(...)` inside a `Thread`'s `run` or target, or a textual
+    `run_worker(coro, thread=True)`, and mentioned nowhere else in the module) is not checked:
+    sleeping there pauses that thread only.
 
     ## Why is this bad?
     `time.sleep()` stops the whole thread, and the event loop runs on that thread: while one
@@ -56,6 +57,22 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
     NAME = "blocking-sleep-in-async"
     CATEGORY = Category.SLEEP
     VALID = (
+        # A textual thread worker given the coroutine function: it runs on a loop of its own
+        # in the worker's thread.
+        Valid(
+            """
+            import time
+
+            from textual.widget import Widget
+
+            class Poller(Widget):
+                async def poll_device(self):
+                    time.sleep(0.5)
+
+                def on_mount(self):
+                    self.run_worker(self.poll_device, thread=True)
+            """
+        ),
         Valid(
             """
             import asyncio

@@ -34,7 +34,8 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     `SimpleQueue`. A coroutine that only ever runs on an event loop of its own in another
     thread (`asyncio.run(self._beat())` or `loop.run_until_complete(...)` in a `Thread`
     subclass's `run` or a `Thread(target=...)` function, or `run_worker(coro(),
-    thread=True)`, and mentioned nowhere else in the module) is not checked: waiting there
+    thread=True)` or `run_worker(coro, thread=True)`, and mentioned nowhere else in the
+    module) is not checked: waiting there
     holds up that thread only.
 
     ## Why is this bad?
