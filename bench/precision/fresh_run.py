@@ -44,19 +44,21 @@ VERDICTS = Path(__file__).resolve().parent / "fresh_verdicts.tsv"
 
 
 def score(findings: Path) -> None:
-    """T / F / D and precision, T / (T + F), of a run's library findings, overall and per code."""
+    """T / F / D and precision, T / (T + F), of a run's findings: in library code (all of them
+    judged), per code there, and over every judged finding (tests and examples sampled)."""
     verdicts = {
         (row["project"], row["path"], int(row["line"]), row["code"]): row["verdict"]
         for row in csv.DictReader(VERDICTS.open(encoding="utf-8"), delimiter="\t")
     }
     counts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for item in json.loads(findings.read_text(encoding="utf-8")):
+        verdict = verdicts.get((item["project"], item["path"], item["line"], item["code"]), "unreviewed")
+        counts["all findings"][verdict] += 1
         if item["library"]:
-            verdict = verdicts.get((item["project"], item["path"], item["line"], item["code"]), "unreviewed")
             counts["library code"][verdict] += 1
             counts[str(item["code"])][verdict] += 1
     print("| scope | T | F | D | unreviewed | precision |\n|---|---:|---:|---:|---:|---:|")
-    for scope in sorted(counts, key=lambda name: (name != "library code", name)):
+    for scope in sorted(counts, key=lambda name: (not name.islower(), name)):
         tally = counts[scope]
         judged = tally["T"] + tally["F"]
         precision = f"{100 * tally['T'] / judged:.0f} %" if judged else "n/a"
