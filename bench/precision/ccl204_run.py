@@ -96,6 +96,18 @@ def lint(tree: Path, conclint: str) -> list[dict[str, object]]:
     return json.loads(run.stdout)
 
 
+def listed(name: str, version: str, found: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Print a project's findings, one per line, and return them with the project, version and
+    whether each is in library code."""
+    items = []
+    for item in found:
+        path = str(item["path"])
+        library = is_library(path)
+        print(f"{name}\t{path}\t{item['line']}\t{item['code']}\t{'lib' if library else 'non-lib'}\t{item['message']}", flush=True)
+        items.append({"project": name, "version": version, **item, "library": library})
+    return items
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", type=Path, required=True, help="directory for the sdists and unpacked trees")
@@ -110,10 +122,7 @@ def main() -> None:
         tree = fetch(args.work.resolve(), name, version)
         found = [f for f in lint(tree, args.conclint) if wanted(f)]
         print(f"# {name} {version}: {len(found)} findings", flush=True)
-        for item in found:
-            path = str(item["path"])
-            print(f"{name}\t{path}\t{item['line']}\t{item['code']}\t{'lib' if is_library(path) else 'non-lib'}\t{item['message']}", flush=True)
-            selected.append({"project": name, "version": version, **item, "library": is_library(path)})
+        selected += listed(name, version, found)
     if args.output:
         args.output.write_text(json.dumps(selected, indent=1) + "\n")
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ccl204_run import fetch, lint  # noqa: E402  (scripts beside this one)
+from ccl204_run import fetch, lint, listed  # noqa: E402  (scripts beside this one)
 from run import is_library  # noqa: E402
 
 # (PyPI name, version)
@@ -83,10 +83,7 @@ def main() -> None:
         found = lint(tree, args.conclint)
         library = sum(is_library(str(item["path"])) for item in found)
         print(f"# {name} {version}: {len(found)} findings, {library} in library code", flush=True)
-        for item in found:
-            path = str(item["path"])
-            print(f"{name}\t{path}\t{item['line']}\t{item['code']}\t{'lib' if is_library(path) else 'non-lib'}\t{item['message']}", flush=True)
-            found_all.append({"project": name, "version": version, **item, "library": is_library(path)})
+        found_all += listed(name, version, found)
     if args.output:
         args.output.write_text(json.dumps(found_all, indent=1) + "\n")
 
