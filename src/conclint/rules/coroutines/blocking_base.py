@@ -86,7 +86,8 @@ imported is not reported (`requests.get(url)` without `import requests`), an ali
 `from ... import` is, and a local name that shadows a library one is not. It also follows calls
 into helpers and into other modules of the project, which the peers do not. A call that is
 awaited is not reported (what it returns is awaitable, so it is not the sync call the rule
-means). flake8-async's ASYNC200 (calls you configure) is `extend-blocking-calls` here (CCL110),
+means), also when the `await` receives its value through `:=`, a conditional, `or` or `and`
+(`await (cached or fetch())`), which flake8-async reports and lists as known false alarms. flake8-async's ASYNC200 (calls you configure) is `extend-blocking-calls` here (CCL110),
 which takes qualified names (`mypkg.db.query`, or `mypkg.client.Client.*` for every public
 method) where ASYNC200 takes patterns of the text (`*session.get`).
 `bench/peer_suites.py` runs both peers' test suites against conclint and lists these
