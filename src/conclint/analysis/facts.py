@@ -381,15 +381,15 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         return self.project.global_type(qualname)
 
     def _configured_here_name(self, func: cst.BaseExpression) -> str | None:
-        """`query()` or `self.fetch()` of this module's own function or method that
-        `extend-blocking-calls` names: its qualified name, for the catalog."""
+        """`query()` or `self.fetch()` of this module's own function or method, when
+        `extend-blocking-calls` names something of this module: its qualified name, for the
+        catalog to say whether it is one of them."""
         if not self.configured_here:
             return None
         symbol = self.resolve(func)
         if symbol is None or not symbol.local or symbol.instance:
             return None
-        name = f"{self.module_name}.{symbol.qualname}"
-        return name if self.catalog.lookup(name) is not None else None
+        return f"{self.module_name}.{symbol.qualname}"  # looked up in the catalog by the caller
 
     def _called_instance(self, func: cst.BaseExpression) -> str | None:
         """`classifier(text)` on an object of a library type: its `__call__` (a transformers

@@ -744,7 +744,7 @@ def method_value(method: cst.FunctionDef, class_node: cst.ClassDef, scope: Scope
     cache = scope.module().function_values
     key = (id(method), False)
     if key not in cache:
-        returned = None if _yields(method) else one_returned(method)
+        returned = _returned_value(method)
         cache[key] = (returned, scope_of_method(method, class_node, scope)) if returned is not None else None
     return cache[key]
 
@@ -765,7 +765,8 @@ def one_returned(function: cst.FunctionDef) -> cst.BaseExpression | None:
     ]
     if len(returned) > 1:
         stored = _stored_names(function)
-        made = [value for value in returned if not _reads_cache_of(value, stored, returned)]
+        returned_names = {value.value for value in returned if isinstance(value, cst.Name)}
+        made = [value for value in returned if not _reads_cache_of(value, stored, returned_names)]
         returned = made if len(made) == 1 else returned
     return returned[0] if len(returned) == 1 else None
 
@@ -781,19 +782,31 @@ def _stored_names(function: cst.FunctionDef) -> list[tuple[cst.BaseExpression, s
     return stored
 
 
-def _reads_cache_of(value: cst.BaseExpression, stored: list[tuple[cst.BaseExpression, str]], returned: list[cst.BaseExpression]) -> bool:
+def _reads_cache_of(value: cst.BaseExpression, stored: list[tuple[cst.BaseExpression, str]], returned_names: set[str]) -> bool:
+    """`container[key]` or `container.get(key)` of a container the function stores one of
+    its returned names into."""
     if isinstance(value, cst.Subscript):
         container = value.value
     elif isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "get":
         container = value.func.value
     else:
         return False
-    returned_names = {other.value for other in returned if isinstance(other, cst.Name)}
     return any(name in returned_names and container.deep_equals(kept) for kept, name in stored)
 
 
-def _yields(function: cst.FunctionDef) -> bool:
-    return any(isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Yield) for statement in iter_statements(function.body.body))
+def _yielded(function: cst.FunctionDef) -> list[cst.BaseExpression | None]:
+    """What each `yield` statement of the function yields (None for a `yield from`)."""
+    return [
+        None if isinstance(statement.value.value, cst.From) else statement.value.value
+        for statement in iter_statements(function.body.body)
+        if isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Yield)
+    ]
+
+
+def _returned_value(function: cst.FunctionDef) -> cst.BaseExpression | None:
+    """`one_returned`, for a function that is no generator (a generator's call returns the
+    generator, not what it returns)."""
+    return None if _yielded(function) else one_returned(function)
 
 
 # How a getter is decorated, as written (`dotted_name`).
@@ -846,14 +859,11 @@ def function_value(function: cst.FunctionDef, scope: Scope, yielded: bool) -> tu
 
 
 def _function_value(function: cst.FunctionDef, scope: Scope, yielded: bool) -> tuple[cst.BaseExpression, Scope] | None:
-    yields: list[cst.BaseExpression | None] = []
-    for statement in iter_statements(function.body.body):
-        if isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Yield):
-            value = statement.value.value
-            yields.append(None if isinstance(value, cst.From) else value)
-    if yields and not yielded:
-        return None
-    value = (yields[0] if len(yields) == 1 else None) if yielded else one_returned(function)
+    if yielded:
+        yields = _yielded(function)
+        value = yields[0] if len(yields) == 1 else None
+    else:
+        value = _returned_value(function)
     if value is None:
         return None
     own = Scope("function", scope.child_qualname(function.name.value), scope, function)

@@ -559,7 +559,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
     # ----- iterated results: a generator's body runs only when its result is ------------------
 
     def visit_Return(self, node: cst.Return) -> None:
-        self._returns_from_loop()
+        self._leaves_loop()
         if node.value is not None:
             self._iterated.add(id(node.value))  # the caller may iterate it
         self._value_type(node.value, yielded=False)
@@ -1004,13 +1004,12 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self._mark_impure()
 
     def visit_Break(self, node: cst.Break) -> None:
-        if self._stack and self._stack[-1].loops:
-            self._stack[-1].loops[-1].breaks = True
+        self._leaves_loop()
 
-    def _returns_from_loop(self) -> None:
-        """A `return` inside a loop leaves it like a `break`: the loop searched (`while True:
-        ... if mid not in mids: return mid`)."""
-        if self._stack and self._stack[-1].loops and not self._stack[-1].lambda_depth:
+    def _leaves_loop(self) -> None:
+        """A `break`, or a `return` inside a loop, leaves it early: the loop searched (`while
+        True: ... if mid not in mids: return mid`)."""
+        if self._stack and self._stack[-1].loops:
             self._stack[-1].loops[-1].breaks = True
 
     def visit_Yield(self, node: cst.Yield) -> None:

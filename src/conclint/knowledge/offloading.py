@@ -11,6 +11,7 @@ without flags matches the decorator however it is called (`@sync_to_async`,
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable
 
 OFFLOAD_DECORATORS: dict[str, str] = {
@@ -52,6 +53,7 @@ def offloads(decorators: Iterable[str], known: frozenset[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=None)
 def _flags(name: str) -> tuple[str, frozenset[str]]:
     """`textual.work(exclusive=True, thread=True)` as its name and its set of flags."""
     base, _, flags = name.partition("(")
