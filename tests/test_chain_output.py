@@ -197,3 +197,47 @@ def test_the_advice_says_dots_only_for_calls_that_pass_arguments() -> None:
     helper, direct = lint_source(source, "m.py", DEFAULT_SETTINGS)
     assert "`await asyncio.to_thread(nap)`" in helper.suggestion
     assert "`await asyncio.sleep(...)`" in direct.suggestion  # the native replacement keeps its placeholder
+
+
+WITNESSES = """\
+import os
+from pathlib import Path
+
+
+def parse(p, local):
+    path = Path(p)
+    if local:
+        return path.absolute().as_uri()
+    with path.open("rb") as fh:
+        return fh.read()
+
+
+def where():
+    return os.getcwd()
+
+
+async def send(p):
+    return parse(p, False)
+
+
+async def send_local(p):
+    return parse(p, True)
+
+
+async def either(p, flag):
+    return parse(p, flag)
+
+
+async def here():
+    return where()
+"""
+
+
+def test_a_chain_names_a_working_directory_read_only_when_nothing_heavier_runs() -> None:
+    found = {d.line: d.message for d in lint_source(WITNESSES, "m.py", DEFAULT_SETTINGS)}
+    assert found[18].endswith("via parse -> path.open() (line 9)")
+    # `local` is true: the branch that returns before the open is the one that runs
+    assert found[22].endswith("via parse -> path.absolute() (line 8)")
+    # either branch may run: the open is the witness a reader believes
+    assert found[26].endswith("via parse -> path.open() (line 9)")
+    assert found[30].endswith("via where -> os.getcwd() (line 14)")

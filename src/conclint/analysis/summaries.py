@@ -32,6 +32,7 @@ from conclint.analysis.conditions import (
     params_from_lists,
     value_from_list,
 )
+from conclint.knowledge.blocking import WORKING_DIRECTORY_READS
 
 # A blocking call is followed through at most this many functions (the one a coroutine calls
 # included): past that, a chain mostly runs through constructors and configuration branches
@@ -506,7 +507,7 @@ def blocking_chains(
         # blocking calls and calls are findings in it.
         own = () if summary.is_async else tuple(enumerate(summary.blocking))
         for index, evidence in (*own, *((PASSED_BLOCKING, e) for e in _passed_blocking(summary, frame))):
-            if evidence.category not in found and not evidence.suppressed and not dead(evidence.guard, frame, attribute):
+            if _better_witness(evidence, found.get(evidence.category)) and not evidence.suppressed and not dead(evidence.guard, frame, attribute):
                 found[evidence.category] = BlockingChain(
                     tuple(name for name, _ in _path(parents, (summary.qualname, frame))), evidence, index
                 )
@@ -533,6 +534,14 @@ def blocking_chains(
                 parents[key] = (summary.qualname, frame)
                 pending.append((passed, UNKNOWN_FRAME, depth + 1))
     return found
+
+
+def _better_witness(evidence: BlockingEvidence, current: BlockingChain | None) -> bool:
+    """True when `evidence` should name its category's chain instead of `current`: there is
+    none yet, or `current` only reads the working directory and `evidence` does more."""
+    if current is None:
+        return True
+    return current.evidence.callee in WORKING_DIRECTORY_READS and evidence.callee not in WORKING_DIRECTORY_READS
 
 
 def _called_arguments(summary: FunctionSummary, frame: Frame, lookup: Lookup) -> Iterator[FunctionSummary]:

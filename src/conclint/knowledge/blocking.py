@@ -324,6 +324,20 @@ _CATALOG_HOLES: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]],
 # thread is the remedy. Only entry points that always run the model are listed: not the
 # constructors (they load weights: file I/O), not cheap helpers (tokenizers, `similarity`),
 # and a streamed completion (`stream=True`, passed by keyword) returns an iterator at once.
+# Catalogued calls whose only blocking is one system call for the working directory. A chain
+# from a coroutine names one of them only when no other blocking call of its category is
+# reachable: `path.absolute()` is a weak witness when `path.open()` runs two lines later.
+WORKING_DIRECTORY_READS = frozenset(
+    {"os.getcwd", "os.getcwdb", "os.path.abspath", "os.path.relpath", "pathlib.Path.cwd", "pathlib.Path.absolute"}
+)
+
+# The null device: opening it touches no disk, reading it ends at once, writing discards.
+# A file call whose path (its first argument, or the `Path(...)` it is a method of) names it
+# does not block (`open(os.devnull, "w")`, `Path(os.devnull).open("rb")`).
+NULL_DEVICE_NAMES = frozenset({"os.devnull"})
+NULL_DEVICE_PATHS = frozenset({"/dev/null"})
+PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
+
 _KEYWORD_ONLY = 99
 _STREAMED = (NonBlockingWhen("stream", _KEYWORD_ONLY, "True"),)
 _COMPUTATIONS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] = (
