@@ -151,3 +151,39 @@ def test_a_getter_is_followed_only_into_what_it_does_itself() -> None:
             return self.client, value
     """
     assert _found(source) == []
+
+
+LAZY = """
+import sqlite3
+
+
+class Sessions:
+    _cursor = None
+    _db = None
+
+    @property
+    def cursor(self):
+        if self._cursor is None:
+            self._cursor = sqlite3.connect("s.db").cursor()
+            self._cursor.execute("CREATE TABLE IF NOT EXISTS session (id)")
+        return self._cursor
+
+    @property
+    def db(self):
+        if not self._db:
+            return sqlite3.connect("s.db")  # a new connection on every read: never set
+        return self._db
+
+    @property
+    def other(self):
+        if self._db is None:
+            self._cursor = sqlite3.connect("s.db").cursor()  # sets another attribute
+        return self._cursor
+
+    async def handle(self):
+        return self.cursor, self.db, self.other
+"""
+
+
+def test_a_getter_that_sets_up_what_it_tests_once_is_not_reported() -> None:
+    assert _found(LAZY) == [(29, "CCL106", "`self.db`"), (29, "CCL106", "`self.other`")]

@@ -31,7 +31,9 @@ from conclint.analysis.summaries import (
 )
 
 from conclint.analysis.conditions import ClassFacts
+from conclint.analysis.scopes import assigned_attributes
 from conclint.core.model import ChainLink
+from conclint.syntax.traversal import nodes_within
 from conclint.knowledge.offloading import offloading_names, offloads
 
 if TYPE_CHECKING:
@@ -192,9 +194,9 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
         chains = blocking_chains(names.lookup, start, site, names.classes, offloaded)
         result = {}
         for category, chain in chains.items():
-            if call.reads_property and len(chain.chain) > 1:
-                continue  # a getter is followed only to what it does itself
             shown = tuple(names.shown(name) for name in chain.chain)
+            if call.reads_property and (len(chain.chain) > 1 or _sets_up_once(chain.evidence, collector.function_node(shown[0]))):
+                continue  # a getter is followed only to what it does itself, each time it is read
             if chain.index == PASSED_BLOCKING:
                 found = HelperChain(shown, chain.evidence.callee, _shown(chain.evidence), lambda line_of: "in the lambda it is given")
             elif project is None or shown[-1] != chain.function:  # the blocking call is in this module
@@ -215,6 +217,28 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
             for category, chain in result.items():
                 earlier.setdefault(category, chain)
     yield from found_at.values()
+
+
+def _sets_up_once(evidence: BlockingEvidence, getter: cst.CSTNode | None) -> bool:
+    """The blocking call of a getter runs only while an attribute the getter sets itself is
+    unset (`if self._cursor is None: self._cursor = connect(...)`): lazy set-up, done by the
+    first read of the object's life, not by each read a coroutine makes."""
+    unset = {
+        subject[1]
+        for test, subject, _, wanted in evidence.guard
+        if subject[0] == "a" and (test, wanted) in (("none", True), ("truthy", False))
+    }
+    if not unset or not isinstance(getter, cst.FunctionDef) or not getter.params.params:
+        return False
+    receiver = getter.params.params[0].name.value
+    stored = (
+        attribute.attr.value
+        for assignment in nodes_within(getter.body, (cst.Assign, cst.AugAssign, cst.AnnAssign))
+        for target in (assignment.targets if isinstance(assignment, cst.Assign) else (assignment,))
+        for attribute in assigned_attributes(target.target)
+        if isinstance(attribute.value, cst.Name) and attribute.value.value == receiver
+    )
+    return any(name in unset for name in stored)
 
 
 def _local(chain: BlockingChain, collector: SummaryCollector) -> HelperChain:

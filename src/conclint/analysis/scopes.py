@@ -147,6 +147,13 @@ def _is_none_binding(binding: Binding) -> bool:
     return binding.kind == "assign" and is_none(binding.node)
 
 
+def assigned_attributes(target: cst.BaseExpression) -> list[cst.Attribute]:
+    """The attributes an assignment target sets (`self.x`, also in `self.x, y = ...`)."""
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [found for element in target.elements for found in assigned_attributes(element.value)]
+    return [target] if isinstance(target, cst.Attribute) else []
+
+
 def dotted_name(node: cst.BaseExpression | None) -> str:
     """`a.b.c` for an Attribute/Name chain, "" for anything else."""
     parts: list[str] = []

@@ -58,7 +58,7 @@ from conclint.analysis.conditions import CallSite
 from conclint.analysis.function_records import CoroutineCall, FunctionRecord, LambdaDepth, LoopFacts, LoopRecord
 from conclint.analysis.loop_uses import LoopUseRecorder
 from conclint.analysis.own_loops import THREAD_RUNNERS, OwnLoopRecords, own_loop_coroutines
-from conclint.analysis.scopes import PROPERTY_DECORATORS, Binding, Scope, dotted_name, is_none, is_stub, iter_statements, last_name
+from conclint.analysis.scopes import PROPERTY_DECORATORS, Binding, Scope, assigned_attributes, dotted_name, is_none, is_stub, iter_statements, last_name
 from conclint.analysis.summaries import (
     LIBRARY,
     LOCAL,
@@ -140,13 +140,6 @@ def property_names(source: bytes) -> frozenset[str]:
     """The names the module's source defines as properties (`@property` on the line above
     the `def`): only reads of these names can run a getter, so only they are resolved."""
     return frozenset(match.decode() for match in _PROPERTY_DEFINITION.findall(source))
-
-
-def _assigned_attributes(target: cst.BaseExpression) -> list[cst.Attribute]:
-    """The attributes an assignment target sets (`self.x`, also in `self.x, y = ...`)."""
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [found for element in target.elements for found in _assigned_attributes(element.value)]
-    return [target] if isinstance(target, cst.Attribute) else []
 
 
 def _given(binding: Binding | None) -> bool:
@@ -938,11 +931,11 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if self._stack:
             self._self_attribute_stored(node.target)
-            self._not_read_at(_assigned_attributes(node.target))
+            self._not_read_at(assigned_attributes(node.target))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
-            self._not_read_at(_assigned_attributes(target.target))
+            self._not_read_at(assigned_attributes(target.target))
             if isinstance(target.target, cst.Subscript) and self._stack and self._stack[-1].loops:
                 self._stored_indexes.update(id(e) for e in target.target.slice if isinstance(e.slice, cst.Index))
             if self._stack:
@@ -968,7 +961,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         loop.grows.update(targets)  # assigned anew: not known to shrink
 
     def visit_Del(self, node: cst.Del) -> None:
-        self._not_read_at(_assigned_attributes(node.target))
+        self._not_read_at(assigned_attributes(node.target))
 
     def _not_read_at(self, attributes: Sequence[cst.BaseExpression]) -> None:
         """These attributes are set, deleted or called, not read: no getter runs there."""

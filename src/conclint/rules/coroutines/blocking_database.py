@@ -119,6 +119,32 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
                     return self.path  # a getter that only reads an attribute
             """
         ),
+        # Lazy set-up (jupyter_server's SessionManager.cursor): the getter connects only
+        # while `_connection` is unset, and sets it; the queries run on a worker thread.
+        Valid(
+            """
+            import asyncio
+            import sqlite3
+
+            class Sessions:
+                _connection = None
+
+                def __init__(self, path):
+                    self.path = path
+
+                @property
+                def connection(self):
+                    if self._connection is None:
+                        self._connection = sqlite3.connect(self.path, check_same_thread=False)
+                        self._connection.execute("CREATE TABLE IF NOT EXISTS session (id)")
+                    return self._connection
+
+                async def count(self):
+                    connection = self.connection
+                    query = "SELECT count(*) FROM session"
+                    return await asyncio.to_thread(lambda: connection.execute(query).fetchone())
+            """
+        ),
         Valid(
             """
             import redis
