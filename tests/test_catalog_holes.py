@@ -154,3 +154,22 @@ def test_a_wait_after_polling_until_exit_reaps_at_once_unless_the_loop_can_break
                 process.wait()
     """
     assert _findings(source) == [(15, "CCL103"), (21, "CCL103")]
+
+
+def test_only_the_null_device_itself_is_left_out() -> None:
+    source = """
+    import os
+    from os import devnull
+    from pathlib import Path
+
+    async def quiet(path):
+        Path(os.devnull).open("rb")
+        open(devnull, "w")
+        os.stat("/dev/null")
+        open("/dev/nullx")
+        Path(os.curdir).open()
+        Path(path).open()
+        Path(os.devnull, "x").open()
+    """
+    # the last opens a path under the null device's, not the device
+    assert _findings(source) == [(10, "CCL104"), (11, "CCL104"), (12, "CCL104"), (13, "CCL104")]

@@ -36,6 +36,9 @@ from conclint.analysis.symbols import Symbol, resolve
 from conclint.core.settings import Settings
 from conclint.syntax.traversal import CachedVisitorMethods
 from conclint.knowledge.blocking import (
+    NULL_DEVICE_NAMES,
+    NULL_DEVICE_PATHS,
+    PATH_CLASSES,
     STREAM_FUNCTIONS,
     THREAD_OFFLOAD,
     BlockingCall,
@@ -237,6 +240,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 entry is not None
                 and not _made_nonblocking(entry, call)
                 and not self._on_nonblocking_handle(entry, call)
+                and not self._on_null_device(entry, call)
                 and not self._put_on_unbounded_queue(entry, call)
                 and not (entry.qualname in REAPS_EXITED and self._polled_exit[-1])
             ):
@@ -282,6 +286,23 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def iterated_in_thread(self, node: cst.CSTNode) -> bool:
         """Whether `node` is a lazy call whose iterator an awaited offload hands a thread."""
         return id(node) in self._iterated_in_thread
+
+    def _on_null_device(self, entry: BlockingCall, call: cst.Call) -> bool:
+        """A file call on the null device: `open(os.devnull)`, `Path("/dev/null").open()`."""
+        if entry.category is not Category.FILE:
+            return False
+        func = call.func
+        if entry.qualname.startswith("pathlib.") and isinstance(func, cst.Attribute):
+            opened = func.value
+            if not isinstance(opened, cst.Call) or len(opened.args) != 1 or self.qualified_name(opened.func) not in PATH_CLASSES:
+                return False  # `Path(os.devnull, "x")` is a path under it
+            call = opened
+        path = call_argument(call, 0, None)
+        if path is None:
+            return False
+        if isinstance(path, cst.SimpleString):
+            return path.evaluated_value in NULL_DEVICE_PATHS
+        return self.qualified_name(path) in NULL_DEVICE_NAMES
 
     def _on_nonblocking_handle(self, entry: BlockingCall, call: cst.Call) -> bool:
         """File and socket calls on a handle set non-blocking, or made where the code

@@ -38,7 +38,8 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     after the first call), a `SpooledTemporaryFile` until it rolls over to disk
     (`rollover()`, `fileno()`), `inspect.getfile()` (an attribute of the object),
     `os.path.samestat()` (two stat results compared), `Path.home()` and `expanduser()` (they
-    read `HOME` from the environment, and the password database only when it is unset).
+    read `HOME` from the environment, and the password database only when it is unset), and
+    opening the null device (`open(os.devnull, "w")`, `Path("/dev/null").open()`).
 
     Reads and writes on a descriptor the module sets non-blocking (`os.set_blocking(fd,
     False)`, opened with `O_NONBLOCK`) and calls inside a `try` that catches
@@ -111,6 +112,19 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     NAME = "blocking-file-io-in-async"
     CATEGORY = Category.FILE
     VALID = (
+        # python-telegram-bot's tests send an empty file: the null device holds no data.
+        Valid(
+            """
+            import os
+            from pathlib import Path
+
+            async def test_error_send_empty_file(bot, chat_id):
+                with Path(os.devnull).open("rb") as empty:
+                    await bot.send_document(chat_id, empty)
+                with open("/dev/null", "w") as sink:
+                    await bot.log_to(sink)
+            """
+        ),
         # The flow lists its models in an async step, on a worker thread.
         Valid(
             """
