@@ -31,7 +31,7 @@ from conclint.analysis.summaries import (
 )
 
 from conclint.analysis.conditions import ClassFacts
-from conclint.analysis.scopes import assigned_attributes
+from conclint.analysis.scopes import assigned_attributes, dotted_name
 from conclint.core.model import ChainLink
 from conclint.syntax.traversal import nodes_within
 from conclint.knowledge.offloading import offloading_names, offloads
@@ -182,6 +182,8 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
     # Per call node: a `self.m()` may run one of several overrides, each a CoroutineCall of
     # the same node; their chains make one finding (the first chain of each category).
     found_at: dict[int, tuple[CoroutineCall, dict[str, HelperChain]]] = {}
+    # Reads of a lazily set-up property already reported: (coroutine scope, getter, receiver).
+    set_up: set[tuple[int, str, str]] = set()
     for call in collector.coroutine_calls:
         start = names.start(call)
         if start is None:
@@ -193,10 +195,16 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
             site = absolute_arguments(site, names.absolute)
         chains = blocking_chains(names.lookup, start, site, names.classes, offloaded)
         result = {}
+        read = None
         for category, chain in chains.items():
             shown = tuple(names.shown(name) for name in chain.chain)
-            if call.reads_property and (len(chain.chain) > 1 or _sets_up_once(chain.evidence, collector.function_node(shown[0]))):
-                continue  # a getter is followed only to what it does itself, each time it is read
+            if call.reads_property and len(chain.chain) > 1:
+                continue  # a getter is followed only to what it does itself
+            if call.reads_property and _sets_up_once(chain.evidence, collector.function_node(shown[0])):
+                receiver = dotted_name(call.node.value) if isinstance(call.node, cst.Attribute) else ""
+                read = (id(call.scope), shown[0], receiver or str(id(call.node)))  # `make().rows`: a new object each time
+                if read in set_up:
+                    continue  # the coroutine's earlier read did the set-up
             if chain.index == PASSED_BLOCKING:
                 found = HelperChain(shown, chain.evidence.callee, _shown(chain.evidence), lambda line_of: "in the lambda it is given")
             elif project is None or shown[-1] != chain.function:  # the blocking call is in this module
@@ -212,6 +220,8 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
             movable = not constructs and not coroutine and not any(s is not None and s.loop_thread_only for s in summaries)
             lazy = summaries[0] is not None and summaries[0].is_generator
             result[category] = replace(found, movable=movable, lazy=lazy, through_argument=coroutine)
+        if read is not None and result:
+            set_up.add(read)
         if result:
             earlier = found_at.setdefault(id(call.node), (call, result))[1]
             for category, chain in result.items():
@@ -222,7 +232,9 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
 def _sets_up_once(evidence: BlockingEvidence, getter: cst.CSTNode | None) -> bool:
     """The blocking call of a getter runs only while an attribute the getter sets itself is
     unset (`if self._cursor is None: self._cursor = connect(...)`): lazy set-up, done by the
-    first read of the object's life, not by each read a coroutine makes."""
+    first read of the object's life. A coroutine that reads it twice sets it up at most once,
+    at its first read (aiosmtplib's `local_hostname`, a `socket.getfqdn()` on each new client,
+    blocked the loop for seconds: the first read is reported)."""
     unset = {
         subject[1]
         for test, subject, _, wanted in evidence.guard

@@ -42,9 +42,9 @@ of the module) runs its getter: it is reported when the getter itself makes a bl
 with no automatic fix. A getter that reaches one only through further functions is not
 followed, nor a property read in a sync helper: such getters are mostly lazy set-up
 (`if not self._client: self._client = get_client()`), done once, before coroutines read them.
-Nor is a getter whose blocking calls run only while an attribute it sets itself is unset
-(`if self._cursor is None: self._cursor = connect(...)`): the first read of the object's
-life does that set-up, not each read.
+A getter whose blocking calls run only while an attribute it sets itself is unset (`if
+self._cursor is None: self._cursor = connect(...)`) does that set-up once per object: a
+coroutine that reads it several times is reported at its first read only.
 A call `self.data()` of a method that the class and its bases of the module leave undefined
 (a template method), or define as a stub (a body that only raises `NotImplementedError`, or
 an `@abstractmethod` that does nothing), runs a subclass's override: it is followed into the

@@ -119,32 +119,6 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
                     return self.path  # a getter that only reads an attribute
             """
         ),
-        # Lazy set-up (jupyter_server's SessionManager.cursor): the getter connects only
-        # while `_connection` is unset, and sets it; the queries run on a worker thread.
-        Valid(
-            """
-            import asyncio
-            import sqlite3
-
-            class Sessions:
-                _connection = None
-
-                def __init__(self, path):
-                    self.path = path
-
-                @property
-                def connection(self):
-                    if self._connection is None:
-                        self._connection = sqlite3.connect(self.path, check_same_thread=False)
-                        self._connection.execute("CREATE TABLE IF NOT EXISTS session (id)")
-                    return self._connection
-
-                async def count(self):
-                    connection = self.connection
-                    query = "SELECT count(*) FROM session"
-                    return await asyncio.to_thread(lambda: connection.execute(query).fetchone())
-            """
-        ),
         Valid(
             """
             import redis
@@ -288,6 +262,34 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # Lazy set-up (jupyter_server's SessionManager.cursor): the getter connects only
+        # while `_cursor` is unset, and sets it. The first read in the coroutine may connect;
+        # the second finds the cursor made (one finding, not two).
+        Invalid(
+            """
+            import sqlite3
+
+            class Sessions:
+                _cursor = None
+
+                def __init__(self, path):
+                    self.path = path
+
+                @property
+                def cursor(self):
+                    if self._cursor is None:
+                        self._cursor = sqlite3.connect(self.path).cursor()
+                    return self._cursor
+
+                async def exists(self, path):
+                    cursor = self.cursor
+                    again = self.cursor
+                    return cursor is again
+            """,
+            line=16,
+            count=1,
+            message_contains=("`self.cursor` blocks the event loop",),
+        ),
         Invalid(
             """
             import sqlite3
