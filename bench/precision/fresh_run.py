@@ -28,16 +28,43 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ccl204_run import fetch, lint, listed  # noqa: E402  (scripts beside this one)
 from run import is_library  # noqa: E402
 
-# (PyPI name, version)
-PROJECTS = (
-    ("Pyrogram", "2.0.106"),
-    ("aiogram", "3.13.1"),
-    ("aiortc", "1.9.0"),
-    ("litestar", "2.12.1"),
-    ("sanic", "24.6.0"),
-    ("strawberry-graphql", "0.247.0"),
-    ("textual", "0.85.2"),
-)
+# (PyPI name, version) per review round; a round's projects were picked before conclint ran on them.
+ROUNDS = {
+    1: (
+        ("Pyrogram", "2.0.106"),
+        ("aiogram", "3.13.1"),
+        ("aiortc", "1.9.0"),
+        ("litestar", "2.12.1"),
+        ("sanic", "24.6.0"),
+        ("strawberry-graphql", "0.247.0"),
+        ("textual", "0.85.2"),
+    ),
+    # Ninth session: asyncio clients and servers, and job queues that run work on threads and
+    # processes, at their newest versions of that day (faststream: its newest release that pip builds
+    # from source without uv).
+    2: (
+        ("python-telegram-bot", "22.8"),
+        ("jupyter_server", "2.21.1"),
+        ("matrix-nio", "0.26.0"),
+        ("faststream", "0.5.48"),
+        ("nicegui", "3.18.0"),
+        ("rq", "3.0.0"),
+        ("dramatiq", "2.2.1"),
+        ("arq", "0.28.0"),
+    ),
+    # Ninth session, second batch: web and UI frameworks, agent and protocol SDKs, a load
+    # tester and a crawler, each of which mixes coroutines with threads.
+    3: (
+        ("chainlit", "2.12.0"),
+        ("gradio", "6.31.0"),
+        ("locust", "2.47.0"),
+        ("mcp", "2.3.0"),
+        ("openai", "3.63.0"),
+        ("pydantic-ai-slim", "2.78.0"),
+        ("scrapy", "2.19.0"),
+        ("streamlit", "1.67.0"),
+    ),
+}
 
 
 VERDICTS = Path(__file__).resolve().parent / "fresh_verdicts.tsv"
@@ -46,13 +73,18 @@ VERDICTS = Path(__file__).resolve().parent / "fresh_verdicts.tsv"
 def score(findings: Path) -> None:
     """T / F / D and precision, T / (T + F), of a run's findings: in library code (all of them
     judged), per code there, and over every judged finding (tests and examples sampled)."""
-    verdicts = {
-        (row["project"], row["path"], int(row["line"]), row["code"]): row["verdict"]
-        for row in csv.DictReader(VERDICTS.open(encoding="utf-8"), delimiter="\t")
-    }
+    # Two findings of one code on one line (a call and the property its receiver reads) have
+    # a row each, in the order the run lists them: the n-th such finding takes the n-th row.
+    verdicts: dict[tuple[str, str, int, str], list[str]] = collections.defaultdict(list)
+    for row in csv.DictReader(VERDICTS.open(encoding="utf-8"), delimiter="\t"):
+        verdicts[row["project"], row["path"], int(row["line"]), row["code"]].append(row["verdict"])
+    seen: collections.Counter[tuple[str, str, int, str]] = collections.Counter()
     counts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for item in json.loads(findings.read_text(encoding="utf-8")):
-        verdict = verdicts.get((item["project"], item["path"], item["line"], item["code"]), "unreviewed")
+        key = (item["project"], item["path"], item["line"], item["code"])
+        rows = verdicts.get(key, [])
+        verdict = rows[seen[key]] if seen[key] < len(rows) else "unreviewed"
+        seen[key] += 1
         counts["all findings"][verdict] += 1
         if item["library"]:
             counts["library code"][verdict] += 1
@@ -69,6 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", type=Path, help="directory for the sdists and unpacked trees")
     parser.add_argument("--conclint", default="conclint", help="the conclint executable to run")
+    parser.add_argument("--round", type=int, choices=sorted(ROUNDS), default=1, help="which review round's projects to lint")
     parser.add_argument("--output", type=Path, help="also write the findings as JSON")
     parser.add_argument("--score", type=Path, metavar="FINDINGS", help="score a run's JSON against fresh_verdicts.tsv")
     args = parser.parse_args()
@@ -78,7 +111,7 @@ def main() -> None:
     if args.work is None:
         parser.error("--work is needed to run")
     found_all: list[dict[str, object]] = []
-    for name, version in PROJECTS:
+    for name, version in ROUNDS[args.round]:
         tree = fetch(args.work.resolve(), name, version)
         found = lint(tree, args.conclint)
         library = sum(is_library(str(item["path"])) for item in found)
