@@ -359,3 +359,67 @@ def test_scans_that_break_are_not_numeric_work() -> None:
             return first_prime_gap(n), total(n)
         """
     assert lines(source, "CCL202") == [16]
+
+
+GLOBALS = """
+    import threading, time
+
+    _options = None
+    _lock = threading.RLock()
+    _closed = False
+    _conn = None
+
+    def get_options(force=False):
+        global _options
+        with _lock:
+            if _options and not force:
+                return _options
+            time.sleep(1)  # loading, once per process
+            _options = {}
+        return _options
+
+    def close():
+        global _closed
+        if not _closed:
+            time.sleep(1)
+        _closed = True
+
+    def stop():
+        global _conn
+        if _conn is not None:
+            time.sleep(1)
+            _conn = None
+
+    def unrelated(flag):
+        global _conn
+        if flag and _conn:
+            return
+        time.sleep(1)
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "reported"),
+    [
+        ("get_options()", False),  # lazy set-up of a module global: done once, taken as done
+        ("get_options(force=True)", True),  # forced: the loading runs again
+        ("close()", False),  # runs only while the flag it sets is unset
+        ("stop()", True),  # runs while the global is set
+        ("unrelated(False)", True),  # the global decides nothing when `flag` is false
+        ("unrelated(True)", False),  # with the global taken as set, it returns first
+    ],
+)
+def test_module_globals_the_helper_sets_are_taken_as_set_up(call: str, reported: bool) -> None:
+    source = GLOBALS + f"""
+    async def handler():
+        {call}
+    """
+    assert bool(lines(source, "CCL101")) == reported
+
+
+def test_alternatives_on_a_module_global_round_trip_through_json() -> None:
+    summary = summarize_source(textwrap.dedent(GLOBALS), DEFAULT_SETTINGS)
+    again = type(summary).from_dict(json.loads(json.dumps(summary.as_dict())))
+    assert again == summary
+    (sleep,) = [e for e in again.functions["get_options"].blocking if e.category == "sleep"]
+    assert sleep.guard == (("any", None, (("truthy", ("g", "_options"), None, False), ("truthy", ("p", "force"), None, True)), True),)

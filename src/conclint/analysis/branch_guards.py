@@ -69,8 +69,11 @@ def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results =
         if known is not None:
             return known
     if kind is cst.Name:
-        binding = scope.bindings.get(expression.value)  # type: ignore[attr-defined]
-        return ("p", expression.value) if binding is not None and binding.kind == "param" else None  # type: ignore[attr-defined]
+        name = expression.value  # type: ignore[attr-defined]
+        if name in scope.declared_global:
+            return ("g", name)
+        binding = scope.bindings.get(name)
+        return ("p", name) if binding is not None and binding.kind == "param" else None
     if type(expression.value) is cst.Name:  # type: ignore[attr-defined]
         binding = scope.bindings.get(expression.value.value)
         if binding is not None and binding.kind == "self":
@@ -86,12 +89,37 @@ def literals(test: cst.BaseExpression, wanted: bool, facts: FileFacts, results: 
         conjunction = isinstance(test.operator, cst.And)
         if conjunction == wanted:  # `a and b` true, `a or b` false: both parts are known
             return literals(test.left, wanted, facts, results) + literals(test.right, wanted, facts, results)
-        return []
+        return _set_up_alternatives(test, wanted, facts, results)
     atom = _atom(test, facts, results)
     if atom is None:
         return []
     kind, found, operand, positive = atom
     return [(kind, found, operand, positive == wanted)]
+
+
+def _set_up_alternatives(test: cst.BooleanOperation, wanted: bool, facts: FileFacts, results: Results) -> list[Literal]:
+    """`not (_options and not force)`, after `if _options and not force: return _options`:
+    one of the alternatives holds, kept as one ("any", None, alternatives, True) literal when
+    each part is one literal and one tests a module global the function sets (lazy set-up,
+    conclint.analysis.conditions); [] otherwise."""
+    operator = type(test.operator)
+    parts: list[cst.BaseExpression] = []
+    pending: list[cst.BaseExpression] = [test]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, cst.BooleanOperation) and type(current.operator) is operator:
+            pending += [current.right, current.left]
+        else:
+            parts.append(current)
+    alternatives = []
+    for part in parts:
+        found = literals(part, wanted, facts, results)
+        if len(found) != 1:
+            return []
+        alternatives.append(found[0])
+    if not any(literal[1][0] == "g" for literal in alternatives if literal[1] is not None):
+        return []
+    return [("any", None, tuple(alternatives), True)]
 
 
 def _atom(test: cst.BaseExpression, facts: FileFacts, results: Results) -> tuple[str, Value, object, bool] | None:

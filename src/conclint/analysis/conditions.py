@@ -35,10 +35,16 @@ Subjects of literals: ("p", name) a parameter, ("a", name) an attribute of `self
 call of the project's function `callee`. A chain starts in a coroutine and runs on the loop's
 thread, so the running loop exists there: the first is always a loop; the second is one when
 `callee` returns `asyncio.get_running_loop()` (its summary's `returns_running_loop`).
+("g", name) is a module global the function declares `global`, so sets: a chain from a
+coroutine takes it as set up (SET_UP), since code that runs only while such a global is unset
+(`if _config is None: _config = load()`) is lazy set-up, done once per process, mostly before
+the loop serves anything.
 
 A literal is (test, subject, operand, wanted): test "truthy", "none", "eq" (operand a scalar)
 or "isinstance" (operand a tuple of type names); subject ("p", name) or ("a", name); the
-literal holds when the test's result equals `wanted`. A guard is a tuple of literals, all of
+literal holds when the test's result equals `wanted`. ("any", None, literals, True) holds
+when one of its literals does: what follows `if _options and not force: return _options`
+(kept only when one of them tests a module global). A guard is a tuple of literals, all of
 which must hold.
 """
 
@@ -144,7 +150,9 @@ def value_from_list(data: object) -> Value | None:
 def guard_from_lists(data: Iterable[Sequence[object]]) -> Guard:
     """A guard read back from JSON (lists) as tuples."""
     return tuple(
-        (str(test), value_from_list(subject), tuple(operand) if isinstance(operand, list) else operand, bool(wanted))
+        (str(test), None, guard_from_lists(operand), bool(wanted))
+        if test == "any"
+        else (str(test), value_from_list(subject), tuple(operand) if isinstance(operand, list) else operand, bool(wanted))
         for test, subject, operand, wanted in data
     )
 
@@ -193,6 +201,8 @@ World = Callable[[Value, str], "Value | None"]
 
 # The value of the running loop, for subjects of kind "e".
 RUNNING_LOOP: Value = ("t", "asyncio.AbstractEventLoop", True)
+# The value of a module global the function sets itself, for subjects of kind "g": set up.
+SET_UP: Value = ("t", "builtins.object", True)
 
 
 def enter(
@@ -251,6 +261,10 @@ def dead(guard: Guard, frame: Frame, attribute: World) -> bool:
     """True when some literal of `guard` is decided false in `frame`: the guarded call cannot
     run there."""
     for test, subject, operand, wanted in guard:
+        if test == "any":
+            if all(dead((alternative,), frame, attribute) for alternative in operand):
+                return True
+            continue
         value = frame.value(subject, attribute)
         if value is None:
             continue
@@ -344,6 +358,7 @@ class ClassFacts(NamedTuple):
 
 __all__ = [
     "RUNNING_LOOP",
+    "SET_UP",
     "UNKNOWN_FRAME",
     "World",
     "CallSite",

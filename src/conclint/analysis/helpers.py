@@ -238,7 +238,7 @@ def _sets_up_once(evidence: BlockingEvidence, getter: cst.CSTNode | None) -> boo
     unset = {
         subject[1]
         for test, subject, _, wanted in evidence.guard
-        if subject[0] == "a" and (test, wanted) in (("none", True), ("truthy", False))
+        if subject is not None and subject[0] == "a" and (test, wanted) in (("none", True), ("truthy", False))
     }
     if not unset or not isinstance(getter, cst.FunctionDef) or not getter.params.params:
         return False

@@ -18,6 +18,7 @@ from typing import Callable, Container, Iterable, Iterator, Mapping, NamedTuple,
 
 from conclint.analysis.conditions import (
     RUNNING_LOOP,
+    SET_UP,
     UNKNOWN_FRAME,
     CallSite,
     World,
@@ -602,6 +603,8 @@ def _world(lookup: Lookup, classes: ClassLookup | None) -> World:
             return class_attribute(classes, self_class, name) if classes is not None and self_class else None
         if kind == "e":
             return RUNNING_LOOP
+        if kind == "g":
+            return SET_UP
         if kind == "r":
             callee = lookup(name.removeprefix(LOCAL))
             return RUNNING_LOOP if callee is not None and callee.returns_running_loop else None
@@ -810,10 +813,10 @@ def absolute_arguments(site: CallSite, absolute_name: Callable[[str], str]) -> C
 def _absolute_guard(guard: tuple, prefix: str) -> tuple:
     """`guard` with the functions of this module its subjects name (`("r", "<local>.f")`)
     named absolutely."""
-    if not any(subject[0] == "r" and subject[1].startswith(LOCAL) for _, subject, _, _ in guard):
+    if not any(subject is not None and subject[0] == "r" and subject[1].startswith(LOCAL) for _, subject, _, _ in guard):
         return guard
     return tuple(
-        (test, ("r", prefix + subject[1].removeprefix(LOCAL)) if subject[0] == "r" and subject[1].startswith(LOCAL) else subject, operand, wanted)
+        (test, ("r", prefix + subject[1].removeprefix(LOCAL)) if subject is not None and subject[0] == "r" and subject[1].startswith(LOCAL) else subject, operand, wanted)
         for test, subject, operand, wanted in guard
     )
 

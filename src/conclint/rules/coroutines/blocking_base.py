@@ -56,8 +56,11 @@ under a test of the helper's own parameters or `self` attributes (`if path is No
 test is decided false with what the coroutine passes: literal arguments, omitted ones (their
 defaults), objects it constructs (`io.BytesIO(...)` is an `io.IOBase`), the class attributes
 of the class it constructs (`STYLE_FILE = None`, unless a subclass overrides it or a method
-assigns it), and arguments passed on down the chain. A test on anything else (the
-environment, configuration, a computed value) keeps the call. Not followed either: a
+assigns it), and arguments passed on down the chain. A module global the helper declares
+`global`, and so sets, is taken as set up: code that runs only while it is unset (`if
+_config is None: _config = load()`, or after `if _options and not force: return
+_options`) is lazy set-up, done once per process, mostly before the loop serves anything.
+A test on anything else (the environment, configuration, a computed value) keeps the call. Not followed either: a
 generator function whose result is not iterated or entered (its body has not run); a
 function decorated with an offloading decorator (asgiref `sync_to_async`, channels
 `database_sync_to_async`, textual `work(thread=True)`, asyncer `asyncify`, tornado

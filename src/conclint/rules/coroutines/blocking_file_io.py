@@ -112,6 +112,23 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     NAME = "blocking-file-io-in-async"
     CATEGORY = Category.FILE
     VALID = (
+        # streamlit's config: read once per process into a module global, then served from it.
+        Valid(
+            """
+            _options = None
+
+            def get_options(force_reparse=False):
+                global _options
+                if _options and not force_reparse:
+                    return _options
+                with open(".streamlit/config.toml") as fh:
+                    _options = {"raw": fh.read()}
+                return _options
+
+            async def handle(request):
+                return get_options()["raw"]
+            """
+        ),
         # python-telegram-bot's tests send an empty file: the null device holds no data.
         Valid(
             """
@@ -472,6 +489,25 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same helper forced to read again: the read runs on the loop.
+        Invalid(
+            """
+            _options = None
+
+            def get_options(force_reparse=False):
+                global _options
+                if _options and not force_reparse:
+                    return _options
+                with open(".streamlit/config.toml") as fh:
+                    _options = {"raw": fh.read()}
+                return _options
+
+            async def reload(request):
+                return get_options(force_reparse=True)["raw"]
+            """,
+            line=12,
+            message_contains=("`get_options()` blocks the event loop",),
+        ),
         # Home Assistant builds the flow on its event loop when a user starts it.
         Invalid(
             """
