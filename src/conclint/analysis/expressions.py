@@ -15,6 +15,7 @@ import libcst as cst
 from conclint.analysis.scopes import dotted_name
 from conclint.analysis.summaries import DATA, NUMERIC
 from conclint.knowledge.threads import ITERATING_METHODS
+from conclint.syntax.traversal import names_within, nodes_within
 
 ARITHMETIC_OPERATORS: tuple[type, ...] = (
     cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power,
@@ -175,6 +176,17 @@ def mentions_len(node: cst.BaseExpression) -> bool:
         else:
             pending += _operands(current)
     return False
+
+
+def indexes_by_name(node: cst.BaseExpression) -> bool:
+    """`messages[start - 1]` in `while start and isinstance(messages[start - 1], Request)`: a
+    test that reads an element of a sequence at a computed index walks data held already, as
+    a `for` over it would, rather than counting."""
+    return any(
+        next(names_within(element.slice), None) is not None
+        for subscript in nodes_within(node, (cst.Subscript,))
+        for element in subscript.slice  # type: ignore[attr-defined]
+    )
 
 
 def _operands(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:

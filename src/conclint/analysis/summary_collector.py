@@ -39,6 +39,7 @@ from conclint.analysis.expressions import (
     literal_only,
     masked_below,
     mentions,
+    indexes_by_name,
     mentions_len,
     names_read,
     recursion_kind,
@@ -601,7 +602,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
     def visit_While(self, node: cst.While) -> None:
         if self._stack:
             loop = self._push_loop(node, "while")
-            loop.numeric = not mentions_len(node.test)
+            loop.numeric = not (mentions_len(node.test) or indexes_by_name(node.test))
             loop.breaks = tests_membership(node.test)  # a search for what is not taken yet
             loop.tested = names_read(node.test)
 

@@ -115,6 +115,17 @@ class CpuBoundLoopInCoroutine(Rule):
     REQUIRED_TOKENS = (b"async",)
     REQUIRED_PATTERN = COROUTINE
     VALID = (
+        # pydantic-ai's realtime replay: a `while` stepping back over the trailing user turns
+        # walks the list, as a `for` over it would; it does not count.
+        Valid(
+            """
+            async def split_replay(turns):
+                history = len(turns)
+                while history and turns[history - 1].role == "user":
+                    history -= 1
+                return turns[:history], turns[history:]
+            """
+        ),
         # Over a live store's feed, the same call trades: it waits on the network.
         Valid(
             """
