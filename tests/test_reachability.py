@@ -423,3 +423,24 @@ def test_alternatives_on_a_module_global_round_trip_through_json() -> None:
     assert again == summary
     (sleep,) = [e for e in again.functions["get_options"].blocking if e.category == "sleep"]
     assert sleep.guard == (("any", None, (("truthy", ("g", "_options"), None, False), ("truthy", ("p", "force"), None, True)), True),)
+
+
+def test_stream_calls_of_a_parameter_given_an_in_memory_stream_do_not_block() -> None:
+    source = """
+    from io import BytesIO, StringIO
+    from typing import IO
+
+    def checksum(file: IO[bytes]) -> int:
+        return len(file.read())
+
+    async def downloaded(body, path, stream):
+        buf = BytesIO(body)
+        checksum(buf)
+        checksum(BytesIO(body))
+        checksum(StringIO("x"))
+        checksum(stream)
+        other = BytesIO(body)
+        other = open(path, "rb")
+        checksum(other)
+    """
+    assert lines(source, "CCL104") == [12, 14, 15]  # unknown, the open, the file opened

@@ -24,7 +24,7 @@ from conclint.analysis.conditions import (
     Param,
     Value,
 )
-from conclint.analysis.flow import reaching_binding
+from conclint.analysis.flow import assigned_here, reaching_binding
 from conclint.analysis.scopes import dotted_name, is_none, last_name
 from conclint.analysis.summaries import LOCAL
 from conclint.knowledge.libraries import is_library_name
@@ -223,6 +223,8 @@ def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
         elements = node.elements  # type: ignore[attr-defined]
         starred = any(isinstance(e, (cst.StarredElement, cst.StarredDictElement)) for e in elements)
         return ("t", display, None if starred else bool(elements))
+    if isinstance(node, cst.Name):  # `buf = BytesIO(body)` before `_md5sum(buf)`
+        node = assigned_here(node, facts.scope)  # type: ignore[assignment]
     if isinstance(node, cst.Call):
         func = node.func
         last = last_name(func)

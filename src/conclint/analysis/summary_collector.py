@@ -54,6 +54,7 @@ from conclint.analysis.branch_guards import (
     iteration_literals,
     literals,
     parameters,
+    subject,
 )
 from conclint.analysis.conditions import CallSite
 from conclint.analysis.function_records import CoroutineCall, FunctionRecord, LambdaDepth, LoopFacts, LoopRecord
@@ -114,6 +115,7 @@ from conclint.knowledge.threads import (
 )
 from conclint.knowledge.blocking import STREAM_FUNCTIONS
 from conclint.knowledge.frameworks import LoopConstructed
+from conclint.knowledge.types import IN_MEMORY_STREAMS
 from conclint.knowledge.offloading import bound_to_its_thread, needs_loop_thread
 from conclint.analysis.process_starts import returns_loader_with_workers
 from conclint.knowledge.processes import POOL_DISPATCH
@@ -1416,7 +1418,18 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             # function apart from pure computation.
             function.releases.append((node, f"{callee.removeprefix('builtins.')}() in a lambda"))
         else:
-            function.blocking.append((node, callee, category, display, function.guard()))
+            function.blocking.append((node, callee, category, display, function.guard() + self._stream_of_parameter(node, callee)))
+
+    def _stream_of_parameter(self, node: cst.CSTNode, callee: str) -> tuple:
+        """`file.read()` on a parameter `file` runs only where the caller passes a stream
+        that is not in memory: the literal saying so (conclint.analysis.conditions)."""
+        if not callee.startswith(("io.stream.", "io.file.")) or not isinstance(node, cst.Call):
+            return ()
+        func = node.func
+        if not isinstance(func, cst.Attribute):
+            return ()
+        found = subject(func.value, self.facts)
+        return (("isinstance", found, IN_MEMORY_STREAMS, False),) if found is not None and found[0] == "p" else ()
 
     def _release(self, node: cst.CSTNode, reason: str, array: bool = False) -> None:
         """A GIL-releasing call; an `array` one (numpy ...) outside every loop and lambda

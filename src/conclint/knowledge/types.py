@@ -303,6 +303,10 @@ ANNOTATION_TYPES: dict[str, str] = {
     **{name: _STREAM for name in ("typing.IO", "typing.TextIO", "typing.BinaryIO")},
 }
 
+# Streams held in memory: a read or write of one never waits. A stream method called on a
+# parameter does not block where the caller passes one of these (`_md5sum(BytesIO(body))`).
+IN_MEMORY_STREAMS = ("io.BytesIO", "io.StringIO")
+
 # A file-annotated parameter defaulting to one of these is a terminal stream as often as a
 # file: writing a few bytes to it is not the file I/O the CCL1 rules mean, so its type is unknown.
 STANDARD_STREAMS = frozenset(f"sys.{prefix}{name}{suffix}" for name in ("stdin", "stdout", "stderr") for prefix, suffix in (("", ""), ("__", "__")))

@@ -129,6 +129,28 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
                 return get_options()["raw"]
             """
         ),
+        # scrapy's files pipeline hashes the downloaded body through a helper that reads any
+        # stream: here an in-memory one.
+        Valid(
+            """
+            import hashlib
+            from io import BytesIO
+            from typing import IO
+
+            def md5sum(file: IO[bytes]) -> str:
+                m = hashlib.md5()
+                while chunk := file.read(8096):
+                    m.update(chunk)
+                return m.hexdigest()
+
+            async def file_downloaded(response, store, path):
+                buf = BytesIO(response.body)
+                checksum = md5sum(buf)
+                buf.seek(0)
+                await store.persist_file(path, buf)
+                return checksum
+            """
+        ),
         # python-telegram-bot's tests send an empty file: the null device holds no data.
         Valid(
             """
@@ -489,6 +511,25 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same helper given a file opened on the loop's thread: the hashing reads it there.
+        Invalid(
+            """
+            import hashlib
+            from typing import IO
+
+            def md5sum(file: IO[bytes]) -> str:
+                m = hashlib.md5()
+                while chunk := file.read(8096):
+                    m.update(chunk)
+                return m.hexdigest()
+
+            async def stored_checksum(path, opener):
+                stream = opener(path)
+                return md5sum(stream)
+            """,
+            line=12,
+            message_contains=("`md5sum()` blocks the event loop", "file.read()"),
+        ),
         # The same helper forced to read again: the read runs on the loop.
         Invalid(
             """
