@@ -444,3 +444,29 @@ def test_stream_calls_of_a_parameter_given_an_in_memory_stream_do_not_block() ->
         checksum(other)
     """
     assert lines(source, "CCL104") == [12, 14, 15]  # unknown, the open, the file opened
+
+
+def test_a_parameter_rebound_after_its_test_is_still_the_callers_value_there() -> None:
+    source = """
+    import requests
+
+    def fetch(url):
+        return requests.get(url).text
+
+    class Page:
+        def __init__(self, title, article=None):
+            if article is not None:
+                article = fetch(article)
+            self.article = article
+
+    def again(article=None):
+        article = article or "https://example.com"
+        if article is not None:
+            fetch(article)
+
+    async def build():
+        Page("home")
+        Page("home", "https://example.com/a.md")
+        again()
+    """
+    assert lines(source, "CCL102") == [19, 20]  # the URL passed; a test after the rebinding

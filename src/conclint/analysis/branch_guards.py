@@ -3,7 +3,7 @@ function's own parameters and `self` attributes a call sits under, and what a ca
 passes.
 
 Only what can be told for certain is recorded. A test this module does not understand, or on
-anything but a parameter the function never rebinds or an attribute of `self`, adds nothing
+anything but a parameter the function has not rebound there or an attribute of `self`, adds nothing
 to a guard (the call may run); `a and b` in an `if` adds both, `a or b` adds nothing, and
 `not (a or b)` adds both negated, since that is what holds in the branch.
 """
@@ -55,7 +55,8 @@ def _function_scope(scope: Scope) -> Scope | None:
 
 
 def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results = None) -> Value | None:
-    """("p", name) for a parameter of the current function that it never rebinds, ("a",
+    """("p", name) for a parameter of the current function where the read sees the caller's
+    value (not rebound before it), ("g", name) for a module global it declares, ("a",
     name) for `self.name` in a method; for a local or attribute the function assigned from a
     call before (`results`, by spelling), what that call is known to return; else None."""
     scope = _function_scope(facts.scope)
@@ -72,7 +73,9 @@ def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results =
         name = expression.value  # type: ignore[attr-defined]
         if name in scope.declared_global:
             return ("g", name)
-        binding = scope.bindings.get(name)
+        # A parameter rebound later (`if article is not None: article = fetch(article)`) is
+        # still the caller's value where the test reads it.
+        binding = reaching_binding(expression, scope) if name in scope.rebound else scope.bindings.get(name)  # type: ignore[arg-type]
         return ("p", name) if binding is not None and binding.kind == "param" else None
     if type(expression.value) is cst.Name:  # type: ignore[attr-defined]
         binding = scope.bindings.get(expression.value.value)

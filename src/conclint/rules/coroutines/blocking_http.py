@@ -84,6 +84,25 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     NAME = "blocking-http-call-in-async"
     CATEGORY = Category.HTTP
     VALID = (
+        # gradio's tests build `gr.Interface(fn, ...)` without an article: the parameter is
+        # rebound after its test, which still reads what the caller passed (None).
+        Valid(
+            """
+            import httpx
+
+            def download_if_url(article):
+                return httpx.get(article).text
+
+            class Interface:
+                def __init__(self, fn, article=None):
+                    if article is not None:
+                        article = download_if_url(article)
+                    self.article = article
+
+            async def test_interface():
+                return Interface(print)
+            """
+        ),
         # A textual thread worker, whatever other flags it has (textual's weather05 example).
         Valid(
             """
@@ -219,6 +238,26 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same class given an article by URL: it is fetched on the loop.
+        Invalid(
+            """
+            import httpx
+
+            def download_if_url(article):
+                return httpx.get(article).text
+
+            class Interface:
+                def __init__(self, fn, article=None):
+                    if article is not None:
+                        article = download_if_url(article)
+                    self.article = article
+
+            async def test_interface_with_article():
+                return Interface(print, article="https://example.com/article.md")
+            """,
+            line=13,
+            message_contains=("`Interface()` blocks the event loop", "httpx.get()"),
+        ),
         Invalid(
             """
             import requests
