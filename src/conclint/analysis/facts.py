@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from conclint.analysis.brief_locks import briefly_held
 from conclint.analysis.guards import main_guard_branch
 from conclint.analysis.dispatch import call_argument
 from conclint.analysis.flow import assigned_here
@@ -36,6 +37,7 @@ from conclint.analysis.symbols import Symbol, resolve
 from conclint.core.settings import Settings
 from conclint.syntax.traversal import CachedVisitorMethods
 from conclint.knowledge.blocking import (
+    BRIEFLY_HELD_TYPES,
     NULL_DEVICE_NAMES,
     NULL_DEVICE_PATHS,
     PATH_CLASSES,
@@ -118,6 +120,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     ) -> None:
         super().__init__()
         self.module = module
+        self._brief_locks: frozenset[tuple[str, str]] | None = None
         self.module_name = module_name
         self.settings = settings
         self.catalog: BlockingCatalog = blocking_catalog(settings.extend_blocking_calls)
@@ -426,11 +429,27 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         if symbol is None or not symbol.instance or symbol.local:
             return None
         entry = self.catalog.lookup(f"{symbol.qualname}.__enter__")
-        if entry is None:
+        if entry is None or (symbol.qualname in BRIEFLY_HELD_TYPES and self._briefly_held(item.item)):
             return None
         text = self._short_source(item.item)
         display = f"`with {text}:`" if text else f"`with` on a {symbol.qualname}"
         return BlockingMatch(entry, display)
+
+    def _briefly_held(self, lock: cst.BaseExpression) -> bool:
+        """`self._lock` of a class, or a lock of the module, that every holder in the module
+        holds only for bookkeeping (conclint.analysis.brief_locks)."""
+        if self._brief_locks is None:
+            self._brief_locks = briefly_held(self.module)
+        spelling = dotted_name(lock)
+        owner = ""
+        if spelling.startswith(("self.", "cls.")):
+            scope: Scope | None = self.scope
+            while scope is not None and scope.kind != "class":
+                scope = scope.parent
+            if scope is None or not isinstance(scope.node, cst.ClassDef):
+                return False
+            owner = scope.node.name.value
+        return (owner, spelling) in self._brief_locks
 
     def _callee_text(self, func: cst.BaseExpression, qualname: str) -> str:
         """Functions are named by their library name (`time.sleep`, whatever the alias);

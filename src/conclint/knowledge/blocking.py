@@ -338,6 +338,20 @@ NULL_DEVICE_NAMES = frozenset({"os.devnull"})
 NULL_DEVICE_PATHS = frozenset({"/dev/null"})
 PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
 
+# What a critical section may call and still be brief (conclint.analysis.brief_locks): the
+# builtins, and the container methods (on anything but `self` itself), that bookkeeping under
+# a lock uses. Anything else (a method of the project, logging, I/O) may take long while the
+# lock is held.
+# The locks a `with` on which is left alone when every holder is brief.
+BRIEFLY_HELD_TYPES = frozenset({"threading.Lock", "threading.RLock"})
+BRIEF_BUILTINS = frozenset(
+    "len isinstance bool int float str tuple list dict set frozenset id hash min max abs getattr hasattr".split()
+)
+BRIEF_METHODS = frozenset(
+    "append appendleft add discard remove pop popleft popitem get setdefault update clear copy "
+    "items keys values extend insert count index monotonic perf_counter time".split()
+)
+
 _KEYWORD_ONLY = 99
 _STREAMED = (NonBlockingWhen("stream", _KEYWORD_ONLY, "True"),)
 _COMPUTATIONS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] = (

@@ -21,7 +21,13 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     `shutdown(wait=True)` and waits for the work submitted in it (a block that waits for the
     work itself, `future.result()`, has that wait reported, not its exit).
 
-    Not reported: a bare `pool.map(...)` (it only submits the work), its results consumed
+    Not reported: a `with lock:` on a `threading.Lock` or `RLock` that every holder in the
+    module holds only for bookkeeping (no loop, no `await`, no nested `with`, no call but
+    builtins such as `len()` and container methods such as `add()` or `pop()`): waiting for
+    it lasts no longer than one of those critical sections. The lock is told apart by its
+    spelling (`self._lock` within a class, or a module-level name); a holder that does more,
+    or an `acquire()` of it anywhere, keeps every `with` on it reported. Nor a bare
+    `pool.map(...)` (it only submits the work), its results consumed
     in a worker thread (`await asyncio.to_thread(list, pool.map(f, xs))`), and a `with`
     block on an executor that awaits its work (`await loop.run_in_executor(pool, f)`), as
     in asyncio's documentation.
@@ -101,6 +107,26 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     NAME = "blocking-wait-in-async"
     CATEGORY = Category.WAIT
     VALID = (
+        # aio-pika's callback collection: a thread lock held only around set operations.
+        Valid(
+            """
+            import threading
+
+            class CallbackCollection:
+                def __init__(self):
+                    self._lock = threading.Lock()
+                    self._callbacks = set()
+
+                def add(self, callback):
+                    with self._lock:
+                        self._callbacks.add(callback)
+
+                async def discard(self, callback):
+                    with self._lock:
+                        self._callbacks.discard(callback)
+                        return len(self._callbacks)
+            """
+        ),
         Valid(
             """
             import asyncio
@@ -558,7 +584,7 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
 
                 async def register(self, name):
                     with self._lock:
-                        return name
+                        return self.store(name)  # a method of the project, held under the lock
             """,
             line=7,
             message_contains=("`with self._lock:`",),

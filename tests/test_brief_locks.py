@@ -1,0 +1,89 @@
+"""CCL108 and locks held only for bookkeeping (conclint.analysis.brief_locks): a `with lock:`
+is left alone when every holder of that lock in the module is brief, and reported when one
+holder does more, acquires it without a `with`, or holds it across an `await`."""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+import pytest
+
+from conclint.analysis.brief_locks import briefly_held
+from conclint.core.settings import DEFAULT_SETTINGS
+from conclint.engine import lint_source
+
+QUEUE = """
+import threading
+import time
+
+_lock = threading.Lock()
+_items = []
+
+
+class Queue:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pending = set()
+
+    def add(self, x):
+        with self._lock:
+            self._pending.add(x)
+            return len(self._pending)
+
+    async def push(self, x):
+        with self._lock:
+            self._pending.discard(x)
+{extra}
+
+async def module_level(x):
+    with _lock:
+        _items.append(x)
+"""
+
+
+def _reported(extra: str) -> tuple[bool, bool]:
+    """Whether the coroutine's `with self._lock:` and the module-level `with _lock:` are."""
+    source = QUEUE.format(extra=textwrap.indent(extra, "    "))
+    lines = source.splitlines()
+    method, module = lines.index("        with self._lock:", 18) + 1, lines.index("    with _lock:") + 1
+    found = {d.line for d in lint_source(source, "m.py", DEFAULT_SETTINGS) if d.code == "CCL108"}
+    return method in found, module in found
+
+
+@pytest.mark.parametrize(
+    ("extra", "reported"),
+    [
+        ("", False),
+        ("def slow(self):\n    with self._lock:\n        time.sleep(1)\n", True),
+        ("def notify(self):\n    with self._lock:\n        self.flush()\n", True),  # a method of the project
+        ("def each(self):\n    with self._lock:\n        for x in self._pending:\n            print(x)\n", True),
+        ("def take(self):\n    self._lock.acquire()\n", True),  # held until some release
+        ("async def across(self, x):\n    with self._lock:\n        await x\n", True),
+    ],
+)
+def test_a_lock_is_reported_unless_every_holder_is_brief(extra: str, reported: bool) -> None:
+    assert _reported(extra) == (reported, False)  # the module's own lock stays brief
+
+
+def test_locks_are_told_apart_by_class_and_spelling() -> None:
+    module = cst.parse_module(
+        textwrap.dedent(
+            """
+            class A:
+                def f(self):
+                    with self._lock:
+                        self.x.add(1)
+
+            class B:
+                def f(self):
+                    with self._lock:
+                        self.flush()
+
+            def g():
+                with lock:
+                    pass
+            """
+        )
+    )
+    assert briefly_held(module) == {("A", "self._lock"), ("", "lock")}
