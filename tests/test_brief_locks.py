@@ -86,4 +86,7 @@ def test_locks_are_told_apart_by_class_and_spelling() -> None:
             """
         )
     )
-    assert briefly_held(module) == {("A", "self._lock"), ("", "lock")}
+    a, b = (node for node in module.body if isinstance(node, cst.ClassDef))
+    assert briefly_held(a) == {"self._lock"}
+    assert briefly_held(b) == frozenset()
+    assert "lock" in briefly_held(module)

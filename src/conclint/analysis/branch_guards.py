@@ -75,7 +75,13 @@ def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results =
             return ("g", name)
         # A parameter rebound later (`if article is not None: article = fetch(article)`) is
         # still the caller's value where the test reads it.
-        binding = reaching_binding(expression, scope) if name in scope.rebound else scope.bindings.get(name)  # type: ignore[arg-type]
+        rebound = scope.rebound.get(name)
+        if rebound is None:
+            binding = scope.bindings.get(name)
+        elif any(candidate.kind == "param" for candidate in rebound):
+            binding = reaching_binding(expression, scope)  # type: ignore[arg-type]
+        else:
+            return None
         return ("p", name) if binding is not None and binding.kind == "param" else None
     if type(expression.value) is cst.Name:  # type: ignore[attr-defined]
         binding = scope.bindings.get(expression.value.value)

@@ -120,7 +120,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     ) -> None:
         super().__init__()
         self.module = module
-        self._brief_locks: frozenset[tuple[str, str]] | None = None
+        self._brief_locks: dict[int, frozenset[str]] = {}  # per class or module node
         self.module_name = module_name
         self.settings = settings
         self.catalog: BlockingCatalog = blocking_catalog(settings.extend_blocking_calls)
@@ -436,20 +436,21 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         return BlockingMatch(entry, display)
 
     def _briefly_held(self, lock: cst.BaseExpression) -> bool:
-        """`self._lock` of a class, or a lock of the module, that every holder in the module
-        holds only for bookkeeping (conclint.analysis.brief_locks)."""
-        if self._brief_locks is None:
-            self._brief_locks = briefly_held(self.module)
+        """`self._lock` of a class, or a lock of the module, that every holder in the class
+        or the module holds only for bookkeeping (conclint.analysis.brief_locks)."""
         spelling = dotted_name(lock)
-        owner = ""
+        owner: cst.CSTNode | None = self.module
         if spelling.startswith(("self.", "cls.")):
             scope: Scope | None = self.scope
             while scope is not None and scope.kind != "class":
                 scope = scope.parent
-            if scope is None or not isinstance(scope.node, cst.ClassDef):
-                return False
-            owner = scope.node.name.value
-        return (owner, spelling) in self._brief_locks
+            owner = scope.node if scope is not None else None
+        if not isinstance(owner, (cst.ClassDef, cst.Module)):
+            return False
+        found = self._brief_locks.get(id(owner))
+        if found is None:
+            found = self._brief_locks[id(owner)] = briefly_held(owner)
+        return spelling in found
 
     def _callee_text(self, func: cst.BaseExpression, qualname: str) -> str:
         """Functions are named by their library name (`time.sleep`, whatever the alias);
