@@ -4,6 +4,28 @@ from conclint.knowledge.blocking import Category
 from conclint.rules.base import Invalid, Valid
 from conclint.rules.coroutines.blocking_base import BlockingCallInCoroutine
 
+# streamlit's config, set up once into a module global: a VALID and an INVALID example.
+_OPTIONS = """
+            _options = None
+
+            def get_options(force_reparse=False):
+                global _options
+                if _options and not force_reparse:
+                    return _options
+                with open(".streamlit/config.toml") as fh:
+                    _options = {"raw": fh.read()}
+                return _options
+"""
+
+# scrapy's checksum of any stream: a VALID and an INVALID example.
+_MD5SUM = """
+            def md5sum(file: IO[bytes]) -> str:
+                m = hashlib.md5()
+                while chunk := file.read(8096):
+                    m.update(chunk)
+                return m.hexdigest()
+"""
+
 
 class BlockingFileIoInAsync(BlockingCallInCoroutine):
     """
@@ -114,17 +136,7 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     VALID = (
         # streamlit's config: read once per process into a module global, then served from it.
         Valid(
-            """
-            _options = None
-
-            def get_options(force_reparse=False):
-                global _options
-                if _options and not force_reparse:
-                    return _options
-                with open(".streamlit/config.toml") as fh:
-                    _options = {"raw": fh.read()}
-                return _options
-
+            _OPTIONS + """
             async def handle(request):
                 return get_options()["raw"]
             """
@@ -136,13 +148,7 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             import hashlib
             from io import BytesIO
             from typing import IO
-
-            def md5sum(file: IO[bytes]) -> str:
-                m = hashlib.md5()
-                while chunk := file.read(8096):
-                    m.update(chunk)
-                return m.hexdigest()
-
+""" + _MD5SUM + """
             async def file_downloaded(response, store, path):
                 buf = BytesIO(response.body)
                 checksum = md5sum(buf)
@@ -516,13 +522,7 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             """
             import hashlib
             from typing import IO
-
-            def md5sum(file: IO[bytes]) -> str:
-                m = hashlib.md5()
-                while chunk := file.read(8096):
-                    m.update(chunk)
-                return m.hexdigest()
-
+""" + _MD5SUM + """
             async def stored_checksum(path, opener):
                 stream = opener(path)
                 return md5sum(stream)
@@ -532,17 +532,7 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
         # The same helper forced to read again: the read runs on the loop.
         Invalid(
-            """
-            _options = None
-
-            def get_options(force_reparse=False):
-                global _options
-                if _options and not force_reparse:
-                    return _options
-                with open(".streamlit/config.toml") as fh:
-                    _options = {"raw": fh.read()}
-                return _options
-
+            _OPTIONS + """
             async def reload(request):
                 return get_options(force_reparse=True)["raw"]
             """,

@@ -4,6 +4,20 @@ from conclint.knowledge.blocking import Category
 from conclint.rules.base import Invalid, Valid
 from conclint.rules.coroutines.blocking_base import BlockingCallInCoroutine
 
+# gradio's `Interface`, whose parameter is rebound after its test: a VALID and an INVALID example.
+_INTERFACE = """
+            import httpx
+
+            def download_if_url(article):
+                return httpx.get(article).text
+
+            class Interface:
+                def __init__(self, fn, article=None):
+                    if article is not None:
+                        article = download_if_url(article)
+                    self.article = article
+"""
+
 
 class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     """
@@ -87,18 +101,7 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
         # gradio's tests build `gr.Interface(fn, ...)` without an article: the parameter is
         # rebound after its test, which still reads what the caller passed (None).
         Valid(
-            """
-            import httpx
-
-            def download_if_url(article):
-                return httpx.get(article).text
-
-            class Interface:
-                def __init__(self, fn, article=None):
-                    if article is not None:
-                        article = download_if_url(article)
-                    self.article = article
-
+            _INTERFACE + """
             async def test_interface():
                 return Interface(print)
             """
@@ -240,18 +243,7 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     INVALID = (
         # The same class given an article by URL: it is fetched on the loop.
         Invalid(
-            """
-            import httpx
-
-            def download_if_url(article):
-                return httpx.get(article).text
-
-            class Interface:
-                def __init__(self, fn, article=None):
-                    if article is not None:
-                        article = download_if_url(article)
-                    self.article = article
-
+            _INTERFACE + """
             async def test_interface_with_article():
                 return Interface(print, article="https://example.com/article.md")
             """,
