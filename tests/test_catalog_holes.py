@@ -173,3 +173,15 @@ def test_only_the_null_device_itself_is_left_out() -> None:
     """
     # the last opens a path under the null device's, not the device
     assert _findings(source) == [(10, "CCL104"), (11, "CCL104"), (12, "CCL104"), (13, "CCL104")]
+
+
+def test_open_of_a_descriptor_wraps_it_and_a_path_is_opened() -> None:
+    source = """
+    async def main(path, fd):
+        open(0, "rb", closefd=False)
+        open(path)
+        open("0")
+        open(fd)
+    """
+    # `fd` may hold a descriptor or a path: only a literal integer is told apart
+    assert _findings(source) == [(4, "CCL104"), (5, "CCL104"), (6, "CCL104")]

@@ -673,7 +673,10 @@ def _made_nonblocking(entry: BlockingCall, call: cst.Call) -> bool:
         if rule.omitted and not values and not splat:
             return True
         for value in values:
-            if _names_flag(value, rule.literal) if rule.flag else _literal(value) == rule.literal:
+            if rule.descriptor:
+                if isinstance(value, cst.Integer):
+                    return True
+            elif _names_flag(value, rule.literal) if rule.flag else _literal(value) == rule.literal:
                 return True
     return False
 

@@ -72,6 +72,9 @@ class NonBlockingWhen:
     flag: bool = False
     # Also when the argument is not given at all (its default is the literal).
     omitted: bool = False
+    # Instead, when the argument is an integer literal: a file descriptor (`open(0)`), which
+    # is wrapped as it is, with no path to look up (`literal` unused).
+    descriptor: bool = False
 
 
 @dataclass(frozen=True)
@@ -414,8 +417,9 @@ _GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] =
     ),
     (Category.SUBPROCESS, THREAD_OFFLOAD, "os.wait os.wait3 os.wait4 os.waitpid os.waitid", ()),
     # Not os.fdopen: it wraps a descriptor that is already open, and opens nothing (the
-    # reads and writes of the file object it returns are reported).
-    (Category.FILE, OPEN_FILE, "builtins.open gzip.open bz2.open lzma.open", ()),
+    # reads and writes of the file object it returns are reported). Nor `open(0)`, the same.
+    (Category.FILE, OPEN_FILE, "builtins.open", (NonBlockingWhen("file", 0, "", descriptor=True),)),
+    (Category.FILE, OPEN_FILE, "gzip.open bz2.open lzma.open", ()),
     (Category.FILE, FILE_OBJECT, _methods("io.file", "read read1 readline readlines readinto write writelines flush truncate"), ()),
     (Category.FILE, FILE_OBJECT, _methods("io.stream", "read read1 readline readlines readinto"), ()),
     (Category.FILE, PATH, _methods("pathlib.Path", _PATH_METHODS), ()),

@@ -61,7 +61,9 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     (`rollover()`, `fileno()`), `inspect.getfile()` (an attribute of the object),
     `os.path.samestat()` (two stat results compared), `Path.home()` and `expanduser()` (they
     read `HOME` from the environment, and the password database only when it is unset), and
-    opening the null device (`open(os.devnull, "w")`, `Path("/dev/null").open()`).
+    opening the null device (`open(os.devnull, "w")`, `Path("/dev/null").open()`), and
+    `open()` of a file descriptor (`open(0, "rb", closefd=False)`): like `os.fdopen`, it
+    wraps what is open already (the reads and writes of what it returns are reported).
 
     Reads and writes on a descriptor the module sets non-blocking (`os.set_blocking(fd,
     False)`, opened with `O_NONBLOCK`) and calls inside a `try` that catches
@@ -155,6 +157,16 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
                 buf.seek(0)
                 await store.persist_file(path, buf)
                 return checksum
+            """
+        ),
+        # mcp's stdio tests wrap the process's standard input, descriptor 0.
+        Valid(
+            """
+            from io import TextIOWrapper
+
+            async def serve_stdio(server):
+                stdin = TextIOWrapper(open(0, "rb", closefd=False), encoding="utf-8")
+                await server.run(stdin)
             """
         ),
         # python-telegram-bot's tests send an empty file: the null device holds no data.
