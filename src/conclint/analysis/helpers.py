@@ -197,9 +197,9 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
         result = {}
         read = None
         for category, chain in chains.items():
-            shown = tuple(names.shown(name) for name in chain.chain)
             if call.reads_property and len(chain.chain) > 1:
                 continue  # a getter is followed only to what it does itself
+            shown = tuple(names.shown(name) for name in chain.chain)
             if call.reads_property and _sets_up_once(chain.evidence, collector.function_node(shown[0])):
                 receiver = dotted_name(call.node.value) if isinstance(call.node, cst.Attribute) else ""
                 read = (id(call.scope), shown[0], receiver or str(id(call.node)))  # `make().rows`: a new object each time

@@ -319,14 +319,6 @@ _CATALOG_HOLES: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]],
     (Category.WAIT, LOCK, "threading.Lock.acquire_lock", _ACQUIRE_FALSE),
 )
 
-# (category, remedy, space-separated qualified names, non-blocking exceptions)
-# Library calls that compute for a long time by design: a model's inference or training, run
-# by the library's native kernels (PyTorch, llama.cpp, CTranslate2), which release the GIL. On
-# the event loop's thread they stop every task for the whole computation (tens of
-# milliseconds for one short text, seconds for a batch, minutes for training), so a worker
-# thread is the remedy. Only entry points that always run the model are listed: not the
-# constructors (they load weights: file I/O), not cheap helpers (tokenizers, `similarity`),
-# and a streamed completion (`stream=True`, passed by keyword) returns an iterator at once.
 # Catalogued calls whose only blocking is one system call for the working directory. A chain
 # from a coroutine names one of them only when no other blocking call of its category is
 # reachable: `path.absolute()` is a weak witness when `path.open()` runs two lines later.
@@ -341,12 +333,12 @@ NULL_DEVICE_NAMES = frozenset({"os.devnull"})
 NULL_DEVICE_PATHS = frozenset({"/dev/null"})
 PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
 
+# The locks a `with` on which is left alone when every holder is brief.
+BRIEFLY_HELD_TYPES = frozenset({"threading.Lock", "threading.RLock"})
 # What a critical section may call and still be brief (conclint.analysis.brief_locks): the
 # builtins, and the container methods (on anything but `self` itself), that bookkeeping under
 # a lock uses. Anything else (a method of the project, logging, I/O) may take long while the
 # lock is held.
-# The locks a `with` on which is left alone when every holder is brief.
-BRIEFLY_HELD_TYPES = frozenset({"threading.Lock", "threading.RLock"})
 BRIEF_BUILTINS = frozenset(
     "len isinstance bool int float str tuple list dict set frozenset id hash min max abs getattr hasattr".split()
 )
@@ -355,6 +347,14 @@ BRIEF_METHODS = frozenset(
     "items keys values extend insert count index monotonic perf_counter time".split()
 )
 
+# (category, remedy, space-separated qualified names, non-blocking exceptions)
+# Library calls that compute for a long time by design: a model's inference or training, run
+# by the library's native kernels (PyTorch, llama.cpp, CTranslate2), which release the GIL. On
+# the event loop's thread they stop every task for the whole computation (tens of
+# milliseconds for one short text, seconds for a batch, minutes for training), so a worker
+# thread is the remedy. Only entry points that always run the model are listed: not the
+# constructors (they load weights: file I/O), not cheap helpers (tokenizers, `similarity`),
+# and a streamed completion (`stream=True`, passed by keyword) returns an iterator at once.
 _KEYWORD_ONLY = 99
 _STREAMED = (NonBlockingWhen("stream", _KEYWORD_ONLY, "True"),)
 _COMPUTATIONS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] = (
