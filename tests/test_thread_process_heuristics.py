@@ -251,3 +251,38 @@ def test_a_parameter_rebound_before_the_dispatch_is_not_followed() -> None:
         run(inner)
     """
     assert _codes(source, "CCL303") == []
+
+
+RACES = """
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+def count(n):
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+def on_threads(work, n):
+    with ThreadPoolExecutor() as pool:
+        return list(pool.map(work, [n] * 4))
+
+def test_race():
+    threading.Thread(target=count, args=(10**6,)).start()
+    on_threads(count, 10**6)
+
+class TestRace:
+    def test_nested(self):
+        def start():
+            threading.Thread(target=count, args=(10**6,)).start()
+        start()
+
+def main():
+    threading.Thread(target=count, args=(10**6,)).start()
+    on_threads(count, 10**6)
+"""
+
+
+def test_cpu_bound_targets_handed_to_threads_in_tests_are_not_reported() -> None:
+    # tests race threads on purpose; the same calls in `main` are findings
+    assert _codes(RACES, "CCL201") == [("CCL201", 26), ("CCL201", 27)]

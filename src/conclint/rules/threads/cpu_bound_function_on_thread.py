@@ -10,6 +10,7 @@ from conclint.analysis.conditions import POSITIONAL, POSITIONAL_ONLY
 from conclint.analysis.dispatch import LAZY_WRAPPERS, THREAD_DISPATCH_TOKENS, DispatchSite, forwarded_dispatch, thread_dispatch
 from conclint.analysis.facts import FileFacts
 from conclint.analysis.helpers import name_space
+from conclint.analysis.scopes import Scope
 from conclint.analysis.summaries import FunctionSummary, SpinVerdict, cpu_bound, spin_wait
 from conclint.analysis.summary_collector import LineOf, SummaryCollector
 from conclint.core.settings import Settings
@@ -22,6 +23,26 @@ from conclint.rules.base import Invalid, Rule, Valid
 
 # Dispatches whose thread pool the fix can turn into a process pool.
 POOL_DISPATCH = frozenset({"concurrent.futures.ThreadPoolExecutor.submit", "concurrent.futures.ThreadPoolExecutor.map"})
+
+_RACING_COUNTERS = """
+            from threading import Thread
+
+            def {caller}():
+                totals = []
+
+                def record():
+                    total = 0
+                    for index in range(200_000):
+                        total += index % 50
+                    totals.append(total)
+
+                threads = [Thread(target=record) for _ in range(4)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                assert len(set(totals)) == 1
+"""
 
 
 class CpuBoundFunctionOnThread(Rule):
@@ -92,6 +113,11 @@ class CpuBoundFunctionOnThread(Rule):
     its object, a call whose result is thrown away) makes it no spin. The message says when
     the loop spins (the conditions of that path). A coroutine's loop is not judged so (a
     loop that never awaits is CCL202's).
+
+    A CPU-bound target handed to a thread inside a test (a function or method whose name
+    starts with `test`) is not reported: a test starts threads to race code against itself
+    (a writer against a reader, four threads adding to one counter), not to run it faster.
+    A busy-waiting target is reported there too.
 
     ## Why is this bad?
     CPython's global interpreter lock lets one thread run Python bytecode at a time. Pure
@@ -178,6 +204,11 @@ class CpuBoundFunctionOnThread(Rule):
     # (any import of which spells `multiprocess`: "dummy" alone is a common word in tests).
     REQUIRED_TOKENS = (b"Thread", b"Timer", b"to_thread", b"run_in_executor", b"multiprocess")
     VALID = (
+        # opentelemetry-sdk's tests: four threads add to one counter while the test collects,
+        # to show no measurement is lost; racing is the point, not speed.
+        Valid(
+            _RACING_COUNTERS.format(caller="test_concurrent_measurements_are_not_lost")
+        ),
         # Busy-wait near misses: every path of the round waits, or may (an unknown call).
         Valid(
             """
@@ -689,6 +720,12 @@ class CpuBoundFunctionOnThread(Rule):
         ),
     )
     INVALID = (
+        # The same threads outside a test: the counting holds the GIL.
+        Invalid(
+            _RACING_COUNTERS.format(caller="count_concurrently"),
+            line=12,
+            message_contains=("`count_concurrently.<locals>.record` is CPU-bound",),
+        ),
         # A timer thread that sleeps only while roasting spins in every other state.
         Invalid(
             """
@@ -1359,6 +1396,8 @@ class CpuBoundFunctionOnThread(Rule):
         # passed to a thread (known once every function is summarised): (callee, whether it
         # is of another module, call, statement).
         self._forwarding: list[tuple[str, bool, cst.Call, cst.CSTNode | None]] = []
+        # Dispatches made inside a test, whose threads race rather than speed things up.
+        self._in_tests: set[cst.Call] = set()
 
     def visit_Call(self, node: cst.Call) -> None:
         site = thread_dispatch(self.facts, node)
@@ -1369,8 +1408,13 @@ class CpuBoundFunctionOnThread(Rule):
             self._sites.append((site, node, self.facts.current_statement, swap))
         elif any(_function_value(self.facts, arg.value) for arg in node.args):
             callee = _project_callee(self.facts, node.func)
-            if callee is not None:
-                self._forwarding.append((*callee, node, self.facts.current_statement))
+            if callee is None:
+                return
+            self._forwarding.append((*callee, node, self.facts.current_statement))
+        else:
+            return
+        if _in_test(self.facts.scope):
+            self._in_tests.add(node)
 
     def leave_Module(self, node: cst.Module) -> None:
         summaries = self.facts.summaries
@@ -1398,6 +1442,8 @@ class CpuBoundFunctionOnThread(Rule):
             if spin:
                 self._report_spin(call, target, why, statement)
                 continue
+            if call in self._in_tests:
+                continue  # racing threads on purpose
             template = self.MESSAGE
             self.report(
                 call,
@@ -1423,6 +1469,16 @@ class CpuBoundFunctionOnThread(Rule):
 # What a dispatch target is: its summary, its name as shown, why it is CPU-bound or spins
 # (once lines are known), whether it is a method, and whether it busy-waits (SpinVerdict).
 Judged = tuple[FunctionSummary, str, Callable[[LineOf], str], bool, bool]
+
+
+def _in_test(scope: Scope | None) -> bool:
+    """Inside a function or method named `test...` (pytest's and unittest's tests), however
+    deeply nested."""
+    while scope is not None:
+        if scope.kind == "function" and scope.qualname.rpartition(".")[2].startswith("test"):
+            return True
+        scope = scope.parent
+    return False
 
 
 def _judge(facts: FileFacts, summaries: SummaryCollector, site: DispatchSite) -> Judged | None:
