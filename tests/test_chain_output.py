@@ -236,8 +236,12 @@ async def here():
 def test_a_chain_names_a_working_directory_read_only_when_nothing_heavier_runs() -> None:
     found = {d.line: d.message for d in lint_source(WITNESSES, "m.py", DEFAULT_SETTINGS)}
     assert found[18].endswith("via parse -> path.open() (line 9)")
-    # `local` is true: the branch that returns before the open is the one that runs
-    assert found[22].endswith("via parse -> path.absolute() (line 8)")
     # either branch may run: the open is the witness a reader believes
     assert found[26].endswith("via parse -> path.open() (line 9)")
-    assert found[30].endswith("via where -> os.getcwd() (line 14)")
+    # `local` is true: only the working directory is read on the way, as in `here()`
+    assert 22 not in found and 30 not in found
+
+
+def test_a_working_directory_read_is_reported_where_the_coroutine_makes_it() -> None:
+    source = "import os\n\nasync def here():\n    return os.getcwd()\n"
+    assert [(d.line, d.code) for d in lint_source(source, "m.py", DEFAULT_SETTINGS)] == [(4, "CCL104")]

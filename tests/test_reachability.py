@@ -425,6 +425,62 @@ def test_alternatives_on_a_module_global_round_trip_through_json() -> None:
     assert sleep.guard == (("any", None, (("truthy", ("g", "_options"), None, False), ("truthy", ("p", "force"), None, True)), True),)
 
 
+KEPT = """
+    import time
+
+    class Client:
+        _instance = None
+
+        def __new__(cls):
+            if cls._instance is None:
+                cls._instance = super().__new__(cls)
+            return cls._instance
+
+        def connect(self):
+            if self._conn is None:
+                time.sleep(1)  # connecting, once for the one client
+                self._conn = object()
+            return self._conn
+
+        def pause(self):
+            if self.busy:
+                time.sleep(1)  # the method does not set `busy`: any call may wait
+
+    class Fresh:
+        def connect(self):
+            if self._conn is None:
+                time.sleep(1)  # every new object connects
+                self._conn = object()
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "reported"),
+    [
+        ("Client().connect()", False),  # the one kept instance, set up at its first use
+        ("Client().pause()", True),
+        ("Fresh().connect()", True),
+    ],
+)
+def test_attributes_a_method_sets_on_a_kept_instance_are_taken_as_set_up(call: str, reported: bool) -> None:
+    source = KEPT + f"""
+    async def handler():
+        {call}
+    """
+    assert bool(lines(source, "CCL101")) == reported
+
+
+def test_a_kept_instance_is_set_up_across_modules_of_the_project(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "client.py").write_text(textwrap.dedent(KEPT))
+    (tmp_path / "pkg" / "app.py").write_text(
+        "from pkg.client import Client, Fresh\n\nasync def kept():\n    Client().connect()\n\nasync def fresh():\n    Fresh().connect()\n"
+    )
+    report = check([str(tmp_path)], DEFAULT_SETTINGS, tmp_path, project=IndexOptions(None))
+    assert [(Path(d.path).name, d.line, d.code) for d in report.diagnostics] == [("app.py", 7, "CCL101")]
+
+
 def test_stream_calls_of_a_parameter_given_an_in_memory_stream_do_not_block() -> None:
     source = """
     from io import BytesIO, StringIO

@@ -16,8 +16,10 @@ import libcst as cst
 
 from conclint.analysis.conditions import (
     KEYWORD_ONLY,
+    PASSED_SUBJECTS,
     POSITIONAL,
     POSITIONAL_ONLY,
+    SET_UP_KINDS,
     VAR_KEYWORD,
     VAR_POSITIONAL,
     Literal,
@@ -25,10 +27,11 @@ from conclint.analysis.conditions import (
     Value,
 )
 from conclint.analysis.flow import assigned_here, reaching_binding
-from conclint.analysis.scopes import dotted_name, is_none, last_name
+from conclint.analysis.scopes import assigned_attributes, dotted_name, is_none, keeps_its_instance, last_name
 from conclint.analysis.summaries import LOCAL
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.types import CONSTRUCTED_TYPES
+from conclint.syntax.traversal import nodes_within
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -57,7 +60,8 @@ def _function_scope(scope: Scope) -> Scope | None:
 def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results = None) -> Value | None:
     """("p", name) for a parameter of the current function where the read sees the caller's
     value (not rebound before it), ("g", name) for a module global it declares, ("a",
-    name) for `self.name` in a method; for a local or attribute the function assigned from a
+    name) for `self.name` in a method (("k", name) when the method sets it on an instance
+    its class keeps); for a local or attribute the function assigned from a
     call before (`results`, by spelling), what that call is known to return; else None."""
     scope = _function_scope(facts.scope)
     if scope is None:
@@ -86,8 +90,26 @@ def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results =
     if type(expression.value) is cst.Name:  # type: ignore[attr-defined]
         binding = scope.bindings.get(expression.value.value)
         if binding is not None and binding.kind == "self":
-            return ("a", expression.attr.value)
+            name = expression.attr.value  # type: ignore[attr-defined]
+            return ("k", name) if _sets_kept_attribute(scope, expression.value.value, name) else ("a", name)  # type: ignore[attr-defined]
     return None
+
+
+def _sets_kept_attribute(scope: Scope, receiver: str, name: str) -> bool:
+    """The method sets `self.name` itself, on an instance its class keeps for the process
+    (`scopes.keeps_its_instance`): a test on it there is lazy set-up, like one on a module
+    global the function declares (conclint.analysis.conditions)."""
+    owner = scope.parent
+    if owner is None or owner.kind != "class" or not isinstance(owner.node, cst.ClassDef) or scope.node is None:
+        return False
+    if not keeps_its_instance(owner.node, owner):
+        return False
+    return any(
+        attribute.attr.value == name and isinstance(attribute.value, cst.Name) and attribute.value.value == receiver
+        for assignment in nodes_within(scope.node, (cst.Assign, cst.AugAssign, cst.AnnAssign))
+        for target in (assignment.targets if isinstance(assignment, cst.Assign) else (assignment,))  # type: ignore[attr-defined]
+        for attribute in assigned_attributes(target.target)
+    )
 
 
 def literals(test: cst.BaseExpression, wanted: bool, facts: FileFacts, results: Results = None) -> list[Literal]:
@@ -126,7 +148,7 @@ def _set_up_alternatives(test: cst.BooleanOperation, wanted: bool, facts: FileFa
         if len(found) != 1:
             return []
         alternatives.append(found[0])
-    if not any(literal[1][0] == "g" for literal in alternatives if literal[1] is not None):
+    if not any(literal[1][0] in SET_UP_KINDS for literal in alternatives if literal[1] is not None):
         return []
     return [("any", None, tuple(alternatives), True)]
 
@@ -282,7 +304,7 @@ def parameters(node: cst.FunctionDef, facts: FileFacts) -> tuple[Param, ...]:
         for param in group:
             default = param.default
             value = argument_value(default, facts) if default is not None else None
-            if value is not None and value[0] in ("p", "a"):
+            if value is not None and value[0] in PASSED_SUBJECTS:
                 value = None
             found.append(Param(param.name.value, kind, default is not None, value))
     if isinstance(params.star_arg, cst.Param):

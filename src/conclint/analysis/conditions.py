@@ -25,7 +25,7 @@ Values (what a parameter or attribute holds, as far as a call site can tell):
   ("b", name, category, shown) a lambda whose body is one blocking call of the catalog
                             (`lambda: requests.get(url)`), passed uncalled
   ("p", name) / ("a", name) only in a call site's arguments: the caller's own parameter, or
-                            its `self.name`, passed through (resolved against the caller's
+  / ("k", name)             its `self.name`, passed through (resolved against the caller's
                             environment as the search moves down the chain)
   None                      unknown
 
@@ -38,7 +38,10 @@ thread, so the running loop exists there: the first is always a loop; the second
 ("g", name) is a module global the function declares `global`, so sets: a chain from a
 coroutine takes it as set up (SET_UP), since code that runs only while such a global is unset
 (`if _config is None: _config = load()`) is lazy set-up, done once per process, mostly before
-the loop serves anything.
+the loop serves anything. ("k", name) is likewise an attribute of `self` the method sets
+itself, in a class whose `__new__` returns an instance kept on the class (`return
+cls._instances[port]`): one object per process, set up by its first use (prefect's ephemeral
+API server, started by the first `get_client()`).
 
 A literal is (test, subject, operand, wanted): test "truthy", "none", "eq" (operand a scalar)
 or "isinstance" (operand a tuple of type names); subject ("p", name) or ("a", name); the
@@ -201,8 +204,12 @@ World = Callable[[Value, str], "Value | None"]
 
 # The value of the running loop, for subjects of kind "e".
 RUNNING_LOOP: Value = ("t", "asyncio.AbstractEventLoop", True)
-# The value of a module global the function sets itself, for subjects of kind "g": set up.
+# The value of a module global, or an attribute of a kept instance, the function sets
+# itself, for subjects of kinds "g" and "k": set up.
 SET_UP: Value = ("t", "builtins.object", True)
+SET_UP_KINDS = frozenset({"g", "k"})
+# The subjects a call site may pass on as arguments, resolved in the caller's frame.
+PASSED_SUBJECTS = frozenset({"p", "a", "k"})
 
 
 def enter(
@@ -249,7 +256,7 @@ def enter(
 def _resolve(value: Value | None, caller: Frame, attribute: World) -> Value | None:
     if value is None:
         return None
-    if value[0] in ("p", "a"):
+    if value[0] in PASSED_SUBJECTS:
         return caller.value(value, attribute)
     return value
 
@@ -359,6 +366,8 @@ class ClassFacts(NamedTuple):
 __all__ = [
     "RUNNING_LOOP",
     "SET_UP",
+    "SET_UP_KINDS",
+    "PASSED_SUBJECTS",
     "UNKNOWN_FRAME",
     "World",
     "CallSite",

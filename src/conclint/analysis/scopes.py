@@ -20,6 +20,7 @@ import libcst as cst
 from conclint.knowledge.types import canonical_name
 from conclint.syntax.node_types import SMALL_STATEMENTS
 from conclint.syntax.parsing import cpython_tree
+from conclint.syntax.traversal import nodes_within
 
 
 @dataclass(eq=False)
@@ -75,6 +76,7 @@ class Scope:
     declared_nonlocal: set[str] = field(default_factory=set)
     class_attributes: dict[int, dict[str, tuple[cst.BaseExpression, Scope]]] = field(default_factory=dict)
     class_methods: dict[int, frozenset[str]] = field(default_factory=dict)
+    kept_instances: dict[int, bool] = field(default_factory=dict)
     base_inits: dict[int, tuple[cst.Call, cst.BaseExpression | None, Scope] | None] = field(default_factory=dict)
     properties: dict[tuple[int, str], tuple[cst.BaseExpression, Scope] | None] = field(default_factory=dict)
     class_assignments: dict[int, Counter[str]] = field(default_factory=dict)
@@ -901,6 +903,28 @@ def own_method(class_node: cst.ClassDef, name: str) -> cst.FunctionDef | None:
         if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
             return statement
     return None
+
+
+def keeps_its_instance(class_node: cst.ClassDef, scope: Scope) -> bool:
+    """The class's own `__new__` returns an instance kept on the class (`return
+    cls._instance`, `return cls._instances[port]`): every construction with the same key
+    gives the one object, which lives as long as the process (kept on the module scope)."""
+    module = scope.module()
+    cached = module.kept_instances.get(id(class_node))
+    if cached is None:
+        new = own_method(class_node, "__new__")
+        cached = False
+        if new is not None and new.params.params:
+            owner = new.params.params[0].name.value
+            for found in nodes_within(new.body, (cst.Return,)):
+                value = found.value  # type: ignore[attr-defined]
+                while isinstance(value, cst.Subscript):
+                    value = value.value
+                if isinstance(value, cst.Attribute) and dotted_name(value).startswith(owner + "."):
+                    cached = True
+                    break
+        module.kept_instances[id(class_node)] = cached
+    return cached
 
 
 def class_methods(class_node: cst.ClassDef, scope: Scope) -> frozenset[str]:

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Container, Iterable, Iterator, Mapping, NamedTuple, TypeVar
 
 from conclint.analysis.conditions import (
+    PASSED_SUBJECTS,
     RUNNING_LOOP,
     SET_UP,
+    SET_UP_KINDS,
     UNKNOWN_FRAME,
     CallSite,
     World,
@@ -486,7 +488,14 @@ def blocking_chains(
 
     A function passed to a parameter that the callee calls itself (`retry(load)` where
     `retry` calls `operation()`) runs as the callee's call: the chain goes on into it, also
-    from a coroutine `qualname` (`await retry(load)`), whose own calls are its own findings."""
+    from a coroutine `qualname` (`await retry(load)`), whose own calls are its own findings.
+
+    A category whose only blocking calls are working-directory reads (`os.path.abspath`,
+    `Path.cwd()`: one system call that reads the kernel's memory, none at all for a path
+    that is absolute already) has no chain: written in the coroutine itself such a call is
+    reported, as ruff's ASYNC240 does, but a helper that normalises a path on the way to an
+    error report or a URI does not block (sentry-sdk's `event_from_exception`, gradio's
+    file helpers: every one of these chains judged on real projects was false or debatable)."""
     start = lookup(qualname)
     if start is None or (offloaded is not None and offloaded(start)):
         return {}
@@ -534,7 +543,7 @@ def blocking_chains(
             if key not in parents and not passed.is_async and not (offloaded is not None and offloaded(passed)):
                 parents[key] = (summary.qualname, frame)
                 pending.append((passed, UNKNOWN_FRAME, depth + 1))
-    return found
+    return {category: chain for category, chain in found.items() if chain.evidence.callee not in WORKING_DIRECTORY_READS}
 
 
 def _better_witness(evidence: BlockingEvidence, current: BlockingChain | None) -> bool:
@@ -576,8 +585,8 @@ def _uses_frame(summary: FunctionSummary, cache: dict[int, bool]) -> bool:
     found = cache.get(id(summary))
     if found is None:
         found = cache[id(summary)] = bool(summary.called_parameters) or any(evidence.guard for evidence in summary.blocking) or any(
-            site.guard or site.bound or any(v is not None and v[0] in ("p", "a") for v in site.args)
-            or any(v is not None and v[0] in ("p", "a") for _, v in site.keywords)
+            site.guard or site.bound or any(v is not None and v[0] in PASSED_SUBJECTS for v in site.args)
+            or any(v is not None and v[0] in PASSED_SUBJECTS for _, v in site.keywords)
             for site in summary.sites
         )
     return found
@@ -603,7 +612,7 @@ def _world(lookup: Lookup, classes: ClassLookup | None) -> World:
             return class_attribute(classes, self_class, name) if classes is not None and self_class else None
         if kind == "e":
             return RUNNING_LOOP
-        if kind == "g":
+        if kind in SET_UP_KINDS:
             return SET_UP
         if kind == "r":
             callee = lookup(name.removeprefix(LOCAL))

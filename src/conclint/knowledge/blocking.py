@@ -321,7 +321,8 @@ _CATALOG_HOLES: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]],
 
 # Catalogued calls whose only blocking is one system call for the working directory. A chain
 # from a coroutine names one of them only when no other blocking call of its category is
-# reachable: `path.absolute()` is a weak witness when `path.open()` runs two lines later.
+# reachable (`path.absolute()` is a weak witness when `path.open()` runs two lines later),
+# and is not reported when none is: they are findings only where a coroutine makes them.
 WORKING_DIRECTORY_READS = frozenset(
     {"os.getcwd", "os.getcwdb", "os.path.abspath", "os.path.relpath", "pathlib.Path.cwd", "pathlib.Path.absolute"}
 )

@@ -1,7 +1,7 @@
 """Decorators that run the function they decorate somewhere else: each call of the decorated
-function hands the body to a worker thread (or returns an awaitable that does), so a
-coroutine calling it does not run the body on the event loop, and no chain of blocking calls
-goes through it.
+function hands the body to a worker thread (or returns an awaitable that does), or, called
+from a coroutine, runs an async version instead, so a coroutine calling it does not run the
+body on the event loop, and no chain of blocking calls goes through it.
 
 A name with keyword flags in parentheses matches only a decorator called with those flags
 (`@work(thread=True)`; textual's plain `@work` runs an async worker on the loop). A name
@@ -30,6 +30,10 @@ OFFLOAD_DECORATORS: dict[str, str] = {
     "pebble.asynchronous.thread": "runs each call in a new thread and returns an asyncio future",
     "pebble.concurrent.process": "runs each call in a child process and returns a concurrent future",
     "pebble.concurrent.thread": "runs each call in a new thread and returns a concurrent future",
+    # Not an offload, but the same for a chain: called from a coroutine, the wrapper calls the
+    # async implementation it was given (`@async_dispatch(aapply) def apply(...)`) and
+    # returns its coroutine; the sync body runs only outside an event loop.
+    "prefect._internal.compatibility.async_dispatch.async_dispatch": "calls the async implementation it was given when called from a coroutine",
 }
 
 

@@ -60,18 +60,27 @@ assigns it), and arguments passed on down the chain. A module global the helper 
 `global`, and so sets, is taken as set up: code that runs only while it is unset (`if
 _config is None: _config = load()`, or after `if _options and not force: return
 _options`) is lazy set-up, done once per process, mostly before the loop serves anything.
+So is an attribute a method sets on `self` itself when its class keeps one instance for the
+process (its `__new__` returns `cls._instance`, or `cls._instances[key]`): `if not
+self.running: self.running = True; ...` starts that one object once, at its first use.
 A test on anything else (the environment, configuration, a computed value) keeps the call. Not followed either: a
 generator function whose result is not iterated or entered (its body has not run); a
 function decorated with an offloading decorator (asgiref `sync_to_async`, channels
 `database_sync_to_async`, textual `work(thread=True)`, asyncer `asyncify`, tornado
-`run_on_executor`, pebble's `asynchronous`/`concurrent` `process` and `thread`, and those of
-the `offload-decorators` setting); calls handed to a thread
+`run_on_executor`, pebble's `asynchronous`/`concurrent` `process` and `thread`, prefect's
+`async_dispatch`, which runs the async implementation when called from a coroutine, and those
+of the `offload-decorators` setting); calls handed to a thread
 (`asyncio.to_thread(helper)`); calls in lambdas and nested functions, unless the coroutine
 hands the function to one of the project that calls it itself (`await retry(load)` or
 `timed(functools.partial(load, path))` where `retry` or `timed` calls `operation()`, not
 awaited; a lambda counts when its body is one call of a function of the project or one
 blocking call, `lambda: load(path)`, `lambda: requests.get(url)`); functions of the
-standard library and installed packages (the catalog speaks for those). A suppression
+standard library and installed packages (the catalog speaks for those).
+A chain whose only blocking call is a read of the working directory (`os.getcwd()`,
+`os.path.abspath()`, `relpath()`, `Path.cwd()`, `absolute()`) is not reported: one system call answered
+from memory, or none for a path that is absolute already; written in the coroutine itself
+it is.
+A suppression
 comment on the blocking call inside the helper silences the chains through it. The fix for
 such a call is the unsafe offload: `await asyncio.to_thread(load_config, path)` (or trio's and
 anyio's `to_thread.run_sync`), where "Fix safety" says it applies.

@@ -26,6 +26,18 @@ _MD5SUM = """
                 return m.hexdigest()
 """
 
+_FRAME_TO_EVENT = """
+            import os
+
+            def frame_to_event(frame, with_source=False):
+                path = os.path.abspath(frame.f_code.co_filename)
+                event = {"abs_path": path, "lineno": frame.f_lineno}
+                if with_source:
+                    with open(path) as fh:
+                        event["context_line"] = fh.readlines()[frame.f_lineno - 1]
+                return event
+"""
+
 
 class BlockingFileIoInAsync(BlockingCallInCoroutine):
     """
@@ -136,6 +148,39 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     NAME = "blocking-file-io-in-async"
     CATEGORY = Category.FILE
     VALID = (
+        # sentry-sdk's error events: a helper normalises a code object's file name, which is
+        # absolute already; only a working-directory read is on the way, so no chain is
+        # reported (the same call written in the coroutine is).
+        Valid(
+            _FRAME_TO_EVENT + """
+            async def handle(request, app):
+                try:
+                    return await app(request)
+                except Exception as error:
+                    frame = error.__traceback__.tb_frame
+                    request.client.capture(frame_to_event(frame))
+                    raise
+            """
+        ),
+        # prefect's `async_dispatch`: called from a coroutine, `apply` returns the coroutine of
+        # `aapply`, the async implementation; its sync body runs only outside an event loop.
+        Valid(
+            """
+            from pathlib import Path
+
+            from prefect._internal.compatibility.async_dispatch import async_dispatch
+
+            async def aapply(name):
+                return name
+
+            @async_dispatch(aapply)
+            def apply(name):
+                return Path("deployments", name).read_text()
+
+            async def deploy(name):
+                return await apply(name)
+            """
+        ),
         # streamlit's config: read once per process into a module global, then served from it.
         Valid(
             _OPTIONS + """
@@ -529,6 +574,20 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same helper when it also reads the source line from the file: that read blocks.
+        Invalid(
+            _FRAME_TO_EVENT + """
+            async def handle(request, app):
+                try:
+                    return await app(request)
+                except Exception as error:
+                    frame = error.__traceback__.tb_frame
+                    request.client.capture(frame_to_event(frame, with_source=True))
+                    raise
+            """,
+            line=16,
+            message_contains=("`frame_to_event()` blocks the event loop", "-> open() (line 7)"),
+        ),
         # The same helper given a file opened on the loop's thread: the hashing reads it there.
         Invalid(
             """

@@ -4,6 +4,35 @@ from conclint.knowledge.blocking import Category
 from conclint.rules.base import Invalid, Valid
 from conclint.rules.coroutines.blocking_base import BlockingCallInCoroutine
 
+_LOCAL_SERVER = """
+            import time
+
+            import httpx
+
+            class LocalServer:
+                _instances = {{}}
+
+                def __new__(cls, port=None):
+                    if port not in cls._instances:
+                        cls._instances[port] = super().__new__(cls)
+                    {new}
+
+                def __init__(self, port=None):
+                    self.port = port
+                    self.running = getattr(self, "running", False)
+
+                def start(self):
+                    if not self.running:
+                        self.running = True
+                        while httpx.get(f"http://127.0.0.1:{{self.port}}/health").status_code != 200:
+                            time.sleep(0.1)
+
+            def get_client():
+                server = LocalServer()
+                server.start()
+                return server
+"""
+
 
 class BlockingSleepInAsync(BlockingCallInCoroutine):
     """
@@ -57,6 +86,15 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
     NAME = "blocking-sleep-in-async"
     CATEGORY = Category.SLEEP
     VALID = (
+        # prefect's ephemeral API server: `__new__` returns the one instance kept on the
+        # class, so the health-check wait runs at the first `get_client()` of the process.
+        Valid(
+            _LOCAL_SERVER.format(new="return cls._instances[port]")
+            + """
+            async def handler():
+                return get_client()
+            """
+        ),
         # A textual thread worker given the coroutine function: it runs on a loop of its own
         # in the worker's thread.
         Valid(
@@ -239,6 +277,16 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same server when each construction makes a new one: every call waits.
+        Invalid(
+            _LOCAL_SERVER.format(new="return super().__new__(cls)")
+            + """
+            async def handler():
+                return get_client()
+            """,
+            line=29,
+            message_contains=("`get_client()` blocks the event loop", "via get_client -> LocalServer.start -> time.sleep() (line 21)"),
+        ),
         Invalid(
             """
             import functools
