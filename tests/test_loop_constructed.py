@@ -1,11 +1,14 @@
 """Issue 14: a class a framework constructs on its event loop (a Home Assistant config flow)
-runs its `__init__` on the loop though no coroutine of the file calls it."""
+runs its `__init__` on the loop though no coroutine of the file calls it; and the other way
+round, coroutines a framework steps itself with no event loop (ESPHome's code generation)."""
 
 from __future__ import annotations
 
 import textwrap
 
-from conclint.core.settings import Settings
+import pytest
+
+from conclint.core.settings import DEFAULT_SETTINGS, Settings
 from conclint.engine import lint_source
 
 SOURCE = """
@@ -72,3 +75,32 @@ def test_a_helper_the_init_of_a_flow_calls_is_followed_without_a_fix() -> None:
     found = lint_source(textwrap.dedent(source), "config_flow.py", Settings())
     assert [(d.line, d.code, d.fix) for d in found] == [(11, "CCL104", None)]
     assert "async_add_executor_job" in found[0].message and "via load_models" in found[0].message
+
+
+STEPPED = """
+import requests
+from pathlib import Path
+
+{imported}
+
+def fetch(url):
+    return requests.get(url).content
+
+async def to_code(config):
+    data = Path(config["file"]).read_bytes()
+    firmware = fetch(config["url"])
+    total = 0
+    for i in range(10**6):
+        total += i * i
+    cg.add_define("SIZE", len(data) + len(firmware) + total)
+"""
+
+
+@pytest.mark.parametrize("imported", ["import esphome.codegen as cg", "from esphome import codegen as cg"])
+def test_coroutines_a_framework_steps_without_an_event_loop_are_not_checked(imported: str) -> None:
+    assert lint_source(STEPPED.format(imported=imported), "m.py", DEFAULT_SETTINGS) == []
+
+
+def test_the_same_coroutines_on_an_event_loop_are_checked() -> None:
+    found = lint_source(STEPPED.format(imported="import mylib as cg"), "m.py", DEFAULT_SETTINGS)
+    assert [(d.line, d.code) for d in found] == [(11, "CCL104"), (12, "CCL102"), (14, "CCL202")]

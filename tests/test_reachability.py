@@ -526,3 +526,37 @@ def test_a_parameter_rebound_after_its_test_is_still_the_callers_value_there() -
         again()
     """
     assert lines(source, "CCL102") == [19, 20]  # the URL passed; a test after the rebinding
+
+
+DATA_URIS = """
+import urllib.request
+
+def checked(uri):
+    if not uri.startswith("data:"):
+        return None
+    return urllib.request.urlopen(uri).read()
+
+def checked_late(uri):
+    body = urllib.request.urlopen(uri).read()
+    if not uri.startswith("data:"):
+        raise ValueError(uri)
+    return body
+
+def rebound(uri):
+    if not uri.startswith("data:"):
+        raise ValueError(uri)
+    uri = uri.replace("data:", "https:")
+    return urllib.request.urlopen(uri).read()
+
+async def handler(uri):
+    urllib.request.urlopen("data:text/plain,hello").read()
+    checked(uri)
+    checked_late(uri)
+    rebound(uri)
+    urllib.request.urlopen("https://example.com")
+"""
+
+
+def test_urlopen_of_a_data_uri_reads_memory() -> None:
+    # only the open after the check, of the name as the caller passed it, is a data URI
+    assert lines(DATA_URIS, "CCL102") == [23, 24, 25]

@@ -17,8 +17,8 @@ import libcst as cst
 from conclint.analysis.brief_locks import briefly_held
 from conclint.analysis.guards import main_guard_branch
 from conclint.analysis.dispatch import call_argument
-from conclint.analysis.flow import assigned_here
-from conclint.analysis.library import async_library
+from conclint.analysis.flow import assigned_here, reaching_binding
+from conclint.analysis.library import async_library, stepped_by
 from conclint.analysis.nonblocking import catches_nonblocking_errors, nonblocking_handles
 from conclint.analysis.scopes import (
     Scope,
@@ -35,9 +35,12 @@ from conclint.analysis.scopes import (
 )
 from conclint.analysis.symbols import Symbol, resolve
 from conclint.core.settings import Settings
-from conclint.syntax.traversal import CachedVisitorMethods
+from conclint.syntax.traversal import CachedVisitorMethods, nodes_within
 from conclint.knowledge.blocking import (
     BRIEFLY_HELD_TYPES,
+    DATA_URI_OPENERS,
+    DATA_URI_PREFIX,
+    DATA_URI_RESPONSE,
     NULL_DEVICE_NAMES,
     NULL_DEVICE_PATHS,
     PATH_CLASSES,
@@ -138,6 +141,8 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
             self.module_scope.global_of = self._project_global
         collect_bindings(self.module_scope, module.body, module_name)
         self.library = async_library(self.module_scope)
+        # Why no event loop runs the module's coroutines (a framework steps them), or "".
+        self.stepped_coroutines = stepped_by(self.module_scope)
         self.scope = self.module_scope
         self.frames: list[Frame] = [Frame("module", False, module)]
         self.statements: list[cst.CSTNode] = []
@@ -186,6 +191,12 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         class bodies break the chain; comprehensions do not)."""
         frame = self.frames[-1]
         return frame.is_async and frame.kind == "function"
+
+    @property
+    def on_event_loop(self) -> bool:
+        """In a coroutine that an event loop runs: `in_coroutine`, in a module whose
+        coroutines no framework steps by itself (`stepped_coroutines`)."""
+        return not self.stepped_coroutines and self.in_coroutine
 
     @property
     def loop_constructor(self) -> LoopConstructed | None:
@@ -244,6 +255,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 and not _made_nonblocking(entry, call)
                 and not self._on_nonblocking_handle(entry, call)
                 and not self._on_null_device(entry, call)
+                and not self._opens_data_uri(entry, call)
                 and not self._put_on_unbounded_queue(entry, call)
                 and not (entry.qualname in REAPS_EXITED and self._polled_exit[-1])
             ):
@@ -306,6 +318,46 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         if isinstance(path, cst.SimpleString):
             return path.evaluated_value in NULL_DEVICE_PATHS
         return self.qualified_name(path) in NULL_DEVICE_NAMES
+
+    def _opens_data_uri(self, entry: BlockingCall, call: cst.Call) -> bool:
+        """`urlopen()` of a `data:` URI, decoded in memory, and the reads of the response it
+        returns (`with urlopen(uri) as response: response.read()`)."""
+        if entry.qualname in DATA_URI_OPENERS:
+            return self._data_uri_argument(call)
+        if not entry.qualname.startswith(DATA_URI_RESPONSE):
+            return False
+        opener = self._opener_of(call)
+        return opener is not None and self.qualified_name(opener.func) in DATA_URI_OPENERS and self._data_uri_argument(opener)
+
+    def _data_uri_argument(self, call: cst.Call) -> bool:
+        """The URI `call` opens is a `data:` one: a literal, or a parameter the function turned
+        away before unless it starts with `data:` (hikari's `Bytes.from_data_uri`)."""
+        uri = call_argument(call, 0, "url")
+        if isinstance(uri, cst.SimpleString):
+            value = uri.evaluated_value
+            return isinstance(value, str) and value.startswith(DATA_URI_PREFIX)
+        scope = self.scope
+        if not isinstance(uri, cst.Name) or scope.kind != "function" or not isinstance(scope.node, cst.FunctionDef):
+            return False
+        binding = scope.bindings.get(uri.value)
+        if binding is None or binding.kind != "param" or uri.value in scope.rebound:
+            return False
+        for statement in scope.node.body.body:
+            if _turns_away_other_than_data_uris(statement, uri.value):
+                return True
+            if any(found is call for found in nodes_within(statement, (cst.Call,))):
+                return False
+        return False
+
+    def _opener_of(self, call: cst.Call) -> cst.Call | None:
+        """The call that made the receiver of the method `call`: written in place
+        (`urlopen(uri).read()`), or bound to a local of this function, also by `with ... as`."""
+        func = call.func
+        receiver = func.value if isinstance(func, cst.Attribute) else None
+        if isinstance(receiver, cst.Name):
+            binding = reaching_binding(receiver, self.scope)
+            receiver = binding.node if binding is not None and binding.kind == "assign" and binding.scope is self.scope else None
+        return receiver if isinstance(receiver, cst.Call) else None
 
     def _on_nonblocking_handle(self, entry: BlockingCall, call: cst.Call) -> bool:
         """File and socket calls on a handle set non-blocking, or made where the code
@@ -701,4 +753,25 @@ def _literal(node: cst.BaseExpression) -> str | None:
     return None
 
 
+def _turns_away_other_than_data_uris(statement: cst.BaseStatement, name: str) -> bool:
+    """`if not name.startswith("data:"): raise ...` (or `return`): past it, `name` is a data URI."""
+    if not isinstance(statement, cst.If) or statement.orelse is not None:
+        return False
+    test = statement.test
+    if not (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)):
+        return False
+    check = test.expression
+    if not (isinstance(check, cst.Call) and isinstance(check.func, cst.Attribute) and check.func.attr.value == "startswith"):
+        return False
+    if not (isinstance(check.func.value, cst.Name) and check.func.value.value == name and len(check.args) == 1):
+        return False
+    prefix = check.args[0].value
+    if not (isinstance(prefix, cst.SimpleString) and prefix.evaluated_value == DATA_URI_PREFIX):
+        return False
+    body = statement.body.body
+    last = body[-1] if body else None
+    return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], (cst.Raise, cst.Return))
+
+
 __all__ = ["FileFacts", "BlockingMatch", "Frame", "dotted_name"]
+

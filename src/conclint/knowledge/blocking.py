@@ -131,6 +131,11 @@ RESOLVE = Remedy(
     "`await trio.socket.getaddrinfo(...)`",
     "`await anyio.getaddrinfo(...)`",
 )
+REVERSE_RESOLVE = Remedy(
+    "`await loop.getnameinfo(...)`",
+    "`await trio.socket.getnameinfo(...)`",
+    "`await anyio.getnameinfo(...)`",
+)
 SOCKET_IO = Remedy(
     "asyncio streams (`asyncio.open_connection`) or `await loop.sock_recv/sock_sendall(...)`",
     "a trio stream (`await trio.open_tcp_stream(...)`) or a `trio.socket` socket, awaited",
@@ -334,6 +339,15 @@ NULL_DEVICE_NAMES = frozenset({"os.devnull"})
 NULL_DEVICE_PATHS = frozenset({"/dev/null"})
 PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
 
+# Openers that read a `data:` URI from the string itself (urllib's DataHandler decodes it in
+# memory): no connection is made. Called on a URI known to start with `data:` (a literal, or
+# a name the function turned away otherwise: `if not uri.startswith("data:"): raise`), they
+# do not block.
+DATA_URI_OPENERS = frozenset({"urllib.request.urlopen"})
+DATA_URI_PREFIX = "data:"
+# The type whose methods read what they return: a data URI's response is in memory too.
+DATA_URI_RESPONSE = "http.client.HTTPResponse."
+
 # The locks a `with` on which is left alone when every holder is brief.
 BRIEFLY_HELD_TYPES = frozenset({"threading.Lock", "threading.RLock"})
 # What a critical section may call and still be brief (conclint.analysis.brief_locks): the
@@ -446,7 +460,9 @@ _GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] =
     (Category.NETWORK, CONNECT, "socket.create_connection", ()),
     # With AI_NUMERICHOST, getaddrinfo only parses a numeric address: no lookup, no I/O.
     (Category.NETWORK, RESOLVE, "socket.getaddrinfo", (NonBlockingWhen("flags", 5, "AI_NUMERICHOST", flag=True),)),
-    (Category.NETWORK, RESOLVE, "socket.gethostbyname socket.gethostbyname_ex socket.gethostbyaddr socket.getfqdn socket.getnameinfo", ()),
+    (Category.NETWORK, RESOLVE, "socket.gethostbyname socket.gethostbyname_ex socket.gethostbyaddr socket.getfqdn", ()),
+    # With NI_NUMERICHOST, getnameinfo writes the address back as digits: no reverse lookup.
+    (Category.NETWORK, REVERSE_RESOLVE, "socket.getnameinfo", (NonBlockingWhen("flags", 1, "NI_NUMERICHOST", flag=True),)),
     (Category.NETWORK, SOCKET_IO, _methods("socket.socket", "connect connect_ex accept recv recv_into recvfrom recvfrom_into recvmsg send sendall sendto sendmsg sendfile"), ()),
     # An in-memory database (`sqlite3.connect(":memory:")`) opens no file.
     (Category.DATABASE, SQLITE, "sqlite3.connect", (NonBlockingWhen("database", 0, "':memory:'"),)),

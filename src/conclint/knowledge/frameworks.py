@@ -34,3 +34,14 @@ LOOP_CONSTRUCTED: Mapping[str, LoopConstructed] = {
     "homeassistant.config_entries.OptionsFlowWithConfigEntry": _HOME_ASSISTANT_FLOW,
     "homeassistant.data_entry_flow.FlowHandler": _HOME_ASSISTANT_FLOW,
 }
+
+
+# Frameworks that drive coroutines themselves, with no event loop: every `async def` of a
+# module importing the key is stepped by the framework (`coro.send(None)`), one at a time, so
+# a blocking call there holds up no other task. ESPHome's code generation writes components'
+# `to_code` as coroutines only to order them by what each waits for ("ESPHome only uses the
+# coroutine *syntax*, no actual asyncio event loop is running", esphome/coroutine.py); its
+# dashboard, a real asyncio server, does not import the code generator.
+STEPPED_COROUTINES: Mapping[str, str] = {
+    "esphome.codegen": "ESPHome's code generator steps these coroutines itself, with no event loop",
+}

@@ -90,7 +90,10 @@ Assistant constructs config and options flows (subclasses of `ConfigFlow`, `Opti
 `FlowHandler`) on its loop, so blocking calls in their `__init__`, direct or through
 helpers, are reported too, with the framework's remedy (`await
 self.hass.async_add_executor_job(...)` in an async step) and no fix: `__init__` cannot
-await."""
+await. Others step coroutines themselves, one at a time, with no event loop: the coroutines
+of a module that imports ESPHome's code generator (`esphome.codegen`, whose components write
+`to_code` as `async def` only to order the generation) block no other task and are not
+checked."""
 
 
 PEERS_HEADING = "Differences from flake8-async and ruff"
@@ -165,7 +168,7 @@ class BlockingCallInCoroutine(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         facts = self.facts
-        if not facts.in_coroutine:
+        if not facts.on_event_loop:
             constructed = facts.loop_constructor
             if constructed is not None:
                 self._in_loop_constructor(node, facts.blocking_call(node), constructed)
@@ -182,7 +185,7 @@ class BlockingCallInCoroutine(Rule):
     def visit_With(self, node: cst.With) -> None:
         if node.asynchronous is not None:
             return
-        if not self.facts.in_coroutine:
+        if not self.facts.on_event_loop:
             constructed = self.facts.loop_constructor
             if constructed is not None:
                 for item in node.items:
@@ -197,12 +200,12 @@ class BlockingCallInCoroutine(Rule):
 
     def visit_For(self, node: cst.For) -> None:
         """`for r in executor.map(f, xs):` waits for each result on the loop's thread."""
-        if self.CATEGORY is Category.WAIT and node.asynchronous is None and self.facts.in_coroutine:
+        if self.CATEGORY is Category.WAIT and node.asynchronous is None and self.facts.on_event_loop:
             self._report_iterated(node.iter)
 
     def _comprehension(self, node: cst.ListComp | cst.SetComp | cst.DictComp) -> None:
         """`[r for r in executor.map(f, xs)]` is built at once (not a generator expression)."""
-        if self.CATEGORY is Category.WAIT and node.for_in.asynchronous is None and self.facts.in_coroutine:
+        if self.CATEGORY is Category.WAIT and node.for_in.asynchronous is None and self.facts.on_event_loop:
             self._report_iterated(node.for_in.iter)
 
     visit_ListComp = visit_SetComp = visit_DictComp = _comprehension
@@ -237,6 +240,8 @@ class BlockingCallInCoroutine(Rule):
         # A lazy call bound to a name before an awaited offload handed the name to a thread.
         self.reports = [report for report in self.reports if not self.facts.iterated_in_thread(report.node)]
         category = self.CATEGORY.value
+        if self.facts.stepped_coroutines:
+            return
         for call, chains in helper_chains(self.facts):
             if category not in chains or self._on_own_loop(call.scope.qualname):
                 continue

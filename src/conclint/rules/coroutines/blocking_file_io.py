@@ -31,11 +31,29 @@ _FRAME_TO_EVENT = """
 
             def frame_to_event(frame, with_source=False):
                 path = os.path.abspath(frame.f_code.co_filename)
-                event = {"abs_path": path, "lineno": frame.f_lineno}
+                event = {{"abs_path": path, "lineno": frame.f_lineno}}
                 if with_source:
                     with open(path) as fh:
                         event["context_line"] = fh.readlines()[frame.f_lineno - 1]
                 return event
+
+            async def handle(request, app):
+                try:
+                    return await app(request)
+                except Exception as error:
+                    frame = error.__traceback__.tb_frame
+                    request.client.capture(frame_to_event({arguments}))
+                    raise
+"""
+
+_TO_CODE = """
+            from pathlib import Path
+
+            {imported}
+
+            async def to_code(config):
+                data = Path(config["file"]).read_bytes()
+                cg.add_define("CERTIFICATE", data.decode())
 """
 
 
@@ -151,17 +169,7 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         # sentry-sdk's error events: a helper normalises a code object's file name, which is
         # absolute already; only a working-directory read is on the way, so no chain is
         # reported (the same call written in the coroutine is).
-        Valid(
-            _FRAME_TO_EVENT + """
-            async def handle(request, app):
-                try:
-                    return await app(request)
-                except Exception as error:
-                    frame = error.__traceback__.tb_frame
-                    request.client.capture(frame_to_event(frame))
-                    raise
-            """
-        ),
+        Valid(_FRAME_TO_EVENT.format(arguments="frame")),
         # prefect's `async_dispatch`: called from a coroutine, `apply` returns the coroutine of
         # `aapply`, the async implementation; its sync body runs only outside an event loop.
         Valid(
@@ -180,6 +188,11 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             async def deploy(name):
                 return await apply(name)
             """
+        ),
+        # ESPHome's code generation: `to_code` is a coroutine only in syntax; the generator
+        # steps it with no event loop, so the read holds up no other task.
+        Valid(
+            _TO_CODE.format(imported="import esphome.codegen as cg")
         ),
         # streamlit's config: read once per process into a module global, then served from it.
         Valid(
@@ -574,17 +587,16 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same coroutine in a module that does not import the code generator: an event
+        # loop runs it.
+        Invalid(
+            _TO_CODE.format(imported="from mylib import codegen as cg"),
+            line=6,
+            message_contains=("`Path(config[\"file\"]).read_bytes()` blocks the event loop",),
+        ),
         # The same helper when it also reads the source line from the file: that read blocks.
         Invalid(
-            _FRAME_TO_EVENT + """
-            async def handle(request, app):
-                try:
-                    return await app(request)
-                except Exception as error:
-                    frame = error.__traceback__.tb_frame
-                    request.client.capture(frame_to_event(frame, with_source=True))
-                    raise
-            """,
+            _FRAME_TO_EVENT.format(arguments="frame, with_source=True"),
             line=16,
             message_contains=("`frame_to_event()` blocks the event loop", "-> open() (line 7)"),
         ),

@@ -18,6 +18,18 @@ _INTERFACE = """
                     self.article = article
 """
 
+_DATA_URI = """
+            import urllib.request
+
+            def from_data_uri(data_uri):
+                {guard}
+                with urllib.request.urlopen(data_uri) as response:
+                    return response.read()
+
+            async def send(channel, attachment):
+                await channel.upload(from_data_uri(attachment))
+"""
+
 
 class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     """
@@ -34,7 +46,10 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     `generate_presigned_url`, `generate_presigned_post`, `close`, `meta`, `exceptions`, and
     sub-resources such as `s3.Bucket(name)`). Method calls are recognised on objects created
     from those constructors (`s = requests.Session()`, `with httpx.Client() as client:`,
-    `self.session = requests.Session()` in `__init__`).
+    `self.session = requests.Session()` in `__init__`). `urlopen()` of a `data:` URI decodes
+    it in memory and makes no request: one written as a literal, or a parameter the function
+    turns away unless it starts with `data:` (`if not uri.startswith("data:"): raise
+    ValueError(...)`), is not reported, nor the reads of the response it returns.
 
     ## Why is this bad?
     A synchronous client waits for the whole request (DNS, connect, TLS handshake, the server's
@@ -98,6 +113,10 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     NAME = "blocking-http-call-in-async"
     CATEGORY = Category.HTTP
     VALID = (
+        # hikari's attachments: a data URI is decoded in memory by urllib.
+        Valid(
+            _DATA_URI.format(guard='if not data_uri.startswith("data:"):\n                    raise ValueError("Invalid data URI passed")')
+        ),
         # gradio's tests build `gr.Interface(fn, ...)` without an article: the parameter is
         # rebound after its test, which still reads what the caller passed (None).
         Valid(
@@ -241,6 +260,12 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same helper without the check: any URL reaches urlopen.
+        Invalid(
+            _DATA_URI.format(guard="data_uri = data_uri.strip()"),
+            line=9,
+            message_contains=("`from_data_uri()` blocks the event loop", "urllib.request.urlopen() (line 5)"),
+        ),
         # The same class given an article by URL: it is fetched on the loop.
         Invalid(
             _INTERFACE + """

@@ -4,6 +4,17 @@ from conclint.knowledge.blocking import Category
 from conclint.rules.base import Invalid, Valid
 from conclint.rules.coroutines.blocking_base import BlockingCallInCoroutine
 
+_ADDRESSES = """
+            import socket
+
+            def sort_addresses(infos):
+                infos = sorted(infos, key=lambda info: info[0] != socket.AF_INET6)
+                return [socket.getnameinfo(info[4], {flags})[0] for info in infos]
+
+            async def cache_entry(cache, name, infos):
+                cache[name] = sort_addresses(infos)
+"""
+
 
 class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
     """
@@ -25,7 +36,8 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
     that follow them are reported.
 
     Not reported: `getaddrinfo(..., flags=socket.AI_NUMERICHOST)`, which only parses a
-    numeric address; calls on a socket the module sets non-blocking (`sock.setblocking(False)`,
+    numeric address, and `getnameinfo(sockaddr, socket.NI_NUMERICHOST)`, which only writes
+    one back as digits; calls on a socket the module sets non-blocking (`sock.setblocking(False)`,
     `sock.settimeout(0)`, made with `SOCK_NONBLOCK`; the socket spelled the same way,
     `self._sock`, anywhere in the module); and calls inside a `try` that catches
     `BlockingIOError` or `InterruptedError`, the pattern of code written for non-blocking
@@ -61,7 +73,8 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
     ```
     In a trio module use `await trio.open_tcp_stream(host, port)`, in an anyio module
     `await anyio.connect_tcp(host, port)`. Resolve names with `await loop.getaddrinfo(...)`,
-    `await trio.socket.getaddrinfo(...)` or `await anyio.getaddrinfo(...)`. For TLS, pass
+    `await trio.socket.getaddrinfo(...)` or `await anyio.getaddrinfo(...)`, and addresses
+    with their `getnameinfo`. For TLS, pass
     `ssl=context` to `open_connection`, or use `trio.open_ssl_over_tcp_stream` or
     `anyio.connect_tcp(..., tls=True)`. asyncio has async clients for mail (`aiosmtplib`),
     FTP (`aioftp`) and SSH (`asyncssh`); elsewhere, run the session in a worker thread.
@@ -90,6 +103,10 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
     NAME = "blocking-network-call-in-async"
     CATEGORY = Category.NETWORK
     VALID = (
+        # ESPHome's dashboard sorts the addresses mDNS gave it: numeric in, numeric out.
+        Valid(
+            _ADDRESSES.format(flags="socket.NI_NUMERICHOST")
+        ),
         Valid(
             """
             import os
@@ -207,6 +224,12 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same helper asking for host names: a reverse lookup per address.
+        Invalid(
+            _ADDRESSES.format(flags="0"),
+            line=8,
+            message_contains=("`sort_addresses()` blocks the event loop", "socket.getnameinfo() (line 5)"),
+        ),
         Invalid(
             """
             import socket

@@ -56,7 +56,8 @@ class CpuBoundLoopInCoroutine(Rule):
     coroutine, or of a sync helper, is also reported when it runs a long computation of a
     library written in Python (the helper with nothing that waits): a backtrader backtest (`cerebro.run()` beside an offline data feed),
     SymPy's `simplify`, `solve`, `integrate`, `dsolve`, NetworkX's centrality and community
-    detection.
+    detection. The coroutines of a module that imports ESPHome's code generator
+    (`esphome.codegen`) are not checked: the generator steps them itself, with no event loop.
 
     ## Why is this bad?
     A coroutine gives the event loop back only where it awaits. A loop that computes for a
@@ -642,6 +643,8 @@ class CpuBoundLoopInCoroutine(Rule):
     )
 
     def leave_Module(self, node: cst.Module) -> None:
+        if self.facts.stepped_coroutines:
+            return  # no event loop runs this module's coroutines
         summaries = self.facts.summaries
         assert summaries is not None
         functions = summaries.summary.functions
