@@ -64,6 +64,32 @@ ROUNDS = {
         ("scrapy", "2.19.0"),
         ("streamlit", "1.67.0"),
     ),
+    # Tenth session: a workflow engine, an error tracker's SDK and a telemetry SDK (both
+    # with background threads), LLM frameworks, a Socket.IO server, asyncio over sqlite3 on
+    # a thread, and a messaging library.
+    4: (
+        ("prefect", "3.9.1"),
+        ("sentry-sdk", "2.76.0"),
+        ("langchain-core", "1.8.4"),
+        ("python-socketio", "5.18.1"),
+        ("aiosqlite", "0.22.1"),
+        ("haystack-ai", "3.4.1"),
+        ("opentelemetry-sdk", "1.45.2"),
+        ("kombu", "5.7.0"),
+    ),
+    # Tenth session, second batch: a web framework, a dashboard server, a model server, agent and RAG
+    # frameworks, Slack's and a Discord bot framework, and a device firmware builder with
+    # an asyncio dashboard.
+    5: (
+        ("fastapi", "0.165.0"),
+        ("bokeh", "3.9.2"),
+        ("bentoml", "1.4.40"),
+        ("langgraph", "1.2.24"),
+        ("llama-index-core", "0.14.25"),
+        ("slack_bolt", "1.30.0"),
+        ("hikari", "2.7.0"),
+        ("esphome", "2026.6.5"),
+    ),
 }
 
 
