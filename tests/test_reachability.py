@@ -560,3 +560,59 @@ async def handler(uri):
 def test_urlopen_of_a_data_uri_reads_memory() -> None:
     # only the open after the check, of the name as the caller passed it, is a data URI
     assert lines(DATA_URIS, "CCL102") == [23, 24, 25]
+
+
+STORED = """
+import time
+
+class Stored:
+    def __init__(self, wait=False, other=False):
+        self.wait = wait
+        if self.wait:
+            time.sleep(1)  # decided by what the caller passes
+        self.other = other
+        self.other = not other
+        if self.other:
+            time.sleep(1)  # assigned twice: unknown
+
+class Early:
+    def __init__(self, wait=False):
+        if self.wait:
+            time.sleep(1)  # read before it is stored: a class attribute or a subclass's
+        self.wait = wait
+
+class Reset:
+    def __init__(self, wait=False):
+        self.wait = wait
+        if self.wait:
+            time.sleep(1)
+
+    def force(self):
+        self.wait = True
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "reported"),
+    [
+        ("Stored()", True),  # `self.other` is assigned twice in `__init__`
+        ("Stored(other=None)", True),
+        ("Early()", True),
+        ("Reset()", True),  # another method assigns `self.wait`
+    ],
+)
+def test_a_parameter_stored_in_self_is_tested_as_the_caller_passed_it(call: str, reported: bool) -> None:
+    source = STORED + f"""
+    async def handler():
+        {call}
+    """
+    assert bool(lines(source, "CCL101")) == reported
+
+
+def test_a_parameter_stored_in_self_decides_the_test_that_follows() -> None:
+    source = STORED.replace("        self.other = not other\n", "") + """
+    async def handler():
+        Stored()
+        Stored(wait=True)
+    """
+    assert lines(source, "CCL101") == [29]  # `Stored(wait=True)`

@@ -27,7 +27,7 @@ from conclint.analysis.conditions import (
     Value,
 )
 from conclint.analysis.flow import assigned_here, reaching_binding
-from conclint.analysis.scopes import assigned_attributes, dotted_name, is_none, keeps_its_instance, last_name
+from conclint.analysis.scopes import assigned_attributes, assignment_counts, dotted_name, is_none, keeps_its_instance, last_name
 from conclint.analysis.summaries import LOCAL
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.types import CONSTRUCTED_TYPES
@@ -90,9 +90,62 @@ def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results =
     if type(expression.value) is cst.Name:  # type: ignore[attr-defined]
         binding = scope.bindings.get(expression.value.value)
         if binding is not None and binding.kind == "self":
-            name = expression.attr.value  # type: ignore[attr-defined]
-            return ("k", name) if _sets_kept_attribute(scope, expression.value.value, name) else ("a", name)  # type: ignore[attr-defined]
+            receiver, name = expression.value.value, expression.attr.value  # type: ignore[attr-defined]
+            parameter = _parameter_held(scope, receiver, name, facts)
+            if parameter is not None:
+                return ("p", parameter)
+            return ("k", name) if _sets_kept_attribute(scope, receiver, name) else ("a", name)
     return None
+
+
+def _parameter_held(scope: Scope, receiver: str, name: str, facts: FileFacts) -> str | None:
+    """The parameter `self.name` holds where the method reads it: a statement of the method's
+    own body (`self.c4a_script = c4a_script` in `__init__`) stored it there before the one
+    reading it, and nothing else in the class assigns `self.name`, nor the method the
+    parameter. A test on it is a test on what the caller passed (crawl4ai's
+    `CrawlerRunConfig()` compiles a script only `if self.c4a_script`)."""
+    owner = scope.parent
+    function = scope.node
+    if owner is None or not isinstance(owner.node, cst.ClassDef) or not isinstance(function, cst.FunctionDef):
+        return None
+    if not isinstance(function.body, cst.IndentedBlock) or assignment_counts(owner.node, owner)[name] != 1:
+        return None
+    stored = _stored_parameters(function, receiver, scope)
+    if name not in stored:
+        return None
+    parameter, index = stored[name]
+    body = function.body.body
+    reading = next((position for position, statement in enumerate(body) for open_ in facts.statements if open_ is statement), None)
+    return parameter if reading is not None and reading > index else None
+
+
+def _stored_parameters(function: cst.FunctionDef, receiver: str, scope: Scope) -> dict[str, tuple[str, int]]:
+    """`self.x = x` statements of the function's own body (not nested in a block): the
+    attribute, the parameter and the statement's index; kept on the module scope."""
+    module = scope.module()
+    found = module.stored_parameters.get(id(function))
+    if found is None:
+        found = {}
+        for index, statement in enumerate(function.body.body):  # type: ignore[attr-defined]
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Name)):
+                    continue
+                target = small.targets[0].target
+                value = small.value.value
+                binding = scope.bindings.get(value)
+                if (
+                    isinstance(target, cst.Attribute)
+                    and isinstance(target.value, cst.Name)
+                    and target.value.value == receiver
+                    and binding is not None
+                    and binding.kind == "param"
+                    and value not in scope.rebound
+                ):
+                    found[target.attr.value] = (value, index)
+        module.stored_parameters[id(function)] = found
+    return found
 
 
 def _sets_kept_attribute(scope: Scope, receiver: str, name: str) -> bool:

@@ -56,7 +56,9 @@ under a test of the helper's own parameters or `self` attributes (`if path is No
 test is decided false with what the coroutine passes: literal arguments, omitted ones (their
 defaults), objects it constructs (`io.BytesIO(...)` is an `io.IOBase`), the class attributes
 of the class it constructs (`STYLE_FILE = None`, unless a subclass overrides it or a method
-assigns it), and arguments passed on down the chain. A module global the helper declares
+assigns it), a parameter the method stored in `self` earlier in its own body (`self.script =
+script` before `if self.script:`, when nothing else in the class assigns it), and arguments
+passed on down the chain. A module global the helper declares
 `global`, and so sets, is taken as set up: code that runs only while it is unset (`if
 _config is None: _config = load()`, or after `if _options and not force: return
 _options`) is lazy set-up, done once per process, mostly before the loop serves anything.

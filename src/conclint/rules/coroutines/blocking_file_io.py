@@ -56,6 +56,22 @@ _TO_CODE = """
                 cg.add_define("CERTIFICATE", data.decode())
 """
 
+_RUN_CONFIG = """
+            from pathlib import Path
+
+            class RunConfig:
+                def __init__(self, c4a_script=None):
+                    self.c4a_script = c4a_script
+                    if self.c4a_script:
+                        self.compiled = self._compile("scripts")
+
+                def _compile(self, root):
+                    return Path(root).resolve()
+
+            async def crawl(crawler, url, script):
+                return await crawler.arun(url, config=RunConfig({arguments}))
+"""
+
 
 class BlockingFileIoInAsync(BlockingCallInCoroutine):
     """
@@ -166,6 +182,9 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     NAME = "blocking-file-io-in-async"
     CATEGORY = Category.FILE
     VALID = (
+        # crawl4ai's run configuration compiles a script only when one is given; `__init__`
+        # keeps the argument in `self.c4a_script` before testing it there.
+        Valid(_RUN_CONFIG.format(arguments="")),
         # sentry-sdk's error events: a helper normalises a code object's file name, which is
         # absolute already; only a working-directory read is on the way, so no chain is
         # reported (the same call written in the coroutine is).
@@ -587,6 +606,12 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same configuration given a script: compiling it resolves the directory.
+        Invalid(
+            _RUN_CONFIG.format(arguments="script"),
+            line=13,
+            message_contains=("`RunConfig()` blocks the event loop", "RunConfig._compile -> Path(root).resolve() (line 10)"),
+        ),
         # The same coroutine in a module that does not import the code generator: an event
         # loop runs it.
         Invalid(
