@@ -90,6 +90,20 @@ ROUNDS = {
         ("hikari", "2.7.0"),
         ("esphome", "2026.6.5"),
     ),
+    # Tenth session, third batch: a notebook hub, an SMTP server, a Postgres job queue,
+    # Matrix bridges' framework, a web crawler for LLMs, a Discord bot framework, a Zigbee
+    # stack and a smart-plug client (mitmproxy publishes no source distribution of its
+    # newest releases, and piccolo's does not build here).
+    6: (
+        ("jupyterhub", "6.1.1"),
+        ("aiosmtpd", "1.4.6"),
+        ("procrastinate", "3.10.0"),
+        ("zigpy", "2.4.0"),
+        ("python-kasa", "0.12.0"),
+        ("mautrix", "0.21.1"),
+        ("crawl4ai", "0.9.5"),
+        ("nextcord", "2.6.0"),
+    ),
 }
 
 
