@@ -104,6 +104,19 @@ ROUNDS = {
         ("crawl4ai", "0.9.5"),
         ("nextcord", "2.6.0"),
     ),
+    # Tenth session, fourth batch: device protocols (Apple TV, ESPHome's native API, MQTT),
+    # an ODM for MongoDB, a channel layer, a dialog framework for aiogram, trio's WebSocket
+    # and a WAMP/WebSocket framework.
+    7: (
+        ("pyatv", "0.18.0"),
+        ("aioesphomeapi", "46.23.0"),
+        ("aiomqtt", "2.5.1"),
+        ("beanie", "2.2.0"),
+        ("channels-redis", "4.3.0"),
+        ("aiogram-dialog", "2.6.0"),
+        ("trio-websocket", "0.12.2"),
+        ("autobahn", "26.11.1"),
+    ),
 }
 
 
