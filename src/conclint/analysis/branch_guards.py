@@ -101,8 +101,8 @@ def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results =
 def _parameter_held(scope: Scope, receiver: str, name: str, facts: FileFacts) -> str | None:
     """The parameter `self.name` holds where the method reads it: a statement of the method's
     own body (`self.c4a_script = c4a_script` in `__init__`) stored it there before the one
-    reading it, and nothing else in the class assigns `self.name`, nor the method the
-    parameter. A test on it is a test on what the caller passed (crawl4ai's
+    reading it, nothing else in the class assigns `self.name`, and the method never rebinds
+    the parameter. A test on it is a test on what the caller passed (crawl4ai's
     `CrawlerRunConfig()` compiles a script only `if self.c4a_script`)."""
     owner = scope.parent
     function = scope.node

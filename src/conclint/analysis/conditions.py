@@ -364,10 +364,10 @@ class ClassFacts(NamedTuple):
 
 
 __all__ = [
+    "PASSED_SUBJECTS",
     "RUNNING_LOOP",
     "SET_UP",
     "SET_UP_KINDS",
-    "PASSED_SUBJECTS",
     "UNKNOWN_FRAME",
     "World",
     "CallSite",

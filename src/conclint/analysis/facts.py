@@ -774,4 +774,3 @@ def _turns_away_other_than_data_uris(statement: cst.BaseStatement, name: str) ->
 
 
 __all__ = ["FileFacts", "BlockingMatch", "Frame", "dotted_name"]
-

@@ -76,6 +76,7 @@ class Scope:
     declared_nonlocal: set[str] = field(default_factory=set)
     class_attributes: dict[int, dict[str, tuple[cst.BaseExpression, Scope]]] = field(default_factory=dict)
     class_methods: dict[int, frozenset[str]] = field(default_factory=dict)
+    # On the module scope: per class, whether its `__new__` returns an instance it keeps.
     kept_instances: dict[int, bool] = field(default_factory=dict)
     # On the module scope: per function, the parameters its own body stores in `self`.
     stored_parameters: dict[int, dict[str, tuple[str, int]]] = field(default_factory=dict)

@@ -77,13 +77,11 @@ hands the function to one of the project that calls it itself (`await retry(load
 `timed(functools.partial(load, path))` where `retry` or `timed` calls `operation()`, not
 awaited; a lambda counts when its body is one call of a function of the project or one
 blocking call, `lambda: load(path)`, `lambda: requests.get(url)`); functions of the
-standard library and installed packages (the catalog speaks for those).
-A chain whose only blocking call is a read of the working directory (`os.getcwd()`,
-`os.path.abspath()`, `relpath()`, `Path.cwd()`, `absolute()`) is not reported: one system call answered
-from memory, or none for a path that is absolute already; written in the coroutine itself
-it is.
-A suppression
-comment on the blocking call inside the helper silences the chains through it. The fix for
+standard library and installed packages (the catalog speaks for those). Nor is a chain
+whose only blocking call reads the working directory (`os.getcwd()`, `os.path.abspath()`,
+`relpath()`, `Path.cwd()`, `absolute()`): one system call answered from memory, or none for
+a path that is absolute already; written in the coroutine itself, such a call is reported.
+A suppression comment on the blocking call inside the helper silences the chains through it. The fix for
 such a call is the unsafe offload: `await asyncio.to_thread(load_config, path)` (or trio's and
 anyio's `to_thread.run_sync`), where "Fix safety" says it applies.
 
