@@ -616,3 +616,28 @@ def test_a_parameter_stored_in_self_decides_the_test_that_follows() -> None:
         Stored(wait=True)
     """
     assert lines(source, "CCL101") == [29]  # `Stored(wait=True)`
+
+
+def test_a_new_that_may_return_a_fresh_object_keeps_no_instance() -> None:
+    source = """
+    import time
+
+    class Client:
+        _instance = None
+
+        def __new__(cls, shared=True):
+            if not shared:
+                return super().__new__(cls)
+            if cls._instance is None:
+                cls._instance = super().__new__(cls)
+            return cls._instance
+
+        def connect(self):
+            if self._conn is None:
+                time.sleep(1)
+                self._conn = object()
+
+    async def handler():
+        Client(shared=False).connect()
+    """
+    assert lines(source, "CCL101") == [19]

@@ -909,25 +909,28 @@ def own_method(class_node: cst.ClassDef, name: str) -> cst.FunctionDef | None:
 
 
 def keeps_its_instance(class_node: cst.ClassDef, scope: Scope) -> bool:
-    """The class's own `__new__` returns an instance kept on the class (`return
-    cls._instance`, `return cls._instances[port]`): every construction with the same key
-    gives the one object, which lives as long as the process (kept on the module scope)."""
+    """Every `return` of the class's own `__new__` returns an instance kept on the class
+    (`return cls._instance`, `return cls._instances[port]`): every construction with the same
+    key gives the one object, which lives as long as the process (kept on the module scope).
+    One `return super().__new__(cls)` among them makes fresh objects too."""
     module = scope.module()
     cached = module.kept_instances.get(id(class_node))
     if cached is None:
         new = own_method(class_node, "__new__")
         cached = False
         if new is not None and new.params.params:
-            owner = new.params.params[0].name.value
-            for found in nodes_within(new.body, (cst.Return,)):
-                value = found.value  # type: ignore[attr-defined]
-                while isinstance(value, cst.Subscript):
-                    value = value.value
-                if isinstance(value, cst.Attribute) and dotted_name(value).startswith(owner + "."):
-                    cached = True
-                    break
+            owner = new.params.params[0].name.value + "."
+            returned = [found.value for found in nodes_within(new.body, (cst.Return,))]  # type: ignore[attr-defined]
+            cached = bool(returned) and all(dotted_name(_container(value)).startswith(owner) for value in returned)
         module.kept_instances[id(class_node)] = cached
     return cached
+
+
+def _container(value: cst.BaseExpression | None) -> cst.BaseExpression | None:
+    """`cls._instances` for `cls._instances[port]`: what a subscript reads from."""
+    while isinstance(value, cst.Subscript):
+        value = value.value
+    return value
 
 
 def class_methods(class_node: cst.ClassDef, scope: Scope) -> frozenset[str]:
