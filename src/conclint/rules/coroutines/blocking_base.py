@@ -63,7 +63,7 @@ passed on down the chain. A module global the helper declares
 _config is None: _config = load()`, or after `if _options and not force: return
 _options`) is lazy set-up, done once per process, mostly before the loop serves anything.
 So is an attribute a method sets on `self` itself when its class keeps one instance for the
-process (its `__new__` returns `cls._instance`, or `cls._instances[key]`): `if not
+process (every `return` of its `__new__` returns `cls._instance`, or `cls._instances[key]`): `if not
 self.running: self.running = True; ...` starts that one object once, at its first use.
 A test on anything else (the environment, configuration, a computed value) keeps the call. Not followed either: a
 generator function whose result is not iterated or entered (its body has not run); a
