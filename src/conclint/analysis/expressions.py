@@ -152,7 +152,8 @@ def masked_below(node: cst.BinaryOperation, limit: int) -> bool:
 
 def names_read(node: cst.BaseExpression) -> set[str]:
     """The plain names a test compares or combines (`mantissa > LIMIT` reads `mantissa` and
-    `LIMIT`); names inside calls, attributes and subscripts are not counted."""
+    `LIMIT`; `abs(seconds) > LIMIT`, the size of `seconds`, reads `seconds`); names inside
+    other calls, attributes and subscripts are not counted."""
     found: set[str] = set()
     pending: list[cst.CSTNode] = [node]
     while pending:
@@ -162,7 +163,21 @@ def names_read(node: cst.BaseExpression) -> set[str]:
             pending += operands
         elif isinstance(current, cst.Name):
             found.add(current.value)
+        elif _is_abs(current):
+            pending.append(current.args[0].value)  # type: ignore[attr-defined]
     return found
+
+
+def _is_abs(node: cst.CSTNode) -> bool:
+    """`abs(x)`: one positional argument to the builtin."""
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value == "abs"
+        and len(node.args) == 1
+        and not node.args[0].keyword
+        and not node.args[0].star
+    )
 
 
 def mentions_len(node: cst.BaseExpression) -> bool:

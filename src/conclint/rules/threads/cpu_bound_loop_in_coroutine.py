@@ -24,6 +24,19 @@ _OFFLOAD = {
     "trio": "`await trio_parallel.run_sync(func, ...)` (the trio-parallel package)",
 }
 
+_UNIX_SECONDS = """
+            MS_WATERSHED = int(2e10)
+
+            def from_unix_seconds(seconds):
+                while abs(seconds) > MS_WATERSHED:
+                    {step}
+                return seconds
+
+            async def created_at(response):
+                body = await response.json()
+                return from_unix_seconds(body["created"])
+"""
+
 
 class CpuBoundLoopInCoroutine(Rule):
     """
@@ -48,7 +61,7 @@ class CpuBoundLoopInCoroutine(Rule):
     path + (key,))`, as opposed to numbers shrinking by a literal, `fib(n - 1)`), pointer
     walks, searches (a `while` that tests only membership, `while name in taken`, or a loop
     left by `break` or `return` once it finds what it looks for), loops that shrink what they
-    test geometrically (`while m > LIMIT: m >>= 1`), `range()`s of a count read from data
+    test geometrically (`while m > LIMIT: m >>= 1`, `while abs(s) > LIMIT: s /= 1000`), `range()`s of a count read from data
     held already (a `len()`, a field unpacked from bytes with `struct`, a value masked to a
     few bits, a byte of a `bytes` parameter: a packet's entries), and comprehensions whose
     only arithmetic formats text (`f"{i + 1}"`) or computes a call's argument are common and
@@ -116,6 +129,8 @@ class CpuBoundLoopInCoroutine(Rule):
     REQUIRED_TOKENS = (b"async",)
     REQUIRED_PATTERN = COROUTINE
     VALID = (
+        # The LLM SDKs' timestamp parsing: milliseconds to seconds, a division per round.
+        Valid(_UNIX_SECONDS.format(step="seconds /= 1000")),
         # pydantic-ai's realtime replay: a `while` stepping back over the trailing user turns
         # walks the list, as a `for` over it would; it does not count.
         Valid(
@@ -446,6 +461,12 @@ class CpuBoundLoopInCoroutine(Rule):
         ),
     )
     INVALID = (
+        # The same loop taking off a constant: as many rounds as the number is large.
+        Invalid(
+            _UNIX_SECONDS.format(step="seconds -= 1000"),
+            line=10,
+            message_contains=("`from_unix_seconds()` is pure-Python computation", "while loop updating numbers at line 4"),
+        ),
         # The positions a range() loop stores into are computed each round: its arithmetic.
         Invalid(
             """
