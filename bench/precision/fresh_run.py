@@ -117,6 +117,18 @@ ROUNDS = {
         ("trio-websocket", "0.12.2"),
         ("autobahn", "26.11.1"),
     ),
+    # Tenth session, fifth batch, after the last change: three LLM SDKs with sync and async
+    # clients, a Discord bot framework, Engine.IO, an async AWS SDK and an async click (nonebot2,
+    # picked first, does not build here).
+    8: (
+        ("anthropic", "2.17.0"),
+        ("ollama", "0.6.3"),
+        ("cohere", "7.3.1"),
+        ("disnake", "2.12.2"),
+        ("python-engineio", "4.15.1"),
+        ("aioboto3", "15.5.0"),
+        ("asyncclick", "8.4.2.1"),
+    ),
 }
 
 
