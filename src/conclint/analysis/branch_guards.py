@@ -27,11 +27,10 @@ from conclint.analysis.conditions import (
     Value,
 )
 from conclint.analysis.flow import assigned_here, reaching_binding
-from conclint.analysis.scopes import assigned_attributes, assignment_counts, dotted_name, is_none, keeps_its_instance, last_name
+from conclint.analysis.scopes import assignment_counts, attributes_set_on, dotted_name, is_none, keeps_its_instance, last_name
 from conclint.analysis.summaries import LOCAL
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.types import CONSTRUCTED_TYPES
-from conclint.syntax.traversal import nodes_within
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -157,12 +156,7 @@ def _sets_kept_attribute(scope: Scope, receiver: str, name: str) -> bool:
         return False
     if not keeps_its_instance(owner.node, owner):
         return False
-    return any(
-        attribute.attr.value == name and isinstance(attribute.value, cst.Name) and attribute.value.value == receiver
-        for assignment in nodes_within(scope.node, (cst.Assign, cst.AugAssign, cst.AnnAssign))
-        for target in (assignment.targets if isinstance(assignment, cst.Assign) else (assignment,))  # type: ignore[attr-defined]
-        for attribute in assigned_attributes(target.target)
-    )
+    return name in attributes_set_on(scope.node, receiver)
 
 
 def literals(test: cst.BaseExpression, wanted: bool, facts: FileFacts, results: Results = None) -> list[Literal]:

@@ -31,9 +31,8 @@ from conclint.analysis.summaries import (
 )
 
 from conclint.analysis.conditions import ClassFacts
-from conclint.analysis.scopes import assigned_attributes, dotted_name
+from conclint.analysis.scopes import attributes_set_on, dotted_name
 from conclint.core.model import ChainLink
-from conclint.syntax.traversal import nodes_within
 from conclint.knowledge.offloading import offloading_names, offloads
 
 if TYPE_CHECKING:
@@ -242,15 +241,7 @@ def _sets_up_once(evidence: BlockingEvidence, getter: cst.CSTNode | None) -> boo
     }
     if not unset or not isinstance(getter, cst.FunctionDef) or not getter.params.params:
         return False
-    receiver = getter.params.params[0].name.value
-    stored = (
-        attribute.attr.value
-        for assignment in nodes_within(getter.body, (cst.Assign, cst.AugAssign, cst.AnnAssign))
-        for target in (assignment.targets if isinstance(assignment, cst.Assign) else (assignment,))
-        for attribute in assigned_attributes(target.target)
-        if isinstance(attribute.value, cst.Name) and attribute.value.value == receiver
-    )
-    return any(name in unset for name in stored)
+    return any(name in unset for name in attributes_set_on(getter.body, getter.params.params[0].name.value))
 
 
 def _local(chain: BlockingChain, collector: SummaryCollector) -> HelperChain:

@@ -159,6 +159,16 @@ def assigned_attributes(target: cst.BaseExpression) -> list[cst.Attribute]:
     return [target] if isinstance(target, cst.Attribute) else []
 
 
+def attributes_set_on(function: cst.CSTNode, receiver: str) -> Iterator[str]:
+    """The names of the attributes a function's assignments set on `receiver` (`self.x = ...`,
+    `self.x += ...`, `self.x: T = ...`), anywhere in its body."""
+    for assignment in nodes_within(function, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
+        for target in assignment.targets if isinstance(assignment, cst.Assign) else (assignment,):  # type: ignore[attr-defined]
+            for attribute in assigned_attributes(target.target):
+                if isinstance(attribute.value, cst.Name) and attribute.value.value == receiver:
+                    yield attribute.attr.value
+
+
 def dotted_name(node: cst.BaseExpression | None) -> str:
     """`a.b.c` for an Attribute/Name chain, "" for anything else."""
     parts: list[str] = []
