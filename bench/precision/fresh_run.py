@@ -129,6 +129,20 @@ ROUNDS = {
         ("aioboto3", "15.5.0"),
         ("asyncclick", "8.4.2.1"),
     ),
+    # Eleventh session: a browser agent, a terminal UI toolkit (asyncio and threads), a
+    # notification library, Postgres' driver (sync and async), an agent runtime, a web
+    # framework with ASGI, and UPnP and HomeKit clients (crawlee, picked first, does not
+    # download here).
+    9: (
+        ("browser-use", "0.13.14"),
+        ("prompt_toolkit", "3.0.53"),
+        ("apprise", "2.3.0"),
+        ("psycopg", "3.3.9"),
+        ("autogen-core", "0.7.5"),
+        ("falcon", "4.4.0"),
+        ("async-upnp-client", "0.49.0"),
+        ("aiohomekit", "4.0.1"),
+    ),
 }
 
 
