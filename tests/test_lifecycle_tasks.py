@@ -97,12 +97,63 @@ def test_ensure_future_of_a_coroutine_function_of_the_module_is_reported() -> No
     import asyncio
 
     async def job():
-        pass
+        await asyncio.sleep(1)
 
     def start():
         asyncio.ensure_future(job())
     """
     assert _lines(source) == [7]
+
+
+def test_a_task_whose_coroutine_never_suspends_ends_in_the_step_the_loop_holds() -> None:
+    source = """
+    import asyncio
+
+    async def notify(callbacks):
+        for callback in callbacks:
+            callback()
+
+        async def later():
+            await asyncio.sleep(1)
+
+    async def drain(queue):
+        async for item in queue:
+            print(item)
+
+    def start(callbacks, queue):
+        asyncio.create_task(notify(callbacks))
+        asyncio.ensure_future(notify(callbacks))
+        asyncio.create_task(drain(queue))
+    """
+    # An `await` in a nested function is not the coroutine's own.
+    assert _lines(source) == [17]
+
+
+def test_a_method_that_never_suspends_may_be_a_hook_or_overridden() -> None:
+    source = """
+    import asyncio
+
+    class View:
+        def dispatch_timeout(self):
+            asyncio.create_task(self.on_timeout())
+            asyncio.create_task(self.refresh())
+            asyncio.create_task(self.notify())
+
+        async def on_timeout(self):
+            \"\"\"Called when the view times out; subclasses override it.\"\"\"
+
+        async def refresh(self):
+            self.items = []
+
+        async def notify(self):
+            for callback in self.callbacks:
+                callback(self)
+
+    class Menu(View):
+        async def refresh(self):
+            await self.load()
+    """
+    assert _lines(source) == [5, 6]
 
 
 def test_a_name_bound_twice_and_never_read_is_reported_at_each_binding() -> None:
@@ -144,7 +195,7 @@ def test_ensure_future_of_a_method_is_judged_by_its_def() -> None:
             asyncio.ensure_future(self.pending())
 
         async def checker(self):
-            pass
+            await asyncio.sleep(1)
 
         def pending(self):
             return asyncio.get_event_loop().create_future()

@@ -13,6 +13,7 @@ import pytest
 from conclint.analysis.project_index import module_location
 from conclint.project.cache import Cache
 from conclint.core.settings import DEFAULT_SETTINGS, Settings
+from conclint.project import runner
 from conclint.project.runner import IndexOptions, check
 
 SHOP = {
@@ -135,6 +136,53 @@ def test_one_file_alone_gives_what_the_whole_tree_gives_for_it(tmp_path: Path) -
     assert alone == whole
     # Only the files asked for are reported on: the helpers are read, not linted.
     assert {finding[0] for finding in alone} == {"src/shop/api.py"}
+
+
+# `routes.py` learns from `util.py` that `resolved()` returns a Path: its own coroutine's
+# `is_dir()` is reported. A chain from `server.py` into `fetch` reads the summary the index
+# makes of `routes.py` from its text alone, whichever file is linted first.
+TYPED_ELSEWHERE = {
+    "pyproject.toml": "",
+    "app/__init__.py": "",
+    "app/util.py": """
+        from pathlib import Path
+
+        def resolved(name) -> Path:
+            return Path(name)
+        """,
+    "app/routes.py": """
+        import os
+        from app import util
+
+        def fetch(name):
+            path = util.resolved(name)
+            if path.is_dir():
+                raise IsADirectoryError(name)
+            return os.stat(path)
+
+        async def probe(name):
+            return util.resolved(name).is_dir()
+        """,
+    "app/server.py": """
+        from app.routes import fetch
+
+        async def handle(name):
+            return fetch(name)
+        """,
+}
+
+
+def test_a_chain_reads_the_same_summary_however_the_run_reached_the_module(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, TYPED_ELSEWHERE)
+    witness = "via routes.fetch -> os.stat() (line 8 of app/routes.py)"
+    alone = findings(root, "app/server.py")
+    assert [message.endswith(witness) for _, _, _, message in alone] == [True]
+    for files in (["app/routes.py", "app/server.py"], ["app/server.py", "app/routes.py"]):
+        for jobs in (1, 2):
+            result = runner.lint_paths([str(root / name) for name in files], DEFAULT_SETTINGS, root, project=IndexOptions(None), jobs=jobs)
+            found = sorted((Path(d.path).name, d.line, d.message) for d in result.diagnostics)
+            assert [(name, line) for name, line, _ in found] == [("routes.py", 11), ("server.py", 4)]
+            assert found[1][2] == alone[0][3]
 
 
 def test_per_file_mode_follows_only_functions_of_the_same_file(tmp_path: Path) -> None:

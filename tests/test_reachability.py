@@ -203,6 +203,46 @@ def test_offloading_decorators_from_the_catalog_and_the_setting() -> None:
     assert [d.line for d in lint_source(source, "x.py", configured)] == [34, 37]
 
 
+def test_a_memoized_function_of_no_arguments_runs_once() -> None:
+    source = textwrap.dedent(
+        """
+        import functools
+        from functools import lru_cache
+        from pathlib import Path
+
+        @lru_cache(maxsize=None)
+        def settings():
+            return Path("settings.toml").read_text()
+
+        @functools.lru_cache
+        def template(name):
+            return Path(name).read_text()
+
+        @functools.cache
+        def wrapped():
+            return template("page.html")
+
+        class Site:
+            @functools.cache
+            def index(self):
+                return Path("index.html").read_text()
+
+        @functools.wraps(settings)
+        def copied():
+            return Path("copy.toml").read_text()
+
+        async def main(site: Site):
+            settings()
+            wrapped()
+            template("page.html")
+            site.index()
+            copied()
+        """
+    )
+    # Per argument and per instance, a cache still reads at each new key.
+    assert [d.line for d in lint_source(source, "x.py", DEFAULT_SETTINGS)] == [30, 31, 32]
+
+
 def test_conditions_move_up_across_modules(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("")
     package = tmp_path / "app"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from conclint.analysis.brief_locks import briefly_held
-from conclint.analysis.guards import main_guard_branch
+from conclint.analysis.guards import main_guard_branch, never_taken_branch
 from conclint.analysis.dispatch import call_argument
 from conclint.analysis.flow import assigned_here, reaching_binding
 from conclint.analysis.library import async_library, stepped_by
@@ -178,6 +178,10 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.project = project
         # `_project_global`'s answers: a module reads the same globals many times.
         self._globals_asked: dict[tuple[str, str], tuple[str, str] | None] = {}
+        # Whether the index told a type this module's text does not: another module's
+        # function returns it or its global holds it. The summary made here then depends on
+        # those modules too, and is not the one the index makes from this text alone.
+        self.typed_by_project = False
 
     # ----- questions rules ask -------------------------------------------------------------
 
@@ -430,7 +434,10 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         if imports is None or not self.project.module_mentions(qualname, imports):
             return None
         summary = self.project.function(qualname)
-        return (summary.returns, summary.is_generator) if summary is not None and summary.returns else None
+        if summary is None or not summary.returns:
+            return None
+        self.typed_by_project = True
+        return summary.returns, summary.is_generator
 
     def _project_global(self, qualname: str, method: str) -> tuple[str, str] | None:
         """What the global `qualname` of another module of the project holds, and its
@@ -442,7 +449,9 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         key = (qualname, method)
         if key not in self._globals_asked:
             self._globals_asked[key] = self._ask_global(qualname, method)
-        return self._globals_asked[key]
+        held = self._globals_asked[key]
+        self.typed_by_project |= held is not None
+        return held
 
     def _ask_global(self, qualname: str, method: str) -> tuple[str, str] | None:
         if self.project is None or not self.project.is_project_module(qualname):
@@ -632,22 +641,25 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         if _polls_until_exit(node.test) and not _breaks_out(node.body):
             self._polled_exit[-1] = True
 
-    # `if __name__ == "__main__":` at module level.
+    # `if __name__ == "__main__":` at module level, and the branch a literal test never
+    # takes (`if True:  # ASYNC` ... `else:` the sync flavour's code).
     def visit_If_body(self, node: cst.If) -> None:
-        if self._is_module_guard(node, "body"):
-            self.main_guard_depth += 1
+        self._enter_branch(node, "body", 1)
 
     def leave_If_body(self, node: cst.If) -> None:
-        if self._is_module_guard(node, "body"):
-            self.main_guard_depth -= 1
+        self._enter_branch(node, "body", -1)
 
     def visit_If_orelse(self, node: cst.If) -> None:
-        if self._is_module_guard(node, "orelse"):
-            self.main_guard_depth += 1
+        self._enter_branch(node, "orelse", 1)
 
     def leave_If_orelse(self, node: cst.If) -> None:
-        if self._is_module_guard(node, "orelse"):
-            self.main_guard_depth -= 1
+        self._enter_branch(node, "orelse", -1)
+
+    def _enter_branch(self, node: cst.If, branch: str, step: int) -> None:
+        if self._is_module_guard(node, branch):
+            self.main_guard_depth += step
+        if never_taken_branch(node.test) == branch:
+            self._dead_blocks += step
 
     def _is_module_guard(self, node: cst.If, branch: str) -> bool:
         return len(self.frames) == 1 and main_guard_branch(node.test) == branch

@@ -39,3 +39,28 @@ def main_guard_branch(test: cst.BaseExpression) -> str | None:
     if isinstance(target.operator, (cst.NotEqual, cst.IsNot)):
         return "orelse"
     return None
+
+
+# Literal tests whose truth the source states: `if True:  # ASYNC` in code generated for
+# both an async and a sync flavour, `if 0:` around disabled code.
+_CONSTANT_TRUTH = {"True": True, "False": False, "None": False}
+
+
+def never_taken_branch(test: cst.BaseExpression) -> str | None:
+    """"body" when `if <test>:` never runs its body (`if False:`, `if 0:`), "orelse" when it
+    never runs its else branch (`if True:`), None when the test is not such a literal."""
+    truth = _literal_truth(test)
+    if truth is None:
+        return None
+    return "orelse" if truth else "body"
+
+
+def _literal_truth(test: cst.BaseExpression) -> bool | None:
+    if isinstance(test, cst.Name):
+        return _CONSTANT_TRUTH.get(test.value)
+    if isinstance(test, cst.Integer):
+        return test.evaluated_value != 0
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _literal_truth(test.expression)
+        return None if inner is None else not inner
+    return None

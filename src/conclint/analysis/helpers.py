@@ -33,7 +33,7 @@ from conclint.analysis.summaries import (
 from conclint.analysis.conditions import ClassFacts
 from conclint.analysis.scopes import attributes_set_on, dotted_name
 from conclint.core.model import ChainLink
-from conclint.knowledge.offloading import offloading_names, offloads
+from conclint.knowledge.offloading import offloading_names, offloads, runs_once
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -168,8 +168,9 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
 
     def offloaded(summary: FunctionSummary) -> bool:
         """Decorated with an offloading decorator: of the catalog, of the setting, or of the
-        project (a function that hands a parameter to a thread)."""
-        if offloads(summary.decorators, known):
+        project (a function that hands a parameter to a thread); or memoized with nothing to
+        key its cache on, so that its body runs once per process."""
+        if offloads(summary.decorators, known) or runs_once(summary.decorators, summary.params, summary.method):
             return True
         for name in summary.decorators:
             target = names.absolute(name.removeprefix(LOCAL)) if name.startswith(LOCAL) else name

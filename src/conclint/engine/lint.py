@@ -204,14 +204,21 @@ class _Learner(CachedVisitorMethods, cst.BatchableCSTVisitor):
     following a chain back into the module being linted (an absolute name of one of its own
     functions, a helper of another module calling back) then finds the summary instead of
     having the index parse the module a second time (measured: distributed's 329 KB
-    scheduler.py parsed twice in every 2-worker run)."""
+    scheduler.py parsed twice in every 2-worker run).
+
+    Not when the lint took a type from another module: the index's summaries depend on their
+    own module's text only, so that a chain's findings do not depend on which file a run
+    linted first (nor a stored summary on files changed since)."""
 
     def __init__(self, project: ProjectView, collector: SummaryCollector, processes: ProcessSummaryCollector | None, module: cst.Module) -> None:
         super().__init__()
         self.project, self.collector, self.processes, self.module = project, collector, processes, module
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        summary = _unlocated_summary(self.collector, self.module, self.collector.facts.source_bytes)
+        facts = self.collector.facts
+        if facts.typed_by_project:
+            return  # the index makes this module's summary from its text alone
+        summary = _unlocated_summary(self.collector, self.module, facts.source_bytes)
         self.project.learn(_with_process_starts(summary, self.processes))
 
 

@@ -64,7 +64,20 @@ def _flags(name: str) -> tuple[str, frozenset[str]]:
     return base, frozenset(flag.strip() for flag in flags.rstrip(")").split(",") if flag.strip())
 
 
-__all__ = ["OFFLOAD_DECORATORS", "offloading_names", "offloads"]
+# Decorators that memoize: a function taking no arguments runs its body at its first call
+# only, and every later call returns what that one did. Its blocking calls are lazy set-up,
+# done once per process, like those of a helper that fills a global it declares `global`.
+MEMOIZING_DECORATORS = frozenset({"functools.cache", "functools.lru_cache"})
+
+
+def runs_once(decorators: Iterable[str], params: tuple[object, ...] | None, method: str) -> bool:
+    """Whether a function decorated with `decorators`, with parameters `params` (None when
+    unknown) and receiver `method` ("self", "cls" or ""), runs its body once per process: a
+    memoized function of no parameters (a method's cache is its instance's)."""
+    return params == () and not method and any(name in MEMOIZING_DECORATORS for name in decorators)
+
+
+__all__ = ["MEMOIZING_DECORATORS", "OFFLOAD_DECORATORS", "offloading_names", "offloads", "runs_once"]
 
 
 # Calls that only work on the thread running the event loop (they find the loop from the

@@ -50,6 +50,11 @@ A call `self.data()` of a method that the class and its bases of the module leav
 an `@abstractmethod` that does nothing), runs a subclass's override: it is followed into the
 overrides that the module's subclasses define, and reported when one of them blocks.
 
+Code that never runs is not checked: statements after a `raise`, `return`, `continue` or
+`break` of their block, and the branch a literal test never takes (the `else` of `if True:`,
+the body of `if False:` or `if 0:`), as code generated in an async and a sync flavour leaves
+them (psycopg's `if True:  # ASYNC`).
+
 Only calls that can run are followed. A call or blocking call inside a helper that sits
 under a test of the helper's own parameters or `self` attributes (`if path is None: return`,
 `if force:`, `isinstance(fp, io.IOBase)`, `for p in paths`, `x and f()`) is skipped when the
@@ -62,6 +67,8 @@ passed on down the chain. A module global the helper declares
 `global`, and so sets, is taken as set up: code that runs only while it is unset (`if
 _config is None: _config = load()`, or after `if _options and not force: return
 _options`) is lazy set-up, done once per process, mostly before the loop serves anything.
+So is the body of a memoized function that takes no arguments (`@functools.cache`,
+`@lru_cache`): it runs at the first call, and the cache answers every later one.
 So is an attribute a method sets on `self` itself when its class keeps one instance for the
 process (every `return` of its `__new__` returns `cls._instance`, or `cls._instances[key]`): `if not
 self.running: self.running = True; ...` starts that one object once, at its first use.

@@ -56,6 +56,20 @@ _TO_CODE = """
                 cg.add_define("CERTIFICATE", data.decode())
 """
 
+# browser-use reads its version once: the cache answers every later call.
+_VERSION = """
+            import functools
+            from pathlib import Path
+
+            @functools.cache
+            def package_version({parameters}):
+                pyproject = Path(__file__).parent / "pyproject.toml"
+                return pyproject.read_text() if pyproject.exists() else "unknown"
+
+            async def connect(session):
+                await session.send({{"client": package_version({arguments})}})
+"""
+
 _RUN_CONFIG = """
             from pathlib import Path
 
@@ -185,6 +199,7 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         # crawl4ai's run configuration compiles a script only when one is given; `__init__`
         # keeps the argument in `self.c4a_script` before testing it there.
         Valid(_RUN_CONFIG.format(arguments="")),
+        Valid(_VERSION.format(parameters="", arguments="")),
         # sentry-sdk's error events: a helper normalises a code object's file name, which is
         # absolute already; only a working-directory read is on the way, so no chain is
         # reported (the same call written in the coroutine is).
@@ -606,6 +621,12 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same cache keyed by a name: each new name reads a file.
+        Invalid(
+            _VERSION.format(parameters="name", arguments="session.name"),
+            line=10,
+            message_contains=("`package_version()` blocks the event loop", "package_version -> pyproject.exists() (line 7)"),
+        ),
         # The same configuration given a script: compiling it resolves the directory.
         Invalid(
             _RUN_CONFIG.format(arguments="script"),

@@ -15,6 +15,20 @@ _ADDRESSES = """
                 cache[name] = sort_addresses(infos)
 """
 
+# psycopg writes its async module and generates the sync one from it; `if True:  # ASYNC`
+# keeps the sync flavour's code in the branch the async module never takes.
+_FLAVOURS = """
+            import asyncio
+            import socket
+
+            async def resolve(host, port):
+                if {flavour}:  # ASYNC
+                    loop = asyncio.get_running_loop()
+                    return await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+                else:
+                    return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+"""
+
 
 class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
     """
@@ -103,6 +117,7 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
     NAME = "blocking-network-call-in-async"
     CATEGORY = Category.NETWORK
     VALID = (
+        Valid(_FLAVOURS.format(flavour="True")),
         # ESPHome's dashboard sorts the addresses mDNS gave it: numeric in, numeric out.
         Valid(
             _ADDRESSES.format(flags="socket.NI_NUMERICHOST")
@@ -224,6 +239,14 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        Invalid(
+            _FLAVOURS.format(flavour="False"),
+            line=9,
+            message_contains=("`socket.getaddrinfo()` blocks the event loop",),
+            fixed=_FLAVOURS.format(flavour="False").replace(
+                "return socket.getaddrinfo(host, port,", "return await asyncio.to_thread(socket.getaddrinfo, host, port,"
+            ),
+        ),
         # The same helper asking for host names: a reverse lookup per address.
         Invalid(
             _ADDRESSES.format(flags="0"),

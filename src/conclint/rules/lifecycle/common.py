@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 import libcst as cst
 
-from conclint.analysis.scopes import own_method
+from conclint.analysis.scopes import is_none, own_method
 from conclint.syntax.traversal import names_within
 
 if TYPE_CHECKING:
@@ -87,3 +87,58 @@ class UnreadBindings(Generic[Bound]):
         binding = self._binding_names
         reads = {name.value for name in names_within(node.body) if id(name) not in binding}
         self.unread([(name, bound) for name, bound in bindings if name not in reads])
+
+
+class _Suspension(cst.CSTVisitor):
+    """Finds where a coroutine's own body may suspend; nested functions and classes are
+    their own code."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_Await(self, node: cst.Await) -> bool:
+        self.found = True
+        return False
+
+    def visit_For(self, node: cst.For) -> bool:
+        self.found |= node.asynchronous is not None
+        return not self.found
+
+    def visit_With(self, node: cst.With) -> bool:
+        self.found |= node.asynchronous is not None
+        return not self.found
+
+    def visit_CompFor(self, node: cst.CompFor) -> bool:
+        self.found |= node.asynchronous is not None
+        return not self.found
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def suspends(function: cst.FunctionDef) -> bool:
+    """Whether the body of the coroutine function `function` has an `await`, `async for` or
+    `async with` of its own: without one, a call runs it to the end in one step."""
+    finder = _Suspension()
+    function.body.visit(finder)
+    return finder.found
+
+
+def does_nothing(function: cst.FunctionDef) -> bool:
+    """Whether a function's body (a docstring aside) is only `pass`, `...` or a bare
+    `return` / `return None`: a hook a subclass fills in."""
+    for statement in function.body.body:
+        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else (statement,):
+            if isinstance(small, cst.Pass) or (isinstance(small, cst.Return) and (small.value is None or is_none(small.value))):
+                continue
+            if isinstance(small, cst.Expr) and isinstance(small.value, (cst.Ellipsis, cst.SimpleString, cst.ConcatenatedString)):
+                continue
+            return False
+    return True

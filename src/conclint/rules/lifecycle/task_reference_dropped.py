@@ -8,10 +8,11 @@ import libcst as cst
 
 from conclint.analysis.dispatch import call_argument
 from conclint.analysis.process_display import callee_text
+from conclint.analysis.scopes import own_method
 from conclint.knowledge.lifecycle import FUTURE_RESULTS, TASK_OR_FUTURE, TASK_STARTS, TASK_TOKENS
 from conclint.syntax.prefilter import ASYNCIO
 from conclint.rules.base import Invalid, Rule, Valid
-from conclint.rules.lifecycle.common import UnreadBindings, dropped_call, local_function, version
+from conclint.rules.lifecycle.common import UnreadBindings, does_nothing, dropped_call, local_function, suspends, version
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -20,6 +21,23 @@ if TYPE_CHECKING:
 
 # A task bound to a local name: the call, its statement, the suggestion for its message.
 _Task = tuple[cst.Call, cst.CSTNode | None, str]
+
+# async-upnp-client's state variable tells its subscribers of a change in a task; the
+# callbacks are sync, so the task ends in the step the loop holds.
+_NOTIFIER = """
+            import asyncio
+
+            class StateVariable:
+                def set_value(self, value):
+                    self.value = value
+                    asyncio.create_task(self.trigger_event())
+
+                async def trigger_event(self):
+{body}
+"""
+_CALLBACKS = """
+                    for callback in self.callbacks:
+                        callback(self.value)"""
 
 
 class TaskReferenceDropped(UnreadBindings[_Task], Rule):
@@ -40,7 +58,11 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
     `create_task` of a task group (`asyncio.TaskGroup`, and trio's and anyio's nurseries and
     task groups, which hold their tasks); `ensure_future` of a future or of a call returning
     one (`loop.run_in_executor(...)`, `asyncio.gather(...)`, `asyncio.shield(...)`), which
-    returns that same future and makes no task. Loops conclint cannot trace (one passed in
+    returns that same future and makes no task; a task over a coroutine function of the module
+    whose body never suspends (no `await`, `async for` or `async with`): the loop's queue
+    holds its first step, which runs it to the end (a method only when its body does
+    something, as a hook left for subclasses does not, and no other class of the module
+    defines it: an override may suspend). Loops conclint cannot trace (one passed in
     without an annotation, uvloop's) are not followed.
 
     ## Why is this bad?
@@ -98,6 +120,7 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
     REQUIRED_PATTERN = ASYNCIO
 
     VALID = (
+        Valid(_NOTIFIER.format(body=_CALLBACKS.lstrip("\n"))),
         Valid(
             """
             import asyncio
@@ -196,6 +219,12 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
         ),
     )
     INVALID = (
+        # The same notifier once it gives other tasks a turn first: it may wait unreferenced.
+        Invalid(
+            _NOTIFIER.format(body="                    await asyncio.sleep(0)" + _CALLBACKS),
+            line=6,
+            message_contains=("the task `asyncio.create_task()` starts is thrown away",),
+        ),
         Invalid(
             """
             import asyncio
@@ -224,7 +253,7 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
         ),
         Invalid(
             """
-            from asyncio import ensure_future, get_running_loop
+            from asyncio import ensure_future, get_running_loop, sleep
 
             async def notify(listeners, event):
                 for listener in listeners:
@@ -232,7 +261,7 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
                 get_running_loop().create_task(log(event)).add_done_callback(print)
 
             async def log(event):
-                pass
+                await sleep(0)
             """,
             line=5,
             count=2,
@@ -251,7 +280,7 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
                     return None
 
                 async def write(self, message):
-                    pass
+                    await asyncio.sleep(0)
             """,
             line=8,
             column=16,
@@ -307,10 +336,32 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
         if symbol is None or symbol.local or symbol.instance:
             return False
         if symbol.qualname in TASK_STARTS:
-            return True
+            return not self._finishes_in_first_step(call_argument(call, 0, "coro"))
         if symbol.qualname in TASK_OR_FUTURE:
-            return self._makes_coroutine(call_argument(call, 0, "coro_or_future"))
+            argument = call_argument(call, 0, "coro_or_future")
+            return self._makes_coroutine(argument) and not self._finishes_in_first_step(argument)
         return False
+
+    def _finishes_in_first_step(self, argument: cst.BaseExpression | None) -> bool:
+        """The task runs a coroutine function of this module that never suspends (no `await`,
+        `async for` or `async with` in its own body): its first step, which the loop's queue
+        holds a reference to until it runs, is the whole of it. A method counts only when it
+        is no hook (a body that does nothing, left for subclasses to fill in) and no other
+        class of the module defines one of its name: an override may suspend."""
+        if not isinstance(argument, cst.Call):
+            return False
+        symbol = self.facts.resolve(argument.func)
+        function = local_function(self.facts, symbol) if symbol is not None and symbol.local else None
+        if function is None or function.asynchronous is None or suspends(function):
+            return False
+        owner, _, method = symbol.qualname.partition(".")
+        return not method or (not does_nothing(function) and not self._defined_elsewhere(owner, method))
+
+    def _defined_elsewhere(self, owner: str, method: str) -> bool:
+        return any(
+            name != owner and isinstance(binding.node, cst.ClassDef) and own_method(binding.node, method) is not None
+            for name, binding in self.facts.module_scope.bindings.items()
+        )
 
     def _makes_coroutine(self, argument: cst.BaseExpression | None) -> bool:
         """The argument of `ensure_future` is a call that is not known to return a future:
