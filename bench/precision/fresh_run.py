@@ -143,6 +143,19 @@ ROUNDS = {
         ("async-upnp-client", "0.49.0"),
         ("aiohomekit", "4.0.1"),
     ),
+    # Eleventh session, second batch: two agent frameworks (threads and asyncio), an MCP
+    # server framework, dask (thread pools), MongoDB's and Elasticsearch's drivers (sync
+    # and async flavours), an asyncio trading client and Home Assistant's cloud client.
+    10: (
+        ("smolagents", "1.26.0"),
+        ("openai-agents", "0.24.0"),
+        ("fastmcp", "4.2.3"),
+        ("dask", "2026.11.0"),
+        ("pymongo", "4.20.1"),
+        ("elasticsearch", "9.5.1"),
+        ("ib_async", "2.1.0"),
+        ("hass-nabucasa", "0.82.0"),
+    ),
 }
 
 
