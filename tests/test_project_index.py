@@ -185,6 +185,37 @@ def test_a_chain_reads_the_same_summary_however_the_run_reached_the_module(tmp_p
             assert found[1][2] == alone[0][3]
 
 
+def test_a_chain_into_an_overloaded_function_names_the_line_of_its_implementation(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "app/__init__.py": "",
+            "app/infer.py": """
+                from pathlib import Path
+                from typing import overload
+
+                @overload
+                def infer(spec: int) -> int: ...
+                @overload
+                def infer(spec: str) -> bool: ...
+                def infer(spec):
+                    if isinstance(spec, str):
+                        return Path(spec).exists()
+                    return spec
+                """,
+            "app/main.py": """
+                from app.infer import infer
+
+                async def main(name):
+                    return infer(name)
+                """,
+        },
+    )
+    [(_, _, _, message)] = findings(root, "app/main.py")
+    assert message.endswith("via infer.infer -> Path(spec).exists() (line 10 of app/infer.py)")
+
+
 def test_per_file_mode_follows_only_functions_of_the_same_file(tmp_path: Path) -> None:
     root = write_tree(tmp_path, SHOP)
     assert findings(root, "src/shop/api.py", per_file=True) == []

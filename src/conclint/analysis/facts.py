@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 import libcst as cst
 
 from conclint.analysis.brief_locks import briefly_held
-from conclint.analysis.guards import main_guard_branch, never_taken_branch
+from conclint.analysis.guards import main_guard_branch, module_flags, never_taken_branch
 from conclint.analysis.dispatch import call_argument
 from conclint.analysis.flow import assigned_here, reaching_binding
 from conclint.analysis.library import async_library, stepped_by
@@ -110,6 +110,9 @@ def _awaited_values(expression: cst.BaseExpression) -> Iterator[cst.BaseExpressi
             yield value
 
 
+# Tests that name no module constant: their truth needs no flags.
+_LITERAL_TESTS = frozenset({cst.Integer, cst.Call, cst.Comparison, cst.Attribute, cst.Subscript, cst.SimpleString})
+
 class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     """Tracks scopes and execution context during the traversal; answers rules' questions."""
 
@@ -182,6 +185,8 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         # function returns it or its global holds it. The summary made here then depends on
         # those modules too, and is not the one the index makes from this text alone.
         self.typed_by_project = False
+        # The module's constant flags, once an `if` tests a name (`_flags`).
+        self._module_flags: dict[str, bool] | None = None
 
     # ----- questions rules ask -------------------------------------------------------------
 
@@ -658,8 +663,17 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def _enter_branch(self, node: cst.If, branch: str, step: int) -> None:
         if self._is_module_guard(node, branch):
             self.main_guard_depth += step
-        if never_taken_branch(node.test) == branch:
+        if never_taken_branch(node.test, self._flags(node.test)) == branch:
             self._dead_blocks += step
+
+    def _flags(self, test: cst.BaseExpression) -> Mapping[str, bool]:
+        """The module's constant flags (`guards.module_flags`), found at the first test that
+        names something other than a literal."""
+        if self._module_flags is None:
+            if type(test) in _LITERAL_TESTS:
+                return {}
+            self._module_flags = module_flags(self.module, b"global" in self.source_bytes)
+        return self._module_flags
 
     def _is_module_guard(self, node: cst.If, branch: str) -> bool:
         return len(self.frames) == 1 and main_guard_branch(node.test) == branch

@@ -1,8 +1,13 @@
-"""Recognise `if __name__ == "__main__":` in all its spellings."""
+"""Tests whose branch the source decides: `if __name__ == "__main__":` in all its spellings,
+and the literals and module flags that leave one branch of an `if` never taken."""
 
 from __future__ import annotations
 
+from typing import Mapping
+
 import libcst as cst
+
+from conclint.syntax.traversal import nodes_within
 
 
 def _is_dunder_name(node: cst.BaseExpression) -> bool:
@@ -42,25 +47,97 @@ def main_guard_branch(test: cst.BaseExpression) -> str | None:
 
 
 # Literal tests whose truth the source states: `if True:  # ASYNC` in code generated for
-# both an async and a sync flavour, `if 0:` around disabled code.
+# both an async and a sync flavour, `if 0:` around disabled code, and the flags such code
+# keeps in a module constant (pymongo's `_IS_SYNC = False`).
 _CONSTANT_TRUTH = {"True": True, "False": False, "None": False}
 
 
-def never_taken_branch(test: cst.BaseExpression) -> str | None:
-    """"body" when `if <test>:` never runs its body (`if False:`, `if 0:`), "orelse" when it
-    never runs its else branch (`if True:`), None when the test is not such a literal."""
-    truth = _literal_truth(test)
+def never_taken_branch(test: cst.BaseExpression, flags: Mapping[str, bool]) -> str | None:
+    """"body" when `if <test>:` never runs its body (`if False:`, `if 0:`, `if _IS_SYNC and
+    connect:` with `_IS_SYNC = False`), "orelse" when it never runs its else branch (`if
+    True:`), None when the literals and `flags` (module constants, `module_flags`) do not
+    decide the test."""
+    truth = _literal_truth(test, flags)
     if truth is None:
         return None
     return "orelse" if truth else "body"
 
 
-def _literal_truth(test: cst.BaseExpression) -> bool | None:
+def _literal_truth(test: cst.BaseExpression, flags: Mapping[str, bool]) -> bool | None:
     if isinstance(test, cst.Name):
-        return _CONSTANT_TRUTH.get(test.value)
+        known = _CONSTANT_TRUTH.get(test.value)
+        return known if known is not None or test.value in _CONSTANT_TRUTH else flags.get(test.value)
     if isinstance(test, cst.Integer):
         return test.evaluated_value != 0
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        inner = _literal_truth(test.expression)
+        inner = _literal_truth(test.expression, flags)
         return None if inner is None else not inner
+    if isinstance(test, cst.BooleanOperation):
+        left, right = _literal_truth(test.left, flags), _literal_truth(test.right, flags)
+        decisive = isinstance(test.operator, cst.Or)  # `or` is decided by a true side, `and` by a false one
+        if decisive in (left, right):
+            return decisive
+        return None if left is None or right is None else not decisive
     return None
+
+
+def module_flags(module: cst.Module, may_declare_global: bool = True) -> dict[str, bool]:
+    """The module's constant flags: names bound once, by a statement of the module's own body
+    (its `if` and `try` blocks included), to `True` or `False`, that no `global` statement
+    lets a function rebind (looked for only if `may_declare_global`: the source spells
+    `global`)."""
+    bound: dict[str, bool | None] = {}
+    pending: list[cst.CSTNode] = list(module.body)
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, (cst.If, cst.Try, cst.Else, cst.ExceptHandler, cst.Finally)):
+            pending.extend(_blocks_of(statement))
+            continue
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            bound[statement.name.value] = None
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            for name, value in _bindings(small):
+                truth = _CONSTANT_TRUTH.get(value.value) if isinstance(value, cst.Name) and value.value != "None" else None
+                bound[name] = None if name in bound else truth
+    flags = {name: truth for name, truth in bound.items() if truth is not None}
+    if flags and may_declare_global:
+        for node in nodes_within(module, (cst.Global,)):
+            for item in node.names:  # type: ignore[attr-defined]
+                flags.pop(item.name.value, None)
+    return flags
+
+
+def _blocks_of(statement: cst.CSTNode) -> list[cst.CSTNode]:
+    blocks: list[cst.CSTNode] = []
+    body = getattr(statement, "body", None)
+    if isinstance(body, cst.IndentedBlock):
+        blocks.extend(body.body)
+    for field in ("orelse", "finalbody"):
+        other = getattr(statement, field, None)
+        if other is not None:
+            blocks.append(other)
+    blocks.extend(getattr(statement, "handlers", ()))
+    return blocks
+
+
+def _bindings(small: cst.BaseSmallStatement) -> list[tuple[str, cst.BaseExpression | None]]:
+    """(name, value) for each plain name a statement binds; value None where the name is
+    bound to no flag (an import, an augmented assignment)."""
+    if isinstance(small, cst.Assign):
+        return [(target.target.value, small.value) for target in small.targets if isinstance(target.target, cst.Name)]
+    if isinstance(small, (cst.AnnAssign, cst.AugAssign)) and isinstance(small.target, cst.Name):
+        return [(small.target.value, small.value if isinstance(small, cst.AnnAssign) else None)]
+    if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+        return [(_bound_name(alias), None) for alias in small.names]
+    return []
+
+
+def _bound_name(alias: cst.ImportAlias) -> str:
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    name = alias.name
+    while isinstance(name, cst.Attribute):
+        name = name.value
+    return name.value if isinstance(name, cst.Name) else ""

@@ -606,9 +606,10 @@ def _holds(tokens: Mentioned, data: bytes) -> bool:
 def _definition_lines(body: list[ast.stmt], prefix: str = "") -> dict[str, int]:
     """`{qualified name: line of its def}` for the functions of `body`, named as the scopes
     name them (`Class.method`, `outer.<locals>.inner`), through the blocks of compound
-    statements."""
+    statements. A name defined more than once is the last definition in the source, the one
+    its summary describes (`@overload` stubs come before the implementation)."""
     found: dict[str, int] = {}
-    pending = list(body)
+    pending = list(reversed(body))
     while pending:
         node = pending.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -618,8 +619,8 @@ def _definition_lines(body: list[ast.stmt], prefix: str = "") -> dict[str, int]:
             inner = f"{name}.<locals>." if not isinstance(node, ast.ClassDef) else f"{name}."
             found.update(_definition_lines(node.body, inner))
             continue
-        for field_name in ("body", "orelse", "finalbody", "handlers", "cases"):
-            pending.extend(getattr(node, field_name, ()))
+        blocks = [child for field_name in ("body", "handlers", "orelse", "finalbody", "cases") for child in getattr(node, field_name, ())]
+        pending.extend(reversed(blocks))
     return found
 
 

@@ -53,7 +53,9 @@ overrides that the module's subclasses define, and reported when one of them blo
 Code that never runs is not checked: statements after a `raise`, `return`, `continue` or
 `break` of their block, and the branch a literal test never takes (the `else` of `if True:`,
 the body of `if False:` or `if 0:`), as code generated in an async and a sync flavour leaves
-them (psycopg's `if True:  # ASYNC`).
+them (psycopg's `if True:  # ASYNC`), also when the test reads a flag of the module: a name
+its body binds once, to `True` or `False`, and no `global` statement rebinds (pymongo's
+`_IS_SYNC = False`, in `if _IS_SYNC and connect:`).
 
 Only calls that can run are followed. A call or blocking call inside a helper that sits
 under a test of the helper's own parameters or `self` attributes (`if path is None: return`,

@@ -34,6 +34,25 @@ _GENERATED_FLAVOURS = """
                     self.autocommit = value
 """
 
+# pymongo keeps the flavour in a module flag, `_IS_SYNC = False` in its async modules.
+_FLAVOUR_FLAG = """
+            import os
+
+            _IS_SYNC = {flag}
+
+            class AsyncCollection:
+                def __init__(self, database, name, create=False):
+                    self.database = database
+                    if create:
+                        if _IS_SYNC:
+                            self._create(name)
+                        else:
+                            raise ValueError("AsyncCollection does not support create=True")
+
+                async def _create(self, name):
+                    await self.database.command("create", name)
+"""
+
 
 @dataclass(frozen=True)
 class _Site:
@@ -140,6 +159,7 @@ class CoroutineNeverAwaited(UnreadBindings["_Site"], Rule):
         # psycopg generates its sync module from the async one: the sync flavour's call sits
         # in the branch `if True:` never takes.
         Valid(_GENERATED_FLAVOURS.format(flavour="True")),
+        Valid(_FLAVOUR_FLAG.format(flag="False")),
         Valid(
             """
             import asyncio
@@ -228,6 +248,8 @@ class CoroutineNeverAwaited(UnreadBindings["_Site"], Rule):
     )
     INVALID = (
         Invalid(_GENERATED_FLAVOURS.format(flavour="False"), line=6, message_contains=("`self.set_autocommit()` is never awaited",)),
+        # A flag read from the environment may be set: the sync flavour's call may run.
+        Invalid(_FLAVOUR_FLAG.format(flag='os.environ.get("SYNC") == "1"'), line=10, message_contains=("`self._create()` is never awaited",)),
         Invalid(
             """
             import asyncio

@@ -1,0 +1,95 @@
+"""Branches the source itself decides: literal tests and the module's constant flags."""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+import pytest
+
+from conclint.analysis.guards import module_flags, never_taken_branch
+from conclint.core.settings import DEFAULT_SETTINGS
+from conclint.engine import lint_source
+
+MODULE = """
+from x import IMPORTED
+
+_IS_SYNC = False
+DEBUG = True
+DEBUG = False
+try:
+    FAST = True
+except ImportError:
+    FAST = False
+if IMPORTED:
+    IMPORTED = True
+VERBOSE: bool = True
+COUNT = 0
+COUNT += 1
+
+def rebind():
+    global _OTHER
+    _OTHER = True
+
+_OTHER = False
+"""
+
+
+def test_module_flags_are_names_bound_once_to_a_boolean() -> None:
+    flags = module_flags(cst.parse_module(MODULE))
+    assert flags == {"_IS_SYNC": False, "VERBOSE": True}
+    # Without a `global` in the source there is no function that could rebind one.
+    assert module_flags(cst.parse_module(MODULE), may_declare_global=False)["_OTHER"] is False
+
+
+@pytest.mark.parametrize(
+    ("test", "never"),
+    [
+        ("True", "orelse"),
+        ("False", "body"),
+        ("None", "body"),
+        ("0", "body"),
+        ("1", "orelse"),
+        ("not False", "orelse"),
+        ("_IS_SYNC", "body"),
+        ("not _IS_SYNC", "orelse"),
+        ("_IS_SYNC and connect", "body"),
+        ("connect and _IS_SYNC", "body"),
+        ("connect or not _IS_SYNC", "orelse"),
+        ("_IS_SYNC or connect", None),
+        ("connect", None),
+        ("_IS_SYNC is False", None),
+        ("'text'", None),
+    ],
+)
+def test_never_taken_branch(test: str, never: str | None) -> None:
+    assert never_taken_branch(cst.parse_expression(test), {"_IS_SYNC": False}) == never
+
+
+def test_calls_in_a_branch_never_taken_are_not_reported() -> None:
+    source = textwrap.dedent(
+        """
+        import asyncio
+        import socket
+        import time
+
+        _IS_SYNC = False
+        LEGACY = True
+        LEGACY = False
+
+        async def resolve(host, connect):
+            if not _IS_SYNC:
+                return await asyncio.get_running_loop().getaddrinfo(host, 80)
+            else:
+                return socket.getaddrinfo(host, 80)
+
+        async def pause(connect):
+            if _IS_SYNC and connect:
+                time.sleep(1)
+            elif 0:
+                time.sleep(2)
+            if LEGACY:
+                time.sleep(3)
+        """
+    )
+    assert [d.line for d in lint_source(source, "x.py", DEFAULT_SETTINGS)] == [22]
