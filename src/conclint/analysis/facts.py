@@ -110,8 +110,9 @@ def _awaited_values(expression: cst.BaseExpression) -> Iterator[cst.BaseExpressi
             yield value
 
 
-# Tests that name no module constant: their truth needs no flags.
-_LITERAL_TESTS = frozenset({cst.Integer, cst.Call, cst.Comparison, cst.Attribute, cst.Subscript, cst.SimpleString})
+# The tests whose truth a literal or a module flag may decide (`guards.never_taken_branch`):
+# the others (comparisons, calls, attributes) are not looked into.
+_DECIDABLE_TESTS = frozenset({cst.Name, cst.Integer, cst.UnaryOperation, cst.BooleanOperation})
 
 class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     """Tracks scopes and execution context during the traversal; answers rules' questions."""
@@ -663,15 +664,14 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def _enter_branch(self, node: cst.If, branch: str, step: int) -> None:
         if self._is_module_guard(node, branch):
             self.main_guard_depth += step
-        if never_taken_branch(node.test, self._flags(node.test)) == branch:
+        test = node.test
+        if type(test) in _DECIDABLE_TESTS and never_taken_branch(test, self._flags()) == branch:
             self._dead_blocks += step
 
-    def _flags(self, test: cst.BaseExpression) -> Mapping[str, bool]:
+    def _flags(self) -> Mapping[str, bool]:
         """The module's constant flags (`guards.module_flags`), found at the first test that
-        names something other than a literal."""
+        may read one."""
         if self._module_flags is None:
-            if type(test) in _LITERAL_TESTS:
-                return {}
             self._module_flags = module_flags(self.module, b"global" in self.source_bytes)
         return self._module_flags
 

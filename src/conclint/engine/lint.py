@@ -206,9 +206,10 @@ class _Learner(CachedVisitorMethods, cst.BatchableCSTVisitor):
     having the index parse the module a second time (measured: distributed's 329 KB
     scheduler.py parsed twice in every 2-worker run).
 
-    Not when the lint took a type from another module: the index's summaries depend on their
-    own module's text only, so that a chain's findings do not depend on which file a run
-    linted first (nor a stored summary on files changed since)."""
+    When the lint took a type from another module, the summary it teaches is made again from
+    the same tree without the index: the index's summaries depend on their own module's text
+    only, so that a chain's findings do not depend on which file a run linted first (nor a
+    stored summary on files changed since)."""
 
     def __init__(self, project: ProjectView, collector: SummaryCollector, processes: ProcessSummaryCollector | None, module: cst.Module) -> None:
         super().__init__()
@@ -217,9 +218,11 @@ class _Learner(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def leave_Module(self, original_node: cst.Module) -> None:
         facts = self.collector.facts
         if facts.typed_by_project:
-            return  # the index makes this module's summary from its text alone
-        summary = _unlocated_summary(self.collector, self.module, facts.source_bytes)
-        self.project.learn(_with_process_starts(summary, self.processes))
+            # The summary the index would make from the text alone, from the tree at hand.
+            summary = _summarize_module(self.module, facts.source_bytes, facts.settings, facts.module_name, located=False)
+        else:
+            summary = _with_process_starts(_unlocated_summary(self.collector, self.module, facts.source_bytes), self.processes)
+        self.project.learn(summary)
 
 
 
@@ -347,7 +350,13 @@ def summarize_source(
     size = _size_above(source, settings.max_file_size)
     if size is not None:
         raise SourceError(ParseError.too_large_reason(size, settings.max_file_size))
-    module = parse_source(source)
+    return _summarize_module(parse_source(source), source, settings, module_name, located=located)
+
+
+def _summarize_module(
+    module: cst.Module, source: str | bytes, settings: Settings, module_name: str, *, located: bool
+) -> ModuleSummary:
+    """`summarize_source` of a module already parsed."""
     facts = FileFacts(module, settings, module_name, source)
     collector = SummaryCollector(facts)
     facts.summaries = collector
