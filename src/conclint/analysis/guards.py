@@ -63,17 +63,24 @@ def never_taken_branch(test: cst.BaseExpression, flags: Mapping[str, bool]) -> s
     return "orelse" if truth else "body"
 
 
-def _literal_truth(test: cst.BaseExpression, flags: Mapping[str, bool]) -> bool | None:
+# How deep `not`, `and` and `or` are looked into: a test of hundreds of `and`s is decided by
+# none of its literals often enough to be worth a deep recursion.
+MAX_TEST_DEPTH = 16
+
+
+def _literal_truth(test: cst.BaseExpression, flags: Mapping[str, bool], depth: int = 0) -> bool | None:
+    if depth > MAX_TEST_DEPTH:
+        return None
     if isinstance(test, cst.Name):
         known = _CONSTANT_TRUTH.get(test.value)
         return known if known is not None or test.value in _CONSTANT_TRUTH else flags.get(test.value)
     if isinstance(test, cst.Integer):
         return test.evaluated_value != 0
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        inner = _literal_truth(test.expression, flags)
+        inner = _literal_truth(test.expression, flags, depth + 1)
         return None if inner is None else not inner
     if isinstance(test, cst.BooleanOperation):
-        left, right = _literal_truth(test.left, flags), _literal_truth(test.right, flags)
+        left, right = _literal_truth(test.left, flags, depth + 1), _literal_truth(test.right, flags, depth + 1)
         decisive = isinstance(test.operator, cst.Or)  # `or` is decided by a true side, `and` by a false one
         if decisive in (left, right):
             return decisive
