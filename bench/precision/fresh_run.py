@@ -156,6 +156,19 @@ ROUNDS = {
         ("ib_async", "2.1.0"),
         ("hass-nabucasa", "0.82.0"),
     ),
+    # Eleventh session, third batch: a Telegram bot library (threads and asyncio), an XMPP
+    # library, MySQL's and Postgres' asyncio drivers, SNMP and CoAP stacks, and two agent
+    # frameworks.
+    11: (
+        ("pyTelegramBotAPI", "4.37.1"),
+        ("slixmpp", "1.17.0"),
+        ("aiomysql", "0.3.2"),
+        ("aiopg", "1.4.0"),
+        ("pysnmp", "7.1.30"),
+        ("aiocoap", "0.4.17"),
+        ("crewai", "1.15.30"),
+        ("semantic-kernel", "1.45.0"),
+    ),
 }
 
 
