@@ -681,3 +681,40 @@ def test_a_new_that_may_return_a_fresh_object_keeps_no_instance() -> None:
         Client(shared=False).connect()
     """
     assert lines(source, "CCL101") == [19]
+
+
+def test_a_get_in_the_block_of_a_test_that_the_queue_is_not_empty_returns_at_once() -> None:
+    source = textwrap.dedent(
+        """
+        import multiprocessing
+        import queue
+
+        class Actor:
+            def __init__(self):
+                self.queue = queue.Queue()
+                self.results = multiprocessing.Queue()
+
+            async def drain(self, ready):
+                items = []
+                while not self.queue.empty():
+                    items.append(self.queue.get())
+                if ready and not self.queue.empty():
+                    items.append(self.queue.get())
+                return items
+
+            async def process(self, handle, other):
+                while not self.queue.empty():
+                    await handle(None)
+                    handle(self.queue.get())
+                if not other.empty():
+                    self.queue.get()
+                if not self.queue.empty():
+                    pass
+                else:
+                    self.queue.get()
+                while not self.results.empty():
+                    self.results.get()
+        """
+    )
+    # An await before it, another queue tested, the else branch, a multiprocessing queue.
+    assert [d.line for d in lint_source(source, "x.py", DEFAULT_SETTINGS)] == [21, 23, 27, 29]

@@ -267,6 +267,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 and not self._on_null_device(entry, call)
                 and not self._opens_data_uri(entry, call)
                 and not self._put_on_unbounded_queue(entry, call)
+                and not self._get_after_not_empty(entry, call)
                 and not (entry.qualname in REAPS_EXITED and self._polled_exit[-1])
             ):
                 callee = self._callee_text(call.func, name)
@@ -402,6 +403,22 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
             return False
         size = call_argument(expression, 0, "maxsize")
         return size is None or (isinstance(size, cst.Integer) and int(size.evaluated_value) <= 0)
+
+    def _get_after_not_empty(self, entry: BlockingCall, call: cst.Call) -> bool:
+        """`q.get()` in the block of `while not q.empty():` (or `if`), before any `await` of
+        that block: the queue held an item when the test ran, and no other task of this
+        thread ran since to take it (semantic-kernel's and pyatv's drains)."""
+        if entry.qualname not in GETS_AFTER_EMPTY_TEST or not isinstance(call.func, cst.Attribute) or len(self.statements) < 2:
+            return False
+        block, statement = self.statements[-2], self.statements[-1]
+        if not isinstance(block, (cst.If, cst.While)) or not _tests_not_empty(block.test, dotted_name(call.func.value)):
+            return False
+        for earlier in block.body.body:
+            if earlier is statement:
+                return True
+            if next(iter(nodes_within(earlier, (cst.Await,))), None) is not None:
+                return False
+        return False  # in the `else` branch
 
     def _constructor_of(self, receiver: cst.BaseExpression) -> tuple[cst.Call, Scope] | None:
         """The call that made `receiver` (a local name assigned once, or `self.x`), with
@@ -708,6 +725,28 @@ BOUNDABLE_QUEUES = frozenset(
         *(f"{owner}.{kind}" for owner in ("multiprocessing", "multiprocessing.context.BaseContext") for kind in ("Queue", "JoinableQueue")),
     }
 )
+
+
+# Queue reads that return at once in the block of a test that the queue is not empty (a
+# multiprocessing queue's `empty()` is documented as unreliable).
+GETS_AFTER_EMPTY_TEST = frozenset({"queue.Queue.get"})
+
+
+def _tests_not_empty(test: cst.BaseExpression, queue: str) -> bool:
+    """`not <queue>.empty()`, alone or as a side of `and`."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return _tests_not_empty(test.left, queue) or _tests_not_empty(test.right, queue)
+    if not (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)):
+        return False
+    inner = test.expression
+    return (
+        isinstance(inner, cst.Call)
+        and not inner.args
+        and isinstance(inner.func, cst.Attribute)
+        and inner.func.attr.value == "empty"
+        and bool(queue)
+        and dotted_name(inner.func.value) == queue
+    )
 
 
 # Waits that return at once for a process already known to have exited.

@@ -5,6 +5,27 @@ from conclint.rules.base import Invalid, Valid
 from conclint.rules.coroutines.blocking_base import BlockingCallInCoroutine
 
 
+
+_DRAIN = """
+            import queue
+
+            class MessageBufferActor:
+                def __init__(self):
+                    self.queue = queue.Queue()
+
+                async def enqueue(self, message):
+                    self.queue.put(message)
+
+                async def dequeue_all(self):
+                    items = []
+                    while not self.queue.empty():
+                        {before}items.append(self.queue.get())
+                    return items
+
+                async def flush(self):
+                    pass
+"""
+
 class BlockingWaitInAsync(BlockingCallInCoroutine):
     """
     ## What it does
@@ -37,7 +58,10 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     `join(timeout=0)`, `result(timeout=0)`. Nor is `put()` on a queue that can never be
     full: a `queue.Queue`, `LifoQueue` or `PriorityQueue` made without a positive `maxsize`
     (seen where the module makes it: `q = queue.Queue()`, `self.q = queue.Queue()`), or a
-    `SimpleQueue`. A coroutine that only ever runs on an event loop of its own in another
+    `SimpleQueue`. Nor `q.get()` in the block of `while not q.empty():` (or `if`, also with
+    `and`) before any `await` of that block: the queue held an item at the test, and no other
+    task has run since to take it (a `multiprocessing` queue's `empty()` is not reliable, so
+    its `get()` is still reported). A coroutine that only ever runs on an event loop of its own in another
     thread (`asyncio.run(self._beat())` or `loop.run_until_complete(...)` in a `Thread`
     subclass's `run` or a `Thread(target=...)` function, or `run_worker(coro(),
     thread=True)` or `run_worker(coro, thread=True)`, and mentioned nowhere else in the
@@ -107,6 +131,8 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     NAME = "blocking-wait-in-async"
     CATEGORY = Category.WAIT
     VALID = (
+        # semantic-kernel's actors drain their buffer; only the loop's tasks touch it.
+        Valid(_DRAIN.format(before="")),
         # aio-pika's callback collection: a thread lock held only around set operations.
         Valid(
             """
@@ -359,6 +385,13 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same drain handing each item on first: another task may empty the queue
+        # while this one waits, and get() then waits for an item no task can put.
+        Invalid(
+            _DRAIN.format(before="await self.flush()\n                        "),
+            line=14,
+            message_contains=("`self.queue.get()` blocks the event loop",),
+        ),
         # With a maxsize, put() waits for room.
         Invalid(
             """
