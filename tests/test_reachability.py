@@ -435,6 +435,23 @@ GLOBALS = """
         if flag and _conn:
             return
         time.sleep(1)
+
+    def copied():
+        global _options
+        options = _options
+        if options is not None:
+            return options
+        time.sleep(1)  # loading, once per process
+        _options = options = {}
+        return options
+
+    def recopied():
+        global _options
+        options = _options
+        options = dict(options or {})
+        if options:
+            return options
+        time.sleep(1)
 """
 
 
@@ -447,6 +464,8 @@ GLOBALS = """
         ("stop()", True),  # runs while the global is set
         ("unrelated(False)", True),  # the global decides nothing when `flag` is false
         ("unrelated(True)", False),  # with the global taken as set, it returns first
+        ("copied()", False),  # tested through a local copy: double-checked set-up
+        ("recopied()", True),  # the local tested is no longer the copy
     ],
 )
 def test_module_globals_the_helper_sets_are_taken_as_set_up(call: str, reported: bool) -> None:

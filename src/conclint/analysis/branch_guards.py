@@ -34,7 +34,7 @@ from conclint.knowledge.types import CONSTRUCTED_TYPES
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
-    from conclint.analysis.scopes import Scope
+    from conclint.analysis.scopes import Binding, Scope
 
 # What the function assigned from calls, by the spelling of the target (`loop`, `self.loop`).
 Results = Optional[Mapping[str, tuple]]
@@ -79,13 +79,12 @@ def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results =
         # A parameter rebound later (`if article is not None: article = fetch(article)`) is
         # still the caller's value where the test reads it.
         rebound = scope.rebound.get(name)
-        if rebound is None:
-            binding = scope.bindings.get(name)
-        elif any(candidate.kind == "param" for candidate in rebound):
-            binding = reaching_binding(expression, scope)  # type: ignore[arg-type]
-        else:
+        binding = scope.bindings.get(name) if rebound is None else reaching_binding(expression, scope)  # type: ignore[arg-type]
+        if binding is None:
             return None
-        return ("p", name) if binding is not None and binding.kind == "param" else None
+        if binding.kind == "param":
+            return ("p", name)
+        return _global_copied(binding, scope)
     if type(expression.value) is cst.Name:  # type: ignore[attr-defined]
         binding = scope.bindings.get(expression.value.value)
         if binding is not None and binding.kind == "self":
@@ -94,6 +93,16 @@ def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results =
             if parameter is not None:
                 return ("p", parameter)
             return ("k", name) if _sets_kept_attribute(scope, receiver, name) else ("a", name)
+    return None
+
+
+def _global_copied(binding: Binding, scope: Scope) -> Value | None:
+    """("g", name) for a local the function copied a global it declares into (`provider =
+    _PROVIDER`, then `if provider is not None: return provider`: the double-checked lazy
+    set-up of openai-agents' `get_trace_provider`)."""
+    value = binding.node
+    if binding.kind == "assign" and binding.scope is scope and type(value) is cst.Name and value.value in scope.declared_global:  # type: ignore[union-attr]
+        return ("g", value.value)  # type: ignore[union-attr]
     return None
 
 

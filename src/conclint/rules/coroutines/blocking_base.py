@@ -68,7 +68,9 @@ script` before `if self.script:`, when nothing else in the class assigns it), an
 passed on down the chain. A module global the helper declares
 `global`, and so sets, is taken as set up: code that runs only while it is unset (`if
 _config is None: _config = load()`, or after `if _options and not force: return
-_options`) is lazy set-up, done once per process, mostly before the loop serves anything.
+_options`, also tested through a local copy, `provider = _provider` and `if provider is not
+None: return provider`, as double-checked locking does) is lazy set-up, done once per
+process, mostly before the loop serves anything.
 So is the body of a memoized function that takes no arguments (`@functools.cache`,
 `@lru_cache`): it runs at the first call, and the cache answers every later one.
 So is an attribute a method sets on `self` itself when its class keeps one instance for the

@@ -6,6 +6,30 @@ from conclint.rules.coroutines.blocking_base import BlockingCallInCoroutine
 
 
 
+_PROVIDER = """
+            import os
+            import threading
+
+            from exporters import BatchExporter
+
+            FRESH = os.environ.get("FRESH_PROVIDER") == "1"
+            _PROVIDER = None
+            _LOCK = threading.Lock()
+
+            def get_trace_provider():
+                global _PROVIDER
+                provider = _PROVIDER
+                if {test}:
+                    return provider
+                with _LOCK:
+                    if _PROVIDER is None:
+                        _PROVIDER = BatchExporter(endpoint=os.environ["TRACE_ENDPOINT"])
+                    return _PROVIDER
+
+            async def trace(span):
+                get_trace_provider().export(span)
+"""
+
 _DRAIN = """
             import queue
 
@@ -131,6 +155,9 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     NAME = "blocking-wait-in-async"
     CATEGORY = Category.WAIT
     VALID = (
+        # openai-agents' tracing provider: the lock is taken only until the first call set
+        # the provider up.
+        Valid(_PROVIDER.format(test="provider is not None")),
         # semantic-kernel's actors drain their buffer; only the loop's tasks touch it.
         Valid(_DRAIN.format(before="")),
         # aio-pika's callback collection: a thread lock held only around set operations.
@@ -385,6 +412,12 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same lock taken whenever a setting asks for a fresh provider.
+        Invalid(
+            _PROVIDER.format(test="provider is not None and not FRESH"),
+            line=21,
+            message_contains=("`get_trace_provider()` blocks the event loop", "get_trace_provider -> with _LOCK: (line 15)"),
+        ),
         # The same drain handing each item on first: another task may empty the queue
         # while this one waits, and get() then waits for an item no task can put.
         Invalid(
