@@ -216,6 +216,48 @@ def test_a_chain_into_an_overloaded_function_names_the_line_of_its_implementatio
     assert message.endswith("via infer.infer -> Path(spec).exists() (line 10 of app/infer.py)")
 
 
+def test_a_module_reached_under_two_names_gives_its_chain_links_their_lines(tmp_path: Path) -> None:
+    # `ns` is a namespace package: linted itself, `ns/core/types.py` is `core.types`, while
+    # `engine.py` imports it as `ns.core.types`.
+    root = write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "ns/core/__init__.py": "",
+            "ns/core/types.py": """
+                import time
+
+                class Block:
+                    async def asplit(self):
+                        return [self]
+
+                    def split(self):
+                        time.sleep(1)
+                        return [self]
+                """,
+            "ns/core/engine.py": """
+                from ns.core.types import Block
+
+                class Engine:
+                    def nodes(self, block: Block):
+                        return block.split()
+
+                    async def run(self, block):
+                        return self.nodes(block)
+                """,
+        },
+    )
+    for files in (["ns/core/types.py", "ns/core/engine.py"], ["ns/core/engine.py", "ns/core/types.py"]):
+        for jobs in (1, 2):
+            result = runner.lint_paths([str(root / name) for name in files], DEFAULT_SETTINGS, root, project=IndexOptions(None), jobs=jobs)
+            [finding] = result.diagnostics
+            assert [(Path(link.path).name, link.line) for link in finding.chain] == [
+                ("engine.py", 4),
+                ("types.py", 7),
+                ("types.py", 8),
+            ]
+
+
 def test_per_file_mode_follows_only_functions_of_the_same_file(tmp_path: Path) -> None:
     root = write_tree(tmp_path, SHOP)
     assert findings(root, "src/shop/api.py", per_file=True) == []

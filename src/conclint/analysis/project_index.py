@@ -25,7 +25,7 @@ import ast
 import contextlib
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Protocol
 
@@ -220,7 +220,11 @@ class ProjectIndex:
         if function is None and rest[-1][:1].isupper():
             function = module.summary.function(".".join([*rest, "__init__"]))  # `Workers()`
         if function is not None:
-            return _Resolution(absolutized(function, module_name), module, (module,))
+            # The module as named here: a file reached under two names (a namespace package
+            # seen from inside and from its parent) keeps the one it was first loaded under,
+            # and the summary's names are absolute under this one.
+            named = module if module.name == module_name else replace(module, name=module_name)
+            return _Resolution(absolutized(function, module_name), named, (module,))
         target = module.summary.imports.get(rest[0])
         if target is not None and depth > 0:
             # A re-export: `from .io import read` in the package's `__init__`.
