@@ -32,6 +32,16 @@ def rebind():
     _OTHER = True
 
 _OTHER = False
+
+ARGUMENT = False
+for ARGUMENT in ("a", "b"):
+    pass
+VERBOSE_ARGS = False
+for arg in ("-v",):
+    if arg == "-v": VERBOSE_ARGS = True
+STRICT = False
+with open("x") as STRICT:
+    pass
 """
 
 

@@ -72,8 +72,7 @@ def _literal_truth(test: cst.BaseExpression, flags: Mapping[str, bool], depth: i
     if depth > MAX_TEST_DEPTH:
         return None
     if isinstance(test, cst.Name):
-        known = _CONSTANT_TRUTH.get(test.value)
-        return known if known is not None or test.value in _CONSTANT_TRUTH else flags.get(test.value)
+        return _CONSTANT_TRUTH[test.value] if test.value in _CONSTANT_TRUTH else flags.get(test.value)
     if isinstance(test, cst.Integer):
         return test.evaluated_value != 0
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
@@ -90,24 +89,23 @@ def _literal_truth(test: cst.BaseExpression, flags: Mapping[str, bool], depth: i
 
 def module_flags(module: cst.Module, may_declare_global: bool = True) -> dict[str, bool]:
     """The module's constant flags: names bound once, by a statement of the module's own body
-    (its `if` and `try` blocks included), to `True` or `False`, that no `global` statement
-    lets a function rebind (looked for only if `may_declare_global`: the source spells
-    `global`)."""
+    (its compound statements' blocks included), to `True` or `False`, that no `global`
+    statement lets a function rebind (looked for only if `may_declare_global`: the source
+    spells `global`)."""
     bound: dict[str, bool | None] = {}
     pending: list[cst.CSTNode] = list(module.body)
     while pending:
         statement = pending.pop()
-        if isinstance(statement, (cst.If, cst.Try, cst.Else, cst.ExceptHandler, cst.Finally)):
+        if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            for small in statement.body:
+                for name, value in _bindings(small):
+                    truth = _CONSTANT_TRUTH.get(value.value) if isinstance(value, cst.Name) and value.value != "None" else None
+                    bound[name] = None if name in bound else truth
+            continue
+        for name in _compound_bindings(statement):
+            bound[name] = None
+        if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             pending.extend(_blocks_of(statement))
-            continue
-        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-            bound[statement.name.value] = None
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            for name, value in _bindings(small):
-                truth = _CONSTANT_TRUTH.get(value.value) if isinstance(value, cst.Name) and value.value != "None" else None
-                bound[name] = None if name in bound else truth
     flags = {name: truth for name, truth in bound.items() if truth is not None}
     if flags and may_declare_global:
         for node in nodes_within(module, (cst.Global,)):
@@ -117,16 +115,36 @@ def module_flags(module: cst.Module, may_declare_global: bool = True) -> dict[st
 
 
 def _blocks_of(statement: cst.CSTNode) -> list[cst.CSTNode]:
+    """The statements of a compound statement's blocks (a one-line block as itself), and
+    its `elif`, `else`, `except`, `finally` and `case` clauses to look into in turn."""
     blocks: list[cst.CSTNode] = []
     body = getattr(statement, "body", None)
     if isinstance(body, cst.IndentedBlock):
         blocks.extend(body.body)
+    elif isinstance(body, cst.SimpleStatementSuite):
+        blocks.append(body)
     for field in ("orelse", "finalbody"):
         other = getattr(statement, field, None)
         if other is not None:
             blocks.append(other)
     blocks.extend(getattr(statement, "handlers", ()))
+    blocks.extend(getattr(statement, "cases", ()))
     return blocks
+
+
+def _compound_bindings(statement: cst.CSTNode) -> list[str]:
+    """The names a compound statement binds itself: a `def` or `class`, a `for` target, a
+    `with ... as` target, an `except ... as` name."""
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        return [statement.name.value]
+    targets: list[cst.BaseExpression] = []
+    if isinstance(statement, cst.For):
+        targets.append(statement.target)
+    elif isinstance(statement, cst.With):
+        targets.extend(item.asname.name for item in statement.items if item.asname is not None)
+    elif isinstance(statement, cst.ExceptHandler) and statement.name is not None:
+        targets.append(statement.name.name)
+    return [node.value for target in targets for node in nodes_within(target, (cst.Name,))]  # type: ignore[attr-defined]
 
 
 def _bindings(small: cst.BaseSmallStatement) -> list[tuple[str, cst.BaseExpression | None]]:
