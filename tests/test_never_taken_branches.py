@@ -42,6 +42,11 @@ for arg in ("-v",):
 STRICT = False
 with open("x") as STRICT:
     pass
+FAILED = False
+try:
+    pass
+except ValueError as FAILED:
+    pass
 """
 
 

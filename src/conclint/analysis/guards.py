@@ -7,6 +7,7 @@ from typing import Mapping
 
 import libcst as cst
 
+from conclint.analysis.scopes import iter_statements
 from conclint.syntax.traversal import nodes_within
 
 
@@ -93,19 +94,10 @@ def module_flags(module: cst.Module, may_declare_global: bool = True) -> dict[st
     statement lets a function rebind (looked for only if `may_declare_global`: the source
     spells `global`)."""
     bound: dict[str, bool | None] = {}
-    pending: list[cst.CSTNode] = list(module.body)
-    while pending:
-        statement = pending.pop()
-        if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-            for small in statement.body:
-                for name, value in _bindings(small):
-                    truth = _CONSTANT_TRUTH.get(value.value) if isinstance(value, cst.Name) and value.value != "None" else None
-                    bound[name] = None if name in bound else truth
-            continue
-        for name in _compound_bindings(statement):
-            bound[name] = None
-        if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-            pending.extend(_blocks_of(statement))
+    for statement in iter_statements(module.body):
+        for name, value in _bindings(statement):
+            truth = _CONSTANT_TRUTH.get(value.value) if isinstance(value, cst.Name) and value.value != "None" else None
+            bound[name] = None if name in bound else truth
     flags = {name: truth for name, truth in bound.items() if truth is not None}
     if flags and may_declare_global:
         for node in nodes_within(module, (cst.Global,)):
@@ -114,49 +106,26 @@ def module_flags(module: cst.Module, may_declare_global: bool = True) -> dict[st
     return flags
 
 
-def _blocks_of(statement: cst.CSTNode) -> list[cst.CSTNode]:
-    """The statements of a compound statement's blocks (a one-line block as itself), and
-    its `elif`, `else`, `except`, `finally` and `case` clauses to look into in turn."""
-    blocks: list[cst.CSTNode] = []
-    body = getattr(statement, "body", None)
-    if isinstance(body, cst.IndentedBlock):
-        blocks.extend(body.body)
-    elif isinstance(body, cst.SimpleStatementSuite):
-        blocks.append(body)
-    for field in ("orelse", "finalbody"):
-        other = getattr(statement, field, None)
-        if other is not None:
-            blocks.append(other)
-    blocks.extend(getattr(statement, "handlers", ()))
-    blocks.extend(getattr(statement, "cases", ()))
-    return blocks
-
-
-def _compound_bindings(statement: cst.CSTNode) -> list[str]:
-    """The names a compound statement binds itself: a `def` or `class`, a `for` target, a
-    `with ... as` target, an `except ... as` name."""
+def _bindings(statement: cst.CSTNode) -> list[tuple[str, cst.BaseExpression | None]]:
+    """(name, value) for each plain name a statement binds; value None where the name is
+    bound to no flag: an import, an augmented assignment, a `def` or `class`, a `for`
+    target, a `with ... as` or `except ... as` name."""
+    if isinstance(statement, cst.Assign):
+        return [(target.target.value, statement.value) for target in statement.targets if isinstance(target.target, cst.Name)]
+    if isinstance(statement, (cst.AnnAssign, cst.AugAssign)) and isinstance(statement.target, cst.Name):
+        return [(statement.target.value, statement.value if isinstance(statement, cst.AnnAssign) else None)]
+    if isinstance(statement, (cst.Import, cst.ImportFrom)) and not isinstance(statement.names, cst.ImportStar):
+        return [(_bound_name(alias), None) for alias in statement.names]
     if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-        return [statement.name.value]
+        return [(statement.name.value, None)]
     targets: list[cst.BaseExpression] = []
     if isinstance(statement, cst.For):
         targets.append(statement.target)
     elif isinstance(statement, cst.With):
         targets.extend(item.asname.name for item in statement.items if item.asname is not None)
-    elif isinstance(statement, cst.ExceptHandler) and statement.name is not None:
-        targets.append(statement.name.name)
-    return [node.value for target in targets for node in nodes_within(target, (cst.Name,))]  # type: ignore[attr-defined]
-
-
-def _bindings(small: cst.BaseSmallStatement) -> list[tuple[str, cst.BaseExpression | None]]:
-    """(name, value) for each plain name a statement binds; value None where the name is
-    bound to no flag (an import, an augmented assignment)."""
-    if isinstance(small, cst.Assign):
-        return [(target.target.value, small.value) for target in small.targets if isinstance(target.target, cst.Name)]
-    if isinstance(small, (cst.AnnAssign, cst.AugAssign)) and isinstance(small.target, cst.Name):
-        return [(small.target.value, small.value if isinstance(small, cst.AnnAssign) else None)]
-    if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
-        return [(_bound_name(alias), None) for alias in small.names]
-    return []
+    elif isinstance(statement, (cst.Try, cst.TryStar)):
+        targets.extend(handler.name.name for handler in statement.handlers if handler.name is not None)
+    return [(node.value, None) for target in targets for node in nodes_within(target, (cst.Name,))]  # type: ignore[attr-defined]
 
 
 def _bound_name(alias: cst.ImportAlias) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 import libcst as cst
 
-from conclint.analysis.scopes import is_none, own_method
+from conclint.analysis.scopes import is_none, iter_statements, own_method
 from conclint.syntax.traversal import names_within
 
 if TYPE_CHECKING:
@@ -134,11 +134,9 @@ def suspends(function: cst.FunctionDef) -> bool:
 def does_nothing(function: cst.FunctionDef) -> bool:
     """Whether a function's body (a docstring aside) is only `pass`, `...` or a bare
     `return` / `return None`: a hook a subclass fills in."""
-    for statement in function.body.body:
-        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else (statement,):
-            if isinstance(small, cst.Pass) or (isinstance(small, cst.Return) and (small.value is None or is_none(small.value))):
-                continue
-            if isinstance(small, cst.Expr) and isinstance(small.value, (cst.Ellipsis, cst.SimpleString, cst.ConcatenatedString)):
-                continue
-            return False
-    return True
+    return all(
+        isinstance(statement, cst.Pass)
+        or (isinstance(statement, cst.Return) and (statement.value is None or is_none(statement.value)))
+        or (isinstance(statement, cst.Expr) and isinstance(statement.value, (cst.Ellipsis, cst.SimpleString, cst.ConcatenatedString)))
+        for statement in iter_statements(function.body.body)
+    )
