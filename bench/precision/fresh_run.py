@@ -169,6 +169,22 @@ ROUNDS = {
         ("crewai", "1.15.30"),
         ("semantic-kernel", "1.45.0"),
     ),
+    # Twelfth session: an agent memory library, a Discord and a Twitch client, web3's async
+    # providers, a QUIC stack, two real-time voice agent frameworks (asyncio with threads and
+    # processes) and an LLM client library. litellm 1.110.2, nonebot2 2.5.0, ipykernel 7.4.0 and
+    # reflex 0.10.1, picked first, do not download as source distributions here: pip must build
+    # their build backends, which need Rust (maturin, uv_build) or, for ipykernel, a package
+    # with no source distribution.
+    12: (
+        ("mem0ai", "2.2.1"),
+        ("py-cord", "2.8.1"),
+        ("twitchio", "3.3.2"),
+        ("web3", "8.0.0"),
+        ("aioquic", "1.7.2"),
+        ("pipecat-ai", "1.14.0"),
+        ("livekit-agents", "1.8.9"),
+        ("instructor", "1.17.0"),
+    ),
 }
 
 
