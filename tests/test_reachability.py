@@ -737,3 +737,88 @@ def test_a_get_in_the_block_of_a_test_that_the_queue_is_not_empty_returns_at_onc
     )
     # An await before it, another queue tested, the else branch, a multiprocessing queue.
     assert [d.line for d in lint_source(source, "x.py", DEFAULT_SETTINGS)] == [21, 23, 27, 29]
+
+
+FIXED_ATTRIBUTES = """
+    import os, threading
+
+    class Buffer:
+        def __init__(self):
+            self.cond = threading.Condition()
+
+        def close(self):
+            with self.cond:
+                self.cond.notify_all()
+
+    class Decoder:
+        def __init__(self, kind, path=None):
+            self._inline = kind == "wav"
+            self._path = path
+            self._mode = kind
+            self._buffer = Buffer()
+
+        def close(self):
+            if self._inline:
+                return
+            self._buffer.close()
+
+        def save(self):
+            if self._path is None:
+                return
+            os.remove(self._path)
+
+        def switch(self):
+            if not self._mode:
+                return
+            os.remove("mode")
+
+        async def aclose(self):
+            if self._inline:
+                self.close()  # decided: the call returns before the buffer
+                return
+            self.close()  # reported: the buffer's condition is waited for
+            if not self._path:
+                self.save()  # reported: a path that is not true may be "", which is not None
+            if self._path is None:
+                self.save()  # decided through "none"
+            if not self._mode:
+                self._mode = "mp3"
+                self.switch()  # reported: aclose sets the mode, so what it tested no longer holds
+
+        async def other(self, decoder: "Decoder"):
+            if self._inline:
+                decoder.close()  # reported: another object's attribute is not known
+"""
+
+
+def test_a_test_of_an_attribute_only_init_sets_holds_in_the_methods_called_on_the_same_self() -> None:
+    # `_mode` is set again by aclose: what aclose tested of it may not hold in switch().
+    assert lines(FIXED_ATTRIBUTES) == [37, 39, 44, 48]
+
+
+def test_an_attribute_set_outside_init_or_by_setattr_is_not_carried() -> None:
+    reassigned = FIXED_ATTRIBUTES.replace('            self._buffer = Buffer()\n', '            self._buffer = Buffer()\n\n        def reset(self):\n            self._inline = False\n')
+    assert lines(reassigned) == [38, 40, 42, 47, 51]
+    anything = FIXED_ATTRIBUTES.replace(
+        "            self._buffer = Buffer()\n", "            self._buffer = Buffer()\n\n        def configure(self, name):\n            setattr(self, name, 1)\n"
+    )
+    assert lines(anything) == [38, 40, 42, 44, 47, 51]  # no attribute is fixed: `self._path is None` too
+
+
+def test_known_literals_round_trip_and_imply_the_other_test() -> None:
+    site = CallSite("Decoder.close", (("truthy", ("a", "_inline"), None, True),), bound=True, on_self=True, known=(("truthy", ("a", "_inline"), None, True),))
+    assert CallSite.from_list(json.loads(json.dumps(site.as_list()))) == site
+
+    def attribute(class_name: str, name: str) -> None:
+        return None
+
+    frame = enter(None, "self", site, Frame(()), attribute)
+    assert frame.known == site.known
+    assert dead((("truthy", ("a", "_inline"), None, False),), frame, attribute)
+    assert not dead((("none", ("a", "_inline"), None, False),), frame, attribute)  # true: not None
+    assert dead((("none", ("a", "_inline"), None, True),), frame, attribute)
+    assert not dead((("truthy", ("a", "other"), None, False),), frame, attribute)
+    # A call on another receiver starts with nothing known, and passes nothing on.
+    assert enter(None, "self", site._replace(on_self=False), frame, attribute).known == ()
+    inner = enter(None, "self", CallSite("Decoder.save", bound=True, on_self=True), frame, attribute)
+    assert inner.known == site.known

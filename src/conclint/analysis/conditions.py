@@ -81,7 +81,9 @@ class CallSite(NamedTuple):
     it is a method call on a receiver (`self.f()`, `Cls()`: the callee's first parameter is
     the receiver), the class it constructs (`Cls()`), whether its result is iterated or
     entered (a generator's body runs only then), and whether the arguments could be told at
-    all (`*args` or `**kwargs` make them unknown)."""
+    all (`*args` or `**kwargs` make them unknown). `on_self`: the receiver is the caller's own
+    `self` (`self.f()`); `known`: the literals of `guard` on attributes of that `self` that
+    only `__init__` assigns, which hold in the callee too (`known_facts`)."""
 
     callee: str
     guard: Guard = ()
@@ -92,6 +94,8 @@ class CallSite(NamedTuple):
     iterated: bool = False
     external: bool = False
     splat: bool = False
+    on_self: bool = False
+    known: Guard = ()
 
     def as_list(self) -> list[object] | str:
         """JSON-ready and short: a site with nothing but its callee is that name ("@name"
@@ -107,6 +111,8 @@ class CallSite(NamedTuple):
             self.iterated,
             self.external,
             self.splat,
+            self.on_self,
+            [list(lit) for lit in self.known],
         ]
         while len(fields) > 1 and fields[-1] == _SITE_DEFAULTS[len(fields) - 1]:
             fields.pop()
@@ -121,7 +127,7 @@ class CallSite(NamedTuple):
         if isinstance(data, str):
             return cls(data[1:], external=True) if data.startswith("@") else cls(data)
         fields = list(data) + list(_SITE_DEFAULTS[len(data) :])
-        callee, guard, args, keywords, bound, new_class, iterated, external, splat = fields
+        callee, guard, args, keywords, bound, new_class, iterated, external, splat, on_self, known = fields
         return cls(
             str(callee),
             guard_from_lists(guard),  # type: ignore[arg-type]
@@ -132,11 +138,13 @@ class CallSite(NamedTuple):
             bool(iterated),
             bool(external),
             bool(splat),
+            bool(on_self),
+            guard_from_lists(known),  # type: ignore[arg-type]
         )
 
 
 # The JSON form of CallSite's fields when they hold their defaults (callee has none).
-_SITE_DEFAULTS: tuple[object, ...] = (None, [], 0, [], False, "", False, False, False)
+_SITE_DEFAULTS: tuple[object, ...] = (None, [], 0, [], False, "", False, False, False, False, [])
 
 
 def _value_list(value: Value | None) -> list[object] | None:
@@ -184,16 +192,31 @@ def params_as_lists(params: tuple[Param, ...] | None) -> list[list[object] | str
 
 class Frame(NamedTuple):
     """What is known inside one function of a chain: its parameters' values (`env`, only
-    the known ones) and the class of its `self` when the chain constructed it (`Cls()`)."""
+    the known ones), the class of its `self` when the chain constructed it (`Cls()`), and
+    the literals on attributes of its `self` that hold there (`known`, see `known_facts`)."""
 
     env: tuple  # ((name, value), ...), sorted, so frames compare and hash
     self_class: str = ""
+    known: Guard = ()
 
     def value(self, subject: Value, world: World) -> Value | None:
         kind, name = subject
         if kind == "p":
             return dict(self.env).get(name)
         return world(subject, self.self_class)
+
+    def fact(self, test: str, subject: Value) -> bool | None:
+        """The result of `test` on `subject` that a known literal tells, else None: the test
+        itself, or for "truthy" and "none" the other (a value that is None is false, one that
+        is true is not None)."""
+        for known_test, known_subject, _, wanted in self.known:
+            if known_subject != subject:
+                continue
+            if known_test == test:
+                return bool(wanted)
+            if (known_test, wanted, test) in (("none", True, "truthy"), ("truthy", True, "none")):
+                return False
+        return None
 
 
 UNKNOWN_FRAME = Frame(())
@@ -225,8 +248,9 @@ def enter(
     supplied) or "self" (supplied by a call on an instance, `site.bound`, or a construction);
     `constructs`: the class whose instance is `self` there, when known."""
     self_class = constructs or (caller.self_class if site.bound else "")
+    known = tuple(dict.fromkeys((*caller.known, *site.known))) if site.on_self else ()
     if params is None:
-        return Frame((), self_class)
+        return Frame((), self_class, known)
     ordered = [p for p in params if p.kind in (POSITIONAL_ONLY, POSITIONAL)]
     if ordered and (method == "cls" or (method == "self" and (site.bound or constructs))):
         ordered = ordered[1:]
@@ -250,7 +274,7 @@ def enter(
             if param.kind in (POSITIONAL_ONLY, POSITIONAL) and not positional_left:
                 continue
             env[param.name] = param.default
-    return Frame(tuple(sorted(env.items())), self_class)
+    return Frame(tuple(sorted(env.items())), self_class, known)
 
 
 def _resolve(value: Value | None, caller: Frame, attribute: World) -> Value | None:
@@ -272,13 +296,29 @@ def dead(guard: Guard, frame: Frame, attribute: World) -> bool:
             if all(dead((alternative,), frame, attribute) for alternative in operand):
                 return True
             continue
-        value = frame.value(subject, attribute)
-        if value is None:
-            continue
-        result = _test(test, value, operand)
+        result = frame.fact(test, subject) if test in FACT_TESTS else None
+        if result is None:
+            value = frame.value(subject, attribute)
+            if value is None:
+                continue
+            result = _test(test, value, operand)
         if result is not None and result is not wanted:
             return True
     return False
+
+
+# The tests whose literals on `self` attributes a call on the same `self` carries into the
+# callee (`CallSite.known`): their result depends on the attribute alone.
+FACT_TESTS = frozenset({"truthy", "none"})
+
+
+def known_facts(guard: Guard, fixed: Callable[[str], bool]) -> Guard:
+    """The literals of `guard` that still hold inside a method the guarded call runs on the
+    same `self`: tests of an attribute that only `__init__` assigns (`fixed`), so that no
+    method can have changed it since. `if self._is_wav: self.end_input()` enters
+    `end_input` knowing `self._is_wav` is true, and its `if self._is_wav: return` then
+    decides that nothing after it runs (livekit-agents' WAV decoder)."""
+    return tuple(lit for lit in guard if lit[0] in FACT_TESTS and lit[1] is not None and lit[1][0] == "a" and fixed(lit[1][1]))
 
 
 def _test(test: str, value: Value, operand: object) -> bool | None:
@@ -378,6 +418,7 @@ __all__ = [
     "dead",
     "enter",
     "guard_from_lists",
+    "known_facts",
     "params_as_lists",
     "params_from_lists",
     "value_from_list",

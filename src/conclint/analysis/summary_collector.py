@@ -56,7 +56,7 @@ from conclint.analysis.branch_guards import (
     parameters,
     subject,
 )
-from conclint.analysis.conditions import CallSite
+from conclint.analysis.conditions import CallSite, known_facts
 from conclint.analysis.function_records import CoroutineCall, FunctionRecord, LambdaDepth, LoopFacts, LoopRecord
 from conclint.analysis.loop_uses import LoopUseRecorder
 from conclint.analysis.own_loops import THREAD_RUNNERS, OwnLoopRecords, own_loop_coroutines
@@ -185,6 +185,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self._class_bases: dict[str, tuple[str, ...]] = {}
         self._class_values: dict[str, dict[str, tuple]] = {}
         self._class_assigned_names: dict[str, set[str]] = {}
+        # Attributes of `self` some function other than an `__init__` assigns ("*": any,
+        # `setattr(self, name, v)`): the others are fixed once the object is made.
+        self._reassigned: set[str] = set()
         # Calls whose result is iterated or entered (`for x in gen()`, `with cm():`), by id.
         self._iterated: set[int] = set()
         self._elifs: set[int] = set()
@@ -339,6 +342,22 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         name = class_node if isinstance(class_node, str) else self.facts.scope.child_qualname(class_node.name.value)
         self._class_assigned_names.setdefault(name, set()).add(attribute)
 
+    def _assigned_through(self, receiver: str, attribute: str) -> None:
+        """`receiver.attribute = ...` where `receiver` is the `self` of an enclosing method:
+        outside that method's own body, or in a method other than `__init__`, the attribute
+        may change after the object was made."""
+        function = self._stack[-1]
+        if function.self_name != receiver or function.lambda_depth or function.node.name.value != "__init__":
+            self._reassigned.add(attribute)
+
+    def _known(self, site: CallSite) -> CallSite:
+        """`site` with the literals of its guard that hold in the method it calls on the same
+        `self` (conclint.analysis.conditions.known_facts); read once the module is done, when
+        every assignment of an attribute has been seen."""
+        if not site.on_self or "*" in self._reassigned:
+            return site
+        return site._replace(known=known_facts(site.guard, lambda name: name not in self._reassigned))
+
     def _new_loop(self, func: cst.BaseExpression) -> bool:
         """`loop.run_until_complete` on a `loop = asyncio.new_event_loop()` of this function:
         a loop of its own, which works on any thread."""
@@ -363,6 +382,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             owner = self._self_owner(name)
             if owner is not None:
                 self._assigned(owner, target.attr.value)
+                self._assigned_through(name, target.attr.value)
             if owner is not None or _given(self.facts.scope.lookup(name)):
                 self._stack[-1].loop_thread_only = True
 
@@ -1158,7 +1178,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         if self._stack[-1].lambda_depth or not any(function_value(arg.value, self.facts) for arg in node.args):
             return
         site = self._site(qualname, node, False, "", False)
-        self._coroutine_calls.append((node, self.facts.current_statement, self.facts.scope, qualname, False, site._replace(guard=()), None, False))
+        self._coroutine_calls.append((node, self.facts.current_statement, self.facts.scope, qualname, False, site, None, False))
 
     def _loop_run(self, node: cst.Call, symbol: Symbol | None) -> None:
         """`Thread(target=self._run)`, `loop.run_until_complete(self._beat())`,
@@ -1312,6 +1332,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             second = node.args[1].value if len(node.args) > 1 else None
             name = second.evaluated_value if isinstance(second, cst.SimpleString) else None
             self._assigned(owner, name if isinstance(name, str) else "*")
+            self._assigned_through(first.value, name if isinstance(name, str) else "*")
 
     def _consumed_arguments(self, node: cst.Call, symbol: Symbol | None) -> None:
         """`list(gen())`, `"".join(gen())`, `next(gen())`: the argument is iterated."""
@@ -1480,7 +1501,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         constructed = None if function.is_async else self.facts.loop_constructor
         if function.is_async or constructed is not None:
             self._coroutine_calls.append(
-                (node, self.facts.current_statement, self.facts.scope, qualname, external, site._replace(guard=()), constructed, fallback == DISPATCH)
+                (node, self.facts.current_statement, self.facts.scope, qualname, external, site, constructed, fallback == DISPATCH)
             )
         if external:
             function.external_edges.append((qualname, looped))
@@ -1518,6 +1539,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             iterated=id(node) in self._iterated,
             external=external,
             splat=splat,
+            on_self=_on_self(node.func, self._self_owner),
         )
 
     def _on_instance(self, func: cst.BaseExpression) -> bool:
@@ -1606,7 +1628,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 unknown_iterations=function.unknown_iterations,
                 params=function.params,
                 method=function.method,
-                sites=_resolved_sites(function.sites, lambda name: targets(name, name in left_to_subclasses)),
+                sites=_resolved_sites(function.sites, lambda name: targets(name, name in left_to_subclasses), self._known),
                 decorators=function.decorators,
                 offloads_argument=function.offloads_argument,
                 returns_running_loop=function.returns_running_loop,
@@ -1643,7 +1665,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self.summary = ModuleSummary(functions, dict(bases), imports, self._class_values, assigned, held)
         self.own_loop_coroutines = own_loop_coroutines(self._own_loops, self.facts.source_bytes)
         self.coroutine_calls = [
-            CoroutineCall(call, statement, scope, resolved, external, site, constructed, id(call) in self._property_reads)
+            CoroutineCall(call, statement, scope, resolved, external, self._known(site)._replace(guard=()), constructed, id(call) in self._property_reads)
             for call, statement, scope, name, external, site, constructed, dispatched in self._coroutine_calls
             if id(call) not in self._offloaded_later
             for resolved in ((name,) if external else targets(name, dispatched))
@@ -1683,12 +1705,19 @@ def _leading_argument(call: cst.Call, position: int | None, keyword: str | None)
     return leading[position] if position is not None and position < len(leading) else None
 
 
-def _resolved_sites(sites: list[CallSite], targets: Callable[[str], tuple[str, ...]]) -> tuple[CallSite, ...]:
+def _on_self(func: cst.BaseExpression, self_owner: Callable[[str], str | None]) -> bool:
+    """`self.f()`: a method called on the `self` of an enclosing method."""
+    return isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and self_owner(func.value.value) is not None
+
+
+def _resolved_sites(
+    sites: list[CallSite], targets: Callable[[str], tuple[str, ...]], known: Callable[[CallSite], CallSite]
+) -> tuple[CallSite, ...]:
     """The call sites of calls of functions this module defines, by the names they resolve to
     (an inherited method by its base's, a method left to subclasses by their overrides), and
-    of other modules' functions; each once."""
+    of other modules' functions; each once, with what it knows of `self` (`known`)."""
     found: dict[CallSite, None] = {}
-    for site in sites:
+    for site in map(known, sites):
         if site.external:
             found[site] = None
         else:

@@ -64,8 +64,10 @@ test is decided false with what the coroutine passes: literal arguments, omitted
 defaults), objects it constructs (`io.BytesIO(...)` is an `io.IOBase`), the class attributes
 of the class it constructs (`STYLE_FILE = None`, unless a subclass overrides it or a method
 assigns it), a parameter the method stored in `self` earlier in its own body (`self.script =
-script` before `if self.script:`, when nothing else in the class assigns it), and arguments
-passed on down the chain. A module global the helper declares
+script` before `if self.script:`, when nothing else in the class assigns it), what a test
+of an attribute of `self` that only `__init__` assigns decided where a method is called on
+the same `self` (`if self._is_wav: self.end_input()` enters `end_input` knowing `_is_wav`
+is true), and arguments passed on down the chain. A module global the helper declares
 `global`, and so sets, is taken as set up: code that runs only while it is unset (`if
 _config is None: _config = load()`, or after `if _options and not force: return
 _options`, also tested through a local copy, `provider = _provider` and `if provider is not

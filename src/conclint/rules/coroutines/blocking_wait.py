@@ -50,6 +50,34 @@ _DRAIN = """
                     pass
 """
 
+# livekit-agents' audio decoder: a WAV stream is decoded inline, any other format by a
+# thread that shares a buffer guarded by a threading.Condition.
+_DECODER = """
+            import threading
+
+            class StreamBuffer:
+                def __init__(self):
+                    self._ready = threading.Condition()
+
+                def end_input(self):
+                    with self._ready:
+                        self._ready.notify_all()
+
+            class AudioStreamDecoder:
+                def __init__(self, format):
+                    self._is_wav = format == "wav"
+                    self._input_buf = StreamBuffer()
+
+                def end_input(self):
+                    if self._is_wav:
+                        return
+                    self._input_buf.end_input()
+
+                async def aclose(self):{reset}
+                    if self._is_wav:
+                        self.end_input()
+"""
+
 class BlockingWaitInAsync(BlockingCallInCoroutine):
     """
     ## What it does
@@ -401,6 +429,9 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
                 return first, rest, again
             """
         ),
+        # The decoder's close, for a WAV stream: `end_input` returns before the buffer, as
+        # `_is_wav`, set only by `__init__`, is what `aclose` tested.
+        Valid(_DECODER.format(reset="")),
         Valid(
             """
             import queue
@@ -412,6 +443,13 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same close where a method sets `_is_wav` again: the test in `aclose` no longer
+        # tells what `end_input` finds.
+        Invalid(
+            _DECODER.format(reset="\n                    self._is_wav = False"),
+            line=24,
+            message_contains=("`self.end_input()` blocks the event loop", "AudioStreamDecoder.end_input -> StreamBuffer.end_input"),
+        ),
         # The same lock taken whenever a setting asks for a fresh provider.
         Invalid(
             _PROVIDER.format(test="provider is not None and not FRESH"),
