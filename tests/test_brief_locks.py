@@ -90,3 +90,41 @@ def test_locks_are_told_apart_by_class_and_spelling() -> None:
     assert briefly_held(a) == {"self._lock"}
     assert briefly_held(b) == frozenset()
     assert "lock" in briefly_held(module)
+
+
+FRESH = """
+import threading
+
+
+class Store:
+    def __init__(self):
+        self._locks = {}
+
+    async def take(self, key):
+        if key not in self._locks:
+            lock = threading.Lock()
+            lock.acquire()  # made by the statement before: nothing else can hold it
+            self._locks[key] = lock
+
+    async def publish_first(self, key):
+        lock = threading.Lock()
+        self._locks[key] = lock
+        lock.acquire()  # handed out first: another thread may hold it by now
+
+    async def hold(self):
+        lock = threading.RLock()
+        with lock:
+            pass
+        other = threading.Lock()
+        helper(other)
+        other.acquire()
+
+
+def helper(lock):
+    pass
+"""
+
+
+def test_a_lock_made_by_the_statement_before_is_free() -> None:
+    found = lint_source(FRESH.lstrip("\\n"), "store.py", DEFAULT_SETTINGS)
+    assert [(d.line, d.code) for d in found] == [(18, "CCL108"), (26, "CCL108")]

@@ -185,6 +185,22 @@ ROUNDS = {
         ("livekit-agents", "1.8.9"),
         ("instructor", "1.17.0"),
     ),
+    # Twelfth session, second batch: a UI framework (Flutter over asyncio), Google's Pub/Sub
+    # client (threads and futures), a scheduler (asyncio, threads and processes), a Discord
+    # library, a GraphQL server, a chat-ops bot, a generated Kubernetes client and Reddit's
+    # asyncio client. scrapli 2026.10.14, nornir 3.6.0 and panel 1.9.4, picked first, do not
+    # download as source distributions here (their build backends need packages with no
+    # source distribution, or a build step that fails).
+    13: (
+        ("flet", "1.0.5"),
+        ("google-cloud-pubsub", "2.44.0"),
+        ("rocketry", "2.5.1"),
+        ("discord-py-interactions", "5.16.0"),
+        ("ariadne", "1.1.1"),
+        ("opsdroid", "0.31.0"),
+        ("kubernetes_asyncio", "36.1.0"),
+        ("asyncpraw", "8.0.3"),
+    ),
 }
 
 

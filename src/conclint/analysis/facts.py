@@ -268,6 +268,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 and not self._opens_data_uri(entry, call)
                 and not self._put_on_unbounded_queue(entry, call)
                 and not self._get_after_not_empty(entry, call)
+                and not (entry.qualname in FRESH_LOCK_WAITS and isinstance(call.func, cst.Attribute) and self._made_just_before(call.func.value))
                 and not (entry.qualname in REAPS_EXITED and self._polled_exit[-1])
             ):
                 callee = self._callee_text(call.func, name)
@@ -420,6 +421,29 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 return False
         return False  # in the `else` branch
 
+    def _made_just_before(self, lock: cst.BaseExpression) -> bool:
+        """`lock = threading.Lock()` as the statement right before the one that takes `lock`,
+        in the same block: no other thread can hold a lock nothing has handed out yet
+        (prefect's in-memory lock store takes each new lock before it stores it)."""
+        if not isinstance(lock, cst.Name) or not self.statements:
+            return False
+        statement = self.statements[-1]
+        block = self.statements[-2] if len(self.statements) > 1 else self.scope.node
+        body = getattr(getattr(block, "body", None), "body", ())
+        index = next((i for i, inner in enumerate(body) if inner is statement), 0)
+        previous = body[index - 1] if index else None
+        if not isinstance(previous, cst.SimpleStatementLine) or len(previous.body) != 1:
+            return False
+        assign = previous.body[0]
+        return (
+            isinstance(assign, cst.Assign)
+            and len(assign.targets) == 1
+            and isinstance(assign.targets[0].target, cst.Name)
+            and assign.targets[0].target.value == lock.value
+            and isinstance(assign.value, cst.Call)
+            and self.qualified_name(assign.value.func) in BRIEFLY_HELD_TYPES
+        )
+
     def _constructor_of(self, receiver: cst.BaseExpression) -> tuple[cst.Call, Scope] | None:
         """The call that made `receiver` (a local name assigned once, or `self.x`), with
         the scope it runs in; None when that cannot be told."""
@@ -513,7 +537,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         if symbol is None or not symbol.instance or symbol.local:
             return None
         entry = self.catalog.lookup(f"{symbol.qualname}.__enter__")
-        if entry is None or (symbol.qualname in BRIEFLY_HELD_TYPES and self._briefly_held(item.item)):
+        if entry is None or (symbol.qualname in BRIEFLY_HELD_TYPES and (self._briefly_held(item.item) or self._made_just_before(item.item))):
             return None
         text = self._short_source(item.item)
         display = f"`with {text}:`" if text else f"`with` on a {symbol.qualname}"
@@ -730,6 +754,8 @@ BOUNDABLE_QUEUES = frozenset(
 # Queue reads that return at once in the block of a test that the queue is not empty (a
 # multiprocessing queue's `empty()` is documented as unreliable).
 GETS_AFTER_EMPTY_TEST = frozenset({"queue.Queue.get"})
+# Lock acquisitions that cannot wait on a lock made by the statement before.
+FRESH_LOCK_WAITS = frozenset(f"{kind}.{method}" for kind in BRIEFLY_HELD_TYPES for method in ("acquire", "acquire_lock"))
 
 
 def _tests_not_empty(test: cst.BaseExpression, queue: str) -> bool:

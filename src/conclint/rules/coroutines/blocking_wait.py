@@ -50,6 +50,20 @@ _DRAIN = """
                     pass
 """
 
+_FRESH_LOCK = """
+            import threading
+
+            class MemoryLockStorage:
+                def __init__(self):
+                    self._locks = {{}}
+
+                async def aacquire_lock(self, key):
+                    if key not in self._locks:
+                        lock = threading.Lock(){store}
+                        lock.acquire()
+                        self._locks[key] = lock
+"""
+
 # livekit-agents' audio decoder: a WAV stream is decoded inline, any other format by a
 # thread that shares a buffer guarded by a threading.Condition.
 _DECODER = """
@@ -99,7 +113,10 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     builtins such as `len()` and container methods such as `add()` or `pop()`): waiting for
     it lasts no longer than one of those critical sections. The lock is told apart by its
     spelling (`self._lock` within a class, or a module-level name); a holder that does more,
-    or an `acquire()` of it anywhere, keeps every `with` on it reported. Nor a bare
+    or an `acquire()` of it anywhere, keeps every `with` on it reported. Nor taking a
+    `threading.Lock` or `RLock` that the statement right before made (`lock =
+    threading.Lock()`, then `lock.acquire()` or `with lock:`): no other thread can hold a
+    lock nothing has handed out yet. Nor a bare
     `pool.map(...)` (it only submits the work), its results consumed
     in a worker thread (`await asyncio.to_thread(list, pool.map(f, xs))`), and a `with`
     block on an executor that awaits its work (`await loop.run_in_executor(pool, f)`), as
@@ -432,6 +449,9 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
         # The decoder's close, for a WAV stream: `end_input` returns before the buffer, as
         # `_is_wav`, set only by `__init__`, is what `aclose` tested.
         Valid(_DECODER.format(reset="")),
+        # prefect's in-memory lock store takes each new lock before it stores it: nothing
+        # else can hold a lock the statement before made.
+        Valid(_FRESH_LOCK.format(store="")),
         Valid(
             """
             import queue
@@ -450,6 +470,8 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
             line=24,
             message_contains=("`self.end_input()` blocks the event loop", "AudioStreamDecoder.end_input -> StreamBuffer.end_input"),
         ),
+        # The same store handing the lock out first: another thread may hold it by now.
+        Invalid(_FRESH_LOCK.format(store="\n                        self._locks[key] = lock"), line=11),
         # The same lock taken whenever a setting asks for a fresh provider.
         Invalid(
             _PROVIDER.format(test="provider is not None and not FRESH"),
