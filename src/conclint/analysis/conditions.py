@@ -55,7 +55,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
-from conclint.knowledge.types import TYPE_ANCESTORS
+from conclint.knowledge.types import CLAIMS_NO_KNOWN_TYPE, TYPE_ANCESTORS
 
 Value = tuple  # see the module docstring
 Literal = tuple  # (test, subject, operand, wanted)
@@ -353,9 +353,10 @@ def _isinstance(value: Value, types: tuple[str, ...]) -> bool | None:
         return None
     if any(ancestor in types for ancestor in ancestors):
         return True
-    # False only when every type tested is one this table knows: a protocol or an ABC
-    # (`os.PathLike`, `collections.abc.Mapping`) or a class of the project may claim it.
-    return False if all(t in TYPE_ANCESTORS for t in types) else None
+    # False only when every type tested is one this table knows, or an ABC that claims none
+    # of its types: another protocol or ABC (`collections.abc.Mapping`) or a class of the
+    # project may claim it.
+    return False if all(t in TYPE_ANCESTORS or t in CLAIMS_NO_KNOWN_TYPE for t in types) else None
 
 
 def class_attribute(

@@ -368,6 +368,11 @@ TYPE_ANCESTORS: dict[str, tuple[str, ...]] = {
     "io.BufferedWriter": ("io.BufferedIOBase", "io.IOBase", *_OBJECT),
     "io.TextIOWrapper": ("io.TextIOBase", "io.IOBase", *_OBJECT),
 }
+# Abstract classes whose subclass hook claims none of the types of TYPE_ANCESTORS, so that
+# `isinstance(value, T)` is false for them all: `os.PathLike` claims a class that defines
+# `__fspath__`, which none of them does (opsdroid's test server: `isinstance(response,
+# PathLike)` given None).
+CLAIMS_NO_KNOWN_TYPE = frozenset({"os.PathLike"})
 # The types of constructor calls a call site can tell apart (`io.BytesIO(data)`), beyond
 # those of TYPE_ANCESTORS: the value is an instance of that type, never None.
 CONSTRUCTED_TYPES = frozenset(name for name in TYPE_ANCESTORS if name != "builtins.NoneType")

@@ -61,7 +61,8 @@ Only calls that can run are followed. A call or blocking call inside a helper th
 under a test of the helper's own parameters or `self` attributes (`if path is None: return`,
 `if force:`, `isinstance(fp, io.IOBase)`, `for p in paths`, `x and f()`) is skipped when the
 test is decided false with what the coroutine passes: literal arguments, omitted ones (their
-defaults), objects it constructs (`io.BytesIO(...)` is an `io.IOBase`), the class attributes
+defaults), objects it constructs (`io.BytesIO(...)` is an `io.IOBase`; none of these,
+nor None, a string or a dict, is an `os.PathLike`), the class attributes
 of the class it constructs (`STYLE_FILE = None`, unless a subclass overrides it or a method
 assigns it), a parameter the method stored in `self` earlier in its own body (`self.script =
 script` before `if self.script:`, when nothing else in the class assigns it), what a test

@@ -70,6 +70,22 @@ _VERSION = """
                 await session.send({{"client": package_version({arguments})}})
 """
 
+# opsdroid's test server: a mocked response is a JSON file when given as a path.
+_MOCKED_RESPONSE = """
+            import json
+            from os import PathLike
+
+            class ExternalAPIMockServer:
+                def add_response(self, route, response=None):
+                    if isinstance(response, PathLike):
+                        with open(response) as json_file:
+                            response = json.load(json_file)
+                    return route, response
+
+            async def start(server: ExternalAPIMockServer, fixture):
+                server.add_response("/test", {response})
+"""
+
 _RUN_CONFIG = """
             from pathlib import Path
 
@@ -199,6 +215,8 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         # crawl4ai's run configuration compiles a script only when one is given; `__init__`
         # keeps the argument in `self.c4a_script` before testing it there.
         Valid(_RUN_CONFIG.format(arguments="")),
+        # No value a call site can tell (None, a dict, a str) defines `__fspath__`.
+        Valid(_MOCKED_RESPONSE.format(response="None")),
         Valid(_VERSION.format(parameters="", arguments="")),
         # sentry-sdk's error events: a helper normalises a code object's file name, which is
         # absolute already; only a working-directory read is on the way, so no chain is
@@ -621,6 +639,8 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same server given a value of unknown type, which may be a path.
+        Invalid(_MOCKED_RESPONSE.format(response="fixture"), line=12, message_contains=("via ExternalAPIMockServer.add_response -> open()",)),
         # The same cache keyed by a name: each new name reads a file.
         Invalid(
             _VERSION.format(parameters="name", arguments="session.name"),
