@@ -201,6 +201,21 @@ ROUNDS = {
         ("kubernetes_asyncio", "36.1.0"),
         ("asyncpraw", "8.0.3"),
     ),
+    # Twelfth session, third batch: a data pipeline framework, a serverless client, two vector
+    # database clients, an agent framework, an orchestrator (threads, processes and asyncio),
+    # faust's service library and SQLAlchemy (its asyncio extension over greenlets).
+    # weaviate-client 4.24.1, ipyparallel 9.2.0, jupyter-server-proxy 4.6.0 and voila 0.5.13,
+    # picked first, do not download as source distributions here.
+    14: (
+        ("kedro", "1.7.0"),
+        ("modal", "1.6.4"),
+        ("qdrant-client", "1.20.0"),
+        ("autogen-agentchat", "0.7.5"),
+        ("dagster", "1.13.29"),
+        ("pymilvus", "3.0.2"),
+        ("mode-streaming", "0.7.1"),
+        ("sqlalchemy", "2.1.9"),
+    ),
 }
 
 
