@@ -21,6 +21,7 @@ from urllib.parse import unquote, unquote_to_bytes
 import pytest
 
 from conclint.reporters.names import encodable, one_line
+from conclint.syntax.cpython_check import PYTHON_NAMED
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -144,7 +145,7 @@ def test_text_keeps_one_finding_a_line(project: Path, to_file: bool) -> None:
     output = (project / "report.txt").read_bytes() if to_file else completed.stdout
     lines = output.decode("utf-8").splitlines()
     assert lines[:-1] == [
-        "bad\\n::warning::injected.py:1:7: CCL001 cannot analyse this file (syntax error: invalid syntax); "
+        f"bad\\n::warning::injected.py:1:7: CCL001 cannot analyse this file (syntax error {PYTHON_NAMED}: invalid syntax); "
         "fix it or exclude it",
         "new\\nline.py:4:5: CCL101 `time.sleep()` blocks the event loop; use `await asyncio.sleep(...)` instead",
         "odd\\xffname.py:4:5: CCL101 `time.sleep()` blocks the event loop; use `await asyncio.sleep(...)` instead",

@@ -823,3 +823,32 @@ def test_known_literals_round_trip_and_imply_the_other_test() -> None:
     assert enter(None, "self", site._replace(on_self=False), frame, attribute).known == ()
     inner = enter(None, "self", CallSite("Decoder.save", bound=True, on_self=True), frame, attribute)
     assert inner.known == site.known
+
+
+def test_code_after_a_call_that_ends_the_process_never_runs() -> None:
+    source = """
+        import os, signal, sys, time
+
+        def crash(sig):
+            os.kill(os.getpid(), sig)
+            time.sleep(10)
+
+        def leave(code):
+            if code:
+                sys.exit(code)
+                time.sleep(1)
+            os._exit(0)
+            time.sleep(2)
+
+        def stop(pid):
+            os.kill(pid, signal.SIGTERM)
+            time.sleep(1)
+
+        async def tick(pid):
+            crash(signal.SIGKILL)
+            leave(1)
+            stop(pid)
+            exit()
+            time.sleep(3)
+        """
+    assert lines(source) == [21]  # stop() signals another process, then waits

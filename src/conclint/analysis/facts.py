@@ -53,6 +53,7 @@ from conclint.knowledge.blocking import (
 )
 from conclint.knowledge.frameworks import LOOP_CONSTRUCTED, LoopConstructed
 from conclint.knowledge.offloading import CONSUMERS, LAZY_CALLS, OFFLOAD_FUNCTIONS
+from conclint.knowledge.processes import ENDS_PROCESS, SELF_SIGNAL
 from conclint.knowledge.receivers import receiver_imports
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ class BlockingMatch:
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 # Statements after which the rest of their block never runs.
-_ENDS_BLOCK = (cst.Raise, cst.Return, cst.Continue, cst.Break)
+_ENDS_BLOCK = (cst.Raise, cst.Return, cst.Continue, cst.Break)  # and calls that end the process (`_ends_process`)
 
 
 # Offloading calls that may take a consumer and a lazy iterator: `to_thread(list, it)`.
@@ -223,8 +224,9 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     @property
     def unreachable(self) -> bool:
         """True after a `raise`, `return`, `continue` or `break` of the same block or of an
-        enclosing one: code left there (`raise NotImplementedError` above an old body) never
-        runs, so nothing in it is reported."""
+        enclosing one, or a call that ends the process (`sys.exit()`, `os.kill(os.getpid(),
+        sig)`): code left there (`raise NotImplementedError` above an old body) never runs,
+        so nothing in it is reported."""
         return self._dead_blocks > 0
 
     @property
@@ -669,9 +671,23 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
     def leave_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self.statements.pop()
-        if not self._ended[-1] and any(isinstance(small, _ENDS_BLOCK) for small in node.body):
+        if not self._ended[-1] and any(isinstance(small, _ENDS_BLOCK) or self._ends_process(small) for small in node.body):
             self._ended[-1] = True
             self._dead_blocks += 1
+
+    def _ends_process(self, statement: cst.BaseSmallStatement) -> bool:
+        """`sys.exit(1)`, `os._exit(0)`, `os.kill(os.getpid(), signal.SIGKILL)` as a
+        statement of a function: what follows in its block never runs
+        (knowledge.processes.ENDS_PROCESS). At module level the rules that judge the whole
+        module when it ends (CCL302) still need to see it reachable."""
+        if len(self.frames) == 1 or not isinstance(statement, cst.Expr) or not isinstance(statement.value, cst.Call):
+            return False
+        call = statement.value
+        name = self.qualified_name(call.func)
+        if name in ENDS_PROCESS:
+            return True
+        first = call.args[0].value if call.args and call.args[0].keyword is None and not call.args[0].star else None
+        return (name, self.qualified_name(first.func) if isinstance(first, cst.Call) else None) == SELF_SIGNAL
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self._ended.append(False)

@@ -128,6 +128,14 @@ PROCESS_IDENTITY_CALLS = frozenset(
     {"multiprocessing.current_process", "multiprocessing.parent_process", "multiprocessing.process.current_process", "multiprocessing.process.parent_process"}
 )
 
+# Calls after which the rest of their block never runs: they end the process (or raise
+# SystemExit), as `raise` ends a block. So does `os.kill(os.getpid(), sig)`, the process
+# signalling itself (SELF_SIGNAL: the function, then the call its first argument makes): the
+# default action of the signals sent that way ends the process, and SIGINT raises
+# KeyboardInterrupt (dagster's crash-injection hook sleeps after it, waiting to be killed).
+ENDS_PROCESS = frozenset({"sys.exit", "os._exit", "os.abort", "builtins.exit", "builtins.quit"})
+SELF_SIGNAL = ("os.kill", "os.getpid")
+
 # ----- sending work to processes -----------------------------------------------------------------
 
 

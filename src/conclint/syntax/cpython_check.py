@@ -13,6 +13,9 @@ import warnings
 MAX_BOOLEAN_OPERANDS = 2000
 # CPython's default; see `_compile_at_default_limit`.
 PRECHECK_RECURSION_LIMIT = 1000
+# Syntax errors are Python's own, of the version conclint runs on: code written for a newer
+# one (a t-string on 3.13) is an error there, and the message says which version judged it.
+PYTHON_NAMED = f"under Python {sys.version_info.major}.{sys.version_info.minor}"
 _NESTING_MESSAGES = ("too many nested", "too many levels", "too many statically nested", "too complex")
 
 
@@ -38,7 +41,7 @@ def cpython_precheck(source: str | bytes, *, keep: bool = False) -> tuple[ast.Mo
     try:
         tree = _compile_at_default_limit(source)
     except SyntaxError as error:
-        located = SourceError(f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1)
+        located = SourceError(f"syntax error {PYTHON_NAMED}: {error.msg}", error.lineno or 1, error.offset or 1)
         if any(marker in error.msg for marker in _NESTING_MESSAGES) or "null bytes" in error.msg:
             raise located from None
         if isinstance(error, UnicodeError) or "encoding" in error.msg or "decode" in error.msg:

@@ -51,7 +51,9 @@ an `@abstractmethod` that does nothing), runs a subclass's override: it is follo
 overrides that the module's subclasses define, and reported when one of them blocks.
 
 Code that never runs is not checked: statements after a `raise`, `return`, `continue` or
-`break` of their block, and the branch a literal test never takes (the `else` of `if True:`,
+`break` of their block, or after a call that ends the process (`sys.exit()`, `os._exit()`,
+`os.kill(os.getpid(), sig)`: dagster's crash hook sleeps after it, waiting to be killed),
+and the branch a literal test never takes (the `else` of `if True:`,
 the body of `if False:` or `if 0:`), as code generated in an async and a sync flavour leaves
 them (psycopg's `if True:  # ASYNC`), also when the test reads a flag of the module: a name
 its body binds once, to `True` or `False`, and no `global` statement rebinds (pymongo's

@@ -33,6 +33,23 @@ _LOCAL_SERVER = """
                 return server
 """
 
+_CRASH_HOOK = """
+            import os
+            import time
+
+            def check_for_debug_crash(flags, key, pid=0):
+                if not flags:
+                    return
+                signal_number = flags.get(key)
+                if not signal_number:
+                    return
+                os.kill({target}, signal_number)
+                time.sleep(10)
+                raise RuntimeError("the process did not end after the crash signal")
+
+            async def tick(flags):
+                check_for_debug_crash(flags, "EVALUATIONS_FINISHED")
+"""
 
 class BlockingSleepInAsync(BlockingCallInCoroutine):
     """
@@ -86,6 +103,9 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
     NAME = "blocking-sleep-in-async"
     CATEGORY = Category.SLEEP
     VALID = (
+        # dagster's crash-injection hook: it sleeps only after signalling its own process,
+        # which the signal ends.
+        Valid(_CRASH_HOOK.format(target="os.getpid()")),
         # prefect's ephemeral API server: `__new__` returns the one instance kept on the
         # class, so the health-check wait runs at the first `get_client()` of the process.
         Valid(
@@ -277,6 +297,8 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same hook signalling another process: the sleep waits on the loop.
+        Invalid(_CRASH_HOOK.format(target="pid"), line=15, message_contains=("via check_for_debug_crash -> time.sleep()",)),
         # The same server when each construction makes a new one: every call waits.
         Invalid(
             _LOCAL_SERVER.format(new="return super().__new__(cls)")

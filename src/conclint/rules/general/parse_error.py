@@ -29,8 +29,10 @@ class ParseError(Rule):
 
     ## Use instead
     Fix the syntax error, or declare the file's encoding with a coding cookie
-    (`# -*- coding: latin-1 -*-`). Files written for Python 2 should be excluded
-    through `exclude` in `[tool.conclint]`. A file above `max-file-size` (generated code, as
+    (`# -*- coding: latin-1 -*-`). Syntax is judged by the Python conclint runs on, which
+    the message names (`syntax error under Python 3.12`): a file written for a newer one (a
+    t-string, new in 3.14) is checked by running conclint on that version. Files written for
+    Python 2 should be excluded through `exclude` in `[tool.conclint]`. A file above `max-file-size` (generated code, as
     a rule) is best excluded too; raise the setting to check it anyway.
 
     ## Fix safety
