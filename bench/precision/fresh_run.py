@@ -216,6 +216,19 @@ ROUNDS = {
         ("mode-streaming", "0.7.1"),
         ("sqlalchemy", "2.1.9"),
     ),
+    # Twelfth session, fourth batch: a trading bot (asyncio with threads), VK's and Twitch's
+    # asyncio clients, two chat bots on threads (errbot, sopel), an asyncio IMAP client,
+    # Sanic's extensions and FastAPI's user management.
+    15: (
+        ("freqtrade", "2026.9"),
+        ("vkbottle", "4.11.0"),
+        ("twitchAPI", "4.5.0"),
+        ("errbot", "6.2.1"),
+        ("sopel", "8.0.4"),
+        ("aioimaplib", "2.0.3"),
+        ("sanic-ext", "25.12.0"),
+        ("fastapi-users", "15.0.5"),
+    ),
 }
 
 
