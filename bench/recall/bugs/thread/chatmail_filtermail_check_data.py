@@ -222,5 +222,5 @@ def main():
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     assert mode in ["incoming", "outgoing"]
-    loop.create_task(asyncmain_beforequeue(config, mode))  # ALSO: CCL403
+    loop.create_task(asyncmain_beforequeue(config, mode))
     loop.run_forever()
