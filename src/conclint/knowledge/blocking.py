@@ -146,7 +146,11 @@ POSTGRES = Remedy("an async driver (`asyncpg` or `psycopg.AsyncConnection`)", No
 MYSQL = Remedy("an async driver (`aiomysql` or `asyncmy`)", None, None)
 REDIS = Remedy("`redis.asyncio.Redis`", None, "`redis.asyncio.Redis`")
 MONGO = Remedy("`pymongo.AsyncMongoClient` (or motor)", None, "`pymongo.AsyncMongoClient`")
-LOCK = Remedy("`asyncio.Lock` (`async with lock:`)", "`trio.Lock` (`async with lock:`)", "`anyio.Lock` (`async with lock:`)")
+# A lock threads share too cannot become the async library's: the advice says what then
+# (reviewers of livekit-agents' and freqtrade's audio and exchange locks asked for it).
+LOCK = Remedy(
+    *(f"`{library}.Lock` (`async with lock:`), or a worker thread for a lock threads share," for library in ("asyncio", "trio", "anyio"))
+)
 SEMAPHORE = Remedy("`asyncio.Semaphore`", "`trio.Semaphore`", "`anyio.Semaphore`")
 CONDITION = Remedy("`asyncio.Condition`", "`trio.Condition`", "`anyio.Condition`")
 EVENT = Remedy("`asyncio.Event` (`await event.wait()`)", "`trio.Event` (`await event.wait()`)", "`anyio.Event` (`await event.wait()`)")
