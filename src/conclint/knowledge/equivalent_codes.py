@@ -16,7 +16,11 @@ flake8-async's codes:
 - ASYNC230 blocking-open-call, ASYNC232 blocking calls on a file object, ASYNC240
   blocking `os.path` and `pathlib.Path` methods in an async function;
 - ASYNC250 blocking-input-in-async-function;
-- ASYNC251 blocking-sleep-in-async-function.
+- ASYNC251 blocking-sleep-in-async-function;
+
+and ruff's RUF006 asyncio-dangling-task: an `asyncio.create_task` or `ensure_future` whose
+result nothing keeps (discord-py-interactions, mode-streaming and dagster write `# noqa:
+RUF006` on tasks they start on purpose).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ EQUIVALENT_CODES: Mapping[str, tuple[str, ...]] = {
     "CCL103": ("ASYNC220", "ASYNC221", "ASYNC222"),
     "CCL104": ("ASYNC230", "ASYNC232", "ASYNC240"),
     "CCL107": ("ASYNC250",),
+    "CCL403": ("RUF006",),
 }
 
 
