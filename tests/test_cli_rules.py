@@ -167,3 +167,24 @@ def test_ctrl_c_exits_130_with_one_line_and_no_process_left(tmp_path: Path, dela
             return
         time.sleep(0.1)
     pytest.fail("processes of the run are left after Ctrl-C")
+
+
+def test_an_interrupted_run_leaves_a_thread_that_cannot_end(tmp_path: Path) -> None:
+    # The process pool's manager thread can block for good on half a result a worker sent
+    # as the signal ended it; interpreter shutdown joins it. The exit must not wait for it.
+    script = tmp_path / "stuck.py"
+    script.write_text(
+        "import threading\n"
+        "from conclint.project.interruption import exits_on_signals\n"
+        "never = threading.Event()\n"
+        "threading.Thread(target=never.wait).start()  # not a daemon: shutdown would join it\n"
+        "@exits_on_signals\n"
+        "def command():\n"
+        "    raise KeyboardInterrupt\n"
+        "command()\n"
+    )
+    started = time.monotonic()
+    completed = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 130
+    assert completed.stderr.strip().splitlines() == ["conclint: interrupted (SIGINT)"]
+    assert time.monotonic() - started < 30

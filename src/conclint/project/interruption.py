@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import signal
 import sys
 import threading
+import time
 from types import FrameType
 from typing import Any, Callable, Iterator, TypeVar
 
@@ -23,6 +25,8 @@ STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(
     getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
 SIGNAL_EXIT_BASE = 128
+# How long an interrupted run waits for its other threads before it leaves without them.
+THREAD_GRACE_SECONDS = 2.0
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
@@ -73,6 +77,27 @@ def exits_on_signals(command: Command) -> Command:
         except (KeyboardInterrupt, Interrupted) as error:
             name = signal.Signals(exit_code_for(error) - SIGNAL_EXIT_BASE).name
             print(f"conclint: interrupted ({name})", file=sys.stderr)
+            _leave_stuck_threads(exit_code_for(error))
             sys.exit(exit_code_for(error))
 
     return wrapper  # type: ignore[return-value]
+
+
+def _leave_stuck_threads(code: int) -> None:
+    """Exit with `code` at once when another thread is still running after a short grace.
+
+    The process pool's manager thread can block for good: a worker the signal ended while
+    it was sending its result leaves half a message in the result pipe, whose writing end
+    the pool itself keeps open, and the thread waits for the rest. `concurrent.futures`
+    joins that thread when the interpreter exits, which would then never happen (seen once
+    in CI: Ctrl-C 2.5 s into a run with two workers). By the time this runs, the `finally`
+    blocks on the way up have ended the workers and removed the run's files."""
+    deadline = time.monotonic() + THREAD_GRACE_SECONDS
+    others = [t for t in threading.enumerate() if t is not threading.current_thread() and not t.daemon]
+    for thread in others:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    if any(thread.is_alive() for thread in others):
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
