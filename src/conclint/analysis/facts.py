@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import libcst as cst
 
@@ -411,29 +411,36 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         """`q.get()` in the block of `while not q.empty():` (or `if`), before any `await` of
         that block: the queue held an item when the test ran, and no other task of this
         thread ran since to take it (semantic-kernel's and pyatv's drains)."""
-        if entry.qualname not in GETS_AFTER_EMPTY_TEST or not isinstance(call.func, cst.Attribute) or len(self.statements) < 2:
+        if entry.qualname not in GETS_AFTER_EMPTY_TEST or not isinstance(call.func, cst.Attribute):
             return False
-        block, statement = self.statements[-2], self.statements[-1]
+        placed = self._place_in_block()  # None in the `else` branch
+        if placed is None:
+            return False
+        block, earlier = placed
         if not isinstance(block, (cst.If, cst.While)) or not _tests_not_empty(block.test, dotted_name(call.func.value)):
             return False
-        for earlier in block.body.body:
-            if earlier is statement:
-                return True
-            if next(iter(nodes_within(earlier, (cst.Await,))), None) is not None:
-                return False
-        return False  # in the `else` branch
+        return all(next(iter(nodes_within(statement, (cst.Await,))), None) is None for statement in earlier)
+
+    def _place_in_block(self) -> tuple[cst.CSTNode, Sequence[cst.CSTNode]] | None:
+        """The statement (`if`, `while`, `for`, `with`) or function whose block holds the
+        statement being visited, and the statements before it there; None when it sits
+        elsewhere (an `else` branch, a `try` block)."""
+        if not self.statements:
+            return None
+        statement = self.statements[-1]
+        block = self.statements[-2] if len(self.statements) > 1 else self.scope.node
+        body = getattr(getattr(block, "body", None), "body", ())
+        index = next((i for i, inner in enumerate(body) if inner is statement), None)
+        return None if index is None else (block, body[:index])
 
     def _made_just_before(self, lock: cst.BaseExpression) -> bool:
         """`lock = threading.Lock()` as the statement right before the one that takes `lock`,
         in the same block: no other thread can hold a lock nothing has handed out yet
         (prefect's in-memory lock store takes each new lock before it stores it)."""
-        if not isinstance(lock, cst.Name) or not self.statements:
+        if not isinstance(lock, cst.Name):
             return False
-        statement = self.statements[-1]
-        block = self.statements[-2] if len(self.statements) > 1 else self.scope.node
-        body = getattr(getattr(block, "body", None), "body", ())
-        index = next((i for i, inner in enumerate(body) if inner is statement), 0)
-        previous = body[index - 1] if index else None
+        placed = self._place_in_block()
+        previous = placed[1][-1] if placed and placed[1] else None
         if not isinstance(previous, cst.SimpleStatementLine) or len(previous.body) != 1:
             return False
         assign = previous.body[0]
