@@ -133,7 +133,10 @@ PROCESS_IDENTITY_CALLS = frozenset(
 # signalling itself (SELF_SIGNAL: the function, then the call its first argument makes): the
 # default action of the signals sent that way ends the process, and SIGINT raises
 # KeyboardInterrupt (dagster's crash-injection hook sleeps after it, waiting to be killed).
-ENDS_PROCESS = frozenset({"sys.exit", "os._exit", "os.abort", "builtins.exit", "builtins.quit"})
+# EXITS_PROCESS are the library's calls (CCL407 takes them as leaving a cancelled task's
+# loop too); `exit()` and `quit()`, the site module's builtins, raise SystemExit as well.
+EXITS_PROCESS = frozenset({"sys.exit", "os._exit", "os.abort"})
+ENDS_PROCESS = EXITS_PROCESS | {"builtins.exit", "builtins.quit"}
 SELF_SIGNAL = ("os.kill", "os.getpid")
 
 # ----- sending work to processes -----------------------------------------------------------------

@@ -21,6 +21,7 @@ from conclint.knowledge.crossing import (
     TASK_COMBINATORS,
     CancellationCatch,
 )
+from conclint.knowledge.processes import EXITS_PROCESS
 from conclint.rules.base import Invalid, LineOf, Rule, Valid
 from conclint.rules.crossing.checkpoints import AsyncCheckpoints
 from conclint.syntax.prefilter import COROUTINE
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
     from conclint.core.settings import Settings
 
 _NESTED = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
-# Calls in a handler that end the process or the thread: nothing goes on after them.
-_EXITS = frozenset({"sys.exit", "os._exit", "os.abort"})
 # Calls that take the exception being handled, to keep it for later (tenacity stores
 # `sys.exc_info()` and re-raises it on its next round when the retry policy says stop).
 _CAPTURES = frozenset({"sys.exc_info", "sys.exception"})
@@ -518,7 +517,7 @@ class CancellationSwallowed(AsyncCheckpoints, Rule):
                 if isinstance(func, cst.Attribute) and func.attr.value in CANCELLATION_METHODS:
                     return True
                 name = self.facts.qualified_name(func)
-                if name in _EXITS or name in _CAPTURES:
+                if name in EXITS_PROCESS or name in _CAPTURES:  # nothing goes on after an exit
                     return True
         return False
 
