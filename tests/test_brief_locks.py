@@ -16,6 +16,7 @@ from conclint.engine import lint_source
 QUEUE = """
 import threading
 import time
+from collections import OrderedDict
 
 _lock = threading.Lock()
 _items = []
@@ -39,6 +40,17 @@ class Queue:
 async def module_level(x):
     with _lock:
         _items.append(x)
+
+
+class Entry:
+    def __init__(self, key):
+        self.key = key
+        self.seen = OrderedDict()
+
+
+class Loaded:
+    def __init__(self, path):
+        self.text = open(path).read()
 """
 
 
@@ -59,6 +71,16 @@ def _reported(extra: str) -> tuple[bool, bool]:
         ("def notify(self):\n    with self._lock:\n        self.flush()\n", True),  # a method of the project
         ("def each(self):\n    with self._lock:\n        for x in self._pending:\n            print(x)\n", True),
         ("def take(self):\n    self._lock.acquire()\n", True),  # held until some release
+        # A method of the class whose body is brief, walking a container already in memory.
+        ("def purge(self):\n    with self._lock:\n        self._drop(time.time_ns())\n"
+         "def _drop(self, now):\n    for key in list(self._pending):\n        if key < now:\n            self._pending.discard(key)\n", False),
+        ("def purge(self):\n    with self._lock:\n        self._drop()\n"
+         "def _drop(self):\n    for key in self._pending:\n        print(key)\n", True),
+        ("def purge(self):\n    with self._lock:\n        self._drop()\n"
+         "def _drop(self):\n    while self._pending:\n        self._pending.pop()\n", True),
+        # A class of the module whose `__init__` is brief, and one whose `__init__` is not.
+        ("def record(self, x):\n    with self._lock:\n        self._pending.add(Entry(x))\n", False),
+        ("def record(self, x):\n    with self._lock:\n        self._pending.add(Loaded(x))\n", True),
         ("async def across(self, x):\n    with self._lock:\n        await x\n", True),
     ],
 )

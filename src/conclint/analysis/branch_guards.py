@@ -297,7 +297,7 @@ def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
         return constant
     found = subject(node, facts)
     if found is not None:
-        return found
+        return _typed_attribute(node, facts) if found[0] == "a" else found
     function = function_value(node, facts)
     if function is not None:
         return function
@@ -310,6 +310,12 @@ def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
         elements = node.elements  # type: ignore[attr-defined]
         starred = any(isinstance(e, (cst.StarredElement, cst.StarredDictElement)) for e in elements)
         return ("t", display, None if starred else bool(elements))
+    if isinstance(node, (cst.Name, cst.Attribute)):
+        # `session = requests.Session()` before `fetch(session, url)`: what `fetch` calls on
+        # it may block (FunctionSummary.parameter_calls); and it is not None.
+        typed = _typed(node, facts)
+        if typed is not None:
+            return typed
     if isinstance(node, cst.Name):  # `buf = BytesIO(body)` before `_md5sum(buf)`
         node = assigned_here(node, facts.scope)  # type: ignore[assignment]
     if isinstance(node, cst.Call):
@@ -321,6 +327,22 @@ def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
         if symbol is not None and not symbol.instance and not symbol.local and symbol.qualname in CONSTRUCTED_TYPES:
             return ("t", symbol.qualname, None)
     return None
+
+
+def _typed_attribute(node: cst.BaseExpression, facts: FileFacts) -> Value:
+    """`self.session` passed on: ("t", type) when the class sets it to an object of a library
+    type (`self.session = requests.Session()`), so that what the callee calls on it can be
+    told (FunctionSummary.parameter_calls); else the attribute, for the callee's tests."""
+    return _typed(node, facts) or ("a", node.attr.value)  # type: ignore[attr-defined]
+
+
+def _typed(node: cst.Name | cst.Attribute, facts: FileFacts) -> Value | None:
+    """("t", type) for a name or attribute that holds an object of a library type, unless the
+    module set it non-blocking (`sock.setblocking(False)`)."""
+    held = facts.resolve(node)
+    if held is None or not held.instance or held.local or dotted_name(node) in facts.nonblocking_handles:
+        return None
+    return ("t", held.qualname, None)
 
 
 def function_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:

@@ -4,14 +4,20 @@ does not hold up the event loop in any way that matters (CCL108 leaves it alone)
 
 A lock is told apart by how the source spells it: `self._lock` within one class, or any
 other name within the module. Its holders are the `with` blocks on that spelling there. A
-block is brief when it has no loop, no `await` or `yield`, no nested `with`, and calls
-nothing but the builtins of `BRIEF_BUILTINS` and the container methods of `BRIEF_METHODS`
-(`self._pending.add(x)`, `len(...)`). An `acquire()` of the same spelling there, whose hold
-has no syntactic end, makes the lock not brief; so does any holder that is not. Only the
-class or module that holds the lock in question is walked, once per file.
+block is brief when it has no `while` loop, no `await` or `yield`, no nested `with`, and calls
+nothing but the builtins of `BRIEF_BUILTINS`, the container methods of `BRIEF_METHODS`
+(`self._pending.add(x)`, `len(...)`) and functions of its own that are brief in the same way
+(`self._purge_expired()`, a method of the class; `_Entry(key)`, a class of the module whose
+`__init__` is; `_next_id()`, a function of the module), at most MAX_DEPTH calls deep. A `for`
+loop is brief when its body is: it walks a container already in memory (what it iterates is
+one of those calls too). An `acquire()` of the same spelling there, whose hold has no
+syntactic end, makes the lock not brief; so does any holder that is not. Only the class or
+module that holds the lock in question, and the module's functions, are walked, once per file.
 """
 
 from __future__ import annotations
+
+from typing import Mapping
 
 import libcst as cst
 
@@ -19,12 +25,20 @@ from conclint.analysis.scopes import dotted_name
 from conclint.knowledge.blocking import BRIEF_BUILTINS, BRIEF_METHODS
 from conclint.syntax.traversal import nodes_within
 
-_NOT_BRIEF = (cst.For, cst.While, cst.Await, cst.Yield, cst.With, cst.FunctionDef, cst.Lambda)
+_NOT_BRIEF = (cst.While, cst.Await, cst.Yield, cst.With, cst.FunctionDef, cst.Lambda)
+# How many calls deep a critical section's own functions are followed.
+MAX_DEPTH = 3
+
+# The functions a critical section may call by name: ("self", method) for the class's methods,
+# ("", name) for the module's functions and classes.
+_Own = Mapping[tuple[str, str], cst.CSTNode]
 
 
-def briefly_held(owner: cst.CSTNode) -> frozenset[str]:
+def briefly_held(owner: cst.CSTNode, module: cst.Module | None = None) -> frozenset[str]:
     """The locks whose every holder in `owner` is brief: a class (its `self._lock` and such)
-    or a module (its module-level locks; what its classes hold is theirs)."""
+    or a module (its module-level locks; what its classes hold is theirs). `module`, for a
+    class: the module around it, whose functions and classes its holders may call."""
+    own = _own_functions(owner, module)
     brief: dict[str, bool] = {}
     for node in nodes_within(owner, (cst.With, cst.Call)):
         if isinstance(node, cst.With):
@@ -32,14 +46,33 @@ def briefly_held(owner: cst.CSTNode) -> frozenset[str]:
                 for item in node.items:
                     spelling = dotted_name(item.item)
                     if spelling:
-                        brief[spelling] = brief.get(spelling, True) and _brief(node.body)
+                        brief[spelling] = brief.get(spelling, True) and _brief(node.body, own, 0)
         elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "acquire":  # type: ignore[attr-defined]
             brief[dotted_name(node.func.value)] = False  # type: ignore[attr-defined]
     return frozenset(spelling for spelling, held_briefly in brief.items() if held_briefly)
 
 
-def _brief(body: cst.BaseSuite) -> bool:
-    return all(isinstance(node, cst.Call) and _brief_call(node.func) for node in nodes_within(body, (*_NOT_BRIEF, cst.Call)))
+def _own_functions(owner: cst.CSTNode, module: cst.Module | None) -> dict[tuple[str, str], cst.CSTNode]:
+    found: dict[tuple[str, str], cst.CSTNode] = {}
+    for statement in (module or owner).body if isinstance(module or owner, cst.Module) else ():  # type: ignore[union-attr]
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            found[("", statement.name.value)] = statement
+    if isinstance(owner, cst.ClassDef):
+        for statement in owner.body.body:
+            if isinstance(statement, cst.FunctionDef):
+                found[("self", statement.name.value)] = statement
+    return found
+
+
+def _brief(body: cst.CSTNode, own: _Own, depth: int) -> bool:
+    for node in nodes_within(body, (*_NOT_BRIEF, cst.For, cst.Call)):
+        if isinstance(node, cst.For):
+            if node.asynchronous is not None:
+                return False
+            continue  # what it iterates and its body are walked like the rest
+        if not isinstance(node, cst.Call) or not (_brief_call(node.func) or _brief_own(node.func, own, depth)):
+            return False
+    return True
 
 
 def _brief_call(func: cst.BaseExpression) -> bool:
@@ -48,3 +81,32 @@ def _brief_call(func: cst.BaseExpression) -> bool:
     if not isinstance(func, cst.Attribute) or func.attr.value not in BRIEF_METHODS:
         return False
     return not (isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"))  # a method of the project
+
+
+def _brief_own(func: cst.BaseExpression, own: _Own, depth: int) -> bool:
+    """A call of the class's method (`self.m()`) or of the module's function or class whose
+    body (a class's `__init__`) is brief, within MAX_DEPTH calls."""
+    if depth >= MAX_DEPTH:
+        return False
+    if isinstance(func, cst.Name):
+        target = own.get(("", func.value))
+    elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
+        target = own.get(("self", func.attr.value))
+    else:
+        return False
+    if isinstance(target, cst.ClassDef):
+        target = _initializer(target)
+    if not isinstance(target, cst.FunctionDef) or target.asynchronous is not None or target.decorators:
+        return False
+    return _brief(target.body, own, depth + 1)
+
+
+def _initializer(node: cst.ClassDef) -> cst.FunctionDef | None:
+    """The `__init__` a class of the module defines itself; None when it has none (a base's,
+    of unknown body, runs) or has decorators (a dataclass's is generated)."""
+    if node.decorators:
+        return None
+    for statement in node.body.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == "__init__":
+            return statement
+    return None

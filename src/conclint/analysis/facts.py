@@ -33,7 +33,7 @@ from conclint.analysis.scopes import (
     loop_binding,
     walrus_scopes,
 )
-from conclint.analysis.symbols import Symbol, resolve
+from conclint.analysis.symbols import Symbol, member_of, resolve
 from conclint.core.settings import Settings
 from conclint.syntax.traversal import CachedVisitorMethods, nodes_within
 from conclint.knowledge.blocking import (
@@ -277,6 +277,20 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 match = BlockingMatch(entry, f"{callee}()", callee, bool(call.args))
         self._blocking[key] = match
         return match
+
+    def member_blocking(self, type_name: str, method: str) -> tuple[str, str] | None:
+        """(catalog name, category) when `method` of an instance of the library type
+        `type_name` blocks (`requests.Session`, `get`), else None: for a method a function
+        calls on a parameter, where a caller passed such an instance. Only the catalog's exact
+        names count: whether a call was made non-blocking (`sock.setblocking(False)`) is
+        not known there, so the names that only a mode makes blocking are left out."""
+        member = member_of(Symbol(type_name, instance=True), method)
+        if member is None or member.local or member.instance:
+            return None
+        entry = self.catalog.exact.get(member.qualname)
+        if entry is None or entry.nonblocking or entry.qualname in EXEMPT_BY_OWN_CODE:
+            return None
+        return entry.qualname, entry.category.value
 
     def _stream_entry(self, name: str, call: cst.Call) -> BlockingCall | None:
         """`json.load(f)`, `pickle.dump(x, f)`: a function that reads or writes the stream it
@@ -566,7 +580,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
             return False
         found = self._brief_locks.get(id(owner))
         if found is None:
-            found = self._brief_locks[id(owner)] = briefly_held(owner)
+            found = self._brief_locks[id(owner)] = briefly_held(owner, self.module)
         return spelling in found
 
     def _callee_text(self, func: cst.BaseExpression, qualname: str) -> str:
@@ -779,6 +793,9 @@ BOUNDABLE_QUEUES = frozenset(
 GETS_AFTER_EMPTY_TEST = frozenset({"queue.Queue.get"})
 # Lock acquisitions that cannot wait on a lock made by the statement before.
 FRESH_LOCK_WAITS = frozenset(f"{kind}.{method}" for kind in BRIEFLY_HELD_TYPES for method in ("acquire", "acquire_lock"))
+# Calls the exemptions above may free by the code around them (how the queue was made, a
+# lock made just before), which a function handed the object cannot see: not judged there.
+EXEMPT_BY_OWN_CODE = UNBOUNDED_PUT_ENTRIES | FRESH_LOCK_WAITS
 
 
 def _tests_not_empty(test: cst.BaseExpression, queue: str) -> bool:

@@ -193,7 +193,7 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
             site = site._replace(callee=start, new_class=names.absolute(site.new_class) if site.new_class else "")
         if site is not None and names.external:
             site = absolute_arguments(site, names.absolute)
-        chains = blocking_chains(names.lookup, start, site, names.classes, offloaded)
+        chains = blocking_chains(names.lookup, start, site, names.classes, offloaded, facts.member_blocking)
         result = {}
         read = None
         for category, chain in chains.items():

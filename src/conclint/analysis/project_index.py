@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from conclint.analysis.conditions import ClassFacts
-from conclint.analysis.summaries import LOCAL, FunctionSummary, ModuleSummary, absolutized, reaches_process_start
+from conclint.analysis.summaries import LOCAL, FunctionSummary, ModuleSummary, absolutized, parameter_call_index, reaches_process_start
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.processes import START_TOKENS
 from conclint.core.digests import content_digest
@@ -503,9 +503,12 @@ class ProjectView:
         is its offset from the `def` line, read off CPython's tree of the module (a tenth of
         summarizing it again with positions, which the other evidence needs)."""
         module = self._where.get(function)
-        if evidence == "blocking" and module is not None and module.summary is not None:
+        position = parameter_call_index(index) if evidence == "blocking" else None
+        if position is not None:  # a method called on a parameter, blocking by what the caller passed
+            evidence, index = "parameter_calls", position
+        if evidence in ("blocking", "parameter_calls") and module is not None and module.summary is not None:
             summary = module.summary.functions.get(function[len(module.name) + 1 :])
-            items = summary.blocking if summary is not None else ()
+            items = getattr(summary, evidence) if summary is not None else ()
             offset = items[index].offset if index < len(items) else -1
             start = self.definition_line(function) if offset >= 0 else 0
             if start:

@@ -196,6 +196,11 @@ class FunctionSummary:
     # Its `while` loops with a round that neither waits nor changes anything: a spin-wait
     # (CCL201, CCL203 judge it with `spin_wait`).
     spins: tuple[SpinEvidence, ...] = ()
+    # Its calls of a method on one of its own parameters, of unknown type there
+    # (`session.get(url)` in `def fetch(session, url)`): `callee` is "param.method" and
+    # `category` empty. A chain whose caller passes an object of a catalogued type
+    # (`fetch(requests.Session(), url)`) finds the blocking call there (`blocking_chains`).
+    parameter_calls: tuple[BlockingEvidence, ...] = ()
     # The library type (`sqlalchemy.orm.Session`) of the one value it returns, or of the one
     # value it yields if it is a generator (`next(get_db())`), "" otherwise: what a caller in
     # another module holds (conclint.analysis.symbols, through the project index).
@@ -246,6 +251,7 @@ class FunctionSummary:
             **({"returns_asyncio": self.returns_asyncio} if self.returns_asyncio else {}),
             **({"spins": [[e.line, e.reason, list(e.requires)] for e in self.spins]} if self.spins else {}),
             **({"returns": self.returns} if self.returns else {}),
+            **({"parameter_calls": [[*e[:5], e.offset, *([e.guard] if e.guard else [])] for e in self.parameter_calls]} if self.parameter_calls else {}),
         }
 
     @classmethod
@@ -283,6 +289,7 @@ class FunctionSummary:
             returns_asyncio=str(data.get("returns_asyncio", "")),
             spins=tuple(SpinEvidence(line, reason, tuple(requires)) for line, reason, requires in data.get("spins", ())),  # type: ignore[attr-defined]
             returns=str(data.get("returns", "")),
+            parameter_calls=tuple(_blocking_evidence(e) for e in data.get("parameter_calls", ())),  # type: ignore[attr-defined]
         )
 
 
@@ -443,6 +450,15 @@ def reads_only(lookup: Lookup, qualname: str) -> bool:
 # The index of a chain's blocking call that is not the function's own but a lambda's the
 # caller handed it (`retry(lambda: requests.get(url))`).
 PASSED_BLOCKING = -1
+# The index of a chain's blocking call that is the function's `parameter_calls[i]`, made
+# blocking by the object the caller passed: PARAMETER_CALL - i.
+PARAMETER_CALL = -2
+
+
+def parameter_call_index(index: int) -> int | None:
+    """The position in `parameter_calls` of a chain's blocking call, or None when `index`
+    is not one of theirs."""
+    return PARAMETER_CALL - index if index <= PARAMETER_CALL else None
 
 
 @dataclass(frozen=True)
@@ -462,6 +478,8 @@ class BlockingChain:
 
 ClassLookup = Callable[[str], "ClassFacts | None"]
 Offloaded = Callable[[FunctionSummary], bool]
+# (type, method) -> (catalog name, category) when that method of that library type blocks.
+MemberBlocking = Callable[[str, str], "tuple[str, str] | None"]
 
 # A chain search visits a function once per distinct set of known argument values; past this
 # many (function, values) states it stops looking further.
@@ -474,6 +492,7 @@ def blocking_chains(
     site: CallSite | None = None,
     classes: ClassLookup | None = None,
     offloaded: Offloaded | None = None,
+    members: MemberBlocking | None = None,
 ) -> dict[str, BlockingChain]:
     """For each category of blocking call the sync function `qualname` can make, directly or
     through the functions it calls, the shortest chain down to one, of at most
@@ -489,6 +508,10 @@ def blocking_chains(
     A function passed to a parameter that the callee calls itself (`retry(load)` where
     `retry` calls `operation()`) runs as the callee's call: the chain goes on into it, also
     from a coroutine `qualname` (`await retry(load)`), whose own calls are its own findings.
+
+    A method a function calls on its parameter (`session.get(url)` in `def fetch(session,
+    url)`) blocks where the caller passed an object of a library type whose method the
+    catalog lists (`members`): `fetch(requests.Session(), url)`.
 
     A category whose only blocking calls are working-directory reads (`os.path.abspath`,
     `Path.cwd()`: one system call that reads the kernel's memory, none at all for a path
@@ -516,7 +539,8 @@ def blocking_chains(
         # A coroutine (where the chain starts) is followed only into what it is given: its own
         # blocking calls and calls are findings in it.
         own = () if summary.is_async else tuple(enumerate(summary.blocking))
-        for index, evidence in (*own, *((PASSED_BLOCKING, e) for e in _passed_blocking(summary, frame))):
+        typed = () if summary.is_async or members is None else tuple(_typed_parameter_calls(summary, frame, members))
+        for index, evidence in (*own, *typed, *((PASSED_BLOCKING, e) for e in _passed_blocking(summary, frame))):
             if _better_witness(evidence, found.get(evidence.category)) and not evidence.suppressed and not dead(evidence.guard, frame, attribute):
                 found[evidence.category] = BlockingChain(
                     tuple(name for name, _ in _path(parents, (summary.qualname, frame))), evidence, index
@@ -569,6 +593,23 @@ def _passed_blocking(summary: FunctionSummary, frame: Frame) -> Iterator[Blockin
         yield BlockingEvidence(0, callee, category, shown=shown)
 
 
+def _typed_parameter_calls(summary: FunctionSummary, frame: Frame, members: MemberBlocking) -> Iterator[tuple[int, BlockingEvidence]]:
+    """The calls of methods on parameters to which the caller passed an object of a library
+    type whose method blocks (`session.get()` on a `requests.Session`), as blocking evidence
+    with their index in a chain (PARAMETER_CALL - position)."""
+    if not summary.parameter_calls or not frame.env:
+        return
+    env = dict(frame.env)
+    for position, call in enumerate(summary.parameter_calls):
+        parameter, _, method = call.callee.partition(".")
+        value = env.get(parameter)
+        if value is None or value[0] != "t":
+            continue
+        found = members(value[1], method)
+        if found is not None:
+            yield PARAMETER_CALL - position, call._replace(callee=found[0], category=found[1])
+
+
 def _called_values(summary: FunctionSummary, frame: Frame, kind: str) -> Iterator[tuple]:
     if not summary.called_parameters or not frame.env:
         return
@@ -584,7 +625,7 @@ def _uses_frame(summary: FunctionSummary, cache: dict[int, bool]) -> bool:
     guard, calls a parameter, or passes a parameter or attribute on, or calls a method on `self`."""
     found = cache.get(id(summary))
     if found is None:
-        found = cache[id(summary)] = bool(summary.called_parameters) or any(evidence.guard for evidence in summary.blocking) or any(
+        found = cache[id(summary)] = bool(summary.called_parameters or summary.parameter_calls) or any(evidence.guard for evidence in summary.blocking) or any(
             site.guard or site.bound or any(v is not None and v[0] in PASSED_SUBJECTS for v in site.args)
             or any(v is not None and v[0] in PASSED_SUBJECTS for _, v in site.keywords)
             for site in summary.sites
@@ -793,6 +834,7 @@ def absolutized(summary: FunctionSummary, module: str) -> FunctionSummary:
             for evidence in summary.spins
         ),
         blocking=tuple(evidence._replace(guard=_absolute_guard(evidence.guard, prefix)) for evidence in summary.blocking),
+        parameter_calls=tuple(evidence._replace(guard=_absolute_guard(evidence.guard, prefix)) for evidence in summary.parameter_calls),
         sites=tuple(
             absolute_arguments(
                 (site if site.external else site._replace(callee=prefix + site.callee, new_class=prefix + site.new_class if site.new_class else ""))._replace(
@@ -875,11 +917,15 @@ __all__ = [
     "Evidence",
     "FunctionSummary",
     "LoopAffineUse",
+    "MemberBlocking",
     "ModuleSummary",
+    "PARAMETER_CALL",
+    "PASSED_BLOCKING",
     "absolutized",
     "blocking_chains",
     "cpu_bound",
     "inherited_method",
+    "parameter_call_index",
     "pure_computation",
     "reaches_process_start",
     "reads_only",

@@ -74,6 +74,7 @@ from conclint.analysis.summaries import (
     SpinEvidence,
     SpinVerdict,
     inherited_method,
+    parameter_call_index,
     overrides,
 )
 from conclint.analysis.spin_loops import SpinCalls, spin_loop
@@ -215,7 +216,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         # by then the walk went through them, so the calls and loops in them are dropped from
         # what the coroutines run (`coroutine_calls`, `loops`) when the module ends.
         self._offloaded_later: set[int] = set()
-        self._nodes: dict[str, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode], list[cst.CSTNode]]] = {}
+        # Per function: its node, and those of its CPU evidence, blocking calls, GIL-releasing
+        # calls and method calls on parameters, in the order of its summary.
+        self._nodes: dict[str, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode], list[cst.CSTNode], list[cst.CSTNode]]] = {}
         self.summary = ModuleSummary()
         self.loops: dict[str, tuple[LoopFacts, ...]] = {}
         self._coroutine_calls: list[
@@ -249,9 +252,14 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         return nodes[1][index] if nodes is not None and index < len(nodes[1]) else None
 
     def blocking_node(self, qualname: str, index: int) -> cst.CSTNode | None:
-        """The node of the `index`-th blocking call in function `qualname` of this module."""
+        """The node of the `index`-th blocking call in function `qualname` of this module
+        (an index of `parameter_calls` too: see `summaries.parameter_call_index`)."""
         nodes = self._nodes.get(qualname)
-        return nodes[2][index] if nodes is not None and index < len(nodes[2]) else None
+        if nodes is None:
+            return None
+        position = parameter_call_index(index)
+        items, index = (nodes[2], index) if position is None else (nodes[4], position)
+        return items[index] if 0 <= index < len(items) else None
 
     def explanation(self, verdict: CpuVerdict) -> Callable[[LineOf], str]:
         """`verdict.explain()` with the evidence line, once the engine knows positions."""
@@ -270,13 +278,16 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         """The summaries with every line filled in by `line_of(node)`."""
         functions = {}
         for qualname, summary in self.summary.functions.items():
-            node, cpu, blocking, releases = self._nodes[qualname]
+            node, cpu, blocking, releases, parameter_calls = self._nodes[qualname]
             line = line_of(node)
             functions[qualname] = replace(
                 summary,
                 line=line,
                 cpu_evidence=tuple(e._replace(line=line_of(n)) for e, n in zip(summary.cpu_evidence, cpu)),
                 blocking=tuple(e._replace(line=at, offset=at - line) for e, at in zip(summary.blocking, map(line_of, blocking))),
+                parameter_calls=tuple(
+                    e._replace(line=at, offset=at - line) for e, at in zip(summary.parameter_calls, map(line_of, parameter_calls))
+                ),
                 releases_gil=tuple(e._replace(line=line_of(n)) for e, n in zip(summary.releases_gil, releases)),
                 loop_affine=tuple(
                     e._replace(line=line_of(n)) for e, n in zip(summary.loop_affine, self._loop_uses.nodes.get(qualname, ()))
@@ -289,20 +300,26 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         """The calls of the function `qualname` its summary lists as `blocking`, in order."""
         return self._nodes[qualname][2]
 
+    def parameter_call_nodes(self, qualname: str) -> Sequence[cst.CSTNode]:
+        """The calls of the function `qualname` its summary lists as `parameter_calls`, in order."""
+        return self._nodes[qualname][4]
+
     def with_blocking_offsets(self, offsets: Callable[[cst.CSTNode, list[cst.CSTNode]], list[int]]) -> ModuleSummary:
         """The summaries (lines 0) with each blocking call's `offset` from its function's
         `def` line: `offsets(function, nodes)` (`syntax.positions.offsets_within`) counts
         them on that function's code alone, a fraction of the module's positions."""
         functions = dict(self.summary.functions)
         for qualname, summary in self.summary.functions.items():
-            node, _, blocking, _ = self._nodes[qualname]
+            node, _, blocking, _, parameter_calls = self._nodes[qualname]
             # A coroutine's blocking calls are reported in its own module, where lines are
             # known; only a sync helper's are cited from a coroutine of another module.
-            if not summary.blocking or summary.is_async or not isinstance(node, cst.FunctionDef):
+            if not (summary.blocking or summary.parameter_calls) or summary.is_async or not isinstance(node, cst.FunctionDef):
                 continue
-            found = offsets(node, blocking)
+            found = offsets(node, blocking + parameter_calls)
             functions[qualname] = replace(
-                summary, blocking=tuple(e._replace(offset=offset) for e, offset in zip(summary.blocking, found))
+                summary,
+                blocking=tuple(e._replace(offset=offset) for e, offset in zip(summary.blocking, found)),
+                parameter_calls=tuple(e._replace(offset=offset) for e, offset in zip(summary.parameter_calls, found[len(blocking) :])),
             )
         return replace(self.summary, functions=functions)
 
@@ -1099,6 +1116,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             return
         if symbol is None:
             self._parameter_call(node, func)
+            self._parameter_method_call(node, func)
             if function.cls_name is not None and isinstance(func, cst.Attribute) and is_cls_receiver(func.value, function.cls_name):
                 self._edge(f"{function.class_qualname}.{func.attr.value}", node, "unknown")
             else:
@@ -1171,6 +1189,21 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         binding = self.facts.scope.bindings.get(func.value)
         if binding is not None and binding.kind == "param" and func.value not in function.called_parameters:
             function.called_parameters.append(func.value)
+
+    def _parameter_method_call(self, node: cst.Call, func: cst.BaseExpression) -> None:
+        """`session.get(url)` on the function's own parameter `session`, not rebound before
+        and of a type unknown here (not in a lambda, which may never run): whether it blocks
+        depends on what a caller passes (`FunctionSummary.parameter_calls`)."""
+        function = self._stack[-1]
+        if not isinstance(func, cst.Attribute) or function.lambda_depth or function.is_async:
+            return
+        if func.attr.value not in self.facts.catalog.method_names:
+            return  # no type of the catalog has a blocking method of that name
+        found = subject(func.value, self.facts)
+        if found is None or found[0] != "p":
+            return
+        shown = f"`{dotted_name(func) or found[1] + '.' + func.attr.value}()`"
+        function.parameter_calls.append((node, f"{found[1]}.{func.attr.value}", shown, function.guard()))
 
     def _coroutine_handing_functions(self, qualname: str, node: cst.Call) -> None:
         """A coroutine's call of a coroutine function of this module that hands it a function
@@ -1641,6 +1674,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 returns_asyncio=self._loop_uses.returns_of(function),
                 spins=tuple(SpinEvidence(0, reason, requires) for _, reason, requires in function.spins),
                 returns=function.value_types[0] if len(function.value_types) == 1 else "",
+                parameter_calls=tuple(
+                    BlockingEvidence(0, callee, "", shown=shown, guard=guard) for _, callee, shown, guard in function.parameter_calls
+                ),
             )
             if function.spins:
                 self._spin_nodes[function.qualname] = [loop for loop, _, _ in function.spins]
@@ -1649,6 +1685,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 [n for n, _, _ in evidence],
                 [n for n, *_ in function.blocking],
                 [n for n, _ in function.releases],
+                [n for n, *_ in function.parameter_calls],
             )
             self.loops[function.qualname] = tuple(loop for loop in function.loop_facts if id(loop.node) not in self._offloaded_later)
         imports = {

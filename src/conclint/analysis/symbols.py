@@ -457,6 +457,12 @@ def _member(base: Symbol, attr: str, depth: int = 0) -> Symbol | None:
     return Symbol(path)
 
 
+def member_of(base: Symbol, attr: str) -> Symbol | None:
+    """`base.attr` (see `_member`), for a symbol made elsewhere: the type of an object a
+    caller passes."""
+    return _member(base, attr)
+
+
 def _is_known_method(path: str) -> bool:
     from conclint.knowledge.blocking import blocking_catalog
 
@@ -756,4 +762,4 @@ def _call_result(callee: Symbol | None, depth: int = 0) -> Symbol | None:
     return None
 
 
-__all__ = ["Symbol", "resolve", "binding_symbol", "canonical_name"]
+__all__ = ["Symbol", "resolve", "binding_symbol", "canonical_name", "member_of"]

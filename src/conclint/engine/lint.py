@@ -15,7 +15,7 @@ import os
 import fnmatch
 from dataclasses import replace
 from pathlib import PurePosixPath
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import libcst as cst
 from libcst.metadata import CodeRange
@@ -379,7 +379,7 @@ def _unlocated_summary(collector: SummaryCollector, module: cst.Module, source: 
     comment silences marked `suppressed`: placed from the positions of their own statements
     (see `StatementPositions`), in a source that may hold such comments."""
     summary = _blocking_offsets(collector, module)
-    if not _may_suppress(source) or not any(function.blocking for function in summary.functions.values()):
+    if not _may_suppress(source) or not any(function.blocking or function.parameter_calls for function in summary.functions.values()):
         return summary
     positions = StatementPositions(module, _source_text(module, source), lambda: _positions(module))
     return _mark_suppressed(summary, collector, module, source, lambda node: positions[node].start.line)
@@ -433,15 +433,26 @@ def _mark_suppressed(
     their rule's code."""
     codes = category_codes()
     lines = source_lines(_source_text(module, source))
+
+    def silenced(node: cst.CSTNode, wanted: Iterable[str]) -> bool:
+        line = line_of(node)
+        return 0 < line <= len(lines) and any(is_suppressed(lines[line - 1], code) for code in wanted)
+
     functions = {}
     for name, function in summary.functions.items():
         blocking = tuple(
-            evidence._replace(suppressed=True)
-            if 0 < (line := line_of(node)) <= len(lines) and is_suppressed(lines[line - 1], codes.get(evidence.category, ""))
-            else evidence
+            evidence._replace(suppressed=True) if silenced(node, (codes.get(evidence.category, ""),)) else evidence
             for evidence, node in zip(function.blocking, collector.blocking_nodes(name))
         )
-        functions[name] = replace(function, blocking=blocking) if blocking != function.blocking else function
+        # A method called on a parameter blocks by the rule of what a caller passes: a comment
+        # for any of the rules silences it.
+        parameter_calls = tuple(
+            evidence._replace(suppressed=True) if silenced(node, codes.values()) else evidence
+            for evidence, node in zip(function.parameter_calls, collector.parameter_call_nodes(name))
+        )
+        if blocking != function.blocking or parameter_calls != function.parameter_calls:
+            function = replace(function, blocking=blocking, parameter_calls=parameter_calls)
+        functions[name] = function
     return replace(summary, functions=functions)
 
 

@@ -355,15 +355,18 @@ DATA_URI_RESPONSE = "http.client.HTTPResponse."
 # The locks a `with` on which is left alone when every holder is brief.
 BRIEFLY_HELD_TYPES = frozenset({"threading.Lock", "threading.RLock"})
 # What a critical section may call and still be brief (conclint.analysis.brief_locks): the
-# builtins, and the container methods (on anything but `self` itself), that bookkeeping under
-# a lock uses. Anything else (a method of the project, logging, I/O) may take long while the
-# lock is held.
+# builtins and container constructors, and the container methods (on anything but `self`
+# itself), that bookkeeping under a lock uses, with clock reads, lock constructors and
+# non-blocking lock and event queries. Anything else (logging, I/O, a library's method) may
+# take long while the lock is held; a function of the module is judged by its own body.
 BRIEF_BUILTINS = frozenset(
-    "len isinstance bool int float str tuple list dict set frozenset id hash min max abs getattr hasattr".split()
+    "len isinstance bool int float str tuple list dict set frozenset id hash min max abs getattr hasattr "
+    "setattr delattr vars type callable OrderedDict defaultdict deque Counter".split()
 )
 BRIEF_METHODS = frozenset(
     "append appendleft add discard remove pop popleft popitem get setdefault update clear copy "
-    "items keys values extend insert count index monotonic perf_counter time".split()
+    "items keys values extend insert count index monotonic perf_counter time monotonic_ns perf_counter_ns "
+    "time_ns locked is_set Lock RLock".split()
 )
 
 # (category, remedy, space-separated qualified names, non-blocking exceptions)
@@ -614,6 +617,9 @@ class BlockingCatalog:
                 self.wildcard[entry.qualname[:-2]] = entry
             else:
                 self.exact[entry.qualname] = entry
+        # The last part of every exact name (`get`, `read`, `recv`): a method called on an
+        # object of unknown type can be one of the catalog's only under such a name.
+        self.method_names = frozenset(name.rpartition(".")[2] for name in self.exact)
 
     def lookup(self, qualname: str) -> BlockingCall | None:
         found = self.exact.get(qualname)

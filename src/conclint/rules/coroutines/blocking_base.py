@@ -49,6 +49,13 @@ A call `self.data()` of a method that the class and its bases of the module leav
 (a template method), or define as a stub (a body that only raises `NotImplementedError`, or
 an `@abstractmethod` that does nothing), runs a subclass's override: it is followed into the
 overrides that the module's subclasses define, and reported when one of them blocks.
+A helper that calls a method on one of its parameters (`def fetch(session, url): return
+session.get(url)`) blocks where the coroutine passes an object whose type the catalog knows:
+a local or an attribute of `self` made by a catalogued call (`session = requests.Session()`,
+`handle = open(path, "w")`, `self.sock = socket.create_connection(...)`), passed on down
+the chain too. Methods that block only by how the object was made or is used (`put` on a
+queue made without a bound, `get(block=False)`, a lock made just before, a socket set
+non-blocking by the caller) are not judged there.
 
 Code that never runs is not checked: statements after a `raise`, `return`, `continue` or
 `break` of their block, or after a call that ends the process (`sys.exit()`, `os._exit()`,

@@ -86,6 +86,22 @@ _MOCKED_RESPONSE = """
                 server.add_response("/test", {response})
 """
 
+# A helper that writes to the stream it is given: a file the exporter opened, or a buffer.
+_WRITE_ROWS = """
+            import io
+
+            def write_rows(stream, rows):
+                for row in rows:
+                    stream.write(",".join(map(str, row)) + "\\n")
+
+            class Exporter:
+                def __init__(self, path):
+                    self.stream = {stream}
+
+                async def export(self, rows):
+                    write_rows(self.stream, rows)
+"""
+
 _RUN_CONFIG = """
             from pathlib import Path
 
@@ -212,6 +228,8 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     NAME = "blocking-file-io-in-async"
     CATEGORY = Category.FILE
     VALID = (
+        # A helper writing to the stream it is given, here a buffer in memory.
+        Valid(_WRITE_ROWS.format(stream="io.StringIO()")),
         # crawl4ai's run configuration compiles a script only when one is given; `__init__`
         # keeps the argument in `self.c4a_script` before testing it there.
         Valid(_RUN_CONFIG.format(arguments="")),
@@ -639,6 +657,12 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same helper given a file the exporter opened: each write goes to the disk.
+        Invalid(
+            _WRITE_ROWS.format(stream='open(path, "w")'),
+            line=12,
+            message_contains=("`write_rows()` blocks the event loop", "via write_rows -> stream.write() (line 5)"),
+        ),
         # The same server given a value of unknown type, which may be a path.
         Invalid(_MOCKED_RESPONSE.format(response="fixture"), line=12, message_contains=("via ExternalAPIMockServer.add_response -> open()",)),
         # The same cache keyed by a name: each new name reads a file.

@@ -109,9 +109,11 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     work itself, `future.result()`, has that wait reported, not its exit).
 
     Not reported: a `with lock:` on a `threading.Lock` or `RLock` that every holder in the
-    module holds only for bookkeeping (no loop, no `await`, no nested `with`, no call but
-    builtins such as `len()` and container methods such as `add()` or `pop()`): waiting for
-    it lasts no longer than one of those critical sections. The lock is told apart by its
+    module holds only for bookkeeping (no `while` loop, no `await`, no nested `with`, no
+    call but builtins such as `len()`, container methods such as `add()` or `pop()`, clock
+    reads, and functions of the class or module that are brief in the same way, such as
+    `self._purge_expired()` walking a dict, or a class of the module whose `__init__` only
+    sets attributes): waiting for it lasts no longer than one of those critical sections. The lock is told apart by its
     spelling (`self._lock` within a class, or a module-level name); a holder that does more,
     or an `acquire()` of it anywhere, keeps every `with` on it reported. Nor taking a
     `threading.Lock` or `RLock` that the statement right before made (`lock =
@@ -200,6 +202,34 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     NAME = "blocking-wait-in-async"
     CATEGORY = Category.WAIT
     VALID = (
+        # agno's in-memory run cancellation: every holder of the lock only reads and purges a
+        # dict, through a method of the class that walks it.
+        Valid(
+            """
+            import threading
+            import time
+
+            class CancellationManager:
+                def __init__(self):
+                    self._lock = threading.Lock()
+                    self._cancelled = {}
+
+                def cancel(self, run_id):
+                    with self._lock:
+                        self._cancelled[run_id] = time.monotonic() + 60
+
+                def _purge_expired(self):
+                    now = time.monotonic()
+                    for run_id, expires in list(self._cancelled.items()):
+                        if expires < now:
+                            self._cancelled.pop(run_id, None)
+
+                async def is_cancelled(self, run_id):
+                    with self._lock:
+                        self._purge_expired()
+                        return run_id in self._cancelled
+            """
+        ),
         # openai-agents' tracing provider: the lock is taken only until the first call set
         # the provider up.
         Valid(_PROVIDER.format(test="provider is not None")),
