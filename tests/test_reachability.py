@@ -852,3 +852,84 @@ def test_code_after_a_call_that_ends_the_process_never_runs() -> None:
             time.sleep(3)
         """
     assert lines(source) == [21]  # stop() signals another process, then waits
+
+
+DERIVED = """
+    from pathlib import Path
+
+    class Tools:
+        def __init__(self, save=False, directory=None, strict=True):
+            self.save = save or (directory is not None)
+            self.lenient = not strict
+            if self.save:
+                self.output = Path.cwd().resolve()
+            if self.lenient:
+                Path("lenient").mkdir()
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "reported"),
+    [
+        ("Tools()", False),  # neither alternative of `save or directory is not None` holds
+        ("Tools(save=True)", True),
+        ("Tools(directory='out')", True),
+        ("Tools(save=flag)", True),  # undecided
+        ("Tools(strict=False)", True),  # `self.lenient = not strict`
+    ],
+)
+def test_a_test_the_method_stored_in_self_is_tested_as_the_caller_passed_it(call: str, reported: bool) -> None:
+    """agno's SlackTools: `self.save_downloads = save_downloads or (output_directory is not
+    None)`, then `if self.save_downloads:` resolves the download directory."""
+    source = DERIVED + f"""
+    async def handler(flag):
+        {call}
+    """
+    assert bool(lines(source, "CCL104")) == reported
+
+
+NOT_NONE = """
+    from pathlib import Path
+
+    class Store:
+        def __init__(self, db=None, url=None):
+            if db is not None:
+                self.db = db
+            else:
+                Path(url).parent.mkdir()
+
+    def wrap(source):
+        if hasattr(source, "engine"):
+            return Store(db=source)
+
+    def checked(source):
+        if source:
+            return Store(db=source)
+
+    def typed(source):
+        if isinstance(source, bytes):
+            return Store(db=source)
+
+    def plain(source):
+        return Store(db=source)
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "reported"),
+    [
+        ("wrap(source)", False),  # `hasattr(source, ...)`: None has no such attribute
+        ("checked(source)", False),
+        ("typed(source)", False),
+        ("plain(source)", True),
+        ("wrap(None)", False),
+    ],
+)
+def test_a_parameter_passed_on_under_a_test_that_none_fails_is_not_none(call: str, reported: bool) -> None:
+    """agno's `_as_backend`: `if hasattr(source, "db_engine"): return DbFileSystem(db=source)`,
+    whose `else` branch (no db given) makes the database file's directory."""
+    source = NOT_NONE + f"""
+    async def handler(source):
+        {call}
+    """
+    assert bool(lines(source, "CCL104")) == reported

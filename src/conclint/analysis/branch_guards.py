@@ -112,24 +112,34 @@ def _parameter_held(scope: Scope, receiver: str, name: str, facts: FileFacts) ->
     reading it, nothing else in the class assigns `self.name`, and the method never rebinds
     the parameter. A test on it is a test on what the caller passed (crawl4ai's
     `CrawlerRunConfig()` compiles a script only `if self.c4a_script`)."""
+    value = _held_here(scope, receiver, name, facts)
+    if not isinstance(value, cst.Name):
+        return None
+    binding = scope.bindings.get(value.value)
+    return value.value if binding is not None and binding.kind == "param" and value.value not in scope.rebound else None
+
+
+def _held_here(scope: Scope, receiver: str, name: str, facts: FileFacts) -> cst.BaseExpression | None:
+    """What a statement of the method's own body stored in `self.name` before the statement
+    reading it, when nothing else in the class assigns `self.name`."""
     owner = scope.parent
     function = scope.node
     if owner is None or not isinstance(owner.node, cst.ClassDef) or not isinstance(function, cst.FunctionDef):
         return None
     if not isinstance(function.body, cst.IndentedBlock) or assignment_counts(owner.node, owner)[name] != 1:
         return None
-    stored = _stored_parameters(function, receiver, scope)
-    if name not in stored:
+    stored = _stored_values(function, receiver, scope).get(name)
+    if stored is None:
         return None
-    parameter, index = stored[name]
+    value, index = stored
     body = function.body.body
     reading = next((position for position, statement in enumerate(body) for open_ in facts.statements if open_ is statement), None)
-    return parameter if reading is not None and reading > index else None
+    return value if reading is not None and reading > index else None
 
 
-def _stored_parameters(function: cst.FunctionDef, receiver: str, scope: Scope) -> dict[str, tuple[str, int]]:
-    """`self.x = x` statements of the function's own body (not nested in a block): the
-    attribute, the parameter and the statement's index; kept on the module scope."""
+def _stored_values(function: cst.FunctionDef, receiver: str, scope: Scope) -> dict[str, tuple[cst.BaseExpression, int]]:
+    """`self.x = <value>` statements of the function's own body (not nested in a block): the
+    attribute, the value and the statement's index; kept on the module scope."""
     module = scope.module()
     found = module.stored_parameters.get(id(function))
     if found is None:
@@ -138,22 +148,47 @@ def _stored_parameters(function: cst.FunctionDef, receiver: str, scope: Scope) -
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
             for small in statement.body:
-                if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Name)):
+                if not (isinstance(small, cst.Assign) and len(small.targets) == 1):
                     continue
                 target = small.targets[0].target
-                value = small.value.value
-                binding = scope.bindings.get(value)
-                if (
-                    isinstance(target, cst.Attribute)
-                    and isinstance(target.value, cst.Name)
-                    and target.value.value == receiver
-                    and binding is not None
-                    and binding.kind == "param"
-                    and value not in scope.rebound
-                ):
-                    found[target.attr.value] = (value, index)
+                if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == receiver:
+                    found[target.attr.value] = (small.value, index)
         module.stored_parameters[id(function)] = found
     return found
+
+
+def _derived_test(test: cst.BaseExpression, facts: FileFacts) -> cst.BaseExpression | None:
+    """The test `self.name` holds the result of, stored by the method itself before reading it
+    (`self.save_downloads = save_downloads or output_directory is not None`, then `if
+    self.save_downloads:`), so that testing it tests what the caller passed."""
+    if not (isinstance(test, cst.Attribute) and isinstance(test.value, cst.Name)):
+        return None
+    scope = _function_scope(facts.scope)
+    binding = scope.bindings.get(test.value.value) if scope is not None else None
+    if scope is None or binding is None or binding.kind != "self":
+        return None
+    value = _held_here(scope, test.value.value, test.attr.value, facts)
+    return value if isinstance(value, (cst.BooleanOperation, cst.Comparison, cst.UnaryOperation)) else None
+
+
+def _derived_literals(test: cst.BaseExpression, wanted: bool, facts: FileFacts, results: Results) -> list[Literal]:
+    """`literals` of a stored test: `a or b` true is one ("any", ...) literal of its parts
+    when each part is one literal (what the caller passed decides each)."""
+    if not (isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And) != wanted):
+        return literals(test, wanted, facts, results)
+    operator = type(test.operator)
+    parts: list[cst.BaseExpression] = []
+    pending: list[cst.BaseExpression] = [test]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, cst.BooleanOperation) and type(current.operator) is operator:
+            pending += [current.right, current.left]
+        else:
+            parts.append(current)
+    alternatives = [literals(part, wanted, facts, results) for part in parts]
+    if any(len(found) != 1 for found in alternatives):
+        return []
+    return [("any", None, tuple(found[0] for found in alternatives), True)]
 
 
 def _sets_kept_attribute(scope: Scope, receiver: str, name: str) -> bool:
@@ -170,6 +205,9 @@ def _sets_kept_attribute(scope: Scope, receiver: str, name: str) -> bool:
 
 def literals(test: cst.BaseExpression, wanted: bool, facts: FileFacts, results: Results = None) -> list[Literal]:
     """The literals that hold where `test` evaluated to `wanted` (a conjunction; may be empty)."""
+    derived = _derived_test(test, facts) if type(test) is cst.Attribute else None
+    if derived is not None:
+        return _derived_literals(derived, wanted, facts, results)
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
         return literals(test.expression, not wanted, facts, results)
     if isinstance(test, cst.BooleanOperation):
@@ -211,7 +249,7 @@ def _set_up_alternatives(test: cst.BooleanOperation, wanted: bool, facts: FileFa
 
 def _atom(test: cst.BaseExpression, facts: FileFacts, results: Results) -> tuple[str, Value, object, bool] | None:
     """(test, subject, operand, polarity) for `x`, `x is None`, `x is not None`, `x == 3`,
-    `x != "a"`, `isinstance(x, T)`; None for anything else."""
+    `x != "a"`, `isinstance(x, T)`, `hasattr(x, "name")`; None for anything else."""
     if isinstance(test, (cst.Name, cst.Attribute)):
         found = subject(test, facts, results)
         return ("truthy", found, None, True) if found is not None else None
@@ -231,11 +269,16 @@ def _atom(test: cst.BaseExpression, facts: FileFacts, results: Results) -> tuple
         return None
     if isinstance(test, cst.Call) and len(test.args) == 2 and not any(a.star or a.keyword for a in test.args):
         symbol = facts.resolve(test.func)
-        if symbol is None or symbol.local or symbol.qualname != "builtins.isinstance":
+        if symbol is None or symbol.local or symbol.qualname not in ("builtins.isinstance", "builtins.hasattr"):
             return None
         found = subject(test.args[0].value, facts, results)
+        if found is None:
+            return None
+        if symbol.qualname == "builtins.hasattr":  # `hasattr(db, "db_engine")`: None has no such attribute
+            name = constant_value(test.args[1].value)
+            return ("hasattr", found, name[1], True) if name is not None and isinstance(name[1], str) else None
         types = _type_names(test.args[1].value, facts)
-        return ("isinstance", found, types, True) if found is not None and types else None
+        return ("isinstance", found, types, True) if types else None
     return None
 
 

@@ -43,8 +43,8 @@ itself, in a class whose `__new__` returns an instance kept on the class (`retur
 cls._instances[port]`): one object per process, set up by its first use (prefect's ephemeral
 API server, started by the first `get_client()`).
 
-A literal is (test, subject, operand, wanted): test "truthy", "none", "eq" (operand a scalar)
-or "isinstance" (operand a tuple of type names); subject ("p", name) or ("a", name); the
+A literal is (test, subject, operand, wanted): test "truthy", "none", "eq" (operand a scalar),
+"isinstance" (operand a tuple of type names) or "hasattr" (operand an attribute name); subject ("p", name) or ("a", name); the
 literal holds when the test's result equals `wanted`. ("any", None, literals, True) holds
 when one of its literals does: what follows `if _options and not force: return _options`
 (kept only when one of them tests a module global). A guard is a tuple of literals, all of
@@ -258,12 +258,12 @@ def enter(
     given: set[str] = set()
     for param, value in zip(ordered, site.args):
         given.add(param.name)
-        resolved = _resolve(value, caller, attribute)
+        resolved = _resolve(value, caller, attribute) or _not_none_by_guard(value, site.guard)
         if resolved is not None:
             env[param.name] = resolved
     for name, value in site.keywords:
         given.add(name)
-        resolved = _resolve(value, caller, attribute)
+        resolved = _resolve(value, caller, attribute) or _not_none_by_guard(value, site.guard)
         if resolved is not None:
             env[name] = resolved
     if not site.splat:
@@ -275,6 +275,27 @@ def enter(
                 continue
             env[param.name] = param.default
     return Frame(tuple(sorted(env.items())), self_class, known)
+
+
+# An object of unknown type that is not None: what a caller passes of its own parameter
+# under a test that rules None out.
+NOT_NONE: Value = ("t", "builtins.object", None)
+
+
+def _not_none_by_guard(value: Value | None, guard: Guard) -> Value | None:
+    """NOT_NONE when the caller passes its own parameter or attribute (`value`) under a test
+    that None fails (`if db is not None:`, `if db:`, `isinstance(db, Engine)`, `hasattr(db,
+    "db_engine")`): the callee's `if db is None:` is decided there."""
+    if value is None or value[0] not in PASSED_SUBJECTS:
+        return None
+    for test, subject, operand, wanted in guard:
+        if subject != value:
+            continue
+        if (test, wanted) in (("none", False), ("truthy", True), ("hasattr", True)):
+            return NOT_NONE
+        if test == "isinstance" and wanted and "builtins.NoneType" not in operand:
+            return NOT_NONE
+    return None
 
 
 def _resolve(value: Value | None, caller: Frame, attribute: World) -> Value | None:
@@ -335,6 +356,8 @@ def _test(test: str, value: Value, operand: object) -> bool | None:
         return None
     if test == "isinstance":
         return _isinstance(value, operand)  # type: ignore[arg-type]
+    if test == "hasattr" and kind == "c" and value[1] is None:
+        return False
     return None
 
 

@@ -78,8 +78,9 @@ class Scope:
     class_methods: dict[int, frozenset[str]] = field(default_factory=dict)
     # On the module scope: per class, whether its `__new__` returns an instance it keeps.
     kept_instances: dict[int, bool] = field(default_factory=dict)
-    # On the module scope: per function, the parameters its own body stores in `self`.
-    stored_parameters: dict[int, dict[str, tuple[str, int]]] = field(default_factory=dict)
+    # On the module scope: per function, what its own body stores in `self` attributes (the
+    # value and the statement's index), by attribute.
+    stored_parameters: dict[int, dict[str, tuple[cst.BaseExpression, int]]] = field(default_factory=dict)
     base_inits: dict[int, tuple[cst.Call, cst.BaseExpression | None, Scope] | None] = field(default_factory=dict)
     properties: dict[tuple[int, str], tuple[cst.BaseExpression, Scope] | None] = field(default_factory=dict)
     class_assignments: dict[int, Counter[str]] = field(default_factory=dict)

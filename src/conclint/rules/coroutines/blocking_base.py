@@ -68,16 +68,19 @@ its body binds once, to `True` or `False`, and no `global` statement rebinds (py
 
 Only calls that can run are followed. A call or blocking call inside a helper that sits
 under a test of the helper's own parameters or `self` attributes (`if path is None: return`,
-`if force:`, `isinstance(fp, io.IOBase)`, `for p in paths`, `x and f()`) is skipped when the
+`if force:`, `isinstance(fp, io.IOBase)`, `hasattr(fp, "read")`, `for p in paths`, `x and f()`) is skipped when the
 test is decided false with what the coroutine passes: literal arguments, omitted ones (their
 defaults), objects it constructs (`io.BytesIO(...)` is an `io.IOBase`; none of these,
 nor None, a string or a dict, is an `os.PathLike`), the class attributes
 of the class it constructs (`STYLE_FILE = None`, unless a subclass overrides it or a method
 assigns it), a parameter the method stored in `self` earlier in its own body (`self.script =
-script` before `if self.script:`, when nothing else in the class assigns it), what a test
+script` before `if self.script:`, when nothing else in the class assigns it; likewise a
+test it stored, `self.save = save or directory is not None` before `if self.save:`), what a test
 of an attribute of `self` that only `__init__` assigns decided where a method is called on
 the same `self` (`if self._is_wav: self.end_input()` enters `end_input` knowing `_is_wav`
-is true), and arguments passed on down the chain. A module global the helper declares
+is true), and arguments passed on down the chain: a parameter passed on under a test that
+None fails (`if hasattr(source, "engine"): Store(db=source)`, `if source:`, `isinstance`)
+is not None in the callee. A module global the helper declares
 `global`, and so sets, is taken as set up: code that runs only while it is unset (`if
 _config is None: _config = load()`, or after `if _options and not force: return
 _options`, also tested through a local copy, `provider = _provider` and `if provider is not
