@@ -71,7 +71,8 @@ def bound_names(target: cst.BaseExpression) -> list[str]:
 
 def walks_element(iterable: cst.BaseExpression, outer: set[str]) -> bool:
     """True when an inner loop walks what an outer loop produced (`for cell in row`,
-    `for item in groups[key]`, `enumerate(row.cells)`): together the loops visit the data
+    `for item in groups[key]`, `enumerate(row.cells)`, `range(len(row) - 1)`,
+    `getattr(item, "children", None) or []`): together the loops visit the data
     once. A window over other data (`samples[start:start + w]`) or independent data
     (`for b in points`) makes the nesting quadratic."""
     node: cst.BaseExpression = iterable
@@ -89,6 +90,9 @@ def walks_element(iterable: cst.BaseExpression, outer: set[str]) -> bool:
                 node = node.func.value
                 continue
             return any(walks_element(arg.value, outer) for arg in node.args)
+        elif isinstance(node, (cst.BinaryOperation, cst.BooleanOperation)):
+            # `range(0, len(row) - 1, 2)`, `getattr(item, "tools", None) or []`
+            return walks_element(node.left, outer) or walks_element(node.right, outer)
         else:
             return False
     return False

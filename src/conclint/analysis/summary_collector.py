@@ -83,6 +83,7 @@ from conclint.knowledge.threads import (
     ARRAY_WORK,
     BYTE_SEQUENCES,
     BYTE_VALUES,
+    CALENDAR_COUNTS,
     COUNT_PRESERVING,
     SIZE_READERS,
     CALLABLE_WRAPPERS,
@@ -828,7 +829,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
     def _read_from_data(self, node: cst.BaseExpression, depth: int = 0) -> bool:
         """A count taken from data held already: its `len()`, a field unpacked from bytes
         (`struct.unpack_from`, `int.from_bytes`), a value masked to a few bits (`v & 0x0F`),
-        a byte of a `bytes` parameter (`data[4]`), or a local name assigned one of these.
+        a byte of a `bytes` parameter (`data[4]`), the days between two dates (`(today -
+        start).days`, as many as the calendar holds), or a local name assigned one of these.
         A `range()` of it walks that data (a packet's entries), rather than doing work a
         number asks for."""
         if depth > 3:
@@ -851,6 +853,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             elif isinstance(current, cst.Subscript):
                 if isinstance(current.value, cst.Name) and self._binding_reads_data(current.value, depth, subscripted=True):
                     return True
+            elif isinstance(current, cst.Attribute) and current.attr.value in CALENDAR_COUNTS:
+                return True
             elif isinstance(current, cst.Name):
                 if self._binding_reads_data(current, depth, subscripted=False):
                     return True

@@ -479,6 +479,9 @@ COUNT_PRESERVING = frozenset({"math.ceil", "math.floor", "builtins.int", "builti
 #   byte has (`v_p_x_cc & 0x0F`).
 BYTE_SEQUENCES = frozenset({"bytes", "bytearray", "memoryview"})
 BYTE_VALUES = 256
+# - a span of time read as whole days (`(today - last_run).days`): as many as the calendar
+#   holds between two dates a program keeps, a few thousand at most.
+CALENDAR_COUNTS = frozenset({"days"})
 
 
 # A `range()` whose literal bounds stay below this is too short to be evidence by itself:

@@ -204,6 +204,27 @@ class CpuBoundFunctionOnThread(Rule):
     # (any import of which spells `multiprocess`: "dummy" alone is a common word in tests).
     REQUIRED_TOKENS = (b"Thread", b"Timer", b"to_thread", b"run_in_executor", b"multiprocess")
     VALID = (
+        # agno's executor check walks a tree of agents and their tools once, each node's
+        # children through the loop that holds it: a walk of the data, not nested work.
+        Valid(
+            """
+            import asyncio
+
+            def validate_tools(component):
+                pending = [component]
+                seen = set()
+                while pending:
+                    item = pending.pop()
+                    if item is None or id(item) in seen:
+                        continue
+                    seen.add(id(item))
+                    for tool in getattr(item, "tools", None) or []:
+                        pending.append(tool)
+
+            async def start(component):
+                await asyncio.to_thread(validate_tools, component)
+            """
+        ),
         # opentelemetry-sdk's tests: four threads add to one counter while the test collects,
         # to show no measurement is lost; racing is the point, not speed.
         Valid(

@@ -129,6 +129,21 @@ class CpuBoundLoopInCoroutine(Rule):
     REQUIRED_TOKENS = (b"async",)
     REQUIRED_PATTERN = COROUTINE
     VALID = (
+        # agno's metrics: one date per day since the last run, as many as the calendar holds.
+        Valid(
+            """
+            from datetime import date, datetime, timedelta, timezone
+
+            def dates_since(start: date) -> list[date]:
+                today = datetime.now(timezone.utc).date()
+                days = (today - start).days + 1
+                return [start + timedelta(days=x) for x in range(days)]
+
+            async def calculate_metrics(db, start):
+                for day in dates_since(start):
+                    await db.aggregate(day)
+            """
+        ),
         # The LLM SDKs' timestamp parsing: milliseconds to seconds, a division per round.
         Valid(_UNIX_SECONDS.format(step="seconds /= 1000")),
         # pydantic-ai's realtime replay: a `while` stepping back over the trailing user turns
