@@ -773,3 +773,34 @@ def test_a_lazy_call_bound_to_a_name_is_judged_by_where_the_name_is_iterated() -
     found = [(d.code, d.line) for d in lint_source(source, "app.py", DEFAULT_SETTINGS)]
     # The thread iterates `offloaded`; `kept` is iterated on the loop.
     assert found == [("CCL104", 6)]
+
+
+def test_a_conditional_expression_whose_branches_make_one_type_has_that_type() -> None:
+    """agno's workspace provider: `self.root = Path(root).expanduser().resolve() if root is not
+    None else Path.cwd().resolve()` holds a Path either way, so it is not None where it is
+    passed on (`Workspace(root=self.root)` skips its `if root is None:` branch); branches of
+    two types (a file or a buffer) make no type."""
+    source = textwrap.dedent(
+        """
+        import io
+        from pathlib import Path
+
+        class Workspace:
+            def __init__(self, root=None):
+                if root is None:
+                    self.root = Path("default")
+                    self.root.mkdir()
+
+        class Provider:
+            def __init__(self, root=None, raw=False):
+                self.root = Path(root) if root is not None else Path("x")
+                self.stream = open(root) if raw else io.StringIO()
+
+            async def tools(self):
+                self.stream.read()
+                Workspace(root=self.root)
+                Workspace(root=None)
+        """
+    ).lstrip("\n")
+    found = lint_source(source, "example.py", DEFAULT_SETTINGS)
+    assert [(d.line, d.code) for d in found] == [(18, "CCL104")]  # only `Workspace(root=None)`

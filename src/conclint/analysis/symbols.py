@@ -108,6 +108,12 @@ def resolve(expression: cst.CSTNode, scope: Scope, depth: int = 0) -> Symbol | N
         if base is not None and base.instance and base.qualname in PATH_TYPES:
             return base
         return None
+    if isinstance(expression, cst.IfExp):
+        # `Path(root).resolve() if root is not None else Path.cwd().resolve()`: one type either way.
+        body = resolve(expression.body, scope, depth + 1)
+        if body is not None and body.instance and body == resolve(expression.orelse, scope, depth + 1):
+            return body
+        return None
     if isinstance(expression, cst.Await):
         return None
     return None

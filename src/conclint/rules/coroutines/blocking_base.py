@@ -52,8 +52,9 @@ overrides that the module's subclasses define, and reported when one of them blo
 A helper that calls a method on one of its parameters (`def fetch(session, url): return
 session.get(url)`) blocks where the coroutine passes an object whose type the catalog knows:
 a local or an attribute of `self` made by a catalogued call (`session = requests.Session()`,
-`handle = open(path, "w")`, `self.sock = socket.create_connection(...)`), passed on down
-the chain too. Methods that block only by how the object was made or is used (`put` on a
+`handle = open(path, "w")`, `self.sock = socket.create_connection(...)`, or a conditional
+expression whose branches make the same type), passed on down the chain too; such an
+object is not None there either. Methods that block only by how the object was made or is used (`put` on a
 queue made without a bound, `get(block=False)`, a lock made just before, a socket set
 non-blocking by the caller) are not judged there.
 
