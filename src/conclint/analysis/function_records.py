@@ -78,7 +78,7 @@ class LoopRecord:
 
     __slots__ = (
         "node", "kind", "over_range", "numeric", "small", "arithmetic", "multiplicative", "updates",
-        "compares", "inner_loops", "inner_numeric", "inner_small", "impure", "heavy", "calls", "pending",
+        "compares", "inner_loops", "inner_numeric", "inner_small", "display", "impure", "heavy", "calls", "pending",
         "clauses", "names", "dependent", "independent_inner", "nesting", "breaks", "conditionals", "outputs",
         "tested", "grows", "shrinks",
         "in_body", "body_loops", "idle", "floating", "hashes", "per_element",
@@ -95,6 +95,8 @@ class LoopRecord:
         self.inner_loops = 0
         self.inner_numeric = False
         self.inner_small = True
+        # It walks a tuple, list or set written out in the source (`("members", "steps")`).
+        self.display = False
         self.impure = False
         self.heavy: str | None = None
         self.calls: list[str] = []

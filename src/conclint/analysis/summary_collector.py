@@ -147,6 +147,14 @@ def property_names(source: bytes) -> frozenset[str]:
     return frozenset(match.decode() for match in _PROPERTY_DEFINITION.findall(source))
 
 
+def _short_display(iterable: cst.BaseExpression) -> bool:
+    """A tuple, list or set written out in the source, without `*` unpacking: a loop over it
+    runs as many rounds as it has elements."""
+    return type(iterable) in (cst.Tuple, cst.List, cst.Set) and not any(
+        isinstance(element, cst.StarredElement) for element in iterable.elements  # type: ignore[attr-defined]
+    )
+
+
 def _given(binding: Binding | None) -> bool:
     """The name holds an object the function did not create: a parameter, a module, a global."""
     if binding is None:
@@ -664,7 +672,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             seen = outer_names | loop.names
             if loop.clauses == 1:
                 loop.dependent = walks_element(clause.iter, seen)
-            elif not walks_element(clause.iter, seen):
+            elif not walks_element(clause.iter, seen) and not _short_display(clause.iter):
                 loop.independent_inner = True
             self._iterate(clause.iter, seen)
             loop.names.update(bound_names(clause.target))
@@ -725,7 +733,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 outer.body_loops += 1
                 outer.inner_numeric = outer.inner_numeric or loop.numeric or loop.inner_numeric
                 outer.inner_small = outer.inner_small and loop.small and loop.inner_small
-                outer.independent_inner = outer.independent_inner or not loop.dependent or loop.independent_inner
+                # An inner loop over a few values written out in the source (`for name in
+                # ("members", "steps")`) repeats the outer round's look-ups a fixed number of
+                # times. (A short `range(8)` of arithmetic per byte stays nested work.)
+                outer.independent_inner = outer.independent_inner or not (loop.dependent or loop.display) or loop.independent_inner
                 outer.arithmetic = outer.arithmetic or loop.arithmetic
                 outer.compares = outer.compares or loop.compares
                 outer.heavy = outer.heavy or loop.heavy
@@ -812,7 +823,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         return symbol is not None and not symbol.instance
 
     def _classify_range(self, loop: LoopRecord, iterable: cst.BaseExpression) -> None:
-        loop.small = False
+        loop.small = loop.display = _short_display(iterable)  # `for name in ("members", "steps")`
         if not isinstance(iterable, cst.Call):
             return
         symbol = self.facts.resolve(iterable.func)

@@ -204,8 +204,9 @@ class CpuBoundFunctionOnThread(Rule):
     # (any import of which spells `multiprocess`: "dummy" alone is a common word in tests).
     REQUIRED_TOKENS = (b"Thread", b"Timer", b"to_thread", b"run_in_executor", b"multiprocess")
     VALID = (
-        # agno's executor check walks a tree of agents and their tools once, each node's
-        # children through the loop that holds it: a walk of the data, not nested work.
+        # agno's executor check walks a tree of agents and their tools once: each node's
+        # tools through the loop that holds it, and a fixed pair of attributes for its
+        # children, a walk of the data rather than nested work.
         Valid(
             """
             import asyncio
@@ -219,7 +220,12 @@ class CpuBoundFunctionOnThread(Rule):
                         continue
                     seen.add(id(item))
                     for tool in getattr(item, "tools", None) or []:
-                        pending.append(tool)
+                        if isinstance(tool, type):
+                            raise ValueError("tools must be instances")
+                    for name in ("members", "steps"):
+                        children = getattr(item, name, None)
+                        if isinstance(children, (list, tuple)):
+                            pending.extend(children)
 
             async def start(component):
                 await asyncio.to_thread(validate_tools, component)
