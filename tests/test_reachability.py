@@ -912,6 +912,14 @@ NOT_NONE = """
 
     def plain(source):
         return Store(db=source)
+
+    def named(source):
+        if isinstance(source, str):
+            Path(source).mkdir()
+
+    def named_if_given(source):
+        if source:
+            named(source)
 """
 
 
@@ -923,6 +931,7 @@ NOT_NONE = """
         ("typed(source)", False),
         ("plain(source)", True),
         ("wrap(None)", False),
+        ("named_if_given(source)", True),  # not None says nothing of its type
     ],
 )
 def test_a_parameter_passed_on_under_a_test_that_none_fails_is_not_none(call: str, reported: bool) -> None:

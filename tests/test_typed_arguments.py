@@ -125,3 +125,33 @@ def test_a_helper_of_another_module(tmp_path: Path) -> None:
     assert [(Path(d.path).name, d.line, d.code) for d in result.diagnostics] == [("api.py", 8, "CCL102")]
     finding = result.diagnostics[0]
     assert "via transport.fetch -> session.get() (line 3 of app/transport.py)" in finding.message
+
+
+def test_only_an_object_a_call_made_decides_the_callees_tests() -> None:
+    """An annotation (`session: requests.Session`, then kept in `self.session`) is a claim
+    the caller may break (None, a mock): the value passed tells what a method called on it
+    does ("o") and decides no test; an object a call made decides them ("t")."""
+    source = textwrap.dedent(
+        """
+        import requests
+
+        def close(session):
+            return session
+
+        class Client:
+            def __init__(self, session: requests.Session):
+                self.session = session
+
+            def run(self):
+                held = self.session
+                close(held)
+                made = requests.Session()
+                close(made)
+        """
+    )
+    run = summarize_source(source).function("Client.run")
+    assert run is not None
+    assert [site.args[0] for site in run.sites if site.callee == "close"] == [
+        ("o", "requests.Session", None),
+        ("t", "requests.Session", None),
+    ]

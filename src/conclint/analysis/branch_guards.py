@@ -31,6 +31,7 @@ from conclint.analysis.scopes import assignment_counts, attributes_set_on, dotte
 from conclint.analysis.summaries import LOCAL
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.types import CONSTRUCTED_TYPES
+from conclint.syntax.traversal import nodes_within
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -373,19 +374,50 @@ def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
 
 
 def _typed_attribute(node: cst.BaseExpression, facts: FileFacts) -> Value:
-    """`self.session` passed on: ("t", type) when the class sets it to an object of a library
-    type (`self.session = requests.Session()`), so that what the callee calls on it can be
-    told (FunctionSummary.parameter_calls); else the attribute, for the callee's tests."""
-    return _typed(node, facts) or ("a", node.attr.value)  # type: ignore[attr-defined]
+    """`self.session` passed on: ("t", type) when the class sets it, once, to an object a call
+    makes (`self.session = requests.Session()`), so that the callee's tests and what it calls
+    on it can be told (FunctionSummary.parameter_calls); else the attribute, for the callee's
+    tests."""
+    typed = _typed(node, facts)  # type: ignore[arg-type]
+    return typed if typed is not None and typed[0] == "t" else ("a", node.attr.value)  # type: ignore[attr-defined]
 
 
 def _typed(node: cst.Name | cst.Attribute, facts: FileFacts) -> Value | None:
-    """("t", type) for a name or attribute that holds an object of a library type, unless the
-    module set it non-blocking (`sock.setblocking(False)`)."""
+    """The value of a name or attribute that holds an object of a library type, unless the
+    module set it non-blocking (`sock.setblocking(False)`): ("t", type) when a call the source
+    shows made it (`session = requests.Session()`, `root = Path(a) if a else Path.cwd()`, an
+    attribute the class sets once so), which the callee's tests may rely on; ("o", type) when
+    the type comes from an annotation (`x: Path | None`), which only tells what a method
+    called on it does."""
     held = facts.resolve(node)
     if held is None or not held.instance or held.local or dotted_name(node) in facts.nonblocking_handles:
         return None
-    return ("t", held.qualname, None)
+    return ("t" if _made_by_call(node, facts) else "o", held.qualname, None)
+
+
+def _made_by_call(node: cst.Name | cst.Attribute, facts: FileFacts) -> bool:
+    if isinstance(node, cst.Name):
+        binding = reaching_binding(node, facts.scope)
+        return binding is not None and binding.kind == "assign" and binding.annotation is None and _made(binding.node)
+    scope = _function_scope(facts.scope)
+    owner = scope.parent if scope is not None else None
+    if not isinstance(node.value, cst.Name) or owner is None or not isinstance(owner.node, cst.ClassDef):
+        return False
+    receiver = scope.bindings.get(node.value.value)  # type: ignore[union-attr]
+    if receiver is None or receiver.kind != "self" or assignment_counts(owner.node, owner)[node.attr.value] != 1:
+        return False
+    for assignment in nodes_within(owner.node, (cst.Assign,)):
+        for target in assignment.targets:  # type: ignore[attr-defined]
+            if isinstance(target.target, cst.Attribute) and target.target.attr.value == node.attr.value and isinstance(target.target.value, cst.Name):
+                return _made(assignment.value)  # type: ignore[attr-defined]
+    return False
+
+
+def _made(value: cst.CSTNode | None) -> bool:
+    """A call, or a conditional expression of calls: what it holds was made there."""
+    if isinstance(value, cst.IfExp):
+        return _made(value.body) and _made(value.orelse)
+    return isinstance(value, cst.Call)
 
 
 def function_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:

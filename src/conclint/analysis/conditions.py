@@ -18,6 +18,9 @@ Values (what a parameter or attribute holds, as far as a call site can tell):
   ("c", scalar)             a constant: None, True, 3, "x"
   ("t", type, truthy)       an object of a known type (`io.BytesIO(...)`, `[]`): truthy is
                             True, False or None (unknown)
+  ("o", type, None)         an object its annotation says is of that type (`x: Path | None`):
+                            no test is decided by it, only what a method called on it does
+  ("n", "", None)           an object of unknown type that is not None (NOT_NONE)
   ("f", function)           a function of the project, passed uncalled (`retry(load)`,
                             `functools.partial(load, path)`, `lambda: load(path)`): its
                             qualified name, `<local>.`-prefixed in its own module until
@@ -279,7 +282,7 @@ def enter(
 
 # An object of unknown type that is not None: what a caller passes of its own parameter
 # under a test that rules None out.
-NOT_NONE: Value = ("t", "builtins.object", None)
+NOT_NONE: Value = ("n", "", None)
 
 
 def _not_none_by_guard(value: Value | None, guard: Guard) -> Value | None:
@@ -344,6 +347,10 @@ def known_facts(guard: Guard, fixed: Callable[[str], bool]) -> Guard:
 
 def _test(test: str, value: Value, operand: object) -> bool | None:
     kind = value[0]
+    if kind == "o":
+        return None
+    if kind == "n":
+        return False if test == "none" else None
     if kind in ("f", "b"):
         return True if test == "truthy" else False if test == "none" else None
     if test == "truthy":

@@ -603,7 +603,7 @@ def _typed_parameter_calls(summary: FunctionSummary, frame: Frame, members: Memb
     for position, call in enumerate(summary.parameter_calls):
         parameter, _, method = call.callee.partition(".")
         value = env.get(parameter)
-        if value is None or value[0] != "t":
+        if value is None or value[0] not in ("t", "o"):
             continue
         found = members(value[1], method)
         if found is not None:

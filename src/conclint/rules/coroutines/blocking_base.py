@@ -54,7 +54,9 @@ session.get(url)`) blocks where the coroutine passes an object whose type the ca
 a local or an attribute of `self` made by a catalogued call (`session = requests.Session()`,
 `handle = open(path, "w")`, `self.sock = socket.create_connection(...)`, or a conditional
 expression whose branches make the same type), passed on down the chain too; such an
-object is not None there either. Methods that block only by how the object was made or is used (`put` on a
+object is not None there either. An object whose type only an annotation gives (`session:
+requests.Session`, kept in a local) tells what a method called on it does, and decides no
+test: the caller may pass None or a stand-in. Methods that block only by how the object was made or is used (`put` on a
 queue made without a bound, `get(block=False)`, a lock made just before, a socket set
 non-blocking by the caller) are not judged there.
 
