@@ -229,6 +229,21 @@ ROUNDS = {
         ("sanic-ext", "25.12.0"),
         ("fastapi-users", "15.0.5"),
     ),
+    # Thirteenth session: an LLM programming framework that runs modules on thread pools, an
+    # agent framework, a crypto exchange client, two dashboard frameworks on asyncio servers,
+    # OpenSearch's and Azure Blob Storage's clients (sync and async), and Celery's monitor.
+    # litellm, ipykernel, reflex and nonebot2, picked first, do not build here; panel publishes
+    # no source distribution of its newest release.
+    16: (
+        ("dspy", "3.4.1"),
+        ("agno", "3.1.10"),
+        ("python-binance", "1.0.37"),
+        ("solara", "1.64.1"),
+        ("shiny", "1.8.0"),
+        ("opensearch-py", "3.2.0"),
+        ("azure-storage-blob", "12.31.1"),
+        ("flower", "2.2.0"),
+    ),
 }
 
 
