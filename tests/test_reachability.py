@@ -608,18 +608,27 @@ def rebound(uri):
     uri = uri.replace("data:", "https:")
     return urllib.request.urlopen(uri).read()
 
+def decoded(value):
+    if value.startswith("data:"):
+        return urllib.request.urlopen(value).read()
+    return urllib.request.urlopen("https://example.com/" + value).read()
+
 async def handler(uri):
     urllib.request.urlopen("data:text/plain,hello").read()
     checked(uri)
     checked_late(uri)
     rebound(uri)
     urllib.request.urlopen("https://example.com")
+    decoded(uri)
 """
 
 
 def test_urlopen_of_a_data_uri_reads_memory() -> None:
-    # only the open after the check, of the name as the caller passed it, is a data URI
-    assert lines(DATA_URIS, "CCL102") == [23, 24, 25]
+    # only the open after the check, or in its branch (agno's `_decode_base64`), of the
+    # name as the caller passed it, is a data URI; `decoded` opens another URL too
+    assert lines(DATA_URIS, "CCL102") == [28, 29, 30, 31]
+    only_branch = DATA_URIS.replace('    return urllib.request.urlopen("https://example.com/" + value).read()\n', "    return None\n")
+    assert lines(only_branch, "CCL102") == [28, 29, 30]
 
 
 STORED = """

@@ -359,7 +359,8 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
     def _data_uri_argument(self, call: cst.Call) -> bool:
         """The URI `call` opens is a `data:` one: a literal, or a parameter the function turned
-        away before unless it starts with `data:` (hikari's `Bytes.from_data_uri`)."""
+        away before unless it starts with `data:` (hikari's `Bytes.from_data_uri`) or tested
+        to start with it (`if value.startswith("data:"):`, agno's `_decode_base64`)."""
         uri = call_argument(call, 0, "url")
         if isinstance(uri, cst.SimpleString):
             value = uri.evaluated_value
@@ -370,6 +371,8 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         binding = scope.bindings.get(uri.value)
         if binding is None or binding.kind != "param" or uri.value in scope.rebound:
             return False
+        if _in_data_uri_branch(scope.node, call, uri.value):
+            return True
         for statement in scope.node.body.body:
             if _turns_away_other_than_data_uris(statement, uri.value):
                 return True
@@ -891,17 +894,30 @@ def _turns_away_other_than_data_uris(statement: cst.BaseStatement, name: str) ->
     test = statement.test
     if not (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)):
         return False
-    check = test.expression
-    if not (isinstance(check, cst.Call) and isinstance(check.func, cst.Attribute) and check.func.attr.value == "startswith"):
-        return False
-    if not (isinstance(check.func.value, cst.Name) and check.func.value.value == name and len(check.args) == 1):
-        return False
-    prefix = check.args[0].value
-    if not (isinstance(prefix, cst.SimpleString) and prefix.evaluated_value == DATA_URI_PREFIX):
+    if not _starts_with_data_uri(test.expression, name):
         return False
     body = statement.body.body
     last = body[-1] if body else None
     return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], (cst.Raise, cst.Return))
+
+
+def _starts_with_data_uri(test: cst.BaseExpression, name: str) -> bool:
+    """`name.startswith("data:")`."""
+    if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Attribute) and test.func.attr.value == "startswith"):
+        return False
+    if not (isinstance(test.func.value, cst.Name) and test.func.value.value == name and len(test.args) == 1):
+        return False
+    prefix = test.args[0].value
+    return isinstance(prefix, cst.SimpleString) and prefix.evaluated_value == DATA_URI_PREFIX
+
+
+def _in_data_uri_branch(function: cst.FunctionDef, call: cst.Call, name: str) -> bool:
+    """`call` sits in the body of an `if name.startswith("data:"):` of the function (agno's
+    `_decode_base64` opens only data URIs with `urlopen`)."""
+    return any(
+        _starts_with_data_uri(branch.test, name) and any(found is call for found in nodes_within(branch.body, (cst.Call,)))
+        for branch in nodes_within(function.body, (cst.If,))
+    )
 
 
 __all__ = ["FileFacts", "BlockingMatch", "Frame", "dotted_name"]

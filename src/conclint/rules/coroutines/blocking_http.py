@@ -113,6 +113,22 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     NAME = "blocking-http-call-in-async"
     CATEGORY = Category.HTTP
     VALID = (
+        # agno's AG-UI input: `urlopen` decodes a data URI in memory, in the branch that tests
+        # for one.
+        Valid(
+            """
+            import base64
+            import urllib.request
+
+            def decode(value):
+                if value.startswith("data:"):
+                    return urllib.request.urlopen(value).read()
+                return base64.b64decode(value)
+
+            async def extract_media(message):
+                return [decode(part) for part in message.parts]
+            """
+        ),
         # hikari's attachments: a data URI is decoded in memory by urllib.
         Valid(
             _DATA_URI.format(guard='if not data_uri.startswith("data:"):\n                    raise ValueError("Invalid data URI passed")')
