@@ -177,19 +177,8 @@ def _derived_literals(test: cst.BaseExpression, wanted: bool, facts: FileFacts, 
     when each part is one literal (what the caller passed decides each)."""
     if not (isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And) != wanted):
         return literals(test, wanted, facts, results)
-    operator = type(test.operator)
-    parts: list[cst.BaseExpression] = []
-    pending: list[cst.BaseExpression] = [test]
-    while pending:
-        current = pending.pop()
-        if isinstance(current, cst.BooleanOperation) and type(current.operator) is operator:
-            pending += [current.right, current.left]
-        else:
-            parts.append(current)
-    alternatives = [literals(part, wanted, facts, results) for part in parts]
-    if any(len(found) != 1 for found in alternatives):
-        return []
-    return [("any", None, tuple(found[0] for found in alternatives), True)]
+    alternatives = _alternatives(test, wanted, facts, results)
+    return [("any", None, alternatives, True)] if alternatives is not None else []
 
 
 def _sets_kept_attribute(scope: Scope, receiver: str, name: str) -> bool:
@@ -228,6 +217,15 @@ def _set_up_alternatives(test: cst.BooleanOperation, wanted: bool, facts: FileFa
     one of the alternatives holds, kept as one ("any", None, alternatives, True) literal when
     each part is one literal and one tests a module global the function sets (lazy set-up,
     conclint.analysis.conditions); [] otherwise."""
+    alternatives = _alternatives(test, wanted, facts, results)
+    if alternatives is None or not any(literal[1][0] in SET_UP_KINDS for literal in alternatives if literal[1] is not None):
+        return []
+    return [("any", None, alternatives, True)]
+
+
+def _alternatives(test: cst.BooleanOperation, wanted: bool, facts: FileFacts, results: Results) -> tuple[Literal, ...] | None:
+    """The one literal of each part of `a or b or ...` (of `a and b` when `wanted` is false),
+    one of which holds; None when a part is not one literal."""
     operator = type(test.operator)
     parts: list[cst.BaseExpression] = []
     pending: list[cst.BaseExpression] = [test]
@@ -241,11 +239,9 @@ def _set_up_alternatives(test: cst.BooleanOperation, wanted: bool, facts: FileFa
     for part in parts:
         found = literals(part, wanted, facts, results)
         if len(found) != 1:
-            return []
+            return None
         alternatives.append(found[0])
-    if not any(literal[1][0] in SET_UP_KINDS for literal in alternatives if literal[1] is not None):
-        return []
-    return [("any", None, tuple(alternatives), True)]
+    return tuple(alternatives)
 
 
 def _atom(test: cst.BaseExpression, facts: FileFacts, results: Results) -> tuple[str, Value, object, bool] | None:
