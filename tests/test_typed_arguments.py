@@ -155,3 +155,21 @@ def test_only_an_object_a_call_made_decides_the_callees_tests() -> None:
         ("o", "requests.Session", None),
         ("t", "requests.Session", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("comment", "reported"),
+    [("", True), ("# noqa: CCL102", False), ("# noqa: ASYNC210", False), ("# conclint: ignore[CCL102]", False)],
+)
+def test_a_suppression_on_the_parameter_call_silences_the_chains_through_it(comment: str, reported: bool, tmp_path: Path) -> None:
+    helper = f"def fetch(session, url):\n    return session.get(url).json()  {comment}\n"
+    caller = "import requests\n\n\nasync def main(url):\n    session = requests.Session()\n    return fetch(session, url)\n"
+    assert bool(lint_source(helper + "\n\n" + caller, "example.py", DEFAULT_SETTINGS)) == reported
+    (tmp_path / "pyproject.toml").write_text("")
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "transport.py").write_text(helper)
+    (package / "api.py").write_text("from app.transport import fetch\n" + caller)
+    result = check([str(package / "api.py")], DEFAULT_SETTINGS, tmp_path, project=IndexOptions(None))
+    assert not result.errors and bool(result.diagnostics) == reported
