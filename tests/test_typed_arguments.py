@@ -17,6 +17,7 @@ from conclint.project.runner import IndexOptions, check
 
 HELPERS = """
     import io
+    import pathlib
     import queue
     import socket
     import requests
@@ -46,6 +47,14 @@ HELPERS = """
 
     def later(session, url):
         return lambda: session.get(url)
+
+    def posix(path):
+        if isinstance(path, pathlib.PurePath):
+            return path.as_posix()
+        return path.replace("\\\\", "/")
+
+    def rename(path):
+        return path.replace("archive")
 """
 
 
@@ -53,6 +62,8 @@ HELPERS = """
     ("setup", "call", "reported"),
     [
         ("session = requests.Session()", "fetch(session, url)", "CCL102"),
+        ("path = pathlib.Path(url)", "posix(path)", None),  # `replace` is meant for a str there
+        ("path = pathlib.Path(url)", "rename(path)", "CCL104"),
         ("handle = open(url, 'w')", "save(handle, url)", "CCL104"),
         ("handle = open(url, 'w')", "save(handle, '')", None),  # `if text:` is decided false
         ("sock = socket.create_connection((url, 80))", "send(sock, b'x')", "CCL105"),
@@ -78,8 +89,8 @@ def test_a_catalogued_object_passed_to_a_helper(setup: str, call: str, reported:
 def test_the_message_names_the_parameter_call_and_its_line() -> None:
     source = textwrap.dedent(HELPERS).lstrip("\n") + "\nasync def main(url):\n    session = requests.Session()\n    return fetch(session, url)\n"
     (finding,) = [d for d in lint_source(source, "example.py", DEFAULT_SETTINGS) if d.code == "CCL102"]
-    assert finding.message == "`fetch()` blocks the event loop (run it in a worker thread) via fetch -> session.get() (line 7)"
-    assert [link.line for link in finding.chain] == [6, 7]
+    assert finding.message == "`fetch()` blocks the event loop (run it in a worker thread) via fetch -> session.get() (line 8)"
+    assert [link.line for link in finding.chain] == [7, 8]
 
 
 def test_parameter_calls_round_trip_through_json() -> None:

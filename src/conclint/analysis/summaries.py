@@ -603,11 +603,29 @@ def _typed_parameter_calls(summary: FunctionSummary, frame: Frame, members: Memb
     for position, call in enumerate(summary.parameter_calls):
         parameter, _, method = call.callee.partition(".")
         value = env.get(parameter)
-        if value is None or value[0] not in ("t", "o"):
+        if value is None or value[0] not in ("t", "o") or _type_dispatched(call.guard, parameter, value):
             continue
         found = members(value[1], method)
         if found is not None:
             yield PARAMETER_CALL - position, call._replace(callee=found[0], category=found[1])
+
+
+def _type_dispatched(guard: tuple, parameter: str, value: tuple) -> bool:
+    """The call sits under a test of the parameter's type that `value` leaves undecided (`if
+    isinstance(path, PurePath): ... else: path.replace("\\\\", "/")`): the function takes
+    several types, and this call may be meant for another one (a `str`'s `replace`)."""
+    frame = Frame(((parameter, value),))
+    for test, subject, operand, wanted in guard:
+        if test == "isinstance" and subject == ("p", parameter):
+            holds, fails = ((test, subject, operand, wanted),), ((test, subject, operand, not wanted),)
+            if not dead(holds, frame, _nothing_else) and not dead(fails, frame, _nothing_else):
+                return True
+    return False
+
+
+def _nothing_else(subject: tuple, self_class: str) -> None:
+    """A world that knows nothing beyond the frame (conclint.analysis.conditions.World)."""
+    return None
 
 
 def _called_values(summary: FunctionSummary, frame: Frame, kind: str) -> Iterator[tuple]:

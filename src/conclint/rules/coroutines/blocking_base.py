@@ -58,7 +58,9 @@ object is not None there either. An object whose type only an annotation gives (
 requests.Session`, kept in a local) tells what a method called on it does, and decides no
 test: the caller may pass None or a stand-in. Methods that block only by how the object was made or is used (`put` on a
 queue made without a bound, `get(block=False)`, a lock made just before, a socket set
-non-blocking by the caller) are not judged there.
+non-blocking by the caller) are not judged there, nor a call under a test of the
+parameter's type that the object passed leaves undecided (`if isinstance(path, PurePath):
+... else: path.replace("\\", "/")` is a `str`'s `replace`).
 
 Code that never runs is not checked: statements after a `raise`, `return`, `continue` or
 `break` of their block, or after a call that ends the process (`sys.exit()`, `os._exit()`,
