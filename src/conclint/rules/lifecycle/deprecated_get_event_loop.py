@@ -47,7 +47,8 @@ class DeprecatedGetEventLoop(Rule):
     `get_event_loop()` returns the loop that was set, on every version; a call outside a
     coroutine in a branch that runs only before Python 3.12 (`if sys.version_info < (3, 10):`,
     the `else` of `if sys.version_info >= (3, 10):` or of a module-level flag set to that
-    test), where it neither warns nor raises; calls in lambdas and in class bodies. A sync
+    test), where it neither warns nor raises, or only while a loop runs (`if loop and
+    loop.is_running():`, where it returns that loop); calls in lambdas and in class bodies. A sync
     function called only from coroutines is not followed (the rule is
     local to the file): only the coroutine's own calls count as made in a coroutine.
 
@@ -114,6 +115,25 @@ class DeprecatedGetEventLoop(Rule):
     REQUIRED_TOKENS = GET_EVENT_LOOP_TOKENS
 
     VALID = (
+        # dspy's `run_async`: inside a running loop (Jupyter) it nests the loop with
+        # nest_asyncio and runs the coroutine on it; `get_event_loop()` returns that loop there.
+        Valid(
+            """
+            import asyncio
+
+            import nest_asyncio
+
+            def run_async(coro):
+                try:
+                    loop = asyncio.get_running_loop()
+                except RuntimeError:
+                    loop = None
+                if loop and loop.is_running():
+                    nest_asyncio.apply()
+                    return asyncio.get_event_loop().run_until_complete(coro)
+                return asyncio.run(coro)
+            """
+        ),
         # textual's App.run: the loop is fetched only on Pythons where that never warns.
         Valid(
             """
@@ -279,17 +299,18 @@ class DeprecatedGetEventLoop(Rule):
         super().__init__(facts, settings)
         self._functions: list[_Function] = []
         self._sets_loop = SETS_LOOP_TOKEN in facts.source_bytes
-        # Per open `if` branch: whether it runs only on Pythons older than WARNS_FROM.
+        # Per open `if` branch: whether `get_event_loop()` can neither warn nor raise there: the
+        # branch runs only on Pythons older than WARNS_FROM, or only while a loop runs.
         self._old_pythons: list[bool] = []
 
     def visit_If_body(self, node: cst.If) -> None:
-        self._old_pythons.append(self._before_warnings(node.test, taken=True))
+        self._old_pythons.append(self._before_warnings(node.test, taken=True) or _loop_running(node.test, taken=True))
 
     def leave_If_body(self, node: cst.If) -> None:
         self._old_pythons.pop()
 
     def visit_If_orelse(self, node: cst.If) -> None:
-        self._old_pythons.append(self._before_warnings(node.test, taken=False))
+        self._old_pythons.append(self._before_warnings(node.test, taken=False) or _loop_running(node.test, taken=False))
 
     def leave_If_orelse(self, node: cst.If) -> None:
         self._old_pythons.pop()
@@ -423,3 +444,22 @@ def _spelling(call: cst.Call) -> str:
     if isinstance(func, cst.Name):
         return func.value
     return "asyncio.get_event_loop"
+
+
+def _loop_running(test: cst.BaseExpression, taken: bool) -> bool:
+    """Whether the branch where `test` is `taken` runs only while a loop runs: `if
+    loop.is_running():`, `if loop and loop.is_running():`, the `else` of `if not
+    loop.is_running():` (dspy's `run_async`, which then nests the loop with nest_asyncio)."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _loop_running(test.expression, not taken)
+    if isinstance(test, cst.BooleanOperation):
+        if isinstance(test.operator, cst.And) and taken:
+            return _loop_running(test.left, True) or _loop_running(test.right, True)
+        return False
+    return (
+        taken
+        and isinstance(test, cst.Call)
+        and isinstance(test.func, cst.Attribute)
+        and test.func.attr.value == "is_running"
+        and not test.args
+    )
