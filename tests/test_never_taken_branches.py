@@ -108,3 +108,34 @@ def test_calls_in_a_branch_never_taken_are_not_reported() -> None:
         """
     )
     assert [d.line for d in lint_source(source, "x.py", DEFAULT_SETTINGS)] == [22]
+
+
+def test_an_except_clause_an_earlier_one_always_catches_first_never_runs() -> None:
+    """crawl4ai's `execute_user_script`: a second `except Exception` after a first one."""
+    source = textwrap.dedent(
+        """
+        import time
+
+        async def main(run):
+            try:
+                run()
+            except ValueError:
+                time.sleep(1)
+            except Exception:
+                time.sleep(2)
+            except Exception:
+                time.sleep(3)
+            except (KeyError, OSError):
+                time.sleep(4)
+            except BaseException:
+                time.sleep(5)
+            try:
+                run()
+            except:
+                time.sleep(6)
+            except Exception:
+                time.sleep(7)
+        """
+    ).lstrip("\n")
+    found = lint_source(source, "example.py", DEFAULT_SETTINGS)
+    assert [d.line for d in found] == [7, 9, 15, 19]

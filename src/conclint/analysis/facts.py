@@ -8,6 +8,7 @@ resolves to, whether it blocks) are computed once per node and remembered.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Sequence
@@ -158,6 +159,8 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         # Per open block: a `while ... poll() is None:` loop has ended in it (REAPS_EXITED).
         self._polled_exit: list[bool] = [False]
         self._dead_blocks = 0
+        self._shadowed_handlers: dict[int, bool] = {}
+        self._open_tries: list[cst.Try] = []
         self.main_guard_depth = 0
         self._awaited: set[int] = set()
         # What each expression denotes, by the expression and the scope it was read in: the
@@ -496,6 +499,53 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def leave_Try_body(self, node: cst.Try) -> None:
         self._nonblocking_tries -= self._tries.pop()
 
+    # An `except` clause an earlier clause of the same `try` always catches first never runs
+    # (crawl4ai's second `except Exception` after a first one).
+    def visit_Try(self, node: cst.Try) -> None:
+        self._open_tries.append(node)
+
+    def leave_Try(self, node: cst.Try) -> None:
+        self._open_tries.pop()
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if self._shadowed(node):
+            self._dead_blocks += 1
+
+    def leave_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if self._shadowed(node):
+            self._dead_blocks -= 1
+
+    def _shadowed(self, handler: cst.ExceptHandler) -> bool:
+        found = self._shadowed_handlers.get(id(handler))
+        if found is None:
+            found = self._shadowed_handlers[id(handler)] = self._caught_before(handler)
+        return found
+
+    def _caught_before(self, handler: cst.ExceptHandler) -> bool:
+        """Whether a clause before `handler` in its `try` catches everything it names: a bare
+        `except:` or `except BaseException`, the same names, or `except Exception` before
+        builtin exceptions derived from it."""
+        statement = self._open_tries[-1] if self._open_tries else None
+        if statement is None or handler.type is None:
+            return False
+        later = self._exception_names(handler.type)
+        if later is None:
+            return False
+        for earlier in statement.handlers:
+            if earlier is handler:
+                return False
+            if earlier.type is None:
+                return True
+            caught = self._exception_names(earlier.type)
+            if caught is not None and all(_catches(caught, name) for name in later):
+                return True
+        return False
+
+    def _exception_names(self, node: cst.BaseExpression) -> list[str] | None:
+        elements = [element.value for element in node.elements] if isinstance(node, cst.Tuple) else [node]
+        names = [self.qualified_name(element) for element in elements]
+        return None if any(name is None for name in names) else names  # type: ignore[return-value]
+
     def _project_returns(self, qualname: str, method: str) -> tuple[str, bool] | None:
         """The library type the project function `qualname` of another module returns (or
         yields) and whether it is a generator, when that type may have a method `method`:
@@ -758,6 +808,14 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
     def _is_module_guard(self, node: cst.If, branch: str) -> bool:
         return len(self.frames) == 1 and main_guard_branch(node.test) == branch
+
+
+def _catches(caught: Sequence[str], name: str) -> bool:
+    """Whether an `except` of the exceptions `caught` catches the exception `name`."""
+    if name in caught or "builtins.BaseException" in caught:
+        return True
+    builtin = getattr(builtins, name.removeprefix("builtins."), None) if name.startswith("builtins.") else None
+    return "builtins.Exception" in caught and isinstance(builtin, type) and issubclass(builtin, Exception)
 
 
 def _loop_constructed(class_node: cst.ClassDef, scope: Scope, depth: int) -> LoopConstructed | None:

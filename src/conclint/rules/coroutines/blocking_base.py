@@ -63,7 +63,9 @@ parameter's type that the object passed leaves undecided (`if isinstance(path, P
 ... else: path.replace("\\", "/")` is a `str`'s `replace`).
 
 Code that never runs is not checked: statements after a `raise`, `return`, `continue` or
-`break` of their block, or after a call that ends the process (`sys.exit()`, `os._exit()`,
+`break` of their block, an `except` clause that an earlier clause of the same `try` always
+catches first (a second `except Exception`, `except OSError` after `except Exception`), or
+statements after a call that ends the process (`sys.exit()`, `os._exit()`,
 `os.kill(os.getpid(), sig)`: dagster's crash hook sleeps after it, waiting to be killed),
 and the branch a literal test never takes (the `else` of `if True:`,
 the body of `if False:` or `if 0:`), as code generated in an async and a sync flavour leaves
