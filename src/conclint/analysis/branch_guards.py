@@ -27,11 +27,10 @@ from conclint.analysis.conditions import (
     Value,
 )
 from conclint.analysis.flow import assigned_here, reaching_binding
-from conclint.analysis.scopes import assignment_counts, attributes_set_on, dotted_name, is_none, keeps_its_instance, last_name
+from conclint.analysis.scopes import assignment_counts, attributes_set_on, dotted_name, instance_attributes, is_none, keeps_its_instance, last_name
 from conclint.analysis.summaries import LOCAL
 from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.types import CONSTRUCTED_TYPES
-from conclint.syntax.traversal import nodes_within
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -400,13 +399,10 @@ def _made_by_call(node: cst.Name | cst.Attribute, facts: FileFacts) -> bool:
     if not isinstance(node.value, cst.Name) or owner is None or not isinstance(owner.node, cst.ClassDef):
         return False
     receiver = scope.bindings.get(node.value.value)  # type: ignore[union-attr]
-    if receiver is None or receiver.kind != "self" or assignment_counts(owner.node, owner)[node.attr.value] != 1:
+    if receiver is None or receiver.kind != "self" or owner.parent is None or assignment_counts(owner.node, owner)[node.attr.value] != 1:
         return False
-    for assignment in nodes_within(owner.node, (cst.Assign,)):
-        for target in assignment.targets:  # type: ignore[attr-defined]
-            if isinstance(target.target, cst.Attribute) and target.target.attr.value == node.attr.value and isinstance(target.target.value, cst.Name):
-                return _made(assignment.value)  # type: ignore[attr-defined]
-    return False
+    held = instance_attributes(owner.node, owner.parent).get(node.attr.value)
+    return held is not None and _made(held[0])
 
 
 def _made(value: cst.CSTNode | None) -> bool:

@@ -54,7 +54,8 @@ def briefly_held(owner: cst.CSTNode, module: cst.Module | None = None) -> frozen
 
 def _own_functions(owner: cst.CSTNode, module: cst.Module | None) -> dict[tuple[str, str], cst.CSTNode]:
     found: dict[tuple[str, str], cst.CSTNode] = {}
-    for statement in (module or owner).body if isinstance(module or owner, cst.Module) else ():  # type: ignore[union-attr]
+    around = module if module is not None else owner
+    for statement in around.body if isinstance(around, cst.Module) else ():
         if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             found[("", statement.name.value)] = statement
     if isinstance(owner, cst.ClassDef):
