@@ -244,6 +244,16 @@ ROUNDS = {
         ("azure-storage-blob", "12.31.1"),
         ("flower", "2.2.0"),
     ),
+    17: (
+        ("lightrag-hku", "1.5.7"),
+        ("litserve", "0.2.19"),
+        ("fast-agent-mcp", "0.2.36"),
+        ("aider-chat", "0.86.2"),
+        ("graphiti-core", "0.31.2"),
+        ("channels", "4.3.2"),
+        ("ragas", "0.4.3"),
+        ("mcp-agent", "0.2.6"),
+    ),
 }
 
 
