@@ -254,6 +254,16 @@ ROUNDS = {
         ("ragas", "0.4.3"),
         ("mcp-agent", "0.2.6"),
     ),
+    18: (
+        ("griptape", "1.13.0"),
+        ("mirascope", "2.8.2"),
+        ("txtai", "9.14.0"),
+        ("vocode", "0.1.113"),
+        ("swarms", "16.0.3"),
+        ("praisonaiagents", "1.7.17"),
+        ("autogen-ext", "0.7.5"),
+        ("starlette-admin", "1.0.3"),
+    ),
 }
 
 
