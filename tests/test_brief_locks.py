@@ -82,6 +82,15 @@ def _reported(extra: str) -> tuple[bool, bool]:
         ("def record(self, x):\n    with self._lock:\n        self._pending.add(Entry(x))\n", False),
         ("def record(self, x):\n    with self._lock:\n        self._pending.add(Loaded(x))\n", True),
         ("async def across(self, x):\n    with self._lock:\n        await x\n", True),
+        # praisonaiagents' registries: the holder that makes the object does so once, while
+        # it is unset; every later holder only tests it.
+        ("def registry(self):\n    with self._lock:\n        if self._registry is None:\n            self._registry = Loaded('r.json')\n        return self._registry\n", False),
+        ("def registry(self):\n    with self._lock:\n        if not self._registry:\n            self._registry = Loaded('r.json')\n        return self._registry\n", False),
+        # Made anew whenever it is set, or while something else is unset: every time.
+        ("def registry(self):\n    with self._lock:\n        if self._registry is not None:\n            self._registry = Loaded('r.json')\n", True),
+        ("def registry(self):\n    with self._lock:\n        if self._path is None:\n            self._registry = Loaded('r.json')\n", True),
+        # lightrag's pipeline metrics: a snapshot rounds the numbers it copies.
+        ("def mean(self, total):\n    with self._lock:\n        return round(total / len(self._pending), 4)\n", False),
     ],
 )
 def test_a_lock_is_reported_unless_every_holder_is_brief(extra: str, reported: bool) -> None:

@@ -951,3 +951,173 @@ def test_a_parameter_passed_on_under_a_test_that_none_fails_is_not_none(call: st
         {call}
     """
     assert bool(lines(source, "CCL104")) == reported
+
+
+SPREAD = """
+    from pathlib import Path
+
+    def image(path=None, data=None):
+        if path is not None:
+            with open(path, "rb") as f:
+                data = f.read()
+        return data
+
+    def prompt(*items, role="user"):
+        for item in items:
+            if isinstance(item, str):
+                yield item
+            elif isinstance(item, Path):
+                yield image(path=item)
+
+    def user(*items):
+        return list(prompt(*items, role="user"))
+
+    def first(head, *items):
+        return list(prompt(*items))
+
+    def rebound(*items):
+        items = [Path(i) for i in items]
+        for item in items:
+            if isinstance(item, Path):
+                image(path=item)
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "reported"),
+    [
+        ('user("hello")', False),  # each element is a string: the `Path` branch never runs
+        ('user(f"hi {name}", "there")', False),  # two strings: one type, decided
+        ('first(Path("a.png"), "text")', False),  # the first argument is not spread
+        ('user("x", Path("a.png"))', True),  # a path among them: its branch runs
+        ("user(name)", True),  # unknown
+        ('user(*names)', True),  # what is spread there is unknown
+        ('user("x", None)', True),  # no one type
+        ('rebound("a.png")', True),  # `items` rebound: its elements are no longer the arguments
+        ('first("text")', True),  # nothing spread: the loop's variable is unknown
+    ],
+)
+def test_the_variable_of_a_loop_over_args_is_one_of_the_arguments_spread_there(call: str, reported: bool) -> None:
+    """fast-agent's `Prompt.user("text")`: `for item in content_items:` reads a file only for
+    an item that is a `Path`, through `User(*content_items)` and `MCPPrompt(*content_items)`."""
+    source = SPREAD + f"""
+    async def handler(name, names):
+        {call}
+    """
+    assert bool(lines(source, "CCL104")) == reported
+
+
+def test_arguments_spread_on_are_known_across_modules(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "content.py").write_text(textwrap.dedent(SPREAD))
+    (package / "api.py").write_text(
+        textwrap.dedent(
+            """
+            from pathlib import Path
+            from app.content import user
+
+            async def reply():
+                user("hello")
+                user("x", Path("a.png"))
+            """
+        )
+    )
+    for run in (1, 2):  # the second run reads the summaries back from the store
+        result = check([str(package)], DEFAULT_SETTINGS, tmp_path, project=IndexOptions(str(tmp_path / "store"), run))
+        assert not result.errors
+        assert [(Path(d.path).name, d.line) for d in result.diagnostics] == [("api.py", 7)]
+
+
+BUILT = """
+    import os
+
+    class Conversation:
+        def __init__(self, time_enabled=True, memory_path=None, autosave=False):
+            self.time_enabled = time_enabled
+            self.memory_path = memory_path
+            self.autosave = autosave
+            if autosave:
+                self.label = "saved"
+
+        def _append(self, content):
+            with open(self.memory_path, "a") as f:
+                f.write(content)
+
+        def add(self, content):
+            if self.memory_path:
+                self._append(content)
+
+    class Chat:
+        def __init__(self, path, items):
+            self.plain = Conversation(time_enabled=False)
+            self.saved = Conversation(memory_path="memory.md")
+            self.given = Conversation(memory_path=path)
+            self.spread = Conversation(*items)
+            self.twice = Conversation()
+
+        def again(self):
+            self.twice = Conversation()
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "reported"),
+    [
+        ("self.plain.add(text)", False),  # made without a memory path: `self.memory_path` is None
+        ("self.saved.add(text)", True),
+        ("self.given.add(text)", True),  # a name of `__init__`: unknown here
+        ("self.spread.add(text)", True),  # what `*items` passes is unknown
+        ("self.twice.add(text)", True),  # made twice: either may be the one called
+    ],
+)
+def test_an_object_the_class_builds_once_holds_the_attributes_its_construction_gives(call: str, reported: bool) -> None:
+    """swarms' GroupChat: `self.conversation = Conversation(time_enabled=False, channel=channel)`,
+    whose `add` appends to a memory file only when it was given one."""
+    source = BUILT + f"""
+        async def send(self, text):
+            {call}
+    """
+    assert bool(lines(source, "CCL104")) == reported
+
+
+def test_an_attribute_another_method_assigns_is_not_taken_from_the_construction() -> None:
+    source = BUILT + """
+        async def send(self, text):
+            self.plain.add(text)
+
+    class Reset(Conversation):
+        def clear(self):
+            self.memory_path = "memory.md"
+    """
+    assert lines(source, "CCL104")
+
+
+def test_an_object_built_once_is_known_across_modules(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "conversation.py").write_text(textwrap.dedent(BUILT.split("class Chat:")[0]))
+    (package / "chat.py").write_text(
+        textwrap.dedent(
+            """
+            from app.conversation import Conversation
+
+            class Chat:
+                def __init__(self):
+                    self.plain = Conversation(time_enabled=False)
+                    self.saved = Conversation(memory_path="memory.md")
+
+                async def send(self, text):
+                    self.plain.add(text)
+                    self.saved.add(text)
+            """
+        )
+    )
+    for run in (1, 2):  # the second run reads the summaries back from the store
+        result = check([str(package)], DEFAULT_SETTINGS, tmp_path, project=IndexOptions(str(tmp_path / "store"), run))
+        assert not result.errors
+        assert [(Path(d.path).name, d.line) for d in result.diagnostics] == [("chat.py", 11)]

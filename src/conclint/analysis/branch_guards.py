@@ -10,7 +10,7 @@ to a guard (the call may run); `a and b` in an `if` adds both, `a or b` adds not
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Optional
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence
 
 import libcst as cst
 
@@ -20,6 +20,7 @@ from conclint.analysis.conditions import (
     POSITIONAL,
     POSITIONAL_ONLY,
     SET_UP_KINDS,
+    SPREAD,
     VAR_KEYWORD,
     VAR_POSITIONAL,
     Literal,
@@ -84,6 +85,10 @@ def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results =
             return None
         if binding.kind == "param":
             return ("p", name)
+        if binding.kind == "element" and rebound is None:
+            spread = _spread_parameter(binding.node, scope)
+            if spread is not None:
+                return ("p", SPREAD + spread)
         return _global_copied(binding, scope)
     if type(expression.value) is cst.Name:  # type: ignore[attr-defined]
         binding = scope.bindings.get(expression.value.value)
@@ -94,6 +99,18 @@ def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results =
                 return ("p", parameter)
             return ("k", name) if _sets_kept_attribute(scope, receiver, name) else ("a", name)
     return None
+
+
+def _spread_parameter(iterable: cst.CSTNode | None, scope: Scope) -> str | None:
+    """The name of the function's `*args` when `iterable` is it: a `for item in args:`
+    variable is one of the arguments the call site spread there (`Prompt.user("text")`
+    makes `item` a string in `for item in content_items:`)."""
+    if not isinstance(iterable, cst.Name) or not isinstance(scope.node, cst.FunctionDef):
+        return None
+    star = scope.node.params.star_arg
+    if not isinstance(star, cst.Param) or star.name.value != iterable.value or iterable.value in scope.rebound:
+        return None
+    return iterable.value
 
 
 def _global_copied(binding: Binding, scope: Scope) -> Value | None:
@@ -329,17 +346,12 @@ def _plain_string(node: cst.SimpleString) -> str | None:
     return evaluated if isinstance(evaluated, str) else None
 
 
-def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
-    """What a call site passes, as far as it can be told (see `conditions`)."""
+def literal_value(node: cst.BaseExpression) -> Value | None:
+    """What a literal is, wherever it is read: a constant, or a string or a display of known
+    type (and truthiness, when the source shows it)."""
     constant = constant_value(node)
     if constant is not None:
         return constant
-    found = subject(node, facts)
-    if found is not None:
-        return _typed_attribute(node, facts) if found[0] == "a" else found
-    function = function_value(node, facts)
-    if function is not None:
-        return function
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
         kind = "builtins.bytes" if isinstance(node, cst.SimpleString) else "builtins.str"
         truthy = _nonempty_literal(node) if isinstance(node, cst.SimpleString) else None
@@ -349,6 +361,20 @@ def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
         elements = node.elements  # type: ignore[attr-defined]
         starred = any(isinstance(e, (cst.StarredElement, cst.StarredDictElement)) for e in elements)
         return ("t", display, None if starred else bool(elements))
+    return None
+
+
+def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
+    """What a call site passes, as far as it can be told (see `conditions`)."""
+    literal = literal_value(node)
+    if literal is not None:
+        return literal
+    found = subject(node, facts)
+    if found is not None:
+        return _typed_attribute(node, facts) if found[0] == "a" else found
+    function = function_value(node, facts)
+    if function is not None:
+        return function
     if isinstance(node, (cst.Name, cst.Attribute)):
         # `session = requests.Session()` before `fetch(session, url)`: what `fetch` calls on
         # it may block (FunctionSummary.parameter_calls); and it is not None.
@@ -366,6 +392,35 @@ def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
         if symbol is not None and not symbol.instance and not symbol.local and symbol.qualname in CONSTRUCTED_TYPES:
             return ("t", symbol.qualname, None)
     return None
+
+
+def spread_value(args: Sequence[cst.Arg], facts: FileFacts) -> Value | None:
+    """("*", name) when a call's positional arguments end with the caller's own `*name`
+    passed on whole (`User(*content_items)`): its elements are what the caller's were."""
+    positional = [arg for arg in args if not arg.keyword and arg.star != "**"]
+    if not positional or positional[-1].star != "*" or any(arg.star for arg in positional[:-1]):
+        return None
+    value = positional[-1].value
+    scope = _function_scope(facts.scope)
+    if scope is None or not isinstance(value, cst.Name) or _spread_parameter(value, scope) is None:
+        return None
+    return ("*", value.value) if facts.scope.lookup(value.value) is scope.bindings.get(value.value) else None
+
+
+def construction_held(receiver: cst.BaseExpression, facts: FileFacts) -> tuple[cst.Call, Scope] | None:
+    """The call that made `self.x` (`receiver`) in a method, when the class assigns it once,
+    to a call (`self.log = Conversation(time_enabled=False)`), and the scope it was made in."""
+    if not (isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name)):
+        return None
+    scope = _function_scope(facts.scope)
+    owner = scope.parent if scope is not None else None
+    if owner is None or owner.parent is None or not isinstance(owner.node, cst.ClassDef):
+        return None
+    binding = scope.bindings.get(receiver.value.value)  # type: ignore[union-attr]
+    if binding is None or binding.kind != "self" or assignment_counts(owner.node, owner)[receiver.attr.value] != 1:
+        return None
+    held = instance_attributes(owner.node, owner.parent).get(receiver.attr.value)
+    return (held[0], held[1]) if held is not None and isinstance(held[0], cst.Call) else None
 
 
 def _typed_attribute(node: cst.BaseExpression, facts: FileFacts) -> Value:

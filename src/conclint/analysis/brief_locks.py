@@ -8,7 +8,9 @@ block is brief when it has no `while` loop, no `await` or `yield`, no nested `wi
 nothing but the builtins of `BRIEF_BUILTINS`, the container methods of `BRIEF_METHODS`
 (`self._pending.add(x)`, `len(...)`) and functions of its own that are brief in the same way
 (`self._purge_expired()`, a method of the class; `_Entry(key)`, a class of the module whose
-`__init__` is; `_next_id()`, a function of the module), at most MAX_DEPTH calls deep. A `for`
+`__init__` is; `_next_id()`, a function of the module), at most MAX_DEPTH calls deep, but for
+the calls of a block that runs only while a value is unset and sets it (`if _registry is
+None: _registry = Registry()`): they run once, and every later holder only tests. A `for`
 loop is brief when its body is: it walks a container already in memory (what it iterates is
 one of those calls too). An `acquire()` of the same spelling there, whose hold has no
 syntactic end, makes the lock not brief; so does any holder that is not. Only the class or
@@ -66,14 +68,40 @@ def _own_functions(owner: cst.CSTNode, module: cst.Module | None) -> dict[tuple[
 
 
 def _brief(body: cst.CSTNode, own: _Own, depth: int) -> bool:
+    once = _set_up_once(body)
     for node in nodes_within(body, (*_NOT_BRIEF, cst.For, cst.Call)):
         if isinstance(node, cst.For):
             if node.asynchronous is not None:
                 return False
             continue  # what it iterates and its body are walked like the rest
+        if id(node) in once:
+            continue
         if not isinstance(node, cst.Call) or not (_brief_call(node.func) or _brief_own(node.func, own, depth)):
             return False
     return True
+
+
+def _set_up_once(body: cst.CSTNode) -> set[int]:
+    """The calls in blocks that run only while a value is unset, and set it: `if _registry is
+    None: _registry = ApprovalRegistry()`. They make the value once (per process, or per
+    object for `self._client`); every later holder finds it set and only tests it."""
+    found: set[int] = set()
+    for node in nodes_within(body, (cst.If,)):
+        unset = _unset(node.test)
+        if unset and any(dotted_name(target.target) == unset for assign in nodes_within(node.body, (cst.Assign,)) for target in assign.targets):
+            found.update(id(call) for call in nodes_within(node.body, (cst.Call,)))
+    return found
+
+
+def _unset(test: cst.BaseExpression) -> str:
+    """The name or attribute `if x is None:` or `if not x:` tests."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return dotted_name(test.expression)
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        comparison = test.comparisons[0]
+        if isinstance(comparison.operator, cst.Is) and isinstance(comparison.comparator, cst.Name) and comparison.comparator.value == "None":
+            return dotted_name(test.left)
+    return ""
 
 
 def _brief_call(func: cst.BaseExpression) -> bool:

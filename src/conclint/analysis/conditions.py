@@ -27,12 +27,16 @@ Values (what a parameter or attribute holds, as far as a call site can tell):
                             `absolutized`, or the dotted name of another module's
   ("b", name, category, shown) a lambda whose body is one blocking call of the catalog
                             (`lambda: requests.get(url)`), passed uncalled
+  ("*", name)               only last in a call site's positional arguments: the caller's
+                            own `*name` spread (`User(*content_items)`), whose elements the
+                            caller's frame knows as the parameter SPREAD + name
   ("p", name) / ("a", name) only in a call site's arguments: the caller's own parameter, or
   / ("k", name)             its `self.name`, passed through (resolved against the caller's
                             environment as the search moves down the chain)
   None                      unknown
 
-Subjects of literals: ("p", name) a parameter, ("a", name) an attribute of `self`,
+Subjects of literals: ("p", name) a parameter (("p", SPREAD + name): the variable of a `for`
+over the function's `*name`, one of the arguments spread there), ("a", name) an attribute of `self`,
 ("e", "running-loop") a local or attribute the function assigned from
 `asyncio.get_running_loop()` (or `get_event_loop()`), and ("r", callee) one it assigned from a
 call of the project's function `callee`. A chain starts in a coroutine and runs on the loop's
@@ -66,6 +70,8 @@ Guard = tuple  # tuple[Literal, ...]
 
 # Parameter kinds in `Param.kind`.
 POSITIONAL_ONLY, POSITIONAL, KEYWORD_ONLY, VAR_POSITIONAL, VAR_KEYWORD = "o", "p", "k", "*", "**"
+# A frame's name for what every element of its `*args` holds: "*args".
+SPREAD = "*"
 
 
 class Param(NamedTuple):
@@ -99,6 +105,10 @@ class CallSite(NamedTuple):
     splat: bool = False
     on_self: bool = False
     known: Guard = ()
+    # A method call on an object the caller's class builds once (`self.log.add(...)` after
+    # `self.log = Conversation(autosave=False)` in `__init__`): that construction, whose
+    # arguments tell the attributes the object's `__init__` stores (FunctionSummary.stores).
+    made: CallSite | None = None
 
     def as_list(self) -> list[object] | str:
         """JSON-ready and short: a site with nothing but its callee is that name ("@name"
@@ -116,6 +126,7 @@ class CallSite(NamedTuple):
             self.splat,
             self.on_self,
             [list(lit) for lit in self.known],
+            self.made.as_list() if self.made is not None else None,
         ]
         while len(fields) > 1 and fields[-1] == _SITE_DEFAULTS[len(fields) - 1]:
             fields.pop()
@@ -130,7 +141,7 @@ class CallSite(NamedTuple):
         if isinstance(data, str):
             return cls(data[1:], external=True) if data.startswith("@") else cls(data)
         fields = list(data) + list(_SITE_DEFAULTS[len(data) :])
-        callee, guard, args, keywords, bound, new_class, iterated, external, splat, on_self, known = fields
+        callee, guard, args, keywords, bound, new_class, iterated, external, splat, on_self, known, made = fields
         return cls(
             str(callee),
             guard_from_lists(guard),  # type: ignore[arg-type]
@@ -143,11 +154,12 @@ class CallSite(NamedTuple):
             bool(splat),
             bool(on_self),
             guard_from_lists(known),  # type: ignore[arg-type]
+            CallSite.from_list(made) if made is not None else None,  # type: ignore[arg-type]
         )
 
 
 # The JSON form of CallSite's fields when they hold their defaults (callee has none).
-_SITE_DEFAULTS: tuple[object, ...] = (None, [], 0, [], False, "", False, False, False, False, [])
+_SITE_DEFAULTS: tuple[object, ...] = (None, [], 0, [], False, "", False, False, False, False, [], None)
 
 
 def _value_list(value: Value | None) -> list[object] | None:
@@ -195,17 +207,24 @@ def params_as_lists(params: tuple[Param, ...] | None) -> list[list[object] | str
 
 class Frame(NamedTuple):
     """What is known inside one function of a chain: its parameters' values (`env`, only
-    the known ones), the class of its `self` when the chain constructed it (`Cls()`), and
-    the literals on attributes of its `self` that hold there (`known`, see `known_facts`)."""
+    the known ones), the class of its `self` when the chain constructed it (`Cls()`), the
+    literals on attributes of its `self` that hold there (`known`, see `known_facts`), and
+    the values of attributes its `self` was built with (`attributes`: `self.path` of an
+    object made by `Conversation(path=None)`, see CallSite.made)."""
 
     env: tuple  # ((name, value), ...), sorted, so frames compare and hash
     self_class: str = ""
     known: Guard = ()
+    attributes: tuple = ()  # ((name, value), ...), sorted
 
     def value(self, subject: Value, world: World) -> Value | None:
         kind, name = subject
         if kind == "p":
             return dict(self.env).get(name)
+        if kind == "a" and self.attributes:
+            built = dict(self.attributes).get(name)
+            if built is not None:
+                return built
         return world(subject, self.self_class)
 
     def fact(self, test: str, subject: Value) -> bool | None:
@@ -252,14 +271,19 @@ def enter(
     `constructs`: the class whose instance is `self` there, when known."""
     self_class = constructs or (caller.self_class if site.bound else "")
     known = tuple(dict.fromkeys((*caller.known, *site.known))) if site.on_self else ()
+    attributes = caller.attributes if site.on_self else ()
     if params is None:
-        return Frame((), self_class, known)
+        return Frame((), self_class, known, attributes)
     ordered = [p for p in params if p.kind in (POSITIONAL_ONLY, POSITIONAL)]
     if ordered and (method == "cls" or (method == "self" and (site.bound or constructs))):
         ordered = ordered[1:]
+    args = site.args
+    spread = args[-1] if args and args[-1] is not None and args[-1][0] == "*" else None
+    if spread is not None:
+        args = args[:-1]
     env: dict[str, Value] = {}
     given: set[str] = set()
-    for param, value in zip(ordered, site.args):
+    for param, value in zip(ordered, args):
         given.add(param.name)
         resolved = _resolve(value, caller, attribute) or _not_none_by_guard(value, site.guard)
         if resolved is not None:
@@ -269,6 +293,14 @@ def enter(
         resolved = _resolve(value, caller, attribute) or _not_none_by_guard(value, site.guard)
         if resolved is not None:
             env[name] = resolved
+    star = next((p.name for p in params if p.kind == VAR_POSITIONAL), None)
+    if star is not None and len(args) >= len(ordered) and (spread is not None or not site.splat):
+        spread_values = [_resolve(value, caller, attribute) for value in args[len(ordered) :]]
+        if spread is not None:
+            spread_values.append(dict(caller.env).get(SPREAD + spread[1]))
+        element = _common_value(spread_values)
+        if element is not None:
+            env[SPREAD + star] = element
     if not site.splat:
         positional_left = len(site.args) < len(ordered)
         for param in params:
@@ -277,7 +309,27 @@ def enter(
             if param.kind in (POSITIONAL_ONLY, POSITIONAL) and not positional_left:
                 continue
             env[param.name] = param.default
-    return Frame(tuple(sorted(env.items())), self_class, known)
+    return Frame(tuple(sorted(env.items())), self_class, known, attributes)
+
+
+def _common_value(values: Sequence[Value | None]) -> Value | None:
+    """What every one of `values` is, as far as tests on it can tell: the value itself when
+    they are all equal, else an object of their one type (`"a"` and `"b"`: a string)."""
+    if not values or any(value is None for value in values):
+        return None
+    first = values[0]
+    if all(value == first for value in values):
+        return first
+    types = {_type_of(value) for value in values}  # type: ignore[arg-type]
+    kind = types.pop() if len(types) == 1 else None
+    return ("t", kind, None) if kind else None
+
+
+def _type_of(value: Value) -> str | None:
+    """The type a constant or a made object has; None for what only an annotation says."""
+    if value[0] == "c":
+        return "builtins.NoneType" if value[1] is None else f"builtins.{type(value[1]).__name__}"
+    return value[1] if value[0] == "t" else None
 
 
 # An object of unknown type that is not None: what a caller passes of its own parameter
@@ -371,11 +423,9 @@ def _test(test: str, value: Value, operand: object) -> bool | None:
 def _isinstance(value: Value, types: tuple[str, ...]) -> bool | None:
     """`isinstance(value, types)`: True or False when the value's type and its ancestors are
     known (builtins, the library types of TYPE_ANCESTORS), None otherwise."""
-    if value[0] == "c":
-        scalar = value[1]
-        name = "builtins.NoneType" if scalar is None else f"builtins.{type(scalar).__name__}"
-    else:
-        name = value[1]
+    name = _type_of(value)
+    if name is None:
+        return None
     if name in types:
         return True
     ancestors = TYPE_ANCESTORS.get(name)
@@ -438,6 +488,7 @@ __all__ = [
     "PASSED_SUBJECTS",
     "RUNNING_LOOP",
     "SET_UP",
+    "SPREAD",
     "SET_UP_KINDS",
     "UNKNOWN_FRAME",
     "World",

@@ -360,7 +360,7 @@ BRIEFLY_HELD_TYPES = frozenset({"threading.Lock", "threading.RLock"})
 # non-blocking lock and event queries. Anything else (logging, I/O, a library's method) may
 # take long while the lock is held; a function of the module is judged by its own body.
 BRIEF_BUILTINS = frozenset(
-    "len isinstance bool int float str tuple list dict set frozenset id hash min max abs getattr hasattr "
+    "len isinstance bool int float str tuple list dict set frozenset id hash min max abs round divmod getattr hasattr "
     "setattr delattr vars type callable OrderedDict defaultdict deque Counter".split()
 )
 BRIEF_METHODS = frozenset(

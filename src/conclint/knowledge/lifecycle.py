@@ -53,6 +53,8 @@ EXECUTOR_RESULTS: Mapping[str, str] = {
     **{f"concurrent.futures.{kind}.map": "iterator" for kind in ("ThreadPoolExecutor", "ProcessPoolExecutor")},
 }
 GATHER = "asyncio.gather"
+# Calls that run a coroutine to its end and raise what it raised (`asyncio.run(work())`).
+COROUTINE_RUNNERS = frozenset({"asyncio.run", "asyncio.AbstractEventLoop.run_until_complete"})
 # Exception types a handler catching everything a worker function raises names.
 CATCH_ALL = frozenset({"Exception", "BaseException"})
 # An executor type must be named in the file for its instances to resolve.

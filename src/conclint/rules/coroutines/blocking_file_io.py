@@ -102,6 +102,50 @@ _WRITE_ROWS = """
                     write_rows(self.stream, rows)
 """
 
+# fast-agent's message builders: an item that is a `Path` is read from disk, a string is text.
+_MESSAGE = """
+            from pathlib import Path
+
+            def image(path):
+                with open(path, "rb") as f:
+                    return f.read()
+
+            def message(*items, role="user"):
+                for item in items:
+                    if isinstance(item, str):
+                        yield {{"role": role, "text": item}}
+                    elif isinstance(item, Path):
+                        yield {{"role": role, "image": image(item)}}
+
+            def user(*items):
+                return list(message(*items, role="user"))
+
+            async def reply(text: str):
+                return user({arguments})
+"""
+
+# swarms' group chat keeps one transcript, made without a memory file.
+_TRANSCRIPT = """
+            class Conversation:
+                def __init__(self, time_enabled=True, memory_md_path=None):
+                    self.time_enabled = time_enabled
+                    self.memory_md_path = memory_md_path
+                    self.history = []
+
+                def add(self, role, content):
+                    self.history.append((role, content))
+                    if self.memory_md_path:
+                        with open(self.memory_md_path, "a") as f:
+                            f.write(f"{{role}}: {{content}}\\n")
+
+            class GroupChat:
+                def __init__(self):
+                    self.conversation = Conversation({arguments})
+
+                async def run(self, task):
+                    self.conversation.add("User", task)
+"""
+
 _RUN_CONFIG = """
             from pathlib import Path
 
@@ -233,6 +277,12 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         # crawl4ai's run configuration compiles a script only when one is given; `__init__`
         # keeps the argument in `self.c4a_script` before testing it there.
         Valid(_RUN_CONFIG.format(arguments="")),
+        # swarms' group chat: the conversation it makes once has no memory file, so adding
+        # a message never appends to one.
+        Valid(_TRANSCRIPT.format(arguments="time_enabled=False")),
+        # fast-agent's `Prompt.assistant("...")`: every item spread into the builder is a
+        # string, so the loop over them never takes the branch that reads a `Path`.
+        Valid(_MESSAGE.format(arguments='"Done."')),
         # No value a call site can tell (None, a dict, a str) defines `__fspath__`.
         Valid(_MOCKED_RESPONSE.format(response="None")),
         Valid(_VERSION.format(parameters="", arguments="")),
@@ -663,6 +713,10 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             line=12,
             message_contains=("`write_rows()` blocks the event loop", "via write_rows -> stream.write() (line 5)"),
         ),
+        # The same chat keeping its transcript in a memory file: each message is appended.
+        Invalid(_TRANSCRIPT.format(arguments='memory_md_path="MEMORY.md"'), line=18, message_contains=("via Conversation.add -> open() (line 10)",)),
+        # The same builder given a path among its items: that item's file is read.
+        Invalid(_MESSAGE.format(arguments='"See:", Path("chart.png")'), line=18, message_contains=("`user()` blocks the event loop", "open() (line 4)")),
         # The same server given a value of unknown type, which may be a path.
         Invalid(_MOCKED_RESPONSE.format(response="fixture"), line=12, message_contains=("via ExternalAPIMockServer.add_response -> open()",)),
         # The same cache keyed by a name: each new name reads a file.

@@ -22,7 +22,7 @@ _PROVIDER = """
                 if {test}:
                     return provider
                 with _LOCK:
-                    if _PROVIDER is None:
+                    if {unset}:
                         _PROVIDER = BatchExporter(endpoint=os.environ["TRACE_ENDPOINT"])
                     return _PROVIDER
 
@@ -113,7 +113,9 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     call but builtins such as `len()`, container methods such as `add()` or `pop()`, clock
     reads, and functions of the class or module that are brief in the same way, such as
     `self._purge_expired()` walking a dict, or a class of the module whose `__init__` only
-    sets attributes): waiting for it lasts no longer than one of those critical sections. The lock is told apart by its
+    sets attributes; what a block does only while a value is unset, to set it, `if _registry
+    is None: _registry = Registry()`, runs once): waiting for it lasts no longer than one of
+    those critical sections. The lock is told apart by its
     spelling (`self._lock` within a class, or a module-level name); a holder that does more,
     or an `acquire()` of it anywhere, keeps every `with` on it reported. Nor taking a
     `threading.Lock` or `RLock` that the statement right before made (`lock =
@@ -230,9 +232,50 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
                         return run_id in self._cancelled
             """
         ),
+        # praisonaiagents' approval registry: made once, under the lock, by the first caller.
+        Valid(
+            """
+            import threading
+
+            from approval.registry import ApprovalRegistry
+
+            _registry = None
+            _registry_lock = threading.Lock()
+
+            def get_approval_registry():
+                global _registry
+                with _registry_lock:
+                    if _registry is None:
+                        _registry = ApprovalRegistry()
+                    return _registry
+
+            async def request_approval(tool):
+                return get_approval_registry().check(tool)
+            """
+        ),
+        # lightrag's pipeline metrics: the health check copies the counters, rounding them,
+        # under the lock every recorder holds for one addition.
+        Valid(
+            """
+            import threading
+
+            _lock = threading.Lock()
+            _totals = {"parsed": 0.0}
+            _counts = {"parsed": 0}
+
+            def observe(name, seconds):
+                with _lock:
+                    _totals[name] += seconds
+                    _counts[name] += 1
+
+            async def health():
+                with _lock:
+                    return {name: round(_totals[name] / max(_counts[name], 1), 4) for name in _totals}
+            """
+        ),
         # openai-agents' tracing provider: the lock is taken only until the first call set
         # the provider up.
-        Valid(_PROVIDER.format(test="provider is not None")),
+        Valid(_PROVIDER.format(test="provider is not None", unset="_PROVIDER is None")),
         # semantic-kernel's actors drain their buffer; only the loop's tasks touch it.
         Valid(_DRAIN.format(before="")),
         # aio-pika's callback collection: a thread lock held only around set operations.
@@ -502,9 +545,10 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
         ),
         # The same store handing the lock out first: another thread may hold it by now.
         Invalid(_FRESH_LOCK.format(store="\n                        self._locks[key] = lock"), line=11),
-        # The same lock taken whenever a setting asks for a fresh provider.
+        # The same lock taken, and a provider made under it, whenever a setting asks for a
+        # fresh one (made once, while unset, it would be set-up).
         Invalid(
-            _PROVIDER.format(test="provider is not None and not FRESH"),
+            _PROVIDER.format(test="provider is not None and not FRESH", unset="_PROVIDER is None or FRESH"),
             line=21,
             message_contains=("`get_trace_provider()` blocks the event loop", "get_trace_provider -> with _LOCK: (line 15)"),
         ),

@@ -10,13 +10,36 @@ import libcst as cst
 from conclint.analysis.dispatch import call_argument
 from conclint.analysis.process_display import callee_text
 from conclint.analysis.scopes import dotted_name
-from conclint.knowledge.lifecycle import CATCH_ALL, EXCEPTION_TOKENS, EXECUTOR_RESULTS, GATHER
+from conclint.knowledge.lifecycle import CATCH_ALL, COROUTINE_RUNNERS, EXCEPTION_TOKENS, EXECUTOR_RESULTS, GATHER
 from conclint.rules.base import Invalid, Rule, Valid
 from conclint.rules.lifecycle.common import dropped_call, local_function
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
     from conclint.core.settings import Settings
+
+
+# mcp-agent's token watches: a thread runs an async callback to its end with `asyncio.run`;
+# the coroutine it runs logs every exception itself, or not.
+_RUN_CALLBACK = """
+            import asyncio
+            import logging
+            from concurrent.futures import ThreadPoolExecutor
+
+            class Watches:
+                def __init__(self):
+                    self.pool = ThreadPoolExecutor()
+
+                async def _run(self, callback):
+                    {body}
+
+                def notify(self, callback):
+                    self.pool.submit(lambda: asyncio.run(self._run(callback)))
+"""
+_LOGGED = """try:
+                        await callback()
+                    except Exception:
+                        logging.exception("watch callback")"""
 
 
 class ExceptionNeverRetrieved(Rule):
@@ -98,6 +121,7 @@ class ExceptionNeverRetrieved(Rule):
     REQUIRED_TOKENS = EXCEPTION_TOKENS
 
     VALID = (
+        Valid(_RUN_CALLBACK.format(body=_LOGGED)),
         Valid(
             """
             from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -173,6 +197,8 @@ class ExceptionNeverRetrieved(Rule):
         ),
     )
     INVALID = (
+        # The same thread running a callback that may raise.
+        Invalid(_RUN_CALLBACK.format(body="await callback()"), line=13),
         Invalid(
             """
             from concurrent.futures import ThreadPoolExecutor
@@ -304,7 +330,7 @@ class ExceptionNeverRetrieved(Rule):
             return False
         if isinstance(callable_, cst.Lambda):
             body = callable_.body
-            return isinstance(body, cst.Call) and self._handles_its_errors(body.func, depth + 1)
+            return isinstance(body, cst.Call) and self._handles_its_errors(self._work_of(body).func, depth + 1)
         if isinstance(callable_, cst.Call) and self.facts.qualified_name(callable_.func) == "functools.partial":
             return self._handles_its_errors(call_argument(callable_, 0, "func"), depth + 1)
         symbol = self.facts.resolve(callable_)
@@ -316,7 +342,17 @@ class ExceptionNeverRetrieved(Rule):
         if _catches_everything(function):
             return True
         delegate = _only_call(function)
-        return delegate is not None and self._handles_its_errors(delegate.func, depth + 1)
+        return delegate is not None and self._handles_its_errors(self._work_of(delegate).func, depth + 1)
+
+    def _work_of(self, call: cst.Call) -> cst.Call:
+        """The call whose errors `call` raises: the coroutine's for `asyncio.run(work(x))`
+        (mcp-agent's `lambda: asyncio.run(self._execute_async_callback_safely(...))`), else
+        itself."""
+        if self.facts.qualified_name(call.func) in COROUTINE_RUNNERS:
+            inner = call_argument(call, 0, "main")
+            if isinstance(inner, cst.Call):
+                return inner
+        return call
 
 
 def _statements(function: cst.FunctionDef) -> list[cst.BaseStatement]:
