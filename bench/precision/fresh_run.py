@@ -264,6 +264,16 @@ ROUNDS = {
         ("autogen-ext", "0.7.5"),
         ("starlette-admin", "1.0.3"),
     ),
+    19: (
+        ("google-adk", "2.13.0"),
+        ("a2a-sdk", "1.3.0"),
+        ("rasa-sdk", "3.21.1"),
+        ("pyinfra", "3.10.0"),
+        ("marvin", "3.2.7"),
+        ("langserve", "0.3.3"),
+        ("fastapi-mcp", "0.4.0"),
+        ("django-ninja", "1.7.1"),
+    ),
 }
 
 
