@@ -89,6 +89,13 @@ def _reported(extra: str) -> tuple[bool, bool]:
         # Made anew whenever it is set, or while something else is unset: every time.
         ("def registry(self):\n    with self._lock:\n        if self._registry is not None:\n            self._registry = Loaded('r.json')\n", True),
         ("def registry(self):\n    with self._lock:\n        if self._path is None:\n            self._registry = Loaded('r.json')\n", True),
+        # google-adk's analytics plugin: work handed to a loop, and a coroutine made, under
+        # the lock; neither runs there.
+        ("def schedule(self, loop):\n    with self._lock:\n        self._pending.add(loop.call_soon_threadsafe(print))\n", False),
+        ("def schedule(self):\n    with self._lock:\n        self._pending.add(self._drain())\n"
+         "async def _drain(self):\n    time.sleep(1)\n", False),
+        # google-adk's analytics plugin: a total of the drop counters, a queue's size.
+        ("def dropped(self, queue):\n    with self._lock:\n        return sum(self._pending) + queue.qsize()\n", False),
         # lightrag's pipeline metrics: a snapshot rounds the numbers it copies.
         ("def mean(self, total):\n    with self._lock:\n        return round(total / len(self._pending), 4)\n", False),
     ],
@@ -159,3 +166,39 @@ def helper(lock):
 def test_a_lock_made_by_the_statement_before_is_free() -> None:
     found = lint_source(FRESH.lstrip("\\n"), "store.py", DEFAULT_SETTINGS)
     assert [(d.line, d.code) for d in found] == [(18, "CCL108"), (26, "CCL108")]
+
+
+LOOP_ONLY = """
+import threading
+
+
+class Registry:
+    def __init__(self, store):
+        self._lock = threading.RLock()
+        self._store = store
+
+    async def get(self, key):
+        with self._lock:
+            return self._store.make(key)  # not brief: a method of another object
+{extra}
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "reported"),
+    [
+        ("", False),  # only the loop's thread takes it
+        ("    async def drop(self, key):\n        with self._lock:\n            self._store.drop(key)\n", False),
+        ("    def drop(self, key):\n        with self._lock:\n            self._store.drop(key)\n", True),  # any thread
+        ("    async def drop(self, key):\n        with self._lock:\n            await self._store.drop(key)\n", True),
+        ("    async def drop(self, key):\n        def inner():\n            with self._lock:\n                self._store.drop(key)\n"
+         "        return inner\n", True),  # a function nested in the coroutine may run on a thread
+        ("    async def drop(self, key):\n        self._lock.acquire()\n", True),
+    ],
+)
+def test_a_lock_only_coroutines_take_never_waits(extra: str, reported: bool) -> None:
+    """a2a-sdk's task registry: an `RLock` its coroutines alone take, across no `await`."""
+    source = LOOP_ONLY.format(extra=extra)
+    line = source.splitlines().index("        with self._lock:") + 1
+    found = {d.line for d in lint_source(source, "registry.py", DEFAULT_SETTINGS) if d.code == "CCL108"}
+    assert (line in found) == reported

@@ -23,6 +23,7 @@ from typing import Mapping
 
 import libcst as cst
 
+from conclint.analysis.expressions import set_up_once
 from conclint.analysis.scopes import dotted_name
 from conclint.knowledge.blocking import BRIEF_BUILTINS, BRIEF_METHODS
 from conclint.syntax.traversal import nodes_within
@@ -42,6 +43,8 @@ def briefly_held(owner: cst.CSTNode, module: cst.Module | None = None) -> frozen
     class: the module around it, whose functions and classes its holders may call."""
     own = _own_functions(owner, module)
     brief: dict[str, bool] = {}
+    on_loop: dict[str, bool] = {}
+    in_coroutine = _holders_in_coroutines(owner)
     for node in nodes_within(owner, (cst.With, cst.Call)):
         if isinstance(node, cst.With):
             if node.asynchronous is None:
@@ -49,9 +52,30 @@ def briefly_held(owner: cst.CSTNode, module: cst.Module | None = None) -> frozen
                     spelling = dotted_name(item.item)
                     if spelling:
                         brief[spelling] = brief.get(spelling, True) and _brief(node.body, own, 0)
+                        loop_only = id(node) in in_coroutine and not any(True for _ in nodes_within(node.body, (cst.Await,)))
+                        on_loop[spelling] = on_loop.get(spelling, True) and loop_only
         elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "acquire":  # type: ignore[attr-defined]
-            brief[dotted_name(node.func.value)] = False  # type: ignore[attr-defined]
-    return frozenset(spelling for spelling, held_briefly in brief.items() if held_briefly)
+            brief[dotted_name(node.func.value)] = on_loop[dotted_name(node.func.value)] = False  # type: ignore[attr-defined]
+    return frozenset(spelling for spelling, held_briefly in brief.items() if held_briefly or on_loop[spelling])
+
+
+def _holders_in_coroutines(owner: cst.CSTNode) -> set[int]:
+    """The `with` statements written in the body of a coroutine itself (not of a function or
+    lambda nested in it). When every holder of a thread lock is one, and none awaits while
+    it holds the lock, only the event loop's thread takes it, one holder at a time: taking
+    it never waits (a2a-sdk's task registry, an `RLock` its coroutines alone take)."""
+    found: set[int] = set()
+    pending: list[tuple[cst.CSTNode, bool]] = [(owner, False)]
+    while pending:
+        node, in_coroutine = pending.pop()
+        if isinstance(node, cst.FunctionDef):
+            in_coroutine = node.asynchronous is not None
+        elif isinstance(node, cst.Lambda):
+            in_coroutine = False
+        elif isinstance(node, cst.With) and in_coroutine:
+            found.add(id(node))
+        pending.extend((child, in_coroutine) for child in node.children)
+    return found
 
 
 def _own_functions(owner: cst.CSTNode, module: cst.Module | None) -> dict[tuple[str, str], cst.CSTNode]:
@@ -82,26 +106,9 @@ def _brief(body: cst.CSTNode, own: _Own, depth: int) -> bool:
 
 
 def _set_up_once(body: cst.CSTNode) -> set[int]:
-    """The calls in blocks that run only while a value is unset, and set it: `if _registry is
-    None: _registry = ApprovalRegistry()`. They make the value once (per process, or per
-    object for `self._client`); every later holder finds it set and only tests it."""
-    found: set[int] = set()
-    for node in nodes_within(body, (cst.If,)):
-        unset = _unset(node.test)
-        if unset and any(dotted_name(target.target) == unset for assign in nodes_within(node.body, (cst.Assign,)) for target in assign.targets):
-            found.update(id(call) for call in nodes_within(node.body, (cst.Call,)))
-    return found
-
-
-def _unset(test: cst.BaseExpression) -> str:
-    """The name or attribute `if x is None:` or `if not x:` tests."""
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return dotted_name(test.expression)
-    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-        comparison = test.comparisons[0]
-        if isinstance(comparison.operator, cst.Is) and isinstance(comparison.comparator, cst.Name) and comparison.comparator.value == "None":
-            return dotted_name(test.left)
-    return ""
+    """The calls in blocks that set a value up once (`expressions.set_up_once`): every later
+    holder finds it set and only tests it."""
+    return {id(call) for block in nodes_within(body, (cst.If,)) if set_up_once(block) for call in nodes_within(block.body, (cst.Call,))}  # type: ignore[arg-type]
 
 
 def _brief_call(func: cst.BaseExpression) -> bool:
@@ -125,6 +132,8 @@ def _brief_own(func: cst.BaseExpression, own: _Own, depth: int) -> bool:
         return False
     if isinstance(target, cst.ClassDef):
         target = _initializer(target)
+    if isinstance(target, cst.FunctionDef) and target.asynchronous is not None and not target.decorators:
+        return True  # calling a coroutine function only makes the coroutine
     if not isinstance(target, cst.FunctionDef) or target.asynchronous is not None or target.decorators:
         return False
     return _brief(target.body, own, depth + 1)

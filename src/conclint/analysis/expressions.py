@@ -10,6 +10,8 @@ module and asks them about what it meets.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import libcst as cst
 
 from conclint.analysis.scopes import dotted_name
@@ -67,6 +69,48 @@ def bound_names(target: cst.BaseExpression) -> list[str]:
     if isinstance(target, cst.StarredElement):
         return bound_names(target.value)
     return []
+
+
+def capped_names(test: cst.BaseExpression, small: Callable[[cst.BaseExpression], bool]) -> list[str]:
+    """The names a `while` test keeps below a small constant (`depth < _MAX_DEPTH`, alone or
+    in an `and`): `small(bound)` tells whether a bound is one."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return capped_names(test.left, small) + capped_names(test.right, small)
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name):
+        comparison = test.comparisons[0]
+        if isinstance(comparison.operator, (cst.LessThan, cst.LessThanEqual)) and small(comparison.comparator):
+            return [test.left.value]
+    return []
+
+
+def counts_up(body: cst.BaseSuite, name: str) -> bool:
+    """The loop's body adds a positive integer written out to `name` (`depth += 1`)."""
+    return any(
+        isinstance(node.target, cst.Name) and node.target.value == name and isinstance(node.operator, cst.AddAssign)
+        and isinstance(node.value, cst.Integer) and node.value.evaluated_value > 0
+        for node in nodes_within(body, (cst.AugAssign,))
+    )
+
+
+def set_up_once(block: cst.If) -> bool:
+    """`if _registry is None: _registry = Registry()`, `if not self._index: self._index =
+    {...}`: a block that runs only while a value is unset, and sets it. It runs once (per
+    process, or per object); every later pass finds the value set and only tests it."""
+    unset = _unset(block.test)
+    return bool(unset) and any(
+        dotted_name(target.target) == unset for assign in nodes_within(block.body, (cst.Assign,)) for target in assign.targets  # type: ignore[attr-defined]
+    )
+
+
+def _unset(test: cst.BaseExpression) -> str:
+    """The name or attribute `x is None` or `not x` tests."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return dotted_name(test.expression)
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        comparison = test.comparisons[0]
+        if isinstance(comparison.operator, cst.Is) and isinstance(comparison.comparator, cst.Name) and comparison.comparator.value == "None":
+            return dotted_name(test.left)
+    return ""
 
 
 def walks_element(iterable: cst.BaseExpression, outer: set[str]) -> bool:
@@ -205,6 +249,19 @@ def indexes_by_name(node: cst.BaseExpression) -> bool:
         next(names_within(element.slice), None) is not None
         for subscript in nodes_within(node, (cst.Subscript,))
         for element in subscript.slice  # type: ignore[attr-defined]
+    )
+
+
+def reads_element_at(body: cst.BaseSuite, names: set[str]) -> bool:
+    """The loop's body takes the element at a tested index (`event = events[i]` in `while i >=
+    0:`): the loop walks a sequence held already, as a `for` over it would."""
+    return any(
+        isinstance(node.value, cst.Subscript)
+        and len(node.value.slice) == 1
+        and isinstance(node.value.slice[0].slice, cst.Index)
+        and isinstance(node.value.slice[0].slice.value, cst.Name)
+        and node.value.slice[0].slice.value.value in names
+        for node in nodes_within(body, (cst.Assign,))
     )
 
 

@@ -80,7 +80,7 @@ class LoopRecord:
         "node", "kind", "over_range", "numeric", "small", "arithmetic", "multiplicative", "updates",
         "compares", "inner_loops", "inner_numeric", "inner_small", "display", "impure", "heavy", "calls", "pending",
         "clauses", "names", "dependent", "independent_inner", "nesting", "breaks", "conditionals", "outputs",
-        "tested", "grows", "shrinks",
+        "tested", "grows", "shrinks", "capped",
         "in_body", "body_loops", "idle", "floating", "hashes", "per_element",
     )
 
@@ -124,6 +124,9 @@ class LoopRecord:
         self.tested: set[str] = set()
         self.grows: set[str] = set()
         self.shrinks: set[str] = set()
+        # A `while` whose test caps a counter it adds to by a small constant (`while curr is
+        # not None and depth < _MAX_DEPTH:` with `depth += 1`): a bounded number of rounds.
+        self.capped = False
         # How many `if` bodies and `except` handlers the loop starts in, and the prints and
         # logging calls made in its own rounds, not under a condition opened inside it: one
         # such call per round makes the loop output, not computation (see
@@ -159,12 +162,15 @@ class LoopRecord:
             return None
         works = self.arithmetic or self.compares or self.heavy is not None
         if (self.inner_loops or self.clauses > 1) and works and not (self.small and self.inner_small):
-            if self.numeric or self.inner_numeric:
+            # `for i in range(n): for k in events[i].changes:` walks the elements by index,
+            # as `for event in events: for k in event.changes:` does: no numbers drive it.
+            walks_by_index = self.numeric and not self.inner_numeric and self.inner_loops and not self.independent_inner
+            if (self.numeric or self.inner_numeric) and not walks_by_index:
                 return "nested loop", NUMERIC
             if self.independent_inner:
                 return "nested loop", QUADRATIC
         if self.kind == "while":
-            if self.updates and not (self.tested & self.shrinks and not self.tested & self.grows):
+            if self.updates and not self.capped and not (self.tested & self.shrinks and not self.tested & self.grows):
                 return "while loop updating numbers", NUMERIC if self.numeric else DATA
         elif self.over_range and self.numeric and self.idle:
             return "loop over range() that only counts", NUMERIC

@@ -32,6 +32,10 @@ from conclint.analysis.expressions import (
     SHRINKING_ASSIGNMENTS,
     STRING_LITERALS,
     bound_names,
+    capped_names,
+    counts_up,
+    reads_element_at,
+    set_up_once,
     is_bytes_literal,
     is_classmethod,
     idle_body,
@@ -182,6 +186,9 @@ def _instance_type(symbol: Symbol | None) -> str:
     return symbol.qualname
 
 
+# The statements and expressions that loop (LoopRecord kinds).
+_LOOP_NODES = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
 class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisitor):
     """Builds the summary of every function during the traversal; runs right after FileFacts.
 
@@ -203,6 +210,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self._reassigned: set[str] = set()
         # Calls whose result is iterated or entered (`for x in gen()`, `with cm():`), by id.
         self._iterated: set[int] = set()
+        # Loops in a block that sets a value up once, inside another loop (`visit_If`).
+        self._once: set[int] = set()
         self._elifs: set[int] = set()
         # Functions returning a DataLoader with worker processes (`returns_worker_loader`).
         self._worker_loaders: set[str] = set()
@@ -573,6 +582,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
 
     def visit_If(self, node: cst.If) -> None:
         self._conditionals += 1
+        if self._stack and self._stack[-1].loops and set_up_once(node):
+            # `if index is None: index = {e.id: i for i, e in enumerate(events)}` in a loop:
+            # built once, its loops add to the outer loop's rounds rather than nest in them.
+            self._once.update(id(loop) for loop in nodes_within(node.body, _LOOP_NODES))
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         self._conditionals += 1
@@ -678,9 +691,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
     def visit_While(self, node: cst.While) -> None:
         if self._stack:
             loop = self._push_loop(node, "while")
-            loop.numeric = not (mentions_len(node.test) or indexes_by_name(node.test))
-            loop.breaks = tests_membership(node.test)  # a search for what is not taken yet
             loop.tested = names_read(node.test)
+            loop.numeric = not (mentions_len(node.test) or indexes_by_name(node.test) or reads_element_at(node.body, loop.tested))
+            loop.breaks = tests_membership(node.test)  # a search for what is not taken yet
+            loop.capped = any(counts_up(node.body, name) for name in capped_names(node.test, self._small_constant))
 
     def _visit_comprehension(self, node: cst.BaseComp) -> None:
         if not self._stack:
@@ -715,6 +729,18 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
     def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
         self._enter_offloaded(node)
         self._visit_comprehension(node)
+
+    def _small_constant(self, node: cst.BaseExpression) -> bool:
+        """An integer written out, or a module constant bound once to one, below
+        SMALL_RANGE: a loop it caps runs a fixed, modest number of rounds."""
+        if isinstance(node, cst.Name):
+            binding = self.facts.scope.lookup(node.value)
+            if binding is None or binding.kind != "assign" or binding.scope is None or binding.scope.kind != "module":
+                return False
+            if node.value in binding.scope.rebound:
+                return False
+            node = binding.node  # type: ignore[assignment]
+        return isinstance(node, cst.Integer) and node.evaluated_value < SMALL_RANGE
 
     def _push_loop(self, node: cst.CSTNode, kind: str) -> LoopRecord:
         loop = LoopRecord(node, kind)
@@ -753,10 +779,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         if loops:
             outer = loops[-1]
             outer.impure = outer.impure or loop.impure
-            if outer.in_body:
+            if outer.in_body and id(loop.node) not in self._once:
                 # A comprehension in a `for`'s iterable produces the items once: its work
                 # adds to the rounds rather than multiplying them, so the outer loop is
-                # neither nested nor arithmetic by it.
+                # neither nested nor arithmetic by it. So does a loop that sets a value up once.
                 outer.inner_loops += 1
                 outer.body_loops += 1
                 outer.inner_numeric = outer.inner_numeric or loop.numeric or loop.inner_numeric

@@ -361,12 +361,14 @@ BRIEFLY_HELD_TYPES = frozenset({"threading.Lock", "threading.RLock"})
 # take long while the lock is held; a function of the module is judged by its own body.
 BRIEF_BUILTINS = frozenset(
     "len isinstance bool int float str tuple list dict set frozenset id hash min max abs round divmod getattr hasattr "
-    "setattr delattr vars type callable OrderedDict defaultdict deque Counter".split()
+    "setattr delattr vars type callable object sum any all sorted reversed enumerate zip "
+    "OrderedDict defaultdict deque Counter".split()
 )
 BRIEF_METHODS = frozenset(
     "append appendleft add discard remove pop popleft popitem get setdefault update clear copy "
     "items keys values extend insert count index monotonic perf_counter time monotonic_ns perf_counter_ns "
-    "time_ns locked is_set Lock RLock".split()
+    "time_ns locked is_set Lock RLock qsize empty full done getpid get_ident "
+    "call_soon call_soon_threadsafe run_coroutine_threadsafe create_task".split()
 )
 
 # (category, remedy, space-separated qualified names, non-blocking exceptions)

@@ -115,7 +115,9 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     `self._purge_expired()` walking a dict, or a class of the module whose `__init__` only
     sets attributes; what a block does only while a value is unset, to set it, `if _registry
     is None: _registry = Registry()`, runs once): waiting for it lasts no longer than one of
-    those critical sections. The lock is told apart by its
+    those critical sections. Nor a lock every holder of which is written in a coroutine's own
+    body and holds it across no `await`: only the event loop's thread takes it, one holder at
+    a time, so taking it never waits. The lock is told apart by its
     spelling (`self._lock` within a class, or a module-level name); a holder that does more,
     or an `acquire()` of it anywhere, keeps every `with` on it reported. Nor taking a
     `threading.Lock` or `RLock` that the statement right before made (`lock =
@@ -230,6 +232,31 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
                     with self._lock:
                         self._purge_expired()
                         return run_id in self._cancelled
+            """
+        ),
+        # a2a-sdk's task registry: only its coroutines take the lock, none across an await,
+        # so only the event loop's thread holds it, one coroutine at a time.
+        Valid(
+            """
+            import threading
+
+            class ActiveTaskRegistry:
+                def __init__(self, store):
+                    self._lock = threading.RLock()
+                    self._store = store
+                    self._tasks = {}
+
+                async def get_or_create(self, task_id):
+                    with self._lock:
+                        if task_id not in self._tasks:
+                            self._tasks[task_id] = self._store.make(task_id)
+                        task = self._tasks[task_id]
+                    await task.start()
+                    return task
+
+                async def remove(self, task_id):
+                    with self._lock:
+                        self._tasks.pop(task_id, None)
             """
         ),
         # praisonaiagents' approval registry: made once, under the lock, by the first caller.
@@ -785,6 +812,10 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
                 async def register(self, name):
                     with self._lock:
                         return self.store(name)  # a method of the project, held under the lock
+
+                def register_now(self, name):  # any thread may hold it here, for that long
+                    with self._lock:
+                        return self.store(name)
             """,
             line=7,
             message_contains=("`with self._lock:`",),

@@ -57,7 +57,11 @@ class CpuBoundLoopInCoroutine(Rule):
     thread or an executor (`run_in_executor(None, list, map(f, xs))`, also when bound to a
     local name first) runs there, not in the coroutine, and is left to CCL201. Only work that grows with its input is reported:
     loops over data of unknown size doing a little arithmetic, loops bounded by a literal
-    `range()` of fewer than 100,000 rounds, recursion over a structure (`diff(a[key],
+    `range()` of fewer than 100,000 rounds or a `while` capping a counter below such a
+    constant (`while curr is not None and depth < _MAX_DEPTH:` with `depth += 1`), a loop
+    nested in a block that builds a value once (`if index is None: index = {...}`), a walk
+    over elements by position (`event = events[i]` in `while i >= 0:`, `for k in
+    events[i].changes` in `for i in range(n):`), recursion over a structure (`diff(a[key],
     path + (key,))`, as opposed to numbers shrinking by a literal, `fib(n - 1)`), pointer
     walks, searches (a `while` that tests only membership, `while name in taken`, or a loop
     left by `break` or `return` once it finds what it looks for), loops that shrink what they
@@ -129,6 +133,51 @@ class CpuBoundLoopInCoroutine(Rule):
     REQUIRED_TOKENS = (b"async",)
     REQUIRED_PATTERN = COROUTINE
     VALID = (
+        # google-adk's node paths: a walk up the parent agents, at most _MAX_PARENT_DEPTH
+        # of them; its rewinds: one backward pass over the events, with an index built once
+        # on the first rewind; and a state delta read event by event, by position.
+        Valid(
+            """
+            _MAX_PARENT_DEPTH = 50
+
+            def node_path(node):
+                parents = []
+                curr = node.parent_agent
+                depth = 0
+                while curr is not None and depth < _MAX_PARENT_DEPTH:
+                    parents.insert(0, curr.name)
+                    curr = curr.parent_agent
+                    depth += 1
+                return "/".join(parents)
+
+            def apply_rewinds(events):
+                first_index = None
+                kept = []
+                i = len(events) - 1
+                while i >= 0:
+                    event = events[i]
+                    if event.rewind_before:
+                        if first_index is None:
+                            first_index = {}
+                            for index, earlier in enumerate(events):
+                                if earlier.invocation_id not in first_index:
+                                    first_index[earlier.invocation_id] = index
+                        target = first_index.get(event.rewind_before)
+                        if target is not None and target < i:
+                            i = target
+                    else:
+                        kept.append(event)
+                    i -= 1
+                return kept
+
+            async def rewind(session, node, index):
+                state = {}
+                for i in range(index):
+                    for key, value in session.events[i].state_delta.items():
+                        state[key] = value
+                return node_path(node), apply_rewinds(session.events), state
+            """
+        ),
         # agno's metrics: one date per day since the last run, as many as the calendar holds.
         Valid(
             """
@@ -476,6 +525,24 @@ class CpuBoundLoopInCoroutine(Rule):
         ),
     )
     INVALID = (
+        # A counter capped by what the caller passes, and a loop over numbers inside a loop
+        # over numbers: as many rounds as asked.
+        Invalid(
+            """
+            def squares(n):
+                depth = 0
+                total = 0
+                while depth < n:
+                    total += depth * depth
+                    depth += 1
+                return total
+
+            async def handle(n):
+                return squares(n)
+            """,
+            line=10,
+            message_contains=("while loop updating numbers",),
+        ),
         # The same loop taking off a constant: as many rounds as the number is large.
         Invalid(
             _UNIX_SECONDS.format(step="seconds -= 1000"),
