@@ -43,8 +43,8 @@ def briefly_held(owner: cst.CSTNode, module: cst.Module | None = None) -> frozen
     class: the module around it, whose functions and classes its holders may call."""
     own = _own_functions(owner, module)
     brief: dict[str, bool] = {}
-    on_loop: dict[str, bool] = {}
-    in_coroutine = _holders_in_coroutines(owner)
+    holders: dict[str, list[cst.With]] = {}
+    acquired: set[str] = set()
     for node in nodes_within(owner, (cst.With, cst.Call)):
         if isinstance(node, cst.With):
             if node.asynchronous is None:
@@ -52,11 +52,21 @@ def briefly_held(owner: cst.CSTNode, module: cst.Module | None = None) -> frozen
                     spelling = dotted_name(item.item)
                     if spelling:
                         brief[spelling] = brief.get(spelling, True) and _brief(node.body, own, 0)
-                        loop_only = id(node) in in_coroutine and not any(True for _ in nodes_within(node.body, (cst.Await,)))
-                        on_loop[spelling] = on_loop.get(spelling, True) and loop_only
+                        holders.setdefault(spelling, []).append(node)
         elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "acquire":  # type: ignore[attr-defined]
-            brief[dotted_name(node.func.value)] = on_loop[dotted_name(node.func.value)] = False  # type: ignore[attr-defined]
-    return frozenset(spelling for spelling, held_briefly in brief.items() if held_briefly or on_loop[spelling])
+            brief[dotted_name(node.func.value)] = False  # type: ignore[attr-defined]
+            acquired.add(dotted_name(node.func.value))  # type: ignore[attr-defined]
+    found = {spelling for spelling, held_briefly in brief.items() if held_briefly}
+    rest = [spelling for spelling in holders if spelling not in found and spelling not in acquired]
+    if rest:
+        in_coroutine = _holders_in_coroutines(owner)
+        found.update(spelling for spelling in rest if all(_loop_only(node, in_coroutine) for node in holders[spelling]))
+    return frozenset(found)
+
+
+def _loop_only(holder: cst.With, in_coroutine: set[int]) -> bool:
+    """A holder only the event loop's thread runs, that does not await while it holds."""
+    return id(holder) in in_coroutine and next(nodes_within(holder.body, (cst.Await,)), None) is None
 
 
 def _holders_in_coroutines(owner: cst.CSTNode) -> set[int]:
@@ -65,17 +75,16 @@ def _holders_in_coroutines(owner: cst.CSTNode) -> set[int]:
     it holds the lock, only the event loop's thread takes it, one holder at a time: taking
     it never waits (a2a-sdk's task registry, an `RLock` its coroutines alone take)."""
     found: set[int] = set()
-    pending: list[tuple[cst.CSTNode, bool]] = [(owner, False)]
-    while pending:
-        node, in_coroutine = pending.pop()
-        if isinstance(node, cst.FunctionDef):
-            in_coroutine = node.asynchronous is not None
-        elif isinstance(node, cst.Lambda):
-            in_coroutine = False
-        elif isinstance(node, cst.With) and in_coroutine:
-            found.add(id(node))
-        pending.extend((child, in_coroutine) for child in node.children)
+    for function in nodes_within(owner, (cst.FunctionDef,)):
+        if function.asynchronous is None:  # type: ignore[attr-defined]
+            continue
+        nested = {id(node) for inner in nodes_within(function.body, _NESTED) for node in nodes_within(inner, (cst.With,))}  # type: ignore[attr-defined]
+        found.update(id(node) for node in nodes_within(function.body, (cst.With,)) if id(node) not in nested)  # type: ignore[attr-defined]
     return found
+
+
+# Functions whose bodies run when called, not where they are written.
+_NESTED = (cst.FunctionDef, cst.Lambda)
 
 
 def _own_functions(owner: cst.CSTNode, module: cst.Module | None) -> dict[tuple[str, str], cst.CSTNode]:
