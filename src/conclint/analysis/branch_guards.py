@@ -407,22 +407,6 @@ def spread_value(args: Sequence[cst.Arg], facts: FileFacts) -> Value | None:
     return ("*", value.value) if facts.scope.lookup(value.value) is scope.bindings.get(value.value) else None
 
 
-def construction_held(receiver: cst.BaseExpression, facts: FileFacts) -> tuple[cst.Call, Scope] | None:
-    """The call that made `self.x` (`receiver`) in a method, when the class assigns it once,
-    to a call (`self.log = Conversation(time_enabled=False)`), and the scope it was made in."""
-    if not (isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name)):
-        return None
-    scope = _function_scope(facts.scope)
-    owner = scope.parent if scope is not None else None
-    if owner is None or owner.parent is None or not isinstance(owner.node, cst.ClassDef):
-        return None
-    binding = scope.bindings.get(receiver.value.value)  # type: ignore[union-attr]
-    if binding is None or binding.kind != "self" or assignment_counts(owner.node, owner)[receiver.attr.value] != 1:
-        return None
-    held = instance_attributes(owner.node, owner.parent).get(receiver.attr.value)
-    return (held[0], held[1]) if held is not None and isinstance(held[0], cst.Call) else None
-
-
 def _typed_attribute(node: cst.BaseExpression, facts: FileFacts) -> Value:
     """`self.session` passed on: ("t", type) when the class sets it, once, to an object a call
     makes (`self.session = requests.Session()`), so that the callee's tests and what it calls

@@ -105,10 +105,6 @@ class CallSite(NamedTuple):
     splat: bool = False
     on_self: bool = False
     known: Guard = ()
-    # A method call on an object the caller's class builds once (`self.log.add(...)` after
-    # `self.log = Conversation(autosave=False)` in `__init__`): that construction, whose
-    # arguments tell the attributes the object's `__init__` stores (FunctionSummary.stores).
-    made: CallSite | None = None
 
     def as_list(self) -> list[object] | str:
         """JSON-ready and short: a site with nothing but its callee is that name ("@name"
@@ -126,7 +122,6 @@ class CallSite(NamedTuple):
             self.splat,
             self.on_self,
             [list(lit) for lit in self.known],
-            self.made.as_list() if self.made is not None else None,
         ]
         while len(fields) > 1 and fields[-1] == _SITE_DEFAULTS[len(fields) - 1]:
             fields.pop()
@@ -141,7 +136,7 @@ class CallSite(NamedTuple):
         if isinstance(data, str):
             return cls(data[1:], external=True) if data.startswith("@") else cls(data)
         fields = list(data) + list(_SITE_DEFAULTS[len(data) :])
-        callee, guard, args, keywords, bound, new_class, iterated, external, splat, on_self, known, made = fields
+        callee, guard, args, keywords, bound, new_class, iterated, external, splat, on_self, known = fields
         return cls(
             str(callee),
             guard_from_lists(guard),  # type: ignore[arg-type]
@@ -154,12 +149,11 @@ class CallSite(NamedTuple):
             bool(splat),
             bool(on_self),
             guard_from_lists(known),  # type: ignore[arg-type]
-            CallSite.from_list(made) if made is not None else None,  # type: ignore[arg-type]
         )
 
 
 # The JSON form of CallSite's fields when they hold their defaults (callee has none).
-_SITE_DEFAULTS: tuple[object, ...] = (None, [], 0, [], False, "", False, False, False, False, [], None)
+_SITE_DEFAULTS: tuple[object, ...] = (None, [], 0, [], False, "", False, False, False, False, [])
 
 
 def _value_list(value: Value | None) -> list[object] | None:
@@ -207,24 +201,17 @@ def params_as_lists(params: tuple[Param, ...] | None) -> list[list[object] | str
 
 class Frame(NamedTuple):
     """What is known inside one function of a chain: its parameters' values (`env`, only
-    the known ones), the class of its `self` when the chain constructed it (`Cls()`), the
-    literals on attributes of its `self` that hold there (`known`, see `known_facts`), and
-    the values of attributes its `self` was built with (`attributes`: `self.path` of an
-    object made by `Conversation(path=None)`, see CallSite.made)."""
+    the known ones), the class of its `self` when the chain constructed it (`Cls()`), and
+    the literals on attributes of its `self` that hold there (`known`, see `known_facts`)."""
 
     env: tuple  # ((name, value), ...), sorted, so frames compare and hash
     self_class: str = ""
     known: Guard = ()
-    attributes: tuple = ()  # ((name, value), ...), sorted
 
     def value(self, subject: Value, world: World) -> Value | None:
         kind, name = subject
         if kind == "p":
             return dict(self.env).get(name)
-        if kind == "a" and self.attributes:
-            built = dict(self.attributes).get(name)
-            if built is not None:
-                return built
         return world(subject, self.self_class)
 
     def fact(self, test: str, subject: Value) -> bool | None:
@@ -271,9 +258,8 @@ def enter(
     `constructs`: the class whose instance is `self` there, when known."""
     self_class = constructs or (caller.self_class if site.bound else "")
     known = tuple(dict.fromkeys((*caller.known, *site.known))) if site.on_self else ()
-    attributes = caller.attributes if site.on_self else ()
     if params is None:
-        return Frame((), self_class, known, attributes)
+        return Frame((), self_class, known)
     ordered = [p for p in params if p.kind in (POSITIONAL_ONLY, POSITIONAL)]
     if ordered and (method == "cls" or (method == "self" and (site.bound or constructs))):
         ordered = ordered[1:]
@@ -309,7 +295,7 @@ def enter(
             if param.kind in (POSITIONAL_ONLY, POSITIONAL) and not positional_left:
                 continue
             env[param.name] = param.default
-    return Frame(tuple(sorted(env.items())), self_class, known, attributes)
+    return Frame(tuple(sorted(env.items())), self_class, known)
 
 
 def _common_value(values: Sequence[Value | None]) -> Value | None:

@@ -200,7 +200,7 @@ class FunctionRecord:
         "recursive_call", "loop_facts", "unknown_iterations", "external_edges", "guards", "sites",
         "params", "method", "decorators", "self_name", "offloads_argument",
         "results", "returns_running_loop", "returned", "loop_thread_only", "called_parameters",
-        "thread_parameters", "spins", "value_types", "parameter_calls", "stores",
+        "thread_parameters", "spins", "value_types", "parameter_calls",
     )
 
     def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
@@ -217,8 +217,6 @@ class FunctionRecord:
         self.blocking: list[tuple[cst.CSTNode, str, str, str, tuple]] = []
         # Methods called on its parameters: (node, "param.method", as shown, guard).
         self.parameter_calls: list[tuple[cst.CSTNode, str, str, tuple]] = []
-        # An `__init__`'s `self.attribute = parameter` at the top of its body: (attribute, parameter).
-        self.stores: list[tuple[str, str]] = []
         self.releases: list[tuple[cst.CSTNode, str]] = []
         # How many of `releases` are array-library calls outside every loop (FunctionSummary).
         self.array_setup = 0

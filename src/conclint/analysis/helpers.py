@@ -26,7 +26,6 @@ from conclint.analysis.summaries import (
     Lookup,
     ModuleSummary,
     absolute_arguments,
-    absolute_made,
     absolutized,
     blocking_chains,
 )
@@ -193,7 +192,7 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
         if site is not None and not call.external:
             site = site._replace(callee=start, new_class=names.absolute(site.new_class) if site.new_class else "")
         if site is not None and names.external:
-            site = absolute_made(absolute_arguments(site, names.absolute), names.absolute)
+            site = absolute_arguments(site, names.absolute)
         chains = blocking_chains(names.lookup, start, site, names.classes, offloaded, facts.member_blocking)
         result = {}
         read = None

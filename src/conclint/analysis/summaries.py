@@ -205,11 +205,6 @@ class FunctionSummary:
     # value it yields if it is a generator (`next(get_db())`), "" otherwise: what a caller in
     # another module holds (conclint.analysis.symbols, through the project index).
     returns: str = ""
-    # For an `__init__`: the attributes it sets straight from a parameter (`self.path = path`
-    # at the top of its body) that no other method of the module assigns, as (attribute,
-    # parameter): what they hold on an object the project builds with known arguments
-    # (`self.log = Conversation(autosave=False)`, CallSite.made).
-    stores: tuple[tuple[str, str], ...] = ()
 
     @property
     def all_calls(self) -> tuple[str, ...]:
@@ -257,7 +252,6 @@ class FunctionSummary:
             **({"spins": [[e.line, e.reason, list(e.requires)] for e in self.spins]} if self.spins else {}),
             **({"returns": self.returns} if self.returns else {}),
             **({"parameter_calls": [[*e[:5], e.offset, *([e.guard] if e.guard else [])] for e in self.parameter_calls]} if self.parameter_calls else {}),
-            **({"stores": [list(pair) for pair in self.stores]} if self.stores else {}),
         }
 
     @classmethod
@@ -296,7 +290,6 @@ class FunctionSummary:
             spins=tuple(SpinEvidence(line, reason, tuple(requires)) for line, reason, requires in data.get("spins", ())),  # type: ignore[attr-defined]
             returns=str(data.get("returns", "")),
             parameter_calls=tuple(_blocking_evidence(e) for e in data.get("parameter_calls", ())),  # type: ignore[attr-defined]
-            stores=tuple((str(attribute), str(parameter)) for attribute, parameter in data.get("stores", ())),  # type: ignore[attr-defined]
         )
 
 
@@ -536,7 +529,7 @@ def blocking_chains(
     if site is not None:
         if start.is_generator and not site.iterated:
             return {}
-        frame = _with_built_attributes(enter(start.params, start.method, site, UNKNOWN_FRAME, attribute, _constructs(site, start)), site, lookup, attribute)
+        frame = enter(start.params, start.method, site, UNKNOWN_FRAME, attribute, _constructs(site, start))
     found: dict[str, BlockingChain] = {}
     parents: dict[tuple[str, Frame], tuple[str, Frame] | None] = {(start.qualname, frame): None}
     uses: dict[int, bool] = {}
@@ -562,7 +555,7 @@ def blocking_chains(
                 continue
             if offloaded is not None and offloaded(callee):
                 continue
-            inner = _with_built_attributes(enter(callee.params, callee.method, call, frame, attribute, _constructs(call, callee)), call, lookup, attribute)
+            inner = enter(callee.params, callee.method, call, frame, attribute, _constructs(call, callee))
             if inner != UNKNOWN_FRAME and not _uses_frame(callee, uses):
                 inner = UNKNOWN_FRAME  # nothing in it tests or passes on what is known: one state
             key = (callee.qualname, inner)
@@ -575,23 +568,6 @@ def blocking_chains(
                 parents[key] = (summary.qualname, frame)
                 pending.append((passed, UNKNOWN_FRAME, depth + 1))
     return {category: chain for category, chain in found.items() if chain.evidence.callee not in WORKING_DIRECTORY_READS}
-
-
-def _with_built_attributes(frame: Frame, site: CallSite, lookup: Lookup, attribute: World) -> Frame:
-    """`frame` of a method called on an object the caller's class built once (`site.made`),
-    knowing the attributes the object's own `__init__` stores from the arguments of that
-    construction: `self.log.add(...)` after `self.log = Conversation(time_enabled=False)`
-    enters `add` with `self.memory_path` None, the default of `__init__`."""
-    made = site.made
-    if made is None:
-        return frame
-    init = lookup(made.callee)
-    # The class's own `__init__` (a base's may be followed by methods of another module).
-    if init is None or not init.stores or not ("." + init.qualname).endswith("." + made.callee):
-        return frame
-    env = dict(enter(init.params, init.method, made, UNKNOWN_FRAME, attribute, made.new_class).env)
-    built = tuple(sorted((name, env[parameter]) for name, parameter in init.stores if parameter in env))
-    return frame._replace(attributes=built) if built else frame
 
 
 def _better_witness(evidence: BlockingEvidence, current: BlockingChain | None) -> bool:
@@ -879,27 +855,15 @@ def absolutized(summary: FunctionSummary, module: str) -> FunctionSummary:
         blocking=tuple(evidence._replace(guard=_absolute_guard(evidence.guard, prefix)) for evidence in summary.blocking),
         parameter_calls=tuple(evidence._replace(guard=_absolute_guard(evidence.guard, prefix)) for evidence in summary.parameter_calls),
         sites=tuple(
-            absolute_made(
-                absolute_arguments(
-                    (site if site.external else site._replace(callee=prefix + site.callee, new_class=prefix + site.new_class if site.new_class else ""))._replace(
-                        guard=_absolute_guard(site.guard, prefix)
-                    ),
-                    lambda name: prefix + name,
+            absolute_arguments(
+                (site if site.external else site._replace(callee=prefix + site.callee, new_class=prefix + site.new_class if site.new_class else ""))._replace(
+                    guard=_absolute_guard(site.guard, prefix)
                 ),
                 lambda name: prefix + name,
             )
             for site in summary.sites
         ),
     )
-
-
-def absolute_made(site: CallSite, absolute_name: Callable[[str], str]) -> CallSite:
-    """`site` with the class of this module it says its receiver was made of (CallSite.made)
-    named absolutely by `absolute_name`."""
-    made = site.made
-    if made is None or made.external:
-        return site
-    return site._replace(made=made._replace(callee=absolute_name(made.callee), new_class=absolute_name(made.new_class)))
 
 
 def absolute_arguments(site: CallSite, absolute_name: Callable[[str], str]) -> CallSite:

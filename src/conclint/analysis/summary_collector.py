@@ -57,17 +57,15 @@ from conclint.analysis.branch_guards import (
     function_value,
     iteration_literals,
     literals,
-    construction_held,
-    literal_value,
     parameters,
     spread_value,
     subject,
 )
-from conclint.analysis.conditions import SPREAD, CallSite, known_facts
+from conclint.analysis.conditions import CallSite, known_facts
 from conclint.analysis.function_records import CoroutineCall, FunctionRecord, LambdaDepth, LoopFacts, LoopRecord
 from conclint.analysis.loop_uses import LoopUseRecorder
 from conclint.analysis.own_loops import THREAD_RUNNERS, OwnLoopRecords, own_loop_coroutines
-from conclint.analysis.scopes import PROPERTY_DECORATORS, Binding, Scope, assigned_attributes, assignment_counts, dotted_name, is_none, is_stub, iter_statements, last_name
+from conclint.analysis.scopes import PROPERTY_DECORATORS, Binding, Scope, assigned_attributes, dotted_name, is_none, is_stub, iter_statements, last_name
 from conclint.analysis.summaries import (
     LIBRARY,
     LOCAL,
@@ -396,13 +394,6 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             return site
         return site._replace(known=known_facts(site.guard, lambda name: name not in self._reassigned))
 
-    def _fixed_stores(self, stores: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-        """The attributes of `stores` that nothing outside `__init__` assigns (read once the
-        module is done, like `_known`)."""
-        if "*" in self._reassigned:
-            return ()
-        return tuple((name, parameter) for name, parameter in stores if name not in self._reassigned)
-
     def _new_loop(self, func: cst.BaseExpression) -> bool:
         """`loop.run_until_complete` on a `loop = asyncio.new_event_loop()` of this function:
         a loop of its own, which works on any thread."""
@@ -430,24 +421,6 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 self._assigned_through(name, target.attr.value)
             if owner is not None or _given(self.facts.scope.lookup(name)):
                 self._stack[-1].loop_thread_only = True
-
-    def _stored_parameter(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        """`self.path = path` in the body of `__init__`, outside every branch and loop, with
-        the caller's value: FunctionSummary.stores."""
-        function = self._stack[-1]
-        if function.node.name.value != "__init__" or function.lambda_depth or not isinstance(target, cst.Attribute):
-            return
-        if not (isinstance(target.value, cst.Name) and target.value.value == function.self_name):
-            return
-        statement = self.facts.current_statement
-        if not isinstance(function.node.body, cst.IndentedBlock) or not any(statement is s for s in function.node.body.body):
-            return
-        owner = self.facts.scope.parent
-        if owner is None or not isinstance(owner.node, cst.ClassDef) or assignment_counts(owner.node, owner)[target.attr.value] != 1:
-            return
-        found = subject(value, self.facts)
-        if found is not None and found[0] == "p" and not found[1].startswith(SPREAD):
-            function.stores.append((target.attr.value, found[1]))
 
     def _remember_result(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         """`loop = asyncio.get_running_loop()`, `self.loop = get_running_loop()`: a later
@@ -1050,7 +1023,6 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             if self._stack:
                 self._self_attribute_stored(target.target)
                 self._remember_result(target.target, node.value)
-                self._stored_parameter(target.target, node.value)
             if isinstance(target.target, (cst.Name, cst.Tuple, cst.List)):
                 # Unpacked here, or held in a local that is likely iterated later; a generator
                 # stored on an object (`self.chunks = gen()`) is left to whoever consumes it.
@@ -1646,32 +1618,6 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             external=external,
             splat=splat,
             on_self=_on_self(node.func, self._self_owner),
-            made=self._made_receiver(node.func),
-        )
-
-    def _made_receiver(self, func: cst.BaseExpression) -> CallSite | None:
-        """For `self.log.add(...)`: the construction of `self.log`, when its class makes it
-        once (`self.log = Conversation(time_enabled=False)`), with the literals it passes
-        (CallSite.made); names there belong to another method, so only literals count."""
-        if not isinstance(func, cst.Attribute):
-            return None
-        held = construction_held(func.value, self.facts)
-        if held is None:
-            return None
-        call, scope = held
-        symbol = resolve(call.func, scope)
-        if symbol is None or symbol.instance or not _may_be_project_function(symbol.qualname):
-            return None
-        if symbol.local and not isinstance(symbol.node, cst.ClassDef):
-            return None
-        return CallSite(
-            f"{symbol.qualname}.__init__",
-            args=tuple(literal_value(arg.value) for arg in call.args if not arg.star and arg.keyword is None),
-            keywords=tuple((arg.keyword.value, literal_value(arg.value)) for arg in call.args if arg.keyword is not None),
-            bound=True,
-            new_class=symbol.qualname,
-            external=not symbol.local,
-            splat=any(arg.star for arg in call.args),
         )
 
     def _on_instance(self, func: cst.BaseExpression) -> bool:
@@ -1776,7 +1722,6 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 parameter_calls=tuple(
                     BlockingEvidence(0, callee, "", shown=shown, guard=guard) for _, callee, shown, guard in function.parameter_calls
                 ),
-                stores=self._fixed_stores(function.stores),
             )
             if function.spins:
                 self._spin_nodes[function.qualname] = [loop for loop, _, _ in function.spins]

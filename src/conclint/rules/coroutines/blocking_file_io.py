@@ -124,28 +124,6 @@ _MESSAGE = """
                 return user({arguments})
 """
 
-# swarms' group chat keeps one transcript, made without a memory file.
-_TRANSCRIPT = """
-            class Conversation:
-                def __init__(self, time_enabled=True, memory_md_path=None):
-                    self.time_enabled = time_enabled
-                    self.memory_md_path = memory_md_path
-                    self.history = []
-
-                def add(self, role, content):
-                    self.history.append((role, content))
-                    if self.memory_md_path:
-                        with open(self.memory_md_path, "a") as f:
-                            f.write(f"{{role}}: {{content}}\\n")
-
-            class GroupChat:
-                def __init__(self):
-                    self.conversation = Conversation({arguments})
-
-                async def run(self, task):
-                    self.conversation.add("User", task)
-"""
-
 _RUN_CONFIG = """
             from pathlib import Path
 
@@ -277,9 +255,6 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         # crawl4ai's run configuration compiles a script only when one is given; `__init__`
         # keeps the argument in `self.c4a_script` before testing it there.
         Valid(_RUN_CONFIG.format(arguments="")),
-        # swarms' group chat: the conversation it makes once has no memory file, so adding
-        # a message never appends to one.
-        Valid(_TRANSCRIPT.format(arguments="time_enabled=False")),
         # fast-agent's `Prompt.assistant("...")`: every item spread into the builder is a
         # string, so the loop over them never takes the branch that reads a `Path`.
         Valid(_MESSAGE.format(arguments='"Done."')),
@@ -713,8 +688,6 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             line=12,
             message_contains=("`write_rows()` blocks the event loop", "via write_rows -> stream.write() (line 5)"),
         ),
-        # The same chat keeping its transcript in a memory file: each message is appended.
-        Invalid(_TRANSCRIPT.format(arguments='memory_md_path="MEMORY.md"'), line=18, message_contains=("via Conversation.add -> open() (line 10)",)),
         # The same builder given a path among its items: that item's file is read.
         Invalid(_MESSAGE.format(arguments='"See:", Path("chart.png")'), line=18, message_contains=("`user()` blocks the event loop", "open() (line 4)")),
         # The same server given a value of unknown type, which may be a path.
