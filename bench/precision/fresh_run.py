@@ -274,6 +274,18 @@ ROUNDS = {
         ("fastapi-mcp", "0.4.0"),
         ("django-ninja", "1.7.1"),
     ),
+    20: (
+        ("agentops", "0.4.21"),
+        ("aiobotocore", "3.10.0"),
+        ("azure-servicebus", "7.15.0"),
+        ("clickhouse-connect", "1.13.0"),
+        ("composio", "0.30.0"),
+        ("odmantic", "1.1.0"),
+        ("pywebview", "6.2.1"),
+        ("esmerald", "3.9.4"),
+        ("graphrag", "3.3.0"),
+        ("mcp-use", "1.7.1"),
+    ),
 }
 
 
