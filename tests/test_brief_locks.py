@@ -94,6 +94,9 @@ def _reported(extra: str) -> tuple[bool, bool]:
         ("def schedule(self, loop):\n    with self._lock:\n        self._pending.add(loop.call_soon_threadsafe(print))\n", False),
         ("def schedule(self):\n    with self._lock:\n        self._pending.add(self._drain())\n"
          "async def _drain(self):\n    time.sleep(1)\n", False),
+        # clickhouse-connect's queue between a thread and a loop: items moved under the
+        # lock, the waiting side woken.
+        ("def put(self, item):\n    with self._lock:\n        self._pending.add(item)\n        self._not_empty.notify_all()\n", False),
         # google-adk's analytics plugin: a total of the drop counters, a queue's size.
         ("def dropped(self, queue):\n    with self._lock:\n        return sum(self._pending) + queue.qsize()\n", False),
         # lightrag's pipeline metrics: a snapshot rounds the numbers it copies.

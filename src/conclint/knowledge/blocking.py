@@ -368,7 +368,7 @@ BRIEF_METHODS = frozenset(
     "append appendleft add discard remove pop popleft popitem get setdefault update clear copy "
     "items keys values extend insert count index monotonic perf_counter time monotonic_ns perf_counter_ns "
     "time_ns locked is_set Lock RLock qsize empty full done getpid get_ident "
-    "call_soon call_soon_threadsafe run_coroutine_threadsafe create_task".split()
+    "call_soon call_soon_threadsafe run_coroutine_threadsafe create_task notify notify_all is_closed is_running".split()
 )
 
 # (category, remedy, space-separated qualified names, non-blocking exceptions)
