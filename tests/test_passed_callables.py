@@ -17,6 +17,8 @@ from conclint.core.settings import DEFAULT_SETTINGS
 from conclint.engine import lint_source, summarize_source
 from conclint.project.runner import IndexOptions, check
 
+from project_layout import app_package
+
 HELPERS = """
     import asyncio
     import functools
@@ -125,43 +127,28 @@ def test_a_blocking_lambda_value_round_trips_through_json() -> None:
 
 
 def test_a_function_of_another_module_handed_to_a_coroutine_of_a_third(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("")
-    package = tmp_path / "app"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "retrying.py").write_text(
-        textwrap.dedent(
-            """
-            async def retry(operation):
-                return operation()
-            """
-        )
-    )
-    (package / "files.py").write_text(
-        textwrap.dedent(
-            """
-            def load(path):
-                with open(path) as handle:
-                    return handle.read()
-            """
-        )
-    )
-    (package / "api.py").write_text(
-        textwrap.dedent(
-            """
-            import functools
+    retrying = """
+        async def retry(operation):
+            return operation()
+        """
+    files = """
+        def load(path):
+            with open(path) as handle:
+                return handle.read()
+        """
+    api = """
+        import functools
 
-            from app.files import load
-            from app.retrying import retry
+        from app.files import load
+        from app.retrying import retry
 
-            async def read(path):
-                return await retry(functools.partial(load, path))
+        async def read(path):
+            return await retry(functools.partial(load, path))
 
-            async def keep(path):
-                return functools.partial(load, path)
-            """
-        )
-    )
+        async def keep(path):
+            return functools.partial(load, path)
+        """
+    package = app_package(tmp_path, {"retrying.py": retrying, "files.py": files, "api.py": api})
     result = check([str(package / "api.py")], DEFAULT_SETTINGS, tmp_path, project=IndexOptions(None))
     assert not result.errors
     assert [(Path(d.path).name, d.line, d.code) for d in result.diagnostics] == [("api.py", 8, "CCL104")]

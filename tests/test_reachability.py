@@ -15,6 +15,8 @@ from conclint.core.settings import DEFAULT_SETTINGS
 from conclint.engine import lint_source, summarize_source
 from conclint.project.runner import IndexOptions, check
 
+from project_layout import app_package
+
 
 def lines(source: str, code: str = "CCL1") -> list[int]:
     found = lint_source(textwrap.dedent(source).lstrip("\n"), "example.py", DEFAULT_SETTINGS)
@@ -244,49 +246,38 @@ def test_a_memoized_function_of_no_arguments_runs_once() -> None:
 
 
 def test_conditions_move_up_across_modules(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("")
-    package = tmp_path / "app"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "files.py").write_text(
-        textwrap.dedent(
-            """
-            import os
+    files = """
+        import os
 
-            class Store:
-                ROOT = None
+        class Store:
+            ROOT = None
 
-                def __init__(self, path=None):
-                    self.clear(path)
+            def __init__(self, path=None):
+                self.clear(path)
 
-                def clear(self, path):
-                    if path is not None and self.ROOT:
-                        os.unlink(path)
+            def clear(self, path):
+                if path is not None and self.ROOT:
+                    os.unlink(path)
 
-            class Local(Store):
-                ROOT = "/srv"
+        class Local(Store):
+            ROOT = "/srv"
 
-            def cleanup(sock_path=None):
-                if sock_path is None:
-                    return
-                os.unlink(sock_path)
-            """
-        )
-    )
-    (package / "api.py").write_text(
-        textwrap.dedent(
-            """
-            from app.files import cleanup, Local, Store
+        def cleanup(sock_path=None):
+            if sock_path is None:
+                return
+            os.unlink(sock_path)
+        """
+    api = """
+        from app.files import cleanup, Local, Store
 
-            async def stop():
-                cleanup()
-                cleanup("/run/x.sock")
-                Store("/srv/a")
-                Local()
-                Local("/srv/b")
-            """
-        )
-    )
+        async def stop():
+            cleanup()
+            cleanup("/run/x.sock")
+            Store("/srv/a")
+            Local()
+            Local("/srv/b")
+        """
+    package = app_package(tmp_path, {"files.py": files, "api.py": api})
     result = check([str(package)], DEFAULT_SETTINGS, tmp_path, project=IndexOptions(None))
     assert not result.errors
     # The source starts with a blank line: cleanup("/run/x.sock") is line 6, Local("/srv/b") 9.
@@ -1008,23 +999,15 @@ def test_the_variable_of_a_loop_over_args_is_one_of_the_arguments_spread_there(c
 
 
 def test_arguments_spread_on_are_known_across_modules(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("")
-    package = tmp_path / "app"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "content.py").write_text(textwrap.dedent(SPREAD))
-    (package / "api.py").write_text(
-        textwrap.dedent(
-            """
-            from pathlib import Path
-            from app.content import user
+    api = """
+        from pathlib import Path
+        from app.content import user
 
-            async def reply():
-                user("hello")
-                user("x", Path("a.png"))
-            """
-        )
-    )
+        async def reply():
+            user("hello")
+            user("x", Path("a.png"))
+    """
+    package = app_package(tmp_path, {"content.py": SPREAD, "api.py": api})
     for run in (1, 2):  # the second run reads the summaries back from the store
         result = check([str(package)], DEFAULT_SETTINGS, tmp_path, project=IndexOptions(str(tmp_path / "store"), run))
         assert not result.errors

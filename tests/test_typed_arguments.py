@@ -15,6 +15,8 @@ from conclint.core.settings import DEFAULT_SETTINGS
 from conclint.engine import lint_source, summarize_source
 from conclint.project.runner import IndexOptions, check
 
+from project_layout import app_package
+
 HELPERS = """
     import io
     import pathlib
@@ -105,32 +107,21 @@ def test_parameter_calls_round_trip_through_json() -> None:
 
 
 def test_a_helper_of_another_module(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("")
-    package = tmp_path / "app"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "transport.py").write_text(
-        textwrap.dedent(
-            """
-            def fetch(session, url):
-                response = session.get(url)
-                return response.json()
-            """
-        )
-    )
-    (package / "api.py").write_text(
-        textwrap.dedent(
-            """
-            import requests
+    transport = """
+        def fetch(session, url):
+            response = session.get(url)
+            return response.json()
+        """
+    api = """
+        import requests
 
-            from app.transport import fetch
+        from app.transport import fetch
 
-            async def handler(url):
-                session = requests.Session()
-                return fetch(session, url)
-            """
-        )
-    )
+        async def handler(url):
+            session = requests.Session()
+            return fetch(session, url)
+        """
+    package = app_package(tmp_path, {"transport.py": transport, "api.py": api})
     result = check([str(package / "api.py")], DEFAULT_SETTINGS, tmp_path, project=IndexOptions(None))
     assert not result.errors
     assert [(Path(d.path).name, d.line, d.code) for d in result.diagnostics] == [("api.py", 8, "CCL102")]

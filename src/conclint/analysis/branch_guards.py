@@ -346,12 +346,17 @@ def _plain_string(node: cst.SimpleString) -> str | None:
     return evaluated if isinstance(evaluated, str) else None
 
 
-def literal_value(node: cst.BaseExpression) -> Value | None:
-    """What a literal is, wherever it is read: a constant, or a string or a display of known
-    type (and truthiness, when the source shows it)."""
+def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
+    """What a call site passes, as far as it can be told (see `conditions`)."""
     constant = constant_value(node)
     if constant is not None:
         return constant
+    found = subject(node, facts)
+    if found is not None:
+        return _typed_attribute(node, facts) if found[0] == "a" else found
+    function = function_value(node, facts)
+    if function is not None:
+        return function
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
         kind = "builtins.bytes" if isinstance(node, cst.SimpleString) else "builtins.str"
         truthy = _nonempty_literal(node) if isinstance(node, cst.SimpleString) else None
@@ -361,20 +366,6 @@ def literal_value(node: cst.BaseExpression) -> Value | None:
         elements = node.elements  # type: ignore[attr-defined]
         starred = any(isinstance(e, (cst.StarredElement, cst.StarredDictElement)) for e in elements)
         return ("t", display, None if starred else bool(elements))
-    return None
-
-
-def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
-    """What a call site passes, as far as it can be told (see `conditions`)."""
-    literal = literal_value(node)
-    if literal is not None:
-        return literal
-    found = subject(node, facts)
-    if found is not None:
-        return _typed_attribute(node, facts) if found[0] == "a" else found
-    function = function_value(node, facts)
-    if function is not None:
-        return function
     if isinstance(node, (cst.Name, cst.Attribute)):
         # `session = requests.Session()` before `fetch(session, url)`: what `fetch` calls on
         # it may block (FunctionSummary.parameter_calls); and it is not None.

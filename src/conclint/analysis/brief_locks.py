@@ -141,10 +141,10 @@ def _brief_own(func: cst.BaseExpression, own: _Own, depth: int) -> bool:
         return False
     if isinstance(target, cst.ClassDef):
         target = _initializer(target)
-    if isinstance(target, cst.FunctionDef) and target.asynchronous is not None and not target.decorators:
-        return True  # calling a coroutine function only makes the coroutine
-    if not isinstance(target, cst.FunctionDef) or target.asynchronous is not None or target.decorators:
+    if not isinstance(target, cst.FunctionDef) or target.decorators:
         return False
+    if target.asynchronous is not None:
+        return True  # calling a coroutine function only makes the coroutine
     return _brief(target.body, own, depth + 1)
 
 

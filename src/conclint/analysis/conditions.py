@@ -283,7 +283,7 @@ def enter(
     if star is not None and len(args) >= len(ordered) and (spread is not None or not site.splat):
         spread_values = [_resolve(value, caller, attribute) for value in args[len(ordered) :]]
         if spread is not None:
-            spread_values.append(dict(caller.env).get(SPREAD + spread[1]))
+            spread_values.append(caller.value(("p", SPREAD + spread[1]), attribute))
         element = _common_value(spread_values)
         if element is not None:
             env[SPREAD + star] = element
