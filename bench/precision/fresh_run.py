@@ -286,6 +286,18 @@ ROUNDS = {
         ("graphrag", "3.3.0"),
         ("mcp-use", "1.7.1"),
     ),
+    21: (
+        ("letta", "0.16.8"),
+        ("camel-ai", "0.2.90"),
+        ("weaviate-client", "4.23.1"),
+        ("uvicorn", "0.55.0"),
+        ("websockets", "17.4"),
+        ("reolink-aio", "0.22.0"),
+        ("aioshelly", "13.35.0"),
+        ("aiogram-dialog", "2.6.0"),
+        ("bellows", "1.2.1"),
+        ("deepgram-sdk", "7.17.0"),
+    ),
 }
 
 
