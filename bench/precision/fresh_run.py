@@ -294,7 +294,6 @@ ROUNDS = {
         ("websockets", "17.4"),
         ("reolink-aio", "0.22.0"),
         ("aioshelly", "13.35.0"),
-        ("aiogram-dialog", "2.6.0"),
         ("bellows", "1.2.1"),
         ("deepgram-sdk", "7.17.0"),
     ),
