@@ -179,6 +179,19 @@ def mentions(node: cst.CSTNode, names: set[str]) -> bool:
 # Augmented assignments that shrink a number geometrically (`n >>= 1`, `n //= 2`): a loop
 # driven by them ends after a logarithm's worth of rounds.
 SHRINKING_ASSIGNMENTS = (cst.RightShiftAssign, cst.FloorDivideAssign, cst.DivideAssign)
+_SHRINKING_OPERATORS = (cst.RightShift, cst.FloorDivide, cst.Divide)
+
+
+def shrinks_itself(targets: set[str], value: cst.BaseExpression) -> bool:
+    """`n = n // 2`, `m = m >> 1`: the one name assigned is divided or shifted, as the
+    SHRINKING_ASSIGNMENTS do it."""
+    return (
+        len(targets) == 1
+        and isinstance(value, cst.BinaryOperation)
+        and isinstance(value.operator, _SHRINKING_OPERATORS)
+        and isinstance(value.left, cst.Name)
+        and value.left.value in targets
+    )
 
 
 def tests_membership(node: cst.BaseExpression) -> bool:

@@ -80,7 +80,7 @@ class LoopRecord:
         "node", "kind", "over_range", "numeric", "small", "arithmetic", "multiplicative", "updates",
         "compares", "inner_loops", "inner_numeric", "inner_small", "display", "impure", "heavy", "calls", "pending",
         "clauses", "names", "dependent", "independent_inner", "nesting", "breaks", "conditionals", "outputs",
-        "tested", "grows", "shrinks", "capped",
+        "tested", "grows", "shrinks", "updated", "capped",
         "in_body", "body_loops", "idle", "floating", "hashes", "per_element",
     )
 
@@ -120,10 +120,13 @@ class LoopRecord:
         # A `while` loop's test reads these names; the loop shrinks some geometrically
         # (`shrinks`, SHRINKING_ASSIGNMENTS) and updates others in any other way (`grows`).
         # A loop that shrinks what it tests and grows none of it (`while m > LIMIT: m >>= 1`)
-        # runs a logarithm's worth of rounds.
+        # runs a logarithm's worth of rounds. `updated`: the names it computes anew from
+        # themselves (`n += 1`, `z = z * z + c`); numbers drive a `while` only when its test
+        # reads one of them (`while n != 1`, not `while cause is not None` beside `text += s`).
         self.tested: set[str] = set()
         self.grows: set[str] = set()
         self.shrinks: set[str] = set()
+        self.updated: set[str] = set()
         # A `while` whose test caps a counter it adds to by a small constant (`while curr is
         # not None and depth < _MAX_DEPTH:` with `depth += 1`): a bounded number of rounds.
         self.capped = False
@@ -170,7 +173,8 @@ class LoopRecord:
             if self.independent_inner:
                 return "nested loop", QUADRATIC
         if self.kind == "while":
-            if self.updates and not self.capped and not (self.tested & self.shrinks and not self.tested & self.grows):
+            driven = not self.tested or self.tested & self.updated  # `while True:` tests nothing
+            if self.updates and driven and not self.capped and not (self.tested & self.shrinks and not self.tested & self.grows):
                 return "while loop updating numbers", NUMERIC if self.numeric else DATA
         elif self.over_range and self.numeric and self.idle:
             return "loop over range() that only counts", NUMERIC

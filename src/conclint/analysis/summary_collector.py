@@ -36,6 +36,7 @@ from conclint.analysis.expressions import (
     counts_up,
     reads_element_at,
     set_up_once,
+    shrinks_itself,
     is_bytes_literal,
     is_classmethod,
     idle_body,
@@ -235,6 +236,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         # by then the walk went through them, so the calls and loops in them are dropped from
         # what the coroutines run (`coroutine_calls`, `loops`) when the module ends.
         self._offloaded_later: set[int] = set()
+        # Generator expressions handed to an awaited call (`await col.ingest(make(i) for i in
+        # range(n))`), by id: the coroutine called pulls their items, free to await between
+        # them; they are no loop that runs here all at once.
+        self._awaited_generators: set[int] = set()
         # Per function: its node, and those of its CPU evidence, blocking calls, GIL-releasing
         # calls and method calls on parameters, in the order of its summary.
         self._nodes: dict[str, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode], list[cst.CSTNode], list[cst.CSTNode]]] = {}
@@ -702,6 +707,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
     def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
         self._enter_offloaded(node)
         self._visit_comprehension(node)
+        if id(node) in self._awaited_generators and self._stack and self._stack[-1].loops:
+            self._stack[-1].loops[-1].impure = True
 
     def _small_constant(self, node: cst.BaseExpression) -> bool:
         """An integer written out, or a module constant bound once to one, below
@@ -1007,6 +1014,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 loop.multiplicative = True
             if isinstance(node.target, cst.Name):
                 loop.names.add(node.target.value)
+                loop.updated.add(node.target.value)
                 changed = loop.shrinks if isinstance(node.operator, SHRINKING_ASSIGNMENTS) else loop.grows
                 changed.add(node.target.value)
 
@@ -1040,7 +1048,11 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         arithmetic = isinstance(value, cst.BinaryOperation) and isinstance(value.operator, ARITHMETIC_OPERATORS)
         if arithmetic and mentions(value, targets):
             loop.updates = True  # `n = n // 2`, `z = z * z + c`
-        loop.grows.update(targets)  # assigned anew: not known to shrink
+            loop.updated.update(targets)
+        if shrinks_itself(targets, node.value):
+            loop.shrinks.update(targets)  # `n = n // 2`, as `n //= 2` (not `n // 2 if even else 3 * n + 1`)
+        else:
+            loop.grows.update(targets)  # assigned anew: not known to shrink
 
     def visit_Del(self, node: cst.Del) -> None:
         self._not_read_at(assigned_attributes(node.target))
@@ -1077,6 +1089,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
 
     def visit_Await(self, node: cst.Await) -> None:
         self._mark_impure()
+        if isinstance(node.expression, cst.Call):
+            self._awaited_generators.update(id(arg.value) for arg in node.expression.args if isinstance(arg.value, cst.GeneratorExp))
 
     def visit_Break(self, node: cst.Break) -> None:
         self._leaves_loop()

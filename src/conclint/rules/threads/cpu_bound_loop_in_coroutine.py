@@ -65,7 +65,10 @@ class CpuBoundLoopInCoroutine(Rule):
     path + (key,))`, as opposed to numbers shrinking by a literal, `fib(n - 1)`), pointer
     walks, searches (a `while` that tests only membership, `while name in taken`, or a loop
     left by `break` or `return` once it finds what it looks for), loops that shrink what they
-    test geometrically (`while m > LIMIT: m >>= 1`, `while abs(s) > LIMIT: s /= 1000`), `range()`s of a count read from data
+    test geometrically (`while m > LIMIT: m >>= 1`, `n = n // 10`, `while abs(s) > LIMIT: s /= 1000`), a `while`
+    whose test reads none of the numbers it updates (`while exc.__cause__ is not None:` adding
+    to a message), a generator expression handed to an awaited call (the coroutine called
+    pulls its items, free to await between them), `range()`s of a count read from data
     held already (a `len()`, a field unpacked from bytes with `struct`, a value masked to a
     few bits, a byte of a `bytes` parameter: a packet's entries), and comprehensions whose
     only arithmetic formats text (`f"{i + 1}"`) or computes a call's argument are common and
@@ -523,6 +526,42 @@ class CpuBoundLoopInCoroutine(Rule):
                 return parse(data), chunks
             """
         ),
+        # websockets' handshake error: a walk up the exception's causes that adds to a string;
+        # what grows is not what the `while` tests. camel's spreadsheet columns: a number
+        # divided by 26 each round, `divmod` or `//`, runs a few rounds.
+        Valid(
+            """
+            def col_to_letter(col_idx):
+                result = ""
+                col_idx += 1
+                while col_idx > 0:
+                    col_idx, remainder = divmod(col_idx - 1, 26)
+                    result = chr(65 + remainder) + result
+                return result
+
+            def digits(n):
+                count = 0
+                while n > 0:
+                    n = n // 10
+                    count += 1
+                return count
+
+            async def handshake_failed(exc, cells):
+                text = f"{exc}"
+                while exc.__cause__ is not None:
+                    exc = exc.__cause__
+                    text += f"; {exc}"
+                return text, [col_to_letter(cell) + str(digits(cell)) for cell in cells]
+            """
+        ),
+        # weaviate's batch ingest test: a generator expression handed to an awaited call is
+        # pulled item by item by the coroutine called, which may await between items.
+        Valid(
+            """
+            async def ingest(collection, count):
+                return await collection.data.ingest({"name": "test" + str(i)} for i in range(count))
+            """
+        ),
     )
     INVALID = (
         # A counter capped by what the caller passes, and a loop over numbers inside a loop
@@ -542,6 +581,29 @@ class CpuBoundLoopInCoroutine(Rule):
             """,
             line=10,
             message_contains=("while loop updating numbers",),
+        ),
+        # The counterparts of the walks above: a `while` testing the number it computes from
+        # itself, not divided by a constant each round (`n // 2` on one branch only), and a
+        # generator expression that a plain call consumes at once.
+        Invalid(
+            """
+            async def collatz(n):
+                steps = 0
+                while n != 1:
+                    n = n // 2 if n % 2 == 0 else 3 * n + 1
+                    steps += 1
+                return steps
+            """,
+            line=3,
+            message_contains=("while loop updating numbers",),
+        ),
+        Invalid(
+            """
+            async def total(count):
+                return sum(i * i for i in range(count))
+            """,
+            line=2,
+            message_contains=("numeric comprehension over range()",),
         ),
         # The same loop taking off a constant: as many rounds as the number is large.
         Invalid(
