@@ -214,14 +214,17 @@ class Frame(NamedTuple):
             return dict(self.env).get(name)
         return world(subject, self.self_class)
 
-    def fact(self, test: str, subject: Value) -> bool | None:
-        """The result of `test` on `subject` that a known literal tells, else None: the test
-        itself, or for "truthy" and "none" the other (a value that is None is false, one that
-        is true is not None)."""
-        for known_test, known_subject, _, wanted in self.known:
+    def fact(self, test: str, subject: Value, operand: object = None) -> bool | None:
+        """The result of `test` on `subject` (against `operand`) that a known literal tells,
+        else None: the test itself, or for "truthy" and "none" the other (a value that is None
+        is false, one that is true is not None); a known equality to a constant answers any
+        test as that constant would."""
+        for known_test, known_subject, known_operand, wanted in self.known:
             if known_subject != subject:
                 continue
-            if known_test == test:
+            if known_test == "eq" and wanted:
+                return _test(test, ("c", known_operand), operand)
+            if known_test == test and (test != "eq" or known_operand == operand):
                 return bool(wanted)
             if (known_test, wanted, test) in (("none", True, "truthy"), ("truthy", True, "none")):
                 return False
@@ -358,7 +361,7 @@ def dead(guard: Guard, frame: Frame, attribute: World) -> bool:
             if all(dead((alternative,), frame, attribute) for alternative in operand):
                 return True
             continue
-        result = frame.fact(test, subject) if test in FACT_TESTS else None
+        result = frame.fact(test, subject, operand) if test in FACT_TESTS else None
         if result is None:
             value = frame.value(subject, attribute)
             if value is None:
@@ -370,8 +373,9 @@ def dead(guard: Guard, frame: Frame, attribute: World) -> bool:
 
 
 # The tests whose literals on `self` attributes a call on the same `self` carries into the
-# callee (`CallSite.known`): their result depends on the attribute alone.
-FACT_TESTS = frozenset({"truthy", "none"})
+# callee (`CallSite.known`): their result depends on the attribute alone (and, for "eq", on
+# the constant it is compared with, `self._colour == "async"`).
+FACT_TESTS = frozenset({"truthy", "none", "eq"})
 
 
 def known_facts(guard: Guard, fixed: Callable[[str], bool]) -> Guard:

@@ -480,6 +480,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             params = [*node.params.posonly_params, *node.params.params]
             cls_name = params[0].name.value if params else None
         function = FunctionRecord(node, scope.qualname, class_qualname, cls_name)
+        if self._stack and class_qualname is None:
+            self._inherit_definition_guard(function, self._stack[-1], scope)
         self._stack.append(function)
         self._loop_uses.enter(function)
         if function.is_async:
@@ -499,6 +501,29 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 function.self_name = positional[0].name.value
         if all(name in SIGNATURE_KEEPING_DECORATORS for name in names):
             function.params = parameters(node, self.facts)
+
+    def _inherit_definition_guard(self, function: FunctionRecord, enclosing: FunctionRecord, scope: Scope) -> None:
+        """A function defined inside another runs only where its `def` ran: the tests that
+        `def` sits under still hold when it runs, as far as they test what cannot change in
+        between. Two kinds carry over (weaviate-client's sync-or-async clients, `if
+        self.__colour == "async": async def _execute(): ... self._get_token_endpoint()`):
+        tests of the enclosing method's `self` attributes, which calls on that `self` pass on
+        as known facts where only `__init__` assigns the attribute (`_known`); and a parameter
+        of an enclosing function compared equal to a constant, never rebound there nor bound
+        in the nested function, which the nested function passes on as that constant."""
+        inherited = [lit for lit in enclosing.guard() if lit[1] is not None and lit[1][0] == "a"] if enclosing.self_name else []
+        if inherited and enclosing.self_name not in scope.bindings:
+            function.guards.append(inherited)
+        outer = scope.parent
+        values = {name: value for name, value in enclosing.closure_values.items() if name not in scope.bindings}
+        for test, subject, operand, wanted in enclosing.guard():
+            if test != "eq" or not wanted or subject is None or subject[0] != "p" or outer is None:
+                continue
+            name = subject[1]
+            binding = outer.bindings.get(name)
+            if binding is not None and binding.kind == "param" and name not in outer.rebound and name not in scope.bindings:
+                values[name] = ("c", operand)
+        function.closure_values = values
 
     def _compiled_by(self, function: FunctionRecord, decorator: cst.BaseExpression, symbol: Symbol | None) -> None:
         """`@numba.njit(nogil=True)`, `@jax.jit` (`symbol`, what the decorator resolves to):
@@ -1611,13 +1636,18 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         args: list[tuple | None] = []
         keywords: list[tuple[str, tuple | None]] = []
         splat = False
+        closure = self._stack[-1].closure_values
         for arg in node.args:
             if arg.star:
                 splat = True
-            elif arg.keyword is not None:
-                keywords.append((arg.keyword.value, argument_value(arg.value, self.facts)))
+                continue
+            value = argument_value(arg.value, self.facts)
+            if value is None and closure and isinstance(arg.value, cst.Name):
+                value = closure.get(arg.value.value)
+            if arg.keyword is not None:
+                keywords.append((arg.keyword.value, value))
             else:
-                args.append(argument_value(arg.value, self.facts))
+                args.append(value)
         spread = spread_value(node.args, self.facts)
         if spread is not None:
             args.append(spread)

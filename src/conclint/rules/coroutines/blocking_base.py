@@ -85,7 +85,10 @@ script` before `if self.script:`, when nothing else in the class assigns it; lik
 test it stored, `self.save = save or directory is not None` before `if self.save:`), what a test
 of an attribute of `self` that only `__init__` assigns decided where a method is called on
 the same `self` (`if self._is_wav: self.end_input()` enters `end_input` knowing `_is_wav`
-is true), and arguments passed on down the chain: a parameter passed on under a test that
+is true; `if self._colour == "async":` knowing it is that string), also from a function
+defined under such a test (weaviate-client's `if self._colour == "async": async def
+_execute(): ...`), which likewise passes on a parameter of the enclosing function compared
+equal to a constant there, and never rebound, as that constant; and arguments passed on down the chain: a parameter passed on under a test that
 None fails (`if hasattr(source, "engine"): Store(db=source)`, `if source:`, `isinstance`)
 is not None in the callee. A module global the helper declares
 `global`, and so sets, is taken as set up: code that runs only while it is unset (`if

@@ -31,6 +31,53 @@ _DATA_URI = """
 """
 
 
+# weaviate-client's sync-or-async clients: one class serves both, each method building a
+# coroutine under `if colour == "async":`, where the `def` sits, and doing the sync call
+# otherwise.
+_COLOURED = """
+            import httpx
+
+            class Auth:
+                def __init__(self, url, colour):
+                    self.url = url
+                    self._colour = colour
+
+                def token_endpoint(self):
+                    if self._colour == "async":
+
+                        async def _execute():
+                            async with httpx.AsyncClient() as client:
+                                return await client.get(self.url)
+
+                        return _execute()
+                    with httpx.Client() as client:
+                        return client.get(self.url)
+
+                def session(self):
+                    if self._colour {test} "async":
+
+                        async def _execute():
+                            return await self.token_endpoint()
+
+                        return _execute()
+                    return self.token_endpoint()
+
+            def process(response, colour):
+                if colour == "async":
+                    return response
+                return httpx.get(response)
+
+            def connect(url, colour):
+                if colour {test} "async":
+
+                    async def _execute():
+                        return process(url, colour)
+
+                    return _execute()
+                return process(url, colour)
+"""
+
+
 class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     """
     ## What it does
@@ -274,8 +321,17 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
                 return [s3.generate_presigned_url("get_object", Params={"Key": key}) for key in keys], pages, bucket
             """
         ),
+        Valid(_COLOURED.format(test="==")),
     )
     INVALID = (
+        # The same clients, but the coroutines are defined where the colour is not "async":
+        # both reach the sync calls.
+        Invalid(
+            _COLOURED.format(test="!="),
+            line=23,
+            count=2,
+            message_contains=("`self.token_endpoint()` blocks the event loop", "client.get() (line 17)"),
+        ),
         # The same helper without the check: any URL reaches urlopen.
         Invalid(
             _DATA_URI.format(guard="data_uri = data_uri.strip()"),
