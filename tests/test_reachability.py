@@ -1013,3 +1013,43 @@ def test_arguments_spread_on_are_known_across_modules(tmp_path: Path) -> None:
         assert not result.errors
         assert [(Path(d.path).name, d.line) for d in result.diagnostics] == [("api.py", 7)]
 
+
+
+def test_a_function_defined_under_a_test_of_an_annotated_parameter_passes_it_on_as_tested(tmp_path: Path) -> None:
+    # weaviate-client: `colour: executor.Colour` (a type of another module) is "async" inside
+    # the coroutine defined under `if colour == "async":`, more than its annotation tells.
+    executor = """
+        from typing import Literal
+
+        Colour = Literal["async", "sync"]
+        """
+    auth = """
+        import httpx
+
+        def use(url, colour):
+            if colour == "async":
+                return None
+            return httpx.get(url)
+        """
+    client = """
+        from app import auth, executor
+
+        def connect(url, colour: executor.Colour):
+            if colour == "async":
+
+                async def execute():
+                    return auth.use(url, colour)
+
+                return execute()
+            if colour != "async":
+
+                async def fetch():
+                    return auth.use(url, colour)
+
+                return fetch()
+        """
+    package = app_package(tmp_path, {"executor.py": executor, "auth.py": auth, "client.py": client})
+    result = check([str(package)], DEFAULT_SETTINGS, tmp_path, project=IndexOptions(None))
+    assert not result.errors
+    # Only the coroutine defined where the colour is not "async" reaches httpx.get.
+    assert [(Path(d.path).name, d.line, d.code) for d in result.diagnostics] == [("client.py", 14, "CCL102")]

@@ -1641,9 +1641,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             if arg.star:
                 splat = True
                 continue
-            value = argument_value(arg.value, self.facts)
-            if value is None and closure and isinstance(arg.value, cst.Name):
-                value = closure.get(arg.value.value)
+            if closure and isinstance(arg.value, cst.Name) and arg.value.value in closure:
+                value = closure[arg.value.value]  # more than its annotation tells
+            else:
+                value = argument_value(arg.value, self.facts)
             if arg.keyword is not None:
                 keywords.append((arg.keyword.value, value))
             else:
