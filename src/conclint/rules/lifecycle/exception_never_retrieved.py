@@ -42,6 +42,28 @@ _LOGGED = """try:
                         logging.exception("watch callback")"""
 
 
+_BROADCAST = """
+            import concurrent.futures
+
+            def broadcast(connections, message):
+                errors = []
+
+                def send(connection):
+                    with connection.lock:
+                        if not connection.open:
+                            return
+                        try:
+                            connection.send(message)
+                        {handler}
+                            errors.append(error)
+
+                with concurrent.futures.ThreadPoolExecutor() as executor:
+                    executor.map(send, connections)
+                if errors:
+                    raise ExceptionGroup("broadcast", errors)
+"""
+
+
 class ExceptionNeverRetrieved(Rule):
     """
     ## What it does
@@ -61,8 +83,8 @@ class ExceptionNeverRetrieved(Rule):
     or a parameter annotated as one; a receiver is never judged by its name alone.
 
     Not reported: `submit` or `map` of a function of the module that deals with its own
-    errors (a `try` among its statements has a handler for `Exception`, `BaseException` or
-    everything), or that only calls such a function (`lambda: work(x)`,
+    errors (a `try` among its statements, or in a `with` block it opens, has a handler for
+    `Exception`, `BaseException` or everything), or that only calls such a function (`lambda: work(x)`,
     `functools.partial(work, x)`, a `def` whose body is `self.work(x)`); a future kept, passed on, or given a done callback
     (`executor.submit(fn).add_done_callback(log_failure)`, which receives the future); a gather of tasks or
     futures that exist already (`gather(*tasks, return_exceptions=True)`, the usual way to
@@ -195,8 +217,13 @@ class ExceptionNeverRetrieved(Rule):
                     start(executor, job)
             """
         ),
+        # websockets' broadcast: each send catches its errors under the connection's lock and
+        # collects them, raised together once the executor is done.
+        Valid(_BROADCAST.format(handler="except Exception as error:")),
     )
     INVALID = (
+        # The same broadcast catching only OSError: any other error stays in the results.
+        Invalid(_BROADCAST.format(handler="except OSError as error:"), line=16),
         # The same thread running a callback that may raise.
         Invalid(_RUN_CALLBACK.format(body="await callback()"), line=13),
         Invalid(
@@ -362,11 +389,17 @@ def _statements(function: cst.FunctionDef) -> list[cst.BaseStatement]:
 
 
 def _catches_everything(function: cst.FunctionDef) -> bool:
-    """One of the body's statements is a `try` with a handler for `Exception`,
-    `BaseException`, or anything (a bare `except:`): the function's work is guarded."""
-    for statement in _statements(function):
+    """One of the body's statements, or of the `with` blocks it opens (websockets'
+    `broadcast` sends under `with connection.protocol_mutex:`), is a `try` with a handler for
+    `Exception`, `BaseException`, or anything (a bare `except:`): the function's work is
+    guarded."""
+    pending = _statements(function)
+    while pending:
+        statement = pending.pop()
         if isinstance(statement, cst.Try) and any(_catches_all(handler) for handler in statement.handlers):
             return True
+        if isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
+            pending.extend(statement.body.body)
     return False
 
 
