@@ -297,6 +297,28 @@ ROUNDS = {
         ("bellows", "1.2.1"),
         ("deepgram-sdk", "7.17.0"),
     ),
+    22: (
+        ("xknx", "4.0.0"),
+        ("python-matter-server", "7.0.1"),
+        ("music-assistant-client", "1.3.4"),
+        ("pydeconz", "115"),
+        ("nio-bot", "1.2.1"),
+        ("simplematrixbotlib", "2.13.1"),
+        ("sse-starlette", "3.7.1"),
+        ("aiogithubapi", "25.5.0"),
+        ("pysmartthings", "1.2.0"),
+        ("aiohue", "4.9.0"),
+        ("aiounifi", "74"),
+        ("ormar", "0.26.0"),
+        ("aiostream", "0.8.1"),
+        ("asyncer", "0.0.18"),
+        ("pyoverkiz", "1.20.6"),
+        ("aiortsp", "1.4.0"),
+        ("khoj", "1.42.10"),
+        ("crewai-tools", "1.15.30"),
+        ("langflow-base", "0.0.96"),
+        ("openhands-ai", "0.9.8"),
+    ),
 }
 
 
