@@ -36,6 +36,19 @@ class _Given:
     thread: bool
 
 
+_BUILD = """
+            import asyncio
+
+            async def build(vertex):
+                return vertex
+
+            async def build_vertex(vertex):
+                return {use}
+"""
+
+# Calls that run a coroutine they are given as a task.
+_TASK_STARTERS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
+
 # The wrappers of a thread dispatch (conclint.analysis.dispatch) under which the callable's
 # coroutine is what the thread gets back: `map` and generator consumers are left alone.
 _WRAPPERS = frozenset({"", "partial", "lambda"})
@@ -57,6 +70,10 @@ class AsyncCallableToSyncApi(Rule):
     project (with the project index), or a library one of conclint's catalog, under the
     same conditions as CCL401 (no decorator conclint does not know to keep it a coroutine
     function, no `yield`).
+
+    Not reported: a dispatch whose awaited result, the coroutine the thread made, is run on
+    the loop (`asyncio.create_task(await asyncio.to_thread(build))`, or awaited again):
+    needless, but nothing is lost.
 
     What is not followed, and why: executors and loops conclint cannot trace (one passed in
     without an annotation) are not judged by their names, except `add_done_callback`, which
@@ -169,8 +186,13 @@ class AsyncCallableToSyncApi(Rule):
                 Registry().add_done_callback(watcher.on_done)
             """
         ),
+        # langflow's vertex builds: the thread only makes the coroutine, which the loop runs.
+        Valid(_BUILD.format(use="asyncio.create_task(await asyncio.to_thread(build, vertex))")),
+        Valid(_BUILD.format(use="await (await asyncio.to_thread(build, vertex))")),
     )
     INVALID = (
+        # The same coroutine made on a thread and dropped there.
+        Invalid(_BUILD.format(use="await asyncio.to_thread(build, vertex)"), line=7),
         Invalid(
             """
             import threading
@@ -231,11 +253,23 @@ class AsyncCallableToSyncApi(Rule):
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__(facts, settings)
         self._given: list[_Given] = []
+        # Thread dispatches whose awaited result is run: awaited again, or made a task
+        # (`create_task(await asyncio.to_thread(build))`), by id.
+        self._result_run: set[int] = set()
+
+    def visit_Await(self, node: cst.Await) -> None:
+        if isinstance(node.expression, cst.Await):
+            self._result_run.add(id(node.expression.expression))
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.facts.unreachable:
             return
+        if self._starts_task(node.func):
+            awaited = (arg.value.expression for arg in node.args if isinstance(arg.value, cst.Await))
+            self._result_run.update(map(id, awaited))
         site = thread_dispatch(self.facts, node)
+        if site is not None and id(node) in self._result_run:
+            return  # the thread makes the coroutine, and the loop runs it
         if site is not None:
             if site.wrapper in _WRAPPERS:
                 argument = call_argument(node, site.api.position, site.api.keyword)
@@ -244,6 +278,12 @@ class AsyncCallableToSyncApi(Rule):
         callable_at = self._callback_position(node)
         if callable_at is not None:
             self._give(callee_text(node.func), call_argument(node, *callable_at), thread=False)
+
+    def _starts_task(self, func: cst.BaseExpression) -> bool:
+        """`asyncio.create_task`, `asyncio.ensure_future`, `<anything>.create_task`."""
+        if isinstance(func, cst.Attribute) and func.attr.value == "create_task":
+            return True
+        return self.facts.qualified_name(func) in _TASK_STARTERS
 
     def _callback_position(self, call: cst.Call) -> tuple[int, str | None] | None:
         """Where `call` takes a callback it calls synchronously: a catalogued API by its
