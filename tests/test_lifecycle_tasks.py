@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from conclint.core.settings import Settings
 from conclint.engine import lint_source
+from conclint.project.runner import IndexOptions, check
+
+from project_layout import app_package
 
 SETTINGS = dataclasses.replace(Settings(), select=("CCL403",))
 
@@ -212,3 +216,38 @@ def test_code_after_a_return_is_not_judged() -> None:
         task = asyncio.create_task(job())
     """
     assert _lines(source) == []
+
+
+def test_a_coroutine_function_of_another_module_that_never_suspends_ends_in_the_first_step(tmp_path: Path) -> None:
+    # khoj: `asyncio.create_task(send_welcome_email(name, email))`, an `async def` of another
+    # module that calls the mail API synchronously and never awaits.
+    email = """
+        import asyncio
+
+        async def send_welcome_email(name, email):
+            print(name, email)
+
+        async def send_digest(email):
+            await asyncio.sleep(0)
+
+        class Mailer:
+            async def send(self, email):
+                print(email)
+        """
+    auth = """
+        import asyncio
+
+        from app.email import Mailer, send_digest, send_welcome_email
+
+        async def login(name, email):
+            asyncio.create_task(send_welcome_email(name, email))
+            asyncio.create_task(send_digest(email))
+            asyncio.create_task(Mailer.send(None, email))
+        """
+    package = app_package(tmp_path, {"email.py": email, "auth.py": auth})
+    settings = dataclasses.replace(SETTINGS, select=("CCL403",))
+    result = check([str(package)], settings, tmp_path, project=IndexOptions(None))
+    assert not result.errors
+    # The source starts with a blank line: the welcome mail's task is line 7, not reported.
+    # The digest awaits, and the method may be overridden elsewhere: those tasks may be lost.
+    assert [(Path(d.path).name, d.line) for d in result.diagnostics] == [("auth.py", 8), ("auth.py", 9)]

@@ -204,7 +204,7 @@ class FunctionRecord:
         "recursive_call", "loop_facts", "unknown_iterations", "external_edges", "guards", "sites",
         "params", "method", "decorators", "self_name", "offloads_argument",
         "results", "returns_running_loop", "returned", "loop_thread_only", "called_parameters",
-        "thread_parameters", "spins", "value_types", "parameter_calls", "closure_values",
+        "thread_parameters", "spins", "value_types", "parameter_calls", "closure_values", "suspends",
     )
 
     def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
@@ -241,6 +241,8 @@ class FunctionRecord:
         # test it was defined under fixes (`if colour == "async": async def run(): ...`), by
         # name: what it passes on when it hands one to a call (see inherit_definition_guard).
         self.closure_values: dict[str, tuple] = {}
+        # It awaits, or runs an `async for` or `async with`, itself (FunctionSummary.settles).
+        self.suspends = False
         # Every call of a function (`CallSite`, its callee's name not yet resolved).
         self.sites: list[CallSite] = []
         self.params: tuple[Param, ...] | None = None

@@ -205,6 +205,9 @@ class FunctionSummary:
     # value it yields if it is a generator (`next(get_db())`), "" otherwise: what a caller in
     # another module holds (conclint.analysis.symbols, through the project index).
     returns: str = ""
+    # A coroutine function whose own body never suspends (no `await`, `async for` or `async
+    # with`): a task over it runs to its end in its first step (CCL403 across modules).
+    settles: bool = False
 
     @property
     def all_calls(self) -> tuple[str, ...]:
@@ -251,6 +254,7 @@ class FunctionSummary:
             **({"returns_asyncio": self.returns_asyncio} if self.returns_asyncio else {}),
             **({"spins": [[e.line, e.reason, list(e.requires)] for e in self.spins]} if self.spins else {}),
             **({"returns": self.returns} if self.returns else {}),
+            **({"settles": True} if self.settles else {}),
             **({"parameter_calls": [[*e[:5], e.offset, *([e.guard] if e.guard else [])] for e in self.parameter_calls]} if self.parameter_calls else {}),
         }
 
@@ -289,6 +293,7 @@ class FunctionSummary:
             returns_asyncio=str(data.get("returns_asyncio", "")),
             spins=tuple(SpinEvidence(line, reason, tuple(requires)) for line, reason, requires in data.get("spins", ())),  # type: ignore[attr-defined]
             returns=str(data.get("returns", "")),
+            settles=bool(data.get("settles", False)),
             parameter_calls=tuple(_blocking_evidence(e) for e in data.get("parameter_calls", ())),  # type: ignore[attr-defined]
         )
 

@@ -685,6 +685,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         loop = self._push_loop(node, "for")
         if node.asynchronous is not None:
             loop.impure = True
+            self._suspends()
         loop.dependent = walks_element(node.iter, outer_names)
         loop.idle = idle_body(node.body)
         self._iterate(node.iter, outer_names)
@@ -714,6 +715,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             loop.clauses += 1
             if clause.asynchronous is not None:
                 loop.impure = True
+                self._suspends()
             seen = outer_names | loop.names
             if loop.clauses == 1:
                 loop.dependent = walks_element(clause.iter, seen)
@@ -1114,6 +1116,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
 
     def visit_Await(self, node: cst.Await) -> None:
         self._mark_impure()
+        self._suspends()
         if isinstance(node.expression, cst.Call):
             self._awaited_generators.update(id(arg.value) for arg in node.expression.args if isinstance(arg.value, cst.GeneratorExp))
 
@@ -1137,6 +1140,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 function.is_generator = True
             self._mark_impure()
 
+    def _suspends(self) -> None:
+        if self._stack:
+            self._stack[-1].suspends = True
+
     def _mark_impure(self) -> None:
         if self._stack and self._stack[-1].loops:
             self._stack[-1].loops[-1].impure = True
@@ -1146,6 +1153,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             return
         if node.asynchronous is not None:
             self._mark_impure()
+            self._suspends()
             return
         facts = self.facts
         for item in node.items:
@@ -1764,6 +1772,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 returns_asyncio=self._loop_uses.returns_of(function),
                 spins=tuple(SpinEvidence(0, reason, requires) for _, reason, requires in function.spins),
                 returns=function.value_types[0] if len(function.value_types) == 1 else "",
+                settles=function.is_async and not function.suspends,
                 parameter_calls=tuple(
                     BlockingEvidence(0, callee, "", shown=shown, guard=guard) for _, callee, shown, guard in function.parameter_calls
                 ),

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from conclint.analysis.dispatch import call_argument
+from conclint.analysis.helpers import name_space
 from conclint.analysis.process_display import callee_text
 from conclint.analysis.scopes import own_method
 from conclint.knowledge.lifecycle import FUTURE_RESULTS, TASK_OR_FUTURE, TASK_STARTS, TASK_TOKENS
 from conclint.syntax.prefilter import ASYNCIO
 from conclint.rules.base import Invalid, Rule, Valid
 from conclint.rules.lifecycle.common import UnreadBindings, does_nothing, dropped_call, local_function, suspends, version
+from conclint.rules.lifecycle.coroutine_functions import may_be_coroutine_elsewhere
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -58,11 +60,12 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
     `create_task` of a task group (`asyncio.TaskGroup`, and trio's and anyio's nurseries and
     task groups, which hold their tasks); `ensure_future` of a future or of a call returning
     one (`loop.run_in_executor(...)`, `asyncio.gather(...)`, `asyncio.shield(...)`), which
-    returns that same future and makes no task; a task over a coroutine function of the module
-    whose body never suspends (no `await`, `async for` or `async with`): the loop's queue
-    holds its first step, which runs it to the end (a method only when its body does
+    returns that same future and makes no task; a task over a coroutine function whose body
+    never suspends (no `await`, `async for` or `async with`): the loop's queue holds its
+    first step, which runs it to the end (of the module, a method only when its body does
     something, as a hook left for subclasses does not, and no other class of the module
-    defines it: an override may suspend). Loops conclint cannot trace (one passed in
+    defines it: an override may suspend; of another module of the project, with the
+    project index, a function that is no method). Loops conclint cannot trace (one passed in
     without an annotation, uvloop's) are not followed.
 
     ## Why is this bad?
@@ -115,6 +118,8 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
         "garbage-collected before it finishes"
     )
     REQUIRED_TOKENS = TASK_TOKENS
+    # A coroutine function of another module is judged by its summary (`settles`).
+    USES_SUMMARIES = True
     # The tasks and loops it judges are asyncio's: a file that never names it has none
     # (celery's own `create_task` is no such call).
     REQUIRED_PATTERN = ASYNCIO
@@ -343,14 +348,19 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
         return False
 
     def _finishes_in_first_step(self, argument: cst.BaseExpression | None) -> bool:
-        """The task runs a coroutine function of this module that never suspends (no `await`,
-        `async for` or `async with` in its own body): its first step, which the loop's queue
-        holds a reference to until it runs, is the whole of it. A method counts only when it
-        is no hook (a body that does nothing, left for subclasses to fill in) and no other
-        class of the module defines one of its name: an override may suspend."""
+        """The task runs a coroutine function that never suspends (no `await`, `async for` or
+        `async with` in its own body): its first step, which the loop's queue holds a
+        reference to until it runs, is the whole of it. Of this module, a method counts only
+        when it is no hook (a body that does nothing, left for subclasses to fill in) and no
+        other class of the module defines one of its name: an override may suspend. Of
+        another module of the project (its summary's `settles`), a function that is no method
+        (khoj's `send_welcome_email`)."""
         if not isinstance(argument, cst.Call):
             return False
         symbol = self.facts.resolve(argument.func)
+        if symbol is not None and not symbol.local and not symbol.instance and may_be_coroutine_elsewhere(self.facts, symbol.qualname):
+            summary = name_space(self.facts).lookup(symbol.qualname)
+            return summary is not None and summary.settles and not summary.method
         function = local_function(self.facts, symbol) if symbol is not None and symbol.local else None
         if function is None or function.asynchronous is None or suspends(function):
             return False
