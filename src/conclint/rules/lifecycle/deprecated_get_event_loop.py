@@ -13,7 +13,7 @@ from conclint.knowledge.lifecycle import (
     GET_EVENT_LOOP_TOKENS,
     GET_RUNNING_LOOP,
     LOOP_RUNNERS,
-    SETS_LOOP_TOKEN,
+    SETS_LOOP_TOKENS,
 )
 from conclint.rules.base import Invalid, Rule, Valid
 from conclint.rules.lifecycle.common import version
@@ -44,7 +44,8 @@ class DeprecatedGetEventLoop(Rule):
     Not reported: a sync function that runs no loop, since it may be called from a coroutine or
     a callback, where a loop is running and `get_event_loop()` returns it; any call outside a
     coroutine in a file that calls `asyncio.set_event_loop(...)`, after which
-    `get_event_loop()` returns the loop that was set, on every version; a call outside a
+    `get_event_loop()` returns the loop that was set, on every version, or that applies
+    `nest_asyncio`, whose patched `get_event_loop()` makes and sets a loop itself; a call outside a
     coroutine in a branch that runs only before Python 3.12 (`if sys.version_info < (3, 10):`,
     the `else` of `if sys.version_info >= (3, 10):` or of a module-level flag set to that
     test), where it neither warns nor raises, or only while a loop runs (`if loop and
@@ -187,6 +188,19 @@ class DeprecatedGetEventLoop(Rule):
                 asyncio.get_event_loop().run_until_complete(serve())
             """
         ),
+        # langflow's graph runner: nest_asyncio's `get_event_loop()` makes a loop when none runs.
+        Valid(
+            """
+            import asyncio
+
+            import nest_asyncio
+
+            def run(graph):
+                nest_asyncio.apply()
+                loop = asyncio.get_event_loop()
+                return loop.run_until_complete(graph.process())
+            """
+        ),
         Valid(
             """
             import asyncio
@@ -298,7 +312,7 @@ class DeprecatedGetEventLoop(Rule):
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__(facts, settings)
         self._functions: list[_Function] = []
-        self._sets_loop = SETS_LOOP_TOKEN in facts.source_bytes
+        self._sets_loop = any(token in facts.source_bytes for token in SETS_LOOP_TOKENS)
         # Per open `if` branch: whether `get_event_loop()` can neither warn nor raise there: the
         # branch runs only on Pythons older than WARNS_FROM, or only while a loop runs.
         self._old_pythons: list[bool] = []
