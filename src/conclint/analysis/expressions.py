@@ -212,9 +212,10 @@ def masked_below(node: cst.BinaryOperation, limit: int) -> bool:
 
 
 def names_read(node: cst.BaseExpression) -> set[str]:
-    """The plain names a test compares or combines (`mantissa > LIMIT` reads `mantissa` and
-    `LIMIT`; `abs(seconds) > LIMIT`, the size of `seconds`, reads `seconds`); names inside
-    other calls, attributes and subscripts are not counted."""
+    """The names a test compares or combines (`mantissa > LIMIT` reads `mantissa` and
+    `LIMIT`; `abs(seconds) > LIMIT`, the size of `seconds`, reads `seconds`), attributes by
+    their dotted spelling (`self._origin_ms < end` reads `self._origin_ms`); names inside
+    other calls and subscripts are not counted."""
     found: set[str] = set()
     pending: list[cst.CSTNode] = [node]
     while pending:
@@ -224,6 +225,8 @@ def names_read(node: cst.BaseExpression) -> set[str]:
             pending += operands
         elif isinstance(current, cst.Name):
             found.add(current.value)
+        elif isinstance(current, cst.Attribute) and (spelled := dotted_name(current)):
+            found.add(spelled)
         elif _is_abs(current):
             pending.append(current.args[0].value)  # type: ignore[attr-defined]
     return found

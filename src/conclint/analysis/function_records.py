@@ -120,9 +120,10 @@ class LoopRecord:
         # A `while` loop's test reads these names; the loop shrinks some geometrically
         # (`shrinks`, SHRINKING_ASSIGNMENTS) and updates others in any other way (`grows`).
         # A loop that shrinks what it tests and grows none of it (`while m > LIMIT: m >>= 1`)
-        # runs a logarithm's worth of rounds. `updated`: the names it computes anew from
-        # themselves (`n += 1`, `z = z * z + c`); numbers drive a `while` only when its test
-        # reads one of them (`while n != 1`, not `while cause is not None` beside `text += s`).
+        # runs a logarithm's worth of rounds. `updated`: the names (and attributes, dotted) it
+        # computes anew from themselves (`n += 1`, `z = z * z + c`, `self.origin_ms += 1`);
+        # numbers drive a `while` only when its test reads one of them (`while n != 1`, not
+        # `while cause is not None` beside `text += s`).
         self.tested: set[str] = set()
         self.grows: set[str] = set()
         self.shrinks: set[str] = set()

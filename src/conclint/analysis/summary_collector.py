@@ -1044,6 +1044,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 loop.updated.add(node.target.value)
                 changed = loop.shrinks if isinstance(node.operator, SHRINKING_ASSIGNMENTS) else loop.grows
                 changed.add(node.target.value)
+            elif spelled := dotted_name(node.target):
+                loop.updated.add(spelled)  # `self._origin_ms += 1` under `while self._origin_ms < end:`
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if self._stack:

@@ -582,6 +582,23 @@ class CpuBoundLoopInCoroutine(Rule):
             line=10,
             message_contains=("while loop updating numbers",),
         ),
+        # aiortc's rate counter: the `while` counts an attribute up to a time it tests, one
+        # round per millisecond since the last packet.
+        Invalid(
+            """
+            class RateCounter:
+                def erase_old(self, now_ms):
+                    new_origin_ms = now_ms - self.window + 1
+                    while self.origin_ms < new_origin_ms:
+                        self.total -= self.buckets[self.origin_ms % self.window]
+                        self.origin_ms += 1
+
+                async def on_packet(self, now_ms):
+                    self.erase_old(now_ms)
+            """,
+            line=9,
+            message_contains=("while loop updating numbers",),
+        ),
         # A generator expression that a plain call consumes at once (the counterpart of the
         # awaited ingest above; `steps` below, of the loops that divide).
         Invalid(
