@@ -243,11 +243,22 @@ def test_a_coroutine_function_of_another_module_that_never_suspends_ends_in_the_
             asyncio.create_task(send_welcome_email(name, email))
             asyncio.create_task(send_digest(email))
             asyncio.create_task(Mailer.send(None, email))
+            return template()
+
+        def template():
+            return open("welcome.txt").read()
         """
     package = app_package(tmp_path, {"email.py": email, "auth.py": auth})
-    settings = dataclasses.replace(SETTINGS, select=("CCL403",))
+    settings = dataclasses.replace(SETTINGS, select=("CCL403", "CCL104"))
     result = check([str(package)], settings, tmp_path, project=IndexOptions(None))
     assert not result.errors
     # The source starts with a blank line: the welcome mail's task is line 7, not reported.
     # The digest awaits, and the method may be overridden elsewhere: those tasks may be lost.
-    assert [(Path(d.path).name, d.line) for d in result.diagnostics] == [("auth.py", 8), ("auth.py", 9)]
+    assert [(Path(d.path).name, d.line, d.code) for d in result.diagnostics] == [
+        ("auth.py", 8, "CCL403"),
+        ("auth.py", 9, "CCL403"),
+        ("auth.py", 10, "CCL104"),
+    ]
+    # The module's own helper keeps its short name: the name space was made once the
+    # module's summary was complete, not while the task rule walked it.
+    assert "via template -> open(\"welcome.txt\").read() (line 13)" in result.diagnostics[2].message

@@ -133,6 +133,9 @@ def name_space(facts: FileFacts) -> NameSpace:
     summary collector has left the module."""
     collector = facts.summaries
     assert collector is not None, "the name space needs the summary collector"
+    # Made before the collector has left the module, it would miss the module's functions
+    # for good (and find them as the project's, under other names).
+    assert collector.complete, "the name space is made once the summary collector has left the module"
     found = _NAME_SPACES.get(collector)
     if found is None:
         found = _NAME_SPACES[collector] = _name_space(facts.project, collector.summary)

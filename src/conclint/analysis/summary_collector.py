@@ -244,6 +244,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         # calls and method calls on parameters, in the order of its summary.
         self._nodes: dict[str, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode], list[cst.CSTNode], list[cst.CSTNode]]] = {}
         self.summary = ModuleSummary()
+        # The module has been left and `summary` is complete (helpers.name_space needs it).
+        self.complete = False
         self.loops: dict[str, tuple[LoopFacts, ...]] = {}
         self._coroutine_calls: list[
             tuple[cst.CSTNode, cst.CSTNode | None, Scope, str, bool, CallSite | None, LoopConstructed | None, bool]
@@ -1801,6 +1803,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             if any(types := (_instance_type(symbols[0]), _instance_type(symbols[1])))
         }
         self.summary = ModuleSummary(functions, dict(bases), imports, self._class_values, assigned, held)
+        self.complete = True
         self.own_loop_coroutines = own_loop_coroutines(self._own_loops, self.facts.source_bytes)
         self.coroutine_calls = [
             CoroutineCall(call, statement, scope, resolved, external, self._known(site)._replace(guard=()), constructed, id(call) in self._property_reads)

@@ -295,19 +295,35 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
 
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__(facts, settings)
+        # Dropped tasks over a coroutine function of another module, with what to report:
+        # judged by its summary once the summary collector has left the module.
+        self._deferred: list[tuple[str, cst.Call, dict[str, object]]] = []
 
     def unread(self, bindings: list[tuple[str, _Task]]) -> None:
         """Report the tasks bound to names their function never read."""
         for name, (call, statement, suggestion) in bindings:
             how = "is assigned to `_`" if name == "_" else f"is kept only in `{name}`, which is never read"
-            self.report(call, suggestion=suggestion, statement=statement, call=_display(call), how=how)
+            self._report_task(call, suggestion=suggestion, statement=statement, call=_display(call), how=how)
+
+    def _report_task(self, task: cst.Call, **details: object) -> None:
+        elsewhere = self._coroutine_elsewhere(task)
+        if elsewhere is None:
+            self.report(task, **details)
+        else:
+            self._deferred.append((elsewhere, task, details))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for name, task, details in self._deferred:
+            summary = name_space(self.facts).lookup(name)
+            if summary is None or not summary.settles or summary.method:
+                self.report(task, **details)
 
     # ----- where a task's reference goes ---------------------------------------------------
 
     def visit_Expr(self, node: cst.Expr) -> None:
         call = dropped_call(node, through_callback=True)
         if call is not None and self._starts_task(call):
-            self.report(call, suggestion=self._suggestion(), call=_display(call), how="is thrown away")
+            self._report_task(call, suggestion=self._suggestion(), call=_display(call), how="is thrown away")
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1:
@@ -327,7 +343,7 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
         name = target.value
         if self.facts.frame.kind != "function" or not self.in_function_body():
             if name == "_" and self.facts.frame.kind == "module":
-                self.report(value, suggestion=self._suggestion(), call=_display(value), how="is assigned to `_`")
+                self._report_task(value, suggestion=self._suggestion(), call=_display(value), how="is assigned to `_`")
             return
         scope = self.facts.scope
         if name in scope.declared_global or name in scope.declared_nonlocal:
@@ -348,24 +364,34 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
         return False
 
     def _finishes_in_first_step(self, argument: cst.BaseExpression | None) -> bool:
-        """The task runs a coroutine function that never suspends (no `await`, `async for` or
-        `async with` in its own body): its first step, which the loop's queue holds a
-        reference to until it runs, is the whole of it. Of this module, a method counts only
-        when it is no hook (a body that does nothing, left for subclasses to fill in) and no
-        other class of the module defines one of its name: an override may suspend. Of
-        another module of the project (its summary's `settles`), a function that is no method
-        (khoj's `send_welcome_email`)."""
+        """The task runs a coroutine function of this module that never suspends (no `await`,
+        `async for` or `async with` in its own body): its first step, which the loop's queue
+        holds a reference to until it runs, is the whole of it. A method counts only when it
+        is no hook (a body that does nothing, left for subclasses to fill in) and no other
+        class of the module defines one of its name: an override may suspend. (Of another
+        module, see `_coroutine_elsewhere`.)"""
         if not isinstance(argument, cst.Call):
             return False
         symbol = self.facts.resolve(argument.func)
-        if symbol is not None and not symbol.local and not symbol.instance and may_be_coroutine_elsewhere(self.facts, symbol.qualname):
-            summary = name_space(self.facts).lookup(symbol.qualname)
-            return summary is not None and summary.settles and not summary.method
         function = local_function(self.facts, symbol) if symbol is not None and symbol.local else None
         if function is None or function.asynchronous is None or suspends(function):
             return False
         owner, _, method = symbol.qualname.partition(".")
         return not method or (not does_nothing(function) and not self._defined_elsewhere(owner, method))
+
+    def _coroutine_elsewhere(self, call: cst.Call) -> str | None:
+        """The name of the function of another module of the project whose coroutine the
+        task `call` starts runs, when it may be a coroutine function: a task over one that
+        never suspends (its summary's `settles`, khoj's `send_welcome_email`) and is no
+        method ends in its first step too. Asked at the module's end, when the name space is
+        complete."""
+        argument = call.args[0].value if call.args else None
+        if not isinstance(argument, cst.Call):
+            return None
+        symbol = self.facts.resolve(argument.func)
+        if symbol is None or symbol.local or symbol.instance or not may_be_coroutine_elsewhere(self.facts, symbol.qualname):
+            return None
+        return symbol.qualname
 
     def _defined_elsewhere(self, owner: str, method: str) -> bool:
         return any(
