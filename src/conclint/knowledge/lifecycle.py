@@ -42,9 +42,10 @@ GET_RUNNING_LOOP = "get_running_loop"
 # (they raise under a running one), so its `get_event_loop()` depends on the deprecated
 # fallback of creating or finding a loop for the thread.
 LOOP_RUNNERS = frozenset({"asyncio.AbstractEventLoop.run_until_complete", "asyncio.AbstractEventLoop.run_forever"})
-# A module that sets the thread's loop makes `get_event_loop()` return it, on every version;
-# one that applies nest_asyncio has `get_event_loop()` patched to make and set one itself.
-SETS_LOOP_TOKENS = (b"set_event_loop", b"nest_asyncio")
+# A module that sets the thread's loop makes `get_event_loop()` return it, on every version.
+SETS_LOOP_TOKEN = b"set_event_loop"
+# Applied, nest_asyncio patches `get_event_loop()` to make and set a loop itself.
+PATCHES_GET_EVENT_LOOP = "nest_asyncio.apply"
 GET_EVENT_LOOP_TOKENS = (b"get_event_loop",)
 
 # CCL405: executor methods whose result is the only way to the work's exception, and what is

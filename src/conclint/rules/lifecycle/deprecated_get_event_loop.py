@@ -13,7 +13,8 @@ from conclint.knowledge.lifecycle import (
     GET_EVENT_LOOP_TOKENS,
     GET_RUNNING_LOOP,
     LOOP_RUNNERS,
-    SETS_LOOP_TOKENS,
+    PATCHES_GET_EVENT_LOOP,
+    SETS_LOOP_TOKEN,
 )
 from conclint.rules.base import Invalid, Rule, Valid
 from conclint.rules.lifecycle.common import version
@@ -30,6 +31,8 @@ class _Function:
 
     calls: list[tuple[cst.Call, cst.CSTNode | None]] = field(default_factory=list)
     runs_loop: bool = False
+    # It has applied nest_asyncio: a later `get_event_loop()` is the patched one.
+    patched: bool = False
 
 
 class DeprecatedGetEventLoop(Rule):
@@ -44,8 +47,9 @@ class DeprecatedGetEventLoop(Rule):
     Not reported: a sync function that runs no loop, since it may be called from a coroutine or
     a callback, where a loop is running and `get_event_loop()` returns it; any call outside a
     coroutine in a file that calls `asyncio.set_event_loop(...)`, after which
-    `get_event_loop()` returns the loop that was set, on every version, or that applies
-    `nest_asyncio`, whose patched `get_event_loop()` makes and sets a loop itself; a call outside a
+    `get_event_loop()` returns the loop that was set, on every version; a call after
+    `nest_asyncio.apply()` in the same function, whose patched `get_event_loop()` makes and
+    sets a loop itself; a call outside a
     coroutine in a branch that runs only before Python 3.12 (`if sys.version_info < (3, 10):`,
     the `else` of `if sys.version_info >= (3, 10):` or of a module-level flag set to that
     test), where it neither warns nor raises, or only while a loop runs (`if loop and
@@ -188,7 +192,8 @@ class DeprecatedGetEventLoop(Rule):
                 asyncio.get_event_loop().run_until_complete(serve())
             """
         ),
-        # langflow's graph runner: nest_asyncio's `get_event_loop()` makes a loop when none runs.
+        # langflow's graph runner: nest_asyncio's `get_event_loop()` makes a loop when none
+        # runs. (Its `step()`, which applies nothing, is reported: see INVALID.)
         Valid(
             """
             import asyncio
@@ -218,6 +223,24 @@ class DeprecatedGetEventLoop(Rule):
         ),
     )
     INVALID = (
+        # langflow's graph: `start()` applies nest_asyncio, `step()` does not and runs a loop.
+        Invalid(
+            """
+            import asyncio
+
+            import nest_asyncio
+
+            class Graph:
+                def start(self):
+                    nest_asyncio.apply()
+                    return asyncio.get_event_loop().run_until_complete(self.process())
+
+                def step(self):
+                    loop = asyncio.get_event_loop()
+                    return loop.run_until_complete(self.process())
+            """,
+            line=11,
+        ),
         # A version test that lets 3.12 and 3.13 in: there it warns.
         Invalid(
             """
@@ -312,7 +335,7 @@ class DeprecatedGetEventLoop(Rule):
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
         super().__init__(facts, settings)
         self._functions: list[_Function] = []
-        self._sets_loop = any(token in facts.source_bytes for token in SETS_LOOP_TOKENS)
+        self._sets_loop = SETS_LOOP_TOKEN in facts.source_bytes
         # Per open `if` branch: whether `get_event_loop()` can neither warn nor raise there: the
         # branch runs only on Pythons older than WARNS_FROM, or only while a loop runs.
         self._old_pythons: list[bool] = []
@@ -357,9 +380,12 @@ class DeprecatedGetEventLoop(Rule):
         symbol = facts.resolve(node.func)
         if symbol is None or symbol.local or symbol.instance:
             return
-        if symbol.qualname in LOOP_RUNNERS:
+        if symbol.qualname in LOOP_RUNNERS or symbol.qualname == PATCHES_GET_EVENT_LOOP:
             if self._functions and facts.frame.kind == "function":
-                self._functions[-1].runs_loop = True
+                if symbol.qualname == PATCHES_GET_EVENT_LOOP:
+                    self._functions[-1].patched = True
+                else:
+                    self._functions[-1].runs_loop = True
             return
         if symbol.qualname != GET_EVENT_LOOP:
             return
@@ -374,6 +400,8 @@ class DeprecatedGetEventLoop(Rule):
             )
         elif self._sets_loop:
             return  # get_event_loop() may return the loop set_event_loop() set
+        elif self._functions and self._functions[-1].patched and frame.kind == "function":
+            return  # nest_asyncio's get_event_loop() makes the loop it returns
         elif any(self._old_pythons):
             return  # runs only on Pythons where it neither warns nor raises
         elif frame.kind == "module":
