@@ -1649,11 +1649,12 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         keywords: list[tuple[str, tuple | None]] = []
         splat = False
         closure = self._stack[-1].closure_values
+        local = self.facts.scope.bindings  # a lambda's or a comprehension's names hide the closure's
         for arg in node.args:
             if arg.star:
                 splat = True
                 continue
-            if closure and isinstance(arg.value, cst.Name) and arg.value.value in closure:
+            if closure and isinstance(arg.value, cst.Name) and arg.value.value in closure and arg.value.value not in local:
                 value = closure[arg.value.value]  # more than its annotation tells
             else:
                 value = argument_value(arg.value, self.facts)

@@ -11,7 +11,7 @@ import libcst as cst
 from conclint.analysis.dispatch import call_argument, thread_dispatch
 from conclint.analysis.process_display import callee_text
 from conclint.knowledge.libraries import is_library_name
-from conclint.knowledge.lifecycle import SYNC_CALLBACK_APIS, SYNC_CALLBACK_METHODS, SYNC_CALLBACK_TOKENS
+from conclint.knowledge.lifecycle import SYNC_CALLBACK_APIS, SYNC_CALLBACK_METHODS, SYNC_CALLBACK_TOKENS, TASK_OR_FUTURE, TASK_STARTS
 from conclint.knowledge.threads import CALLABLE_WRAPPERS
 from conclint.rules.base import Invalid, Rule, Valid
 from conclint.rules.lifecycle.coroutine_functions import callable_symbol, coroutine_kind
@@ -45,9 +45,6 @@ _BUILD = """
             async def build_vertex(vertex):
                 return {use}
 """
-
-# Calls that run a coroutine they are given as a task.
-_TASK_STARTERS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
 
 # The wrappers of a thread dispatch (conclint.analysis.dispatch) under which the callable's
 # coroutine is what the thread gets back: `map` and generator consumers are left alone.
@@ -280,10 +277,11 @@ class AsyncCallableToSyncApi(Rule):
             self._give(callee_text(node.func), call_argument(node, *callable_at), thread=False)
 
     def _starts_task(self, func: cst.BaseExpression) -> bool:
-        """`asyncio.create_task`, `asyncio.ensure_future`, `<anything>.create_task`."""
+        """A call that runs the coroutine it is given as a task: asyncio's (TASK_STARTS,
+        TASK_OR_FUTURE), or `create_task` on anything (a loop, a task group)."""
         if isinstance(func, cst.Attribute) and func.attr.value == "create_task":
             return True
-        return self.facts.qualified_name(func) in _TASK_STARTERS
+        return self.facts.qualified_name(func) in TASK_STARTS | TASK_OR_FUTURE
 
     def _callback_position(self, call: cst.Call) -> tuple[int, str | None] | None:
         """Where `call` takes a callback it calls synchronously: a catalogued API by its
