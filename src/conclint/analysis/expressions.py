@@ -14,7 +14,7 @@ from typing import Callable
 
 import libcst as cst
 
-from conclint.analysis.scopes import dotted_name
+from conclint.analysis.scopes import dotted_name, is_none
 from conclint.analysis.summaries import DATA, NUMERIC
 from conclint.knowledge.threads import ITERATING_METHODS
 from conclint.syntax.traversal import names_within, nodes_within
@@ -108,7 +108,7 @@ def _unset(test: cst.BaseExpression) -> str:
         return dotted_name(test.expression)
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
         comparison = test.comparisons[0]
-        if isinstance(comparison.operator, cst.Is) and isinstance(comparison.comparator, cst.Name) and comparison.comparator.value == "None":
+        if isinstance(comparison.operator, cst.Is) and is_none(comparison.comparator):
             return dotted_name(test.left)
     return ""
 
