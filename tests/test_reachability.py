@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conclint.analysis.conditions import CallSite, ClassFacts, Frame, Param, class_attribute, dead, enter
+from conclint.analysis.conditions import CallSite, ClassFacts, Frame, Param, class_attribute, dead, enter, set_only_by_owner
 from conclint.core.settings import DEFAULT_SETTINGS
 from conclint.engine import lint_source, summarize_source
 from conclint.project.runner import IndexOptions, check
@@ -1053,3 +1053,116 @@ def test_a_function_defined_under_a_test_of_an_annotated_parameter_passes_it_on_
     assert not result.errors
     # Only the coroutine defined where the colour is not "async" reaches httpx.get.
     assert [(Path(d.path).name, d.line, d.code) for d in result.diagnostics] == [("client.py", 14, "CCL102")]
+
+
+BUILT = """
+    class Journal:
+        def __init__(self, log_file=None, verbose=True):
+            self.log_file = log_file
+            self.verbose = verbose
+
+        def write(self, message):
+            if self.log_file:
+                with open(self.log_file, "a") as f:
+                    f.write(message)
+
+        def note(self, message):
+            if self.verbose:
+                print(message)
+            self.write(message)
+
+    quiet = Journal(verbose=False)
+    keeping = Journal("run.log")
+
+    async def module_level():
+        quiet.note("a")  # decided: the default None is stored in log_file
+        keeping.note("b")  # reported
+
+    async def local(path):
+        mine = Journal()
+        mine.note("c")  # decided
+        mine = Journal(path)
+        mine.note("d")  # reported: the path is not a constant
+        given = Journal(log_file="x.log")
+        given.note("e")  # reported
+"""
+
+
+def test_a_receiver_built_with_constants_holds_what_init_stored_from_them() -> None:
+    assert lines(BUILT, "CCL104") == [21, 27, 29]
+
+
+@pytest.mark.parametrize(
+    ("change", "reported"),
+    [
+        # Another method sets the attribute: the stored value may be gone.
+        ("        def reopen(self, path):\n            self.log_file = path\n\n", [20, 21, 25, 27, 29]),
+        # `__init__` sets it again (or only under a test): not a plain store.
+        ("        def _unused(self):\n            pass\n\n", [21, 27, 29]),
+    ],
+)
+def test_a_store_another_method_may_change_is_not_carried(change: str, reported: list[int]) -> None:
+    source = BUILT.replace("        def write(self, message):\n", change + "        def write(self, message):\n")
+    shift = change.count("\n")
+    assert lines(source, "CCL104") == [line + shift if line > 6 else line for line in reported]
+
+
+def test_a_store_under_a_test_or_of_a_rebound_parameter_is_not_carried() -> None:
+    guarded = BUILT.replace("            self.log_file = log_file\n", "            if verbose:\n                self.log_file = log_file\n")
+    assert lines(guarded, "CCL104") == [21, 22, 26, 28, 30]
+    rebound = BUILT.replace("            self.log_file = log_file\n", "            log_file = log_file or None\n            self.log_file = log_file\n")
+    assert lines(rebound, "CCL104") == [21, 22, 26, 28, 30]
+    twice = BUILT.replace("            self.verbose = verbose\n", "            self.verbose = verbose\n            if verbose:\n                self.log_file = 'v.log'\n")
+    assert lines(twice, "CCL104") == [22, 23, 27, 29, 31]
+
+
+def test_a_module_name_bound_twice_is_not_known() -> None:
+    twice = BUILT.replace('    keeping = Journal("run.log")\n', '    keeping = Journal("run.log")\n    quiet = Journal("other.log")\n')
+    assert lines(twice, "CCL104") == [21, 22, 28, 30]
+    # A subclass of the module setting the attribute: the module's stores are told by the
+    # attribute's name, so no construction of the module fixes it any more.
+    subclass = BUILT.replace(
+        "    quiet = Journal(verbose=False)\n",
+        "    class Rotating(Journal):\n        def rotate(self):\n            self.log_file = 'next.log'\n\n    quiet = Rotating(verbose=False)\n",
+    )
+    assert lines(subclass, "CCL104") == [24, 25, 29, 31, 33]
+
+
+def test_built_receivers_and_stores_round_trip_through_json() -> None:
+    summary = summarize_source(textwrap.dedent(BUILT), DEFAULT_SETTINGS)
+    again = type(summary).from_dict(json.loads(json.dumps(summary.as_dict())))
+    assert again == summary
+    assert again.functions["Journal.__init__"].stores == (("log_file", "log_file"), ("verbose", "verbose"))
+    note = next(site for site in again.functions["module_level"].sites if site.built)
+    assert note.built == ("<local>.Journal", (), (("verbose", ("c", False)),))
+
+
+def test_a_receiver_built_from_a_class_of_another_module_is_known_across_modules(tmp_path: Path) -> None:
+    journal = BUILT.split("    quiet =")[0]
+    api = """
+        from app.journal import Journal
+
+        journal = Journal(verbose=True)
+        keeping = Journal("run.log")
+
+        async def migrate():
+            journal.note("start")
+            keeping.note("start")
+        """
+    package = app_package(tmp_path, {"journal.py": journal, "api.py": api})
+    result = check([str(package)], DEFAULT_SETTINGS, tmp_path, project=IndexOptions(None))
+    assert not result.errors
+    assert [(Path(d.path).name, d.line) for d in result.diagnostics] == [("api.py", 9)]
+
+
+def test_a_stored_attribute_holds_unless_a_class_along_the_bases_assigns_it() -> None:
+    classes = {
+        "app.Journal": ClassFacts((), {}, frozenset({"log_file"})),  # its __init__ stores it
+        "app.Rotating": ClassFacts(("app.Journal",), {}, frozenset({"log_file"})),
+        "app.Quiet": ClassFacts(("app.Journal",), {}, frozenset({"muted"})),
+        "app.Mixed": ClassFacts(("app.Journal", "lib.Base"), {}, frozenset()),
+    }
+    assert set_only_by_owner(classes.get, "app.Journal", "app.Journal", "log_file")
+    assert set_only_by_owner(classes.get, "app.Quiet", "app.Journal", "log_file")
+    assert not set_only_by_owner(classes.get, "app.Rotating", "app.Journal", "log_file")
+    assert not set_only_by_owner(classes.get, "app.Mixed", "app.Journal", "log_file")  # a base out of sight

@@ -92,7 +92,12 @@ class CallSite(NamedTuple):
     entered (a generator's body runs only then), and whether the arguments could be told at
     all (`*args` or `**kwargs` make them unknown). `on_self`: the receiver is the caller's own
     `self` (`self.f()`); `known`: the literals of `guard` on attributes of that `self` that
-    only `__init__` assigns, which hold in the callee too (`known_facts`)."""
+    only `__init__` assigns, which hold in the callee too (`known_facts`); `built`: for a
+    method call on an object the caller's code made itself from a class of the project (`log
+    = Logger(verbose=True)` at module level or in the function, then `log.info(...)`), that
+    class (`<local>.`-prefixed when of the caller's module, until `absolutized`) and the
+    constants the construction passed, `(class, args, keywords)`: what `__init__` stores
+    from them is what the method's `self` holds (`built_attributes`)."""
 
     callee: str
     guard: Guard = ()
@@ -105,6 +110,7 @@ class CallSite(NamedTuple):
     splat: bool = False
     on_self: bool = False
     known: Guard = ()
+    built: tuple = ()  # (class, args, keywords) of the construction that made the receiver
 
     def as_list(self) -> list[object] | str:
         """JSON-ready and short: a site with nothing but its callee is that name ("@name"
@@ -122,6 +128,7 @@ class CallSite(NamedTuple):
             self.splat,
             self.on_self,
             [list(lit) for lit in self.known],
+            _built_list(self.built),
         ]
         while len(fields) > 1 and fields[-1] == _SITE_DEFAULTS[len(fields) - 1]:
             fields.pop()
@@ -136,7 +143,7 @@ class CallSite(NamedTuple):
         if isinstance(data, str):
             return cls(data[1:], external=True) if data.startswith("@") else cls(data)
         fields = list(data) + list(_SITE_DEFAULTS[len(data) :])
-        callee, guard, args, keywords, bound, new_class, iterated, external, splat, on_self, known = fields
+        callee, guard, args, keywords, bound, new_class, iterated, external, splat, on_self, known, built = fields
         return cls(
             str(callee),
             guard_from_lists(guard),  # type: ignore[arg-type]
@@ -149,11 +156,30 @@ class CallSite(NamedTuple):
             bool(splat),
             bool(on_self),
             guard_from_lists(known),  # type: ignore[arg-type]
+            _built_from_list(built),  # type: ignore[arg-type]
         )
 
 
 # The JSON form of CallSite's fields when they hold their defaults (callee has none).
-_SITE_DEFAULTS: tuple[object, ...] = (None, [], 0, [], False, "", False, False, False, False, [])
+_SITE_DEFAULTS: tuple[object, ...] = (None, [], 0, [], False, "", False, False, False, False, [], [])
+
+
+def _built_list(built: tuple) -> list[object]:
+    if not built:
+        return []
+    name, args, keywords = built
+    return [name, [_value_list(v) for v in args], [[key, _value_list(v)] for key, v in keywords]]
+
+
+def _built_from_list(data: Sequence[object]) -> tuple:
+    if not data:
+        return ()
+    name, args, keywords = data
+    return (
+        str(name),
+        tuple(value_from_list(v) for v in args),  # type: ignore[attr-defined]
+        tuple((str(key), value_from_list(v)) for key, v in keywords),  # type: ignore[attr-defined]
+    )
 
 
 def _value_list(value: Value | None) -> list[object] | None:
@@ -201,17 +227,24 @@ def params_as_lists(params: tuple[Param, ...] | None) -> list[list[object] | str
 
 class Frame(NamedTuple):
     """What is known inside one function of a chain: its parameters' values (`env`, only
-    the known ones), the class of its `self` when the chain constructed it (`Cls()`), and
-    the literals on attributes of its `self` that hold there (`known`, see `known_facts`)."""
+    the known ones), the class of its `self` when the chain constructed it (`Cls()`), the
+    literals on attributes of its `self` that hold there (`known`, see `known_facts`), and
+    the values of attributes of its `self` that the construction of a `built` receiver fixed
+    (`attributes`, see `CallSite.built`)."""
 
     env: tuple  # ((name, value), ...), sorted, so frames compare and hash
     self_class: str = ""
     known: Guard = ()
+    attributes: tuple = ()  # ((name, value), ...), sorted
 
     def value(self, subject: Value, world: World) -> Value | None:
         kind, name = subject
         if kind == "p":
             return dict(self.env).get(name)
+        if kind == "a" and self.attributes:
+            held = dict(self.attributes).get(name)
+            if held is not None:
+                return held
         return world(subject, self.self_class)
 
     def fact(self, test: str, subject: Value, operand: object = None) -> bool | None:
@@ -254,15 +287,19 @@ def enter(
     caller: Frame,
     attribute: World,
     constructs: str = "",
+    attributes: tuple = (),
 ) -> Frame:
     """The frame of the callee of `site`, made from what the caller (in `caller`) passes and
     the callee's defaults. `method`: the receiver the callee takes first, "cls" (always
     supplied) or "self" (supplied by a call on an instance, `site.bound`, or a construction);
-    `constructs`: the class whose instance is `self` there, when known."""
+    `constructs`: the class whose instance is `self` there, when known; `attributes`: what
+    the construction of a `built` receiver fixed (`built_attributes`). A call on the
+    caller's own `self` keeps what the caller knew of it."""
     self_class = constructs or (caller.self_class if site.bound else "")
     known = tuple(dict.fromkeys((*caller.known, *site.known))) if site.on_self else ()
+    held = attributes or (caller.attributes if site.on_self else ())
     if params is None:
-        return Frame((), self_class, known)
+        return Frame((), self_class, known, held)
     ordered = [p for p in params if p.kind in (POSITIONAL_ONLY, POSITIONAL)]
     if ordered and (method == "cls" or (method == "self" and (site.bound or constructs))):
         ordered = ordered[1:]
@@ -298,7 +335,7 @@ def enter(
             if param.kind in (POSITIONAL_ONLY, POSITIONAL) and not positional_left:
                 continue
             env[param.name] = param.default
-    return Frame(tuple(sorted(env.items())), self_class, known)
+    return Frame(tuple(sorted(env.items())), self_class, known, held)
 
 
 def _common_value(values: Sequence[Value | None]) -> Value | None:
@@ -458,6 +495,28 @@ def class_attribute(
     return found
 
 
+def set_only_by_owner(classes: Callable[[str], "ClassFacts | None"], class_name: str, owner: str, attribute: str) -> bool:
+    """Whether no class along the bases of `class_name` but `owner` (the class whose
+    `__init__` stores the attribute, which vouches for its own methods) has a method that
+    assigns `self.attribute`: then what the construction stored is still there."""
+    seen: set[str] = set()
+    pending = [class_name]
+    while pending:
+        name = pending.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        facts = classes(name)
+        if facts is None:
+            if _opaque_base(name):
+                return False
+            continue
+        if name != owner and (attribute in facts.assigned or "*" in facts.assigned):
+            return False
+        pending.extend(facts.bases)
+    return True
+
+
 def _opaque_base(name: str) -> bool:
     """A base class no summary describes: a builtin or `object` assigns nothing of ours; any
     other might (a project module out of reach, or a library base setting the attribute)."""
@@ -488,6 +547,7 @@ __all__ = [
     "Param",
     "class_attribute",
     "dead",
+    "set_only_by_owner",
     "enter",
     "guard_from_lists",
     "known_facts",

@@ -206,6 +206,7 @@ class FunctionRecord:
         "params", "method", "decorators", "self_name", "offloads_argument",
         "results", "returns_running_loop", "returned", "loop_thread_only", "called_parameters",
         "thread_parameters", "spins", "value_types", "parameter_calls", "closure_values", "suspends",
+        "stores", "self_stores",
     )
 
     def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
@@ -244,6 +245,11 @@ class FunctionRecord:
         self.closure_values: dict[str, tuple] = {}
         # It awaits, or runs an `async for` or `async with`, itself (FunctionSummary.settles).
         self.suspends = False
+        # An `__init__`'s plain stores of a parameter at the top level of its body
+        # ((attribute, parameter), FunctionSummary.stores), and how often it assigns each
+        # attribute of its `self` anywhere in its body (a store assigned again is not kept).
+        self.stores: list[tuple[str, str]] = []
+        self.self_stores: dict[str, int] = {}
         # Every call of a function (`CallSite`, its callee's name not yet resolved).
         self.sites: list[CallSite] = []
         self.params: tuple[Param, ...] | None = None

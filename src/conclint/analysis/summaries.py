@@ -29,6 +29,7 @@ from conclint.analysis.conditions import (
     Param,
     class_attribute,
     dead,
+    set_only_by_owner,
     enter,
     guard_from_lists,
     params_as_lists,
@@ -208,6 +209,11 @@ class FunctionSummary:
     # A coroutine function whose own body never suspends (no `await`, `async for` or `async
     # with`): a task over it runs to its end in its first step (CCL403 across modules).
     settles: bool = False
+    # An `__init__`'s plain stores of its parameters, `self.log_file = log_file` at the top
+    # level of its body, of attributes nothing else in its module assigns through `self`:
+    # ((attribute, parameter), ...). What a construction passes there is what a method of
+    # the object made so finds (`CallSite.built`).
+    stores: tuple[tuple[str, str], ...] = ()
 
     @property
     def all_calls(self) -> tuple[str, ...]:
@@ -255,6 +261,7 @@ class FunctionSummary:
             **({"spins": [[e.line, e.reason, list(e.requires)] for e in self.spins]} if self.spins else {}),
             **({"returns": self.returns} if self.returns else {}),
             **({"settles": True} if self.settles else {}),
+            **({"stores": [list(pair) for pair in self.stores]} if self.stores else {}),
             **({"parameter_calls": [[*e[:5], e.offset, *([e.guard] if e.guard else [])] for e in self.parameter_calls]} if self.parameter_calls else {}),
         }
 
@@ -294,6 +301,7 @@ class FunctionSummary:
             spins=tuple(SpinEvidence(line, reason, tuple(requires)) for line, reason, requires in data.get("spins", ())),  # type: ignore[attr-defined]
             returns=str(data.get("returns", "")),
             settles=bool(data.get("settles", False)),
+            stores=tuple((str(attribute), str(parameter)) for attribute, parameter in data.get("stores", ())),  # type: ignore[attr-defined]
             parameter_calls=tuple(_blocking_evidence(e) for e in data.get("parameter_calls", ())),  # type: ignore[attr-defined]
         )
 
@@ -534,7 +542,8 @@ def blocking_chains(
     if site is not None:
         if start.is_generator and not site.iterated:
             return {}
-        frame = enter(start.params, start.method, site, UNKNOWN_FRAME, attribute, _constructs(site, start))
+        held = built_attributes(site.built, UNKNOWN_FRAME, lookup, classes, attribute)
+        frame = enter(start.params, start.method, site, UNKNOWN_FRAME, attribute, _constructs(site, start), held)
     found: dict[str, BlockingChain] = {}
     parents: dict[tuple[str, Frame], tuple[str, Frame] | None] = {(start.qualname, frame): None}
     uses: dict[int, bool] = {}
@@ -560,7 +569,8 @@ def blocking_chains(
                 continue
             if offloaded is not None and offloaded(callee):
                 continue
-            inner = enter(callee.params, callee.method, call, frame, attribute, _constructs(call, callee))
+            held = built_attributes(call.built, frame, lookup, classes, attribute)
+            inner = enter(callee.params, callee.method, call, frame, attribute, _constructs(call, callee), held)
             if inner != UNKNOWN_FRAME and not _uses_frame(callee, uses):
                 inner = UNKNOWN_FRAME  # nothing in it tests or passes on what is known: one state
             key = (callee.qualname, inner)
@@ -665,6 +675,30 @@ def _constructs(site: CallSite, callee: FunctionSummary) -> str:
     if callee.qualname.endswith(".__init__") and not site.callee.endswith(".__init__"):
         return site.callee
     return ""
+
+
+def built_attributes(built: tuple, caller: Frame, lookup: Lookup, classes: ClassLookup | None, attribute: World) -> tuple:
+    """What the receiver a call site `built` holds in the attributes its class's `__init__`
+    stores from its parameters (`FunctionSummary.stores`): the constants the construction
+    passed, or the parameters' defaults (`AsyncLogger(verbose=True)` leaves `log_file`
+    None), as `Frame.attributes`. Only attributes no method of another class along the
+    bases assigns, and none when a base cannot be looked into."""
+    if not built or classes is None:
+        return ()
+    class_name = built[0].removeprefix(LOCAL)
+    init = lookup(class_name + ".__init__")
+    if init is None or not init.stores or init.method != "self":
+        return ()
+    site = CallSite(class_name + ".__init__", args=built[1], keywords=built[2], new_class=class_name)
+    env = dict(enter(init.params, init.method, site, caller, attribute, class_name).env)
+    owner = init.qualname.rpartition(".")[0]
+    return tuple(
+        sorted(
+            (name, env[parameter])
+            for name, parameter in init.stores
+            if parameter in env and set_only_by_owner(classes, class_name, owner, name)
+        )
+    )
 
 
 def _world(lookup: Lookup, classes: ClassLookup | None) -> World:
@@ -872,13 +906,17 @@ def absolutized(summary: FunctionSummary, module: str) -> FunctionSummary:
 
 
 def absolute_arguments(site: CallSite, absolute_name: Callable[[str], str]) -> CallSite:
-    """`site` with the functions of this module it passes (`("f", "<local>.load")`) named
-    absolutely by `absolute_name` (`load` -> `app.io.load`)."""
+    """`site` with the functions of this module it passes (`("f", "<local>.load")`), and the
+    class of this module that built its receiver (`CallSite.built`), named absolutely by
+    `absolute_name` (`load` -> `app.io.load`)."""
 
     def absolute(value: tuple | None) -> tuple | None:
         if value is not None and value[0] == "f" and value[1].startswith(LOCAL):
             return ("f", absolute_name(value[1].removeprefix(LOCAL)))
         return value
+
+    if site.built and site.built[0].startswith(LOCAL):
+        site = site._replace(built=(absolute_name(site.built[0].removeprefix(LOCAL)), *site.built[1:]))
 
     if not any(v is not None and v[0] == "f" for v in site.args) and not any(v is not None and v[0] == "f" for _, v in site.keywords):
         return site

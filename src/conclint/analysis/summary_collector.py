@@ -55,6 +55,7 @@ from conclint.analysis.branch_guards import (
     CONSUMERS,
     after_if,
     argument_value,
+    constant_value,
     function_value,
     iteration_literals,
     literals,
@@ -122,6 +123,7 @@ from conclint.knowledge.threads import (
     is_numeric_function,
 )
 from conclint.knowledge.blocking import STREAM_FUNCTIONS
+from conclint.knowledge.libraries import is_library_name
 from conclint.knowledge.frameworks import LoopConstructed
 from conclint.knowledge.types import IN_MEMORY_STREAMS
 from conclint.knowledge.offloading import bound_to_its_thread, needs_loop_thread
@@ -392,6 +394,44 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         function = self._stack[-1]
         if function.self_name != receiver or function.lambda_depth or function.node.name.value != "__init__":
             self._reassigned.add(attribute)
+        else:
+            function.self_stores[attribute] = function.self_stores.get(attribute, 0) + 1
+
+    def _stores(self, function: FunctionRecord) -> tuple[tuple[str, str], ...]:
+        """FunctionSummary.stores: the candidates whose attribute the `__init__` assigns once
+        and no other function of the module assigns through `self` (read once the module is
+        done)."""
+        if not function.stores or "*" in self._reassigned:
+            return ()
+        return tuple(
+            (attribute, parameter)
+            for attribute, parameter in function.stores
+            if function.self_stores.get(attribute) == 1 and attribute not in self._reassigned
+        )
+
+    def _stored_parameter(self, node: cst.Assign) -> None:
+        """`self.log_file = log_file` at the top level of an `__init__`, the parameter as
+        given (never rebound in the body): a candidate of FunctionSummary.stores."""
+        function = self._stack[-1]
+        target = node.targets[0].target if len(node.targets) == 1 else None
+        if (
+            function.node.name.value != "__init__"
+            or not function.self_name
+            or function.lambda_depth
+            or not isinstance(target, cst.Attribute)
+            or not isinstance(target.value, cst.Name)
+            or target.value.value != function.self_name
+            or not isinstance(node.value, cst.Name)
+            or function.params is None
+        ):
+            return
+        parameter = node.value.value
+        scope = self.facts.scope
+        if parameter not in {param.name for param in function.params} or parameter in scope.rebound:
+            return
+        if not any(line is self.facts.current_statement for line in function.node.body.body):
+            return  # under a test, in a loop or a `try`: it may not run
+        function.stores.append((target.attr.value, parameter))
 
     def _known(self, site: CallSite) -> CallSite:
         """`site` with the literals of its guard that hold in the method it calls on the same
@@ -1062,6 +1102,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             if self._stack:
                 self._self_attribute_stored(target.target)
                 self._remember_result(target.target, node.value)
+        if self._stack:
+            self._stored_parameter(node)
+        for target in node.targets:
             if isinstance(target.target, (cst.Name, cst.Tuple, cst.List)):
                 # Unpacked here, or held in a local that is likely iterated later; a generator
                 # stored on an object (`self.chunks = gen()`) is left to whoever consumes it.
@@ -1676,7 +1719,39 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             external=external,
             splat=splat,
             on_self=_on_self(node.func, self._self_owner),
+            built=() if new_class else self._built_receiver(node.func),
         )
+
+    def _built_receiver(self, func: cst.BaseExpression) -> tuple:
+        """CallSite.built of `func`, `log.info` on a name the code assigned once from a
+        construction of a class of the project (`log = Logger(verbose=True)`, in the module
+        or in the function): the class and the constants the construction passes, which
+        `__init__` may store (FunctionSummary.stores). Other arguments count as unknown;
+        `*args` or `**kwargs` there leave it out."""
+        if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+            return ()
+        binding = reaching_binding(func.value, self.facts.scope)
+        if binding is None or binding.kind != "assign" or binding.entered or not isinstance(binding.node, cst.Call):
+            return ()
+        if binding.scope.kind == "module" and func.value.value in binding.scope.rebound:
+            return ()  # a module name bound twice: which one a function sees depends on when it runs
+        construction = binding.node
+        symbol = self.facts.resolve(construction.func)
+        if symbol is None or symbol.instance:
+            return ()
+        if symbol.local:
+            if not isinstance(symbol.node, cst.ClassDef):
+                return ()
+            name = LOCAL + symbol.qualname
+        elif is_library_name(symbol.qualname) or symbol.qualname.startswith("builtins."):
+            return ()
+        else:
+            name = symbol.qualname
+        if any(arg.star for arg in construction.args):
+            return ()
+        args = tuple(constant_value(arg.value) for arg in construction.args if arg.keyword is None)
+        keywords = tuple((arg.keyword.value, constant_value(arg.value)) for arg in construction.args if arg.keyword is not None)
+        return (name, args, keywords)
 
     def _on_instance(self, func: cst.BaseExpression) -> bool:
         """`self.f()`, `obj.f()`: a method called on an instance, which it receives first;
@@ -1778,6 +1853,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 spins=tuple(SpinEvidence(0, reason, requires) for _, reason, requires in function.spins),
                 returns=function.value_types[0] if len(function.value_types) == 1 else "",
                 settles=function.is_async and not function.suspends,
+                stores=self._stores(function),
                 parameter_calls=tuple(
                     BlockingEvidence(0, callee, "", shown=shown, guard=guard) for _, callee, shown, guard in function.parameter_calls
                 ),

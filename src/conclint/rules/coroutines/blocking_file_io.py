@@ -124,6 +124,30 @@ _MESSAGE = """
                 return user({arguments})
 """
 
+# crawl4ai's module logger (renamed: a name that says logger is taken as a logging call):
+# built once without a log file, it only prints.
+_MODULE_LOGGER = """
+            class AsyncLogger:
+                def __init__(self, log_file=None, verbose=True):
+                    self.log_file = log_file
+                    self.verbose = verbose
+
+                def _write_to_file(self, message):
+                    if self.log_file:
+                        with open(self.log_file, "a") as f:
+                            f.write(message)
+
+                def info(self, message):
+                    if self.verbose:
+                        print(message)
+                    self._write_to_file(message)
+
+            journal = AsyncLogger({arguments})
+
+            async def migrate_database():
+                journal.info("Starting database migration...")
+"""
+
 _RUN_CONFIG = """
             from pathlib import Path
 
@@ -255,6 +279,10 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         # crawl4ai's run configuration compiles a script only when one is given; `__init__`
         # keeps the argument in `self.c4a_script` before testing it there.
         Valid(_RUN_CONFIG.format(arguments="")),
+        # crawl4ai's migrations log through a logger the module built without a file: its
+        # `__init__` stores the default None in `self.log_file`, which nothing assigns again,
+        # so `_write_to_file` never opens one.
+        Valid(_MODULE_LOGGER.format(arguments="verbose=True")),
         # fast-agent's `Prompt.assistant("...")`: every item spread into the builder is a
         # string, so the loop over them never takes the branch that reads a `Path`.
         Valid(_MESSAGE.format(arguments='"Done."')),
@@ -687,6 +715,12 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
             _WRITE_ROWS.format(stream='open(path, "w")'),
             line=12,
             message_contains=("`write_rows()` blocks the event loop", "via write_rows -> stream.write() (line 5)"),
+        ),
+        # The same logger built with a file: every message is appended to it.
+        Invalid(
+            _MODULE_LOGGER.format(arguments='"crawl.log", verbose=True'),
+            line=19,
+            message_contains=("`journal.info()` blocks the event loop", "AsyncLogger._write_to_file -> open() (line 8)"),
         ),
         # The same builder given a path among its items: that item's file is read.
         Invalid(_MESSAGE.format(arguments='"See:", Path("chart.png")'), line=18, message_contains=("`user()` blocks the event loop", "open() (line 4)")),
