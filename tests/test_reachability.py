@@ -1166,3 +1166,45 @@ def test_a_stored_attribute_holds_unless_a_class_along_the_bases_assigns_it() ->
     assert set_only_by_owner(classes.get, "app.Quiet", "app.Journal", "log_file")
     assert not set_only_by_owner(classes.get, "app.Rotating", "app.Journal", "log_file")
     assert not set_only_by_owner(classes.get, "app.Mixed", "app.Journal", "log_file")  # a base out of sight
+
+
+ATTRIBUTE_BUILT = """
+    class Conversation:
+        def __init__(self, name="", memory_md_path=None):
+            self.name = name
+            self.memory_md_path = memory_md_path
+            self.history = []
+
+        def add(self, role, content):
+            self.history.append((role, content))
+            if self.memory_md_path:
+                with open(self.memory_md_path, "a") as f:
+                    f.write(content)
+
+    class GroupChat:
+        def __init__(self, name, path):
+            self.conversation = Conversation(name=name)
+            self.archive = Conversation(memory_md_path=path)
+            self.journal = Conversation()
+
+        def reset(self):
+            self.journal = Conversation(memory_md_path="journal.md")
+
+        def _post(self, content):
+            self.conversation.add("user", content)
+
+        async def run(self, task):
+            self._post(task)  # decided: every assignment of `conversation` keeps no file
+            self.conversation.add("user", task)  # decided
+            self.archive.add("user", task)  # reported: the path is not a constant
+            self.journal.add("user", task)  # reported: reset() makes one with a file
+"""
+
+
+def test_an_attribute_every_assignment_of_which_builds_the_same_object_holds_its_stores() -> None:
+    assert lines(ATTRIBUTE_BUILT, "CCL104") == [28, 29]
+    # Set to something else anywhere in the module, or by `setattr`: unknown.
+    elsewhere = ATTRIBUTE_BUILT.replace("        def reset(self):\n", "        def adopt(self, other):\n            self.conversation = other\n\n        def reset(self):\n")
+    assert lines(elsewhere, "CCL104") == [29, 30, 31, 32]
+    anything = ATTRIBUTE_BUILT.replace("        def reset(self):\n", "        def load(self, key, value):\n            setattr(self, key, value)\n\n        def reset(self):\n")
+    assert lines(anything, "CCL104") == [29, 30, 31, 32]

@@ -209,6 +209,11 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         # Attributes of `self` some function other than an `__init__` assigns ("*": any,
         # `setattr(self, name, v)`): the others are fixed once the object is made.
         self._reassigned: set[str] = set()
+        # What each attribute of `self` is assigned anywhere in the module, by name: the
+        # construction that makes it (CallSite.built), or () for anything else; and the call
+        # sites of methods on such an attribute (`self.conversation.add()`), by id.
+        self._attribute_builds: dict[str, set[tuple]] = {}
+        self._attribute_receivers: dict[int, str] = {}
         # Calls whose result is iterated or entered (`for x in gen()`, `with cm():`), by id.
         self._iterated: set[int] = set()
         # Loops in a block that sets a value up once, inside another loop (`visit_If`).
@@ -387,10 +392,13 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         name = class_node if isinstance(class_node, str) else self.facts.scope.child_qualname(class_node.name.value)
         self._class_assigned_names.setdefault(name, set()).add(attribute)
 
-    def _assigned_through(self, receiver: str, attribute: str) -> None:
-        """`receiver.attribute = ...` where `receiver` is the `self` of an enclosing method:
+    def _assigned_through(self, receiver: str, attribute: str, value: cst.BaseExpression | None = None) -> None:
+        """`receiver.attribute = value` where `receiver` is the `self` of an enclosing method:
         outside that method's own body, or in a method other than `__init__`, the attribute
-        may change after the object was made."""
+        may change after the object was made. `value`, when a plain assignment gives one, may
+        be a construction (`_attribute_builds`)."""
+        built = self._construction(value) if value is not None else ()
+        self._attribute_builds.setdefault(attribute, set()).add(built)
         function = self._stack[-1]
         if function.self_name != receiver or function.lambda_depth or function.node.name.value != "__init__":
             self._reassigned.add(attribute)
@@ -452,10 +460,11 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         value = binding.node
         return isinstance(value, cst.Call) and self.facts.qualified_name(value.func) == "asyncio.new_event_loop"
 
-    def _self_attribute_stored(self, target: cst.BaseExpression) -> None:
+    def _self_attribute_stored(self, target: cst.BaseExpression, value: cst.BaseExpression | None = None) -> None:
         """`self.x = ...` (also in a tuple target, or `self.x += 1`) in a method: `x` is
-        assigned by a method of its class. Setting an attribute of an object the function
-        did not create makes it `loop_thread_only`."""
+        assigned by a method of its class; `value`: what a plain assignment gives it.
+        Setting an attribute of an object the function did not create makes it
+        `loop_thread_only`."""
         if isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self._self_attribute_stored(element.value)
@@ -465,7 +474,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             owner = self._self_owner(name)
             if owner is not None:
                 self._assigned(owner, target.attr.value)
-                self._assigned_through(name, target.attr.value)
+                self._assigned_through(name, target.attr.value, value)
             if owner is not None or _given(self.facts.scope.lookup(name)):
                 self._stack[-1].loop_thread_only = True
 
@@ -1100,7 +1109,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             if isinstance(target.target, cst.Subscript) and self._stack and self._stack[-1].loops:
                 self._stored_indexes.update(id(e) for e in target.target.slice if isinstance(e.slice, cst.Index))
             if self._stack:
-                self._self_attribute_stored(target.target)
+                self._self_attribute_stored(target.target, node.value if len(node.targets) == 1 else None)
                 self._remember_result(target.target, node.value)
         if self._stack:
             self._stored_parameter(node)
@@ -1708,7 +1717,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         spread = spread_value(node.args, self.facts)
         if spread is not None:
             args.append(spread)
-        return CallSite(
+        site = CallSite(
             qualname,
             guard,
             tuple(args),
@@ -1721,13 +1730,28 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             on_self=_on_self(node.func, self._self_owner),
             built=() if new_class else self._built_receiver(node.func),
         )
+        receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
+        if isinstance(receiver, cst.Attribute) and _on_self(receiver, self._self_owner):
+            self._attribute_receivers[id(site)] = receiver.attr.value  # `self.conversation.add()`
+        return site
+
+    def _attribute_built(self, site: CallSite) -> CallSite:
+        """`site` on a receiver `self.attr` with the construction that makes it, when every
+        assignment of that attribute in the module is that same construction (read once the
+        module is done)."""
+        attribute = self._attribute_receivers.get(id(site))
+        if attribute is None or "*" in self._attribute_builds:
+            return site
+        builds = self._attribute_builds.get(attribute, set())
+        return site._replace(built=next(iter(builds))) if len(builds) == 1 else site
 
     def _built_receiver(self, func: cst.BaseExpression) -> tuple:
         """CallSite.built of `func`, `log.info` on a name the code assigned once from a
         construction of a class of the project (`log = Logger(verbose=True)`, in the module
         or in the function): the class and the constants the construction passes, which
         `__init__` may store (FunctionSummary.stores). Other arguments count as unknown;
-        `*args` or `**kwargs` there leave it out."""
+        `*args` or `**kwargs` there leave it out. (A receiver `self.attr` is told once the
+        module is done: `_attribute_built`.)"""
         if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
             return ()
         binding = reaching_binding(func.value, self.facts.scope)
@@ -1735,7 +1759,13 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             return ()
         if binding.scope.kind == "module" and func.value.value in binding.scope.rebound:
             return ()  # a module name bound twice: which one a function sees depends on when it runs
-        construction = binding.node
+        return self._construction(binding.node)
+
+    def _construction(self, construction: cst.BaseExpression) -> tuple:
+        """CallSite.built for `construction` when it constructs a class of the project
+        (`Logger(verbose=True)`), else ()."""
+        if not isinstance(construction, cst.Call):
+            return ()
         symbol = self.facts.resolve(construction.func)
         if symbol is None or symbol.instance:
             return ()
@@ -1839,7 +1869,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 unknown_iterations=function.unknown_iterations,
                 params=function.params,
                 method=function.method,
-                sites=_resolved_sites(function.sites, lambda name: targets(name, name in left_to_subclasses), self._known),
+                sites=_resolved_sites(
+                    function.sites, lambda name: targets(name, name in left_to_subclasses), lambda site: self._known(self._attribute_built(site))
+                ),
                 decorators=function.decorators,
                 offloads_argument=function.offloads_argument,
                 returns_running_loop=function.returns_running_loop,
@@ -1883,7 +1915,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self.complete = True
         self.own_loop_coroutines = own_loop_coroutines(self._own_loops, self.facts.source_bytes)
         self.coroutine_calls = [
-            CoroutineCall(call, statement, scope, resolved, external, self._known(site)._replace(guard=()), constructed, id(call) in self._property_reads)
+            CoroutineCall(
+                call, statement, scope, resolved, external, self._known(self._attribute_built(site))._replace(guard=()), constructed, id(call) in self._property_reads
+            )
             for call, statement, scope, name, external, site, constructed, dispatched in self._coroutine_calls
             if id(call) not in self._offloaded_later
             for resolved in ((name,) if external else targets(name, dispatched))

@@ -88,7 +88,13 @@ the same `self` (`if self._is_wav: self.end_input()` enters `end_input` knowing 
 is true; `if self._colour == "async":` knowing it is that string), also from a function
 defined under such a test (weaviate-client's `if self._colour == "async": async def
 _execute(): ...`), which likewise passes on a parameter of the enclosing function compared
-equal to a constant there, and never rebound, as that constant; and arguments passed on down the chain: a parameter passed on under a test that
+equal to a constant there, and never rebound, as that constant; what the object a method
+is called on was built with, when the code built it itself from a class of the project (a
+name of the module or the function assigned once, `journal = AsyncLogger(verbose=True)`, or
+an attribute of `self` every assignment of which in the module is the same construction)
+and its `__init__` stores a parameter as given (`self.log_file = log_file`, at the top of
+its body, assigned nowhere else): the constant passed there, or the default (crawl4ai's
+module loggers, made without a file, never open one); and arguments passed on down the chain: a parameter passed on under a test that
 None fails (`if hasattr(source, "engine"): Store(db=source)`, `if source:`, `isinstance`)
 is not None in the callee. A module global the helper declares
 `global`, and so sets, is taken as set up: code that runs only while it is unset (`if
