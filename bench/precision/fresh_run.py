@@ -319,6 +319,28 @@ ROUNDS = {
         ("langflow-base", "0.0.96"),
         ("openhands-ai", "0.9.8"),
     ),
+    # Sixteenth session: agent frameworks (agentscope, langroid, open-interpreter, gptme), a
+    # workflow engine on asyncio and its process library (aiida-core, plumpy), a browser driver
+    # over the DevTools protocol, a trading client, an MQTT broker, GitHub's and two device
+    # clients, and three small asyncio helpers (a rate limiter for Starlette, retries for
+    # aiohttp, an event emitter). ipykernel 7.x still does not build from its sdist here.
+    23: (
+        ("agentscope", "2.0.11"),
+        ("langroid", "0.69.16"),
+        ("open-interpreter", "0.4.3"),
+        ("gptme", "0.35.1"),
+        ("aiida-core", "2.9.4"),
+        ("plumpy", "0.26.1"),
+        ("nodriver", "0.50.99"),
+        ("alpaca-py", "0.44.0"),
+        ("amqtt", "0.12.1"),
+        ("gidgethub", "6.0.0"),
+        ("zwave-js-server-python", "0.56.0"),
+        ("python-roborock", "7.13.0"),
+        ("slowapi", "0.1.10"),
+        ("aiohttp-retry", "2.9.1"),
+        ("pyee", "13.0.1"),
+    ),
 }
 
 
