@@ -42,6 +42,31 @@ _LOGGED = """try:
                         logging.exception("watch callback")"""
 
 
+# agentscope's workspace managers close every cached workspace at once; the helper gathered
+# logs each failure itself, or not.
+_CLOSE_ALL = """
+            import asyncio
+            import logging
+
+            class WorkspaceManager:
+                def __init__(self):
+                    self._cache = {{}}
+
+                @staticmethod
+                async def _safe_close(workspace):
+                    {body}
+
+                async def close_all(self):
+                    entries = list(self._cache.values())
+                    self._cache.clear()
+                    await asyncio.gather(*(self._safe_close(ws) for ws in entries), return_exceptions=True)
+"""
+_CLOSE_LOGGED = """try:
+                        await workspace.close()
+                    except Exception:
+                        logging.exception("closing %s", workspace)"""
+
+
 _BROADCAST = """
             import concurrent.futures
 
@@ -85,7 +110,10 @@ class ExceptionNeverRetrieved(Rule):
     Not reported: `submit` or `map` of a function of the module that deals with its own
     errors (a `try` among its statements, or in a `with` block it opens, has a handler for
     `Exception`, `BaseException` or everything), or that only calls such a function (`lambda: work(x)`,
-    `functools.partial(work, x)`, a `def` whose body is `self.work(x)`); a future kept, passed on, or given a done callback
+    `functools.partial(work, x)`, a `def` whose body is `self.work(x)`), and a gather whose
+    every awaitable is a call of such a coroutine function of the module (agentscope's
+    `gather(*(self._safe_close(ws) for ws in entries), return_exceptions=True)`, where
+    `_safe_close` logs what `ws.close()` raises); a future kept, passed on, or given a done callback
     (`executor.submit(fn).add_done_callback(log_failure)`, which receives the future); a gather of tasks or
     futures that exist already (`gather(*tasks, return_exceptions=True)`, the usual way to
     wait for cancelled tasks to end); a gather in an `except` handler or a `finally` block,
@@ -144,6 +172,8 @@ class ExceptionNeverRetrieved(Rule):
 
     VALID = (
         Valid(_RUN_CALLBACK.format(body=_LOGGED)),
+        # agentscope's `close_all`: every coroutine gathered logs its own failure.
+        Valid(_CLOSE_ALL.format(body=_CLOSE_LOGGED)),
         Valid(
             """
             from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -226,6 +256,8 @@ class ExceptionNeverRetrieved(Rule):
         Invalid(_BROADCAST.format(handler="except OSError as error:"), line=16),
         # The same thread running a callback that may raise.
         Invalid(_RUN_CALLBACK.format(body="await callback()"), line=13),
+        # The same helper letting the failure out: the gather's results hold it, and are dropped.
+        Invalid(_CLOSE_ALL.format(body="await workspace.close()"), line=15, message_contains=("throws them away",)),
         Invalid(
             """
             from concurrent.futures import ThreadPoolExecutor
@@ -336,6 +368,9 @@ class ExceptionNeverRetrieved(Rule):
             return
         if self.facts.qualified_name(call.func) != GATHER or not any(_starts_work(arg) for arg in call.args):
             return
+        started = _work_started(call)
+        if started is not None and all(self._handles_its_errors(work.func) for work in started):
+            return  # each coroutine gathered catches and handles its own errors: none come back
         self.report(
             call,
             message=(
@@ -441,6 +476,26 @@ def _starts_work(arg: cst.Arg) -> bool:
     if arg.star == "*" and isinstance(value, (cst.List, cst.Tuple)):
         return any(isinstance(element.value, cst.Call) for element in value.elements)
     return False
+
+
+def _work_started(call: cst.Call) -> list[cst.Call] | None:
+    """The call that makes each awaitable a `gather(...)` waits for (`fetch(url)`, the element
+    of `*(self._safe_close(ws) for ws in entries)`), or None when one of them is not made
+    there (a task or a coroutine made earlier: its errors are not told)."""
+    started: list[cst.Call] = []
+    for arg in call.args:
+        if arg.keyword is not None:
+            continue
+        value = arg.value
+        if not arg.star and isinstance(value, cst.Call):
+            started.append(value)
+        elif arg.star == "*" and isinstance(value, (cst.GeneratorExp, cst.ListComp, cst.SetComp)) and isinstance(value.elt, cst.Call):
+            started.append(value.elt)
+        elif arg.star == "*" and isinstance(value, (cst.List, cst.Tuple)) and all(isinstance(e.value, cst.Call) for e in value.elements):
+            started.extend(e.value for e in value.elements)  # type: ignore[misc]
+        else:
+            return None
+    return started
 
 
 def _true(value: cst.BaseExpression | None) -> bool:
