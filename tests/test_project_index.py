@@ -930,3 +930,45 @@ def test_a_configured_function_is_reported_in_its_own_module_too(tmp_path: Path)
         ("db.py", 17, "CCL106"),
     ]
     assert found[0][3].endswith("via db.helper -> mypkg.db.query() (line 7 of mypkg/db.py)")
+
+
+def test_a_module_linted_under_one_name_is_summarized_again_when_imported_under_another(tmp_path: Path) -> None:
+    # Linted itself, `src/app/agents/web/_surfer.py` is `web._surfer` (`agents` has no
+    # `__init__.py`), whose `from .controller import Controller` names `web.controller`; the
+    # test imports it as `app.agents.web._surfer`, where the import names
+    # `app.agents.web.controller`. The summary the lint of `_surfer.py` makes (it has a
+    # coroutine, so its lint makes one) must not stand for the other name: autogen-ext's
+    # tests lost their chains when the web surfer's module was linted first.
+    root = write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "src/app/__init__.py": "",
+            "src/app/agents/web/__init__.py": "from ._surfer import Surfer\n",
+            "src/app/agents/web/controller.py": """
+                class Controller:
+                    def __init__(self):
+                        with open("page_script.js") as fh:
+                            self.script = fh.read()
+                """,
+            "src/app/agents/web/_surfer.py": """
+                from .controller import Controller
+
+                class Surfer:
+                    def __init__(self):
+                        self.controller = Controller()
+
+                    async def run(self):
+                        return self.controller
+                """,
+            "tests/test_surfer.py": """
+                from app.agents.web import Surfer
+
+                async def test_surfer():
+                    Surfer()
+                """,
+        },
+    )
+    assert module_location(root / "src/app/agents/web/_surfer.py").name == "web._surfer"
+    for diagnostics in runs_in_any_order(root, "src/app/agents/web/_surfer.py", "tests/test_surfer.py"):
+        assert [(Path(d.path).name, d.line) for d in diagnostics] == [("test_surfer.py", 4)]

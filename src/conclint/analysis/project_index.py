@@ -141,11 +141,15 @@ class ProjectIndex:
         self._store = store
         self._lint_ahead = lint_ahead
         self._files: dict[tuple[tuple[Path, ...], str], Path | None] = {}
-        self._modules: dict[Path, LoadedModule] = {}
+        # By file and the name it is imported under: a file a run reaches under two names
+        # (`src/app/agents/web.py` as `app.agents.web` from a test, as `agents.web` when linted
+        # itself below a directory with no `__init__.py`) has a summary of each, whose
+        # relative imports resolve differently; the first one made must not answer for the other.
+        self._modules: dict[tuple[Path, str], LoadedModule] = {}
         self._resolved: dict[tuple[tuple[Path, ...], str], _Resolution] = {}
         self._roots: dict[Path, Path | None] = {}
         self._packages: dict[tuple[tuple[Path, ...], str], bool] = {}
-        self._located: dict[Path, ModuleSummary | None] = {}
+        self._located: dict[tuple[Path, str], ModuleSummary | None] = {}
         self._definitions: dict[Path, dict[str, int]] = {}
         self._mentions: dict[tuple[Path, Mentioned], bool] = {}
         self._text_names: dict[Path, TextNames] = {}
@@ -164,8 +168,8 @@ class ProjectIndex:
             self._texts.pop(file, None)
         else:
             self._texts[file] = source
-        self._modules.pop(file, None)
-        self._located.pop(file, None)
+        self._modules = {key: module for key, module in self._modules.items() if key[0] != file}
+        self._located = {key: summary for key, summary in self._located.items() if key[0] != file}
         self._definitions.pop(file, None)
         self._mentions = {key: value for key, value in self._mentions.items() if key[0] != file}
         self._text_names.pop(file, None)
@@ -208,7 +212,7 @@ class ProjectIndex:
         if found is None:
             return _Resolution(None, None, ())
         module_name, file, rest = found
-        if file not in self._modules and not self.text_names(file).may_hold_function(rest):
+        if (file, module_name) not in self._modules and not self.text_names(file).may_hold_function(rest):
             # The method of a module-level object (`signals.beat_init.send`) or an attribute
             # of a function (a task's `add.delay`) is no function a summary holds: not worth
             # summarizing the module to learn that (celery: 6 % of a run).
@@ -246,8 +250,8 @@ class ProjectIndex:
     def learn(self, file: Path, location: ModuleLocation, digest: str, summary: ModuleSummary) -> None:
         """The summary of a module linted in this process, made by the lint pass: the index
         need not parse the file again (here, or in other processes, through the store)."""
-        if file not in self._modules:
-            self._modules[file] = LoadedModule(location.name, file, digest, summary)
+        if (file, location.name) not in self._modules:
+            self._modules[file, location.name] = LoadedModule(location.name, file, digest, summary)
             if self._store is not None and self._store.get(digest, location.anchor) is None:
                 self._store.put(digest, location.anchor, summary)
 
@@ -255,13 +259,14 @@ class ProjectIndex:
         """`module`'s summary with line numbers, which only a reported finding needs: the
         summaries are made without them, and the few modules a message points into are read
         again."""
-        found = self._located.get(module.path)
-        if found is None and module.path not in self._located:
+        key = (module.path, module.name)
+        found = self._located.get(key)
+        if found is None and key not in self._located:
             try:
                 found = self._summarize(self._read(module.path), _anchor(module.path, module.name), True)
             except Exception:  # noqa: BLE001 - the message then goes without the line
                 found = None
-            self._located[module.path] = found
+            self._located[key] = found
         return found
 
     def definition_lines(self, module: LoadedModule) -> dict[str, int]:
@@ -346,7 +351,7 @@ class ProjectIndex:
         return self._files[key]
 
     def load(self, file: Path, module_name: str) -> LoadedModule:
-        loaded = self._modules.get(file)
+        loaded = self._modules.get((file, module_name))
         if loaded is not None:
             return loaded
         try:
@@ -358,13 +363,13 @@ class ProjectIndex:
             anchor = _anchor(file, module_name)
             summary = self._store.get(digest, anchor) if self._store is not None else None
             if summary is None and self._lint_ahead is not None and self._lint_ahead(file):
-                learned = self._modules.get(file)
-                if learned is not None and learned.digest == digest and learned.name == module_name:
+                learned = self._modules.get((file, module_name))
+                if learned is not None and learned.digest == digest:
                     return learned
             if summary is None:
                 summary = self._summary(source, digest, anchor)
             loaded = LoadedModule(module_name, file, digest, summary)
-        self._modules[file] = loaded
+        self._modules[file, module_name] = loaded
         return loaded
 
     def _summary(self, source: bytes, digest: str, anchor: str) -> ModuleSummary | None:
