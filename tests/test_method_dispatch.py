@@ -104,7 +104,7 @@ def test_an_override_that_computes_is_followed_by_ccl202() -> None:
         def compute(self, n):
             total = 0
             for i in range(n):
-                for j in range(n):
+                for j in range(1_000_000):
                     total += i * j
             return total
     """

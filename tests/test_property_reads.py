@@ -85,7 +85,7 @@ def test_a_property_that_computes_is_followed_by_ccl202() -> None:
         def total(self):
             found = 0
             for i in range(self.n):
-                for j in range(self.n):
+                for j in range(1_000_000):
                     found += i * j
             return found
 

@@ -171,8 +171,8 @@ def test_a_lazy_iterable_bound_and_consumed_by_the_coroutine_is_still_ccl202() -
     source = """
     def crunch(n):
         total = 0
-        for i in range(n):
-            total += i * i
+        for i in range(1_000_000):
+            total += i * n
         return total
 
     async def main(ns):
@@ -186,8 +186,8 @@ def test_a_consumed_map_on_the_coroutine_itself_is_still_ccl202() -> None:
     source = """
     def crunch(n):
         total = 0
-        for i in range(n):
-            total += i * i
+        for i in range(1_000_000):
+            total += i * n
         return total
 
     async def main(ns):

@@ -16,7 +16,7 @@ import libcst as cst
 
 from conclint.analysis.conditions import CallSite, Param
 from conclint.analysis.scopes import Scope
-from conclint.analysis.summaries import DATA, ELEMENTWISE, NUMERIC, QUADRATIC
+from conclint.analysis.summaries import DATA, ELEMENTWISE, LARGE, NUMERIC, QUADRATIC
 from conclint.knowledge.frameworks import LoopConstructed
 
 
@@ -78,7 +78,7 @@ class LoopRecord:
 
     __slots__ = (
         "node", "kind", "over_range", "numeric", "small", "arithmetic", "multiplicative", "updates",
-        "compares", "inner_loops", "inner_numeric", "inner_small", "display", "impure", "heavy", "calls", "pending",
+        "compares", "inner_loops", "inner_numeric", "inner_small", "large", "display", "impure", "heavy", "calls", "pending",
         "clauses", "names", "dependent", "independent_inner", "nesting", "breaks", "conditionals", "outputs",
         "tested", "grows", "shrinks", "updated", "capped",
         "in_body", "body_loops", "idle", "floating", "hashes", "per_element",
@@ -91,6 +91,9 @@ class LoopRecord:
         # come from existing data, `range(n)` rather than `range(len(items))` (`numeric`); a
         # range() with small literal bounds (`small`).
         self.over_range = self.numeric = self.small = False
+        # A range() of constant bounds at least SMALL_RANGE rounds long, its own or that of a
+        # loop nested in it (`large`): numbers the source fixes make the work large (LARGE).
+        self.large = False
         self.arithmetic = self.multiplicative = self.updates = self.compares = False
         self.inner_loops = 0
         self.inner_numeric = False
@@ -162,6 +165,12 @@ class LoopRecord:
         return found
 
     def _evidence(self) -> tuple[str, str] | None:
+        found = self._numbers_evidence()
+        if found is not None and found[1] == NUMERIC and self.large:
+            return found[0], LARGE
+        return found
+
+    def _numbers_evidence(self) -> tuple[str, str] | None:
         if self.impure:
             return None
         works = self.arithmetic or self.compares or self.heavy is not None
@@ -206,7 +215,7 @@ class FunctionRecord:
         "params", "method", "decorators", "self_name", "offloads_argument",
         "results", "returns_running_loop", "returned", "loop_thread_only", "called_parameters",
         "thread_parameters", "spins", "value_types", "parameter_calls", "closure_values", "suspends",
-        "stores", "self_stores",
+        "stores", "self_stores", "recursions",
     )
 
     def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
@@ -235,6 +244,8 @@ class FunctionRecord:
         self.unknown_in_loops = 0
         self.unknown_iterations = 0
         self.recursive_call: cst.CSTNode | None = None
+        # How many calls of itself its body makes (two or more: a recursion that branches).
+        self.recursions = 0
         self.loop_facts: list[LoopFacts] = []
         # The tests the code being walked sits under (see conclint.analysis.conditions): one
         # list per open branch, and one per open block for what holds after an early return.

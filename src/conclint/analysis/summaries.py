@@ -43,9 +43,14 @@ from conclint.knowledge.blocking import WORKING_DIRECTORY_READS
 # (`Client()` -> ... -> a preload download) that seldom run where the coroutine calls.
 MAX_CHAIN_FUNCTIONS = 5
 
-# Evidence kinds (see CpuEvidence). In a coroutine only "numeric" loops are reported: small
-# loops over data are routine there.
+# Evidence kinds (see CpuEvidence).
 NUMERIC, QUADRATIC, DATA = "numeric", "quadratic", "data"
+# Numbers the source itself fixes drive a large amount of work: a `range()` of a constant of
+# at least SMALL_RANGE rounds (the loop's own or a nested loop's), or a recursion on a number
+# shrinking by a literal that calls itself more than once per call (`fib(n - 1) + fib(n -
+# 2)`). Judged like "numeric"; the only loop evidence reported in a coroutine (CCL202), where
+# loops whose size the code does not show were small on every project judged.
+LARGE = "large"
 # Data of unknown size, each element raised to a power or put through `math.exp`, `sqrt` ...:
 # floating-point work per element, judged like "data" except that the loop's iterable may be
 # of unknown type (an iterator of a file or a cursor would be cheap beside that work).
@@ -65,7 +70,8 @@ class Evidence(NamedTuple):
 
 class CpuEvidence(NamedTuple):
     """Why a function burns CPU, where, and how sure that is: "numeric" when numbers drive the
-    amount of work (`range(n)`, a counting `while`, `fib(n - 1)`); "quadratic" for loops
+    amount of work (`range(n)`, a counting `while`, `fib(n - 1)`); "large" when numbers the
+    source fixes make it large (`range(10**6)`, `fib(n - 1) + fib(n - 2)`); "quadratic" for loops
     nested over independent data (`for a in xs: for b in ys`), whose work outgrows any
     linear handling of that data; "data" when it grows linearly with data of unknown size
     (`for x in items`, a worklist, recursion over a tree); "elementwise" for such a loop
@@ -337,7 +343,7 @@ Lookup = Callable[[str], "FunctionSummary | None"]
 _Key = TypeVar("_Key", str, "tuple[str, Frame]")
 
 
-def cpu_bound(lookup: Lookup, qualname: str) -> CpuVerdict | None:
+def cpu_bound(lookup: Lookup, qualname: str, proven: bool = False) -> CpuVerdict | None:
     """The verdict when the function `qualname` is CPU-bound under the GIL, else None.
 
     It is when it, or a function it reaches through `calls` (cycles terminate), has CPU
@@ -360,6 +366,7 @@ def cpu_bound(lookup: Lookup, qualname: str) -> CpuVerdict | None:
     does not: see conclint.knowledge.threads.LongComputation).
     Async functions and generators are never CPU-bound targets: calling them only creates an
     object. `lookup` maps qualified names to summaries: one module's, or a whole project's.
+    With `proven`, only evidence whose size the source shows counts ("large" and "library").
     """
     start = lookup(qualname)
     if start is None or start.is_async or start.is_generator:
@@ -390,7 +397,11 @@ def cpu_bound(lookup: Lookup, qualname: str) -> CpuVerdict | None:
                 parents[callee.qualname] = summary.qualname
                 order.append(callee)
                 pending.append(callee)
-    for kinds in ((NUMERIC, LIBRARY) if setup else (NUMERIC, QUADRATIC, LIBRARY), _data_kinds(unknown, unknown_call, setup)):
+    if proven:
+        groups: tuple[tuple[str, ...], ...] = ((LARGE, LIBRARY),)
+    else:
+        groups = ((LARGE, NUMERIC, LIBRARY) if setup else (LARGE, NUMERIC, QUADRATIC, LIBRARY), _data_kinds(unknown, unknown_call, setup))
+    for kinds in groups:
         for summary in order:
             for index, evidence in enumerate(summary.cpu_evidence):
                 if evidence.kind in kinds:
@@ -760,7 +771,7 @@ def _may_do_unknown_work(lookup: Lookup, start: FunctionSummary) -> bool:
 def _excused_iterations(summary: FunctionSummary) -> int:
     """How many of the unknown calls of `summary` a loop calling it may leave aside: its
     iterations of objects of unknown type when it has numeric evidence, else none."""
-    numeric = any(evidence.kind == NUMERIC for evidence in summary.cpu_evidence)
+    numeric = any(evidence.kind in (NUMERIC, LARGE) for evidence in summary.cpu_evidence)
     return summary.unknown_iterations if numeric else 0
 
 
@@ -971,6 +982,7 @@ __all__ = [
     "ELEMENTWISE",
     "LIBRARY",
     "NUMERIC",
+    "LARGE",
     "QUADRATIC",
     "BlockingChain",
     "BlockingEvidence",

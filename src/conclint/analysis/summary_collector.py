@@ -71,6 +71,7 @@ from conclint.analysis.scopes import PROPERTY_DECORATORS, Binding, Scope, assign
 from conclint.analysis.summaries import (
     LIBRARY,
     LOCAL,
+    LARGE,
     NUMERIC,
     BlockingEvidence,
     CpuEvidence,
@@ -825,7 +826,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             # with data of unknown size.
             loop.numeric = loop.numeric and loop.updates
         found = loop.evidence()
-        if loop.hashes and not (found is not None and found[1] == NUMERIC and loop.body_loops):
+        if loop.hashes and not (found is not None and found[1] in (NUMERIC, LARGE) and loop.body_loops):
             # Not a hash per round beside a nested loop over numbers: the hashing may be
             # the work, done in C with the GIL released.
             loop.impure = True
@@ -845,6 +846,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 outer.body_loops += 1
                 outer.inner_numeric = outer.inner_numeric or loop.numeric or loop.inner_numeric
                 outer.inner_small = outer.inner_small and loop.small and loop.inner_small
+                outer.large = outer.large or loop.large
                 # An inner loop over a few values written out in the source (`for name in
                 # ("members", "steps")`) repeats the outer round's look-ups a fixed number of
                 # times. (A short `range(8)` of arithmetic per byte stays nested work.)
@@ -945,6 +947,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         if bounds and all(bound is not None and abs(bound) < SMALL_RANGE for bound in bounds):
             loop.small = True
             return
+        if bounds and all(bound is not None for bound in bounds):
+            start, stop = (0, *bounds)[-2:]
+            loop.large = stop - start >= SMALL_RANGE  # type: ignore[operator]
         loop.over_range = True
         if not any(self._read_from_data(arg.value) for arg in iterable.args):
             loop.numeric = True
@@ -1689,8 +1694,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         function.edges.append((qualname, looped, fallback))
         if function.loops:
             function.loops[-1].calls.append(qualname)
-        if qualname == function.qualname and function.recursive_call is None:
-            function.recursive_call = node
+        if qualname == function.qualname:
+            function.recursions += 1
+            if function.recursive_call is None:
+                function.recursive_call = node
 
     def _site(self, qualname: str, node: cst.CSTNode, external: bool, new_class: str, passed: bool) -> CallSite:
         """The CallSite of a call: what it passes, under which guard, on which receiver."""
@@ -1846,7 +1853,11 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             evidence = list(function.evidence)
             loop_affine, loop_aware = self._loop_uses.summary_of(function, function.qualname)
             if function.recursive_call is not None:
-                evidence.append((function.recursive_call, "recursion", recursion_kind(function.recursive_call)))
+                kind = recursion_kind(function.recursive_call)
+                if kind == NUMERIC and function.recursions > 1:
+                    evidence.append((function.recursive_call, "recursion", LARGE))
+                else:
+                    evidence.append((function.recursive_call, "recursion", kind))
             functions[function.qualname] = FunctionSummary(
                 qualname=function.qualname,
                 line=0,
