@@ -1206,3 +1206,34 @@ def test_an_attribute_every_assignment_of_which_builds_the_same_object_holds_its
     assert lines(elsewhere, "CCL104") == [29, 30, 31, 32]
     anything = ATTRIBUTE_BUILT.replace("        def reset(self):\n", "        def load(self, key, value):\n            setattr(self, key, value)\n\n        def reset(self):\n")
     assert lines(anything, "CCL104") == [29, 30, 31, 32]
+
+
+@pytest.mark.parametrize(
+    ("probe", "handler", "reported"),
+    [
+        ("loop = asyncio.get_running_loop()", "except RuntimeError:", False),
+        ("asyncio.get_event_loop().create_task(work())", "except RuntimeError as error:", False),
+        ("loop = asyncio.get_running_loop()", "except Exception:", True),  # may be anything else
+        ("prepare()", "except RuntimeError:", True),  # no loop asked for first
+    ],
+)
+def test_the_no_running_loop_fallback_never_runs_in_a_chain_from_a_coroutine(probe: str, handler: str, reported: bool) -> None:
+    source = f"""
+        import asyncio, time
+
+        async def work():
+            pass
+
+        def prepare():
+            pass
+
+        def close():
+            try:
+                {probe}
+            {handler}
+                time.sleep(1)
+
+        async def main():
+            close()
+        """
+    assert bool(lines(source, "CCL101")) == reported

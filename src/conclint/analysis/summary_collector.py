@@ -215,6 +215,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         # sites of methods on such an attribute (`self.conversation.add()`), by id.
         self._attribute_builds: dict[str, set[tuple]] = {}
         self._attribute_receivers: dict[int, str] = {}
+        # `except RuntimeError:` handlers of a `try` that asks for the running loop first:
+        # they run only where no event loop runs (`_probes_running_loop`), by id.
+        self._without_loop: set[int] = set()
         # Calls whose result is iterated or entered (`for x in gen()`, `with cm():`), by id.
         self._iterated: set[int] = set()
         # Loops in a block that sets a value up once, inside another loop (`visit_If`).
@@ -642,11 +645,32 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             # built once, its loops add to the outer loop's rounds rather than nest in them.
             self._once.update(id(loop) for loop in nodes_within(node.body, _LOOP_NODES))
 
+    def visit_Try(self, node: cst.Try) -> None:
+        if self._stack and self._probes_running_loop(node.body):
+            self._without_loop.update(id(handler) for handler in node.handlers if _catches_only(handler, "RuntimeError"))
+
+    def _probes_running_loop(self, body: cst.BaseSuite) -> bool:
+        """The first statement of a `try` body asks asyncio for the running loop
+        (`asyncio.get_event_loop().create_task(...)`): its `except RuntimeError:` handler runs
+        only where no loop runs (nodriver's `Browser.stop()` falls back on `asyncio.run`)."""
+        first = body.body[0] if isinstance(body, cst.IndentedBlock) and body.body else None
+        if not isinstance(first, cst.SimpleStatementLine):
+            return False
+        return any(
+            not symbol.local and symbol.qualname in RUNNING_LOOP_GETTERS
+            for call in nodes_within(first, (cst.Call,))
+            if (symbol := self.facts.resolve(call.func)) is not None  # type: ignore[attr-defined]
+        )
+
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         self._conditionals += 1
+        if id(node) in self._without_loop:
+            self._push_guard([("truthy", RUNNING_LOOP_SUBJECT, None, False)])
 
     def leave_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         self._conditionals -= 1
+        if id(node) in self._without_loop:
+            self._pop_guard()
 
     def leave_If(self, node: cst.If) -> None:
         self._conditionals -= 1
@@ -1989,6 +2013,11 @@ def _resolved_sites(
 
 
 _HUGE = 2**63
+
+
+def _catches_only(handler: cst.ExceptHandler, name: str) -> bool:
+    """`except RuntimeError:` (or `as error`): the handler catches that one exception."""
+    return handler.type is not None and dotted_name(handler.type).rpartition(".")[2] == name
 
 # Called on the loop's thread, these return the running loop (a chain from a coroutine runs there).
 RUNNING_LOOP_GETTERS = frozenset(

@@ -96,7 +96,10 @@ and its `__init__` stores a parameter as given (`self.log_file = log_file`, at t
 its body, assigned nowhere else): the constant passed there, or the default (crawl4ai's
 module loggers, made without a file, never open one); and arguments passed on down the chain: a parameter passed on under a test that
 None fails (`if hasattr(source, "engine"): Store(db=source)`, `if source:`, `isinstance`)
-is not None in the callee. A module global the helper declares
+is not None in the callee. The `except RuntimeError:` handler of a `try` whose first
+statement asks asyncio for the running loop (`asyncio.get_event_loop().create_task(...)`,
+`get_running_loop()`) runs only where no loop runs, never in a chain from a coroutine
+(nodriver's `Browser.stop()` falls back on `asyncio.run` there). A module global the helper declares
 `global`, and so sets, is taken as set up: code that runs only while it is unset (`if
 _config is None: _config = load()`, or after `if _options and not force: return
 _options`, also tested through a local copy, `provider = _provider` and `if provider is not

@@ -5,6 +5,30 @@ from conclint.rules.base import Invalid, Valid
 from conclint.rules.coroutines.blocking_base import BlockingCallInCoroutine
 
 
+_STOP = """
+            import asyncio
+
+            class Browser:
+                connection = None
+
+                def flush(self):
+                    pass
+
+                async def aclose(self):
+                    pass
+
+                def stop(self):
+                    try:
+                        {probe}
+                    except RuntimeError:
+                        if self.connection:
+                            asyncio.run(self.aclose())
+
+            async def cleanup(browser: Browser):
+                browser.stop()
+"""
+
+
 class NestedEventLoopInAsync(BlockingCallInCoroutine):
     """
     ## What it does
@@ -63,6 +87,9 @@ class NestedEventLoopInAsync(BlockingCallInCoroutine):
     CATEGORY = Category.EVENT_LOOP
     MESSAGE = "{call} starts a second event loop inside a coroutine; use {replacement} instead"
     VALID = (
+        # nodriver's `Browser.stop()`: its `asyncio.run` is the fallback of a `try` that
+        # schedules the close on the running loop, taken only where no loop runs.
+        Valid(_STOP.format(probe="asyncio.get_event_loop().create_task(self.aclose())")),
         Valid(
             """
             import asyncio
@@ -183,6 +210,8 @@ class NestedEventLoopInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same fallback after a call that may raise RuntimeError for another reason.
+        Invalid(_STOP.format(probe="self.flush()"), line=20, message_contains=("via Browser.stop -> asyncio.run() (line 17)",)),
         Invalid(
             """
             import asyncio
