@@ -1237,3 +1237,10 @@ def test_the_no_running_loop_fallback_never_runs_in_a_chain_from_a_coroutine(pro
             close()
         """
     assert bool(lines(source, "CCL101")) == reported
+
+
+def test_a_built_receiver_whose_attributes_the_module_sets_is_not_known() -> None:
+    changed = BUILT.replace('    keeping = Journal("run.log")\n', '    keeping = Journal("run.log")\n    quiet.log_file = "quiet.log"\n')
+    assert lines(changed, "CCL104") == [21, 22, 28, 30]
+    local = BUILT.replace('        mine.note("c")  # decided\n', '        setattr(mine, "log_file", path)\n        mine.note("c")  # decided\n')
+    assert lines(local, "CCL104") == [21, 26, 28, 30]

@@ -508,7 +508,7 @@ def test_data_sized_evidence_needs_every_call_known() -> None:
         """
     )
     assert module.functions["_tuple_to_list"].cpu_evidence[0].kind == "data"
-    assert module.functions["fib"].cpu_evidence[0].kind == "numeric"
+    assert module.functions["fib"].cpu_evidence[0].kind == "large"  # it calls itself twice: exponential
     assert module.cpu_bound("writer") is None
     # Iterating `node`, whose type is unknown, is itself a call this module cannot vouch for.
     assert module.cpu_bound("convert") is None

@@ -215,6 +215,11 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         # sites of methods on such an attribute (`self.conversation.add()`), by id.
         self._attribute_builds: dict[str, set[tuple]] = {}
         self._attribute_receivers: dict[int, str] = {}
+        # Names whose attributes the module sets (`journal.log_file = path`, `setattr(journal,
+        # ...)`), and the call sites on a `built` receiver of such a name, by id: what its
+        # construction stored may have changed.
+        self._attributes_set_on: set[str] = set()
+        self._built_names: dict[int, str] = {}
         # `except RuntimeError:` handlers of a `try` that asks for the running loop first:
         # they run only where no event loop runs (`_probes_running_loop`), by id.
         self._without_loop: set[int] = set()
@@ -1111,7 +1116,16 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             if isinstance(node.operator, cst.Power):
                 loop.floating = True  # `10 ** (-0.4 * mag)`, `d ** 0.5`
 
+    def _attribute_set(self, target: cst.BaseExpression) -> None:
+        """`name.attr = ...` anywhere in the module (also in a tuple target)."""
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._attribute_set(element.value)
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            self._attributes_set_on.add(target.value.value)
+
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._attribute_set(node.target)
         if self._stack:
             self._self_attribute_stored(node.target)
         if self._stack and self._stack[-1].loops and isinstance(node.operator, AUGMENTED_ARITHMETIC):
@@ -1128,11 +1142,14 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 loop.updated.add(spelled)  # `self._origin_ms += 1` under `while self._origin_ms < end:`
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._attribute_set(node.target)
         if self._stack:
             self._self_attribute_stored(node.target)
             self._not_read_at(assigned_attributes(node.target))
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._attribute_set(target.target)
         for target in node.targets:
             self._not_read_at(assigned_attributes(target.target))
             if isinstance(target.target, cst.Subscript) and self._stack and self._stack[-1].loops:
@@ -1534,6 +1551,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
     def _setattr(self, node: cst.Call) -> None:
         """`setattr(self, "x", v)` assigns `x`; `setattr(self, name, v)` may assign anything."""
         first = node.args[0].value
+        if isinstance(first, cst.Name):
+            self._attributes_set_on.add(first.value)
         owner = self._self_owner(first.value) if isinstance(first, cst.Name) else None
         if owner is not None:
             second = node.args[1].value if len(node.args) > 1 else None
@@ -1764,12 +1783,17 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
         if isinstance(receiver, cst.Attribute) and _on_self(receiver, self._self_owner):
             self._attribute_receivers[id(site)] = receiver.attr.value  # `self.conversation.add()`
+        elif site.built and isinstance(receiver, cst.Name):
+            self._built_names[id(site)] = receiver.value
         return site
 
     def _attribute_built(self, site: CallSite) -> CallSite:
         """`site` on a receiver `self.attr` with the construction that makes it, when every
-        assignment of that attribute in the module is that same construction (read once the
+        assignment of that attribute in the module is that same construction; `site` on a
+        built name without it when the module sets an attribute of that name (read once the
         module is done)."""
+        if self._built_names.get(id(site)) in self._attributes_set_on:
+            return site._replace(built=())  # `journal.log_file = path` somewhere in the module
         attribute = self._attribute_receivers.get(id(site))
         if attribute is None or "*" in self._attribute_builds:
             return site
