@@ -211,7 +211,12 @@ class NestedEventLoopInAsync(BlockingCallInCoroutine):
     )
     INVALID = (
         # The same fallback after a call that may raise RuntimeError for another reason.
-        Invalid(_STOP.format(probe="self.flush()"), line=20, message_contains=("via Browser.stop -> asyncio.run() (line 17)",)),
+        Invalid(
+            _STOP.format(probe="self.flush()"),
+            line=20,
+            message_contains=("via Browser.stop -> asyncio.run() (line 17)",),
+            fixed=_STOP.format(probe="self.flush()").replace("    browser.stop()", "    await asyncio.to_thread(browser.stop)"),
+        ),
         Invalid(
             """
             import asyncio
