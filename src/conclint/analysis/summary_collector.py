@@ -1150,20 +1150,18 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._attribute_set(target.target)
-        for target in node.targets:
             self._not_read_at(assigned_attributes(target.target))
             if isinstance(target.target, cst.Subscript) and self._stack and self._stack[-1].loops:
                 self._stored_indexes.update(id(e) for e in target.target.slice if isinstance(e.slice, cst.Index))
             if self._stack:
                 self._self_attribute_stored(target.target, node.value if len(node.targets) == 1 else None)
                 self._remember_result(target.target, node.value)
-        if self._stack:
-            self._stored_parameter(node)
-        for target in node.targets:
             if isinstance(target.target, (cst.Name, cst.Tuple, cst.List)):
                 # Unpacked here, or held in a local that is likely iterated later; a generator
                 # stored on an object (`self.chunks = gen()`) is left to whoever consumes it.
                 self._iterated.add(id(node.value))
+        if self._stack:
+            self._stored_parameter(node)
         if not self._stack or not self._stack[-1].loops:
             return
         loop = self._stack[-1].loops[-1]
@@ -2042,6 +2040,7 @@ _HUGE = 2**63
 def _catches_only(handler: cst.ExceptHandler, name: str) -> bool:
     """`except RuntimeError:` (or `as error`): the handler catches that one exception."""
     return handler.type is not None and dotted_name(handler.type).rpartition(".")[2] == name
+
 
 # Called on the loop's thread, these return the running loop (a chain from a coroutine runs there).
 RUNNING_LOOP_GETTERS = frozenset(
