@@ -473,8 +473,26 @@ def class_attribute(
     bodies assign it (`CSS_PATH = None`, overridden by a subclass's `CSS_PATH = "x.css"`):
     the value the nearest class along the bases assigns. Unknown when any method of the
     classes assigns `self.attribute`, or a base cannot be looked into."""
-    found: Value | None = None
-    decided = False
+    lineage = _lineage(classes, class_name)
+    if lineage is None or any(attribute in facts.assigned or "*" in facts.assigned for _, facts in lineage):
+        return None
+    return next((facts.values[attribute] for _, facts in lineage if attribute in facts.values), None)
+
+
+def set_only_by_owner(classes: Callable[[str], "ClassFacts | None"], class_name: str, owner: str, attribute: str) -> bool:
+    """Whether no class along the bases of `class_name` but `owner` (the class whose
+    `__init__` stores the attribute, which vouches for its own methods) has a method that
+    assigns `self.attribute`: then what the construction stored is still there."""
+    lineage = _lineage(classes, class_name)
+    return lineage is not None and not any(
+        name != owner and (attribute in facts.assigned or "*" in facts.assigned) for name, facts in lineage
+    )
+
+
+def _lineage(classes: Callable[[str], "ClassFacts | None"], class_name: str) -> list[tuple[str, ClassFacts]] | None:
+    """The facts of `class_name` and of each class along its bases, nearest first, each once;
+    None when one of them cannot be looked into (`_opaque_base`)."""
+    found: list[tuple[str, ClassFacts]] = []
     seen: set[str] = set()
     pending = [class_name]
     while pending:
@@ -487,34 +505,9 @@ def class_attribute(
             if _opaque_base(name):
                 return None
             continue
-        if attribute in facts.assigned or "*" in facts.assigned:
-            return None
-        if not decided and attribute in facts.values:
-            found, decided = facts.values[attribute], True
+        found.append((name, facts))
         pending.extend(facts.bases)
     return found
-
-
-def set_only_by_owner(classes: Callable[[str], "ClassFacts | None"], class_name: str, owner: str, attribute: str) -> bool:
-    """Whether no class along the bases of `class_name` but `owner` (the class whose
-    `__init__` stores the attribute, which vouches for its own methods) has a method that
-    assigns `self.attribute`: then what the construction stored is still there."""
-    seen: set[str] = set()
-    pending = [class_name]
-    while pending:
-        name = pending.pop(0)
-        if name in seen:
-            continue
-        seen.add(name)
-        facts = classes(name)
-        if facts is None:
-            if _opaque_base(name):
-                return False
-            continue
-        if name != owner and (attribute in facts.assigned or "*" in facts.assigned):
-            return False
-        pending.extend(facts.bases)
-    return True
 
 
 def _opaque_base(name: str) -> bool:
