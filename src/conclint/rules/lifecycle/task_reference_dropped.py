@@ -15,11 +15,22 @@ from conclint.syntax.prefilter import ASYNCIO
 from conclint.rules.base import Invalid, Rule, Valid
 from conclint.rules.lifecycle.common import UnreadBindings, does_nothing, dropped_call, local_function, suspends, version
 from conclint.rules.lifecycle.coroutine_functions import may_be_coroutine_elsewhere
+from conclint.syntax.traversal import nodes_within
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
     from conclint.core.settings import Settings
 
+
+_BROKER_SCRIPT = """
+            import asyncio
+
+            def main(broker):
+                loop = asyncio.new_event_loop()
+                asyncio.set_event_loop(loop)
+                _ = loop.create_task(broker.start())
+                {run}
+"""
 
 # A task bound to a local name: the call, its statement, the suggestion for its message.
 _Task = tuple[cst.Call, cst.CSTNode | None, str]
@@ -56,7 +67,8 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
     Not reported, because something may hold the task: a task returned, awaited, stored in an
     attribute or a container, or passed to any call (`tasks.add(task)`, `register(task)`); a
     local name read anywhere in its function, nested functions included, whatever the reading
-    code does with it; a module-level name other than `_` (another module may read it);
+    code does with it; any local, `_` included, of a sync function that runs the loop itself
+    (`loop.run_forever()`, `run_until_complete()`), which holds it while the loop runs; a module-level name other than `_` (another module may read it);
     `create_task` of a task group (`asyncio.TaskGroup`, and trio's and anyio's nurseries and
     task groups, which hold their tasks); `ensure_future` of a future or of a call returning
     one (`loop.run_in_executor(...)`, `asyncio.gather(...)`, `asyncio.shield(...)`), which
@@ -126,6 +138,8 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
 
     VALID = (
         Valid(_NOTIFIER.format(body=_CALLBACKS.lstrip("\n"))),
+        # amqtt's broker script: `_` holds the task while the function runs the loop.
+        Valid(_BROKER_SCRIPT.format(run="loop.run_forever()")),
         Valid(
             """
             import asyncio
@@ -224,6 +238,8 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
         ),
     )
     INVALID = (
+        # The same script handing the loop to another function: `_` is gone when it returns.
+        Invalid(_BROKER_SCRIPT.format(run="return loop"), line=6, message_contains=("is assigned to `_`",)),
         # The same notifier once it gives other tasks a turn first: it may wait unreferenced.
         Invalid(
             _NOTIFIER.format(body="                    await asyncio.sleep(0)" + _CALLBACKS),
@@ -348,6 +364,8 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
         scope = self.facts.scope
         if name in scope.declared_global or name in scope.declared_nonlocal:
             return
+        if _runs_the_loop(self.facts.frame.node):
+            return  # the local holds the task for as long as the function runs the loop
         self.bind(target, (value, self.facts.current_statement, self._suggestion()))
 
     def _starts_task(self, call: cst.Call) -> bool:
@@ -426,6 +444,21 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
         if self.facts.in_coroutine and version(self.settings.target_version) >= (3, 11):
             text += ", or start it with `tg.create_task(...)` in an `async with asyncio.TaskGroup() as tg:` block"
         return text + "."
+
+
+# What a sync function calls to run an event loop until it stops or the work ends.
+_LOOP_RUNS = frozenset({"run_forever", "run_until_complete"})
+
+
+def _runs_the_loop(function: cst.CSTNode | None) -> bool:
+    """A sync function that runs the loop itself (`loop.run_forever()`): its locals, a task
+    bound to `_` included, live until the loop stops (amqtt's broker script)."""
+    if not isinstance(function, cst.FunctionDef) or function.asynchronous is not None:
+        return False
+    return any(
+        isinstance(call.func, cst.Attribute) and call.func.attr.value in _LOOP_RUNS  # type: ignore[attr-defined]
+        for call in nodes_within(function.body, (cst.Call,))
+    )
 
 
 def _display(call: cst.Call) -> str:
