@@ -468,14 +468,9 @@ def _is_docstring(statement: cst.BaseStatement) -> bool:
 def _starts_work(arg: cst.Arg) -> bool:
     """A gather argument that makes new work: a call (`fetch(url)`), or unpacked, a
     comprehension or display of calls (`*(fetch(url) for url in urls)`)."""
-    value = arg.value
-    if isinstance(value, cst.Call):
+    if isinstance(arg.value, cst.Call):
         return True
-    if arg.star == "*" and isinstance(value, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
-        return isinstance(value.elt, cst.Call)
-    if arg.star == "*" and isinstance(value, (cst.List, cst.Tuple)):
-        return any(isinstance(element.value, cst.Call) for element in value.elements)
-    return False
+    return any(isinstance(awaitable, cst.Call) for awaitable in _awaitables(arg) or ())
 
 
 def _work_started(call: cst.Call) -> list[cst.Call] | None:
@@ -486,16 +481,24 @@ def _work_started(call: cst.Call) -> list[cst.Call] | None:
     for arg in call.args:
         if arg.keyword is not None:
             continue
-        value = arg.value
-        if not arg.star and isinstance(value, cst.Call):
-            started.append(value)
-        elif arg.star == "*" and isinstance(value, (cst.GeneratorExp, cst.ListComp, cst.SetComp)) and isinstance(value.elt, cst.Call):
-            started.append(value.elt)
-        elif arg.star == "*" and isinstance(value, (cst.List, cst.Tuple)) and all(isinstance(e.value, cst.Call) for e in value.elements):
-            started.extend(e.value for e in value.elements)  # type: ignore[misc]
-        else:
+        awaitables = _awaitables(arg)
+        if awaitables is None or not all(isinstance(awaitable, cst.Call) for awaitable in awaitables):
             return None
+        started.extend(awaitables)  # type: ignore[arg-type]
     return started
+
+
+def _awaitables(arg: cst.Arg) -> list[cst.BaseExpression] | None:
+    """What one argument of a gather gives it to wait for: the value itself, or, unpacked, a
+    comprehension's element or a display's elements; None for any other unpacking."""
+    value = arg.value
+    if not arg.star:
+        return [value]
+    if arg.star == "*" and isinstance(value, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
+        return [value.elt]
+    if arg.star == "*" and isinstance(value, (cst.List, cst.Tuple)):
+        return [element.value for element in value.elements]
+    return None
 
 
 def _true(value: cst.BaseExpression | None) -> bool:

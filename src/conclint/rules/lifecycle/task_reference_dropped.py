@@ -10,7 +10,7 @@ from conclint.analysis.dispatch import call_argument
 from conclint.analysis.helpers import name_space
 from conclint.analysis.process_display import callee_text
 from conclint.analysis.scopes import own_method
-from conclint.knowledge.lifecycle import FUTURE_RESULTS, TASK_OR_FUTURE, TASK_STARTS, TASK_TOKENS
+from conclint.knowledge.lifecycle import FUTURE_RESULTS, LOOP_RUNNERS, TASK_OR_FUTURE, TASK_STARTS, TASK_TOKENS
 from conclint.syntax.prefilter import ASYNCIO
 from conclint.rules.base import Invalid, Rule, Valid
 from conclint.rules.lifecycle.common import UnreadBindings, does_nothing, dropped_call, local_function, suspends, version
@@ -446,8 +446,8 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
         return text + "."
 
 
-# What a sync function calls to run an event loop until it stops or the work ends.
-_LOOP_RUNS = frozenset({"run_forever", "run_until_complete"})
+# The methods a sync function calls to run an event loop (the lifecycle catalog's runners).
+_LOOP_RUNS = frozenset(runner.rpartition(".")[2] for runner in LOOP_RUNNERS)
 
 
 def _runs_the_loop(function: cst.CSTNode | None) -> bool:
