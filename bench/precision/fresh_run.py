@@ -341,6 +341,27 @@ ROUNDS = {
         ("aiohttp-retry", "2.9.1"),
         ("pyee", "13.0.1"),
     ),
+    # Seventeenth session: storage, database and cloud clients with sync and async faces (neo4j,
+    # azure-identity, fsspec, s3fs, zarr, huggingface_hub, influxdb-client, meilisearch), notebook
+    # and worker runtimes, a HomeKit server, a vacuum client, a research agent, a Kubernetes client
+    # and a Postgres queue; none linted here before.
+    24: (
+        ("neo4j", "6.4.1"),
+        ("azure-identity", "1.27.0"),
+        ("fsspec", "2026.9.0"),
+        ("s3fs", "2026.9.0"),
+        ("zarr", "3.1.6"),
+        ("huggingface_hub", "2.5.0"),
+        ("nbclient", "0.11.0"),
+        ("HAP-python", "5.2.0"),
+        ("gpt-researcher", "0.15.1"),
+        ("runpod", "1.12.0"),
+        ("kr8s", "0.20.15"),
+        ("pgqueuer", "1.6.0"),
+        ("influxdb-client", "1.50.0"),
+        ("deebot-client", "6.0.2"),
+        ("meilisearch-python-sdk", "8.0.1"),
+    ),
 }
 
 
