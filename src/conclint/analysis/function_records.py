@@ -215,7 +215,7 @@ class FunctionRecord:
         "params", "method", "decorators", "self_name", "offloads_argument",
         "results", "returns_running_loop", "returned", "loop_thread_only", "called_parameters",
         "thread_parameters", "spins", "value_types", "parameter_calls", "closure_values", "suspends",
-        "stores", "self_stores", "recursions",
+        "stores", "self_stores", "recursions", "returned_names", "keepers", "keeps_signature", "decorated_params",
     )
 
     def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
@@ -264,6 +264,15 @@ class FunctionRecord:
         # Every call of a function (`CallSite`, its callee's name not yet resolved).
         self.sites: list[CallSite] = []
         self.params: tuple[Param, ...] | None = None
+        # Its parameters as written when a decorator of unknown effect leaves `params` None
+        # (FunctionSummary.decorated_params).
+        self.decorated_params: tuple[Param, ...] | None = None
+        # The names its returns return, None once one returns anything else; and the
+        # functions nested in it that keep the signature of the function they are given:
+        # whether it keeps one itself (FunctionSummary.keeps_signature).
+        self.returned_names: list[str] | None = []
+        self.keepers: set[str] = set()
+        self.keeps_signature = False
         self.method = ""
         self.decorators: tuple[str, ...] = ()
         # The name of an instance method's first parameter (`self`), else "".

@@ -37,6 +37,7 @@ from conclint.analysis.conditions import (
     value_from_list,
 )
 from conclint.knowledge.blocking import WORKING_DIRECTORY_READS
+from conclint.knowledge.libraries import SIGNATURE_KEEPING_DECORATORS
 
 # A blocking call is followed through at most this many functions (the one a coroutine calls
 # included): past that, a chain mostly runs through constructors and configuration branches
@@ -170,6 +171,11 @@ class FunctionSummary:
     method: str = ""
     sites: tuple[CallSite, ...] = ()
     decorators: tuple[str, ...] = ()
+    # Its parameters as written, when `params` is None for decorators none of which the
+    # catalog knows to keep them: a call binds to them when each of those decorators is a
+    # function of the project that `keeps_signature` (conclint.analysis.signature_keeping).
+    decorated_params: tuple[Param, ...] | None = None
+    keeps_signature: bool = False
     # It (or a function nested in it) runs one of its parameters on a thread: used as a
     # decorator, it offloads the function it decorates.
     offloads_argument: bool = False
@@ -253,6 +259,8 @@ class FunctionSummary:
             # Left out when they hold their defaults, as most functions' do.
             **({"method": self.method} if self.method else {}),
             **({"decorators": list(self.decorators)} if self.decorators else {}),
+            **({"decorated_params": params_as_lists(self.decorated_params)} if self.decorated_params is not None else {}),
+            **({"keeps_signature": True} if self.keeps_signature else {}),
             **({"array_setup": self.array_setup} if self.array_setup else {}),
             **({"unknown_iterations": self.unknown_iterations} if self.unknown_iterations else {}),
             **({"offloads_argument": True} if self.offloads_argument else {}),
@@ -293,6 +301,8 @@ class FunctionSummary:
             method=str(data.get("method", "")),
             sites=tuple(CallSite.from_list(site) for site in data["sites"]),  # type: ignore[attr-defined]
             decorators=tuple(data.get("decorators", ())),  # type: ignore[arg-type]
+            decorated_params=params_from_lists(data.get("decorated_params")),  # type: ignore[arg-type]
+            keeps_signature=bool(data.get("keeps_signature", False)),
             array_setup=int(data.get("array_setup", 0)),  # type: ignore[call-overload]
             unknown_iterations=int(data.get("unknown_iterations", 0)),  # type: ignore[call-overload]
             offloads_argument=bool(data.get("offloads_argument", False)),
@@ -554,7 +564,7 @@ def blocking_chains(
         if start.is_generator and not site.iterated:
             return {}
         held = built_attributes(site.built, UNKNOWN_FRAME, lookup, classes, attribute)
-        frame = enter(start.params, start.method, site, UNKNOWN_FRAME, attribute, _constructs(site, start), held)
+        frame = enter(signature(start, lookup), start.method, site, UNKNOWN_FRAME, attribute, _constructs(site, start), held)
     found: dict[str, BlockingChain] = {}
     parents: dict[tuple[str, Frame], tuple[str, Frame] | None] = {(start.qualname, frame): None}
     uses: dict[int, bool] = {}
@@ -581,7 +591,7 @@ def blocking_chains(
             if offloaded is not None and offloaded(callee):
                 continue
             held = built_attributes(call.built, frame, lookup, classes, attribute)
-            inner = enter(callee.params, callee.method, call, frame, attribute, _constructs(call, callee), held)
+            inner = enter(signature(callee, lookup), callee.method, call, frame, attribute, _constructs(call, callee), held)
             if inner != UNKNOWN_FRAME and not _uses_frame(callee, uses):
                 inner = UNKNOWN_FRAME  # nothing in it tests or passes on what is known: one state
             key = (callee.qualname, inner)
@@ -688,6 +698,22 @@ def _constructs(site: CallSite, callee: FunctionSummary) -> str:
     return ""
 
 
+def signature(summary: FunctionSummary, lookup: Lookup) -> tuple[Param, ...] | None:
+    """The parameters a call of `summary`'s function binds its arguments to: its own, or,
+    decorated with functions of the project, its parameters as written when every one of
+    them keeps the signature of what it decorates (shiny's `@add_example()`); None when a
+    decorator may change them."""
+    if summary.params is not None or summary.decorated_params is None:
+        return summary.params
+    for name in summary.decorators:
+        if name in SIGNATURE_KEEPING_DECORATORS:
+            continue
+        decorator = lookup(name.removeprefix(LOCAL).partition("(")[0])
+        if decorator is None or not decorator.keeps_signature:
+            return None
+    return summary.decorated_params
+
+
 def built_attributes(built: tuple, caller: Frame, lookup: Lookup, classes: ClassLookup | None, attribute: World) -> tuple:
     """What the receiver a call site `built` holds in the attributes its class's `__init__`
     stores from its parameters (`FunctionSummary.stores`): the constants the construction
@@ -701,7 +727,7 @@ def built_attributes(built: tuple, caller: Frame, lookup: Lookup, classes: Class
     if init is None or not init.stores or init.method != "self":
         return ()
     site = CallSite(class_name + ".__init__", args=built[1], keywords=built[2], new_class=class_name)
-    env = dict(enter(init.params, init.method, site, caller, attribute, class_name).env)
+    env = dict(enter(signature(init, lookup), init.method, site, caller, attribute, class_name).env)
     owner = init.qualname.rpartition(".")[0]
     return tuple(
         sorted(

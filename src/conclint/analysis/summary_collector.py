@@ -85,6 +85,7 @@ from conclint.analysis.summaries import (
     parameter_call_index,
     overrides,
 )
+from conclint.analysis.signature_keeping import first_parameter, forwards_arguments, keeps_signature
 from conclint.analysis.spin_loops import SpinCalls, spin_loop
 from conclint.analysis.symbols import Symbol, global_types, property_getter, resolve
 from conclint.knowledge.threads import (
@@ -124,7 +125,7 @@ from conclint.knowledge.threads import (
     is_numeric_function,
 )
 from conclint.knowledge.blocking import STREAM_FUNCTIONS
-from conclint.knowledge.libraries import is_library_name
+from conclint.knowledge.libraries import SIGNATURE_KEEPING_DECORATORS, is_library_name
 from conclint.knowledge.frameworks import LoopConstructed
 from conclint.knowledge.types import IN_MEMORY_STREAMS
 from conclint.knowledge.offloading import bound_to_its_thread, needs_loop_thread
@@ -561,6 +562,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 function.self_name = positional[0].name.value
         if all(name in SIGNATURE_KEEPING_DECORATORS for name in names):
             function.params = parameters(node, self.facts)
+        elif all(names):
+            function.decorated_params = parameters(node, self.facts)
 
     def _inherit_definition_guard(self, function: FunctionRecord, enclosing: FunctionRecord, scope: Scope) -> None:
         """A function defined inside another runs only where its `def` ran: the tests that
@@ -596,8 +599,15 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             function.releases.append((decorator, f"compiled by @{symbol.qualname} ({RELEASE_REASONS[key]})"))
 
     def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        self._library_evidence(self._stack[-1])
+        function = self._stack[-1]
+        self._library_evidence(function)
         self._done.append(self._stack.pop())
+        if function.class_qualname is None:
+            function.keeps_signature = keeps_signature(node, function.returned_names, function.keepers)
+            enclosing = self._stack[-1] if self._stack else None
+            wrapped = first_parameter(enclosing.node) if enclosing is not None else None
+            if enclosing is not None and (function.keeps_signature or (wrapped is not None and forwards_arguments(node, wrapped))):
+                enclosing.keepers.add(node.name.value)
 
     def _library_evidence(self, function: FunctionRecord) -> None:
         """The long library computations the function ran (`cerebro.run()`) become its CPU
@@ -727,6 +737,11 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
 
     def visit_Return(self, node: cst.Return) -> None:
         self._leaves_loop()
+        if self._stack and self._stack[-1].returned_names is not None:
+            if isinstance(node.value, cst.Name):
+                self._stack[-1].returned_names.append(node.value.value)  # type: ignore[union-attr]
+            else:
+                self._stack[-1].returned_names = None
         if node.value is not None:
             self._iterated.add(id(node.value))  # the caller may iterate it
         self._value_type(node.value, yielded=False)
@@ -1925,6 +1940,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 unknown_calls_in_loops=unknown_in_loops,
                 unknown_iterations=function.unknown_iterations,
                 params=function.params,
+                decorated_params=function.decorated_params,
+                keeps_signature=function.keeps_signature,
                 method=function.method,
                 sites=_resolved_sites(
                     function.sites, lambda name: targets(name, name in left_to_subclasses), lambda site: self._known(self._attribute_built(site))
@@ -2055,26 +2072,6 @@ OFFLOADING_METHOD_NAMES = {
     "run_in_executor": "asyncio.AbstractEventLoop.run_in_executor",
     "submit": "concurrent.futures.ThreadPoolExecutor.submit",
 }
-
-# Decorators that keep a function's parameters as they are, so a call site's arguments bind
-# to them (any other decorator may wrap the function in one of another signature).
-SIGNATURE_KEEPING_DECORATORS = frozenset(
-    {
-        "builtins.staticmethod",
-        "builtins.classmethod",
-        "builtins.property",
-        "functools.lru_cache",
-        "functools.cache",
-        "functools.wraps",
-        "abc.abstractmethod",
-        "typing.overload",
-        "typing.final",
-        "typing_extensions.override",
-        "typing.override",
-        "contextlib.contextmanager",
-    }
-)
-
 
 def _decorator_name(decorator: cst.BaseExpression, symbol: Symbol | None) -> str:
     """The resolved name of a decorator (`symbol`: `asgiref.sync.sync_to_async`), with the

@@ -29,4 +29,25 @@ def _library_packages() -> frozenset[str]:
     return frozenset(name.partition(".")[0] for name in names) | frozenset(sys.stdlib_module_names)
 
 
-__all__ = ["is_library_name"]
+
+# Decorators that keep a function's parameters as they are, so a call site's arguments bind
+# to them (any other decorator may wrap the function in one of another signature).
+SIGNATURE_KEEPING_DECORATORS = frozenset(
+    {
+        "builtins.staticmethod",
+        "builtins.classmethod",
+        "builtins.property",
+        "functools.lru_cache",
+        "functools.cache",
+        "functools.wraps",
+        "abc.abstractmethod",
+        "typing.overload",
+        "typing.final",
+        "typing_extensions.override",
+        "typing.override",
+        "contextlib.contextmanager",
+    }
+)
+
+
+__all__ = ["SIGNATURE_KEEPING_DECORATORS", "is_library_name"]

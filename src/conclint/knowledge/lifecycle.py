@@ -35,6 +35,10 @@ FUTURE_RESULTS = frozenset(
 )
 TASK_TOKENS = (b"create_task", b"ensure_future")
 
+# CCL401: tests that a callable is a coroutine function. unasync-generated code calls a method
+# only on the branch where it is not (neo4j's `if not inspect.iscoroutinefunction(self.close):`).
+COROUTINE_FUNCTION_TESTS = frozenset({"inspect.iscoroutinefunction", "asyncio.iscoroutinefunction"})
+
 # CCL404.
 GET_EVENT_LOOP = "asyncio.get_event_loop"
 GET_RUNNING_LOOP = "get_running_loop"

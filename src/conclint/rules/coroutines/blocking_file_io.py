@@ -164,6 +164,28 @@ _RUN_CONFIG = """
                 return await crawler.arun(url, config=RunConfig({arguments}))
 """
 
+_PAGE_THEME = """
+            from pathlib import Path
+
+            def add_example(*, app_file=None):
+                def _(func):
+                    func.__doc__ = (func.__doc__ or "") + (app_file or "")
+                    return func
+                return _
+
+            def theme_dependencies(theme):
+                if theme is None:
+                    return []
+                return [Path(theme).read_text()]
+
+            @add_example()
+            def page_fluid(*args, theme=None):
+                return [*args, *theme_dependencies(theme)]
+
+            async def render(session):
+                return page_fluid({arguments})
+"""
+
 
 class BlockingFileIoInAsync(BlockingCallInCoroutine):
     """
@@ -286,6 +308,9 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         # fast-agent's `Prompt.assistant("...")`: every item spread into the builder is a
         # string, so the loop over them never takes the branch that reads a `Path`.
         Valid(_MESSAGE.format(arguments='"Done."')),
+        # shiny's pages: `@add_example()` only edits the docstring and returns the function,
+        # so the call binds its arguments as written and no theme means no file to read.
+        Valid(_PAGE_THEME.format(arguments='"Hello"')),
         # No value a call site can tell (None, a dict, a str) defines `__fspath__`.
         Valid(_MOCKED_RESPONSE.format(response="None")),
         Valid(_VERSION.format(parameters="", arguments="")),
@@ -724,6 +749,12 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
         # The same builder given a path among its items: that item's file is read.
         Invalid(_MESSAGE.format(arguments='"See:", Path("chart.png")'), line=18, message_contains=("`user()` blocks the event loop", "open() (line 4)")),
+        # The same page given a theme file: building it reads the file.
+        Invalid(
+            _PAGE_THEME.format(arguments='"Hello", theme=session.theme'),
+            line=19,
+            message_contains=("`page_fluid()` blocks the event loop", "Path(theme).read_text() (line 12)"),
+        ),
         # The same server given a value of unknown type, which may be a path.
         Invalid(_MOCKED_RESPONSE.format(response="fixture"), line=12, message_contains=("via ExternalAPIMockServer.add_response -> open()",)),
         # The same cache keyed by a name: each new name reads a file.

@@ -11,6 +11,7 @@ import libcst as cst
 from conclint.analysis.project_index import TextNames
 from conclint.analysis.process_display import callee_text
 from conclint.fixes.plan import FixPlan
+from conclint.knowledge.lifecycle import COROUTINE_FUNCTION_TESTS
 from conclint.rules.base import Invalid, Rule, Valid
 from conclint.rules.lifecycle.coroutine_functions import callable_symbol, coroutine_kind, may_be_coroutine_elsewhere
 from conclint.rules.lifecycle.common import UnreadBindings
@@ -54,6 +55,21 @@ _FLAVOUR_FLAG = """
 """
 
 
+# neo4j generates its sync module from the async one; in the async flavour the call runs only
+# where the method is no coroutine function, which it is not there.
+_FLAVOUR_TEST = """
+            import inspect
+
+            class AsyncBolt:
+                def __del__(self):
+                    if {test}:
+                        self.close()
+
+                async def close(self):
+                    pass
+"""
+
+
 @dataclass(frozen=True)
 class _Site:
     """A call whose result is not awaited, judged once the module's summaries are complete:
@@ -89,6 +105,10 @@ class CoroutineNeverAwaited(UnreadBindings["_Site"], Rule):
     `asyncio.gather(...)`, `loop.run_until_complete(...)`, `register(coro)`); a name read
     anywhere in its function, whatever the reading code does with it; a module-level name
     (another module may import it).
+
+    Not reported either: a call on the branch of a test that says its callee is no coroutine
+    function (`if not inspect.iscoroutinefunction(self.close): self.close()`, as code
+    generated for a sync and an async flavour writes it).
 
     What is not followed, and why: an `async def` under a decorator conclint does not know to
     keep it a coroutine function (only `staticmethod`, `classmethod`, `abstractmethod`,
@@ -160,6 +180,7 @@ class CoroutineNeverAwaited(UnreadBindings["_Site"], Rule):
         # in the branch `if True:` never takes.
         Valid(_GENERATED_FLAVOURS.format(flavour="True")),
         Valid(_FLAVOUR_FLAG.format(flag="False")),
+        Valid(_FLAVOUR_TEST.format(test="not inspect.iscoroutinefunction(self.close)")),
         Valid(
             """
             import asyncio
@@ -250,6 +271,8 @@ class CoroutineNeverAwaited(UnreadBindings["_Site"], Rule):
         Invalid(_GENERATED_FLAVOURS.format(flavour="False"), line=6, message_contains=("`self.set_autocommit()` is never awaited",)),
         # A flag read from the environment may be set: the sync flavour's call may run.
         Invalid(_FLAVOUR_FLAG.format(flag='os.environ.get("SYNC") == "1"'), line=10, message_contains=("`self._create()` is never awaited",)),
+        # The test asks of another callable: `self.close` may still be a coroutine function.
+        Invalid(_FLAVOUR_TEST.format(test="not inspect.iscoroutinefunction(self.flush)"), line=6, message_contains=("`self.close()` is never awaited",)),
         Invalid(
             """
             import asyncio
@@ -336,6 +359,32 @@ class CoroutineNeverAwaited(UnreadBindings["_Site"], Rule):
         super().__init__(facts, settings)
         self._sites: list[_Site] = []
         self._async_names: frozenset[bytes] | None = None  # of this module's text
+        # Per open `if` branch: the callee, as written, that its test says is no coroutine
+        # function there (`if not inspect.iscoroutinefunction(self.close):`), else None.
+        self._not_coroutines: list[str | None] = []
+
+    def visit_If_body(self, node: cst.If) -> None:
+        self._not_coroutines.append(self._tested_callee(node.test, taken=True))
+
+    def leave_If_body(self, node: cst.If) -> None:
+        self._not_coroutines.pop()
+
+    def visit_If_orelse(self, node: cst.If) -> None:
+        self._not_coroutines.append(self._tested_callee(node.test, taken=False))
+
+    def leave_If_orelse(self, node: cst.If) -> None:
+        self._not_coroutines.pop()
+
+    def _tested_callee(self, test: cst.BaseExpression, taken: bool) -> str | None:
+        """The callable `test` says is no coroutine function where it is `taken`."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            return self._tested_callee(test.expression, not taken)
+        if taken or not isinstance(test, cst.Call) or len(test.args) != 1:
+            return None
+        symbol = self.facts.resolve(test.func)
+        if symbol is None or symbol.qualname not in COROUTINE_FUNCTION_TESTS:
+            return None
+        return callee_text(test.args[0].value)
 
     # ----- where a call's coroutine goes ---------------------------------------------------
 
@@ -388,6 +437,8 @@ class CoroutineNeverAwaited(UnreadBindings["_Site"], Rule):
         this module): whether it is a coroutine function is known at the module's end."""
         symbol = callable_symbol(self.facts, call.func)
         if symbol is None or not self._may_be_coroutine(symbol):
+            return None
+        if self._not_coroutines and callee_text(call.func) in self._not_coroutines:
             return None
         return _Site(call, symbol, how, self.facts.in_coroutine, self.facts.current_statement)
 
