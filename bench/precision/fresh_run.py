@@ -362,6 +362,28 @@ ROUNDS = {
         ("deebot-client", "6.0.2"),
         ("meilisearch-python-sdk", "8.0.1"),
     ),
+    # Seventeenth session, second batch, after round 24's changes: agent and LLM-app frameworks
+    # (strands-agents, llama-stack, paper-qa, burr), async file systems (gcsfs, adlfs), HTTP, API
+    # and chain clients (hishel, tweepy, typesense, solana), MQTT, ICMP and CRDT protocols, a
+    # driverless browser, an async web framework and a console UI toolkit with event loops.
+    25: (
+        ("strands-agents", "1.65.0"),
+        ("llama-stack", "0.2.12"),
+        ("paper-qa", "2026.8.12"),
+        ("burr", "0.42.0"),
+        ("gcsfs", "2026.10.1"),
+        ("adlfs", "2026.8.0"),
+        ("hishel", "2.0.0"),
+        ("tweepy", "4.17.0"),
+        ("typesense", "2.1.1"),
+        ("solana", "0.41.0"),
+        ("gmqtt", "0.8.0"),
+        ("icmplib", "3.0.4"),
+        ("pycrdt-websocket", "0.16.5"),
+        ("selenium-driverless", "1.9.4"),
+        ("emmett", "2.8.2"),
+        ("urwid", "5.1.0"),
+    ),
 }
 
 
