@@ -26,10 +26,10 @@ def keeps_signature(node: cst.FunctionDef, returned: list[str] | None, keepers: 
     parameters are those of the function it decorates. `returned`: the names its returns
     return (None when one returns anything else); `keepers`: its nested functions that keep
     the signature of what they are given."""
-    first = first_parameter(node)
     if _annotated_as_identity(node):
         return True
-    return bool(returned) and all(name == first or name in keepers for name in returned)  # type: ignore[union-attr]
+    first = first_parameter(node)
+    return bool(returned) and all(name == first or name in keepers for name in returned or ())
 
 
 def forwards_arguments(node: cst.FunctionDef, wrapped: str) -> bool:
