@@ -1114,6 +1114,16 @@ def test_a_store_under_a_test_or_of_a_rebound_parameter_is_not_carried() -> None
     assert lines(twice, "CCL104") == [22, 23, 27, 29, 31]
 
 
+def test_a_method_called_on_the_construction_itself_sees_what_init_stored() -> None:
+    # llama-stack's `RefreshableBotoSession(region_name=...).refreshable_session()`.
+    chained = BUILT + """
+    async def chained(path):
+        Journal(verbose=False).note("f")  # decided
+        Journal(path).note("g")  # reported
+"""
+    assert lines(chained, "CCL104") == [21, 27, 29, 33]
+
+
 def test_a_module_name_bound_twice_is_not_known() -> None:
     twice = BUILT.replace('    keeping = Journal("run.log")\n', '    keeping = Journal("run.log")\n    quiet = Journal("other.log")\n')
     assert lines(twice, "CCL104") == [21, 22, 28, 30]

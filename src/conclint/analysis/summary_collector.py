@@ -1816,10 +1816,13 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
     def _built_receiver(self, func: cst.BaseExpression) -> tuple:
         """CallSite.built of `func`, `log.info` on a name the code assigned once from a
         construction of a class of the project (`log = Logger(verbose=True)`, in the module
-        or in the function): the class and the constants the construction passes, which
-        `__init__` may store (FunctionSummary.stores). Other arguments count as unknown;
-        `*args` or `**kwargs` there leave it out. (A receiver `self.attr` is told once the
-        module is done: `_attribute_built`.)"""
+        or in the function), or on the construction itself (`Session(region=r).client()`):
+        the class and the constants the construction passes, which `__init__` may store
+        (FunctionSummary.stores). Other arguments count as unknown; `*args` or `**kwargs`
+        there leave it out. (A receiver `self.attr` is told once the module is done:
+        `_attribute_built`.)"""
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call):
+            return self._construction(func.value)
         if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
             return ()
         binding = reaching_binding(func.value, self.facts.scope)

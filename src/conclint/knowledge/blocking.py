@@ -479,10 +479,13 @@ _GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] =
     (Category.DATABASE, SQLITE, _methods("sqlite3.Cursor", "execute executemany executescript fetchone fetchmany fetchall"), ()),
     (Category.DATABASE, POSTGRES, "psycopg2.connect", ()),
     (Category.DATABASE, POSTGRES, _methods("psycopg2.connection", "commit rollback"), ()),
-    (Category.DATABASE, POSTGRES, _methods("psycopg2.cursor", "execute executemany callproc fetchone fetchmany fetchall copy_from copy_to copy_expert"), ()),
+    # Their cursors are client-side by default, as psycopg 3's are: the fetch methods read rows
+    # execute() has already received (a named psycopg2 cursor, pymysql's SSCursor, would
+    # fetch from the server; they are not told apart).
+    (Category.DATABASE, POSTGRES, _methods("psycopg2.cursor", "execute executemany callproc copy_from copy_to copy_expert"), ()),
     (Category.DATABASE, MYSQL, "pymysql.connect", ()),
     (Category.DATABASE, MYSQL, _methods("pymysql.Connection", "commit rollback ping query"), ()),
-    (Category.DATABASE, MYSQL, _methods("pymysql.Cursor", "execute executemany callproc fetchone fetchmany fetchall"), ()),
+    (Category.DATABASE, MYSQL, _methods("pymysql.Cursor", "execute executemany callproc"), ()),
     (Category.DATABASE, REDIS, "redis.Redis.*", ()),
     (Category.DATABASE, REDIS, "redis.Pipeline.execute", ()),
     (Category.DATABASE, MONGO, _methods("pymongo.MongoClient", "server_info list_database_names list_databases drop_database"), ()),

@@ -4,13 +4,28 @@ from conclint.knowledge.blocking import Category
 from conclint.rules.base import Invalid, Valid
 from conclint.rules.coroutines.blocking_base import BlockingCallInCoroutine
 
+_KV_STORE = """
+            import asyncio
+            import psycopg2
+
+            class PostgresStore:
+                def __init__(self, dsn):
+                    self.conn = psycopg2.connect(dsn)
+                    self.cursor = self.conn.cursor()
+
+                async def get(self, key):
+                    {execute}
+                    row = self.cursor.fetchone()
+                    return row[0] if row else None
+"""
+
 
 class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
     """
     ## What it does
     Finds calls of synchronous database drivers inside an `async def`: `sqlite3`, `psycopg2`
-    and `pymysql` connections and cursors (`connect`, `execute`, `executemany`, `fetchone`,
-    `fetchall`, `commit`, ...), every command of a `redis.Redis` client (`get`, `set`,
+    and `pymysql` connections and cursors (`connect`, `execute`, `executemany`, `commit`,
+    ..., and `sqlite3`'s `fetchone`, `fetchall`, which step the query), every command of a `redis.Redis` client (`get`, `set`,
     `hgetall`, ..., and `Pipeline.execute`), and `pymongo` client and collection operations
     (`find_one`, `insert_one`, `update_many`, `aggregate`, ...), psycopg 3 (`psycopg.connect`,
     `execute`, `commit`, `rollback`, the cursor's `execute`), `mysql.connector` connections
@@ -25,8 +40,10 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
 
     The async APIs are not reported: SQLAlchemy's `AsyncSession` and `create_async_engine`,
     `psycopg.AsyncConnection`, and any awaited call. Nor are calls that wait for no server:
-    `Session.add()`, making a cursor, the fetch methods of a psycopg 3 client-side cursor,
-    whose rows `execute()` has already received, and `sqlite3.connect(":memory:")`, which
+    `Session.add()`, making a cursor, the fetch methods of a client-side cursor of psycopg 3,
+    psycopg2 or pymysql (their default), whose rows `execute()` has already received (a
+    named psycopg2 cursor or pymysql's `SSCursor` fetches from the server: not told apart),
+    and `sqlite3.connect(":memory:")`, which
     opens no file.
 
     ## Why is this bad?
@@ -82,6 +99,9 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
     NAME = "blocking-database-call-in-async"
     CATEGORY = Category.DATABASE
     VALID = (
+        # llama-stack's Postgres store runs the query on a worker thread; the rows are then on
+        # the client-side cursor already.
+        Valid(_KV_STORE.format(execute='await asyncio.to_thread(self.cursor.execute, "SELECT v FROM kv WHERE k = %s", (key,))')),
         # An in-memory database (Pyrogram's MemoryStorage): no file is opened.
         Valid(
             """
@@ -262,6 +282,12 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same store running the query on the loop's thread: one finding, the execute.
+        Invalid(
+            _KV_STORE.format(execute='self.cursor.execute("SELECT v FROM kv WHERE k = %s", (key,))'),
+            line=10,
+            message_contains=("`self.cursor.execute()` blocks the event loop",),
+        ),
         # Lazy set-up (jupyter_server's SessionManager.cursor): the getter connects only
         # while `_cursor` is unset, and sets it. The first read in the coroutine may connect;
         # the second finds the cursor made (one finding, not two).
@@ -335,7 +361,7 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
                         return cur.fetchall()
             """,
             line=4,
-            count=3,
+            count=2,  # the connect and the execute; the fetch reads rows already received
             message_contains=("psycopg2.connect()", "asyncpg"),
         ),
         Invalid(

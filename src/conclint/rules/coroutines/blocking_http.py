@@ -77,6 +77,24 @@ _COLOURED = """
                 return process(url, colour)
 """
 
+_ASSUMED_ROLE = """
+            import boto3
+
+            class RefreshableSession:
+                def __init__(self, region_name=None, sts_arn=None):
+                    self.region_name = region_name
+                    self.sts_arn = sts_arn
+
+                def credentials(self):
+                    if self.sts_arn:
+                        sts = boto3.client("sts", region_name=self.region_name)
+                        return sts.assume_role(RoleArn=self.sts_arn, RoleSessionName="s")
+                    return None
+
+            async def connect(config):
+                return RefreshableSession({arguments}).credentials()
+"""
+
 
 class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     """
@@ -160,6 +178,9 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
     NAME = "blocking-http-call-in-async"
     CATEGORY = Category.HTTP
     VALID = (
+        # llama-stack's Bedrock client: the session is built without a role to assume, and its
+        # `__init__` stores that None, so no STS call is made.
+        Valid(_ASSUMED_ROLE.format(arguments="region_name=config.region")),
         # agno's AG-UI input: `urlopen` decodes a data URI in memory, in the branch that tests
         # for one.
         Valid(
@@ -324,6 +345,12 @@ class BlockingHttpCallInAsync(BlockingCallInCoroutine):
         Valid(_COLOURED.format(test="==")),
     )
     INVALID = (
+        # The same session given a role: assuming it calls AWS STS.
+        Invalid(
+            _ASSUMED_ROLE.format(arguments="region_name=config.region, sts_arn=config.role"),
+            line=15,
+            message_contains=(".credentials()` blocks the event loop", "via RefreshableSession.credentials -> sts.assume_role() (line 11)"),
+        ),
         # The same clients, but the coroutines are defined where the colour is not "async":
         # both reach the sync calls.
         Invalid(
