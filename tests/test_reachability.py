@@ -1254,3 +1254,31 @@ def test_a_built_receiver_whose_attributes_the_module_sets_is_not_known() -> Non
     assert lines(changed, "CCL104") == [21, 22, 28, 30]
     local = BUILT.replace('        mine.note("c")  # decided\n', '        setattr(mine, "log_file", path)\n        mine.note("c")  # decided\n')
     assert lines(local, "CCL104") == [21, 26, 28, 30]
+
+
+LOOP_EXIT = """
+    from pathlib import Path
+
+    def initialize(paths, load=False):
+        for path in paths:
+            if not load:
+                {leave}
+            Path(path).resolve()
+
+    async def default():
+        initialize(["a.py"])
+
+    async def loading():
+        initialize(["a.py"], load=True)
+"""
+
+
+@pytest.mark.parametrize("leave", ["continue", "break", "return"])
+def test_what_follows_an_if_that_leaves_the_round_runs_only_when_its_test_fails(leave: str) -> None:
+    # strands-agents' `initialize_tools`: `if not load_tools_from_directory: continue`.
+    assert lines(LOOP_EXIT.format(leave=leave), "CCL104") == [13]
+
+
+def test_a_round_left_under_a_test_of_the_item_keeps_what_follows() -> None:
+    source = LOOP_EXIT.format(leave="continue").replace("if not load:", "if not path.endswith('.py'):")
+    assert lines(source, "CCL104") == [10, 13]

@@ -489,17 +489,22 @@ def parameters(node: cst.FunctionDef, facts: FileFacts) -> tuple[Param, ...]:
     return tuple(found)
 
 
+# Statements after which the rest of the enclosing block never runs: the function's, or, in a
+# loop, the current round's (`if not load: continue` guards what follows in the loop body).
+_LEAVES_BLOCK = (cst.Return, cst.Raise, cst.Continue, cst.Break)
+
+
 def terminates(block: cst.BaseSuite) -> bool:
-    """Whether running `block` never reaches its end: it ends in `return` or `raise`, or in
-    an `if` whose every branch does."""
+    """Whether running `block` never reaches its end: it ends in `return`, `raise`,
+    `continue` or `break`, or in an `if` whose every branch does."""
     if not isinstance(block, cst.IndentedBlock):
         body = block.body if isinstance(block, cst.SimpleStatementSuite) else ()
-        return bool(body) and isinstance(body[-1], (cst.Return, cst.Raise))
+        return bool(body) and isinstance(body[-1], _LEAVES_BLOCK)
     if not block.body:
         return False
     last = block.body[-1]
     if isinstance(last, cst.SimpleStatementLine):
-        return bool(last.body) and isinstance(last.body[-1], (cst.Return, cst.Raise))
+        return bool(last.body) and isinstance(last.body[-1], _LEAVES_BLOCK)
     if isinstance(last, cst.If):
         return _if_terminates(last)
     return False
@@ -513,8 +518,8 @@ def _if_terminates(node: cst.If) -> bool:
 
 
 def after_if(node: cst.If, facts: FileFacts, results: Results = None) -> list[Literal]:
-    """What holds after an `if` statement, from branches that end in `return` or `raise`
-    (`if not path: return` leaves `path` truthy)."""
+    """What holds after an `if` statement to the end of its block, from branches that end in
+    `return`, `raise`, `continue` or `break` (`if not path: return` leaves `path` truthy)."""
     found: list[Literal] = []
     current: cst.If | None = node
     while current is not None:

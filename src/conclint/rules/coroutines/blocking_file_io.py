@@ -186,6 +186,31 @@ _PAGE_THEME = """
                 return page_fluid({arguments})
 """
 
+_TOOL_LOADER = """
+            from pathlib import Path
+
+            class ToolRegistry:
+                def initialize_tools(self, load_from_directory=False):
+                    for tool_path in self.discover():
+                        if not load_from_directory:
+                            continue
+                        self.load(Path(tool_path).resolve())
+
+                def discover(self):
+                    return ["tools/search.py"]
+
+                def load(self, path):
+                    return path
+
+            class Agent:
+                def __init__(self, model, load_tools_from_directory=False):
+                    self.registry = ToolRegistry()
+                    self.registry.initialize_tools(load_tools_from_directory)
+
+            async def classify(model):
+                return Agent({arguments})
+"""
+
 
 class BlockingFileIoInAsync(BlockingCallInCoroutine):
     """
@@ -308,6 +333,9 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         # fast-agent's `Prompt.assistant("...")`: every item spread into the builder is a
         # string, so the loop over them never takes the branch that reads a `Path`.
         Valid(_MESSAGE.format(arguments='"Done."')),
+        # strands-agents' Agent: its tool registry skips every tool file unless told to load
+        # them (`if not load_from_directory: continue`), so no path is resolved.
+        Valid(_TOOL_LOADER.format(arguments="model")),
         # shiny's pages: `@add_example()` only edits the docstring and returns the function,
         # so the call binds its arguments as written and no theme means no file to read.
         Valid(_PAGE_THEME.format(arguments='"Hello"')),
@@ -749,6 +777,12 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
         # The same builder given a path among its items: that item's file is read.
         Invalid(_MESSAGE.format(arguments='"See:", Path("chart.png")'), line=18, message_contains=("`user()` blocks the event loop", "open() (line 4)")),
+        # The same agent told to load its tool directory: each tool path is resolved.
+        Invalid(
+            _TOOL_LOADER.format(arguments="model, load_tools_from_directory=True"),
+            line=22,
+            message_contains=("`Agent()` blocks the event loop", "Path(tool_path).resolve() (line 8)"),
+        ),
         # The same page given a theme file: building it reads the file.
         Invalid(
             _PAGE_THEME.format(arguments='"Hello", theme=session.theme'),
