@@ -384,6 +384,24 @@ ROUNDS = {
         ("emmett", "2.8.2"),
         ("urwid", "5.1.0"),
     ),
+    # Seventeenth session, third batch, after round 25's changes: an automation runtime that runs
+    # apps on threads beside its loop (appdaemon), home-automation clients, a bot framework, an
+    # async ORM, a cache, a Dask gateway, aiohttp sessions and three generated API clients.
+    26: (
+        ("appdaemon", "4.5.13"),
+        ("dask-gateway", "2026.3.0"),
+        ("edgy", "0.37.0"),
+        ("cashews", "7.6.0"),
+        ("maubot", "0.6.0"),
+        ("pyinsteon", "1.7.0"),
+        ("pyisy", "3.8.0"),
+        ("pyatmo", "9.9.1"),
+        ("meross-iot", "0.4.10.4"),
+        ("mistralai", "3.8.0"),
+        ("groq", "1.7.0"),
+        ("replicate", "1.0.7"),
+        ("aiohttp-session", "2.12.1"),
+    ),
 }
 
 
