@@ -215,7 +215,7 @@ class FunctionRecord:
         "params", "method", "decorators", "self_name", "offloads_argument",
         "results", "returns_running_loop", "returned", "loop_thread_only", "called_parameters",
         "thread_parameters", "spins", "value_types", "parameter_calls", "closure_values", "suspends",
-        "stores", "self_stores", "recursions", "returned_names", "keepers", "keeps_signature", "decorated_params",
+        "stores", "self_stores", "recursions", "returned_names", "keepers", "keeps_signature", "decorated_params", "hands_on",
     )
 
     def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
@@ -280,6 +280,9 @@ class FunctionRecord:
         # It, or a function nested in it, hands one of its parameters to a thread: an
         # offloading decorator (see SummaryCollector._offloaded_parameter).
         self.offloads_argument = False
+        # The project's functions a function nested in it hands one of its parameters to
+        # (`run_in_executor(self, func, ...)` in a decorator's wrapper): FunctionSummary.hands_on.
+        self.hands_on: list[str] = []
         # Locals and attributes assigned from calls whose result a chain may know (the
         # running loop), by spelling; whether its first return returns the running loop, and
         # whether a return has been seen yet.

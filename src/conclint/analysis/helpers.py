@@ -171,16 +171,23 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
 
     def offloaded(summary: FunctionSummary) -> bool:
         """Decorated with an offloading decorator: of the catalog, of the setting, or of the
-        project (a function that hands a parameter to a thread); or memoized with nothing to
+        project (a function that hands a parameter to a thread, itself or through a helper of
+        the project its wrapper hands it to); or memoized with nothing to
         key its cache on, so that its body runs once per process."""
         if offloads(summary.decorators, known) or runs_once(summary.decorators, summary.params, summary.method):
             return True
         for name in summary.decorators:
-            target = names.absolute(name.removeprefix(LOCAL)) if name.startswith(LOCAL) else name
-            decorator = names.lookup(target.partition("(")[0])
-            if decorator is not None and decorator.offloads_argument:
+            decorator = names.lookup(own(name).partition("(")[0])
+            if decorator is not None and (decorator.offloads_argument or any(_offloads(own(callee)) for callee in decorator.hands_on)):
                 return True
         return False
+
+    def own(name: str) -> str:
+        return names.absolute(name.removeprefix(LOCAL)) if name.startswith(LOCAL) else name
+
+    def _offloads(name: str) -> bool:
+        helper = names.lookup(name)
+        return helper is not None and helper.offloads_argument
 
     # Per call node: a `self.m()` may run one of several overrides, each a CoroutineCall of
     # the same node; their chains make one finding (the first chain of each category).

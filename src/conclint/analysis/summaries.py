@@ -179,6 +179,11 @@ class FunctionSummary:
     # It (or a function nested in it) runs one of its parameters on a thread: used as a
     # decorator, it offloads the function it decorates.
     offloads_argument: bool = False
+    # The project's functions a function nested in it hands one of its parameters to, by
+    # name (`<local>.`-prefixed in its own module until `absolutized`): used as a decorator,
+    # it offloads what it decorates when one of them `offloads_argument` (appdaemon's
+    # `executor_decorator`, whose wrapper calls its `run_in_executor` helper).
+    hands_on: tuple[str, ...] = ()
     # Its first return, reached on every path, returns `asyncio.get_running_loop()`: called
     # on the loop's thread, it returns the running loop.
     returns_running_loop: bool = False
@@ -264,6 +269,7 @@ class FunctionSummary:
             **({"array_setup": self.array_setup} if self.array_setup else {}),
             **({"unknown_iterations": self.unknown_iterations} if self.unknown_iterations else {}),
             **({"offloads_argument": True} if self.offloads_argument else {}),
+            **({"hands_on": list(self.hands_on)} if self.hands_on else {}),
             **({"returns_running_loop": True} if self.returns_running_loop else {}),
             **({"loop_thread_only": True} if self.loop_thread_only else {}),
             **({"called_parameters": list(self.called_parameters)} if self.called_parameters else {}),
@@ -306,6 +312,7 @@ class FunctionSummary:
             array_setup=int(data.get("array_setup", 0)),  # type: ignore[call-overload]
             unknown_iterations=int(data.get("unknown_iterations", 0)),  # type: ignore[call-overload]
             offloads_argument=bool(data.get("offloads_argument", False)),
+            hands_on=tuple(data.get("hands_on", ())),  # type: ignore[arg-type]
             returns_running_loop=bool(data.get("returns_running_loop", False)),
             loop_thread_only=bool(data.get("loop_thread_only", False)),
             called_parameters=tuple(data.get("called_parameters", ())),  # type: ignore[arg-type]
@@ -924,6 +931,7 @@ def absolutized(summary: FunctionSummary, module: str) -> FunctionSummary:
         calls=tuple(prefix + name for name in summary.calls),
         calls_in_loops=tuple(prefix + name for name in summary.calls_in_loops),
         decorators=tuple(prefix + name.removeprefix(LOCAL) if name.startswith(LOCAL) else name for name in summary.decorators),
+        hands_on=tuple(prefix + name.removeprefix(LOCAL) if name.startswith(LOCAL) else name for name in summary.hands_on),
         spins=tuple(
             evidence._replace(requires=tuple(prefix + name.removeprefix(LOCAL) if name.startswith(LOCAL) else name for name in evidence.requires))
             for evidence in summary.spins

@@ -1300,6 +1300,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         symbol = facts.resolve(func)
         if not function.lambda_depth:
             self._loop_uses.call(function, node, symbol)
+        if len(self._stack) > 1 and symbol is not None and not symbol.instance and node.args:
+            self._hands_on(symbol, node.args)
         if symbol is not None and not symbol.local and (
             bound_to_its_thread(symbol.qualname) or (needs_loop_thread(symbol.qualname) and not self._new_loop(func))
         ):
@@ -1531,6 +1533,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         `executor.submit(fn)` on a parameter `fn` of an enclosing function: that function is a
         decorator (or a decorator factory) that runs what it decorates on a thread."""
         argument = _leading_argument(node, api.position, api.keyword)
+        if isinstance(argument, cst.Name):
+            binding = reaching_binding(argument, self.facts.scope)
+            if binding is not None and binding.kind == "assign" and not binding.entered and isinstance(binding.node, cst.Call):
+                argument = binding.node  # `preloaded = functools.partial(fn, ...)` handed on
         if isinstance(argument, cst.Call) and argument.args:
             inner = self.facts.resolve(argument.func)
             if inner is not None and not inner.local and inner.qualname in CALLABLE_WRAPPERS:
@@ -1548,6 +1554,35 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                         function.offloads_argument = function.offloads_argument or owner == function.qualname or owner.startswith(function.qualname + ".")
                 return
             scope = scope.parent
+
+    def _hands_on(self, callee: Symbol, args: Sequence[cst.Arg]) -> None:
+        """A nested function handing a parameter of a function around it to a function of the
+        project (`run_in_executor(self, func, *args, **kwargs)` in a decorator's wrapper): that
+        function, and those around it, note the callee (FunctionSummary.hands_on)."""
+        if callee.local:
+            if not isinstance(callee.node, cst.FunctionDef):
+                return
+            name = LOCAL + callee.qualname
+        elif is_library_name(callee.qualname) or not _may_be_project_function(callee.qualname):
+            return
+        else:
+            name = callee.qualname
+        current = self._stack[-1].qualname
+
+        for arg in args:
+            if not isinstance(arg.value, cst.Name):
+                continue
+            scope: Scope | None = self.facts.scope.parent
+            while scope is not None and scope.kind != "module":
+                binding = scope.bindings.get(arg.value.value)
+                if binding is not None:
+                    if binding.kind == "param" and scope.qualname != current:
+                        owner = scope.qualname
+                        for function in self._stack:
+                            if (owner == function.qualname or owner.startswith(function.qualname + ".")) and name not in function.hands_on:
+                                function.hands_on.append(name)
+                    break
+                scope = scope.parent
 
     def _thread_parameter(self, node: cst.Call, api: ThreadDispatch, owner: str, name: str) -> None:
         """The function's own parameter `name` handed to a thread (not a process pool) where
@@ -1951,6 +1986,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 ),
                 decorators=function.decorators,
                 offloads_argument=function.offloads_argument,
+                hands_on=tuple(function.hands_on),
                 returns_running_loop=function.returns_running_loop,
                 loop_thread_only=function.loop_thread_only,
                 called_parameters=tuple(function.called_parameters),

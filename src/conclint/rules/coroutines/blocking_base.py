@@ -115,8 +115,10 @@ generator function whose result is not iterated or entered (its body has not run
 function decorated with an offloading decorator (asgiref `sync_to_async`, channels
 `database_sync_to_async`, textual `work(thread=True)`, asyncer `asyncify`, tornado
 `run_on_executor`, pebble's `asynchronous`/`concurrent` `process` and `thread`, prefect's
-`async_dispatch`, which runs the async implementation when called from a coroutine, and those
-of the `offload-decorators` setting); calls handed to a thread
+`async_dispatch`, which runs the async implementation when called from a coroutine, those
+of the `offload-decorators` setting, and the project's own: a decorator whose wrapper hands
+the function to `asyncio.to_thread`, `loop.run_in_executor` or `executor.submit`, itself or
+through a helper of the project that does, as appdaemon's `executor_decorator` does); calls handed to a thread
 (`asyncio.to_thread(helper)`); calls in lambdas and nested functions, unless the coroutine
 hands the function to one of the project that calls it itself (`await retry(load)` or
 `timed(functools.partial(load, path))` where `retry` or `timed` calls `operation()`, not

@@ -211,6 +211,32 @@ _TOOL_LOADER = """
                 return Agent({arguments})
 """
 
+_EXECUTOR_DECORATOR = """
+            import functools
+
+            async def run_in_executor(self, fn, *args, **kwargs):
+                preloaded = functools.partial(fn, *args, **kwargs)
+                return await self.loop.run_in_executor(self.executor, preloaded)
+
+            def executor_decorator(func):
+                @functools.wraps(func)
+                async def wrapper(*args, **kwargs):
+                    return await {helper}(args[0], func, *args, **kwargs)
+                return wrapper
+
+            def run_inline(self, fn, *args, **kwargs):
+                return fn(*args, **kwargs)
+
+            class AppManagement:
+                @executor_decorator
+                def read_config_file(self, path):
+                    with open(path) as f:
+                        return f.read()
+
+                async def check_config(self):
+                    return await self.read_config_file("apps.yaml")
+"""
+
 
 class BlockingFileIoInAsync(BlockingCallInCoroutine):
     """
@@ -333,6 +359,9 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         # fast-agent's `Prompt.assistant("...")`: every item spread into the builder is a
         # string, so the loop over them never takes the branch that reads a `Path`.
         Valid(_MESSAGE.format(arguments='"Done."')),
+        # appdaemon's `@executor_decorator`: its wrapper hands the function to a helper of the
+        # project that runs it in the loop's executor.
+        Valid(_EXECUTOR_DECORATOR.format(helper="run_in_executor")),
         # strands-agents' Agent: its tool registry skips every tool file unless told to load
         # them (`if not load_from_directory: continue`), so no path is resolved.
         Valid(_TOOL_LOADER.format(arguments="model")),
@@ -777,6 +806,12 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
         # The same builder given a path among its items: that item's file is read.
         Invalid(_MESSAGE.format(arguments='"See:", Path("chart.png")'), line=18, message_contains=("`user()` blocks the event loop", "open() (line 4)")),
+        # The same decorator handing the function to a helper that calls it in place.
+        Invalid(
+            _EXECUTOR_DECORATOR.format(helper="run_inline"),
+            line=23,
+            message_contains=("`self.read_config_file()` blocks the event loop", "open() (line 19)"),
+        ),
         # The same agent told to load its tool directory: each tool path is resolved.
         Invalid(
             _TOOL_LOADER.format(arguments="model, load_tools_from_directory=True"),

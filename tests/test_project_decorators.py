@@ -1,15 +1,22 @@
-"""Decorators of the project that keep the signature of what they decorate: a call's arguments
-bind to the decorated function's parameters, so what they decide in its body (no theme, no file
-to read) holds along the chain. Each kind of decorator is checked with a near miss whose
-wrapper may change the arguments, where the chain stays reported."""
+"""Decorators of the project, as the chains read them: one that keeps the signature of what it
+decorates lets a call's arguments bind to the decorated function's parameters, so what they
+decide in its body (no theme, no file to read) holds along the chain; one whose wrapper hands
+the function to a helper that offloads it runs the function off the loop. Each kind is checked
+with a near miss, where the chain stays reported."""
 
 from __future__ import annotations
 
+import json
 import textwrap
+from pathlib import Path
 
 import pytest
 
+from conclint.core.settings import DEFAULT_SETTINGS
 from conclint.engine import lint_source, summarize_source
+from conclint.project.runner import IndexOptions, check
+
+from project_layout import app_package
 
 _CHAIN = """
 from pathlib import Path
@@ -146,3 +153,63 @@ def test_the_summary_keeps_the_written_parameters_and_the_decorators_verdict() -
     assert [param.name for param in page.decorated_params or ()] == ["theme", "args"]
     assert summary.functions["register"].keeps_signature
     assert not summary.functions["page"].keeps_signature  # it returns a list, not `args`
+
+
+OFFLOADING = """
+import functools
+
+async def run_in_executor(self, fn, *args, **kwargs):
+    preloaded = functools.partial(fn, *args, **kwargs)
+    return await self.loop.run_in_executor(self.executor, preloaded)
+
+def run_inline(self, fn, *args, **kwargs):
+    return fn(*args, **kwargs)
+
+def executor_decorator(func):
+    @functools.wraps(func)
+    async def wrapper(*args, **kwargs):
+        return await run_in_executor(args[0], func, *args, **kwargs)
+    return wrapper
+
+def inline_decorator(func):
+    @functools.wraps(func)
+    async def wrapper(*args, **kwargs):
+        return run_inline(args[0], func, *args, **kwargs)
+    return wrapper
+"""
+
+APPS = """
+from app.utils import executor_decorator, inline_decorator
+
+class Apps:
+    @executor_decorator
+    def read_config(self, path):
+        with open(path) as f:
+            return f.read()
+
+    @inline_decorator
+    def read_inline(self, path):
+        with open(path) as f:
+            return f.read()
+
+    async def check(self):
+        await self.read_config("apps.yaml")
+        await self.read_inline("apps.yaml")
+"""
+
+
+def test_a_decorator_whose_wrapper_hands_the_function_to_an_offloading_helper_offloads_it(tmp_path: Path) -> None:
+    # appdaemon's `@utils.executor_decorator`, applied in another module.
+    package = app_package(tmp_path, {"utils.py": OFFLOADING, "apps.py": APPS})
+    result = check([str(package)], DEFAULT_SETTINGS, tmp_path, project=IndexOptions(None))
+    assert not result.errors
+    assert [(Path(d.path).name, d.line, d.code) for d in result.diagnostics] == [("apps.py", 17, "CCL104")]
+
+
+def test_what_a_decorator_hands_on_survives_the_summarys_round_trip() -> None:
+    summary = summarize_source(OFFLOADING, located=False)
+    again = type(summary).from_dict(json.loads(json.dumps(summary.as_dict())))
+    assert again == summary
+    assert again.functions["executor_decorator"].hands_on == ("<local>.run_in_executor",)
+    assert again.functions["run_in_executor"].offloads_argument
+    assert not again.functions["run_inline"].offloads_argument
