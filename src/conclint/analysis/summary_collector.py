@@ -1568,15 +1568,14 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         else:
             name = callee.qualname
         current = self._stack[-1].qualname
-
         for arg in args:
             if not isinstance(arg.value, cst.Name):
                 continue
-            scope: Scope | None = self.facts.scope.parent
+            scope: Scope | None = self.facts.scope
             while scope is not None and scope.kind != "module":
                 binding = scope.bindings.get(arg.value.value)
-                if binding is not None:
-                    if binding.kind == "param" and scope.qualname != current:
+                if binding is not None:  # the nearest binding: the function's own names hide the closure's
+                    if binding.kind == "param" and scope.kind == "function" and scope.qualname != current:
                         owner = scope.qualname
                         for function in self._stack:
                             if (owner == function.qualname or owner.startswith(function.qualname + ".")) and name not in function.hands_on:
