@@ -18,6 +18,7 @@ _KV_STORE = """
                     row = self.cursor.fetchone()
                     return row[0] if row else None
 """
+_OFFLOADED_QUERY = 'await asyncio.to_thread(self.cursor.execute, "SELECT v FROM kv WHERE k = %s", (key,))'
 
 
 class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
@@ -101,7 +102,7 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
     VALID = (
         # llama-stack's Postgres store runs the query on a worker thread; the rows are then on
         # the client-side cursor already.
-        Valid(_KV_STORE.format(execute='await asyncio.to_thread(self.cursor.execute, "SELECT v FROM kv WHERE k = %s", (key,))')),
+        Valid(_KV_STORE.format(execute=_OFFLOADED_QUERY)),
         # An in-memory database (Pyrogram's MemoryStorage): no file is opened.
         Valid(
             """
@@ -287,6 +288,7 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
             _KV_STORE.format(execute='self.cursor.execute("SELECT v FROM kv WHERE k = %s", (key,))'),
             line=10,
             message_contains=("`self.cursor.execute()` blocks the event loop",),
+            fixed=_KV_STORE.format(execute=_OFFLOADED_QUERY),
         ),
         # Lazy set-up (jupyter_server's SessionManager.cursor): the getter connects only
         # while `_cursor` is unset, and sets it. The first read in the coroutine may connect;
