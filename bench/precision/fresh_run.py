@@ -402,6 +402,24 @@ ROUNDS = {
         ("replicate", "1.0.7"),
         ("aiohttp-session", "2.12.1"),
     ),
+    # Seventeenth session, fourth batch, with all the session's changes: retry, rate-limit and
+    # logging libraries with async faces (tenacity, backoff, stamina, limits, structlog, loguru,
+    # aiologger), asyncio consoles and monitors, an OAuth library, a Twitter client and aiohttp's
+    # development server. Judged without changes after it: a first run of the session's code.
+    27: (
+        ("tenacity", "9.2.1"),
+        ("backoff", "2.2.1"),
+        ("stamina", "26.2.0"),
+        ("limits", "5.8.0"),
+        ("structlog", "26.1.0"),
+        ("loguru", "0.8.0"),
+        ("aiologger", "0.7.0"),
+        ("aioconsole", "0.8.2"),
+        ("aiomonitor", "0.7.1"),
+        ("authlib", "1.9.10"),
+        ("twikit", "2.3.3"),
+        ("aiohttp-devtools", "1.1.2"),
+    ),
 }
 
 
