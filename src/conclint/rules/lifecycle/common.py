@@ -89,6 +89,36 @@ class UnreadBindings(Generic[Bound]):
         self.unread([(name, bound) for name, bound in bindings if name not in reads])
 
 
+Fact = TypeVar("Fact")
+
+
+class BranchFacts(Generic[Fact]):
+    """Mixin for the rules that know something inside an `if` branch from its test (CCL401:
+    the callee a test says is no coroutine function; CCL404: a branch that runs only on old
+    Pythons or while a loop runs): `branch_fact(test, taken)` for each branch as it opens,
+    kept in `branch_facts` (innermost last) until it closes."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.branch_facts: list[Fact] = []
+
+    def branch_fact(self, test: cst.BaseExpression, taken: bool) -> Fact:
+        """What holds in the branch where `test` is `taken`."""
+        raise NotImplementedError
+
+    def visit_If_body(self, node: cst.If) -> None:
+        self.branch_facts.append(self.branch_fact(node.test, True))
+
+    def leave_If_body(self, node: cst.If) -> None:
+        self.branch_facts.pop()
+
+    def visit_If_orelse(self, node: cst.If) -> None:
+        self.branch_facts.append(self.branch_fact(node.test, False))
+
+    def leave_If_orelse(self, node: cst.If) -> None:
+        self.branch_facts.pop()
+
+
 class _Suspension(cst.CSTVisitor):
     """Finds where a coroutine's own body may suspend; nested functions and classes are
     their own code."""

@@ -14,7 +14,7 @@ from conclint.fixes.plan import FixPlan
 from conclint.knowledge.lifecycle import COROUTINE_FUNCTION_TESTS
 from conclint.rules.base import Invalid, Rule, Valid
 from conclint.rules.lifecycle.coroutine_functions import callable_symbol, coroutine_kind, may_be_coroutine_elsewhere
-from conclint.rules.lifecycle.common import UnreadBindings
+from conclint.rules.lifecycle.common import BranchFacts, UnreadBindings
 from conclint.syntax.prefilter import COROUTINE
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ class _Site:
 _DROPPED, _TESTED = "dropped", "tested"
 
 
-class CoroutineNeverAwaited(UnreadBindings["_Site"], Rule):
+class CoroutineNeverAwaited(UnreadBindings["_Site"], BranchFacts["str | None"], Rule):
     """
     ## What it does
     Finds a call of a coroutine function whose coroutine is never awaited: the call is a
@@ -359,26 +359,11 @@ class CoroutineNeverAwaited(UnreadBindings["_Site"], Rule):
         super().__init__(facts, settings)
         self._sites: list[_Site] = []
         self._async_names: frozenset[bytes] | None = None  # of this module's text
-        # Per open `if` branch: the callee, as written, that its test says is no coroutine
-        # function there (`if not inspect.iscoroutinefunction(self.close):`), else None.
-        self._not_coroutines: list[str | None] = []
-
-    def visit_If_body(self, node: cst.If) -> None:
-        self._not_coroutines.append(self._tested_callee(node.test, taken=True))
-
-    def leave_If_body(self, node: cst.If) -> None:
-        self._not_coroutines.pop()
-
-    def visit_If_orelse(self, node: cst.If) -> None:
-        self._not_coroutines.append(self._tested_callee(node.test, taken=False))
-
-    def leave_If_orelse(self, node: cst.If) -> None:
-        self._not_coroutines.pop()
-
-    def _tested_callee(self, test: cst.BaseExpression, taken: bool) -> str | None:
-        """The callable `test` says is no coroutine function where it is `taken`."""
+    def branch_fact(self, test: cst.BaseExpression, taken: bool) -> str | None:
+        """The callee, as written, that `test` says is no coroutine function where it is
+        `taken` (`if not inspect.iscoroutinefunction(self.close):`), else None."""
         if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-            return self._tested_callee(test.expression, not taken)
+            return self.branch_fact(test.expression, not taken)
         if taken or not isinstance(test, cst.Call) or len(test.args) != 1:
             return None
         symbol = self.facts.resolve(test.func)
@@ -438,7 +423,7 @@ class CoroutineNeverAwaited(UnreadBindings["_Site"], Rule):
         symbol = callable_symbol(self.facts, call.func)
         if symbol is None or not self._may_be_coroutine(symbol):
             return None
-        if self._not_coroutines and callee_text(call.func) in self._not_coroutines:
+        if self.branch_facts and callee_text(call.func) in self.branch_facts:
             return None
         return _Site(call, symbol, how, self.facts.in_coroutine, self.facts.current_statement)
 

@@ -17,7 +17,7 @@ from conclint.knowledge.lifecycle import (
     SETS_LOOP_TOKEN,
 )
 from conclint.rules.base import Invalid, Rule, Valid
-from conclint.rules.lifecycle.common import version
+from conclint.rules.lifecycle.common import BranchFacts, version
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -35,7 +35,7 @@ class _Function:
     patched: bool = False
 
 
-class DeprecatedGetEventLoop(Rule):
+class DeprecatedGetEventLoop(BranchFacts[bool], Rule):
     """
     ## What it does
     Finds `asyncio.get_event_loop()` called inside an `async def`, where
@@ -336,21 +336,11 @@ class DeprecatedGetEventLoop(Rule):
         super().__init__(facts, settings)
         self._functions: list[_Function] = []
         self._sets_loop = SETS_LOOP_TOKEN in facts.source_bytes
-        # Per open `if` branch: whether `get_event_loop()` can neither warn nor raise there: the
-        # branch runs only on Pythons older than WARNS_FROM, or only while a loop runs.
-        self._old_pythons: list[bool] = []
 
-    def visit_If_body(self, node: cst.If) -> None:
-        self._old_pythons.append(self._before_warnings(node.test, taken=True) or _loop_running(node.test, taken=True))
-
-    def leave_If_body(self, node: cst.If) -> None:
-        self._old_pythons.pop()
-
-    def visit_If_orelse(self, node: cst.If) -> None:
-        self._old_pythons.append(self._before_warnings(node.test, taken=False) or _loop_running(node.test, taken=False))
-
-    def leave_If_orelse(self, node: cst.If) -> None:
-        self._old_pythons.pop()
+    def branch_fact(self, test: cst.BaseExpression, taken: bool) -> bool:
+        """Whether `get_event_loop()` can neither warn nor raise in the branch: it runs only on
+        Pythons older than WARNS_FROM, or only while a loop runs."""
+        return self._before_warnings(test, taken) or _loop_running(test, taken)
 
     def _before_warnings(self, test: cst.BaseExpression, taken: bool) -> bool:
         """Whether the branch where `test` is `taken` runs only before Python WARNS_FROM
@@ -402,7 +392,7 @@ class DeprecatedGetEventLoop(Rule):
             return  # get_event_loop() may return the loop set_event_loop() set
         elif self._functions and self._functions[-1].patched and frame.kind == "function":
             return  # nest_asyncio's get_event_loop() makes the loop it returns
-        elif any(self._old_pythons):
+        elif any(self.branch_facts):
             return  # runs only on Pythons where it neither warns nor raises
         elif frame.kind == "module":
             self.report(node, suggestion=_SYNC_SUGGESTION, message=self._sync_message(node))
