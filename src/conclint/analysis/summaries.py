@@ -919,6 +919,11 @@ class ModuleSummary:
 LOCAL = "<local>."
 
 
+def _absolute_names(names: Iterable[str], prefix: str) -> tuple[str, ...]:
+    """`<local>.`-prefixed names made absolute with the module's `prefix`; others as they are."""
+    return tuple(prefix + name.removeprefix(LOCAL) if name.startswith(LOCAL) else name for name in names)
+
+
 def absolutized(summary: FunctionSummary, module: str) -> FunctionSummary:
     """`summary` of a function of `module` with every name of that module made absolute
     (`helper` -> `pkg.io.helper`), so that summaries of many modules share one name space."""
@@ -930,12 +935,9 @@ def absolutized(summary: FunctionSummary, module: str) -> FunctionSummary:
         qualname=prefix + summary.qualname,
         calls=tuple(prefix + name for name in summary.calls),
         calls_in_loops=tuple(prefix + name for name in summary.calls_in_loops),
-        decorators=tuple(prefix + name.removeprefix(LOCAL) if name.startswith(LOCAL) else name for name in summary.decorators),
-        hands_on=tuple(prefix + name.removeprefix(LOCAL) if name.startswith(LOCAL) else name for name in summary.hands_on),
-        spins=tuple(
-            evidence._replace(requires=tuple(prefix + name.removeprefix(LOCAL) if name.startswith(LOCAL) else name for name in evidence.requires))
-            for evidence in summary.spins
-        ),
+        decorators=_absolute_names(summary.decorators, prefix),
+        hands_on=_absolute_names(summary.hands_on, prefix),
+        spins=tuple(evidence._replace(requires=_absolute_names(evidence.requires, prefix)) for evidence in summary.spins),
         blocking=tuple(evidence._replace(guard=_absolute_guard(evidence.guard, prefix)) for evidence in summary.blocking),
         parameter_calls=tuple(evidence._replace(guard=_absolute_guard(evidence.guard, prefix)) for evidence in summary.parameter_calls),
         sites=tuple(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 import libcst as cst
 
@@ -1541,19 +1541,12 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             inner = self.facts.resolve(argument.func)
             if inner is not None and not inner.local and inner.qualname in CALLABLE_WRAPPERS:
                 argument = argument.args[0].value  # functools.partial(fn, ...)
-        if not isinstance(argument, cst.Name):
+        owner = self._parameter_scope(argument.value) if isinstance(argument, cst.Name) else None
+        if owner is None:
             return
-        scope: Scope | None = self.facts.scope
-        while scope is not None and scope.kind != "module":
-            binding = scope.bindings.get(argument.value)
-            if binding is not None:
-                if binding.kind == "param":
-                    owner = scope.qualname
-                    self._thread_parameter(node, api, owner, argument.value)
-                    for function in self._stack:
-                        function.offloads_argument = function.offloads_argument or owner == function.qualname or owner.startswith(function.qualname + ".")
-                return
-            scope = scope.parent
+        self._thread_parameter(node, api, owner.qualname, argument.value)  # type: ignore[union-attr]
+        for function in self._around(owner.qualname):
+            function.offloads_argument = True
 
     def _hands_on(self, callee: Symbol, args: Sequence[cst.Arg]) -> None:
         """A nested function handing a parameter of a function around it to a function of the
@@ -1569,19 +1562,27 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             name = callee.qualname
         current = self._stack[-1].qualname
         for arg in args:
-            if not isinstance(arg.value, cst.Name):
-                continue
-            scope: Scope | None = self.facts.scope
-            while scope is not None and scope.kind != "module":
-                binding = scope.bindings.get(arg.value.value)
-                if binding is not None:  # the nearest binding: the function's own names hide the closure's
-                    if binding.kind == "param" and scope.kind == "function" and scope.qualname != current:
-                        owner = scope.qualname
-                        for function in self._stack:
-                            if (owner == function.qualname or owner.startswith(function.qualname + ".")) and name not in function.hands_on:
-                                function.hands_on.append(name)
-                    break
-                scope = scope.parent
+            owner = self._parameter_scope(arg.value.value) if isinstance(arg.value, cst.Name) else None
+            if owner is None or owner.kind != "function" or owner.qualname == current:
+                continue  # not a parameter of a function around this one
+            for function in self._around(owner.qualname):
+                if name not in function.hands_on:
+                    function.hands_on.append(name)
+
+    def _parameter_scope(self, name: str) -> Scope | None:
+        """The scope (a function's or a lambda's) whose parameter the nearest binding of
+        `name` is; None when that binding is no parameter, or there is none but the module's."""
+        scope: Scope | None = self.facts.scope
+        while scope is not None and scope.kind != "module":
+            binding = scope.bindings.get(name)
+            if binding is not None:
+                return scope if binding.kind == "param" else None
+            scope = scope.parent
+        return None
+
+    def _around(self, qualname: str) -> Iterator[FunctionRecord]:
+        """The open functions that are the function `qualname` or enclose it."""
+        return (function for function in self._stack if qualname == function.qualname or qualname.startswith(function.qualname + "."))
 
     def _thread_parameter(self, node: cst.Call, api: ThreadDispatch, owner: str, name: str) -> None:
         """The function's own parameter `name` handed to a thread (not a process pool) where
