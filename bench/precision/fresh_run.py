@@ -420,6 +420,28 @@ ROUNDS = {
         ("twikit", "2.3.3"),
         ("aiohttp-devtools", "1.1.2"),
     ),
+    # Eighteenth session: Slack's app framework, FTP and DNS clients, a web framework, a
+    # Chromecast client, a Redis fork's client, async iteration and rate-limit helpers, Google
+    # Cloud clients, Jupyter's server, client and terminals, Django's ASGI server and an agent
+    # framework. First run at the session's start (218db86).
+    28: (
+        ("slack-bolt", "1.30.0"),
+        ("aioftp", "0.28.3"),
+        ("aiodns", "4.0.4"),
+        ("blacksheep", "2.6.4"),
+        ("pychromecast", "14.0.10"),
+        ("valkey", "6.2.0"),
+        ("aiolimiter", "1.3.0"),
+        ("asyncstdlib", "3.14.0"),
+        ("aioitertools", "0.13.0"),
+        ("gcloud-aio-storage", "9.6.5"),
+        ("aiogoogle", "5.19.0"),
+        ("jupyter-server", "2.21.1"),
+        ("terminado", "0.18.1"),
+        ("controlflow", "0.12.1"),
+        ("jupyter-client", "8.10.0"),
+        ("daphne", "4.2.3"),
+    ),
 }
 
 
