@@ -195,3 +195,18 @@ def test_a_lazily_set_up_getter_is_reported_at_a_coroutines_first_read_only() ->
         (30, "CCL106", "`self.other`"),
         (30, "CCL106", "`other.cursor`"),  # another object
     ]
+
+
+def test_a_lazily_set_up_getter_read_as_the_receiver_of_a_reported_call_is_not_reported_apart() -> None:
+    """jupyter-server's SessionManager: `self.cursor.execute(...)` is reported by the
+    `execute()`; the set-up `self.cursor` may do on that line is not a second finding, and
+    counts as the coroutine's first read."""
+    source = LAZY.replace(
+        "first = self.cursor, self.db, self.other\n        return first, self.cursor, self.db, self.other, other.cursor",
+        'self.cursor.execute("SELECT 1")\n        return self.cursor, self.db.execute("SELECT 2"), other.cursor.fetchone()',
+    )
+    assert _found(source) == [
+        (29, "CCL106", "`self.cursor.execute()`"),
+        (30, "CCL106", "`self.db`"),  # connects on every read: not set-up, still reported
+        (30, "CCL106", "`other.cursor.fetchone()`"),  # another object's set-up: folded too
+    ]

@@ -64,6 +64,9 @@ class CoroutineCall:
     constructed: LoopConstructed | None = None
     # Set when `node` reads a property (`self.rows`), which runs its getter.
     reads_property: bool = False
+    # Set when what `node` gives is the receiver of a call reported by itself (`self.cursor`
+    # of `self.cursor.execute()`).
+    receiver_reported: bool = False
 
     def called(self, module: cst.Module) -> str:
         """The call as the source writes it, for messages: `helper()`, `self.rows`."""

@@ -215,6 +215,9 @@ def _find(facts: FileFacts, collector: SummaryCollector) -> Iterator[tuple[Corou
                 read = (id(call.scope), shown[0], receiver or str(id(call.node)))  # `make().rows`: a new object each time
                 if read in set_up:
                     continue  # the coroutine's earlier read did the set-up
+                if call.receiver_reported:
+                    set_up.add(read)  # `self.cursor.execute()`: the line is reported, by the call
+                    continue
             if chain.index == PASSED_BLOCKING:
                 found = HelperChain(shown, chain.evidence.callee, _shown(chain.evidence), lambda line_of: "in the lambda it is given")
             elif project is None or shown[-1] != chain.function:  # the blocking call is in this module

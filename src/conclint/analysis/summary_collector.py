@@ -271,6 +271,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         # Property reads (`self.rows`) made into calls of their getters, and the attributes
         # that are no read: a call's function (`self.load()`), an assignment's target.
         self._property_reads: set[int] = set()
+        # Receivers of calls reported by themselves (`self.cursor` of `self.cursor.execute()`).
+        self._receivers_reported: set[int] = set()
         self._not_read: set[int] = set()
         self._property_names = property_names(facts.source_bytes)
         # The asyncio calls only the loop's thread may make (FunctionSummary.loop_affine).
@@ -1363,6 +1365,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             match = facts.blocking_call(node)
             if match is not None:
                 self._blocking(node, match.entry.qualname, match.entry.category.value, match.display)
+                if isinstance(func, cst.Attribute):
+                    self._receivers_reported.add(id(func.value))
                 return
         if qualname in LONG_REQUIREMENTS and not function.lambda_depth:
             self._requirements_met.setdefault(id(function), set()).add(qualname)
@@ -2029,7 +2033,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self.own_loop_coroutines = own_loop_coroutines(self._own_loops, self.facts.source_bytes)
         self.coroutine_calls = [
             CoroutineCall(
-                call, statement, scope, resolved, external, self._known(self._attribute_built(site))._replace(guard=()), constructed, id(call) in self._property_reads
+                call, statement, scope, resolved, external, self._known(self._attribute_built(site))._replace(guard=()), constructed, id(call) in self._property_reads,
+                id(call) in self._receivers_reported,
             )
             for call, statement, scope, name, external, site, constructed, dispatched in self._coroutine_calls
             if id(call) not in self._offloaded_later

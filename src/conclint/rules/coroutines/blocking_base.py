@@ -44,7 +44,9 @@ followed, nor a property read in a sync helper: such getters are mostly lazy set
 (`if not self._client: self._client = get_client()`), done once, before coroutines read them.
 A getter whose blocking calls run only while an attribute it sets itself is unset (`if
 self._cursor is None: self._cursor = connect(...)`) does that set-up once per object: a
-coroutine that reads it several times is reported at its first read only.
+coroutine that reads it several times is reported at its first read only, and not at all when
+that read gives the receiver of a call reported by itself (`self.cursor.execute(...)`): the
+line is reported once, by that call.
 A call `self.data()` of a method that the class and its bases of the module leave undefined
 (a template method), or define as a stub (a body that only raises `NotImplementedError`, or
 an `@abstractmethod` that does nothing), runs a subclass's override: it is followed into the

@@ -318,6 +318,29 @@ class BlockingDatabaseCallInAsync(BlockingCallInCoroutine):
             count=1,
             message_contains=("`self.cursor` blocks the event loop",),
         ),
+        # The same getter read for a query the coroutine runs on it: one finding, the
+        # query's; the set-up the read may do is on that line, and the next read finds it made.
+        Invalid(
+            """
+            import sqlite3
+
+            class Sessions:
+                _cursor = None
+
+                @property
+                def cursor(self):
+                    if self._cursor is None:
+                        self._cursor = sqlite3.connect(":memory:").cursor()
+                        self._cursor.execute("CREATE TABLE IF NOT EXISTS session (id)")
+                    return self._cursor
+
+                async def delete(self, session_id):
+                    self.cursor.execute("DELETE FROM session WHERE id=?", (session_id,))
+            """,
+            line=14,
+            count=1,
+            message_contains=("`self.cursor.execute()` blocks the event loop",),
+        ),
         Invalid(
             """
             import sqlite3
