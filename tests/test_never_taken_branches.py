@@ -7,7 +7,7 @@ import textwrap
 import libcst as cst
 import pytest
 
-from conclint.analysis.guards import module_flags, never_taken_branch
+from conclint.analysis.guards import module_constants, never_taken_branch
 from conclint.core.settings import DEFAULT_SETTINGS
 from conclint.engine import lint_source
 
@@ -47,14 +47,18 @@ try:
     pass
 except ValueError as FAILED:
     pass
+HOST = "127.0.0.1"
+PORT = 7000
+NOTHING = None
+DATA = b"x"
 """
 
 
-def test_module_flags_are_names_bound_once_to_a_boolean() -> None:
-    flags = module_flags(cst.parse_module(MODULE))
-    assert flags == {"_IS_SYNC": False, "VERBOSE": True}
+def test_module_constants_are_names_bound_once_to_a_boolean_number_or_string() -> None:
+    constants = module_constants(cst.parse_module(MODULE))
+    assert constants == {"_IS_SYNC": False, "VERBOSE": True, "HOST": "127.0.0.1", "PORT": 7000}
     # Without a `global` in the source there is no function that could rebind one.
-    assert module_flags(cst.parse_module(MODULE), may_declare_global=False)["_OTHER"] is False
+    assert module_constants(cst.parse_module(MODULE), may_declare_global=False)["_OTHER"] is False
 
 
 @pytest.mark.parametrize(

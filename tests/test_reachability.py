@@ -1282,3 +1282,37 @@ def test_what_follows_an_if_that_leaves_the_round_runs_only_when_its_test_fails(
 def test_a_round_left_under_a_test_of_the_item_keeps_what_follows() -> None:
     source = LOOP_EXIT.format(leave="continue").replace("if not load:", "if not path.endswith('.py'):")
     assert lines(source, "CCL104") == [10, 13]
+
+
+def test_a_module_constant_bound_once_is_what_a_call_passes() -> None:
+    """valkey's cluster tests pass `default_host = "127.0.0.1"` to a node that resolves only
+    "localhost": the constant decides the test. A parameter or local of the same name, a
+    constant bound twice or rebound through `global`, decides nothing."""
+    source = """
+        import socket
+
+        HOST = "127.0.0.1"
+        LOCAL = "localhost"
+        TWICE = "127.0.0.1"
+        TWICE = "localhost"
+        SET_LATER = "127.0.0.1"
+
+        def configure():
+            global SET_LATER
+            SET_LATER = "localhost"
+
+        def node(host):
+            if host == "localhost":
+                return socket.gethostbyname(host)
+            return host
+
+        async def run(other, HOST=HOST):
+            node(HOST)
+            node(LOCAL)
+            node(TWICE)
+            node(SET_LATER)
+
+        async def fixed():
+            node(HOST)
+    """
+    assert lines(source) == [19, 20, 21, 22]

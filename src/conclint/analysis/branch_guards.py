@@ -348,7 +348,7 @@ def _plain_string(node: cst.SimpleString) -> str | None:
 
 def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
     """What a call site passes, as far as it can be told (see `conditions`)."""
-    constant = constant_value(node)
+    constant = constant_value(node) or _module_constant(node, facts)
     if constant is not None:
         return constant
     found = subject(node, facts)
@@ -383,6 +383,19 @@ def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
         if symbol is not None and not symbol.instance and not symbol.local and symbol.qualname in CONSTRUCTED_TYPES:
             return ("t", symbol.qualname, None)
     return None
+
+
+def _module_constant(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
+    """("c", scalar) for a name of the module bound once to a literal (`default_host =
+    "127.0.0.1"`, `guards.module_constants`), where no local of that name hides it."""
+    if type(node) is not cst.Name:
+        return None
+    constants = facts.constants()
+    name = node.value  # type: ignore[attr-defined]
+    if name not in constants:
+        return None
+    binding = facts.scope.lookup(name)
+    return ("c", constants[name]) if binding is not None and binding is facts.module_scope.bindings.get(name) else None
 
 
 def spread_value(args: Sequence[cst.Arg], facts: FileFacts) -> Value | None:

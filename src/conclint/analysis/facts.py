@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import libcst as cst
 
 from conclint.analysis.brief_locks import briefly_held
-from conclint.analysis.guards import main_guard_branch, module_flags, never_taken_branch
+from conclint.analysis.guards import Scalar, main_guard_branch, module_constants, never_taken_branch
 from conclint.analysis.dispatch import call_argument
 from conclint.analysis.flow import assigned_here, reaching_binding
 from conclint.analysis.library import async_library, stepped_by
@@ -46,6 +46,7 @@ from conclint.knowledge.blocking import (
     NULL_DEVICE_PATHS,
     PATH_CLASSES,
     STREAM_FUNCTIONS,
+    STREAM_WRAPPING_OPENERS,
     THREAD_OFFLOAD,
     BlockingCall,
     BlockingCatalog,
@@ -56,6 +57,7 @@ from conclint.knowledge.frameworks import LOOP_CONSTRUCTED, LoopConstructed
 from conclint.knowledge.offloading import CONSUMERS, LAZY_CALLS, OFFLOAD_FUNCTIONS
 from conclint.knowledge.processes import ENDS_PROCESS, SELF_SIGNAL
 from conclint.knowledge.receivers import receiver_imports
+from conclint.knowledge.types import IN_MEMORY_STREAMS
 
 if TYPE_CHECKING:
     from conclint.analysis.project_index import ProjectView
@@ -190,7 +192,8 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         # function returns it or its global holds it. The summary made here then depends on
         # those modules too, and is not the one the index makes from this text alone.
         self.typed_by_project = False
-        # The module's constant flags, once an `if` tests a name (`_flags`).
+        # The module's constants, once an `if` tests a name or a call passes one (`constants`).
+        self._module_constants: dict[str, Scalar] | None = None
         self._module_flags: dict[str, bool] | None = None
 
     # ----- questions rules ask -------------------------------------------------------------
@@ -271,6 +274,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
                 and not self._on_nonblocking_handle(entry, call)
                 and not self._on_null_device(entry, call)
                 and not self._opens_data_uri(entry, call)
+                and not self._wraps_memory_stream(entry, call)
                 and not self._put_on_unbounded_queue(entry, call)
                 and not self._get_after_not_empty(entry, call)
                 and not (entry.qualname in FRESH_LOCK_WAITS and isinstance(call.func, cst.Attribute) and self._made_just_before(call.func.value))
@@ -360,6 +364,17 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         opener = self._opener_of(call)
         return opener is not None and self.qualified_name(opener.func) in DATA_URI_OPENERS and self._data_uri_argument(opener)
 
+    def _wraps_memory_stream(self, entry: BlockingCall, call: cst.Call) -> bool:
+        """`gzip.open(buffer, "wb")` of an in-memory stream (`buffer = io.BytesIO()`), and the
+        reads and writes of what it returns: compression in memory, no file."""
+        if entry.category is not Category.FILE:
+            return False
+        opener = call if entry.qualname in STREAM_WRAPPING_OPENERS else self._opener_of(call)
+        if opener is None or self.qualified_name(opener.func) not in STREAM_WRAPPING_OPENERS:
+            return False
+        stream = self._made_by(call_argument(opener, 0, "filename"))
+        return stream is not None and self.qualified_name(stream.func) in IN_MEMORY_STREAMS
+
     def _data_uri_argument(self, call: cst.Call) -> bool:
         """The URI `call` opens is a `data:` one: a literal, or a parameter the function turned
         away before unless it starts with `data:` (hikari's `Bytes.from_data_uri`) or tested
@@ -387,11 +402,15 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         """The call that made the receiver of the method `call`: written in place
         (`urlopen(uri).read()`), or bound to a local of this function, also by `with ... as`."""
         func = call.func
-        receiver = func.value if isinstance(func, cst.Attribute) else None
-        if isinstance(receiver, cst.Name):
-            binding = reaching_binding(receiver, self.scope)
-            receiver = binding.node if binding is not None and binding.kind == "assign" and binding.scope is self.scope else None
-        return receiver if isinstance(receiver, cst.Call) else None
+        return self._made_by(func.value) if isinstance(func, cst.Attribute) else None
+
+    def _made_by(self, node: cst.BaseExpression | None) -> cst.Call | None:
+        """The call that made an object: written in place, or bound to a local of this
+        function, also by `with ... as`."""
+        if isinstance(node, cst.Name):
+            binding = reaching_binding(node, self.scope)
+            node = binding.node if binding is not None and binding.kind == "assign" and binding.scope is self.scope else None
+        return node if isinstance(node, cst.Call) else None
 
     def _on_nonblocking_handle(self, entry: BlockingCall, call: cst.Call) -> bool:
         """File and socket calls on a handle set non-blocking, or made where the code
@@ -803,8 +822,14 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         """The module's constant flags (`guards.module_flags`), found at the first test that
         may read one."""
         if self._module_flags is None:
-            self._module_flags = module_flags(self.module, b"global" in self.source_bytes)
+            self._module_flags = {name: value for name, value in self.constants().items() if isinstance(value, bool)}
         return self._module_flags
+
+    def constants(self) -> Mapping[str, Scalar]:
+        """The module's constants (`guards.module_constants`), found at their first use."""
+        if self._module_constants is None:
+            self._module_constants = module_constants(self.module, b"global" in self.source_bytes)
+        return self._module_constants
 
     def _is_module_guard(self, node: cst.If, branch: str) -> bool:
         return len(self.frames) == 1 and main_guard_branch(node.test) == branch

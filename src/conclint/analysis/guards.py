@@ -3,7 +3,7 @@ and the literals and module flags that leave one branch of an `if` never taken."
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Mapping, Union
 
 import libcst as cst
 
@@ -52,11 +52,15 @@ def main_guard_branch(test: cst.BaseExpression) -> str | None:
 # keeps in a module constant (pymongo's `_IS_SYNC = False`).
 _CONSTANT_TRUTH = {"True": True, "False": False, "None": False}
 
+# What a module constant holds (`module_constants`).
+Scalar = Union[bool, int, float, str]
+
 
 def never_taken_branch(test: cst.BaseExpression, flags: Mapping[str, bool]) -> str | None:
     """"body" when `if <test>:` never runs its body (`if False:`, `if 0:`, `if _IS_SYNC and
     connect:` with `_IS_SYNC = False`), "orelse" when it never runs its else branch (`if
-    True:`), None when the literals and `flags` (module constants, `module_flags`) do not
+    True:`), None when the literals and `flags` (the module's constants bound to `True` or `False`,
+    `module_constants`) do not
     decide the test."""
     truth = _literal_truth(test, flags)
     if truth is None:
@@ -88,22 +92,35 @@ def _literal_truth(test: cst.BaseExpression, flags: Mapping[str, bool], depth: i
     return None
 
 
-def module_flags(module: cst.Module, may_declare_global: bool = True) -> dict[str, bool]:
-    """The module's constant flags: names bound once, by a statement of the module's own body
-    (its compound statements' blocks included), to `True` or `False`, that no `global`
-    statement lets a function rebind (looked for only if `may_declare_global`: the source
-    spells `global`)."""
-    bound: dict[str, bool | None] = {}
+def module_constants(module: cst.Module, may_declare_global: bool = True) -> dict[str, Scalar]:
+    """The module's constants: names bound once, by a statement of the module's own body
+    (its compound statements' blocks included), to `True`, `False`, a number or a plain
+    string, that no `global` statement lets a function rebind (looked for only if
+    `may_declare_global`: the source spells `global`). `default_host = "127.0.0.1"` passed
+    to a function that resolves only `"localhost"` decides its test there."""
+    bound: dict[str, Scalar | None] = {}
     for statement in iter_statements(module.body):
         for name, value in _bindings(statement):
-            truth = _CONSTANT_TRUTH.get(value.value) if isinstance(value, cst.Name) and value.value != "None" else None
-            bound[name] = None if name in bound else truth
-    flags = {name: truth for name, truth in bound.items() if truth is not None}
-    if flags and may_declare_global:
+            bound[name] = None if name in bound or value is None else _scalar(value)
+    constants = {name: value for name, value in bound.items() if value is not None}
+    if constants and may_declare_global:
         for node in nodes_within(module, (cst.Global,)):
             for item in node.names:  # type: ignore[attr-defined]
-                flags.pop(item.name.value, None)
-    return flags
+                constants.pop(item.name.value, None)
+    return constants
+
+
+def _scalar(value: cst.BaseExpression) -> Scalar | None:
+    """The value of `True`, `False`, a number or a plain string written out; None for any
+    other expression (`None` included: a module's `None` is mostly set later)."""
+    if isinstance(value, cst.Name):
+        return _CONSTANT_TRUTH.get(value.value) if value.value != "None" else None
+    if isinstance(value, (cst.Integer, cst.Float)):
+        return value.evaluated_value
+    if isinstance(value, cst.SimpleString) and "b" not in value.prefix.lower():
+        evaluated = value.evaluated_value
+        return evaluated if isinstance(evaluated, str) else None
+    return None
 
 
 def _bindings(statement: cst.CSTNode) -> list[tuple[str, cst.BaseExpression | None]]:

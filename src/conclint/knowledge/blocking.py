@@ -343,6 +343,11 @@ NULL_DEVICE_NAMES = frozenset({"os.devnull"})
 NULL_DEVICE_PATHS = frozenset({"/dev/null"})
 PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
 
+# Openers that wrap the file object they are given instead of opening a path: handed an
+# in-memory stream (`gzip.open(io.BytesIO(), "wb")`), neither they nor the reads and writes of
+# what they return touch a file (gcloud-aio-storage compresses uploads so).
+STREAM_WRAPPING_OPENERS = frozenset({"gzip.open", "bz2.open", "lzma.open"})
+
 # Openers that read a `data:` URI from the string itself (urllib's DataHandler decodes it in
 # memory): no connection is made. Called on a URI known to start with `data:` (a literal, or
 # a name the function turned away otherwise: `if not uri.startswith("data:"): raise`), they

@@ -238,6 +238,22 @@ _EXECUTOR_DECORATOR = """
 """
 
 
+# Compressing what is read into a target a helper makes (gcloud-aio-storage's upload).
+_COMPRESSED = """
+            import gzip
+            import io
+
+            def compress(stream):
+                compressed = {target}
+                with gzip.open(compressed, "wb") as zipped:
+                    zipped.write(stream.getvalue())
+                return compressed
+
+            async def upload(session, data):
+                await session.put(compress(io.BytesIO(data)))
+"""
+
+
 class BlockingFileIoInAsync(BlockingCallInCoroutine):
     """
     ## What it does
@@ -275,6 +291,9 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
     opening the null device (`open(os.devnull, "w")`, `Path("/dev/null").open()`), and
     `open()` of a file descriptor (`open(0, "rb", closefd=False)`): like `os.fdopen`, it
     wraps what is open already (the reads and writes of what it returns are reported).
+    Nor `gzip.open`, `bz2.open` or `lzma.open` handed an in-memory stream (`buffer =
+    io.BytesIO()`, then `gzip.open(buffer, "wb")`), nor the reads and writes of what they
+    return: they compress in memory.
 
     Reads and writes on a descriptor the module sets non-blocking (`os.set_blocking(fd,
     False)`, opened with `O_NONBLOCK`) and calls inside a `try` that catches
@@ -445,6 +464,8 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
                     await bot.log_to(sink)
             """
         ),
+        # gcloud-aio-storage compresses an upload into a buffer before sending it.
+        Valid(_COMPRESSED.format(target="io.BytesIO()")),
         # The flow lists its models in an async step, on a worker thread.
         Valid(
             """
@@ -792,6 +813,12 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same compression into a file: the helper opens it on the loop.
+        Invalid(
+            _COMPRESSED.format(target='open("upload.gz", "w+b")'),
+            line=11,
+            message_contains=("`compress()` blocks the event loop", "open()"),
+        ),
         # The same helper given a file the exporter opened: each write goes to the disk.
         Invalid(
             _WRITE_ROWS.format(stream='open(path, "w")'),

@@ -30,6 +30,23 @@ _FLAVOURS = """
 """
 
 
+# A node class that resolves only "localhost", built with a module constant (valkey).
+_CLUSTER_NODE = """
+import socket
+
+default_host = "{host}"
+
+class ClusterNode:
+    def __init__(self, host, port):
+        if host == "localhost":
+            host = socket.gethostbyname(host)
+        self.host, self.port = host, port
+
+async def test_nodes():
+    return [ClusterNode(default_host, port) for port in (7000, 7001)]
+"""
+
+
 class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
     """
     ## What it does
@@ -117,6 +134,9 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
     NAME = "blocking-network-call-in-async"
     CATEGORY = Category.NETWORK
     VALID = (
+        # valkey's cluster tests: the node resolves only "localhost", and the module's
+        # constant, bound once, is an address.
+        Valid(_CLUSTER_NODE.format(host="127.0.0.1")),
         Valid(_FLAVOURS.format(flavour="True")),
         # ESPHome's dashboard sorts the addresses mDNS gave it: numeric in, numeric out.
         Valid(
@@ -239,6 +259,8 @@ class BlockingNetworkCallInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same node given a module constant that is "localhost": resolved on the loop.
+        Invalid(_CLUSTER_NODE.format(host="localhost"), line=12, message_contains=("via ClusterNode.__init__ -> socket.gethostbyname()",)),
         Invalid(
             _FLAVOURS.format(flavour="False"),
             line=9,
