@@ -442,6 +442,29 @@ ROUNDS = {
         ("jupyter-client", "8.10.0"),
         ("daphne", "4.2.3"),
     ),
+    # Eighteenth session, second batch, with the fixes round 28 asked for: Slack's SDK, Google
+    # Cloud's auth and Pub/Sub clients, Bluetooth and smart-lock clients of Home Assistant,
+    # LIFX, webOS and NUT clients, network discovery, rate limiters, memcached and Redis locks,
+    # cron, job and process-pool helpers, and a sync/async queue.
+    29: (
+        ("slack-sdk", "3.48.0"),
+        ("gcloud-aio-auth", "5.6.0"),
+        ("gcloud-aio-pubsub", "8.0.0"),
+        ("yalexs", "9.2.13"),
+        ("habluetooth", "7.2.1"),
+        ("bleak-retry-connector", "4.7.1"),
+        ("aiolifx", "1.2.2"),
+        ("aiowebostv", "0.10.0"),
+        ("aionut", "4.3.4"),
+        ("aiodiscover", "3.3.2"),
+        ("pyrate-limiter", "4.6.0"),
+        ("aiomcache", "0.8.2"),
+        ("aioredlock", "0.7.3"),
+        ("aiocron", "2.1"),
+        ("aiojobs", "1.4.0"),
+        ("aiomultiprocess", "0.9.1"),
+        ("culsans", "0.11.0"),
+    ),
 }
 
 
