@@ -1316,3 +1316,32 @@ def test_a_module_constant_bound_once_is_what_a_call_passes() -> None:
             node(HOST)
     """
     assert lines(source) == [19, 20, 21, 22]
+
+
+def test_an_early_return_in_a_with_block_guards_what_follows_the_block() -> None:
+    """pyrate-limiter's `_try_acquire`: `with self._lock: ... if _force_async: return ...`,
+    then the sync wait after the block, which the async caller never reaches. A manager that
+    may swallow an exception (`contextlib.suppress`) lets what follows run without the test."""
+    source = """
+        import contextlib, threading, time
+
+        lock = threading.Lock()
+
+        def acquire(force_async=False):
+            with lock:
+                if force_async:
+                    return None
+            time.sleep(1)
+
+        def quietly(force_async=False):
+            with contextlib.suppress(ValueError):
+                if force_async:
+                    return None
+            time.sleep(1)
+
+        async def run():
+            acquire(force_async=True)
+            quietly(force_async=True)
+            acquire()
+    """
+    assert lines(source) == [19, 20]

@@ -125,7 +125,7 @@ from conclint.knowledge.threads import (
     is_numeric_function,
 )
 from conclint.knowledge.blocking import STREAM_FUNCTIONS
-from conclint.knowledge.libraries import SIGNATURE_KEEPING_DECORATORS, is_library_name
+from conclint.knowledge.libraries import EXCEPTION_SWALLOWING_CONTEXTS, SIGNATURE_KEEPING_DECORATORS, is_library_name
 from conclint.knowledge.frameworks import LoopConstructed
 from conclint.knowledge.types import IN_MEMORY_STREAMS
 from conclint.knowledge.offloading import bound_to_its_thread, needs_loop_thread
@@ -271,6 +271,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         # Property reads (`self.rows`) made into calls of their getters, and the attributes
         # that are no read: a call's function (`self.load()`), an assignment's target.
         self._property_reads: set[int] = set()
+        # Bodies of `with` statements whose managers swallow no exception (`leave_IndentedBlock`).
+        self._carried_blocks: set[int] = set()
         # Receivers of calls reported by themselves (`self.cursor` of `self.cursor.execute()`).
         self._receivers_reported: set[int] = set()
         self._not_read: set[int] = set()
@@ -640,7 +642,22 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         self._push_guard([])  # what holds after an early return, to the end of the block
 
     def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self._pop_guard()
+        """A `with` block's early returns guard what follows the `with` too: its body runs
+        to its end unless it leaves the function (pyrate-limiter's `with self._lock: ... if
+        _force_async: return ...`, then the sync wait after the block)."""
+        if not self._stack:
+            return
+        guards = self._stack[-1].guards
+        left = guards.pop()
+        if left and guards and id(node) in self._carried_blocks:
+            guards[-1].extend(left)
+
+    def _may_swallow(self, manager: cst.BaseExpression) -> bool:
+        """A context manager that may swallow an exception its block raises, so that what
+        follows the `with` runs although the block did not run to its end
+        (`contextlib.suppress`, `pytest.raises`)."""
+        symbol = self.facts.resolve(manager.func if isinstance(manager, cst.Call) else manager)
+        return symbol is not None and not symbol.local and symbol.qualname in EXCEPTION_SWALLOWING_CONTEXTS
 
     def visit_If_body(self, node: cst.If) -> None:
         self._branch(node.test, True)
@@ -1268,6 +1285,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
     def visit_With(self, node: cst.With) -> None:
         if not self._stack:
             return
+        if not any(self._may_swallow(item.item) for item in node.items):
+            self._carried_blocks.add(id(node.body))
         if node.asynchronous is not None:
             self._mark_impure()
             self._suspends()

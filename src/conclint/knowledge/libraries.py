@@ -51,3 +51,21 @@ SIGNATURE_KEEPING_DECORATORS = frozenset(
 
 
 __all__ = ["SIGNATURE_KEEPING_DECORATORS", "is_library_name"]
+
+
+# Context managers that may swallow an exception raised in their block: the code after the
+# `with` may run although the block stopped early.
+EXCEPTION_SWALLOWING_CONTEXTS = frozenset(
+    {
+        "contextlib.suppress",
+        "pytest.raises",
+        "pytest.warns",
+        "unittest.TestCase.assertRaises",
+        "unittest.TestCase.assertRaisesRegex",
+        "trio.move_on_after",
+        "trio.move_on_at",
+        "trio.CancelScope",
+        "anyio.move_on_after",
+        "anyio.CancelScope",
+    }
+)

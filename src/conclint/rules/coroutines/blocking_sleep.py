@@ -51,6 +51,32 @@ _CRASH_HOOK = """
                 check_for_debug_crash(flags, "EVALUATIONS_FINISHED")
 """
 
+_LIMITER = """
+            import threading
+            import time
+
+            class Limiter:
+                def __init__(self):
+                    self._lock = threading.Lock()
+                    self.free = 1
+
+                def _try_acquire(self, force_async=False):
+                    with self._lock:
+                        if self.free:
+                            self.free -= 1
+                            return True
+                        if force_async:
+                            return self._wait_async()  # a coroutine the caller awaits
+                    time.sleep(0.1)
+                    return self._try_acquire()
+
+                async def _wait_async(self):
+                    return True
+
+                async def acquire_async(self):
+                    return await self._try_acquire({force})
+"""
+
 class BlockingSleepInAsync(BlockingCallInCoroutine):
     """
     ## What it does
@@ -103,6 +129,9 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
     NAME = "blocking-sleep-in-async"
     CATEGORY = Category.SLEEP
     VALID = (
+        # pyrate-limiter's limiter: the async caller leaves inside the `with` block, before
+        # the sync wait that follows it.
+        Valid(_LIMITER.format(force="force_async=True")),
         # dagster's crash-injection hook: it sleeps only after signalling its own process,
         # which the signal ends.
         Valid(_CRASH_HOOK.format(target="os.getpid()")),
@@ -297,6 +326,8 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same limiter called as the sync caller calls it: the wait runs on the loop.
+        Invalid(_LIMITER.format(force=""), line=23, message_contains=("via Limiter._try_acquire -> time.sleep()",)),
         # The same hook signalling another process: the sleep waits on the loop.
         Invalid(_CRASH_HOOK.format(target="pid"), line=15, message_contains=("via check_for_debug_crash -> time.sleep()",)),
         # The same server when each construction makes a new one: every call waits.
