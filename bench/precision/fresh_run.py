@@ -465,6 +465,29 @@ ROUNDS = {
         ("aiomultiprocess", "0.9.1"),
         ("culsans", "0.11.0"),
     ),
+    # Eighteenth session, third batch, with the fixes rounds 28 and 29 asked for: an LLM
+    # observability server, a workflow SDK, a database client, LLM steering libraries, Zigbee
+    # radio drivers, a tunnel, HEOS, SimpliSafe, Guardian and ONVIF clients, async file and
+    # path libraries, an SMB client, web push, and Music Assistant's models.
+    30: (
+        ("arize-phoenix", "20.26.1"),
+        ("flytekit", "1.16.31"),
+        ("gel", "3.1.0"),
+        ("guidance", "0.3.1"),
+        ("outlines", "1.3.3"),
+        ("zigpy-znp", "1.1.1"),
+        ("zigpy-deconz", "1.1.0"),
+        ("snitun", "0.40.0"),
+        ("pyheos", "1.0.6"),
+        ("simplisafe-python", "2026.9.0"),
+        ("aioguardian", "2026.1.1"),
+        ("onvif-zeep-async", "4.3.0"),
+        ("aiofile", "3.12.3"),
+        ("aiopath", "0.6.11"),
+        ("smbprotocol", "1.17.0"),
+        ("pywebpush", "2.5.0"),
+        ("music-assistant-models", "1.1.211"),
+    ),
 }
 
 
