@@ -89,6 +89,21 @@ _BROADCAST = """
 """
 
 
+
+# flytekit's output conversion: one task per output, kept by name.
+_CONVERT_ALL = """
+            import asyncio
+
+            async def convert_all(outputs, convert):
+                converting = {{name: asyncio.create_task(convert(value)) for name, value in outputs.items()}}
+                await asyncio.gather({gathered}, return_exceptions=True)
+                for name, task in converting.items():
+                    if task.exception() is not None:
+                        raise task.exception()
+                return {{name: task.result() for name, task in converting.items()}}
+"""
+
+
 class ExceptionNeverRetrieved(Rule):
     """
     ## What it does
@@ -100,8 +115,8 @@ class ExceptionNeverRetrieved(Rule):
       that would raise their exceptions is never consumed;
     - `await asyncio.gather(..., return_exceptions=True)` as a statement of its own, when it
       starts the work it gathers (a call among its arguments, `gather(a(), b())` or
-      `gather(*(fetch(u) for u in urls))`): the exceptions come back as results, and the
-      statement throws them away.
+      `gather(*(fetch(u) for u in urls))`, `gather(*map(fetch, urls))`): the exceptions come
+      back as results, and the statement throws them away.
 
     `executor` is a `concurrent.futures.ThreadPoolExecutor` or `ProcessPoolExecutor` made in
     the file (`with ThreadPoolExecutor() as executor:`, `self.executor = ...` in `__init__`)
@@ -115,7 +130,7 @@ class ExceptionNeverRetrieved(Rule):
     `gather(*(self._safe_close(ws) for ws in entries), return_exceptions=True)`, where
     `_safe_close` logs what `ws.close()` raises); a future kept, passed on, or given a done callback
     (`executor.submit(fn).add_done_callback(log_failure)`, which receives the future); a gather of tasks or
-    futures that exist already (`gather(*tasks, return_exceptions=True)`, the usual way to
+    futures that exist already (`gather(*tasks, return_exceptions=True)`, `*tasks.values()`: the usual way to
     wait for cancelled tasks to end); a gather in an `except` handler or a `finally` block,
     which cleans up after an error that is being handled; executors conclint cannot trace
     (one passed in without an annotation, a subclass of another module).
@@ -220,6 +235,8 @@ class ExceptionNeverRetrieved(Rule):
                 return [result for result in results if not isinstance(result, BaseException)]
             """
         ),
+        # flytekit converts each output in a task it keeps, then reads each task's exception.
+        Valid(_CONVERT_ALL.format(gathered="*converting.values()")),
         Valid(
             """
             import asyncio
@@ -256,6 +273,8 @@ class ExceptionNeverRetrieved(Rule):
         Invalid(_BROADCAST.format(handler="except OSError as error:"), line=16),
         # The same thread running a callback that may raise.
         Invalid(_RUN_CALLBACK.format(body="await callback()"), line=13),
+        # The same conversions started by the gather itself: their exceptions are thrown away.
+        Invalid(_CONVERT_ALL.format(gathered="*map(convert, outputs.values())"), line=5),
         # The same helper letting the failure out: the gather's results hold it, and are dropped.
         Invalid(_CLOSE_ALL.format(body="await workspace.close()"), line=15, message_contains=("throws them away",)),
         Invalid(
@@ -467,10 +486,18 @@ def _is_docstring(statement: cst.BaseStatement) -> bool:
 
 def _starts_work(arg: cst.Arg) -> bool:
     """A gather argument that makes new work: a call (`fetch(url)`), or unpacked, a
-    comprehension or display of calls (`*(fetch(url) for url in urls)`)."""
-    if isinstance(arg.value, cst.Call):
-        return True
+    comprehension or display of calls (`*(fetch(url) for url in urls)`) or a `map` of a
+    coroutine function (`*map(fetch, urls)`). A container's own awaitables unpacked
+    (`*tasks.values()`, `*list(pending)`) exist already: flytekit keeps its tasks in a dict
+    and reads each one's `exception()` after the gather."""
+    value = arg.value
+    if isinstance(value, cst.Call):
+        return not arg.star or dotted_name(value.func).rpartition(".")[2] in _MAPPING_CALLS
     return any(isinstance(awaitable, cst.Call) for awaitable in _awaitables(arg) or ())
+
+
+# Calls that make one awaitable per item when their function is a coroutine function.
+_MAPPING_CALLS = frozenset({"map", "starmap"})
 
 
 def _work_started(call: cst.Call) -> list[cst.Call] | None:
