@@ -7,7 +7,7 @@ import textwrap
 import libcst as cst
 import pytest
 
-from conclint.analysis.guards import module_constants, never_taken_branch
+from conclint.analysis.guards import context_vars_set_at_import, module_constants, never_taken_branch
 from conclint.core.settings import DEFAULT_SETTINGS
 from conclint.engine import lint_source
 
@@ -143,3 +143,35 @@ def test_an_except_clause_an_earlier_one_always_catches_first_never_runs() -> No
     ).lstrip("\n")
     found = lint_source(source, "example.py", DEFAULT_SETTINGS)
     assert [d.line for d in found] == [7, 9, 15, 19]
+
+
+CONTEXT_VARS = """
+from contextvars import ContextVar
+import contextvars
+
+current: ContextVar[list] = ContextVar("current", default=[])
+request = contextvars.ContextVar("request")
+lazy = ContextVar("lazy", default=None)
+request.set(None)
+
+class Manager:
+    @staticmethod
+    def initialize():
+        current.set([1])
+
+    def reset(self):
+        lazy.set(None)
+
+def configure():
+    lazy.set(1)
+
+Manager.initialize()
+"""
+
+
+def test_context_vars_set_at_import_are_set_by_the_modules_own_statements() -> None:
+    """flytekit's `FlyteContextManager.initialize()`, called at the end of its module, sets
+    the context variable its getter tests; `lazy` is set only by functions nobody calls
+    at import."""
+    assert context_vars_set_at_import(cst.parse_module(CONTEXT_VARS)) == {"current", "request"}
+    assert context_vars_set_at_import(cst.parse_module("x = 1\n")) == frozenset()

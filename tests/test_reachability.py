@@ -1345,3 +1345,43 @@ def test_an_early_return_in_a_with_block_guards_what_follows_the_block() -> None
             acquire()
     """
     assert lines(source) == [19, 20]
+
+
+def test_a_context_variable_its_module_sets_at_import_is_set_in_a_coroutine() -> None:
+    """flytekit's `current_context()` sets up its context variable only `if not
+    flyte_context_Var.get()`, and the module calls `initialize()` at import: every task
+    starts from a copy of a context where it is set. A variable only a later call sets
+    stays undecided."""
+    source = """
+        import pathlib
+        from contextvars import ContextVar
+
+        context_var = ContextVar("context", default=[])
+        other_var = ContextVar("other", default=[])
+
+        class Manager:
+            @staticmethod
+            def current():
+                if not context_var.get():
+                    Manager.initialize()
+                return context_var.get()[-1]
+
+            @staticmethod
+            def initialize():
+                pathlib.Path("space").mkdir(exist_ok=True)
+                context_var.set([object()])
+
+            @staticmethod
+            def other():
+                if other_var.get() == []:
+                    pathlib.Path("space").mkdir(exist_ok=True)
+                    other_var.set([1])
+                return other_var.get()
+
+        async def run():
+            Manager.current()
+            Manager.other()
+
+        Manager.initialize()
+    """
+    assert lines(source) == [28]

@@ -67,6 +67,8 @@ def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results =
     if scope is None:
         return None
     kind = type(expression)
+    if kind is cst.Call:
+        return _context_var_read(expression, facts)  # type: ignore[arg-type]
     if kind is not cst.Name and kind is not cst.Attribute:
         return None
     if results:
@@ -99,6 +101,18 @@ def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results =
                 return ("p", parameter)
             return ("k", name) if _sets_kept_attribute(scope, receiver, name) else ("a", name)
     return None
+
+
+def _context_var_read(call: cst.Call, facts: FileFacts) -> Value | None:
+    """("g", name) for `var.get()` of a context variable of the module that its import sets
+    (`guards.context_vars_set_at_import`): set up, as a global the function sets is."""
+    func = call.func
+    if call.args or type(func) is not cst.Attribute or func.attr.value != "get" or type(func.value) is not cst.Name:  # type: ignore[attr-defined]
+        return None
+    name = func.value.value  # type: ignore[attr-defined]
+    if name not in facts.context_vars_set() or facts.scope.lookup(name) is not facts.module_scope.bindings.get(name):
+        return None
+    return ("g", name)
 
 
 def _spread_parameter(iterable: cst.CSTNode | None, scope: Scope) -> str | None:
@@ -263,7 +277,7 @@ def _alternatives(test: cst.BooleanOperation, wanted: bool, facts: FileFacts, re
 def _atom(test: cst.BaseExpression, facts: FileFacts, results: Results) -> tuple[str, Value, object, bool] | None:
     """(test, subject, operand, polarity) for `x`, `x is None`, `x is not None`, `x == 3`,
     `x != "a"`, `isinstance(x, T)`, `hasattr(x, "name")`; None for anything else."""
-    if isinstance(test, (cst.Name, cst.Attribute)):
+    if isinstance(test, (cst.Name, cst.Attribute)) or (type(test) is cst.Call and not test.args):
         found = subject(test, facts, results)
         return ("truthy", found, None, True) if found is not None else None
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:

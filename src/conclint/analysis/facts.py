@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import libcst as cst
 
 from conclint.analysis.brief_locks import briefly_held
-from conclint.analysis.guards import Scalar, main_guard_branch, module_constants, never_taken_branch
+from conclint.analysis.guards import Scalar, context_vars_set_at_import, main_guard_branch, module_constants, never_taken_branch
 from conclint.analysis.dispatch import call_argument
 from conclint.analysis.flow import assigned_here, reaching_binding
 from conclint.analysis.library import async_library, stepped_by
@@ -194,6 +194,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.typed_by_project = False
         # The module's constants, once an `if` tests a name or a call passes one (`constants`).
         self._module_constants: dict[str, Scalar] | None = None
+        self._context_vars_set: frozenset[str] | None = None
         self._module_flags: dict[str, bool] | None = None
 
     # ----- questions rules ask -------------------------------------------------------------
@@ -830,6 +831,13 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         if self._module_constants is None:
             self._module_constants = module_constants(self.module, b"global" in self.source_bytes)
         return self._module_constants
+
+    def context_vars_set(self) -> frozenset[str]:
+        """The module's context variables its import sets (`guards.context_vars_set_at_import`),
+        found at the first test that reads one."""
+        if self._context_vars_set is None:
+            self._context_vars_set = context_vars_set_at_import(self.module) if b"ContextVar" in self.source_bytes else frozenset()
+        return self._context_vars_set
 
     def _is_module_guard(self, node: cst.If, branch: str) -> bool:
         return len(self.frames) == 1 and main_guard_branch(node.test) == branch

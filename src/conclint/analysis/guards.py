@@ -3,11 +3,11 @@ and the literals and module flags that leave one branch of an `if` never taken."
 
 from __future__ import annotations
 
-from typing import Mapping, Union
+from typing import Iterator, Mapping, Union
 
 import libcst as cst
 
-from conclint.analysis.scopes import iter_statements
+from conclint.analysis.scopes import dotted_name, iter_statements
 from conclint.syntax.traversal import nodes_within
 
 
@@ -108,6 +108,51 @@ def module_constants(module: cst.Module, may_declare_global: bool = True) -> dic
             for item in node.names:  # type: ignore[attr-defined]
                 constants.pop(item.name.value, None)
     return constants
+
+
+def context_vars_set_at_import(module: cst.Module) -> frozenset[str]:
+    """The module's context variables (`var = ContextVar(...)`) that importing the module
+    sets: a statement of its own body calls `var.set(...)`, or a function or method of the
+    module that does (flytekit's `FlyteContextManager.initialize()`, run at the end of its
+    module). Every task the event loop later runs starts from a copy of the context that
+    made it, so a coroutine finds them set; a getter's `if not var.get(): initialize()` is
+    then set-up that the import did (in a new thread the variable is unset again, but no
+    coroutine runs there)."""
+    body = list(iter_statements(module.body))
+    variables = {name for statement in body for name, value in _bindings(statement) if _makes_context_var(value)}
+    if not variables:
+        return frozenset()
+    calls = [statement.value for statement in body if isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call)]
+    called = {dotted_name(call.func) for call in calls}  # type: ignore[attr-defined]
+    set_here = {_sets_variable(call, variables) for call in calls}  # type: ignore[arg-type]
+    for spelling, function in _module_functions(body):
+        if spelling in called:
+            set_here.update(_sets_variable(call, variables) for call in nodes_within(function, (cst.Call,)))  # type: ignore[arg-type]
+    return frozenset(set_here - {""})
+
+
+def _makes_context_var(value: cst.BaseExpression | None) -> bool:
+    return isinstance(value, cst.Call) and dotted_name(value.func).rpartition(".")[2] == "ContextVar"
+
+
+def _sets_variable(call: cst.Call, variables: set[str]) -> str:
+    """The variable `call` sets (`var.set(value)`), or ""."""
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "set" and isinstance(func.value, cst.Name) and func.value.value in variables:
+        return func.value.value
+    return ""
+
+
+def _module_functions(body: list[cst.CSTNode]) -> Iterator[tuple[str, cst.FunctionDef]]:
+    """The module's functions and its classes' methods, as a statement of the module calls
+    them (`initialize`, `Manager.initialize`)."""
+    for statement in body:
+        if isinstance(statement, cst.FunctionDef):
+            yield statement.name.value, statement
+        elif isinstance(statement, cst.ClassDef):
+            for member in iter_statements(statement.body.body):
+                if isinstance(member, cst.FunctionDef):
+                    yield f"{statement.name.value}.{member.name.value}", member
 
 
 def _scalar(value: cst.BaseExpression) -> Scalar | None:

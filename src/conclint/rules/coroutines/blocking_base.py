@@ -77,10 +77,14 @@ its body binds once, to `True` or `False`, and no `global` statement rebinds (py
 
 Only calls that can run are followed. A call or blocking call inside a helper that sits
 under a test of the helper's own parameters or `self` attributes (`if path is None: return`,
-`if force:`, `isinstance(fp, io.IOBase)`, `hasattr(fp, "read")`, `for p in paths`, `x and f()`) is skipped when the
+`if force:`, `isinstance(fp, io.IOBase)`, `hasattr(fp, "read")`, `for p in paths`, `x and f()`;
+an early return inside a `with` block guards what follows the block too, unless the manager
+may swallow an exception, as `contextlib.suppress` and `pytest.raises` do) is skipped when the
 test is decided false with what the coroutine passes: literal arguments, omitted ones (their
 defaults), objects it constructs (`io.BytesIO(...)` is an `io.IOBase`; none of these,
-nor None, a string or a dict, is an `os.PathLike`), the class attributes
+nor None, a string or a dict, is an `os.PathLike`), a module constant (a name its module
+binds once to a number, a string or `True`/`False`: valkey's `default_host = "127.0.0.1"`
+never takes a `host == "localhost"` branch), the class attributes
 of the class it constructs (`STYLE_FILE = None`, unless a subclass overrides it or a method
 assigns it), a parameter the method stored in `self` earlier in its own body (`self.script =
 script` before `if self.script:`, when nothing else in the class assigns it; likewise a
@@ -107,6 +111,10 @@ _config is None: _config = load()`, or after `if _options and not force: return
 _options`, also tested through a local copy, `provider = _provider` and `if provider is not
 None: return provider`, as double-checked locking does) is lazy set-up, done once per
 process, mostly before the loop serves anything.
+So is a context variable of the module that the module's import sets (`var.set(...)` among
+its statements, or a call of a function of the module that does: flytekit's
+`FlyteContextManager.initialize()`): every task starts from a copy of the context that made
+it, so `if not var.get(): initialize()` in a chain from a coroutine finds it set.
 So is the body of a memoized function that takes no arguments (`@functools.cache`,
 `@lru_cache`): it runs at the first call, and the cache answers every later one.
 So is an attribute a method sets on `self` itself when its class keeps one instance for the

@@ -238,6 +238,31 @@ _EXECUTOR_DECORATOR = """
 """
 
 
+# flytekit's context: a getter sets it up when its context variable is empty; the module
+# does so at import, or not.
+_CONTEXT = """
+            import pathlib
+            from contextvars import ContextVar
+
+            flyte_context = ContextVar("flyte_context", default=[])
+
+            class ContextManager:
+                @staticmethod
+                def current_context():
+                    if not flyte_context.get():
+                        ContextManager.initialize()
+                    return flyte_context.get()[-1]
+
+                @staticmethod
+                def initialize():
+                    pathlib.Path("user_space").mkdir(parents=True, exist_ok=True)
+                    flyte_context.set([{{}}])
+
+            async def convert(value):
+                return ContextManager.current_context(), value
+            {at_import}
+"""
+
 # Compressing what is read into a target a helper makes (gcloud-aio-storage's upload).
 _COMPRESSED = """
             import gzip
@@ -464,6 +489,8 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
                     await bot.log_to(sink)
             """
         ),
+        # The import sets the context up: every task starts from a copy where it is set.
+        Valid(_CONTEXT.format(at_import="ContextManager.initialize()")),
         # gcloud-aio-storage compresses an upload into a buffer before sending it.
         Valid(_COMPRESSED.format(target="io.BytesIO()")),
         # The flow lists its models in an async step, on a worker thread.
@@ -813,6 +840,8 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same context left to the first reader: a coroutine may be the one that sets it up.
+        Invalid(_CONTEXT.format(at_import=""), line=19, message_contains=("via ContextManager.current_context -> ContextManager.initialize",)),
         # The same compression into a file: the helper opens it on the loop.
         Invalid(
             _COMPRESSED.format(target='open("upload.gz", "w+b")'),
