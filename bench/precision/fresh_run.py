@@ -486,6 +486,28 @@ ROUNDS = {
         ("pywebpush", "2.5.0"),
         ("music-assistant-models", "1.1.211"),
     ),
+    # Eighteenth session, fourth batch, with the fixes round 30 asked for: Azure's Cosmos DB,
+    # Event Hubs, Tables and Key Vault clients and Elastic's transport (sync and async
+    # flavours each), Google's API core, a FastAPI cache, WebSockets over HTTPX, SOCKS for
+    # aiohttp, Redis OM, Interactive Brokers' client, multiprocessing for asyncio, a runner,
+    # Pydantic's Logfire and VCR.py.
+    31: (
+        ("azure-cosmos", "4.17.1"),
+        ("azure-eventhub", "5.15.1"),
+        ("azure-data-tables", "12.7.0"),
+        ("azure-keyvault-secrets", "4.12.0"),
+        ("elastic-transport", "9.4.2"),
+        ("google-api-core", "2.44.0"),
+        ("fastapi-cache2", "0.2.2"),
+        ("httpx-ws", "0.10.0"),
+        ("aiohttp-socks", "0.12.0"),
+        ("redis-om", "1.2.0"),
+        ("ib-insync", "0.9.86"),
+        ("aioprocessing", "2.0.1"),
+        ("aiorun", "2025.1.1"),
+        ("logfire", "6.0.1"),
+        ("vcrpy", "9.4.2"),
+    ),
 }
 
 
