@@ -197,6 +197,16 @@ class Registry:
         ("    async def drop(self, key):\n        def inner():\n            with self._lock:\n                self._store.drop(key)\n"
          "        return inner\n", True),  # a function nested in the coroutine may run on a thread
         ("    async def drop(self, key):\n        self._lock.acquire()\n", True),
+        # google-api-core's AsyncOperation: a private method only the coroutines and
+        # `__init__` call holds it on the loop's thread too.
+        ("    def _drop(self, key):\n        with self._lock:\n            self._store.drop(key)\n\n"
+         "    async def clear(self, key):\n        self._drop(key)\n", False),
+        ("    def _drop(self, key):\n        with self._lock:\n            self._store.drop(key)\n\n"
+         "    def clear(self, key):\n        self._drop(key)\n", True),  # a sync method calls it
+        ("    def _drop(self, key):\n        with self._lock:\n            self._store.drop(key)\n\n"
+         "    async def clear(self, key):\n        await asyncio.to_thread(self._drop, key)\n", True),  # handed to a thread
+        ("    def drop(self, key):\n        with self._lock:\n            self._store.drop(key)\n\n"
+         "    async def clear(self, key):\n        self.drop(key)\n", True),  # public: any caller may
     ],
 )
 def test_a_lock_only_coroutines_take_never_waits(extra: str, reported: bool) -> None:

@@ -71,16 +71,52 @@ def _loop_only(holder: cst.With, in_coroutine: set[int]) -> bool:
 
 def _holders_in_coroutines(owner: cst.CSTNode) -> set[int]:
     """The `with` statements written in the body of a coroutine itself (not of a function or
-    lambda nested in it). When every holder of a thread lock is one, and none awaits while
-    it holds the lock, only the event loop's thread takes it, one holder at a time: taking
-    it never waits (a2a-sdk's task registry, an `RLock` its coroutines alone take)."""
+    lambda nested in it), or of a private method of the class that only its coroutines and
+    its `__init__` call (`_loop_methods`). When every holder of a thread lock is one, and
+    none awaits while it holds the lock, only the event loop's thread takes it, one holder at
+    a time: taking it never waits (a2a-sdk's task registry, an `RLock` its coroutines alone
+    take; google-api-core's `AsyncOperation._set_result_from_operation`)."""
     found: set[int] = set()
-    for function in nodes_within(owner, (cst.FunctionDef,)):
-        if function.asynchronous is None:  # type: ignore[attr-defined]
+    functions = [function for function in nodes_within(owner, (cst.FunctionDef,))]
+    loop_methods = _loop_methods(owner, functions) if isinstance(owner, cst.ClassDef) else set()
+    for function in functions:
+        if function.asynchronous is None and id(function) not in loop_methods:  # type: ignore[attr-defined]
             continue
-        nested = {id(node) for inner in nodes_within(function.body, _NESTED) for node in nodes_within(inner, (cst.With,))}  # type: ignore[attr-defined]
-        found.update(id(node) for node in nodes_within(function.body, (cst.With,)) if id(node) not in nested)  # type: ignore[attr-defined]
+        found.update(id(node) for node in _own_nodes(function, cst.With))  # type: ignore[arg-type]
     return found
+
+
+def _loop_methods(owner: cst.ClassDef, functions: list[cst.FunctionDef]) -> set[int]:
+    """The class's private sync methods (`_name`, undecorated) whose every mention in the
+    class is a call `self._name(...)` in the body of one of its coroutines or of its
+    `__init__` (where the object is not shared yet): only the loop's thread runs them once
+    the object is in use. A method handed on uncalled (`Thread(target=self._poll)`,
+    `to_thread(self._load)`) is not one."""
+    methods = {
+        function.name.value: function
+        for function in owner.body.body
+        if isinstance(function, cst.FunctionDef) and function.asynchronous is None and not function.decorators
+        and function.name.value.startswith("_") and not function.name.value.endswith("__")
+    }
+    if not methods:
+        return set()
+    called: dict[str, bool] = {}
+    loop_calls: set[int] = set()
+    for function in owner.body.body:
+        if isinstance(function, cst.FunctionDef) and (function.asynchronous is not None or function.name.value == "__init__"):
+            loop_calls.update(id(call.func) for call in _own_nodes(function, cst.Call))  # type: ignore[attr-defined]
+    for mention in nodes_within(owner, (cst.Attribute,)):
+        name = mention.attr.value  # type: ignore[attr-defined]
+        if name in methods and isinstance(mention.value, cst.Name) and mention.value.value == "self":  # type: ignore[attr-defined]
+            called[name] = called.get(name, True) and id(mention) in loop_calls
+    return {id(methods[name]) for name, only_loop in called.items() if only_loop}
+
+
+def _own_nodes(function: cst.FunctionDef, kind: type[cst.CSTNode]) -> list[cst.CSTNode]:
+    """The nodes of `kind` in a function's body itself, not in a function or lambda nested
+    in it (they run when called, not where they are written)."""
+    nested = {id(node) for inner in nodes_within(function.body, _NESTED) for node in nodes_within(inner, (kind,))}
+    return [node for node in nodes_within(function.body, (kind,)) if id(node) not in nested]
 
 
 # Functions whose bodies run when called, not where they are written.

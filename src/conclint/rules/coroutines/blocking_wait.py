@@ -92,6 +92,32 @@ _DECODER = """
                         self.end_input()
 """
 
+# google-api-core's AsyncOperation sets its result under a thread lock, from a private method.
+_OPERATION = """
+            import threading
+
+            class AsyncOperation:
+                def __init__(self, operation, refresh):
+                    self._operation = operation
+                    self._refresh = refresh
+                    self._completion_lock = threading.Lock()
+                    self._result = None
+                    self._set_result_from_operation()
+
+                def _set_result_from_operation(self):
+                    with self._completion_lock:
+                        if self._operation.done and self._result is None:
+                            self._result = self._operation.response.unpack()
+
+                async def _refresh_and_update(self):
+                    self._operation = self._refresh()
+                    self._set_result_from_operation()
+
+                async def done(self):
+                    await self._refresh_and_update()
+                    return self._result is not None
+{extra}"""
+
 class BlockingWaitInAsync(BlockingCallInCoroutine):
     """
     ## What it does
@@ -116,8 +142,9 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     sets attributes; what a block does only while a value is unset, to set it, `if _registry
     is None: _registry = Registry()`, runs once): waiting for it lasts no longer than one of
     those critical sections. Nor a lock every holder of which is written in a coroutine's own
-    body and holds it across no `await`: only the event loop's thread takes it, one holder at
-    a time, so taking it never waits. The lock is told apart by its
+    body, or in a private method of the class (`_name`) that only the class's coroutines and
+    its `__init__` call, and holds it across no `await`: only the event loop's thread takes
+    it, one holder at a time, so taking it never waits. The lock is told apart by its
     spelling (`self._lock` within a class, or a module-level name); a holder that does more,
     or an `acquire()` of it anywhere, keeps every `with` on it reported. Nor taking a
     `threading.Lock` or `RLock` that the statement right before made (`lock =
@@ -259,6 +286,9 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
                         self._tasks.pop(task_id, None)
             """
         ),
+        # google-api-core's AsyncOperation: the lock's one holder is a private method that only
+        # the coroutine and `__init__` call.
+        Valid(_OPERATION.format(extra="")),
         # praisonaiagents' approval registry: made once, under the lock, by the first caller.
         Valid(
             """
@@ -563,6 +593,19 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same operation with a public sync method that sets the result too: any thread
+        # may call it, and hold the lock while it unpacks the response.
+        Invalid(
+            _OPERATION.format(
+                extra="""
+                def set_from(self, operation):
+                    self._operation = operation
+                    self._set_result_from_operation()
+"""
+            ),
+            line=18,
+            message_contains=("via AsyncOperation._set_result_from_operation -> with self._completion_lock:",),
+        ),
         # The same close where a method sets `_is_wav` again: the test in `aclose` no longer
         # tells what `end_input` finds.
         Invalid(
