@@ -508,6 +508,28 @@ ROUNDS = {
         ("logfire", "6.0.1"),
         ("vcrpy", "9.4.2"),
     ),
+    # Eighteenth session, fifth batch, with every change of the session, judged without
+    # changing anything after it: a decentralised-ML SDK, signals, Quart's schema layer, HTTP
+    # mocking and retry libraries, MinIO, betterproto, market-data clients, pydantic's graph
+    # library, LangChain's community integrations, Scrapy's Playwright handler and two
+    # browser drivers.
+    32: (
+        ("bittensor", "11.3.0"),
+        ("blinker", "1.9.0"),
+        ("quart-schema", "0.25.0"),
+        ("respx", "0.23.1"),
+        ("aioresponses", "0.7.9"),
+        ("httpx-retries", "0.6.0"),
+        ("minio", "7.2.20"),
+        ("betterproto", "1.2.5"),
+        ("polygon-api-client", "1.16.3"),
+        ("yfinance", "1.7.0"),
+        ("pydantic-graph", "2.78.0"),
+        ("langchain-community", "0.4.2"),
+        ("scrapy-playwright", "0.0.48"),
+        ("seleniumbase", "4.56.4"),
+        ("zendriver", "0.17.1"),
+    ),
 }
 
 
