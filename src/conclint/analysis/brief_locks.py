@@ -77,16 +77,15 @@ def _holders_in_coroutines(owner: cst.CSTNode) -> set[int]:
     a time: taking it never waits (a2a-sdk's task registry, an `RLock` its coroutines alone
     take; google-api-core's `AsyncOperation._set_result_from_operation`)."""
     found: set[int] = set()
-    functions = [function for function in nodes_within(owner, (cst.FunctionDef,))]
-    loop_methods = _loop_methods(owner, functions) if isinstance(owner, cst.ClassDef) else set()
-    for function in functions:
+    loop_methods = _loop_methods(owner) if isinstance(owner, cst.ClassDef) else set()
+    for function in nodes_within(owner, (cst.FunctionDef,)):
         if function.asynchronous is None and id(function) not in loop_methods:  # type: ignore[attr-defined]
             continue
         found.update(id(node) for node in _own_nodes(function, cst.With))  # type: ignore[arg-type]
     return found
 
 
-def _loop_methods(owner: cst.ClassDef, functions: list[cst.FunctionDef]) -> set[int]:
+def _loop_methods(owner: cst.ClassDef) -> set[int]:
     """The class's private sync methods (`_name`, undecorated) whose every mention in the
     class is a call `self._name(...)` in the body of one of its coroutines or of its
     `__init__` (where the object is not shared yet): only the loop's thread runs them once

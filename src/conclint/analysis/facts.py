@@ -820,8 +820,8 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
             self._dead_blocks += step
 
     def _flags(self) -> Mapping[str, bool]:
-        """The module's constant flags (`guards.module_flags`), found at the first test that
-        may read one."""
+        """The module's constant flags, its constants bound to `True` or `False`, found at the
+        first test that may read one."""
         if self._module_flags is None:
             self._module_flags = {name: value for name, value in self.constants().items() if isinstance(value, bool)}
         return self._module_flags

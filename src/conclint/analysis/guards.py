@@ -59,9 +59,8 @@ Scalar = Union[bool, int, float, str]
 def never_taken_branch(test: cst.BaseExpression, flags: Mapping[str, bool]) -> str | None:
     """"body" when `if <test>:` never runs its body (`if False:`, `if 0:`, `if _IS_SYNC and
     connect:` with `_IS_SYNC = False`), "orelse" when it never runs its else branch (`if
-    True:`), None when the literals and `flags` (the module's constants bound to `True` or `False`,
-    `module_constants`) do not
-    decide the test."""
+    True:`), None when the literals and `flags` (the module's constants bound to `True` or
+    `False`, `module_constants`) do not decide the test."""
     truth = _literal_truth(test, flags)
     if truth is None:
         return None

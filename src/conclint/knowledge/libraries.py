@@ -50,16 +50,12 @@ SIGNATURE_KEEPING_DECORATORS = frozenset(
 )
 
 
-__all__ = ["SIGNATURE_KEEPING_DECORATORS", "is_library_name"]
-
-
 # Context managers that may swallow an exception raised in their block: the code after the
 # `with` may run although the block stopped early.
 EXCEPTION_SWALLOWING_CONTEXTS = frozenset(
     {
         "contextlib.suppress",
         "pytest.raises",
-        "pytest.warns",
         "unittest.TestCase.assertRaises",
         "unittest.TestCase.assertRaisesRegex",
         "trio.move_on_after",
@@ -69,3 +65,6 @@ EXCEPTION_SWALLOWING_CONTEXTS = frozenset(
         "anyio.CancelScope",
     }
 )
+
+
+__all__ = ["EXCEPTION_SWALLOWING_CONTEXTS", "SIGNATURE_KEEPING_DECORATORS", "is_library_name"]
