@@ -215,3 +215,13 @@ def test_a_lock_only_coroutines_take_never_waits(extra: str, reported: bool) -> 
     line = source.splitlines().index("        with self._lock:") + 1
     found = {d.line for d in lint_source(source, "registry.py", DEFAULT_SETTINGS) if d.code == "CCL108"}
     assert (line in found) == reported
+
+
+def test_a_lock_the_class_does_not_make_itself_may_be_held_elsewhere() -> None:
+    """llama-stack's telemetry adapter binds `self._lock = _global_lock`, which its
+    background logging thread holds too: its coroutines' holders are reported."""
+    source = LOOP_ONLY.format(extra="").replace("self._lock = threading.RLock()", "self._lock = _global_lock")
+    source = source.replace("import threading\n", "import threading\n\n_global_lock = threading.Lock()\n")
+    line = source.splitlines().index("        with self._lock:") + 1
+    found = {d.line for d in lint_source(source, "registry.py", DEFAULT_SETTINGS) if d.code == "CCL108"}
+    assert line in found

@@ -60,8 +60,33 @@ def briefly_held(owner: cst.CSTNode, module: cst.Module | None = None) -> frozen
     rest = [spelling for spelling in holders if spelling not in found and spelling not in acquired]
     if rest:
         in_coroutine = _holders_in_coroutines(owner)
-        found.update(spelling for spelling in rest if all(_loop_only(node, in_coroutine) for node in holders[spelling]))
+        found.update(
+            spelling
+            for spelling in rest
+            if all(_loop_only(node, in_coroutine) for node in holders[spelling]) and _own_lock(owner, spelling)
+        )
     return frozenset(found)
+
+
+def _own_lock(owner: cst.CSTNode, spelling: str) -> bool:
+    """A class's `self._lock` that the class makes itself, every assignment of it a new lock
+    (`self._lock = threading.Lock()`): no other code holds the same lock under another
+    spelling (llama-stack's telemetry adapter binds `self._lock = _global_lock`, which a
+    logging thread holds too). Any other spelling is the module's own."""
+    receiver, _, name = spelling.partition(".")
+    if not isinstance(owner, cst.ClassDef) or receiver != "self" or "." in name:
+        return True
+    values = [
+        node.value
+        for node in nodes_within(owner, (cst.Assign,))
+        for target in node.targets  # type: ignore[attr-defined]
+        if dotted_name(target.target) == spelling
+    ]
+    return bool(values) and all(isinstance(value, cst.Call) and dotted_name(value.func).rpartition(".")[2] in _LOCK_TYPES for value in values)
+
+
+# What makes a new lock (`threading.Lock()`, `RLock()`).
+_LOCK_TYPES = frozenset({"Lock", "RLock"})
 
 
 def _loop_only(holder: cst.With, in_coroutine: set[int]) -> bool:

@@ -143,8 +143,9 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     is None: _registry = Registry()`, runs once): waiting for it lasts no longer than one of
     those critical sections. Nor a lock every holder of which is written in a coroutine's own
     body, or in a private method of the class (`_name`) that only the class's coroutines and
-    its `__init__` call, and holds it across no `await`: only the event loop's thread takes
-    it, one holder at a time, so taking it never waits. The lock is told apart by its
+    its `__init__` call, and holds it across no `await`, when the class makes the lock itself
+    (`self._lock = threading.Lock()`, not a lock made elsewhere): only the event loop's thread
+    takes it, one holder at a time, so taking it never waits. The lock is told apart by its
     spelling (`self._lock` within a class, or a module-level name); a holder that does more,
     or an `acquire()` of it anywhere, keeps every `with` on it reported. Nor taking a
     `threading.Lock` or `RLock` that the statement right before made (`lock =
