@@ -7,7 +7,7 @@ import textwrap
 import libcst as cst
 import pytest
 
-from conclint.analysis.guards import context_vars_set_at_import, module_constants, never_taken_branch
+from conclint.analysis.guards import context_vars_set_at_import, module_constants, module_literals, never_taken_branch
 from conclint.core.settings import DEFAULT_SETTINGS
 from conclint.engine import lint_source
 
@@ -59,6 +59,9 @@ def test_module_constants_are_names_bound_once_to_a_boolean_number_or_string() -
     assert constants == {"_IS_SYNC": False, "VERBOSE": True, "HOST": "127.0.0.1", "PORT": 7000}
     # Without a `global` in the source there is no function that could rebind one.
     assert module_constants(cst.parse_module(MODULE), may_declare_global=False)["_OTHER"] is False
+    # A parameter's default may name `None` bound once, or a name a `global` rebinds later.
+    literals = module_literals(cst.parse_module(MODULE))
+    assert literals["NOTHING"] is None and literals["_OTHER"] is False and "COUNT" not in literals
 
 
 @pytest.mark.parametrize(

@@ -1385,3 +1385,27 @@ def test_a_context_variable_its_module_sets_at_import_is_set_in_a_coroutine() ->
         Manager.initialize()
     """
     assert lines(source) == [28]
+
+
+def test_a_default_naming_a_module_literal_is_that_literal() -> None:
+    """seleniumbase's `Config(browser_executable_path=AUTO)` with `AUTO = None`: `Config()`
+    never takes the `== "_chromium_"` branch that downloads a browser. A name bound twice
+    tells nothing."""
+    source = """
+        import time
+
+        AUTO = None
+        TWICE = None
+        TWICE = "_chromium_"
+
+        def config(path=AUTO, other=TWICE):
+            if path == "_chromium_":
+                time.sleep(1)
+            if other == "_chromium_":
+                time.sleep(2)
+
+        async def run():
+            config(other="chrome")
+            config(path="chrome")
+    """
+    assert lines(source) == [15]

@@ -399,6 +399,15 @@ def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
     return None
 
 
+def _module_literal(node: cst.Name, facts: FileFacts) -> Value | None:
+    """("c", literal) for a default that names a literal the module binds once
+    (`guards.module_literals`): seleniumbase's `path=AUTO`, with `AUTO = None`."""
+    literals = facts.literals()
+    if node.value not in literals or facts.scope.lookup(node.value) is not facts.module_scope.bindings.get(node.value):
+        return None
+    return ("c", literals[node.value])
+
+
 def _module_constant(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
     """("c", scalar) for a name of the module bound once to a literal (`default_host =
     "127.0.0.1"`, `guards.module_constants`), where no local of that name hides it."""
@@ -508,6 +517,8 @@ def parameters(node: cst.FunctionDef, facts: FileFacts) -> tuple[Param, ...]:
             value = argument_value(default, facts) if default is not None else None
             if value is not None and value[0] in PASSED_SUBJECTS:
                 value = None
+            if value is None and type(default) is cst.Name:
+                value = _module_literal(default, facts)  # type: ignore[arg-type]
             found.append(Param(param.name.value, kind, default is not None, value))
     if isinstance(params.star_arg, cst.Param):
         found.append(Param(params.star_arg.name.value, VAR_POSITIONAL))

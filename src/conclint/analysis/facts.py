@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import libcst as cst
 
 from conclint.analysis.brief_locks import briefly_held
-from conclint.analysis.guards import Scalar, context_vars_set_at_import, main_guard_branch, module_constants, never_taken_branch
+from conclint.analysis.guards import Scalar, context_vars_set_at_import, main_guard_branch, module_constants, module_literals, never_taken_branch
 from conclint.analysis.dispatch import call_argument
 from conclint.analysis.flow import assigned_here, reaching_binding
 from conclint.analysis.library import async_library, stepped_by
@@ -194,6 +194,7 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         self.typed_by_project = False
         # The module's constants, once an `if` tests a name or a call passes one (`constants`).
         self._module_constants: dict[str, Scalar] | None = None
+        self._module_literals: dict[str, Scalar | None] | None = None
         self._context_vars_set: frozenset[str] | None = None
         self._module_flags: dict[str, bool] | None = None
 
@@ -829,8 +830,15 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def constants(self) -> Mapping[str, Scalar]:
         """The module's constants (`guards.module_constants`), found at their first use."""
         if self._module_constants is None:
-            self._module_constants = module_constants(self.module, b"global" in self.source_bytes)
+            self._module_constants = module_constants(self.module, b"global" in self.source_bytes, self.literals())
         return self._module_constants
+
+    def literals(self) -> Mapping[str, Scalar | None]:
+        """The names the module binds once to a literal (`guards.module_literals`), found at
+        their first use."""
+        if self._module_literals is None:
+            self._module_literals = module_literals(self.module)
+        return self._module_literals
 
     def context_vars_set(self) -> frozenset[str]:
         """The module's context variables its import sets (`guards.context_vars_set_at_import`),

@@ -91,22 +91,34 @@ def _literal_truth(test: cst.BaseExpression, flags: Mapping[str, bool], depth: i
     return None
 
 
-def module_constants(module: cst.Module, may_declare_global: bool = True) -> dict[str, Scalar]:
+def module_constants(module: cst.Module, may_declare_global: bool = True, literals: Mapping[str, Scalar | None] | None = None) -> dict[str, Scalar]:
     """The module's constants: names bound once, by a statement of the module's own body
     (its compound statements' blocks included), to `True`, `False`, a number or a plain
     string, that no `global` statement lets a function rebind (looked for only if
     `may_declare_global`: the source spells `global`). `default_host = "127.0.0.1"` passed
-    to a function that resolves only `"localhost"` decides its test there."""
-    bound: dict[str, Scalar | None] = {}
-    for statement in iter_statements(module.body):
-        for name, value in _bindings(statement):
-            bound[name] = None if name in bound or value is None else _scalar(value)
-    constants = {name: value for name, value in bound.items() if value is not None}
+    to a function that resolves only `"localhost"` decides its test there. `literals`: the
+    module's `module_literals`, when known."""
+    literals = module_literals(module) if literals is None else literals
+    constants = {name: value for name, value in literals.items() if value is not None}
     if constants and may_declare_global:
         for node in nodes_within(module, (cst.Global,)):
             for item in node.names:  # type: ignore[attr-defined]
                 constants.pop(item.name.value, None)
     return constants
+
+
+def module_literals(module: cst.Module) -> dict[str, Scalar | None]:
+    """The names a statement of the module's own body binds once, to a literal: `True`,
+    `False`, `None`, a number or a plain string. What a parameter's default spells so
+    (seleniumbase's `AUTO = None`, then `def __init__(self, path=AUTO)`) is that literal: the
+    default is evaluated once, when the `def` runs, and a later `global` rebinding does not
+    change it (a module's `None` is mostly such a marker, or set later, so
+    `module_constants` leaves it out)."""
+    bound: dict[str, object] = {}
+    for statement in iter_statements(module.body):
+        for name, value in _bindings(statement):
+            bound[name] = _NOT_LITERAL if name in bound or value is None else _literal(value)
+    return {name: value for name, value in bound.items() if value is not _NOT_LITERAL}  # type: ignore[misc]
 
 
 def context_vars_set_at_import(module: cst.Module) -> frozenset[str]:
@@ -154,17 +166,20 @@ def _module_functions(body: list[cst.CSTNode]) -> Iterator[tuple[str, cst.Functi
                     yield f"{statement.name.value}.{member.name.value}", member
 
 
-def _scalar(value: cst.BaseExpression) -> Scalar | None:
-    """The value of `True`, `False`, a number or a plain string written out; None for any
-    other expression (`None` included: a module's `None` is mostly set later)."""
+def _literal(value: cst.BaseExpression) -> object:
+    """The value of `True`, `False`, `None`, a number or a plain string written out;
+    `_NOT_LITERAL` for any other expression."""
     if isinstance(value, cst.Name):
-        return _CONSTANT_TRUTH.get(value.value) if value.value != "None" else None
+        return _CONSTANT_TRUTH[value.value] if value.value in ("True", "False") else None if value.value == "None" else _NOT_LITERAL
     if isinstance(value, (cst.Integer, cst.Float)):
         return value.evaluated_value
     if isinstance(value, cst.SimpleString) and "b" not in value.prefix.lower():
         evaluated = value.evaluated_value
-        return evaluated if isinstance(evaluated, str) else None
-    return None
+        return evaluated if isinstance(evaluated, str) else _NOT_LITERAL
+    return _NOT_LITERAL
+
+
+_NOT_LITERAL = object()
 
 
 def _bindings(statement: cst.CSTNode) -> list[tuple[str, cst.BaseExpression | None]]:

@@ -77,6 +77,23 @@ _LIMITER = """
                     return await self._try_acquire({force})
 """
 
+_BROWSER_CONFIG = """
+            import time
+
+            AUTO = None
+
+            class Config:
+                def __init__(self, browser_path=AUTO):
+                    if not browser_path:
+                        browser_path = "chrome"
+                    elif browser_path == "_chromium_":
+                        time.sleep(5)  # waits for the download to finish
+                    self.browser_path = browser_path
+
+            async def create_from_driver(driver):
+                return Config({path}), driver
+"""
+
 class BlockingSleepInAsync(BlockingCallInCoroutine):
     """
     ## What it does
@@ -129,6 +146,9 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
     NAME = "blocking-sleep-in-async"
     CATEGORY = Category.SLEEP
     VALID = (
+        # seleniumbase's CDP config, made with its default, `AUTO`, which the module binds to
+        # None: the download branch never runs.
+        Valid(_BROWSER_CONFIG.format(path="")),
         # pyrate-limiter's limiter: the async caller leaves inside the `with` block, before
         # the sync wait that follows it.
         Valid(_LIMITER.format(force="force_async=True")),
@@ -326,6 +346,8 @@ class BlockingSleepInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same config asked for Chromium: the wait runs on the loop.
+        Invalid(_BROWSER_CONFIG.format(path='"_chromium_"'), line=14, message_contains=("via Config.__init__ -> time.sleep()",)),
         # The same limiter called as the sync caller calls it: the wait runs on the loop.
         Invalid(_LIMITER.format(force=""), line=23, message_contains=("via Limiter._try_acquire -> time.sleep()",)),
         # The same hook signalling another process: the sleep waits on the loop.
