@@ -508,8 +508,8 @@ ROUNDS = {
         ("logfire", "6.0.1"),
         ("vcrpy", "9.4.2"),
     ),
-    # Eighteenth session, fifth batch, with every change of the session, judged without
-    # changing anything after it: a decentralised-ML SDK, signals, Quart's schema layer, HTTP
+    # Eighteenth session, fifth batch, first run at 0ea1d0d (every change of the session but
+    # the last two, which its one F and a lost T asked for): a decentralised-ML SDK, signals, Quart's schema layer, HTTP
     # mocking and retry libraries, MinIO, betterproto, market-data clients, pydantic's graph
     # library, LangChain's community integrations, Scrapy's Playwright handler and two
     # browser drivers.
