@@ -509,10 +509,10 @@ ROUNDS = {
         ("vcrpy", "9.4.2"),
     ),
     # Eighteenth session, fifth batch, first run at 0ea1d0d (every change of the session but
-    # the last two, which its one F and a lost T asked for): a decentralised-ML SDK, signals, Quart's schema layer, HTTP
-    # mocking and retry libraries, MinIO, betterproto, market-data clients, pydantic's graph
-    # library, LangChain's community integrations, Scrapy's Playwright handler and two
-    # browser drivers.
+    # the last two, which its one F and a lost T asked for): a decentralised-ML SDK, signals,
+    # Quart's schema layer, HTTP mocking and retry libraries, MinIO, betterproto, market-data
+    # clients, pydantic's graph library, LangChain's community integrations, Scrapy's
+    # Playwright handler and two browser drivers.
     32: (
         ("bittensor", "11.3.0"),
         ("blinker", "1.9.0"),
