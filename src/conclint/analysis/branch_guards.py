@@ -10,7 +10,7 @@ to a guard (the call may run); `a and b` in an `if` adds both, `a or b` adds not
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Optional, Sequence
 
 import libcst as cst
 
@@ -110,7 +110,7 @@ def _context_var_read(call: cst.Call, facts: FileFacts) -> Value | None:
     if call.args or type(func) is not cst.Attribute or func.attr.value != "get" or type(func.value) is not cst.Name:  # type: ignore[attr-defined]
         return None
     name = func.value.value  # type: ignore[attr-defined]
-    if name not in facts.context_vars_set() or facts.scope.lookup(name) is not facts.module_scope.bindings.get(name):
+    if name not in facts.context_vars_set() or not _module_binding(name, facts):
         return None
     return ("g", name)
 
@@ -362,7 +362,7 @@ def _plain_string(node: cst.SimpleString) -> str | None:
 
 def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
     """What a call site passes, as far as it can be told (see `conditions`)."""
-    constant = constant_value(node) or _module_constant(node, facts)
+    constant = constant_value(node) or _module_value(node, facts.constants, facts)
     if constant is not None:
         return constant
     found = subject(node, facts)
@@ -399,26 +399,22 @@ def argument_value(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
     return None
 
 
-def _module_literal(node: cst.Name, facts: FileFacts) -> Value | None:
-    """("c", literal) for a default that names a literal the module binds once
-    (`guards.module_literals`): seleniumbase's `path=AUTO`, with `AUTO = None`."""
-    literals = facts.literals()
-    if node.value not in literals or facts.scope.lookup(node.value) is not facts.module_scope.bindings.get(node.value):
-        return None
-    return ("c", literals[node.value])
-
-
-def _module_constant(node: cst.BaseExpression, facts: FileFacts) -> Value | None:
-    """("c", scalar) for a name of the module bound once to a literal (`default_host =
-    "127.0.0.1"`, `guards.module_constants`), where no local of that name hides it."""
+def _module_value(node: cst.BaseExpression, values: Callable[[], Mapping[str, object]], facts: FileFacts) -> Value | None:
+    """("c", value) for a name of the module that `values` (`facts.constants`, the names bound
+    once to a literal and rebound by no `global`: valkey's `default_host = "127.0.0.1"`; or
+    `facts.literals`, for a parameter's default: seleniumbase's `path=AUTO`, with `AUTO =
+    None`) gives a value, where no local of that name hides it."""
     if type(node) is not cst.Name:
         return None
-    constants = facts.constants()
     name = node.value  # type: ignore[attr-defined]
-    if name not in constants:
-        return None
+    known = values()
+    return ("c", known[name]) if name in known and _module_binding(name, facts) else None
+
+
+def _module_binding(name: str, facts: FileFacts) -> bool:
+    """Whether `name`, read where the traversal is, is the module's own binding of it."""
     binding = facts.scope.lookup(name)
-    return ("c", constants[name]) if binding is not None and binding is facts.module_scope.bindings.get(name) else None
+    return binding is not None and binding is facts.module_scope.bindings.get(name)
 
 
 def spread_value(args: Sequence[cst.Arg], facts: FileFacts) -> Value | None:
@@ -517,8 +513,8 @@ def parameters(node: cst.FunctionDef, facts: FileFacts) -> tuple[Param, ...]:
             value = argument_value(default, facts) if default is not None else None
             if value is not None and value[0] in PASSED_SUBJECTS:
                 value = None
-            if value is None and type(default) is cst.Name:
-                value = _module_literal(default, facts)  # type: ignore[arg-type]
+            if value is None and default is not None:
+                value = _module_value(default, facts.literals, facts)
             found.append(Param(param.name.value, kind, default is not None, value))
     if isinstance(params.star_arg, cst.Param):
         found.append(Param(params.star_arg.name.value, VAR_POSITIONAL))

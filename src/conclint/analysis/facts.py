@@ -57,7 +57,7 @@ from conclint.knowledge.frameworks import LOOP_CONSTRUCTED, LoopConstructed
 from conclint.knowledge.offloading import CONSUMERS, LAZY_CALLS, OFFLOAD_FUNCTIONS
 from conclint.knowledge.processes import ENDS_PROCESS, SELF_SIGNAL
 from conclint.knowledge.receivers import receiver_imports
-from conclint.knowledge.types import IN_MEMORY_STREAMS
+from conclint.knowledge.types import FILE_METHOD_PREFIX, IN_MEMORY_STREAMS
 
 if TYPE_CHECKING:
     from conclint.analysis.project_index import ProjectView
@@ -369,9 +369,12 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def _wraps_memory_stream(self, entry: BlockingCall, call: cst.Call) -> bool:
         """`gzip.open(buffer, "wb")` of an in-memory stream (`buffer = io.BytesIO()`), and the
         reads and writes of what it returns: compression in memory, no file."""
-        if entry.category is not Category.FILE:
+        if entry.qualname in STREAM_WRAPPING_OPENERS:
+            opener: cst.Call | None = call
+        elif entry.qualname.startswith(FILE_METHOD_PREFIX):  # what the openers return is a file
+            opener = self._opener_of(call)
+        else:
             return False
-        opener = call if entry.qualname in STREAM_WRAPPING_OPENERS else self._opener_of(call)
         if opener is None or self.qualified_name(opener.func) not in STREAM_WRAPPING_OPENERS:
             return False
         stream = self._made_by(call_argument(opener, 0, "filename"))

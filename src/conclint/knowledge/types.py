@@ -82,6 +82,8 @@ CANONICAL_PREFIXES: dict[str, str] = {
 }
 
 _FILE = "io.file"
+# How the catalog names a method of a real file object (`io.file.write`).
+FILE_METHOD_PREFIX = _FILE + "."
 _STREAM = "io.stream"
 _PATH = "pathlib.Path"
 
