@@ -530,6 +530,32 @@ ROUNDS = {
         ("seleniumbase", "4.56.4"),
         ("zendriver", "0.17.1"),
     ),
+    # Nineteenth session, first batch, first run at 35ccdd9 (the eighteenth session's code): an
+    # HTTP cache and SSE for the async clients, RPC over asyncio and over threads (aiorpcx,
+    # rpyc), a task queue, IRC, SignalR and WebSocket clients, ZeroMQ and serial transports,
+    # ZooKeeper, RabbitMQ and Azure Queue clients, a process supervisor, a PLC client, and
+    # Sonos, Squeezebox, VeSync and Switcher clients of Home Assistant.
+    33: (
+        ("aiohttp-client-cache", "0.15.0"),
+        ("httpx-sse", "0.4.3"),
+        ("aiorpcx", "0.25.0"),
+        ("rpyc", "6.0.2"),
+        ("streaq", "7.2.0"),
+        ("pydle", "1.2.0"),
+        ("pysignalr", "1.3.3"),
+        ("simple-websocket", "1.1.0"),
+        ("aiozmq", "1.0.0"),
+        ("pyserial-asyncio-fast", "0.16"),
+        ("kazoo", "2.11.0"),
+        ("pika", "1.4.4"),
+        ("azure-storage-queue", "12.18.1"),
+        ("circus", "0.19.0"),
+        ("pyads", "3.6.0"),
+        ("aiosonos", "0.1.15"),
+        ("pysqueezebox", "0.14.0"),
+        ("pyvesync", "3.4.2"),
+        ("aioswitcher", "5.1.2"),
+    ),
 }
 
 
