@@ -556,6 +556,33 @@ ROUNDS = {
         ("pyvesync", "3.4.2"),
         ("aioswitcher", "5.1.2"),
     ),
+    # Nineteenth session, second batch, first run at 35ccdd9 too (round 33 asked for no change):
+    # ClickHouse, SMB, SNMP and etcd clients over asyncio, Hazelcast, Kafka and STOMP clients
+    # that run threads, Prometheus' client, memcached, Vault, a shell-command library, SignalR
+    # over threads, and Harmony, Notion, *arr, Automower, IPP, TRÅDFRI and Ambient Weather
+    # clients of Home Assistant.
+    34: (
+        ("aiochclient", "2.7.0"),
+        ("asynch", "0.4.0"),
+        ("aiosmb", "0.4.14"),
+        ("aiosnmp", "0.7.2"),
+        ("aioetcd3", "1.13"),
+        ("hazelcast-python-client", "5.7.0"),
+        ("kafka-python", "3.0.12"),
+        ("stomp.py", "9.0.0"),
+        ("prometheus-client", "0.26.0"),
+        ("pymemcache", "4.0.0"),
+        ("hvac", "2.4.0"),
+        ("plumbum", "2.0.2"),
+        ("signalrcore", "1.0.2"),
+        ("aioharmony", "1.0.11"),
+        ("aionotion", "2025.2.0"),
+        ("aiopyarr", "23.4.0"),
+        ("aioautomower", "3.1.0"),
+        ("pyipp", "0.17.2"),
+        ("pytradfri", "14.0.0"),
+        ("aioambient", "2025.2.0"),
+    ),
 }
 
 
