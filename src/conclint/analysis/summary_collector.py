@@ -1967,6 +1967,9 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                         in_loops.append(resolved)
             if recursive:
                 unknown_in_loops = unknown
+            # A stub stands for the overrides a call of it runs, maybe in other modules: what
+            # they do is not known (signalrcore's `_recv_frame()` reads a blocking socket).
+            unknown += function.qualname in stubs
             external = tuple(dict.fromkeys(name for name, _ in function.external_edges))
             external_in_loops = tuple(
                 dict.fromkeys(name for name, looped in function.external_edges if looped or recursive)

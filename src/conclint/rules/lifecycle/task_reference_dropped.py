@@ -68,7 +68,10 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
     attribute or a container, or passed to any call (`tasks.add(task)`, `register(task)`); a
     local name read anywhere in its function, nested functions included, whatever the reading
     code does with it; any local, `_` included, of a sync function that runs the loop itself
-    (`loop.run_forever()`, `run_until_complete()`), which holds it while the loop runs; a module-level name other than `_` (another module may read it);
+    (`loop.run_forever()`, `run_until_complete()`), which holds it while the loop runs; a local of a coroutine that then, in the same block and
+    outside any loop, awaits a task or future it holds by name (`await server_task`,
+    `await asyncio.gather(*workers)`) before any `return` or `raise`: its frame holds the task
+    while that work runs; a module-level name other than `_` (another module may read it);
     `create_task` of a task group (`asyncio.TaskGroup`, and trio's and anyio's nurseries and
     task groups, which hold their tasks); `ensure_future` of a future or of a call returning
     one (`loop.run_in_executor(...)`, `asyncio.gather(...)`, `asyncio.shield(...)`), which
@@ -225,6 +228,25 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
                 return wait
             """
         ),
+        # aiosmb's server script: `amain` waits for the server task for ever beside the relay's.
+        Valid(
+            """
+            import asyncio
+
+            async def amain(server, relay):
+                queue = asyncio.Queue()
+                x = asyncio.create_task(relay(queue))
+                server_task = await server.run(queue)
+                await server_task
+
+            async def enumerate_shares(generate, workers):
+                try:
+                    gen_task = asyncio.create_task(generate())
+                    await asyncio.gather(*workers)
+                except Exception as error:
+                    return error
+            """
+        ),
         Valid(
             """
             import asyncio
@@ -307,6 +329,32 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
             column=16,
             message_contains=("is kept only in `task`, which is never read",),
         ),
+        # The same script returning early, or waiting only for a timer or in a loop whose
+        # next round rebinds the name: the task may outlive what holds it.
+        Invalid(
+            """
+            import asyncio
+
+            async def amain(server, relay, once):
+                queue = asyncio.Queue()
+                x = asyncio.create_task(relay(queue))
+                if once:
+                    return
+                await server
+
+            async def poll(relay, queue):
+                pull = asyncio.create_task(relay(queue))
+                await asyncio.sleep(0.1)
+
+            async def serve(servers, relay, queue):
+                for server in servers:
+                    x = asyncio.create_task(relay(queue))
+                    await server
+            """,
+            line=5,
+            count=3,
+            message_contains=("is kept only in `x`, which is never read",),
+        ),
     )
 
     def __init__(self, facts: FileFacts, settings: Settings) -> None:
@@ -366,7 +414,46 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
             return
         if _runs_the_loop(self.facts.frame.node):
             return  # the local holds the task for as long as the function runs the loop
-        self.bind(target, (value, self.facts.current_statement, self._suggestion()))
+        statement = self.facts.current_statement
+        if statement is not None and self._then_waits_for_work(self.facts.frame.node, statement):
+            return  # the coroutine's frame holds the task while it waits beside it
+        self.bind(target, (value, statement, self._suggestion()))
+
+    def _then_waits_for_work(self, function: cst.CSTNode | None, statement: cst.CSTNode) -> bool:
+        """A coroutine that, after the statement starting the task, waits in the same block
+        for work that exists already (`await server_task`, `await asyncio.gather(*workers)`),
+        with no `return` or `raise` before it and no loop around it (a loop's next round
+        would rebind the name): its frame, and so the local, holds the task at least as long
+        as that work runs, which a task started beside it serves (aiosmb's servers)."""
+        if not isinstance(function, cst.FunctionDef) or function.asynchronous is None:
+            return False
+        block = _block_outside_loops(function, statement)
+        if block is None:
+            return False
+        later = block[block.index(statement) + 1 :]
+        for following in later:
+            if self._waits_for_existing_work(following):
+                return True
+            if any(True for _ in nodes_within(following, (cst.Return, cst.Raise))):
+                return False
+        return False
+
+    def _waits_for_existing_work(self, statement: cst.CSTNode) -> bool:
+        """A statement that awaits a task or future held by a name (`await task`,
+        `result = await self.server`) or a gathering of such (`gather`, `wait`, `wait_for`)."""
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return False
+        value = getattr(statement.body[0], "value", None)
+        if not isinstance(value, cst.Await):
+            return False
+        awaited = value.expression
+        if isinstance(awaited, (cst.Name, cst.Attribute)):
+            return True
+        return (
+            isinstance(awaited, cst.Call)
+            and self.facts.qualified_name(awaited.func) in _WAITS_FOR_EXISTING
+            and all(isinstance(argument.value, (cst.Name, cst.Attribute)) for argument in awaited.args if not argument.keyword)
+        )
 
     def _starts_task(self, call: cst.Call) -> bool:
         """`call` wraps a coroutine in a new task: `create_task` of asyncio or of a traced
@@ -444,6 +531,25 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
         if self.facts.in_coroutine and version(self.settings.target_version) >= (3, 11):
             text += ", or start it with `tg.create_task(...)` in an `async with asyncio.TaskGroup() as tg:` block"
         return text + "."
+
+
+# Waiting for tasks or futures given by name (their positional arguments).
+_WAITS_FOR_EXISTING = frozenset({"asyncio.gather", "asyncio.wait", "asyncio.wait_for"})
+_LOOPS = (cst.For, cst.While)
+
+
+def _block_outside_loops(function: cst.FunctionDef, statement: cst.CSTNode) -> list[cst.CSTNode] | None:
+    """The statements of the block that holds `statement` in `function`, or None when a
+    loop of the function (or a nested function) stands between them."""
+    pending: list[cst.CSTNode] = [function.body]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, cst.IndentedBlock) and any(child is statement for child in node.body):
+            return list(node.body)
+        for child in node.children:
+            if not isinstance(child, _LOOPS + (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                pending.append(child)
+    return None
 
 
 # The methods a sync function calls to run an event loop (the lifecycle catalog's runners).

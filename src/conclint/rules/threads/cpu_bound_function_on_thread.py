@@ -733,6 +733,27 @@ class CpuBoundFunctionOnThread(Rule):
                 await asyncio.to_thread(backtest, strategy, frame, "report.txt")
             """
         ),
+        # signalrcore: each round receives a frame through a method the base class leaves
+        # to its subclasses (a stub here); theirs read a blocking socket, so no round spins.
+        Valid(
+            """
+            import threading
+
+            class SocketClient:
+                def start(self):
+                    self.running = True
+                    threading.Thread(target=self.run, daemon=True).start()
+
+                def run(self):
+                    while self.running:
+                        message = self._recv_frame()
+                        if self.on_message and message is not None:
+                            self.on_message(self, message)
+
+                def _recv_frame(self):
+                    raise NotImplementedError()
+            """
+        ),
         # One RLP encoding of one value: no loop, nothing that grows.
         Valid(
             """
@@ -780,6 +801,29 @@ class CpuBoundFunctionOnThread(Rule):
                 "`Roaster.timer` busy-waits",
                 "the loop at line 14 spins without sleeping or waiting when `busy` is false",
             ),
+        ),
+        # The same client whose receiver reads what another thread left: a round with no
+        # message goes round again at once.
+        Invalid(
+            """
+            import threading
+
+            class SocketClient:
+                def start(self):
+                    self.running = True
+                    threading.Thread(target=self.run, daemon=True).start()
+
+                def run(self):
+                    while self.running:
+                        message = self._recv_frame()
+                        if self.on_message and message is not None:
+                            self.on_message(self, message)
+
+                def _recv_frame(self):
+                    return self.latest
+            """,
+            line=6,
+            message_contains=("the loop at line 9 spins without sleeping or waiting when",),
         ),
         # A non-blocking poll that goes round again at once when the queue is empty.
         Invalid(
