@@ -583,6 +583,33 @@ ROUNDS = {
         ("pytradfri", "14.0.0"),
         ("aioambient", "2025.2.0"),
     ),
+    # Nineteenth session, third batch, first run at a2e8186 (the fixes round 34 asked for): XMPP and
+    # KATCP clients, asyncio utilities and caches, a migration tool of Tortoise ORM, SSE and
+    # OAuth for aiohttp, an InfluxDB client, Gremlin, ArangoDB and Tarantool clients, a channel
+    # for asyncio, inotify, pathos' process pools, etcd, Fabric, LDAP, Netmiko and Nameko.
+    35: (
+        ("aioxmpp", "0.13.3"),
+        ("aiokatcp", "2.3.0"),
+        ("aiotools", "2.2.4"),
+        ("aerich", "0.10.1"),
+        ("aiohttp-sse", "3.0"),
+        ("aiohttp-apispec", "2.2.3"),
+        ("aiohttp-oauthlib", "0.1.0"),
+        ("async-lru", "2.4.0"),
+        ("asyncache", "0.3.1"),
+        ("aioinflux", "0.9.0"),
+        ("gremlinpython", "3.8.2"),
+        ("python-arango", "8.3.7"),
+        ("tarantool", "1.3.0"),
+        ("aiochannel", "1.4.1"),
+        ("pyinotify", "0.9.6"),
+        ("pathos", "0.3.5"),
+        ("etcd3", "0.12.0"),
+        ("fabric", "3.2.3"),
+        ("ldap3", "2.9.1"),
+        ("netmiko", "4.8.0"),
+        ("nameko", "2.14.1"),
+    ),
 }
 
 
