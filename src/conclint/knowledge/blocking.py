@@ -444,7 +444,12 @@ _GROUPS: tuple[tuple[Category, Remedy, str, tuple[NonBlockingWhen, ...]], ...] =
         "os.posix_spawn os.posix_spawnp",
         (),
     ),
-    (Category.SUBPROCESS, THREAD_OFFLOAD, "os.wait os.wait3 os.wait4 os.waitpid os.waitid", ()),
+    (Category.SUBPROCESS, THREAD_OFFLOAD, "os.wait", ()),
+    # With WNOHANG in the options, they return at once when no child has changed state
+    # (aiotools polls `os.waitpid(pid, os.WNOHANG)` between `asyncio.sleep`s).
+    (Category.SUBPROCESS, THREAD_OFFLOAD, "os.wait3", (NonBlockingWhen("options", 0, "WNOHANG", flag=True),)),
+    (Category.SUBPROCESS, THREAD_OFFLOAD, "os.wait4 os.waitpid", (NonBlockingWhen("options", 1, "WNOHANG", flag=True),)),
+    (Category.SUBPROCESS, THREAD_OFFLOAD, "os.waitid", (NonBlockingWhen("options", 2, "WNOHANG", flag=True),)),
     # Not os.fdopen: it wraps a descriptor that is already open, and opens nothing (the
     # reads and writes of the file object it returns are reported). Nor `open(0)`, the same.
     (Category.FILE, OPEN_FILE, "builtins.open", (NonBlockingWhen("file", 0, "", descriptor=True),)),

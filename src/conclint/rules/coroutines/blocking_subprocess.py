@@ -11,7 +11,8 @@ class BlockingSubprocessInAsync(BlockingCallInCoroutine):
     Finds child processes started or waited for synchronously inside an `async def`:
     `subprocess.run`, `call`, `check_call`, `check_output`, `getoutput`, `Popen` and its
     `wait()` / `communicate()`, `os.system`, `os.popen`, the `os.spawn*` and `os.posix_spawn*`
-    functions and `os.wait*`, under any import spelling (`from subprocess import run as sh`).
+    functions and `os.wait*` (not with `os.WNOHANG` in their options: they return at once),
+    under any import spelling (`from subprocess import run as sh`).
 
     ## Why is this bad?
     `subprocess.run()` and friends wait for the child to exit, and `Popen.communicate()` for
@@ -184,8 +185,41 @@ class BlockingSubprocessInAsync(BlockingCallInCoroutine):
                     return self.run(args)
             """
         ),
+        # aiotools polls its child with WNOHANG between sleeps: each call returns at once.
+        Valid(
+            """
+            import asyncio
+            import os
+
+            async def wait_child(pid, poll_interval):
+                while True:
+                    done, status = os.waitpid(pid, os.WNOHANG)
+                    if done:
+                        return status
+                    await asyncio.sleep(poll_interval)
+            """
+        ),
     )
     INVALID = (
+        # Without WNOHANG, waitpid waits for the child to exit.
+        Invalid(
+            """
+            import asyncio
+            import os
+
+            async def reap(pid):
+                return os.waitpid(pid, 0)
+            """,
+            line=5,
+            message_contains=("`os.waitpid()` blocks the event loop",),
+            fixed="""
+            import asyncio
+            import os
+
+            async def reap(pid):
+                return await asyncio.to_thread(os.waitpid, pid, 0)
+            """,
+        ),
         Invalid(
             """
             import subprocess
