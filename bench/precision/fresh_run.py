@@ -610,6 +610,27 @@ ROUNDS = {
         ("netmiko", "4.8.0"),
         ("nameko", "2.14.1"),
     ),
+    # Nineteenth session, fourth batch, first run at f455bf7 (the fix round 35 asked for):
+    # OctoPrint, Jupyter's AI extension, console and lab server, IPython, papermill, Dash,
+    # pytest's xdist and timeout plugins and execnet, an ASGI lifespan helper, JWT and OAuth
+    # libraries, and document parsers (unstructured, marker).
+    36: (
+        ("octoprint", "1.11.8"),
+        ("jupyter-ai", "3.2.0"),
+        ("jupyter-console", "6.6.3"),
+        ("jupyterlab-server", "2.28.1"),
+        ("ipython", "9.19.1"),
+        ("papermill", "2.7.0"),
+        ("dash", "4.4.1"),
+        ("pytest-xdist", "3.8.0"),
+        ("pytest-timeout", "2.4.0"),
+        ("execnet", "2.1.2"),
+        ("asgi-lifespan", "2.1.0"),
+        ("authx", "1.7.1"),
+        ("httpx-oauth", "0.17.0"),
+        ("unstructured", "0.27.35"),
+        ("marker-pdf", "2.0.0"),
+    ),
 }
 
 
