@@ -631,6 +631,23 @@ ROUNDS = {
         ("unstructured", "0.27.35"),
         ("marker-pdf", "2.0.0"),
     ),
+    # Nineteenth session, fifth batch, first run at f455bf7 too (round 36 asked for no
+    # change): speech, embedding and LLM API clients, SOCKS proxies, MySQL, Redis and MinIO
+    # clients, an ASGI framework, a Telegram client over TDLib, ZooKeeper over asyncio and a
+    # message-broker framework.
+    37: (
+        ("assemblyai", "1.8.2"),
+        ("voyageai", "0.5.0"),
+        ("fireworks-ai", "1.2.30"),
+        ("python-socks", "3.2.2"),
+        ("asyncmy", "0.2.18"),
+        ("aioredis", "2.0.1"),
+        ("miniopy-async", "1.23.6"),
+        ("lilya", "0.29.0"),
+        ("aiotdlib", "0.27.6"),
+        ("aiozk", "0.32.0"),
+        ("propan", "0.1.5.26"),
+    ),
 }
 
 
