@@ -453,15 +453,19 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
 
     def _get_after_not_empty(self, entry: BlockingCall, call: cst.Call) -> bool:
         """`q.get()` in the block of `while not q.empty():` (or `if`), before any `await` of
-        that block: the queue held an item when the test ran, and no other task of this
-        thread ran since to take it (semantic-kernel's and pyatv's drains)."""
+        that block, or right after a `while q.empty():` loop that no `break` leaves: the
+        queue held an item when the test ran, and no other task of this thread ran since to
+        take it (semantic-kernel's and pyatv's drains, lilya's test client's receive)."""
         if entry.qualname not in GETS_AFTER_EMPTY_TEST or not isinstance(call.func, cst.Attribute):
             return False
         placed = self._place_in_block()  # None in the `else` branch
         if placed is None:
             return False
         block, earlier = placed
-        if not isinstance(block, (cst.If, cst.While)) or not _tests_not_empty(block.test, dotted_name(call.func.value)):
+        queue = dotted_name(call.func.value)
+        if earlier and _waits_until_not_empty(earlier[-1], queue):
+            return True
+        if not isinstance(block, (cst.If, cst.While)) or not _tests_not_empty(block.test, queue):
             return False
         return all(next(iter(nodes_within(statement, (cst.Await,))), None) is None for statement in earlier)
 
@@ -918,6 +922,16 @@ def _tests_not_empty(test: cst.BaseExpression, queue: str) -> bool:
         and bool(queue)
         and dotted_name(inner.func.value) == queue
     )
+
+
+def _waits_until_not_empty(statement: cst.CSTNode, queue: str) -> bool:
+    """`while <queue>.empty(): ...` with no `break` (nor `else`): it ends only once the test
+    found an item."""
+    if not isinstance(statement, cst.While) or statement.orelse is not None:
+        return False
+    if not _tests_not_empty(cst.UnaryOperation(cst.Not(), statement.test), queue):
+        return False
+    return next(iter(nodes_within(statement.body, (cst.Break,))), None) is None
 
 
 # Waits that return at once for a process already known to have exited.

@@ -162,8 +162,9 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     full: a `queue.Queue`, `LifoQueue` or `PriorityQueue` made without a positive `maxsize`
     (seen where the module makes it: `q = queue.Queue()`, `self.q = queue.Queue()`), or a
     `SimpleQueue`. Nor `q.get()` in the block of `while not q.empty():` (or `if`, also with
-    `and`) before any `await` of that block: the queue held an item at the test, and no other
-    task has run since to take it (a `multiprocessing` queue's `empty()` is not reliable, so
+    `and`) before any `await` of that block, or right after a `while q.empty():` loop that no
+    `break` leaves: the queue held an item at the test, and no other task has run since to
+    take it (a `multiprocessing` queue's `empty()` is not reliable, so
     its `get()` is still reported). A coroutine that only ever runs on an event loop of its own in another
     thread (`asyncio.run(self._beat())` or `loop.run_until_complete(...)` in a `Thread`
     subclass's `run` or a `Thread(target=...)` function, or `run_worker(coro(),
@@ -336,6 +337,22 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
         Valid(_PROVIDER.format(test="provider is not None", unset="_PROVIDER is None")),
         # semantic-kernel's actors drain their buffer; only the loop's tasks touch it.
         Valid(_DRAIN.format(before="")),
+        # lilya's test client waits, yielding, until its queue holds a message, then takes it.
+        Valid(
+            """
+            import anyio
+            import queue
+
+            class WebSocketTestSession:
+                def __init__(self):
+                    self._receive_queue = queue.Queue()
+
+                async def receive(self):
+                    while self._receive_queue.empty():
+                        await anyio.sleep(0)
+                    return self._receive_queue.get()
+            """
+        ),
         # aio-pika's callback collection: a thread lock held only around set operations.
         Valid(
             """
@@ -629,6 +646,43 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
             _DRAIN.format(before="await self.flush()\n                        "),
             line=14,
             message_contains=("`self.queue.get()` blocks the event loop",),
+        ),
+        # The same wait that may give up while the queue is still empty: get() then waits.
+        Invalid(
+            """
+            import anyio
+            import queue
+
+            class WebSocketTestSession:
+                def __init__(self):
+                    self._receive_queue = queue.Queue()
+                    self.closed = False
+
+                async def receive(self):
+                    while self._receive_queue.empty():
+                        if self.closed:
+                            break
+                        await anyio.sleep(0)
+                    return self._receive_queue.get()
+            """,
+            line=14,
+            message_contains=("`self._receive_queue.get()` blocks the event loop",),
+            fixed="""
+            import anyio
+            import queue
+
+            class WebSocketTestSession:
+                def __init__(self):
+                    self._receive_queue = queue.Queue()
+                    self.closed = False
+
+                async def receive(self):
+                    while self._receive_queue.empty():
+                        if self.closed:
+                            break
+                        await anyio.sleep(0)
+                    return await anyio.to_thread.run_sync(self._receive_queue.get)
+            """,
         ),
         # With a maxsize, put() waits for room.
         Invalid(
