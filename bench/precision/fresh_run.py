@@ -648,6 +648,28 @@ ROUNDS = {
         ("aiozk", "0.32.0"),
         ("propan", "0.1.5.26"),
     ),
+    # Nineteenth session, sixth batch, first run at d63190a (the fix round 37 asked for):
+    # crypto-exchange feeds and clients, a brokerage SDK, Discord-like chat frameworks and
+    # hikari's command libraries, Modbus, and Xiaomi, FRITZ!, Vizio, WiZ, Miele and SMA
+    # clients.
+    38: (
+        ("cryptofeed", "2.4.1"),
+        ("tastytrade", "13.2.3"),
+        ("pybit", "5.17.0"),
+        ("python-okx", "0.4.4"),
+        ("kucoin-python", "1.0.26"),
+        ("hikari-lightbulb", "3.2.6"),
+        ("hikari-tanjun", "2.17.7"),
+        ("revolt.py", "0.2.0"),
+        ("guilded.py", "1.13.3"),
+        ("async-modbus", "0.2.3"),
+        ("python-miio", "0.5.12"),
+        ("pyfritzhome", "0.6.21"),
+        ("pyvizio", "0.1.64"),
+        ("pywizlight", "0.6.6"),
+        ("pymiele", "0.1.7"),
+        ("pysma", "0.7.5"),
+    ),
 }
 
 
