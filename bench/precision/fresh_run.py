@@ -670,6 +670,25 @@ ROUNDS = {
         ("pymiele", "0.1.7"),
         ("pysma", "0.7.5"),
     ),
+    # Nineteenth session, seventh batch, first run at d63190a too (round 38 asked for no
+    # change): a GraphQL engine, a load tester, NETCONF and Ansible's runner (threads), SQL
+    # in files, ICE, a concurrency limiter, sans-I/O WebSockets, aiohttp's templates and
+    # security, and weather, air-quality and fuel-price clients.
+    39: (
+        ("tartiflette", "1.4.1"),
+        ("molotov", "2.6"),
+        ("ncclient", "0.7.1"),
+        ("ansible-runner", "2.4.3"),
+        ("aiosql", "15.0"),
+        ("aioice", "0.13.0"),
+        ("aiometer", "1.0.0"),
+        ("wsproto", "1.3.2"),
+        ("aiohttp-jinja2", "1.6"),
+        ("aiohttp-security", "0.5.0"),
+        ("aioecowitt", "2025.3.1"),
+        ("aiopurpleair", "2025.8.1"),
+        ("aiotankerkoenig", "0.5.5"),
+    ),
 }
 
 
