@@ -68,10 +68,11 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
     attribute or a container, or passed to any call (`tasks.add(task)`, `register(task)`); a
     local name read anywhere in its function, nested functions included, whatever the reading
     code does with it; any local, `_` included, of a sync function that runs the loop itself
-    (`loop.run_forever()`, `run_until_complete()`), which holds it while the loop runs; a local of a coroutine that then, in the same block and
-    outside any loop, awaits a task or future it holds by name (`await server_task`,
-    `await asyncio.gather(*workers)`) before any `return` or `raise`: its frame holds the task
-    while that work runs; a module-level name other than `_` (another module may read it);
+    (`loop.run_forever()`, `run_until_complete()`), which holds it while the loop runs; a
+    local of a coroutine that then, in the same block and outside any loop, awaits a task or
+    future it holds by name (`await server_task`, `await asyncio.gather(*workers)`) before any
+    `return` or `raise`: its frame holds the task while that work runs; a module-level name
+    other than `_` (another module may read it);
     `create_task` of a task group (`asyncio.TaskGroup`, and trio's and anyio's nurseries and
     task groups, which hold their tasks); `ensure_future` of a future or of a call returning
     one (`loop.run_in_executor(...)`, `asyncio.gather(...)`, `asyncio.shield(...)`), which
