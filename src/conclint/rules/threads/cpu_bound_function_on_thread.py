@@ -44,6 +44,26 @@ _RACING_COUNTERS = """
                 assert len(set(totals)) == 1
 """
 
+# signalrcore's receiving thread: each round takes a frame from `_recv_frame`, whose body
+# is `{receive}`.
+_SOCKET_CLIENT = """
+            import threading
+
+            class SocketClient:
+                def start(self):
+                    self.running = True
+                    threading.Thread(target=self.run, daemon=True).start()
+
+                def run(self):
+                    while self.running:
+                        message = self._recv_frame()
+                        if self.on_message and message is not None:
+                            self.on_message(self, message)
+
+                def _recv_frame(self):
+                    {receive}
+"""
+
 
 class CpuBoundFunctionOnThread(Rule):
     """
@@ -735,25 +755,7 @@ class CpuBoundFunctionOnThread(Rule):
         ),
         # signalrcore: each round receives a frame through a method the base class leaves
         # to its subclasses (a stub here); theirs read a blocking socket, so no round spins.
-        Valid(
-            """
-            import threading
-
-            class SocketClient:
-                def start(self):
-                    self.running = True
-                    threading.Thread(target=self.run, daemon=True).start()
-
-                def run(self):
-                    while self.running:
-                        message = self._recv_frame()
-                        if self.on_message and message is not None:
-                            self.on_message(self, message)
-
-                def _recv_frame(self):
-                    raise NotImplementedError()
-            """
-        ),
+        Valid(_SOCKET_CLIENT.format(receive="raise NotImplementedError()")),
         # One RLP encoding of one value: no loop, nothing that grows.
         Valid(
             """
@@ -805,23 +807,7 @@ class CpuBoundFunctionOnThread(Rule):
         # The same client whose receiver reads what another thread left: a round with no
         # message goes round again at once.
         Invalid(
-            """
-            import threading
-
-            class SocketClient:
-                def start(self):
-                    self.running = True
-                    threading.Thread(target=self.run, daemon=True).start()
-
-                def run(self):
-                    while self.running:
-                        message = self._recv_frame()
-                        if self.on_message and message is not None:
-                            self.on_message(self, message)
-
-                def _recv_frame(self):
-                    return self.latest
-            """,
+            _SOCKET_CLIENT.format(receive="return self.latest"),
             line=6,
             message_contains=("the loop at line 9 spins without sleeping or waiting when",),
         ),
