@@ -174,8 +174,11 @@ def test_an_interrupted_run_leaves_a_thread_that_cannot_end(tmp_path: Path) -> N
     # as the signal ended it; interpreter shutdown joins it. The exit must not wait for it.
     script = tmp_path / "stuck.py"
     script.write_text(
-        "import threading\n"
+        "import multiprocessing, threading\n"
         "from conclint.project.interruption import exits_on_signals\n"
+        "# A named semaphore, as the pool's queues make under forkserver: left, the resource\n"
+        "# tracker would report it leaked on stderr as it ends.\n"
+        "lock = multiprocessing.get_context('forkserver').Lock()\n"
         "never = threading.Event()\n"
         "threading.Thread(target=never.wait).start()  # not a daemon: shutdown would join it\n"
         "@exits_on_signals\n"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import multiprocessing.util
 import os
 import signal
 import sys
@@ -97,7 +98,20 @@ def _leave_stuck_threads(code: int) -> None:
     for thread in others:
         thread.join(max(0.0, deadline - time.monotonic()))
     if any(thread.is_alive() for thread in others):
+        _release_named_semaphores()
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
         os._exit(code)
+
+
+def _release_named_semaphores() -> None:
+    """Run multiprocessing's own finalizers (`util._run_finalizers`, what its exit handler
+    calls), which `os._exit` skips, for at most THREAD_GRACE_SECONDS. Under forkserver and
+    spawn, the pool's queues hold named semaphores whose finalizers unlink them and tell the
+    resource tracker; skipped, the tracker, which outlives this process briefly, prints a
+    "leaked semaphore objects" warning on the run's stderr (seen once in CI). In a thread of
+    its own, so that a finalizer waiting on the stuck thread cannot keep the run from ending."""
+    finalizers = threading.Thread(target=multiprocessing.util._run_finalizers, args=(0,), daemon=True)
+    finalizers.start()
+    finalizers.join(THREAD_GRACE_SECONDS)
