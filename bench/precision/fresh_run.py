@@ -689,6 +689,23 @@ ROUNDS = {
         ("aiopurpleair", "2025.8.1"),
         ("aiotankerkoenig", "0.5.5"),
     ),
+    # Nineteenth session, eighth batch, first run at ced1a62 (the session's last code): web
+    # extensions of aiohttp and FastAPI (tracing, metrics, Swagger, proxies, OAuth clients and
+    # servers, mail, single sign-on, an admin), Graphite metrics and uvicorn's worker.
+    40: (
+        ("aiozipkin", "1.1.1"),
+        ("prometheus-async", "26.1.0"),
+        ("aiocarbon", "0.17.0"),
+        ("aiohttp-remotes", "1.4.0"),
+        ("aiohttp-swagger3", "0.10.0"),
+        ("aiohttp-oauth2-client", "2.0.1"),
+        ("aioauth", "2.0.1"),
+        ("fastapi-mail", "1.6.8"),
+        ("fastapi-sso", "0.23.0"),
+        ("fastapi-admin", "1.0.4"),
+        ("fastapi-utils", "0.8.0"),
+        ("uvicorn-worker", "0.4.0"),
+    ),
 }
 
 
