@@ -706,6 +706,31 @@ ROUNDS = {
         ("fastapi-utils", "0.8.0"),
         ("uvicorn-worker", "0.4.0"),
     ),
+    # Nineteenth session, ninth batch, first run at ced1a62 too (round 40 asked for no
+    # change): clients of Home Assistant's newer integrations (energy, irrigation, audio,
+    # appliances, locks, weather, exchange rates, traffic, recipes, calendars) and the
+    # iCalendar library they use.
+    41: (
+        ("aioelectricitymaps", "1.1.1"),
+        ("aiohomeconnect", "0.30.0"),
+        ("aiomealie", "1.2.4"),
+        ("aionanoleaf", "0.2.1"),
+        ("aioopenexchangerates", "0.6.21"),
+        ("aiorussound", "5.0.2"),
+        ("aiostreammagic", "2.13.2"),
+        ("aiowaqi", "3.1.0"),
+        ("gcal-sync", "8.0.0"),
+        ("ical", "14.3.1"),
+        ("pydrawise", "2026.10.1"),
+        ("pyenphase", "4.2.0"),
+        ("pylamarzocco", "1.2.3"),
+        ("pyloadapi", "2.1.0"),
+        ("pynecil", "4.2.1"),
+        ("pyopenweathermap", "0.3.0"),
+        ("pyrainbird", "6.0.2"),
+        ("pyschlage", "2026.10.0"),
+        ("pytrafikverket", "2.0.0"),
+    ),
 }
 
 
