@@ -911,25 +911,25 @@ def _tests_not_empty(test: cst.BaseExpression, queue: str) -> bool:
     """`not <queue>.empty()`, alone or as a side of `and`."""
     if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
         return _tests_not_empty(test.left, queue) or _tests_not_empty(test.right, queue)
-    if not (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)):
-        return False
-    inner = test.expression
+    return isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not) and _tests_empty(test.expression, queue)
+
+
+def _tests_empty(test: cst.BaseExpression, queue: str) -> bool:
+    """`<queue>.empty()`."""
     return (
-        isinstance(inner, cst.Call)
-        and not inner.args
-        and isinstance(inner.func, cst.Attribute)
-        and inner.func.attr.value == "empty"
+        isinstance(test, cst.Call)
+        and not test.args
+        and isinstance(test.func, cst.Attribute)
+        and test.func.attr.value == "empty"
         and bool(queue)
-        and dotted_name(inner.func.value) == queue
+        and dotted_name(test.func.value) == queue
     )
 
 
 def _waits_until_not_empty(statement: cst.CSTNode, queue: str) -> bool:
     """`while <queue>.empty(): ...` with no `break` (nor `else`): it ends only once the test
     found an item."""
-    if not isinstance(statement, cst.While) or statement.orelse is not None:
-        return False
-    if not _tests_not_empty(cst.UnaryOperation(cst.Not(), statement.test), queue):
+    if not isinstance(statement, cst.While) or statement.orelse is not None or not _tests_empty(statement.test, queue):
         return False
     return next(iter(nodes_within(statement.body, (cst.Break,))), None) is None
 

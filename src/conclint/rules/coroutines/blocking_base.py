@@ -81,10 +81,11 @@ under a test of the helper's own parameters or `self` attributes (`if path is No
 an early return inside a `with` block guards what follows the block too, unless the manager
 may swallow an exception, as `contextlib.suppress` and `pytest.raises` do) is skipped when the
 test is decided false with what the coroutine passes: literal arguments, omitted ones (their
-defaults, also a default naming a literal its module binds once: `path=AUTO` with `AUTO = None`), objects it constructs (`io.BytesIO(...)` is an `io.IOBase`; none of these,
-nor None, a string or a dict, is an `os.PathLike`), a module constant (a name its module
-binds once to a number, a string or `True`/`False`: valkey's `default_host = "127.0.0.1"`
-never takes a `host == "localhost"` branch), the class attributes
+defaults, also a default naming a literal its module binds once: `path=AUTO` with `AUTO =
+None`), objects it constructs (`io.BytesIO(...)` is an `io.IOBase`; none of these, nor None,
+a string or a dict, is an `os.PathLike`), a module constant (a name its module binds once to
+a number, a string or `True`/`False`: valkey's `default_host = "127.0.0.1"` never takes a
+`host == "localhost"` branch), the class attributes
 of the class it constructs (`STYLE_FILE = None`, unless a subclass overrides it or a method
 assigns it), a parameter the method stored in `self` earlier in its own body (`self.script =
 script` before `if self.script:`, when nothing else in the class assigns it; likewise a

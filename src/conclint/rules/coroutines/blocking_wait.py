@@ -50,6 +50,26 @@ _DRAIN = """
                     pass
 """
 
+# lilya's test client: waits, yielding, until its queue holds a message (or, with
+# `give_up`, until it is closed), then takes one with `take`.
+_RECEIVE = """
+            import anyio
+            import queue
+
+            class WebSocketTestSession:
+                def __init__(self):
+                    self._receive_queue = queue.Queue()
+                    self.closed = False
+
+                async def receive(self):
+                    while self._receive_queue.empty():{give_up}
+                        await anyio.sleep(0)
+                    return {take}
+"""
+_GIVE_UP = """
+                        if self.closed:
+                            break"""
+
 _FRESH_LOCK = """
             import threading
 
@@ -338,21 +358,7 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
         # semantic-kernel's actors drain their buffer; only the loop's tasks touch it.
         Valid(_DRAIN.format(before="")),
         # lilya's test client waits, yielding, until its queue holds a message, then takes it.
-        Valid(
-            """
-            import anyio
-            import queue
-
-            class WebSocketTestSession:
-                def __init__(self):
-                    self._receive_queue = queue.Queue()
-
-                async def receive(self):
-                    while self._receive_queue.empty():
-                        await anyio.sleep(0)
-                    return self._receive_queue.get()
-            """
-        ),
+        Valid(_RECEIVE.format(give_up="", take="self._receive_queue.get()")),
         # aio-pika's callback collection: a thread lock held only around set operations.
         Valid(
             """
@@ -649,40 +655,10 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
         ),
         # The same wait that may give up while the queue is still empty: get() then waits.
         Invalid(
-            """
-            import anyio
-            import queue
-
-            class WebSocketTestSession:
-                def __init__(self):
-                    self._receive_queue = queue.Queue()
-                    self.closed = False
-
-                async def receive(self):
-                    while self._receive_queue.empty():
-                        if self.closed:
-                            break
-                        await anyio.sleep(0)
-                    return self._receive_queue.get()
-            """,
+            _RECEIVE.format(give_up=_GIVE_UP, take="self._receive_queue.get()"),
             line=14,
             message_contains=("`self._receive_queue.get()` blocks the event loop",),
-            fixed="""
-            import anyio
-            import queue
-
-            class WebSocketTestSession:
-                def __init__(self):
-                    self._receive_queue = queue.Queue()
-                    self.closed = False
-
-                async def receive(self):
-                    while self._receive_queue.empty():
-                        if self.closed:
-                            break
-                        await anyio.sleep(0)
-                    return await anyio.to_thread.run_sync(self._receive_queue.get)
-            """,
+            fixed=_RECEIVE.format(give_up=_GIVE_UP, take="await anyio.to_thread.run_sync(self._receive_queue.get)"),
         ),
         # With a maxsize, put() waits for room.
         Invalid(

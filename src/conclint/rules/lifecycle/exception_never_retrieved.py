@@ -128,10 +128,11 @@ class ExceptionNeverRetrieved(Rule):
     `functools.partial(work, x)`, a `def` whose body is `self.work(x)`), and a gather whose
     every awaitable is a call of such a coroutine function of the module (agentscope's
     `gather(*(self._safe_close(ws) for ws in entries), return_exceptions=True)`, where
-    `_safe_close` logs what `ws.close()` raises); a future kept, passed on, or given a done callback
-    (`executor.submit(fn).add_done_callback(log_failure)`, which receives the future); a gather of tasks or
-    futures that exist already (`gather(*tasks, return_exceptions=True)`, `*tasks.values()`: the usual way to
-    wait for cancelled tasks to end); a gather in an `except` handler or a `finally` block,
+    `_safe_close` logs what `ws.close()` raises); a future kept, passed on, or given a done
+    callback (`executor.submit(fn).add_done_callback(log_failure)`, which receives the
+    future); a gather of tasks or futures that exist already (`gather(*tasks,
+    return_exceptions=True)`, `*tasks.values()`: the usual way to wait for cancelled tasks to
+    end); a gather in an `except` handler or a `finally` block,
     which cleans up after an error that is being handled; executors conclint cannot trace
     (one passed in without an annotation, a subclass of another module).
 
