@@ -731,6 +731,67 @@ ROUNDS = {
         ("pyschlage", "2026.10.0"),
         ("pytrafikverket", "2.0.0"),
     ),
+    # Twentieth session, first batch, first run at 1989437 (the session's start): small asyncio
+    # libraries never linted here (AMQP and MQTT clients, an OPC UA stack with threads, CORS,
+    # server-sent events, UPnP, scheduling, throttling, a read-write lock, Qt with trio).
+    42: (
+        ("aioamqp", "0.15.0"),
+        ("aioelasticsearch", "0.7.0"),
+        ("aiohttp-debugtoolbar", "0.6.1"),
+        ("aiohttp-sse-client", "0.2.1"),
+        ("aiohttp-cors", "0.8.1"),
+        ("aiorwlock", "1.5.1"),
+        ("aioschedule", "0.5.2"),
+        ("aiosseclient", "0.1.8"),
+        ("aioupnp", "0.0.18"),
+        ("aresponses", "3.0.0"),
+        ("asyncio-throttle", "1.0.2"),
+        ("hbmqtt", "0.9.6"),
+        ("opcua", "0.98.13"),
+        ("qtrio", "0.8.0"),
+        ("starlette-exporter", "0.24.0"),
+    ),
+    # Twentieth session, second batch, first run at 1989437 too: thread and process libraries
+    # (inter-process and Redis locks, task queues for Django, executors, pools with progress
+    # bars, log handlers for many processes, a workflow engine, an IRC bot).
+    43: (
+        ("concurrent-log-handler", "0.9.31"),
+        ("django-q", "1.3.9"),
+        ("django-rq", "4.2.0"),
+        ("fasteners", "0.20"),
+        ("futurist", "3.5.0"),
+        ("grequests", "0.7.0"),
+        ("limnoria", "2026.10.4"),
+        ("multiprocessing-logging", "0.4.0"),
+        ("oslo-concurrency", "7.6.1"),
+        ("p-tqdm", "1.4.2"),
+        ("parmap", "1.7.0"),
+        ("parsl", "2026.10.26"),
+        ("pottery", "3.0.1"),
+        ("python-redis-lock", "4.0.1"),
+        ("requests-futures", "1.1.0"),
+        ("sherlock", "0.4.1"),
+        ("walrus", "0.9.8"),
+    ),
+    # Twentieth session, third batch, first run at 1989437 too: agents that report errors,
+    # traces and logs from inside an application (APM agents, error trackers, log shippers,
+    # a profiler), which run background threads and hook asyncio.
+    44: (
+        ("bugsnag", "4.9.2"),
+        ("elastic-apm", "6.26.2"),
+        ("fluent-logger", "0.11.1"),
+        ("graypy", "2.1.0"),
+        ("logzio-python-handler", "4.1.9"),
+        ("newrelic", "14.1.0"),
+        ("opentelemetry-instrumentation-asyncio", "0.66b2"),
+        ("pybrake", "1.10.1"),
+        ("pyinstrument", "5.1.3"),
+        ("python-logstash", "0.4.8"),
+        ("raven", "6.10.0"),
+        ("rollbar", "1.5.0"),
+        ("scout-apm", "4.0.0"),
+        ("watchtower", "3.4.0"),
+    ),
 }
 
 
