@@ -91,6 +91,10 @@ def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results =
             spread = _spread_parameter(binding.node, scope)
             if spread is not None:
                 return ("p", SPREAD + spread)
+        if binding.kind == "assign" and rebound is None and isinstance(scope.node, cst.FunctionDef):
+            key = _keyword_taken(binding.node, scope.node)
+            if key is not None and binding.site in _first_statement_ids(scope.node):
+                return ("p", key)
         return _global_copied(binding, scope)
     if type(expression.value) is cst.Name:  # type: ignore[attr-defined]
         binding = scope.bindings.get(expression.value.value)
@@ -520,7 +524,63 @@ def parameters(node: cst.FunctionDef, facts: FileFacts) -> tuple[Param, ...]:
         found.append(Param(params.star_arg.name.value, VAR_POSITIONAL))
     if params.star_kwarg is not None:
         found.append(Param(params.star_kwarg.name.value, VAR_KEYWORD))
+        named = {param.name for param in found}
+        for key, default in _keywords_taken(node).items():
+            if key not in named:
+                value = argument_value(default, facts) if default is not None else None
+                found.append(Param(key, KEYWORD_ONLY, default is not None, value if value is None or value[0] not in PASSED_SUBJECTS else None))
     return tuple(found)
+
+
+def _keyword_taken(value: cst.BaseExpression | None, function: cst.FunctionDef) -> str | None:
+    """The key of `kwargs.pop("source", None)` (or `.get`) on the function's `**` parameter:
+    a keyword the function takes out of its `**kwargs` (newrelic's `FunctionTrace`), which
+    a call site passes or leaves to the default as it would a keyword-only parameter."""
+    star = function.params.star_kwarg
+    if star is None or not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
+        return None
+    func = value.func
+    if func.attr.value not in ("pop", "get") or not isinstance(func.value, cst.Name) or func.value.value != star.name.value:
+        return None
+    if not value.args or len(value.args) > 2 or any(arg.keyword is not None or arg.star for arg in value.args):
+        return None
+    key = value.args[0].value
+    return key.evaluated_value if isinstance(key, cst.SimpleString) and isinstance(key.evaluated_value, str) else None
+
+
+def _first_statement_ids(function: cst.FunctionDef) -> frozenset[int]:
+    """The statements at the top of the function's body that take keywords out of its
+    `**kwargs` (`parent = kwargs.pop("parent", None)`), before anything else reads it."""
+    found: set[int] = set()
+    body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
+    for line in body:
+        if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+            break
+        statement = line.body[0]
+        if isinstance(statement, cst.Expr) and isinstance(statement.value, (cst.SimpleString, cst.ConcatenatedString)):
+            continue  # the docstring
+        if not (isinstance(statement, cst.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0].target, cst.Name)):
+            break
+        if _keyword_taken(statement.value, function) is None:
+            break
+        found.add(id(statement))
+    return frozenset(found)
+
+
+def _keywords_taken(function: cst.FunctionDef) -> dict[str, cst.BaseExpression | None]:
+    """The keywords the top of the function's body takes out of its `**kwargs`, with the
+    default each falls back on (None: none given, the call raises KeyError without it)."""
+    found: dict[str, cst.BaseExpression | None] = {}
+    ids = _first_statement_ids(function)
+    body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
+    for line in body:
+        statement = line.body[0] if isinstance(line, cst.SimpleStatementLine) else None
+        if id(statement) in ids:
+            call = statement.value  # type: ignore[union-attr]
+            key = _keyword_taken(call, function)
+            if key is not None and key not in found:
+                found[key] = call.args[1].value if len(call.args) == 2 else None
+    return found
 
 
 # Statements after which the rest of the enclosing block never runs: the function's, or, in a

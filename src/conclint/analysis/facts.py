@@ -27,6 +27,7 @@ from conclint.analysis.scopes import (
     bind_target,
     collect_bindings,
     dotted_name,
+    global_assignments,
     instance_attributes,
     is_instance_method,
     is_none,
@@ -438,18 +439,8 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         (`queue.Queue()`, `LifoQueue(0)`), or is a `SimpleQueue`."""
         if entry.qualname not in UNBOUNDED_PUT_ENTRIES or not isinstance(call.func, cst.Attribute):
             return False
-        made = self._constructor_of(call.func.value)
-        if made is None:
-            return False
-        expression, scope = made
-        symbol = resolve(expression.func, scope)
-        kind = symbol.qualname if symbol is not None and not symbol.local and not symbol.instance else ""
-        if kind == "queue.SimpleQueue":
-            return True
-        if kind not in BOUNDABLE_QUEUES:
-            return False
-        size = call_argument(expression, 0, "maxsize")
-        return size is None or (isinstance(size, cst.Integer) and int(size.evaluated_value) <= 0)
+        made = self._constructors_of(call.func.value)
+        return bool(made) and all(_unbounded_queue(expression, scope) for expression, scope in made)
 
     def _get_after_not_empty(self, entry: BlockingCall, call: cst.Call) -> bool:
         """`q.get()` in the block of `while not q.empty():` (or `if`), before any `await` of
@@ -501,23 +492,29 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
             and self.qualified_name(assign.value.func) in BRIEFLY_HELD_TYPES
         )
 
-    def _constructor_of(self, receiver: cst.BaseExpression) -> tuple[cst.Call, Scope] | None:
-        """The call that made `receiver` (a local name assigned once, or `self.x`), with
-        the scope it runs in; None when that cannot be told."""
+    def _constructors_of(self, receiver: cst.BaseExpression) -> list[tuple[cst.Call, Scope]]:
+        """The calls that made `receiver`, with the scope each runs in: of a name assigned
+        once, of `self.x`, or every call a global only annotated at module level is given in
+        the functions that declare it `global` (rollbar's `_threads: queue.Queue`, made in
+        `init()`); empty when that cannot be told."""
         if isinstance(receiver, cst.Name):
             binding = self.scope.lookup(receiver.value)
             if binding is not None and binding.kind == "assign" and isinstance(binding.node, cst.Call):
-                return binding.node, self.scope
-            return None
+                return [(binding.node, self.scope)]
+            if binding is not None and binding.kind == "param" and binding.scope is self.module_scope:
+                values = global_assignments(self.module, receiver.value)
+                if all(isinstance(value, cst.Call) for value in values):
+                    return [(value, self.module_scope) for value in values if isinstance(value, cst.Call)]
+            return []
         if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):
             binding = self.scope.lookup(receiver.value.value)
             class_scope = binding.scope if binding is not None and binding.kind == "self" else None
             if class_scope is None or not isinstance(class_scope.node, cst.ClassDef) or class_scope.parent is None:
-                return None
+                return []
             found = instance_attributes(class_scope.node, class_scope.parent).get(receiver.attr.value)
             if found is not None and isinstance(found[0], cst.Call):
-                return found[0], found[1]
-        return None
+                return [(found[0], found[1])]
+        return []
 
     def visit_Try_body(self, node: cst.Try) -> None:
         catches = catches_nonblocking_errors(node)
@@ -925,6 +922,18 @@ def _tests_empty(test: cst.BaseExpression, queue: str) -> bool:
         and dotted_name(test.func.value) == queue
     )
 
+
+def _unbounded_queue(made: cst.Call, scope: Scope) -> bool:
+    """Whether `made` makes a queue whose `put()` never waits: a `SimpleQueue`, or a
+    `queue.Queue`-like one without a positive `maxsize`."""
+    symbol = resolve(made.func, scope)
+    kind = symbol.qualname if symbol is not None and not symbol.local and not symbol.instance else ""
+    if kind == "queue.SimpleQueue":
+        return True
+    if kind not in BOUNDABLE_QUEUES:
+        return False
+    size = call_argument(made, 0, "maxsize")
+    return size is None or (isinstance(size, cst.Integer) and int(size.evaluated_value) <= 0)
 
 def _waits_until_not_empty(statement: cst.CSTNode, queue: str) -> bool:
     """`while <queue>.empty(): ...` with no `break` (nor `else`): it ends only once the test

@@ -683,6 +683,34 @@ def _only_construction(class_node: cst.ClassDef, module: Scope) -> cst.Call | No
     return found[0] if len(found) == 1 else None
 
 
+def global_assignments(module: cst.Module, name: str) -> list[cst.BaseExpression | None]:
+    """The values a module global is given: at module level and in every function that
+    declares it `global` (`_queue: Queue` at module level, `_queue = Queue()` in `init()`),
+    `x = None` left out (the global is not set up yet); None for an assignment whose value
+    cannot be told (`name += ...`, `name, other = ...`)."""
+    blocks: list[Iterable[cst.CSTNode]] = [module.body]
+    for function in nodes_within(module, (cst.FunctionDef,)):
+        body = list(iter_statements(function.body.body))  # type: ignore[attr-defined]
+        if any(isinstance(s, cst.Global) and name in {item.name.value for item in s.names} for s in body):
+            blocks.append(body)
+    found: list[cst.BaseExpression | None] = []
+    for block in blocks:
+        for statement in iter_statements(block):
+            if isinstance(statement, cst.Assign):
+                targets = [target.target for target in statement.targets]
+            elif isinstance(statement, (cst.AnnAssign, cst.AugAssign)) and statement.value is not None:
+                targets = [statement.target]
+            else:
+                continue
+            for target in targets:
+                if isinstance(target, cst.Name) and target.value == name and not isinstance(statement, cst.AugAssign):
+                    if not is_none(statement.value):
+                        found.append(statement.value)
+                elif any(inner.value == name for inner in nodes_within(target, (cst.Name,))):  # type: ignore[attr-defined]
+                    found.append(None)
+    return found
+
+
 def argument_for(call: cst.Call, params: cst.Parameters, name: str) -> cst.BaseExpression | None:
     """The argument `call` passes to the parameter `name` of a method (after `self`)."""
     if any(arg.star for arg in call.args):

@@ -723,7 +723,9 @@ def signature(summary: FunctionSummary, lookup: Lookup) -> tuple[Param, ...] | N
 
 def built_attributes(built: tuple, caller: Frame, lookup: Lookup, classes: ClassLookup | None, attribute: World) -> tuple:
     """What the receiver a call site `built` holds in the attributes its class's `__init__`
-    stores from its parameters (`FunctionSummary.stores`): the constants the construction
+    stores from its parameters (`FunctionSummary.stores`), and the `__init__` of a base it
+    runs with `super().__init__(...)` stores from what it passes on (newrelic's
+    `FunctionTrace(name)`, whose base keeps `source=None`): the constants the construction
     passed, or the parameters' defaults (`AsyncLogger(verbose=True)` leaves `log_file`
     None), as `Frame.attributes`. Only attributes no method of another class along the
     bases assigns, and none when a base cannot be looked into."""
@@ -731,19 +733,33 @@ def built_attributes(built: tuple, caller: Frame, lookup: Lookup, classes: Class
         return ()
     class_name = built[0].removeprefix(LOCAL)
     init = lookup(class_name + ".__init__")
-    if init is None or not init.stores or init.method != "self":
-        return ()
-    site = CallSite(class_name + ".__init__", args=built[1], keywords=built[2], new_class=class_name)
-    env = dict(enter(signature(init, lookup), init.method, site, caller, attribute, class_name).env)
-    owner = init.qualname.rpartition(".")[0]
-    return tuple(
-        sorted(
-            (name, env[parameter])
-            for name, parameter in init.stores
-            if parameter in env and set_only_by_owner(classes, class_name, owner, name)
-        )
-    )
+    site: CallSite | None = CallSite(class_name + ".__init__", args=built[1], keywords=built[2], new_class=class_name)
+    held: dict[str, tuple] = {}
+    for _ in range(MAX_CHAIN_FUNCTIONS):
+        if init is None or site is None or init.method != "self":
+            break
+        frame = enter(signature(init, lookup), init.method, site, caller, attribute, class_name)
+        env = dict(frame.env)
+        owner = init.qualname.rpartition(".")[0]
+        for name, parameter in init.stores:
+            if parameter in env and name not in held and set_only_by_owner(classes, class_name, owner, name):
+                held[name] = env[parameter]
+        site = _base_init_site(init)
+        init = lookup(site.callee) if site is not None else None
+        caller = frame
+    return tuple(sorted(held.items()))
 
+
+def _base_init_site(init: FunctionSummary) -> CallSite | None:
+    """The one call by which an `__init__` runs another `__init__` on its own `self`
+    (`super().__init__(...)`, `Base.__init__(self, ...)`), unconditionally; None when it
+    makes none or several."""
+    found = [
+        site
+        for site in init.sites
+        if site.callee.endswith(".__init__") and site.bound and not site.new_class and not site.guard
+    ]
+    return found[0] if len(found) == 1 else None
 
 def _world(lookup: Lookup, classes: ClassLookup | None) -> World:
     """What a chain from a coroutine knows beyond parameters: class attributes, and that an

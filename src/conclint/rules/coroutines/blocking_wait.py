@@ -70,6 +70,25 @@ _GIVE_UP = """
                         if self.closed:
                             break"""
 
+_SENDER_THREADS = """
+            import queue
+            import threading
+
+            _threads: queue.Queue
+
+            def init():
+                global _threads
+                _threads = queue.Queue({maxsize})
+
+            def _send_payload_thread(payload):
+                thread = threading.Thread(target=print, args=(payload,))
+                _threads.put(thread)
+                thread.start()
+
+            async def report_message(payload):
+                _send_payload_thread(payload)
+"""
+
 _FRESH_LOCK = """
             import threading
 
@@ -180,7 +199,8 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     `get(block=False)`, `put(item, False)`, `acquire(blocking=False)`, `wait(0)`,
     `join(timeout=0)`, `result(timeout=0)`. Nor is `put()` on a queue that can never be
     full: a `queue.Queue`, `LifoQueue` or `PriorityQueue` made without a positive `maxsize`
-    (seen where the module makes it: `q = queue.Queue()`, `self.q = queue.Queue()`), or a
+    (seen where the module makes it: `q = queue.Queue()`, `self.q = queue.Queue()`, or, for
+    a global the module only annotates, in every function that declares it `global`), or a
     `SimpleQueue`. Nor `q.get()` in the block of `while not q.empty():` (or `if`, also with
     `and`) before any `await` of that block, or right after a `while q.empty():` loop that no
     `break` leaves: the queue held an item at the test, and no other task has run since to
@@ -426,6 +446,9 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
                     self.beats.put(beat)  # an unbounded queue: put() never waits
             """
         ),
+        # rollbar's sender threads: a global the module only annotates, made in `init()`
+        # without a maxsize (every assignment the module makes counts).
+        Valid(_SENDER_THREADS.format(maxsize="")),
         # A multiprocessing queue made without a maxsize: put() hands the item to the
         # queue's feeder thread and returns.
         Valid(
@@ -617,6 +640,12 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same global made with a maxsize: put() waits for room.
+        Invalid(
+            _SENDER_THREADS.format(maxsize="maxsize=100"),
+            line=16,
+            message_contains=("via _send_payload_thread -> _threads.put()",),
+        ),
         # The same operation with a public sync method that sets the result too: any thread
         # may call it, and hold the lock while it unpacks the response.
         Invalid(

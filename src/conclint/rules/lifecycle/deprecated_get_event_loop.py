@@ -18,6 +18,7 @@ from conclint.knowledge.lifecycle import (
 )
 from conclint.rules.base import Invalid, Rule, Valid
 from conclint.rules.lifecycle.common import BranchFacts, version
+from conclint.syntax.traversal import nodes_within
 
 if TYPE_CHECKING:
     from conclint.analysis.facts import FileFacts
@@ -49,7 +50,9 @@ class DeprecatedGetEventLoop(BranchFacts[bool], Rule):
     coroutine in a file that calls `asyncio.set_event_loop(...)`, after which
     `get_event_loop()` returns the loop that was set, on every version; a call after
     `nest_asyncio.apply()` in the same function, whose patched `get_event_loop()` makes and
-    sets a loop itself; a call outside a
+    sets a loop itself; a call after a statement of its block, or of a block around it in the
+    same function or module, that calls `get_event_loop()` itself (that first call makes and
+    sets the loop, or raises, so only it is reported); a call outside a
     coroutine in a branch that runs only before Python 3.12 (`if sys.version_info < (3, 10):`,
     the `else` of `if sys.version_info >= (3, 10):` or of a module-level flag set to that
     test), where it neither warns nor raises, or only while a loop runs (`if loop and
@@ -318,6 +321,8 @@ class DeprecatedGetEventLoop(BranchFacts[bool], Rule):
             line=4,
             message_contains=("no event loop is running", "warns from Python 3.12", "raises RuntimeError from 3.14", "asyncio.run("),
         ),
+        # Only the first call made where no loop was set warns or raises: it sets the loop
+        # it makes, which the call in the `__main__` block then returns (hbmqtt's samples).
         Invalid(
             """
             import asyncio
@@ -328,6 +333,22 @@ class DeprecatedGetEventLoop(BranchFacts[bool], Rule):
                 asyncio.get_event_loop().run_forever()
             """,
             line=3,
+            count=1,
+        ),
+        # The same calls with the first under a test: where it is skipped, the second is
+        # the first to run.
+        Invalid(
+            """
+            import asyncio
+            import sys
+
+            if sys.argv[1:]:
+                loop = asyncio.get_event_loop()
+
+            if __name__ == "__main__":
+                asyncio.get_event_loop().run_forever()
+            """,
+            line=5,
             count=2,
         ),
     )
@@ -394,10 +415,36 @@ class DeprecatedGetEventLoop(BranchFacts[bool], Rule):
             return  # nest_asyncio's get_event_loop() makes the loop it returns
         elif any(self.branch_facts):
             return  # runs only on Pythons where it neither warns nor raises
+        elif self._got_loop_before(node):
+            return  # an earlier call of the same block made and set the loop, or raised
         elif frame.kind == "module":
             self.report(node, suggestion=_SYNC_SUGGESTION, message=self._sync_message(node))
         elif frame.kind == "function" and self._functions and not facts.unreachable:
             self._functions[-1].calls.append((node, facts.current_statement))
+
+    def _got_loop_before(self, call: cst.Call) -> bool:
+        """Whether a statement before the one holding `call`, in its block or a block around
+        it within the same function or module (a simple statement, not one nested in a
+        branch), calls `get_event_loop()` itself: where no loop was set that first call
+        makes one and sets it (warning from 3.12) or raises (from 3.14), so this one neither
+        warns nor raises (hbmqtt's samples: `loop = asyncio.get_event_loop()`, then
+        `asyncio.get_event_loop().run_forever()`)."""
+        facts = self.facts
+        statements = facts.statements
+        for level in range(len(statements) - 1, -1, -1):
+            block = statements[level - 1] if level else facts.scope.node
+            body = block.body if isinstance(block, cst.Module) else getattr(getattr(block, "body", None), "body", ())
+            index = next((i for i, inner in enumerate(body) if inner is statements[level]), None)
+            if index is None:
+                return False
+            for earlier in body[:index]:
+                if isinstance(earlier, cst.SimpleStatementLine) and any(
+                    inner is not call and _resolves_to(inner, GET_EVENT_LOOP, facts) for inner in nodes_within(earlier, (cst.Call,))
+                ):
+                    return True
+            if isinstance(block, (cst.FunctionDef, cst.ClassDef)):
+                return False
+        return False
 
     def _sync_message(self, call: cst.Call) -> str:
         """What happens to the call where no loop runs, on the oldest Python supported."""
@@ -466,6 +513,11 @@ _OLDER_WHEN_RIGHT = {cst.GreaterThan: True, cst.LessThanEqual: False}
 def _is_version_info(node: cst.BaseExpression, facts: FileFacts) -> bool:
     symbol = facts.resolve(node)
     return symbol is not None and not symbol.local and symbol.qualname == "sys.version_info"
+
+
+def _resolves_to(call: cst.CSTNode, qualname: str, facts: FileFacts) -> bool:
+    symbol = facts.resolve(call.func)  # type: ignore[attr-defined]
+    return symbol is not None and not symbol.local and not symbol.instance and symbol.qualname == qualname
 
 
 def _spelling(call: cst.Call) -> str:
