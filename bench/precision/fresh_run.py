@@ -792,6 +792,36 @@ ROUNDS = {
         ("scout-apm", "4.0.0"),
         ("watchtower", "3.4.0"),
     ),
+    # Twentieth session, fourth batch, first run at 570fa4b (the session's first precision
+    # changes): messaging, RPC and database clients with asyncio support (Cassandra, Ignite,
+    # RabbitMQ streams, RSocket, gRPC on anyio, Thrift, NSQ, STOMP, Kafka), Zigbee quirks.
+    45: (
+        ("aiostomp", "1.7.3"),
+        ("arq-dashboard", "0.1.4"),
+        ("cassandra-driver", "3.30.1"),
+        ("confluent-kafka", "2.16.2"),
+        ("purerpc", "0.8.0"),
+        ("pyignite", "0.6.1"),
+        ("pynsq", "0.9.1"),
+        ("rsocket", "0.4.20"),
+        ("rstream", "1.1.1"),
+        ("thriftpy2", "0.7.1"),
+        ("zha-quirks", "0.0.112"),
+    ),
+    # Twentieth session, fifth batch, first run at 570fa4b too: large projects with threads
+    # and processes (workflow engines, hyperparameter search, packet tools, exploit kits, GUI
+    # toolkits with event loops).
+    46: (
+        ("doit", "0.37.0"),
+        ("hyperopt", "0.3.0"),
+        ("impacket", "0.13.1"),
+        ("kivy", "2.3.1"),
+        ("optuna", "5.1.0"),
+        ("pwntools", "4.15.0"),
+        ("scapy", "2.8.0"),
+        ("snakemake", "9.27.1"),
+        ("toga-core", "0.5.7"),
+    ),
 }
 
 
