@@ -60,12 +60,82 @@ def briefly_held(owner: cst.CSTNode, module: cst.Module | None = None) -> frozen
     rest = [spelling for spelling in holders if spelling not in found and spelling not in acquired]
     if rest:
         in_coroutine = _holders_in_coroutines(owner)
+        loop_store = isinstance(owner, cst.ClassDef) and module is not None and _used_by_coroutines_only(owner, module)
         found.update(
             spelling
             for spelling in rest
-            if all(_loop_only(node, in_coroutine) for node in holders[spelling]) and _own_lock(owner, spelling)
+            if (loop_store or all(_loop_only(node, in_coroutine) for node in holders[spelling])) and _own_lock(owner, spelling)
         )
     return frozenset(found)
+
+
+def _used_by_coroutines_only(owner: cst.ClassDef, module: cst.Module) -> bool:
+    """Whether the class is a private store of other classes' coroutines: a `_Name` whose
+    every mention in the module makes an instance in an `__init__` (`self._store =
+    _SchemaStore()`), each such attribute used nowhere in its class but as the receiver of
+    calls in the class's coroutines' own bodies (`self._store.set(...)`), and whose own
+    methods are never handed on uncalled (`Thread(target=self._poll)`). Its methods then run
+    on the event loop's thread alone, and they cannot await while they hold the class's
+    lock: taking it never waits (confluent-kafka's async mock schema registry, whose stores
+    keep the `threading.Lock` of their sync twin)."""
+    name = owner.name.value
+    if not name.startswith("_") or not _methods_only_called(owner):
+        return False
+    makes = 0
+    mentions = sum(1 for node in nodes_within(module, (cst.Name,)) if node.value == name) - 1  # type: ignore[attr-defined]
+    for user in nodes_within(module, (cst.ClassDef,)):
+        if user is owner:
+            continue
+        stored = _stored_instances(user, name)  # type: ignore[arg-type]
+        makes += len(stored)
+        if stored and not _called_in_coroutines_only(user, {attribute for attribute, _ in stored}, {id(target) for _, target in stored}):  # type: ignore[arg-type]
+            return False
+    return makes > 0 and makes == mentions
+
+
+def _methods_only_called(owner: cst.ClassDef) -> bool:
+    """No `self.method` of the class is mentioned but as the function of a call."""
+    methods = {statement.name.value for statement in owner.body.body if isinstance(statement, cst.FunctionDef)}
+    called = {id(call.func) for call in nodes_within(owner, (cst.Call,))}  # type: ignore[attr-defined]
+    return all(
+        id(mention) in called
+        for mention in nodes_within(owner, (cst.Attribute,))
+        if mention.attr.value in methods and dotted_name(mention.value) == "self"  # type: ignore[attr-defined]
+    )
+
+
+def _stored_instances(user: cst.ClassDef, name: str) -> list[tuple[str, cst.CSTNode]]:
+    """`self.attr = Name()` statements of the class's `__init__`: each attribute with its
+    target node."""
+    found: list[tuple[str, cst.CSTNode]] = []
+    for function in user.body.body:
+        if not isinstance(function, cst.FunctionDef) or function.name.value != "__init__":
+            continue
+        for assign in nodes_within(function, (cst.Assign,)):
+            value = assign.value  # type: ignore[attr-defined]
+            if isinstance(value, cst.Call) and dotted_name(value.func) == name:
+                for target in assign.targets:  # type: ignore[attr-defined]
+                    spelling = dotted_name(target.target)
+                    if spelling.startswith("self.") and spelling.count(".") == 1:
+                        found.append((spelling[5:], target.target))
+    return found
+
+
+def _called_in_coroutines_only(user: cst.ClassDef, attributes: set[str], targets: set[int]) -> bool:
+    """Every `self.attr` of `attributes` in the class, but the assignments `targets`, is the
+    receiver of a call written in the own body of one of the class's coroutines."""
+    receivers = {
+        id(call.func.value)  # type: ignore[attr-defined]
+        for function in user.body.body
+        if isinstance(function, cst.FunctionDef) and function.asynchronous is not None
+        for call in _own_nodes(function, cst.Call)
+        if isinstance(call.func, cst.Attribute)  # type: ignore[attr-defined]
+    }
+    return all(
+        id(mention) in receivers or id(mention) in targets
+        for mention in nodes_within(user, (cst.Attribute,))
+        if mention.attr.value in attributes and dotted_name(mention.value) == "self"  # type: ignore[attr-defined]
+    )
 
 
 def _own_lock(owner: cst.CSTNode, spelling: str) -> bool:

@@ -89,6 +89,32 @@ _SENDER_THREADS = """
                 _send_payload_thread(payload)
 """
 
+_SCHEMA_STORE = """
+            from threading import Lock
+
+            from registry.schema import RegisteredSchema
+
+            class _SchemaStore:
+                def __init__(self):
+                    self.lock = Lock()
+                    self.max_id = 0
+                    self.by_id = {{}}
+
+                def set(self, schema):
+                    with self.lock:
+                        self.max_id += 1
+                        registered = RegisteredSchema(schema_id=self.max_id, schema=schema)
+                        self.by_id[registered.schema_id] = registered
+                        return registered
+
+            class AsyncMockSchemaRegistryClient:
+                def __init__(self, conf):
+                    self._store = _SchemaStore()
+
+                async def register_schema(self, schema):
+                    return self._store.set(schema).schema_id
+{extra}"""
+
 _FRESH_LOCK = """
             import threading
 
@@ -183,8 +209,11 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
     those critical sections. Nor a lock every holder of which is written in a coroutine's own
     body, or in a private method of the class (`_name`) that only the class's coroutines and
     its `__init__` call, and holds it across no `await`, when the class makes the lock itself
-    (`self._lock = threading.Lock()`, not a lock made elsewhere): only the event loop's thread
-    takes it, one holder at a time, so taking it never waits. The lock is told apart by its
+    (`self._lock = threading.Lock()`, not a lock made elsewhere); or held by a private class
+    of the module (`_Store`) made only as attributes of other classes in their `__init__`
+    (`self._store = _Store()`), that only their coroutines call methods of
+    (`self._store.set(...)`), and whose methods nothing hands on uncalled: only the event
+    loop's thread takes it, one holder at a time, so taking it never waits. The lock is told apart by its
     spelling (`self._lock` within a class, or a module-level name); a holder that does more,
     or an `acquire()` of it anywhere, keeps every `with` on it reported. Nor taking a
     `threading.Lock` or `RLock` that the statement right before made (`lock =
@@ -446,6 +475,10 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
                     self.beats.put(beat)  # an unbounded queue: put() never waits
             """
         ),
+        # confluent-kafka's async mock schema registry: a private store only the client's
+        # coroutines use keeps the thread lock of its sync twin; only the loop's thread takes
+        # it, and never across an await.
+        Valid(_SCHEMA_STORE.format(extra="")),
         # rollbar's sender threads: a global the module only annotates, made in `init()`
         # without a maxsize (every assignment the module makes counts).
         Valid(_SENDER_THREADS.format(maxsize="")),
@@ -640,6 +673,17 @@ class BlockingWaitInAsync(BlockingCallInCoroutine):
         ),
     )
     INVALID = (
+        # The same store used by a sync method too, which any thread may call.
+        Invalid(
+            _SCHEMA_STORE.format(
+                extra="""
+                def register_schema_sync(self, schema):
+                    return self._store.set(schema).schema_id
+"""
+            ),
+            line=23,
+            message_contains=("via _SchemaStore.set -> with self.lock:",),
+        ),
         # The same global made with a maxsize: put() waits for room.
         Invalid(
             _SENDER_THREADS.format(maxsize="maxsize=100"),
