@@ -91,9 +91,9 @@ def subject(expression: cst.BaseExpression, facts: FileFacts, results: Results =
             spread = _spread_parameter(binding.node, scope)
             if spread is not None:
                 return ("p", SPREAD + spread)
-        if binding.kind == "assign" and rebound is None and isinstance(scope.node, cst.FunctionDef):
-            key = _keyword_taken(binding.node, scope.node)
-            if key is not None and binding.site in _first_statement_ids(scope.node):
+        if binding.kind == "assign" and rebound is None and isinstance(scope.node, cst.FunctionDef) and scope.node.params.star_kwarg:
+            key = next((key for statement, key in _taken_keywords(scope.node) if id(statement) == binding.site), None)
+            if key is not None:
                 return ("p", key)
         return _global_copied(binding, scope)
     if type(expression.value) is cst.Name:  # type: ignore[attr-defined]
@@ -525,62 +525,47 @@ def parameters(node: cst.FunctionDef, facts: FileFacts) -> tuple[Param, ...]:
     if params.star_kwarg is not None:
         found.append(Param(params.star_kwarg.name.value, VAR_KEYWORD))
         named = {param.name for param in found}
-        for key, default in _keywords_taken(node).items():
+        for statement, key in _taken_keywords(node):
             if key not in named:
-                value = argument_value(default, facts) if default is not None else None
-                found.append(Param(key, KEYWORD_ONLY, default is not None, value if value is None or value[0] not in PASSED_SUBJECTS else None))
+                named.add(key)
+                arguments = statement.value.args  # type: ignore[attr-defined]
+                value = argument_value(arguments[1].value, facts) if len(arguments) == 2 else None
+                found.append(Param(key, KEYWORD_ONLY, len(arguments) == 2, None if value and value[0] in PASSED_SUBJECTS else value))
     return tuple(found)
 
 
-def _keyword_taken(value: cst.BaseExpression | None, function: cst.FunctionDef) -> str | None:
-    """The key of `kwargs.pop("source", None)` (or `.get`) on the function's `**` parameter:
-    a keyword the function takes out of its `**kwargs` (newrelic's `FunctionTrace`), which
-    a call site passes or leaves to the default as it would a keyword-only parameter."""
+def _taken_keywords(function: cst.FunctionDef) -> list[tuple[cst.Assign, str]]:
+    """The statements at the top of the function's body (after its docstring) that take a
+    keyword out of its `**kwargs`, `source = kwargs.pop("source", None)` (or `.get`), with
+    their keys: before anything else reads `kwargs`, the local holds what a call site passed
+    under that keyword, or the default, as a keyword-only parameter would (newrelic's
+    `FunctionTrace`)."""
     star = function.params.star_kwarg
-    if star is None or not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
-        return None
-    func = value.func
-    if func.attr.value not in ("pop", "get") or not isinstance(func.value, cst.Name) or func.value.value != star.name.value:
-        return None
-    if not value.args or len(value.args) > 2 or any(arg.keyword is not None or arg.star for arg in value.args):
-        return None
-    key = value.args[0].value
-    return key.evaluated_value if isinstance(key, cst.SimpleString) and isinstance(key.evaluated_value, str) else None
-
-
-def _first_statement_ids(function: cst.FunctionDef) -> frozenset[int]:
-    """The statements at the top of the function's body that take keywords out of its
-    `**kwargs` (`parent = kwargs.pop("parent", None)`), before anything else reads it."""
-    found: set[int] = set()
-    body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
-    for line in body:
-        if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
-            break
-        statement = line.body[0]
-        if isinstance(statement, cst.Expr) and isinstance(statement.value, (cst.SimpleString, cst.ConcatenatedString)):
+    if star is None or not isinstance(function.body, cst.IndentedBlock):
+        return []
+    found: list[tuple[cst.Assign, str]] = []
+    for position, line in enumerate(function.body.body):
+        statement = line.body[0] if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 else None
+        if position == 0 and isinstance(statement, cst.Expr) and isinstance(statement.value, cst.SimpleString):
             continue  # the docstring
-        if not (isinstance(statement, cst.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0].target, cst.Name)):
+        key = _key_taken(statement, star.name.value)
+        if key is None:
             break
-        if _keyword_taken(statement.value, function) is None:
-            break
-        found.add(id(statement))
-    return frozenset(found)
-
-
-def _keywords_taken(function: cst.FunctionDef) -> dict[str, cst.BaseExpression | None]:
-    """The keywords the top of the function's body takes out of its `**kwargs`, with the
-    default each falls back on (None: none given, the call raises KeyError without it)."""
-    found: dict[str, cst.BaseExpression | None] = {}
-    ids = _first_statement_ids(function)
-    body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
-    for line in body:
-        statement = line.body[0] if isinstance(line, cst.SimpleStatementLine) else None
-        if id(statement) in ids:
-            call = statement.value  # type: ignore[union-attr]
-            key = _keyword_taken(call, function)
-            if key is not None and key not in found:
-                found[key] = call.args[1].value if len(call.args) == 2 else None
+        found.append((statement, key))  # type: ignore[arg-type]
     return found
+
+
+def _key_taken(statement: cst.CSTNode | None, kwargs: str) -> str | None:
+    """The key of `name = kwargs.pop("key", default)` (or `.get`), `kwargs` the name given."""
+    if not (isinstance(statement, cst.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0].target, cst.Name)):
+        return None
+    call = statement.value
+    if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute) or call.func.attr.value not in ("pop", "get"):
+        return None
+    if dotted_name(call.func.value) != kwargs or not 1 <= len(call.args) <= 2 or any(arg.keyword or arg.star for arg in call.args):
+        return None
+    key = call.args[0].value
+    return key.evaluated_value if isinstance(key, cst.SimpleString) and isinstance(key.evaluated_value, str) else None
 
 
 # Statements after which the rest of the enclosing block never runs: the function's, or, in a

@@ -935,6 +935,7 @@ def _unbounded_queue(made: cst.Call, scope: Scope) -> bool:
     size = call_argument(made, 0, "maxsize")
     return size is None or (isinstance(size, cst.Integer) and int(size.evaluated_value) <= 0)
 
+
 def _waits_until_not_empty(statement: cst.CSTNode, queue: str) -> bool:
     """`while <queue>.empty(): ...` with no `break` (nor `else`): it ends only once the test
     found an item."""

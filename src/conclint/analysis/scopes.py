@@ -690,8 +690,8 @@ def global_assignments(module: cst.Module, name: str) -> list[cst.BaseExpression
     cannot be told (`name += ...`, `name, other = ...`)."""
     blocks: list[Iterable[cst.CSTNode]] = [module.body]
     for function in nodes_within(module, (cst.FunctionDef,)):
-        body = list(iter_statements(function.body.body))  # type: ignore[attr-defined]
-        if any(isinstance(s, cst.Global) and name in {item.name.value for item in s.names} for s in body):
+        body = function.body.body  # type: ignore[attr-defined]
+        if any(isinstance(s, cst.Global) and name in {item.name.value for item in s.names} for s in iter_statements(body)):
             blocks.append(body)
     found: list[cst.BaseExpression | None] = []
     for block in blocks:

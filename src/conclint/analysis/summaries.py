@@ -761,6 +761,7 @@ def _base_init_site(init: FunctionSummary) -> CallSite | None:
     ]
     return found[0] if len(found) == 1 else None
 
+
 def _world(lookup: Lookup, classes: ClassLookup | None) -> World:
     """What a chain from a coroutine knows beyond parameters: class attributes, and that an
     event loop runs (conclint.analysis.conditions)."""
