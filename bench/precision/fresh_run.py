@@ -822,6 +822,28 @@ ROUNDS = {
         ("snakemake", "9.27.1"),
         ("toga-core", "0.5.7"),
     ),
+    # Twentieth session, sixth batch, first run at f2ffc81 (the session's last code so far):
+    # web extensions and small asyncio libraries (pagination, WebSocket RPC and proxies,
+    # broadcast, MQTT, DynamoDB, CSV, GeoRSS, scheduling, LLM prompts, ZeroMQ), two ASGI
+    # frameworks.
+    47: (
+        ("aio-georss-client", "2026.6.0"),
+        ("aioclock", "0.3.0"),
+        ("aiocsv", "1.4.1"),
+        ("aiodynamo", "26.4"),
+        ("aiohttp-requests", "0.2.4"),
+        ("asyncio-mqtt", "0.16.1"),
+        ("broadcaster", "0.3.1"),
+        ("dramatiq-abort", "1.2.1"),
+        ("fastapi-pagination", "0.16.1"),
+        ("fastapi-websocket-rpc", "0.1.29"),
+        ("httpx-auth", "0.23.1"),
+        ("magentic", "0.41.1"),
+        ("pyzmq", "27.3.0"),
+        ("ravyn", "0.4.3"),
+        ("websockets-proxy", "0.1.2"),
+        ("xpresso", "0.46.0"),
+    ),
 }
 
 
