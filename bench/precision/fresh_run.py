@@ -844,6 +844,47 @@ ROUNDS = {
         ("websockets-proxy", "0.1.2"),
         ("xpresso", "0.46.0"),
     ),
+    # Twentieth session, seventh batch, first run at b45f5dc (the session's last code so far):
+    # laboratory and instrument control (bluesky's run engine, ophyd and ophyd-async devices,
+    # EPICS channel access, QCoDeS, PyMeasure, PyVISA, labgrid), with threads and event loops.
+    48: (
+        ("bluesky", "1.16.0"),
+        ("labgrid", "26.0.1"),
+        ("ophyd", "1.11.2"),
+        ("ophyd-async", "0.21.3"),
+        ("pyepics", "3.5.10"),
+        ("pymeasure", "0.16.0"),
+        ("pyvisa", "1.16.2"),
+        ("pyvisa-py", "0.8.1"),
+        ("qcodes", "0.58.0"),
+    ),
+    # Twentieth session, eighth batch, first run at b45f5dc too: more clients of Home
+    # Assistant's integrations (cars, energy, Wi-Fi, fans, alarms, media, pets, weather,
+    # health, UPnP descriptions).
+    49: (
+        ("aioairzone", "0.9.9"),
+        ("aiobafi6", "0.10.2"),
+        ("aiocomelit", "0.9.1"),
+        ("aiodhcpwatcher", "1.2.7"),
+        ("aiolookin", "1.0.0"),
+        ("aiomusiccast", "0.15.0"),
+        ("aiopvapi", "3.4.1"),
+        ("aiopvpc", "4.3.1"),
+        ("aioqsw", "0.4.1"),
+        ("aioridwell", "2025.9.0"),
+        ("aioruckus", "0.49"),
+        ("aioskybell", "23.12.0"),
+        ("aiosteamist", "1.0.1"),
+        ("aiosyncthing", "0.7.1"),
+        ("aiotractive", "2.0.0"),
+        ("aiovlc", "0.6.6"),
+        ("aiowatttime", "2024.6.0"),
+        ("aiowithings", "3.1.6"),
+        ("bimmer-connected", "0.17.4"),
+        ("python-didl-lite", "1.5.2"),
+        ("pytibber", "0.39.1"),
+        ("pyvera", "0.3.16"),
+    ),
 }
 
 
