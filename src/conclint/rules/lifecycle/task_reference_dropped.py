@@ -22,6 +22,15 @@ if TYPE_CHECKING:
     from conclint.core.settings import Settings
 
 
+_STATE_DUMP = """
+            import asyncio
+
+            async def direct_query_state(device, dump):
+                _ = asyncio.create_task(dump(device))
+                while True:
+                    await asyncio.sleep(1){leave}
+"""
+
 _BROKER_SCRIPT = """
             import asyncio
 
@@ -70,7 +79,8 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
     code does with it; any local, `_` included, of a sync function that runs the loop itself
     (`loop.run_forever()`, `run_until_complete()`), which holds it while the loop runs; a
     local of a coroutine that then, in the same block and outside any loop, awaits a task or
-    future it holds by name (`await server_task`, `await asyncio.gather(*workers)`) before any
+    future it holds by name (`await server_task`, `await asyncio.gather(*workers)`), or runs a
+    `while True:` loop that nothing leaves and that does not bind the name again, before any
     `return` or `raise`: its frame holds the task while that work runs; a module-level name
     other than `_` (another module may read it);
     `create_task` of a task group (`asyncio.TaskGroup`, and trio's and anyio's nurseries and
@@ -229,6 +239,9 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
                 return wait
             """
         ),
+        # aiobafi6's state dump: the coroutine never leaves its `while True:` loop, whose
+        # frame keeps `_` and the task in it.
+        Valid(_STATE_DUMP.format(leave="")),
         # aiosmb's server script: `amain` waits for the server task for ever beside the relay's.
         Valid(
             """
@@ -261,6 +274,12 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
         ),
     )
     INVALID = (
+        # The same dump with a way out of the loop: the task may outlive the frame.
+        Invalid(
+            _STATE_DUMP.format(leave="\n                    if device.closed:\n                        break"),
+            line=4,
+            message_contains=("is assigned to `_`",),
+        ),
         # The same script handing the loop to another function: `_` is gone when it returns.
         Invalid(_BROKER_SCRIPT.format(run="return loop"), line=6, message_contains=("is assigned to `_`",)),
         # The same notifier once it gives other tasks a turn first: it may wait unreferenced.
@@ -416,16 +435,18 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
         if _runs_the_loop(self.facts.frame.node):
             return  # the local holds the task for as long as the function runs the loop
         statement = self.facts.current_statement
-        if statement is not None and self._then_waits_for_work(self.facts.frame.node, statement):
+        if statement is not None and self._then_waits_for_work(self.facts.frame.node, statement, name):
             return  # the coroutine's frame holds the task while it waits beside it
         self.bind(target, (value, statement, self._suggestion()))
 
-    def _then_waits_for_work(self, function: cst.CSTNode | None, statement: cst.CSTNode) -> bool:
+    def _then_waits_for_work(self, function: cst.CSTNode | None, statement: cst.CSTNode, name: str) -> bool:
         """A coroutine that, after the statement starting the task, waits in the same block
         for work that exists already (`await server_task`, `await asyncio.gather(*workers)`),
-        with no `return` or `raise` before it and no loop around it (a loop's next round
-        would rebind the name): its frame, and so the local, holds the task at least as long
-        as that work runs, which a task started beside it serves (aiosmb's servers)."""
+        or runs a `while True:` loop that nothing leaves and that binds `name` nowhere
+        (aiobafi6's state dump), with no `return` or `raise` before it and no loop around it
+        (a loop's next round would rebind the name): its frame, and so the local, holds the
+        task at least as long as that work runs, which a task started beside it serves
+        (aiosmb's servers)."""
         if not isinstance(function, cst.FunctionDef) or function.asynchronous is None:
             return False
         block = _block_outside_loops(function, statement)
@@ -433,7 +454,7 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
             return False
         later = block[block.index(statement) + 1 :]
         for following in later:
-            if self._waits_for_existing_work(following):
+            if self._waits_for_existing_work(following) or _loops_forever_keeping(following, name):
                 return True
             if any(True for _ in nodes_within(following, (cst.Return, cst.Raise))):
                 return False
@@ -537,6 +558,39 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
 # Waiting for tasks or futures given by name (their positional arguments).
 _WAITS_FOR_EXISTING = frozenset({"asyncio.gather", "asyncio.wait", "asyncio.wait_for"})
 _LOOPS = (cst.For, cst.While)
+
+
+def _loops_forever_keeping(statement: cst.CSTNode, name: str) -> bool:
+    """`while True:` (or `while 1:`) with no `else`, no `break` of its own, no `return` or
+    `raise` anywhere in it, and no binding of `name`: the function never gets past it, and
+    `name` keeps what it held."""
+    if not isinstance(statement, cst.While) or statement.orelse is not None:
+        return False
+    test = statement.test
+    if not (isinstance(test, cst.Name) and test.value == "True") and not (isinstance(test, cst.Integer) and test.value == "1"):
+        return False
+    if any(True for _ in nodes_within(statement.body, (cst.Return, cst.Raise))):
+        return False
+    if any(True for _ in _own_breaks(statement.body)):
+        return False
+    return not any(
+        isinstance(target, cst.Name) and target.value == name
+        for node in nodes_within(statement.body, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.WithItem, cst.NamedExpr))
+        for target in nodes_within(getattr(node, "target", None) or getattr(getattr(node, "asname", None), "name", None) or cst.Ellipsis(), (cst.Name,))
+    )
+
+
+def _own_breaks(body: cst.CSTNode) -> list[cst.Break]:
+    """The `break` statements of a loop body that leave that loop (not an inner one)."""
+    found: list[cst.Break] = []
+    pending = [body]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, cst.Break):
+            found.append(node)
+        elif not isinstance(node, _LOOPS + (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            pending.extend(node.children)
+    return found
 
 
 def _block_outside_loops(function: cst.FunctionDef, statement: cst.CSTNode) -> list[cst.CSTNode] | None:
