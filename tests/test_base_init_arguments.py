@@ -6,9 +6,13 @@ bases), holds the value the subclass passed."""
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
-from conclint.core.settings import Settings
+from conclint.core.settings import DEFAULT_SETTINGS, Settings
 from conclint.engine import lint_source
+from conclint.project.runner import IndexOptions, check
+
+from project_layout import app_package
 
 
 def _found(source: str) -> list[tuple[int, str]]:
@@ -121,3 +125,54 @@ def test_what_is_not_taken_from_the_subclass() -> None:
     # of unknown type; two calls of the base's `__init__`; a keyword of a base nobody sees,
     # for no declared field.
     assert _found(source) == []
+
+
+def test_a_base_of_another_module_keeps_the_keyword_an_init_takes_out_of_kwargs(tmp_path: Path) -> None:
+    """newrelic's traces, three modules: `FunctionTrace(name=...)` takes `source` out of its
+    `**kwargs` and passes it to the `__init__` of its base, imported from another module,
+    which stores it; `FunctionTrace.__enter__` runs `TimeTrace.__enter__(self)`, which reads a
+    source file only for a trace given one."""
+    time_trace = """
+        import inspect
+
+        class TimeTrace:
+            def __init__(self, parent=None, source=None):
+                self.parent = parent
+                self._source = source
+
+            def __enter__(self):
+                if self._source is not None:
+                    self.code_path = inspect.getsourcefile(self._source)
+                return self
+    """
+    function_trace = """
+        from app.time_trace import TimeTrace
+
+        class FunctionTrace(TimeTrace):
+            def __init__(self, name, group=None, **kwargs):
+                parent = kwargs.pop("parent", None)
+                source = kwargs.pop("source", None)
+                super().__init__(parent=parent, source=source)
+                self.name = name
+
+            def __enter__(self):
+                return TimeTrace.__enter__(self)
+    """
+    hooks = """
+        from app.function_trace import FunctionTrace
+
+        async def without_source(wrapped):
+            trace = FunctionTrace(name=wrapped.__name__, group="Llm")
+            trace.__enter__()
+            return await wrapped()
+
+        async def with_source(wrapped):
+            trace = FunctionTrace(name=wrapped.__name__, source=wrapped)
+            trace.__enter__()
+            return await wrapped()
+    """
+    package = app_package(tmp_path, {"time_trace.py": time_trace, "function_trace.py": function_trace, "hooks.py": hooks})
+    result = check([str(package)], DEFAULT_SETTINGS, tmp_path, project=IndexOptions(None))
+    assert not result.errors
+    # The sources start with a blank line: with_source's `trace.__enter__()` is line 11.
+    assert [(Path(d.path).name, d.line, d.code) for d in result.diagnostics] == [("hooks.py", 11, "CCL104")]

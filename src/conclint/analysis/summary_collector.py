@@ -1344,8 +1344,11 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         if symbol is None:
             self._parameter_call(node, func)
             self._parameter_method_call(node, func)
+            base_init = self._imported_base_init(func)
             if function.cls_name is not None and isinstance(func, cst.Attribute) and is_cls_receiver(func.value, function.cls_name):
                 self._edge(f"{function.class_qualname}.{func.attr.value}", node, "unknown")
+            elif base_init:
+                self._edge(base_init, node, "unknown", external=True)
             else:
                 self._unresolved_method(func)
             return
@@ -1638,6 +1641,37 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             for arg in node.args:
                 self._iterated.add(id(arg.value))
 
+    def _passes_own_self(self, node: cst.Call) -> bool:
+        """`Base.method(self, ...)`: a method of a class called on the caller's own `self`,
+        as `self.method(...)` would be (newrelic's `TimeTrace.__enter__(self)`)."""
+        func = node.func
+        if not isinstance(func, cst.Attribute) or not node.args or node.args[0].keyword or node.args[0].star:
+            return False
+        if not self._is_self(node.args[0].value):
+            return False
+        owner = self.facts.resolve(func.value)
+        if owner is None or owner.instance:
+            return False
+        return isinstance(owner.node, cst.ClassDef) if owner.local else owner.qualname.rpartition(".")[2][:1].isupper()
+
+    def _imported_base_init(self, func: cst.BaseExpression) -> str:
+        """`super().__init__` in a method of a class of this module whose one base is a class
+        imported from another module of the project (newrelic's `FunctionTrace(TimeTrace)`):
+        that base's `__init__`, by its absolute name, which a project index may find; "" for
+        anything else."""
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "__init__" and isinstance(func.value, cst.Call)):
+            return ""
+        if dotted_name(func.value.func) != "super" or func.value.args:
+            return ""
+        class_scope = self.facts.scope.parent
+        class_node = class_scope.node if class_scope is not None else None
+        if not isinstance(class_node, cst.ClassDef) or len(class_node.bases) != 1 or class_scope.parent is None:
+            return ""
+        base = resolve(class_node.bases[0].value, class_scope.parent)
+        if base is None or base.local or base.instance or not _may_be_project_function(base.qualname) or is_library_name(base.qualname):
+            return ""
+        return f"{base.qualname}.__init__"
+
     def _unresolved_method(self, func: cst.BaseExpression) -> None:
         """A call whose callee does not resolve: pure only for a method this module can tell
         is pure, from the receiver's builtin type or from the method's name alone."""
@@ -1823,7 +1857,8 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         splat = False
         closure = self._stack[-1].closure_values
         local = self.facts.scope.bindings  # a lambda's or a comprehension's names hide the closure's
-        for arg in node.args:
+        own_self = self._passes_own_self(node)
+        for arg in node.args[1:] if own_self else node.args:
             if arg.star:
                 splat = True
                 continue
@@ -1843,12 +1878,12 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             guard,
             tuple(args),
             tuple(keywords),
-            bound=bool(new_class) or self._on_instance(node.func),
+            bound=bool(new_class) or own_self or self._on_instance(node.func),
             new_class=new_class,
             iterated=id(node) in self._iterated,
             external=external,
             splat=splat,
-            on_self=_on_self(node.func, self._self_owner),
+            on_self=own_self or _on_self(node.func, self._self_owner),
             built=() if new_class else self._built_receiver(node.func),
         )
         receiver = node.func.value if isinstance(node.func, cst.Attribute) else None

@@ -101,11 +101,13 @@ name of the module or the function assigned once, `journal = AsyncLogger(verbose
 an attribute of `self` every assignment of which in the module is the same construction)
 and its `__init__` stores a parameter as given (`self.log_file = log_file`, at the top of
 its body, assigned nowhere else), or passes it on to a base's `__init__` that does
-(`super().__init__(source=source)`): the constant passed there, or the default (crawl4ai's
+(`super().__init__(source=source)`, the base of the same module or, with the project index,
+imported from another): the constant passed there, or the default (crawl4ai's
 module loggers, made without a file, never open one), a keyword the `__init__` takes out
 of its `**kwargs` at the top of its body (`source = kwargs.pop("source", None)`) counting
 as a parameter with that default (newrelic's traces, made without a source, never read
-one); and arguments passed on down the chain: a parameter passed on under a test that
+one; `TimeTrace.__enter__(self)` is followed as `self.__enter__()` on that object would
+be); and arguments passed on down the chain: a parameter passed on under a test that
 None fails (`if hasattr(source, "engine"): Store(db=source)`, `if source:`, `isinstance`)
 is not None in the callee. The `except RuntimeError:` handler of a `try` whose first
 statement asks asyncio for the running loop (`asyncio.get_event_loop().create_task(...)`,

@@ -168,6 +168,9 @@ _TRACE = """
                     super().__init__(parent=parent, source=source)
                     self.name = name
 
+                def __enter__(self):
+                    return TimeTrace.__enter__(self)
+
             async def wrap_completion(wrapped):
                 trace = FunctionTrace({arguments})
                 trace.__enter__()
@@ -428,7 +431,8 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         Valid(_MODULE_LOGGER.format(arguments="verbose=True")),
         # newrelic's LLM hooks: `FunctionTrace(name=...)` takes `source` out of its `**kwargs`
         # (None when not given) and hands it to its base's `__init__`, which stores it; the
-        # trace's `__enter__` reads the source file only for a trace given one.
+        # base's `__enter__`, which the trace's runs on its own `self`, reads the source file
+        # only for a trace given one.
         Valid(_TRACE.format(arguments='name=wrapped.__name__, group="Llm/completion"')),
         # fast-agent's `Prompt.assistant("...")`: every item spread into the builder is a
         # string, so the loop over them never takes the branch that reads a `Path`.
@@ -887,8 +891,8 @@ class BlockingFileIoInAsync(BlockingCallInCoroutine):
         # The same logger built with a file: every message is appended to it.
         Invalid(
             _TRACE.format(arguments='name=wrapped.__name__, source=wrapped'),
-            line=22,
-            message_contains=("via TimeTrace.__enter__ -> inspect.getsourcefile()",),
+            line=25,
+            message_contains=("via FunctionTrace.__enter__ -> TimeTrace.__enter__ -> inspect.getsourcefile()",),
         ),
         Invalid(
             _MODULE_LOGGER.format(arguments='"crawl.log", verbose=True'),
