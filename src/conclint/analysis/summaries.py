@@ -231,6 +231,10 @@ class FunctionSummary:
     # ((attribute, parameter), ...). What a construction passes there is what a method of
     # the object made so finds (`CallSite.built`).
     stores: tuple[tuple[str, str], ...] = ()
+    # An `__init__`'s `super().__init__(...)` of a base imported from another module, by that
+    # base's absolute name: what the base stores from the arguments is what the object holds
+    # (`built_attributes`); never followed as a call.
+    base_init: CallSite | None = None
 
     @property
     def all_calls(self) -> tuple[str, ...]:
@@ -282,6 +286,7 @@ class FunctionSummary:
             **({"returns": self.returns} if self.returns else {}),
             **({"settles": True} if self.settles else {}),
             **({"stores": [list(pair) for pair in self.stores]} if self.stores else {}),
+            **({"base_init": self.base_init.as_list()} if self.base_init is not None else {}),
             **({"parameter_calls": [[*e[:5], e.offset, *([e.guard] if e.guard else [])] for e in self.parameter_calls]} if self.parameter_calls else {}),
         }
 
@@ -325,6 +330,7 @@ class FunctionSummary:
             returns=str(data.get("returns", "")),
             settles=bool(data.get("settles", False)),
             stores=tuple((str(attribute), str(parameter)) for attribute, parameter in data.get("stores", ())),  # type: ignore[attr-defined]
+            base_init=CallSite.from_list(data["base_init"]) if "base_init" in data else None,
             parameter_calls=tuple(_blocking_evidence(e) for e in data.get("parameter_calls", ())),  # type: ignore[attr-defined]
         )
 
@@ -752,11 +758,11 @@ def built_attributes(built: tuple, caller: Frame, lookup: Lookup, classes: Class
 
 def _base_init_site(init: FunctionSummary) -> CallSite | None:
     """The one call by which an `__init__` runs another `__init__` on its own `self`
-    (`super().__init__(...)`, `Base.__init__(self, ...)`), unconditionally; None when it
-    makes none or several."""
+    (`super().__init__(...)`, `Base.__init__(self, ...)`, or `base_init`, of a base of
+    another module), unconditionally; None when it makes none or several."""
     found = [
         site
-        for site in init.sites
+        for site in (init.base_init, *init.sites) if site is not None
         if site.callee.endswith(".__init__") and site.bound and not site.new_class and not site.guard
     ]
     return found[0] if len(found) == 1 else None
@@ -966,6 +972,7 @@ def absolutized(summary: FunctionSummary, module: str) -> FunctionSummary:
             )
             for site in summary.sites
         ),
+        base_init=absolute_arguments(summary.base_init, lambda name: prefix + name) if summary.base_init is not None else None,
     )
 
 

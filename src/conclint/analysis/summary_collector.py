@@ -1344,12 +1344,12 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         if symbol is None:
             self._parameter_call(node, func)
             self._parameter_method_call(node, func)
-            base_init = self._imported_base_init(func)
             if function.cls_name is not None and isinstance(func, cst.Attribute) and is_cls_receiver(func.value, function.cls_name):
                 self._edge(f"{function.class_qualname}.{func.attr.value}", node, "unknown")
-            elif base_init:
-                self._edge(base_init, node, "unknown", external=True)
             else:
+                base_init = self._imported_base_init(func)
+                if base_init and not function.lambda_depth:
+                    function.base_init = self._site(base_init, node, True, "", False)
                 self._unresolved_method(func)
             return
         if symbol.local and facts.configured_here and not symbol.instance:
@@ -1658,7 +1658,10 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
         """`super().__init__` in a method of a class of this module whose one base is a class
         imported from another module of the project (newrelic's `FunctionTrace(TimeTrace)`):
         that base's `__init__`, by its absolute name, which a project index may find; "" for
-        anything else."""
+        anything else. It is kept for what the base stores from the arguments
+        (`FunctionSummary.base_init`), not followed as a call: a chain into the constructors
+        of other modules' bases reaches their set-up, seldom run where a coroutine makes the
+        object."""
         if not (isinstance(func, cst.Attribute) and func.attr.value == "__init__" and isinstance(func.value, cst.Call)):
             return ""
         if dotted_name(func.value.func) != "super" or func.value.args:
@@ -2060,6 +2063,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 returns=function.value_types[0] if len(function.value_types) == 1 else "",
                 settles=function.is_async and not function.suspends,
                 stores=self._stores(function),
+                base_init=function.base_init,
                 parameter_calls=tuple(
                     BlockingEvidence(0, callee, "", shown=shown, guard=guard) for _, callee, shown, guard in function.parameter_calls
                 ),
