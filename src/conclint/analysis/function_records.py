@@ -218,7 +218,7 @@ class FunctionRecord:
         "params", "method", "decorators", "self_name", "offloads_argument",
         "results", "returns_running_loop", "returned", "loop_thread_only", "called_parameters",
         "thread_parameters", "spins", "value_types", "parameter_calls", "closure_values", "suspends",
-        "stores", "self_stores", "base_init", "recursions", "returned_names", "keepers", "keeps_signature", "decorated_params", "hands_on",
+        "stores", "self_stores", "base_inits", "recursions", "returned_names", "keepers", "keeps_signature", "decorated_params", "hands_on",
     )
 
     def __init__(self, node: cst.FunctionDef, qualname: str, class_qualname: str | None, cls_name: str | None) -> None:
@@ -264,8 +264,9 @@ class FunctionRecord:
         # attribute of its `self` anywhere in its body (a store assigned again is not kept).
         self.stores: list[tuple[str, str]] = []
         self.self_stores: dict[str, int] = {}
-        # `super().__init__(...)` of a base imported from another module (FunctionSummary.base_init).
-        self.base_init: CallSite | None = None
+        # Its `super().__init__(...)` calls of a base imported from another module
+        # (FunctionSummary.base_init, when there is one).
+        self.base_inits: list[CallSite] = []
         # Every call of a function (`CallSite`, its callee's name not yet resolved).
         self.sites: list[CallSite] = []
         self.params: tuple[Param, ...] | None = None

@@ -1349,7 +1349,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
             else:
                 base_init = self._imported_base_init(func)
                 if base_init and not function.lambda_depth:
-                    function.base_init = self._site(base_init, node, True, "", False)
+                    function.base_inits.append(self._site(base_init, node, True, "", False))
                 self._unresolved_method(func)
             return
         if symbol.local and facts.configured_here and not symbol.instance:
@@ -2063,7 +2063,7 @@ class SummaryCollector(LambdaDepth, CachedVisitorMethods, cst.BatchableCSTVisito
                 returns=function.value_types[0] if len(function.value_types) == 1 else "",
                 settles=function.is_async and not function.suspends,
                 stores=self._stores(function),
-                base_init=function.base_init,
+                base_init=function.base_inits[0] if len(function.base_inits) == 1 else None,
                 parameter_calls=tuple(
                     BlockingEvidence(0, callee, "", shown=shown, guard=guard) for _, callee, shown, guard in function.parameter_calls
                 ),

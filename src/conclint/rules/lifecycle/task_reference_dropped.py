@@ -442,7 +442,7 @@ class TaskReferenceDropped(UnreadBindings[_Task], Rule):
     def _then_waits_for_work(self, function: cst.CSTNode | None, statement: cst.CSTNode, name: str) -> bool:
         """A coroutine that, after the statement starting the task, waits in the same block
         for work that exists already (`await server_task`, `await asyncio.gather(*workers)`),
-        or runs a `while True:` loop that nothing leaves and that binds `name` nowhere
+        or runs a `while True:` loop that nothing leaves and that does not mention `name`
         (aiobafi6's state dump), with no `return` or `raise` before it and no loop around it
         (a loop's next round would rebind the name): its frame, and so the local, holds the
         task at least as long as that work runs, which a task started beside it serves
@@ -562,22 +562,16 @@ _LOOPS = (cst.For, cst.While)
 
 def _loops_forever_keeping(statement: cst.CSTNode, name: str) -> bool:
     """`while True:` (or `while 1:`) with no `else`, no `break` of its own, no `return` or
-    `raise` anywhere in it, and no binding of `name`: the function never gets past it, and
+    `raise` anywhere in it, and no mention of `name`: the function never gets past it, and
     `name` keeps what it held."""
     if not isinstance(statement, cst.While) or statement.orelse is not None:
         return False
     test = statement.test
     if not (isinstance(test, cst.Name) and test.value == "True") and not (isinstance(test, cst.Integer) and test.value == "1"):
         return False
-    if any(True for _ in nodes_within(statement.body, (cst.Return, cst.Raise))):
+    if _own_breaks(statement.body) or any(True for _ in nodes_within(statement.body, (cst.Return, cst.Raise))):
         return False
-    if any(True for _ in _own_breaks(statement.body)):
-        return False
-    return not any(
-        isinstance(target, cst.Name) and target.value == name
-        for node in nodes_within(statement.body, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.WithItem, cst.NamedExpr))
-        for target in nodes_within(getattr(node, "target", None) or getattr(getattr(node, "asname", None), "name", None) or cst.Ellipsis(), (cst.Name,))
-    )
+    return not any(mention.value == name for mention in nodes_within(statement.body, (cst.Name,)))  # type: ignore[attr-defined]
 
 
 def _own_breaks(body: cst.CSTNode) -> list[cst.Break]:
