@@ -461,16 +461,24 @@ class FileFacts(CachedVisitorMethods, cst.BatchableCSTVisitor):
         return all(next(iter(nodes_within(statement, (cst.Await,))), None) is None for statement in earlier)
 
     def _place_in_block(self) -> tuple[cst.CSTNode, Sequence[cst.CSTNode]] | None:
-        """The statement (`if`, `while`, `for`, `with`) or function whose block holds the
-        statement being visited, and the statements before it there; None when it sits
+        """The statement (`if`, `while`, `for`, `with`), function or module whose block holds
+        the statement being visited, and the statements before it there; None when it sits
         elsewhere (an `else` branch, a `try` block)."""
-        if not self.statements:
-            return None
-        statement = self.statements[-1]
-        block = self.statements[-2] if len(self.statements) > 1 else self.scope.node
-        body = getattr(getattr(block, "body", None), "body", ())
-        index = next((i for i, inner in enumerate(body) if inner is statement), None)
-        return None if index is None else (block, body[:index])
+        return next(self.blocks_around(), None)
+
+    def blocks_around(self) -> Iterator[tuple[cst.CSTNode, Sequence[cst.CSTNode]]]:
+        """From the statement being visited outwards, within its function or module: each
+        statement (`if`, `while`, `for`, `with`), function or module whose block holds it or
+        a statement around it, with the statements before that one there; it stops at one it
+        cannot place (an `else` branch, a `try` block)."""
+        statements = self.statements
+        for level in range(len(statements) - 1, -1, -1):
+            block = statements[level - 1] if level else self.scope.node
+            body = block.body if isinstance(block, cst.Module) else getattr(getattr(block, "body", None), "body", ())
+            index = next((i for i, inner in enumerate(body) if inner is statements[level]), None)
+            if index is None:
+                return
+            yield block, body[:index]
 
     def _made_just_before(self, lock: cst.BaseExpression) -> bool:
         """`lock = threading.Lock()` as the statement right before the one that takes `lock`,

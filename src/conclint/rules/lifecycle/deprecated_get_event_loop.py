@@ -430,16 +430,10 @@ class DeprecatedGetEventLoop(BranchFacts[bool], Rule):
         warns nor raises (hbmqtt's samples: `loop = asyncio.get_event_loop()`, then
         `asyncio.get_event_loop().run_forever()`)."""
         facts = self.facts
-        statements = facts.statements
-        for level in range(len(statements) - 1, -1, -1):
-            block = statements[level - 1] if level else facts.scope.node
-            body = block.body if isinstance(block, cst.Module) else getattr(getattr(block, "body", None), "body", ())
-            index = next((i for i, inner in enumerate(body) if inner is statements[level]), None)
-            if index is None:
-                return False
-            for earlier in body[:index]:
-                if isinstance(earlier, cst.SimpleStatementLine) and any(
-                    inner is not call and _resolves_to(inner, GET_EVENT_LOOP, facts) for inner in nodes_within(earlier, (cst.Call,))
+        for block, earlier in facts.blocks_around():
+            for statement in earlier:
+                if isinstance(statement, cst.SimpleStatementLine) and any(
+                    inner is not call and _resolves_to(inner, GET_EVENT_LOOP, facts) for inner in nodes_within(statement, (cst.Call,))
                 ):
                     return True
             if isinstance(block, (cst.FunctionDef, cst.ClassDef)):
